@@ -1,0 +1,177 @@
+// Package access is the one place that decides whether a person may perform an
+// action on an object. Decide is pure and denies by default; every HTTP and API
+// path calls it, and refusals are audited by the caller.
+package access
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/shuniu-oa/shuniu/internal/org"
+)
+
+// Action is something a person asks to do.
+type Action string
+
+const (
+	ViewWorkbench  Action = "workbench.view"  // 工作台: 待办/待阅/已办
+	ViewDirectory  Action = "directory.view"  // the unit tree and the people in it
+	ChangePassword Action = "password.change" // one's own password
+
+	ManageAccounts Action = "account.manage"  // create, reset, lock/unlock accounts
+	ManageUnits    Action = "unit.manage"     // the unit tree
+	ManagePeople   Action = "person.manage"   // people and positions, 分管, delegation
+	AssignRoles    Action = "role.assign"     // business roles
+	ManageSettings Action = "settings.manage" // system settings, calendar
+	IssueAPIToken  Action = "token.issue"     // one's own API tokens
+
+	GrantClearance Action = "clearance.grant" // a person's clearance level
+	ManageGrants   Action = "grant.manage"    // explicit access grants on objects
+	ManagePolicy   Action = "policy.manage"   // password and session policy
+
+	ReadAudit   Action = "audit.read"
+	VerifyAudit Action = "audit.verify"
+
+	ReadObject   Action = "object.read"   // open a business object (document, item…)
+	CreateObject Action = "object.create" // create a business object in a unit
+)
+
+// AllActions lists every action, for tables and tests.
+func AllActions() []Action {
+	return []Action{ViewWorkbench, ViewDirectory, ChangePassword, ManageAccounts, ManageUnits, ManagePeople,
+		AssignRoles, ManageSettings, IssueAPIToken, GrantClearance, ManageGrants, ManagePolicy, ReadAudit,
+		VerifyAudit, ReadObject, CreateObject}
+}
+
+// Subject is the person asking, with what the decision needs to know about them.
+type Subject struct {
+	PersonID  string
+	Roles     []org.RoleAssignment
+	Clearance org.Classification
+}
+
+// Object is what the action is on. For actions that are not about one object
+// (e.g. ManageUnits) the zero Object is passed.
+type Object struct {
+	Kind         string
+	ID           string
+	UnitID       string             // the unit that owns it
+	Level        org.Classification // its 密级
+	Participants []string           // people on its route
+	Grants       []string           // people explicitly granted access
+}
+
+// Decision is the answer, with a reason fit to show a user and to audit.
+type Decision struct {
+	Allow  bool
+	Reason string
+}
+
+func allow(reason string) Decision { return Decision{Allow: true, Reason: reason} }
+func deny(reason string) Decision  { return Decision{Allow: false, Reason: reason} }
+
+// adminOnly maps the administrators' actions to the one role that may perform them.
+var adminOnly = map[Action]org.Role{
+	ManageAccounts: org.RoleSysAdmin,
+	ManageUnits:    org.RoleSysAdmin,
+	ManagePeople:   org.RoleSysAdmin,
+	AssignRoles:    org.RoleSysAdmin,
+	ManageSettings: org.RoleSysAdmin,
+	GrantClearance: org.RoleSecurityOfficer,
+	ManageGrants:   org.RoleSecurityOfficer,
+	ManagePolicy:   org.RoleSecurityOfficer,
+	ReadAudit:      org.RoleAuditor,
+	VerifyAudit:    org.RoleAuditor,
+}
+
+// Decide returns whether s may do a on o. Anything not explicitly allowed is denied.
+func Decide(s Subject, a Action, o Object) Decision {
+	if s.PersonID == "" {
+		return deny("未登录")
+	}
+	if role, ok := adminOnly[a]; ok {
+		if s.has(role) {
+			return allow("由" + role.Label() + "负责")
+		}
+		return deny("此操作仅限" + role.Label())
+	}
+	switch a {
+	case ChangePassword, ViewDirectory:
+		return allow("所有登录用户")
+	case IssueAPIToken:
+		if len(s.Roles) == 0 {
+			return deny("没有任何角色的账户不能申请接口令牌")
+		}
+		return allow("本人令牌")
+	case ViewWorkbench:
+		if s.business() {
+			return allow("业务用户")
+		}
+		return deny("三员账户没有业务工作台")
+	case CreateObject:
+		if !s.business() {
+			return deny("三员账户不能办理业务")
+		}
+		if o.Level > s.Clearance {
+			return deny(fmt.Sprintf("您的涉密等级（%s）低于该事项的密级（%s）", s.Clearance.Label(), o.Level.Label()))
+		}
+		if o.UnitID == "" || !s.inUnit(o.UnitID) {
+			return deny("只能在本人任职的单位创建")
+		}
+		return allow("本单位业务人员")
+	case ReadObject:
+		return decideRead(s, o)
+	}
+	return deny("未定义的操作，默认拒绝")
+}
+
+func decideRead(s Subject, o Object) Decision {
+	if !s.business() {
+		return deny("三员账户不能查看业务内容")
+	}
+	if !o.Level.Valid() {
+		return deny("无效密级")
+	}
+	if o.Level > s.Clearance {
+		return deny(fmt.Sprintf("您的涉密等级（%s）低于该事项的密级（%s）", s.Clearance.Label(), o.Level.Label()))
+	}
+	switch {
+	case slices.Contains(o.Participants, s.PersonID):
+		return allow("办理人员")
+	case slices.Contains(o.Grants, s.PersonID):
+		return allow("经授权")
+	case o.Level > org.Unclassified:
+		// A classified object is known only to those on its route or granted it.
+		return deny("涉密事项仅限办理人员和经授权人员知悉")
+	case o.UnitID != "" && s.inUnit(o.UnitID):
+		return allow("本单位非密事项")
+	}
+	return deny("不是本单位事项，也未参与办理")
+}
+
+func (s Subject) has(r org.Role) bool {
+	for _, a := range s.Roles {
+		if a.Role == r {
+			return true
+		}
+	}
+	return false
+}
+
+func (s Subject) business() bool {
+	for _, a := range s.Roles {
+		if !a.Role.Admin() {
+			return true
+		}
+	}
+	return false
+}
+
+func (s Subject) inUnit(unitID string) bool {
+	for _, a := range s.Roles {
+		if !a.Role.Admin() && a.UnitID == unitID {
+			return true
+		}
+	}
+	return false
+}

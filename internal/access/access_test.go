@@ -1,0 +1,155 @@
+package access
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/shuniu-oa/shuniu/internal/org"
+)
+
+const (
+	me        = "p-me"
+	myUnit    = "u-mine"
+	otherUnit = "u-other"
+)
+
+func subjectWith(r org.Role, clearance org.Classification) Subject {
+	ra := org.RoleAssignment{PersonID: me, Role: r, UnitID: myUnit}
+	if r.Admin() {
+		ra.UnitID = ""
+	}
+	return Subject{PersonID: me, Roles: []org.RoleAssignment{ra}, Clearance: clearance}
+}
+
+// The actions that are not about one object, and exactly who may do them.
+var roleActions = map[Action][]org.Role{
+	ViewWorkbench:  {org.RoleClerk, org.RoleOfficeDirector, org.RoleLeader, org.RoleHandler, org.RoleSupervisor, org.RoleConfidentialClerk},
+	ViewDirectory:  org.AllRoles(),
+	ChangePassword: org.AllRoles(),
+	IssueAPIToken:  org.AllRoles(),
+	ManageAccounts: {org.RoleSysAdmin},
+	ManageUnits:    {org.RoleSysAdmin},
+	ManagePeople:   {org.RoleSysAdmin},
+	AssignRoles:    {org.RoleSysAdmin},
+	ManageSettings: {org.RoleSysAdmin},
+	GrantClearance: {org.RoleSecurityOfficer},
+	ManageGrants:   {org.RoleSecurityOfficer},
+	ManagePolicy:   {org.RoleSecurityOfficer},
+	ReadAudit:      {org.RoleAuditor},
+	VerifyAudit:    {org.RoleAuditor},
+}
+
+func TestRoleActions(t *testing.T) {
+	for _, a := range AllActions() {
+		if a == ReadObject || a == CreateObject {
+			continue
+		}
+		allowed, ok := roleActions[a]
+		if !ok {
+			t.Fatalf("action %s has no expectation in the table", a)
+		}
+		for _, r := range org.AllRoles() {
+			for _, level := range org.AllClassifications() {
+				want := false
+				for _, ar := range allowed {
+					want = want || ar == r
+				}
+				// Object classification is irrelevant to these actions.
+				d := Decide(subjectWith(r, org.Secret), a, Object{Level: level})
+				if d.Allow != want {
+					t.Errorf("%s × %s × %s: allow=%v (%s), want %v", r, a, level.Label(), d.Allow, d.Reason, want)
+				}
+				if d.Reason == "" {
+					t.Errorf("%s × %s: empty reason", r, a)
+				}
+			}
+		}
+	}
+}
+
+// relation is how the subject stands to the object.
+type relation int
+
+const (
+	participant relation = iota
+	granted
+	sameUnit
+	stranger
+)
+
+func (r relation) object(level org.Classification) Object {
+	o := Object{Kind: "document", ID: "d1", Level: level, UnitID: otherUnit}
+	switch r {
+	case participant:
+		o.Participants = []string{"someone", me}
+	case granted:
+		o.Grants = []string{me}
+	case sameUnit:
+		o.UnitID = myUnit
+	}
+	return o
+}
+
+func TestReadAndCreateObjects(t *testing.T) {
+	// Expected outcome for a business role, by clearance, object level and relation:
+	// readable when clearance ≥ level and (participant or granted, or same unit for 非密).
+	type key struct {
+		clearance, level org.Classification
+		rel              relation
+	}
+	want := map[key]bool{}
+	for _, c := range org.AllClassifications() {
+		for _, l := range org.AllClassifications() {
+			ok := c >= l
+			want[key{c, l, participant}] = ok
+			want[key{c, l, granted}] = ok
+			want[key{c, l, sameUnit}] = ok && l == org.Unclassified
+			want[key{c, l, stranger}] = false
+		}
+	}
+	for _, r := range org.AllRoles() {
+		for k, w := range want {
+			if r.Admin() {
+				w = false // the three administrators never read business content
+			}
+			d := Decide(subjectWith(r, k.clearance), ReadObject, k.rel.object(k.level))
+			if d.Allow != w {
+				t.Errorf("read: role %s clearance %s level %s rel %d: allow=%v (%s), want %v",
+					r, k.clearance.Label(), k.level.Label(), k.rel, d.Allow, d.Reason, w)
+			}
+			// Create: only business roles, in their own unit, up to their clearance.
+			cw := !r.Admin() && k.rel == sameUnit && k.clearance >= k.level
+			d = Decide(subjectWith(r, k.clearance), CreateObject, k.rel.object(k.level))
+			if d.Allow != cw {
+				t.Errorf("create: role %s clearance %s level %s rel %d: allow=%v (%s), want %v",
+					r, k.clearance.Label(), k.level.Label(), k.rel, d.Allow, d.Reason, cw)
+			}
+		}
+	}
+}
+
+func TestDefaultDeny(t *testing.T) {
+	for _, s := range []Subject{{}, subjectWith(org.RoleSysAdmin, org.Secret), subjectWith(org.RoleLeader, org.Secret)} {
+		if d := Decide(s, Action("document.destroy"), Object{}); d.Allow {
+			t.Errorf("unknown action allowed for %+v", s)
+		}
+	}
+	if d := Decide(Subject{}, ViewDirectory, Object{}); d.Allow {
+		t.Error("anonymous subject allowed")
+	}
+	// A business role in another unit does not make an object in mine readable.
+	s := Subject{PersonID: me, Clearance: org.Secret, Roles: []org.RoleAssignment{{PersonID: me, Role: org.RoleClerk, UnitID: "u-x"}}}
+	if d := Decide(s, ReadObject, Object{UnitID: myUnit}); d.Allow {
+		t.Error("clerk of another unit reads my unit's object")
+	}
+	if d := Decide(s, ReadObject, Object{UnitID: myUnit, Level: org.Classification(3)}); d.Allow {
+		t.Error("invalid level allowed")
+	}
+}
+
+func ExampleDecide() {
+	s := Subject{PersonID: "p1", Clearance: org.Confidential, Roles: []org.RoleAssignment{{PersonID: "p1", Role: org.RoleClerk, UnitID: "u1"}}}
+	d := Decide(s, ReadObject, Object{UnitID: "u1", Level: org.Secret, Participants: []string{"p1"}})
+	fmt.Println(d.Allow, d.Reason)
+	// Output: false 您的涉密等级（秘密）低于该事项的密级（机密）
+}
