@@ -1,0 +1,158 @@
+package proofread
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// customLists are the deployment's own word lists, prepared for matching.
+type customLists struct {
+	organs  []Replacement
+	banned  []Replacement
+	leaders []Leader
+	maxName int
+}
+
+func newCustomLists(cfg Config) (*customLists, error) {
+	cl := &customLists{}
+	for i, r := range cfg.Organs {
+		if strings.TrimSpace(r.Wrong) == "" {
+			return nil, fmt.Errorf("organ name %d: empty wrong form", i+1)
+		}
+		cl.organs = append(cl.organs, r)
+	}
+	for i, r := range cfg.Banned {
+		if strings.TrimSpace(r.Wrong) == "" {
+			return nil, fmt.Errorf("banned phrase %d: empty phrase", i+1)
+		}
+		cl.banned = append(cl.banned, r)
+	}
+	for i, l := range cfg.Leaders {
+		if utf8.RuneCountInString(l.Name) < 2 {
+			return nil, fmt.Errorf("leader %d: name %q too short", i+1, l.Name)
+		}
+		cl.leaders = append(cl.leaders, l)
+		cl.maxName = max(cl.maxName, utf8.RuneCountInString(l.Name))
+	}
+	return cl, nil
+}
+
+// checkCustom applies the deployment's lists (C01 organ names, C02 leaders'
+// names and titles, C03 banned phrases).
+func (c *Checker) checkCustom(t *text, p span, out *findings) {
+	cl := c.custom
+	if cl == nil {
+		return
+	}
+	para := string(t.r[p.start:p.end])
+	for _, r := range cl.organs {
+		if r.Right != "" && strings.Contains(r.Right, r.Wrong) {
+			// The wrong form is part of the right one (简称 inside the full
+			// name): only flag occurrences outside the right form.
+			c.eachIndex(para, r.Wrong, p.start, func(s, e int) {
+				if c.coveredBy(t, s, e, r.Right) {
+					return
+				}
+				out.add(customFinding(s, e, "C01", r, "机构名称不规范"))
+			})
+			continue
+		}
+		c.eachIndex(para, r.Wrong, p.start, func(s, e int) { out.add(customFinding(s, e, "C01", r, "机构名称不规范")) })
+	}
+	for _, r := range cl.banned {
+		c.eachIndex(para, r.Wrong, p.start, func(s, e int) { out.add(customFinding(s, e, "C03", r, "敏感或禁用词语")) })
+	}
+	if len(cl.leaders) == 0 {
+		return
+	}
+	// A name one confusable character away from a leader's name (王卫东 for
+	// 王伟东) is flagged but never auto-corrected.
+	for _, l := range cl.leaders {
+		name := []rune(l.Name)
+		n := len(name)
+		for i := p.start; i+n <= p.end; i++ {
+			diff, at := 0, -1
+			for k := 0; k < n && diff < 2; k++ {
+				if t.r[i+k] != name[k] {
+					diff++
+					at = k
+				}
+			}
+			if diff != 1 || at == 0 { // the surname differs: another person
+				continue
+			}
+			if c.lm.confusion(name[at], t.r[i+at]) == confNone {
+				continue
+			}
+			// Only where the text reads as this person: a title of theirs,
+			// or 同志, next to the name.
+			if !c.nearTitle(t, i, i+n, p, l.Titles) {
+				continue
+			}
+			out.add(Finding{Start: i, End: i + n, Category: CategoryCustom, Severity: SeverityError, Rule: "C02",
+				Message: "领导姓名疑似有误：是否为“" + l.Name + "”？", Suggestion: l.Name})
+		}
+		// A title written with the name that is not among the leader's titles.
+		c.eachIndex(para, l.Name, p.start, func(s, e int) {
+			if len(l.Titles) == 0 {
+				return
+			}
+			before := string(t.r[max(p.start, s-8):s])
+			for _, title := range l.Titles {
+				if strings.HasSuffix(before, title) {
+					return
+				}
+			}
+			for _, generic := range leaderTitleWords {
+				if strings.HasSuffix(before, generic) {
+					out.add(Finding{Start: s, End: e, Category: CategoryCustom, Severity: SeverityWarning, Rule: "C02",
+						Message: "领导职务疑似有误：" + l.Name + "的现任职务为“" + strings.Join(l.Titles, "、") + "”"})
+					return
+				}
+			}
+		})
+	}
+}
+
+var leaderTitleWords = []string{"书记", "副书记", "市长", "副市长", "区长", "副区长", "县长", "副县长", "省长", "副省长", "主任", "副主任", "部长", "副部长", "局长", "副局长", "主席", "副主席", "秘书长", "镇长", "乡长"}
+
+func (c *Checker) nearTitle(t *text, s, e int, p span, titles []string) bool {
+	before := string(t.r[max(p.start, s-8):s])
+	after := string(t.r[e:min(p.end, e+8)])
+	if strings.HasPrefix(after, "同志") {
+		return true
+	}
+	for _, title := range append(titles, leaderTitleWords...) {
+		if strings.HasSuffix(before, title) || strings.HasPrefix(after, title) {
+			return true
+		}
+	}
+	return false
+}
+
+// coveredBy reports whether runes s:e lie inside an occurrence of whole.
+func (c *Checker) coveredBy(t *text, s, e int, whole string) bool {
+	w := []rune(whole)
+	for st := max(0, e-len(w)); st <= s; st++ {
+		if st+len(w) <= len(t.r) && string(t.r[st:st+len(w)]) == whole {
+			return true
+		}
+	}
+	return false
+}
+
+func customFinding(s, e int, rule string, r Replacement, fallback string) Finding {
+	msg := r.Message
+	if msg == "" {
+		msg = fallback
+		if r.Right != "" {
+			msg += "，应为“" + r.Right + "”"
+		}
+	}
+	sev := SeverityError
+	if rule == "C03" {
+		sev = SeverityWarning
+	}
+	return Finding{Start: s, End: e, Category: CategoryCustom, Severity: sev, Rule: rule, Message: msg, Suggestion: r.Right}
+}

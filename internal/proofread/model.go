@@ -1,0 +1,397 @@
+package proofread
+
+import (
+	"bytes"
+	"compress/gzip"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/mozillazg/go-pinyin"
+)
+
+// The language data shipped with the package; origins and licences are in
+// data/*/LICENSE and docs/proofread.md.
+//
+//go:embed data/gse/s_1.txt.gz data/pycorrector/same_stroke.txt data/simple-csc/*.json data/thuocl/THUOCL_chengyu.txt data/ecspell/variant_words.txt data/macro-correct/confusion_dict.json
+var dataFS embed.FS
+
+// maxWordRunes bounds dictionary lookups; longer entries are rare names.
+const maxWordRunes = 8
+
+// wildKey is a word of 2–4 runes with the rune at one position blanked (0):
+// it finds every dictionary word that differs from the text only there.
+type wildKey struct {
+	w [4]rune
+	n uint8
+}
+
+// model is the loaded language data, read-only after loadModel.
+type model struct {
+	freq    map[string]int32 // word -> frequency; 0 marks a prefix of a longer word
+	pos     map[string]string
+	logN    float64
+	wild    map[wildKey][]rune
+	pinyin  map[rune][]syllable
+	shape   map[[2]rune]bool
+	prone   map[[2]rune]bool
+	fuzzyIn map[string][]string // initial -> similar initials
+	fuzzyFi map[string][]string // final -> similar finals
+	idioms  map[string]bool
+	// misspelt are known wrong forms (the spec's list and the reviewed part
+	// of macro-correct's): never treated as words, always flagged.
+	misspelt map[string]string
+	variants map[string]string // 异形词 variant -> recommended form
+}
+
+type syllable struct {
+	initial, final string
+	tone            byte
+}
+
+// Model loading is separated so that Checker.With can share one model.
+func loadModel() (*model, error) {
+	m := &model{
+		freq:     make(map[string]int32, 600_000),
+		pos:      make(map[string]string, 16_000),
+		wild:     make(map[wildKey][]rune, 700_000),
+		pinyin:   map[rune][]syllable{},
+		shape:    map[[2]rune]bool{},
+		prone:    map[[2]rune]bool{},
+		idioms:   map[string]bool{},
+		misspelt: map[string]string{},
+		variants: map[string]string{},
+	}
+	for _, p := range alwaysWrong {
+		m.misspelt[p[0]] = p[1]
+	}
+	if err := m.loadIdioms(); err != nil {
+		return nil, err
+	}
+	if err := m.loadWords(); err != nil {
+		return nil, err
+	}
+	if err := m.loadMacroCorrect(); err != nil {
+		return nil, err
+	}
+	if err := m.loadConfusion(); err != nil {
+		return nil, err
+	}
+	if err := m.loadVariants(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func (m *model) loadIdioms() error {
+	b, err := dataFS.ReadFile("data/thuocl/THUOCL_chengyu.txt")
+	if err != nil {
+		return err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 1 {
+			m.idioms[f[0]] = true
+		}
+	}
+	return nil
+}
+
+func (m *model) loadWords() error {
+	f, err := dataFS.Open("data/gse/s_1.txt.gz")
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return err
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		return fmt.Errorf("s_1.txt.gz: %w", err)
+	}
+	var total int64
+	for len(raw) > 0 {
+		line := raw
+		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+			line, raw = raw[:i], raw[i+1:]
+		} else {
+			raw = nil
+		}
+		sp := bytes.IndexByte(line, ' ')
+		if sp <= 0 {
+			continue
+		}
+		rest := line[sp+1:]
+		sp2 := bytes.IndexByte(rest, ' ')
+		fs, tag := rest, []byte(nil)
+		if sp2 >= 0 {
+			fs, tag = rest[:sp2], rest[sp2+1:]
+		}
+		n, err := strconv.Atoi(string(fs))
+		if err != nil || n <= 0 {
+			continue
+		}
+		word := string(line[:sp])
+		if _, bad := m.misspelt[word]; bad {
+			continue
+		}
+		rs := []rune(word)
+		if len(rs) > maxWordRunes || !allHan(rs) {
+			continue
+		}
+		if m.freq[word] > 0 {
+			continue // a duplicate entry; keep the first
+		}
+		m.addWord(word, rs, int32(n))
+		total += int64(n)
+		if len(rs) <= 2 && len(tag) > 0 {
+			m.pos[word] = string(tag)
+		}
+	}
+	for w := range m.idioms {
+		if m.freq[w] == 0 {
+			if _, bad := m.misspelt[w]; !bad {
+				m.addWord(w, []rune(w), 20)
+			}
+		}
+	}
+	m.logN = math.Log(float64(total))
+	return nil
+}
+
+func (m *model) addWord(word string, rs []rune, n int32) {
+	m.freq[word] = n
+	// Prefixes let the segmenter stop early.
+	for i := len(word) - 1; i > 0; i-- {
+		if !isRuneBoundary(word, i) {
+			continue
+		}
+		if _, ok := m.freq[word[:i]]; !ok {
+			m.freq[word[:i]] = 0
+		}
+	}
+	if len(rs) >= 2 && len(rs) <= 4 {
+		for p := range rs {
+			var k wildKey
+			copy(k.w[:], rs)
+			k.w[p] = 0
+			k.n = uint8(len(rs))
+			m.wild[k] = append(m.wild[k], rs[p])
+		}
+	}
+}
+
+func isRuneBoundary(s string, i int) bool { return i == 0 || i == len(s) || s[i]&0xC0 != 0x80 }
+
+func allHan(rs []rune) bool {
+	for _, r := range rs {
+		if !isHan(r) {
+			return false
+		}
+	}
+	return len(rs) > 0
+}
+
+// loadMacroCorrect takes the pairs of macro-correct's list whose correction
+// is itself a known word or idiom and whose wrong form is not a common word:
+// the list is noisy (see the data README), so only this reviewed part ships
+// as "known misspelling".
+func (m *model) loadMacroCorrect() error {
+	b, err := dataFS.ReadFile("data/macro-correct/confusion_dict.json")
+	if err != nil {
+		return err
+	}
+	var pairs map[string]string
+	if err := json.Unmarshal(b, &pairs); err != nil {
+		return fmt.Errorf("confusion_dict.json: %w", err)
+	}
+	for wrong, right := range pairs {
+		wr, rr := []rune(wrong), []rune(right)
+		if len(wr) != len(rr) || len(wr) < 2 || !allHan(wr) || !allHan(rr) {
+			continue
+		}
+		rf := m.freq[right]
+		if rf < 50 && !m.idioms[right] {
+			continue
+		}
+		if wf := m.freq[wrong]; wf > 0 && wf*50 > rf {
+			continue
+		}
+		if _, ok := m.misspelt[wrong]; !ok {
+			m.misspelt[wrong] = right
+			delete(m.freq, wrong) // a prefix marker, if any, is recreated below
+			m.freq[wrong] = 0
+		}
+	}
+	return nil
+}
+
+func (m *model) loadConfusion() error {
+	// Pinyin for every character the dictionary uses.
+	args := pinyin.NewArgs()
+	args.Style = pinyin.Tone3
+	args.Heteronym = true
+	seen := map[rune]bool{}
+	for w, f := range m.freq {
+		if f == 0 {
+			continue
+		}
+		for _, r := range w {
+			if seen[r] {
+				continue
+			}
+			seen[r] = true
+			for _, p := range pinyin.SinglePinyin(r, args) {
+				m.pinyin[r] = append(m.pinyin[r], splitSyllable(p))
+			}
+		}
+	}
+	b, err := dataFS.ReadFile("data/pycorrector/same_stroke.txt")
+	if err != nil {
+		return err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		var group []rune
+		for _, f := range strings.Fields(line) {
+			if rs := []rune(f); len(rs) == 1 {
+				group = append(group, rs[0])
+			}
+		}
+		for _, a := range group {
+			for _, c := range group {
+				if a != c {
+					m.shape[[2]rune{a, c}] = true
+				}
+			}
+		}
+	}
+	var prone map[string][]string
+	if err := readJSON("data/simple-csc/prone_to_confusion_dict.json", &prone); err != nil {
+		return err
+	}
+	for a, list := range prone {
+		for _, c := range list {
+			ar, cr := []rune(a), []rune(c)
+			if len(ar) == 1 && len(cr) == 1 {
+				m.prone[[2]rune{ar[0], cr[0]}] = true
+			}
+		}
+	}
+	if err := readJSON("data/simple-csc/similar_consonant_dict.json", &m.fuzzyIn); err != nil {
+		return err
+	}
+	return readJSON("data/simple-csc/similar_vowel_dict.json", &m.fuzzyFi)
+}
+
+func readJSON(name string, v any) error {
+	b, err := dataFS.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
+var initials = []string{"zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x", "r", "z", "c", "s", "y", "w"}
+
+func splitSyllable(p string) syllable {
+	var s syllable
+	if n := len(p); n > 0 && p[n-1] >= '1' && p[n-1] <= '5' {
+		s.tone = p[n-1]
+		p = p[:n-1]
+	}
+	for _, in := range initials {
+		if strings.HasPrefix(p, in) {
+			s.initial, s.final = in, p[len(in):]
+			return s
+		}
+	}
+	s.final = p
+	return s
+}
+
+func (m *model) loadVariants() error {
+	b, err := dataFS.ReadFile("data/ecspell/variant_words.txt")
+	if err != nil {
+		return err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		right, wrong, ok := strings.Cut(strings.TrimSpace(line), "-")
+		if ok && right != "" && wrong != "" {
+			m.variants[wrong] = right
+		}
+	}
+	return nil
+}
+
+// Candidate kinds, cheapest first; each has its own cost in the scorer.
+const (
+	confNone = iota
+	confSameSound
+	confSameSoundOtherTone
+	confListed // a known confusable pair (的/地/得, 已/己, …)
+	confNearSound
+	confShape
+)
+
+// confusion says how a and c are confusable, if at all.
+func (m *model) confusion(a, c rune) int {
+	best := confNone
+	pa, pc := m.pinyin[a], m.pinyin[c]
+	for _, x := range pa {
+		for _, y := range pc {
+			switch {
+			case x.initial == y.initial && x.final == y.final && x.tone == y.tone:
+				return confSameSound
+			case x.initial == y.initial && x.final == y.final:
+				best = confSameSoundOtherTone
+			case best == confNone && (x.initial == y.initial && m.similar(m.fuzzyFi, x.final, y.final) ||
+				x.final == y.final && m.similar(m.fuzzyIn, x.initial, y.initial)):
+				best = confNearSound
+			}
+		}
+	}
+	if best == confSameSoundOtherTone {
+		return best
+	}
+	if m.prone[[2]rune{a, c}] {
+		return confListed
+	}
+	if best != confNone {
+		return best
+	}
+	if m.shape[[2]rune{a, c}] {
+		return confShape
+	}
+	return confNone
+}
+
+func (m *model) similar(table map[string][]string, a, b string) bool {
+	for _, x := range table[a] {
+		if x == b {
+			return true
+		}
+	}
+	return false
+}
+
+// logProb is the unigram log probability of a dictionary word, or of a
+// single character that is not in the dictionary.
+func (m *model) logProb(w string, runes int) (float64, bool) {
+	f := m.freq[w]
+	if f > 0 {
+		return math.Log(float64(f)) - m.logN, true
+	}
+	if runes == 1 {
+		return -m.logN - 2, true // unseen character: rarer than any entry
+	}
+	return 0, false
+}

@@ -1,0 +1,202 @@
+// Package proofread is Shuniu's proofreader (校对): it checks a draft for wrong
+// characters and words, punctuation, repetition, 公文 format, standard terms,
+// number usage and a deployment's own word lists, and returns findings with
+// rune ranges, a Chinese message and, where there is one, a suggestion.
+//
+// It is pure: no database, no HTTP, no files read at run time. The language
+// data is embedded (see data/ and docs/proofread.md). Build one Checker with
+// New at start-up and share it: Check and CheckDocument are safe for
+// concurrent use.
+package proofread
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Category is the kind of a finding. The names are part of the API and the
+// CLI output.
+type Category string
+
+const (
+	CategoryTypo        Category = "typo"
+	CategoryPunctuation Category = "punctuation"
+	CategoryRepetition  Category = "repetition"
+	CategoryFormat      Category = "format"
+	CategoryTerm        Category = "term"
+	CategoryNumber      Category = "number"
+	CategoryCustom      Category = "custom"
+)
+
+// Categories lists every category in the order the issue gives them.
+func Categories() []Category {
+	return []Category{CategoryTypo, CategoryPunctuation, CategoryRepetition, CategoryFormat, CategoryTerm, CategoryNumber, CategoryCustom}
+}
+
+// Severity says how sure the proofreader is that something must change.
+type Severity string
+
+const (
+	SeverityError   Severity = "error"   // a standard is violated or the form is always wrong
+	SeverityWarning Severity = "warning" // likely wrong; a person decides
+	SeverityHint    Severity = "hint"    // a style preference
+)
+
+// Finding is one thing the proofreader flags. Start and End are rune
+// (character) offsets into the checked text, End exclusive.
+type Finding struct {
+	Start      int      `json:"start"`
+	End        int      `json:"end"`
+	Category   Category `json:"category"`
+	Severity   Severity `json:"severity"`
+	Rule       string   `json:"rule"`
+	Message    string   `json:"message"`
+	Suggestion string   `json:"suggestion,omitempty"`
+	// Text is the flagged text, text[Start:End] in runes.
+	Text string `json:"text"`
+}
+
+// Key identifies a finding independently of where it sits, so that a
+// "not an error" mark survives edits elsewhere in the document: the same rule
+// flagging the same text is the same finding.
+func (f Finding) Key() string {
+	return string(f.Category) + "/" + f.Rule + "/" + f.Text
+}
+
+// Config is a deployment's choice of rules and its own word lists.
+type Config struct {
+	// Disabled lists rule IDs (e.g. "P01") or whole categories (e.g.
+	// "number") that this deployment switches off.
+	Disabled []string
+	// Organs are organ names the office wants written in one form: an
+	// outdated or wrong name and its correct current form.
+	Organs []Replacement
+	// Leaders are the leaders' names with their current titles; a name within
+	// one character of a leader's name (a homophone or look-alike) is flagged.
+	Leaders []Leader
+	// Banned are sensitive or banned phrases, each with an optional message
+	// and replacement.
+	Banned []Replacement
+	// TypoThreshold overrides the language-model margin (natural log) a
+	// correction must win by; 0 means the tuned default. Higher is stricter.
+	TypoThreshold float64
+}
+
+// Replacement is a wrong (or banned) form and what to write instead.
+type Replacement struct {
+	Wrong   string `json:"wrong"`
+	Right   string `json:"right,omitempty"`
+	Message string `json:"message,omitempty"`
+}
+
+// Leader is a person on the deployment's roster.
+type Leader struct {
+	Name   string   `json:"name"`
+	Titles []string `json:"titles,omitempty"`
+}
+
+// Checker holds the loaded language data and the deployment's configuration.
+// It is immutable after New and safe for concurrent use.
+type Checker struct {
+	cfg      Config
+	disabled map[string]bool
+	lm       *model
+	custom   *customLists
+}
+
+// New loads the embedded language data and prepares the deployment's lists.
+func New(cfg Config) (*Checker, error) {
+	m, err := loadModel()
+	if err != nil {
+		return nil, fmt.Errorf("proofread: load language data: %w", err)
+	}
+	return newChecker(m, cfg)
+}
+
+// With returns a Checker for another configuration that shares this one's
+// language data, without loading it again (e.g. one per deployment).
+func (c *Checker) With(cfg Config) (*Checker, error) { return newChecker(c.lm, cfg) }
+
+func newChecker(m *model, cfg Config) (*Checker, error) {
+	c := &Checker{cfg: cfg, disabled: map[string]bool{}, lm: m}
+	var err error
+	for _, d := range cfg.Disabled {
+		c.disabled[strings.TrimSpace(d)] = true
+	}
+	c.custom, err = newCustomLists(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("proofread: %w", err)
+	}
+	return c, nil
+}
+
+// on reports whether a rule is switched on for this deployment.
+func (c *Checker) on(cat Category, rule string) bool {
+	return !c.disabled[rule] && !c.disabled[string(cat)]
+}
+
+// Check proofreads plain text, which may hold several paragraphs. Body
+// numbering is checked across paragraphs; document parts such as the title
+// or the 发文字号 are only recognised by CheckDocument.
+func (c *Checker) Check(text string) []Finding {
+	t := newText(text)
+	var out findings
+	c.checkRunning(t, &out)
+	c.checkNumbering(t, &out, nil)
+	return out.finish(t, c)
+}
+
+// findings collects findings while the rules run.
+type findings []Finding
+
+func (fs *findings) add(f Finding) { *fs = append(*fs, f) }
+
+// finish fills in the flagged text, drops switched-off rules and duplicates,
+// and sorts by position.
+func (fs findings) finish(t *text, c *Checker) []Finding {
+	out := make([]Finding, 0, len(fs))
+	for _, f := range fs {
+		if !c.on(f.Category, f.Rule) {
+			continue
+		}
+		if f.Start < 0 || f.End > len(t.r) || f.Start > f.End {
+			continue // a rule bug must never yield an out-of-range finding
+		}
+		f.Text = string(t.r[f.Start:f.End])
+		out = append(out, f)
+	}
+	slices.SortStableFunc(out, func(a, b Finding) int {
+		if a.Start != b.Start {
+			return a.Start - b.Start
+		}
+		if a.End != b.End {
+			return a.End - b.End
+		}
+		return strings.Compare(a.Rule, b.Rule)
+	})
+	// Two rules flagging the same range with the same suggestion say the same
+	// thing; keep the first (the more specific rules run first).
+	return slices.CompactFunc(out, func(a, b Finding) bool {
+		return a.Start == b.Start && a.End == b.End && a.Suggestion == b.Suggestion
+	})
+}
+
+// Filter drops the findings whose Key is in ignored: the document's
+// "not an error" marks.
+func Filter(fs []Finding, ignored []string) []Finding {
+	if len(ignored) == 0 {
+		return fs
+	}
+	set := make(map[string]bool, len(ignored))
+	for _, k := range ignored {
+		set[k] = true
+	}
+	out := fs[:0:0]
+	for _, f := range fs {
+		if !set[f.Key()] {
+			out = append(out, f)
+		}
+	}
+	return out
+}

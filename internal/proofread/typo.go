@@ -1,0 +1,330 @@
+package proofread
+
+import (
+	"math"
+	"slices"
+	"strings"
+)
+
+// Costs (natural log) a correction pays for each kind of confusion, before
+// it must beat the threshold: a same-sound substitution is what a pinyin IME
+// produces most, so it is cheapest. Tuned on the dev split (see
+// evaluate/), never on single sentences.
+var confusionCost = [...]float64{
+	confSameSound:          0,
+	confSameSoundOtherTone: 1.5,
+	confListed:             1.0,
+	confNearSound:          3.0,
+	confShape:              3.0,
+}
+
+const (
+	// defaultTypoThreshold is the log-probability margin a corrected reading
+	// must win by. High on purpose: a clerk must be able to trust a typo.
+	defaultTypoThreshold = 6.0
+	// inWordPenalty is added when the original character already sits in a
+	// dictionary word of two or more characters: replacing a real word by
+	// another needs more evidence than repairing a broken one.
+	inWordPenalty = 6.0
+	// minCandidateFreq keeps rare dictionary entries (names, jargon) from
+	// being proposed as corrections.
+	minCandidateFreq = 20
+)
+
+// checkTypos runs the typo rules on one paragraph.
+func (c *Checker) checkTypos(t *text, p span, out *findings) {
+	if !c.on(CategoryTypo, "") {
+		return
+	}
+	c.checkKnownMisspellings(t, p, out)
+	c.checkContextPairs(t, p, out)
+	c.checkDeDiDe(t, p, out)
+	if c.on(CategoryTypo, "T03") {
+		// Score each run of Han characters on its own: punctuation, digits
+		// and Latin break the language model's context.
+		for i := p.start; i < p.end; {
+			if !isHan(t.r[i]) {
+				i++
+				continue
+			}
+			j := i
+			for j < p.end && isHan(t.r[j]) {
+				j++
+			}
+			if j-i >= 2 {
+				c.scoreRun(t, i, j, out)
+			}
+			i = j
+		}
+	}
+}
+
+// checkKnownMisspellings flags forms that are wrong in any context (T01).
+func (c *Checker) checkKnownMisspellings(t *text, p span, out *findings) {
+	m := c.lm
+	for i := p.start; i < p.end; i++ {
+		if !isHan(t.r[i]) {
+			continue
+		}
+		for n := min(6, p.end-i); n >= 2; n-- {
+			w := string(t.r[i : i+n])
+			if right, ok := m.misspelt[w]; ok {
+				out.add(Finding{Start: i, End: i + n, Category: CategoryTypo, Severity: SeverityError, Rule: "T01",
+					Message: "错别字：“" + w + "”应为“" + right + "”", Suggestion: right})
+				break
+			}
+		}
+	}
+}
+
+// checkContextPairs flags word choices whose context makes them wrong (T05).
+func (c *Checker) checkContextPairs(t *text, p span, out *findings) {
+	para := string(t.r[p.start:p.end])
+	for _, cp := range contextPairs {
+		from := 0
+		for {
+			k := strings.Index(para[from:], cp.wrong)
+			if k < 0 {
+				break
+			}
+			bi := from + k
+			from = bi + len(cp.wrong)
+			after, before := para[from:], para[:bi]
+			hit := len(cp.after) == 0 && len(cp.before) == 0
+			for _, a := range cp.after {
+				if strings.HasPrefix(after, a) {
+					hit = true
+				}
+			}
+			for _, b := range cp.before {
+				if strings.HasSuffix(before, b) {
+					hit = true
+				}
+			}
+			if !hit {
+				continue
+			}
+			start := p.start + len([]rune(before))
+			out.add(Finding{Start: start, End: start + len([]rune(cp.wrong)), Category: CategoryTypo, Severity: SeverityWarning,
+				Rule: "T05", Message: "用词：" + cp.why + "，此处宜用“" + cp.right + "”", Suggestion: cp.right})
+		}
+	}
+}
+
+// adverbials commonly written before a verb in 公文; followed by 的 and a
+// verb they take 地.
+var adverbials = map[string]bool{
+	"认真": true, "切实": true, "积极": true, "主动": true, "扎实": true, "全面": true, "深入": true, "有效": true,
+	"稳步": true, "大力": true, "不断": true, "逐步": true, "坚定": true, "自觉": true, "充分": true, "广泛": true,
+	"严格": true, "及时": true, "稳妥": true, "有序": true, "扎扎实实": true, "认认真真": true, "实实在在": true,
+	"坚决": true, "牢牢": true, "统筹": true, "持续": true, "科学": true, "依法": true, "妥善": true, "尽快": true,
+}
+
+// degree words that follow 得 after a verb or adjective (做得很好).
+var degreeWords = []string{"很", "非常", "十分", "更加", "比较", "不够", "不错", "更好", "太"}
+
+// checkDeDiDe flags 的/地/得 where the grammar is clear (T04): an adverbial
+// before 的 and a verb after it, or a verb before 的 and a degree word after.
+func (c *Checker) checkDeDiDe(t *text, p span, out *findings) {
+	m := c.lm
+	for i := p.start + 1; i < p.end-1; i++ {
+		if t.r[i] != '的' {
+			continue
+		}
+		// adverbial + 的 + verb → 地
+		for n := 4; n >= 2; n-- {
+			if i-n < p.start {
+				continue
+			}
+			if adverbials[string(t.r[i-n:i])] && c.verbAt(t, i+1, p.end) {
+				out.add(Finding{Start: i, End: i + 1, Category: CategoryTypo, Severity: SeverityWarning, Rule: "T04",
+					Message: "“的、地、得”误用：状语修饰动词用“地”", Suggestion: "地"})
+				break
+			}
+		}
+		// verb + 的 + degree word → 得
+		prev := string(t.r[i-1 : i])
+		if tag := m.pos[prev]; tag == "v" {
+			rest := string(t.r[i+1 : min(p.end, i+3)])
+			for _, d := range degreeWords {
+				if strings.HasPrefix(rest, d) {
+					out.add(Finding{Start: i, End: i + 1, Category: CategoryTypo, Severity: SeverityWarning, Rule: "T04",
+						Message: "“的、地、得”误用：动词后接程度补语用“得”", Suggestion: "得"})
+					break
+				}
+			}
+		}
+	}
+}
+
+// verbAt reports whether a verb (tagged v, not a verbal noun) starts at i.
+func (c *Checker) verbAt(t *text, i, end int) bool {
+	for n := 2; n >= 1; n-- {
+		if i+n > end {
+			continue
+		}
+		w := string(t.r[i : i+n])
+		if tag, ok := c.lm.pos[w]; ok {
+			return tag == "v"
+		}
+	}
+	return false
+}
+
+// proposal is one candidate correction of the language model.
+type proposal struct {
+	pos   int
+	to    rune
+	gain  float64
+	word  string
+	start int
+	end   int
+}
+
+// scoreRun looks for single-character corrections in the Han run r[a:b]
+// (T03). Every segmentation of the run has exactly one word covering a
+// position k, so with alpha (best score of the prefix) and beta (of the
+// suffix) the best reading with k replaced is a lookup per window around k,
+// and the best reading without change is alpha[b].
+func (c *Checker) scoreRun(t *text, a, b int, out *findings) {
+	m := c.lm
+	rs := t.r[a:b]
+	n := len(rs)
+	s := string(rs)
+	off := make([]int, n+1) // byte offsets of runes in s
+	for i, bi := 0, 0; i < n; i++ {
+		off[i] = bi
+		bi += len(string(rs[i]))
+	}
+	off[n] = len(s)
+
+	// Words starting at each position, and the forward/backward best scores.
+	type edge struct {
+		end int
+		lp  float64
+	}
+	edges := make([][]edge, n)
+	for i := 0; i < n; i++ {
+		for j := i + 1; j <= min(n, i+maxWordRunes); j++ {
+			w := s[off[i]:off[j]]
+			f, ok := m.freq[w]
+			if !ok && j > i+1 {
+				break
+			}
+			if lp, ok := m.logProb(w, j-i); ok && (f > 0 || j == i+1) {
+				edges[i] = append(edges[i], edge{j, lp})
+			}
+		}
+	}
+	alpha := make([]float64, n+1)
+	for i := 1; i <= n; i++ {
+		alpha[i] = math.Inf(-1)
+	}
+	for i := 0; i < n; i++ {
+		for _, e := range edges[i] {
+			if v := alpha[i] + e.lp; v > alpha[e.end] {
+				alpha[e.end] = v
+			}
+		}
+	}
+	beta := make([]float64, n+1)
+	inWord := make([]bool, n) // position is inside a word of 2+ runes on the best path
+	next := make([]int, n)
+	for i := n - 1; i >= 0; i-- {
+		beta[i] = math.Inf(-1)
+		for _, e := range edges[i] {
+			if v := e.lp + beta[e.end]; v > beta[i] {
+				beta[i], next[i] = v, e.end
+			}
+		}
+	}
+	for i := 0; i < n; {
+		j := next[i]
+		if j-i >= 2 {
+			for k := i; k < j; k++ {
+				inWord[k] = true
+			}
+		}
+		i = j
+	}
+	best := beta[0]
+	threshold := c.cfg.TypoThreshold
+	if threshold == 0 {
+		threshold = defaultTypoThreshold
+	}
+
+	var props []proposal
+	for k := 0; k < n; k++ {
+		var bp proposal
+		bp.gain = math.Inf(-1)
+		orig := rs[k]
+		for wl := 2; wl <= 4; wl++ {
+			for st := max(0, k-wl+1); st <= k && st+wl <= n; st++ {
+				var key wildKey
+				copy(key.w[:], rs[st:st+wl])
+				key.w[k-st] = 0
+				key.n = uint8(wl)
+				cands := m.wild[key]
+				for _, cand := range cands {
+					if cand == orig {
+						continue
+					}
+					kind := m.confusion(orig, cand)
+					if kind == confNone {
+						continue
+					}
+					key.w[k-st] = cand
+					w := string(key.w[:wl])
+					key.w[k-st] = 0
+					f := m.freq[w]
+					if f < minCandidateFreq {
+						continue
+					}
+					lp := math.Log(float64(f)) - m.logN
+					gain := alpha[st] + lp + beta[st+wl] - best - confusionCost[kind]
+					if inWord[k] {
+						gain -= inWordPenalty
+					}
+					if gain > bp.gain {
+						bp = proposal{pos: k, to: cand, gain: gain, word: w, start: st, end: st + wl}
+					}
+				}
+			}
+		}
+		if bp.gain > threshold {
+			props = append(props, bp)
+		}
+	}
+	// Keep the strongest of overlapping proposals: two corrections inside one
+	// word are rarely both right.
+	slices.SortFunc(props, func(x, y proposal) int {
+		switch {
+		case x.gain > y.gain:
+			return -1
+		case x.gain < y.gain:
+			return 1
+		}
+		return x.pos - y.pos
+	})
+	var taken []proposal
+	for _, pr := range props {
+		clash := false
+		for _, q := range taken {
+			if pr.start < q.end && q.start < pr.end {
+				clash = true
+				break
+			}
+		}
+		if clash {
+			continue
+		}
+		taken = append(taken, pr)
+		sev := SeverityWarning
+		msg := "疑似错别字：“" + string(rs[pr.pos]) + "”可能应为“" + string(pr.to) + "”（" + pr.word + "）"
+		if m.idioms[pr.word] {
+			msg = "疑似错别字：成语“" + pr.word + "”"
+		}
+		out.add(Finding{Start: a + pr.pos, End: a + pr.pos + 1, Category: CategoryTypo, Severity: sev, Rule: "T03",
+			Message: msg, Suggestion: string(pr.to)})
+	}
+}
