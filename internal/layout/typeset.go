@@ -1,0 +1,631 @@
+package layout
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// Options are per-rendering choices: the same document may be printed as
+// several numbered copies, each watermarked for its viewer.
+type Options struct {
+	// CopyNumber, when not empty, replaces the document's 份号 for this copy
+	// (6 digits; shorter numbers are zero-padded).
+	CopyNumber string
+	// Watermark, when not empty, is drawn diagonally across every page, e.g.
+	// the viewer's name and the time of printing.
+	Watermark string
+}
+
+type typesetter struct {
+	fs    *Fonts
+	doc   *Document
+	pages []*Page
+	cur   *Page
+	line  int // next free grid line of cur
+}
+
+// bodySpec is the 3号 body grid: 28 cells, paragraphs indented 2 字.
+var bodySpec = lineSpec{size: Size3, grid: true, first: 2 * CharPitch, rest: 0, width: BlockWidth, justify: true, alignLeft: MarginLeft}
+
+func (ts *typesetter) newPage() {
+	p := &Page{Width: PageWidth, Height: PageHeight, Number: len(ts.pages) + 1, ShowNumber: true}
+	ts.pages = append(ts.pages, p)
+	ts.cur = p
+	ts.line = 0
+}
+
+// need starts a new page unless n more grid lines fit.
+func (ts *typesetter) need(n int) {
+	if ts.line+n > LinesPerPage {
+		ts.newPage()
+	}
+}
+
+// put adds the texts of one line at the current grid line and advances.
+func (ts *typesetter) put(texts []Text) {
+	ts.need(1)
+	for _, t := range texts {
+		t.Top = emTop(ts.line, t.Size)
+		ts.cur.Texts = append(ts.cur.Texts, t)
+	}
+	ts.line++
+}
+
+// Typeset lays the document out on pages.
+func (fs *Fonts) Typeset(doc *Document, opts Options) ([]*Page, error) {
+	if err := doc.Validate(); err != nil {
+		return nil, err
+	}
+	ts := &typesetter{fs: fs, doc: doc}
+	ts.newPage()
+	copyNo := doc.CopyNumber
+	if opts.CopyNumber != "" {
+		c := opts.CopyNumber
+		if len(c) < 6 {
+			c = strings.Repeat("0", 6-len(c)) + c
+		}
+		if !copyNoRE.MatchString(c) {
+			return nil, fmt.Errorf("份号应为6位阿拉伯数字：%q", opts.CopyNumber)
+		}
+		copyNo = c
+	}
+	switch doc.Format {
+	case FormatLetter:
+		ts.letterHead(copyNo)
+	default:
+		ts.head(copyNo)
+	}
+	ts.body(doc.Body)
+	ts.attachmentNote()
+	switch doc.Format {
+	case FormatOrder:
+		ts.orderSignature()
+	case FormatMinutes:
+		ts.attendance()
+		ts.signature()
+	default:
+		ts.signature()
+	}
+	ts.note()
+	for i, a := range doc.Attachments {
+		ts.attachment(i, len(doc.Attachments), a)
+	}
+	ts.colophon()
+	ts.pageNumbers()
+	if opts.Watermark != "" {
+		ts.watermark(opts.Watermark)
+	}
+	if err := fs.checkCoverage(ts.pages); err != nil {
+		return nil, err
+	}
+	return ts.pages, nil
+}
+
+// head sets the 版头 of the 文件, 命令 and 纪要 formats.
+func (ts *typesetter) head(copyNo string) {
+	d := ts.doc
+	// 份号, 密级和保密期限, 紧急程度: top-left, one per line, in that order.
+	if copyNo != "" {
+		ts.put([]Text{ts.gridRun(FaceFang, MarginLeft, 0, Black, copyNo)})
+	}
+	if d.Classification != "" {
+		ts.put([]Text{ts.gridRun(FaceHei, MarginLeft, 0, Black, d.Classification)})
+	}
+	if d.Urgency != "" {
+		ts.put([]Text{ts.gridRun(FaceHei, MarginLeft, 0, Black, d.Urgency)})
+	}
+	markTop := MarginTop + 35
+	if d.Format == FormatOrder {
+		markTop = MarginTop + 20
+	}
+	markBottom := markTop
+	if d.IssuerMark != "" {
+		markBottom = ts.issuerMark(d.IssuerMark, markTop)
+	}
+	// "下空二行": two blank lines, on the grid.
+	l := int(math.Ceil((markBottom-MarginTop)/LinePitch-0.05)) + 2
+	if l < ts.line {
+		l = ts.line
+	}
+	ts.line = l
+	numberLine := -1
+	switch {
+	case len(d.Signers) > 0 && d.Format != FormatOrder:
+		numberLine = ts.signers()
+	case d.DocNumber != "":
+		w := ts.gridWidth(FaceFang, d.DocNumber)
+		ts.put([]Text{ts.gridRun(FaceFang, MarginLeft+(BlockWidth-w)/2, 0, Black, d.DocNumber)})
+		numberLine = ts.line - 1
+	}
+	if d.Format == FormatOrder {
+		// 命令: 正文 two lines below the 令号, no separator, no title.
+		ts.line += 2
+		ts.to()
+		return
+	}
+	// Red separator 4 mm below the 发文字号, as wide as the 版心.
+	ruleLine := numberLine
+	if ruleLine < 0 {
+		ruleLine = ts.line - 1
+	}
+	y := emTop(ruleLine, Size3) + Size3 + 4
+	ts.cur.Rules = append(ts.cur.Rules, Rule{X1: MarginLeft, Y1: y, X2: blockR, Y2: y, Width: 0.5, Color: Red})
+	ts.line = ruleLine + 1 + 2 // the line holding the rule, then 空二行
+	ts.title()
+	ts.to()
+}
+
+// issuerMark sets the red 发文机关标志 centred with its top at top and returns its bottom.
+func (ts *typesetter) issuerMark(mark string, top float64) float64 {
+	const size = 15.0 // about 初号; the standard leaves the size to the organ
+	n := float64(len([]rune(mark)))
+	pitch := size
+	hscale := 1.0
+	if n*size > BlockWidth {
+		pitch = BlockWidth / n
+		hscale = pitch / size
+	}
+	x := MarginLeft + (BlockWidth-n*pitch)/2
+	t := Text{Face: FaceXiaoBiaoSong, Size: size, Top: top, HScale: hscale, Color: Red}
+	for _, r := range mark {
+		adv := ts.fs.advance(FaceXiaoBiaoSong, r) * size * hscale
+		t.Glyphs = append(t.Glyphs, Glyph{R: r, X: x + (pitch-adv)/2})
+		x += pitch
+	}
+	ts.cur.Texts = append(ts.cur.Texts, t)
+	return top + size
+}
+
+// signers sets the upward 版头: 发文字号 left (1 字 in), 签发人 right (1 字 in),
+// two names a line; returns the line of the 发文字号 (the last signer line).
+func (ts *typesetter) signers() int {
+	d := ts.doc
+	label := "签发人："
+	lw := ts.gridWidth(FaceFang, label)
+	var rows [][]string
+	for i := 0; i < len(d.Signers); i += 2 {
+		rows = append(rows, d.Signers[i:min(i+2, len(d.Signers))])
+	}
+	nameW := func(row []string) float64 {
+		w := 0.0
+		for i, n := range row {
+			if i > 0 {
+				w += CharPitch
+			}
+			w += ts.gridWidth(FaceKai, n)
+		}
+		return w
+	}
+	// All rows align with the first name of the first row.
+	first := nameW(rows[0])
+	for _, r := range rows {
+		first = math.Max(first, nameW(r))
+	}
+	nameX := blockR - CharPitch - first
+	last := 0
+	for i, row := range rows {
+		var texts []Text
+		if i == 0 {
+			texts = append(texts, ts.gridRun(FaceFang, nameX-lw, 0, Black, label))
+		}
+		x := nameX
+		for _, n := range row {
+			texts = append(texts, ts.gridRun(FaceKai, x, 0, Black, n))
+			x += ts.gridWidth(FaceKai, n) + CharPitch
+		}
+		if i == len(rows)-1 && d.DocNumber != "" {
+			texts = append(texts, ts.gridRun(FaceFang, MarginLeft+CharPitch, 0, Black, d.DocNumber))
+		}
+		last = ts.line
+		ts.put(texts)
+	}
+	return last
+}
+
+// title sets the 2号小标宋 title centred, wrapped into balanced lines.
+func (ts *typesetter) title() {
+	ls := lineSpec{size: Size2, width: BlockWidth, centre: true, alignLeft: MarginLeft}
+	sp := []span{{FaceXiaoBiaoSong, ts.doc.Title}}
+	us := ts.units(sp, ls)
+	lines := breakUnits(us, ls)
+	if n := len(lines); n > 1 {
+		// Balance the lines (梯形/菱形 rather than one long line and a stub).
+		total := 0.0
+		for _, u := range us {
+			total += u.width
+		}
+		for w := total / float64(n); w <= BlockWidth; w += Size2 / 2 {
+			ls2 := ls
+			ls2.width = w + 0.01
+			if l2 := breakUnits(us, ls2); len(l2) == n {
+				lines = l2
+				break
+			}
+		}
+	}
+	ts.need(len(lines))
+	for i, l := range lines {
+		ts.put(ts.place(l, ls, i == 0, i == len(lines)-1, 0, Black))
+	}
+}
+
+// to sets the 主送机关 one line below the title, flush left, with a colon.
+func (ts *typesetter) to() {
+	if ts.doc.To == "" {
+		return
+	}
+	if ts.line > 0 && ts.doc.Format != FormatOrder {
+		ts.line++ // 标题下空一行
+	}
+	ls := bodySpec
+	ls.first = 0
+	for _, l := range ts.setLines([]span{{FaceFang, ts.doc.To + "："}}, ls, Black) {
+		ts.put(l)
+	}
+}
+
+// headingSpans sets the numbered heading sentence of a level-1 or level-2
+// paragraph in 黑体 or 楷体 and the rest in 仿宋.
+func headingSpans(p Paragraph) []span {
+	f := FaceFang
+	switch p.Level {
+	case 1:
+		f = FaceHei
+	case 2:
+		f = FaceKai
+	}
+	if f == FaceFang {
+		return []span{{FaceFang, p.Text}}
+	}
+	if i := strings.Index(p.Text, "。"); i >= 0 && i+len("。") < len(p.Text) {
+		return []span{{f, p.Text[:i+len("。")]}, {FaceFang, p.Text[i+len("。"):]}}
+	}
+	return []span{{f, p.Text}}
+}
+
+func (ts *typesetter) body(ps []Paragraph) {
+	for _, p := range ps {
+		lines := ts.setLines(headingSpans(p), bodySpec, Black)
+		if p.Level > 0 && len(lines) == 1 && ts.line == LinesPerPage-1 {
+			ts.newPage() // keep a heading with the text it heads
+		}
+		for _, l := range lines {
+			ts.put(l)
+		}
+	}
+}
+
+// attachmentNote sets 附件说明 one blank line below the body.
+func (ts *typesetter) attachmentNote() {
+	names := ts.doc.AttachmentNote
+	if len(names) == 0 {
+		return
+	}
+	ts.line++
+	label := "附件："
+	x0 := MarginLeft + 2*CharPitch
+	lw := ts.gridWidth(FaceFang, label)
+	for i, n := range names {
+		num := ""
+		if len(names) > 1 {
+			num = fmt.Sprintf("%d.", i+1)
+		}
+		nw := ts.gridWidth(FaceFang, num)
+		ls := lineSpec{size: Size3, grid: true, first: x0 + lw + nw - MarginLeft, rest: x0 + lw + nw - MarginLeft, width: BlockWidth, justify: true, alignLeft: MarginLeft}
+		lines := ts.setLines([]span{{FaceFang, strings.TrimRight(n, "。；;，,")}}, ls, Black)
+		for j, l := range lines {
+			if j == 0 {
+				if i == 0 {
+					l = append(l, ts.gridRun(FaceFang, x0, 0, Black, label))
+				}
+				if num != "" {
+					l = append(l, ts.gridRun(FaceFang, x0+lw, 0, Black, num))
+				}
+			}
+			ts.put(l)
+		}
+	}
+}
+
+// signature sets 署名 and 成文日期 in the sealed or unsealed layout (§7.3.5).
+func (ts *typesetter) signature() {
+	d := ts.doc
+	if d.Issuer == "" && d.Date == "" {
+		return
+	}
+	iw := ts.gridWidth(FaceFang, d.Issuer)
+	dw := ts.gridWidth(FaceFang, d.Date)
+	if d.Sealed {
+		// Date 4 字 from the right; 署名 centred over the date; the seal,
+		// about four lines high, starts within one line below the text.
+		ts.need(5)
+		ts.line += 2
+		dateX := blockR - 4*CharPitch - dw
+		mid := dateX + dw/2
+		if d.Issuer != "" {
+			ts.put([]Text{ts.gridRun(FaceFang, mid-iw/2, 0, Black, d.Issuer)})
+		}
+		if d.Date != "" {
+			ts.put([]Text{ts.gridRun(FaceFang, dateX, 0, Black, d.Date)})
+		}
+		return
+	}
+	// Unsealed: 署名 2 字 from the right, the date 2 字 further right; a
+	// longer date is set 2 字 from the right and pushes the 署名 left.
+	ts.need(3)
+	ts.line++
+	issuerX := blockR - 2*CharPitch - iw
+	dateX := issuerX + 2*CharPitch
+	if dateX+dw > blockR-2*CharPitch {
+		dateX = blockR - 2*CharPitch - dw
+		issuerX = dateX - 2*CharPitch
+	}
+	if d.Issuer != "" {
+		ts.put([]Text{ts.gridRun(FaceFang, issuerX, 0, Black, d.Issuer)})
+	}
+	if d.Date != "" {
+		ts.put([]Text{ts.gridRun(FaceFang, dateX, 0, Black, d.Date)})
+	}
+}
+
+// orderSignature sets the 命令's signer beside the signature seal (§7.3.5.3):
+// seal 4 字 from the right, title 2 字 left of it, date one blank line below.
+func (ts *typesetter) orderSignature() {
+	d := ts.doc
+	signer := d.SignerTitle
+	if signer == "" {
+		signer = d.Issuer
+	}
+	if signer == "" && d.Date == "" {
+		return
+	}
+	const sealChars = 4
+	ts.need(5)
+	ts.line += 2
+	if signer != "" {
+		w := ts.gridWidth(FaceFang, signer)
+		ts.put([]Text{ts.gridRun(FaceFang, blockR-(4+sealChars+2)*CharPitch-w, 0, Black, signer)})
+	}
+	if d.Date != "" {
+		ts.line++
+		w := ts.gridWidth(FaceFang, d.Date)
+		ts.put([]Text{ts.gridRun(FaceFang, blockR-4*CharPitch-w, 0, Black, d.Date)})
+	}
+}
+
+// attendance sets the 纪要's 出席/请假/列席 lines: label in 黑体, names in 仿宋,
+// wrapped lines aligned after the colon.
+func (ts *typesetter) attendance() {
+	if len(ts.doc.Attendance) == 0 {
+		return
+	}
+	ts.line++
+	for _, a := range ts.doc.Attendance {
+		label := a.Label + "："
+		lw := ts.gridWidth(FaceHei, label)
+		ind := 2*CharPitch + lw
+		ls := lineSpec{size: Size3, grid: true, first: ind, rest: ind, width: BlockWidth, justify: true, alignLeft: MarginLeft}
+		for j, l := range ts.setLines([]span{{FaceFang, a.Names}}, ls, Black) {
+			if j == 0 {
+				l = append(l, ts.gridRun(FaceHei, MarginLeft+2*CharPitch, 0, Black, label))
+			}
+			ts.put(l)
+		}
+	}
+}
+
+// note sets 附注 below the date, indented 2 字, in round brackets.
+func (ts *typesetter) note() {
+	n := strings.TrimSpace(ts.doc.Note)
+	if n == "" {
+		return
+	}
+	if !strings.HasPrefix(n, "（") {
+		n = "（" + strings.Trim(n, "()") + "）"
+	}
+	for _, l := range ts.setLines([]span{{FaceFang, n}}, bodySpec, Black) {
+		ts.put(l)
+	}
+}
+
+// attachment starts an attachment on a new page: "附件N" in 黑体 on line 1,
+// the title centred on line 3, the body as the main text.
+func (ts *typesetter) attachment(i, n int, a Attachment) {
+	ts.newPage()
+	label := "附件"
+	if n > 1 {
+		label = fmt.Sprintf("附件%d", i+1)
+	}
+	ts.put([]Text{ts.gridRun(FaceHei, MarginLeft, 0, Black, label)})
+	ts.line = 2
+	ts.title2(a.Title)
+	ts.line++
+	ts.body(a.Body)
+}
+
+func (ts *typesetter) title2(s string) {
+	saved := ts.doc.Title
+	ts.doc.Title = s
+	ts.title()
+	ts.doc.Title = saved
+}
+
+// colophon sets the 版记 on the last even page: 抄送 and 印发 rows in 4号仿宋
+// between thick first and last rules, a thin rule between the rows; the
+// last rule on the bottom edge of the 版心. Letters have no 印发 row and no rules.
+func (ts *typesetter) colophon() {
+	d := ts.doc
+	letter := d.Format == FormatLetter
+	hasPrint := !letter && (d.PrintIssuer != "" || d.PrintDate != "")
+	if d.Cc == "" && !hasPrint {
+		return
+	}
+	var ccLines [][]Text
+	if d.Cc != "" {
+		label := "抄送："
+		lw := ts.textWidth(FaceFang, Size4, label)
+		ls := lineSpec{size: Size4, first: lw, rest: lw, width: BlockWidth - 2*Size4, justify: true, alignLeft: MarginLeft + Size4}
+		ccLines = ts.setLines([]span{{FaceFang, d.Cc + "。"}}, ls, Black)
+		ccLines[0] = append(ccLines[0], ts.run(FaceFang, Size4, MarginLeft+Size4, 0, Black, label))
+	}
+	rows := len(ccLines)
+	if hasPrint {
+		rows++
+	}
+	last := len(ts.pages)
+	switch {
+	case last%2 == 1:
+		ts.newPage()
+	case ts.line > LinesPerPage-rows:
+		ts.newPage()
+		ts.cur.ShowNumber = false
+		ts.newPage()
+		ts.cur.ShowNumber = false
+	}
+	p := ts.cur
+	first := LinesPerPage - rows
+	for i, l := range ccLines {
+		for _, t := range l {
+			t.Top = emTop(first+i, Size4)
+			p.Texts = append(p.Texts, t)
+		}
+	}
+	if hasPrint {
+		top := emTop(LinesPerPage-1, Size4)
+		if d.PrintIssuer != "" {
+			p.Texts = append(p.Texts, ts.run(FaceFang, Size4, MarginLeft+Size4, top, Black, d.PrintIssuer))
+		}
+		if d.PrintDate != "" {
+			s := d.PrintDate + "印发"
+			w := ts.textWidth(FaceFang, Size4, s)
+			p.Texts = append(p.Texts, ts.run(FaceFang, Size4, blockR-Size4-w, top, Black, s))
+		}
+	}
+	if letter {
+		return
+	}
+	rule := func(y, w float64) {
+		p.Rules = append(p.Rules, Rule{X1: MarginLeft, Y1: y, X2: blockR, Y2: y, Width: w, Color: Black})
+	}
+	rule(lineTop(first), 0.35)
+	if len(ccLines) > 0 && hasPrint {
+		rule(lineTop(LinesPerPage-1), 0.25)
+	}
+	rule(blockB, 0.35)
+}
+
+// pageNumbers prints "— n —" in 4号宋体 7 mm below the 版心: odd pages
+// right-aligned, even pages left-aligned, each 1 字 in.
+func (ts *typesetter) pageNumbers() {
+	for _, p := range ts.pages {
+		if !p.ShowNumber || (p.Number == 1 && ts.doc.Format == FormatLetter) {
+			p.ShowNumber = false
+			continue
+		}
+		s := fmt.Sprintf("— %d —", p.Number)
+		w := ts.textWidth(FaceSong, Size4, s)
+		x := MarginLeft + Size4
+		if p.Number%2 == 1 {
+			x = blockR - Size4 - w
+		}
+		p.Texts = append(p.Texts, ts.run(FaceSong, Size4, x, blockB+7, Black, s))
+	}
+}
+
+// watermark repeats s diagonally across each page, light and translucent.
+func (ts *typesetter) watermark(s string) {
+	const size = 6.0
+	for _, p := range ts.pages {
+		for row := 0; row < 5; row++ {
+			for col := 0; col < 2; col++ {
+				x := 25 + float64(col)*95 + float64(row%2)*20
+				y := 70 + float64(row)*55
+				t := ts.run(FaceHei, size, x, y, Grey, s)
+				t.Rotate = 30
+				t.Alpha = 0.25
+				p.Texts = append(p.Texts, t)
+			}
+		}
+	}
+}
+
+// checkCoverage reports every character that its face cannot show.
+func (fs *Fonts) checkCoverage(pages []*Page) error {
+	var e *MissingGlyphsError
+	seen := map[Face]map[rune]bool{}
+	for _, p := range pages {
+		for _, t := range p.Texts {
+			fn := fs.font(t.Face)
+			for _, g := range t.Glyphs {
+				if g.R == ' ' {
+					continue
+				}
+				if _, ok := fn.GlyphIndex(g.R); ok {
+					continue
+				}
+				if seen[t.Face] == nil {
+					seen[t.Face] = map[rune]bool{}
+				}
+				if seen[t.Face][g.R] {
+					continue
+				}
+				seen[t.Face][g.R] = true
+				if e == nil {
+					e = &MissingGlyphsError{Missing: map[Face][]rune{}, Paths: map[Face]string{}}
+				}
+				e.Missing[t.Face] = append(e.Missing[t.Face], g.R)
+				e.Paths[t.Face] = fs.paths[t.Face]
+			}
+		}
+	}
+	if e != nil {
+		return e
+	}
+	return nil
+}
+
+// letterHead sets the 信函格式 head (§10.1): the 标志 30 mm from the top edge
+// of the paper, red double rules (thick over thin) 4 mm below it and (thin
+// over thick) 20 mm above the bottom edge, both 170 mm long; 份号/密级/紧急程度
+// flush left and the 发文字号 flush right below the first rules, 7/8 of a
+// 3号 character below them.
+func (ts *typesetter) letterHead(copyNo string) {
+	d := ts.doc
+	markBottom := 30.0
+	if d.IssuerMark != "" {
+		markBottom = ts.issuerMark(d.IssuerMark, 30)
+	}
+	x1, x2 := (PageWidth-170)/2, (PageWidth+170)/2
+	y := markBottom + 4
+	bottom := PageHeight - 20
+	p := ts.cur
+	p.Rules = append(p.Rules,
+		Rule{X1: x1, Y1: y, X2: x2, Y2: y, Width: 1.0, Color: Red},
+		Rule{X1: x1, Y1: y + 1.2, X2: x2, Y2: y + 1.2, Width: 0.3, Color: Red},
+		Rule{X1: x1, Y1: bottom - 1.2, X2: x2, Y2: bottom - 1.2, Width: 0.3, Color: Red},
+		Rule{X1: x1, Y1: bottom, X2: x2, Y2: bottom, Width: 1.0, Color: Red})
+	top := y + 1.2 + Size3*7/8
+	rows := 0
+	for _, e := range []struct {
+		s string
+		f Face
+	}{{copyNo, FaceFang}, {d.Classification, FaceHei}, {d.Urgency, FaceHei}} {
+		if e.s != "" {
+			p.Texts = append(p.Texts, ts.gridRun(e.f, MarginLeft, top+float64(rows)*LinePitch, Black, e.s))
+			rows++
+		}
+	}
+	if d.DocNumber != "" {
+		w := ts.gridWidth(FaceFang, d.DocNumber)
+		p.Texts = append(p.Texts, ts.gridRun(FaceFang, blockR-w, top, Black, d.DocNumber))
+		rows = max(rows, 1)
+	}
+	last := y + 1.2
+	if rows > 0 {
+		last = top + float64(rows-1)*LinePitch + Size3
+	}
+	ts.line = int(math.Ceil((last-MarginTop)/LinePitch-0.05)) + 2
+	ts.title()
+	ts.to()
+}
