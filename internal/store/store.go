@@ -1,0 +1,335 @@
+// Package store keeps Shuniu's state in SQLite (embedded default) or
+// PostgreSQL (production). One code path serves both through database/sql;
+// each dialect has its own versioned migrations. Every change of state runs in
+// one transaction together with its audit entries.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+)
+
+// Dialect is the SQL flavour of a store.
+type Dialect int
+
+const (
+	SQLite Dialect = iota
+	Postgres
+)
+
+func (d Dialect) String() string {
+	if d == Postgres {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+//go:embed migrations
+var migrationFS embed.FS
+
+// ErrNotFound is returned when a looked-up row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrConflict is returned when a write would violate a uniqueness rule.
+var ErrConflict = errors.New("conflict")
+
+// Store is an open database.
+type Store struct {
+	conn              // reads
+	w       *sql.DB   // writes (SQLite: exactly one connection)
+	r       *sql.DB   // reads (SQLite: a pool of read-only connections)
+	path    string    // SQLite file path; "" for PostgreSQL
+	now     func() time.Time
+	log     *slog.Logger
+	dialect Dialect
+}
+
+// Options tune a store.
+type Options struct {
+	Now    func() time.Time // clock; time.Now when nil
+	Logger *slog.Logger
+	// NoMigrate skips applying migrations at open (for `migrate --status`).
+	NoMigrate bool
+}
+
+// IsPostgres reports whether dsn names a PostgreSQL database.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open connects to dsn — a postgres:// URL or an SQLite file path — and
+// applies pending migrations.
+func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
+	s := &Store{now: opt.Now, log: opt.Logger}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	var err error
+	if IsPostgres(dsn) {
+		s.dialect = Postgres
+		s.w, err = sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		s.w.SetMaxOpenConns(20)
+		s.w.SetMaxIdleConns(10)
+		s.w.SetConnMaxIdleTime(5 * time.Minute)
+		s.r = s.w
+	} else {
+		s.dialect = SQLite
+		s.path = strings.TrimPrefix(dsn, "file:")
+		if i := strings.IndexByte(s.path, '?'); i >= 0 {
+			s.path = s.path[:i]
+		}
+		// WAL lets readers run beside the one writer; synchronous=FULL makes a
+		// commit durable across power loss, not only process crashes.
+		common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)"
+		s.w, err = sql.Open("sqlite", "file:"+s.path+"?"+common+"&_txlock=immediate")
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		s.w.SetMaxOpenConns(1)
+		s.w.SetConnMaxIdleTime(0)
+		s.r, err = sql.Open("sqlite", "file:"+s.path+"?"+common+"&_pragma=query_only(1)")
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite reader: %w", err)
+		}
+		s.r.SetMaxOpenConns(8)
+	}
+	s.conn = conn{q: s.r, d: s.dialect}
+	if err := s.w.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("connect to %s: %w", s.dialect, err)
+	}
+	if !opt.NoMigrate {
+		if _, err := s.Migrate(ctx); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// Close releases the connections.
+func (s *Store) Close() error {
+	err := s.w.Close()
+	if s.r != s.w {
+		err = errors.Join(err, s.r.Close())
+	}
+	return err
+}
+
+// Dialect says which database this is.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Path is the SQLite file; "" for PostgreSQL.
+func (s *Store) Path() string { return s.path }
+
+// Now is the store's clock.
+func (s *Store) Now() time.Time { return s.now() }
+
+// Ping checks the database answers (for /healthz).
+func (s *Store) Ping(ctx context.Context) error { return s.w.PingContext(ctx) }
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func (s *Store) migrations() ([]migration, error) {
+	dir := path.Join("migrations", s.dialect.String())
+	entries, err := fs.ReadDir(migrationFS, dir)
+	if err != nil {
+		return nil, fmt.Errorf("read migrations: %w", err)
+	}
+	var ms []migration
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".sql") {
+			continue
+		}
+		v, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
+		if err != nil {
+			return nil, fmt.Errorf("migration %s: name must start with a version number", name)
+		}
+		b, err := migrationFS.ReadFile(path.Join(dir, name))
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: name, sql: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	return ms, nil
+}
+
+// Migrate applies pending migrations, each in its own transaction, and returns
+// the names of those applied. Several servers starting at once on one
+// PostgreSQL serialise on an advisory lock.
+func (s *Store) Migrate(ctx context.Context) ([]string, error) {
+	ms, err := s.migrations()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
+		return nil, fmt.Errorf("create schema_migrations: %w", err)
+	}
+	var applied []string
+	for _, m := range ms {
+		done := false
+		err := s.Write(ctx, func(tx *Tx) error {
+			if s.dialect == Postgres {
+				if _, err := tx.tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7477370)`); err != nil {
+					return err
+				}
+			}
+			var n int
+			if err := tx.q.QueryRowContext(ctx, tx.rebind(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), m.version).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				done = true
+				return nil
+			}
+			if _, err := tx.tx.ExecContext(ctx, m.sql); err != nil {
+				return fmt.Errorf("apply %s: %w", m.name, err)
+			}
+			_, err := tx.tx.ExecContext(ctx, tx.rebind(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`), m.version, m.name, ts(s.now()))
+			return err
+		})
+		if err != nil {
+			return applied, fmt.Errorf("migrate: %w", err)
+		}
+		if !done {
+			applied = append(applied, m.name)
+			s.log.Info("migration applied", "name", m.name, "dialect", s.dialect.String())
+		}
+	}
+	return applied, nil
+}
+
+// querier is what both *sql.DB and *sql.Tx offer.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// conn carries the read methods, usable on the store and inside a transaction.
+type conn struct {
+	q querier
+	d Dialect
+}
+
+// rebind turns ? placeholders into PostgreSQL's $n. Queries in this package
+// never contain a literal question mark.
+func (c conn) rebind(q string) string {
+	if c.d != Postgres {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+func (c conn) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return c.q.ExecContext(ctx, c.rebind(q), args...)
+}
+
+func (c conn) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return c.q.QueryContext(ctx, c.rebind(q), args...)
+}
+
+func (c conn) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return c.q.QueryRowContext(ctx, c.rebind(q), args...)
+}
+
+// Tx is a write transaction. Its audit entries commit or roll back with it.
+type Tx struct {
+	conn
+	tx  *sql.Tx
+	s   *Store
+	now time.Time
+}
+
+// Write runs fn in one transaction and commits it when fn returns nil. On
+// SQLite the transaction takes the write lock at BEGIN (IMMEDIATE), so two
+// writers never deadlock on lock upgrade.
+func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	tx := &Tx{conn: conn{q: sqlTx, d: s.dialect}, tx: sqlTx, s: s, now: s.now()}
+	if err := fn(tx); err != nil {
+		if rbErr := sqlTx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
+			return errors.Join(err, fmt.Errorf("rollback: %w", rbErr))
+		}
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// Now is the transaction's clock reading, the same for every row it writes.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// ts converts a time to the stored form: microseconds since the epoch, UTC.
+func ts(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMicro()
+}
+
+// fromTS converts a stored time back; 0 is the zero time.
+func fromTS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(v).UTC()
+}
+
+func b2i(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// isUnique reports whether err is a uniqueness violation on either store.
+func isUnique(err error) bool {
+	if err == nil {
+		return false
+	}
+	m := err.Error()
+	return strings.Contains(m, "UNIQUE constraint failed") || strings.Contains(m, "SQLSTATE 23505") ||
+		strings.Contains(m, "duplicate key value")
+}
