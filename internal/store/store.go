@@ -48,10 +48,10 @@ var ErrConflict = errors.New("conflict")
 
 // Store is an open database.
 type Store struct {
-	conn              // reads
-	w       *sql.DB   // writes (SQLite: exactly one connection)
-	r       *sql.DB   // reads (SQLite: a pool of read-only connections)
-	path    string    // SQLite file path; "" for PostgreSQL
+	conn            // reads
+	w       *sql.DB // writes (SQLite: exactly one connection)
+	r       *sql.DB // reads (SQLite: a pool of read-only connections)
+	path    string  // SQLite file path; "" for PostgreSQL
 	now     func() time.Time
 	log     *slog.Logger
 	dialect Dialect
