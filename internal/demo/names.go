@@ -56,7 +56,7 @@ func (s *nameSource) name() string {
 		// The smaller of two uniform draws favours the common surnames.
 		surname := family[min(s.pick(len(family)), s.pick(len(family)))]
 		first, second := []rune(maleFirst), []rune(maleSecond)
-		if s.pick(5) < 2 {
+		if s.pick(3) == 0 { // about a third are women, as in district organs
 			first, second = []rune(femaleFirst), []rune(femaleSecond)
 		}
 		a, b := first[s.pick(len(first))], second[s.pick(len(second))]

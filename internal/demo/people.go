@@ -49,7 +49,7 @@ var leaderRoster = []leaderSpec{
 	// Each 副区长 oversees a group of departments and keeps in touch with four
 	// towns (联系镇街), the usual split in a district government.
 	{"vice-social", "区政府", "副区长", leader, "", secret2,
-		"区教育局 区卫生健康委 区文化和旅游局 区民政局 区人社局 区退役军人事务局 区残联 望江街道 明德街道 桂园街道 北湖街道"},
+		"区教育局 区卫健委 区文化和旅游局 区民政局 区人社局 区退役军人事务局 区残联 望江街道 明德街道 桂园街道 北湖街道"},
 	{"vice-urban", "区政府", "副区长", leader, "", secret2,
 		"区住建局 区自然资源和规划分局 区交通运输局 区城市管理局 区生态环境分局 区水务局 区人防办 东门街道 南塘街道 西桥街道 新华街道"},
 	{"vice-economy", "区政府", "副区长", leader, "", secret2,
