@@ -335,6 +335,13 @@ func TestDelegations(t *testing.T) {
 	if active != 1 {
 		t.Errorf("%d delegations active now, want 1", active)
 	}
+	// The same instant seen from a UTC host gives the same delegations.
+	if utc := NewDistrict(testNow.UTC()); !reflect.DeepEqual(utc.Delegations, d.Delegations) {
+		t.Errorf("delegations depend on the caller's time zone: %v vs %v", utc.Delegations[0].Start, d.Delegations[0].Start)
+	}
+	if h, m, _ := d.Delegations[0].Start.Clock(); h != 8 || m != 30 {
+		t.Errorf("delegation starts at %02d:%02d, want 08:30 Beijing time", h, m)
+	}
 	if d.Delegations[0].ToID != loginOf(t, d, "lingdao").PersonID {
 		t.Error("the delegation in force should be to the lingdao login, so the demo shows acting for an absent leader")
 	}

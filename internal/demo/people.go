@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shuniu-oa/shuniu/internal/calendar"
 	"github.com/shuniu-oa/shuniu/internal/org"
 )
 
@@ -252,7 +253,11 @@ func (b *builder) buildOversight() {
 // at a training course and the first 副区长, the lingdao login, acts for them)
 // and one that starts two days later (the 区委办 director away, the executive
 // deputy acting).
+//
+// Times are office hours in Beijing whatever the server's time zone, so a demo
+// started on a UTC host still shows the leader away from 08:30.
 func (b *builder) buildDelegations(now time.Time) {
+	now = now.In(calendar.Shanghai())
 	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
 	at := func(days, hour, minute int) time.Time {
 		return day.AddDate(0, 0, days).Add(time.Duration(hour)*time.Hour + time.Duration(minute)*time.Minute)
