@@ -523,3 +523,28 @@ func rolesOf(d District, personID string) []org.RoleAssignment {
 	}
 	return rs
 }
+
+// A table naming a unit or post that does not exist is reported, not skipped.
+func TestBuilderReportsBadTables(t *testing.T) {
+	tests := []struct {
+		name   string
+		lookup func(b *builder)
+		want   string
+	}{
+		{"unknown unit", func(b *builder) { b.unitID("区不存在局") }, "找不到"},
+		{"ambiguous short name", func(b *builder) { b.unitID("党政办") }, "多个单位"},
+		{"unknown section", func(b *builder) { b.childID(b.unitID("政府办"), "车队") }, "没有车队"},
+		{"unknown post", func(b *builder) { b.person("清澜区人民政府/区长/9") }, "没有职务"},
+	}
+	for _, tt := range tests {
+		b := newBuilder()
+		b.buildUnits()
+		if len(b.errs) != 0 {
+			t.Fatalf("units: %v", b.errs)
+		}
+		tt.lookup(b)
+		if len(b.errs) != 1 || !strings.Contains(b.errs[0].Error(), tt.want) {
+			t.Errorf("%s: errs %v, want one mentioning %q", tt.name, b.errs, tt.want)
+		}
+	}
+}
