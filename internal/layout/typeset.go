@@ -253,6 +253,9 @@ func (ts *typesetter) title() {
 // to sets the 主送机关 one line below the title, flush left, with a colon.
 func (ts *typesetter) to() {
 	if ts.doc.To == "" {
+		if ts.line > 0 && ts.doc.Format != FormatOrder {
+			ts.line++ // keep the blank line under the title
+		}
 		return
 	}
 	if ts.line > 0 && ts.doc.Format != FormatOrder {
