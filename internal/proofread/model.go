@@ -17,17 +17,38 @@ import (
 // The language data shipped with the package; origins and licences are in
 // data/*/LICENSE and docs/proofread.md.
 //
-//go:embed data/gse/s_1.txt.gz data/pycorrector/same_stroke.txt data/simple-csc/*.json data/thuocl/THUOCL_chengyu.txt data/ecspell/variant_words.txt data/macro-correct/confusion_dict.json
+//go:embed data/gse/s_1.txt.gz data/pycorrector/same_stroke.txt data/simple-csc/prone_to_confusion_dict.json data/thuocl/THUOCL_chengyu.txt data/ecspell/variant_words.txt data/macro-correct/confusion_dict.json data/shuniu/gongwen_terms.txt
 var dataFS embed.FS
+
+// supplementFreq is the frequency given to the project's own 公文 terms:
+// that of a common word, not of a very common one.
+const supplementFreq = 300
 
 // maxWordRunes bounds dictionary lookups; longer entries are rare names.
 const maxWordRunes = 8
 
-// wildKey is a word of 2–4 runes with the rune at one position blanked (0):
+// wildKey is a word of 2–4 runes with the rune at one position blanked:
 // it finds every dictionary word that differs from the text only there.
-type wildKey struct {
-	w [4]rune
-	n uint8
+// Packed into an integer (16 bits a rune, BMP only) because the index has
+// over half a million entries and integer keys load much faster.
+type wildKey uint64
+
+const wildBlank = 0xFFFF
+
+// makeWildKey packs rs with position blank replaced by the blank marker; ok
+// is false for runes outside the BMP, which the index does not hold.
+func makeWildKey(rs []rune, blank int) (wildKey, bool) {
+	var k uint64
+	for i, r := range rs {
+		v := uint64(r)
+		if i == blank {
+			v = wildBlank
+		} else if r >= wildBlank {
+			return 0, false
+		}
+		k = k<<16 | v
+	}
+	return wildKey(k), true
 }
 
 // model is the loaded language data, read-only after loadModel.
@@ -58,7 +79,7 @@ func loadModel() (*model, error) {
 	m := &model{
 		freq:     make(map[string]int32, 600_000),
 		pos:      make(map[string]string, 16_000),
-		wild:     make(map[wildKey][]rune, 700_000),
+		wild:     make(map[wildKey][]rune, 300_000),
 		pinyin:   map[rune][]syllable{},
 		shape:    map[[2]rune]bool{},
 		prone:    map[[2]rune]bool{},
@@ -101,6 +122,13 @@ func (m *model) loadIdioms() error {
 	return nil
 }
 
+type entry struct {
+	word string
+	rs   []rune
+	n    int32
+	tag  string
+}
+
 func (m *model) loadWords() error {
 	f, err := dataFS.Open("data/gse/s_1.txt.gz")
 	if err != nil {
@@ -115,6 +143,8 @@ func (m *model) loadWords() error {
 	if err != nil {
 		return fmt.Errorf("s_1.txt.gz: %w", err)
 	}
+	entries := make([]entry, 0, 360_000)
+	seen := make(map[string]bool, 360_000)
 	var total int64
 	for len(raw) > 0 {
 		line := raw
@@ -138,52 +168,80 @@ func (m *model) loadWords() error {
 			continue
 		}
 		word := string(line[:sp])
-		if _, bad := m.misspelt[word]; bad {
+		if _, bad := m.misspelt[word]; bad || seen[word] {
 			continue
 		}
 		rs := []rune(word)
 		if len(rs) > maxWordRunes || !allHan(rs) {
 			continue
 		}
-		if m.freq[word] > 0 {
-			continue // a duplicate entry; keep the first
+		seen[word] = true
+		e := entry{word: word, rs: rs, n: int32(n)}
+		if len(rs) <= 2 {
+			e.tag = string(tag)
 		}
-		m.addWord(word, rs, int32(n))
+		entries = append(entries, e)
 		total += int64(n)
-		if len(rs) <= 2 && len(tag) > 0 {
-			m.pos[word] = string(tag)
-		}
 	}
 	for w := range m.idioms {
-		if m.freq[w] == 0 {
-			if _, bad := m.misspelt[w]; !bad {
-				m.addWord(w, []rune(w), 20)
-			}
+		if _, bad := m.misspelt[w]; !bad && !seen[w] {
+			entries = append(entries, entry{word: w, rs: []rune(w), n: 20})
 		}
 	}
+	// Contemporary 公文 vocabulary the dictionary predates.
+	b, err := dataFS.ReadFile("data/shuniu/gongwen_terms.txt")
+	if err != nil {
+		return err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		w := strings.TrimSpace(line)
+		rs := []rune(w)
+		if w == "" || strings.HasPrefix(w, "#") || seen[w] || len(rs) > maxWordRunes || !allHan(rs) {
+			continue
+		}
+		seen[w] = true
+		entries = append(entries, entry{word: w, rs: rs, n: supplementFreq})
+		total += supplementFreq
+	}
 	m.logN = math.Log(float64(total))
+	// The word map and the candidate index are independent: build them on
+	// two cores to keep start-up under a second.
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for _, e := range entries {
+			if e.n < minCandidateFreq || len(e.rs) < 2 || len(e.rs) > 4 {
+				continue
+			}
+			for p := range e.rs {
+				if k, ok := makeWildKey(e.rs, p); ok {
+					m.wild[k] = append(m.wild[k], e.rs[p])
+				}
+			}
+		}
+		m.loadPinyin(entries)
+	}()
+	for _, e := range entries {
+		m.addWord(e.word, e.n)
+		if e.tag != "" {
+			m.pos[e.word] = e.tag
+		}
+	}
+	<-done
 	return nil
 }
 
-func (m *model) addWord(word string, rs []rune, n int32) {
+func (m *model) addWord(word string, n int32) {
 	m.freq[word] = n
 	// Prefixes let the segmenter stop early.
 	for i := len(word) - 1; i > 0; i-- {
 		if !isRuneBoundary(word, i) {
 			continue
 		}
-		if _, ok := m.freq[word[:i]]; !ok {
-			m.freq[word[:i]] = 0
+		if _, ok := m.freq[word[:i]]; ok {
+			break // shorter prefixes were added with it
 		}
-	}
-	if len(rs) >= 2 && len(rs) <= 4 {
-		for p := range rs {
-			var k wildKey
-			copy(k.w[:], rs)
-			k.w[p] = 0
-			k.n = uint8(len(rs))
-			m.wild[k] = append(m.wild[k], rs[p])
-		}
+		m.freq[word[:i]] = 0
 	}
 }
 
@@ -232,26 +290,27 @@ func (m *model) loadMacroCorrect() error {
 	return nil
 }
 
-func (m *model) loadConfusion() error {
-	// Pinyin for every character the dictionary uses.
+// loadPinyin reads the readings of every character the dictionary uses.
+func (m *model) loadPinyin(entries []entry) {
 	args := pinyin.NewArgs()
 	args.Style = pinyin.Tone3
 	args.Heteronym = true
-	seen := map[rune]bool{}
-	for w, f := range m.freq {
-		if f == 0 {
-			continue
-		}
-		for _, r := range w {
-			if seen[r] {
+	for _, e := range entries {
+		for _, r := range e.rs {
+			if _, ok := m.pinyin[r]; ok {
 				continue
 			}
-			seen[r] = true
-			for _, p := range pinyin.SinglePinyin(r, args) {
-				m.pinyin[r] = append(m.pinyin[r], splitSyllable(p))
+			ps := pinyin.SinglePinyin(r, args)
+			sy := make([]syllable, 0, len(ps))
+			for _, p := range ps {
+				sy = append(sy, splitSyllable(p))
 			}
+			m.pinyin[r] = sy
 		}
 	}
+}
+
+func (m *model) loadConfusion() error {
 	b, err := dataFS.ReadFile("data/pycorrector/same_stroke.txt")
 	if err != nil {
 		return err
@@ -283,10 +342,14 @@ func (m *model) loadConfusion() error {
 			}
 		}
 	}
-	if err := readJSON("data/simple-csc/similar_consonant_dict.json", &m.fuzzyIn); err != nil {
-		return err
-	}
-	return readJSON("data/simple-csc/similar_vowel_dict.json", &m.fuzzyFi)
+	// The fuzzy-pinyin pairs of the common IMEs (模糊音): wider tables
+	// (j/q/x/z, l/d/t, …) made the language model propose far-fetched
+	// corrections.
+	m.fuzzyIn = map[string][]string{"z": {"zh"}, "zh": {"z"}, "c": {"ch"}, "ch": {"c"}, "s": {"sh"}, "sh": {"s"},
+		"n": {"l"}, "l": {"n", "r"}, "r": {"l"}, "f": {"h"}, "h": {"f"}}
+	m.fuzzyFi = map[string][]string{"an": {"ang"}, "ang": {"an"}, "en": {"eng"}, "eng": {"en"}, "in": {"ing"}, "ing": {"in"},
+		"ian": {"iang"}, "iang": {"ian"}, "uan": {"uang"}, "uang": {"uan"}}
+	return nil
 }
 
 func readJSON(name string, v any) error {

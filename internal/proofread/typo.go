@@ -29,6 +29,12 @@ const (
 	// minCandidateFreq keeps rare dictionary entries (names, jargon) from
 	// being proposed as corrections.
 	minCandidateFreq = 20
+	// maxCoverFreq: a character inside some dictionary word this common is
+	// not questioned at all.
+	maxCoverFreq = 1000000
+	// stealFreq: a correction may not break a word of the original reading
+	// this common.
+	stealFreq = 300
 )
 
 // checkTypos runs the typo rules on one paragraph.
@@ -171,6 +177,26 @@ func (c *Checker) verbAt(t *text, i, end int) bool {
 	return false
 }
 
+// placeSuffix are the last characters of place names.
+var placeSuffix = map[rune]bool{'镇': true, '村': true, '乡': true, '县': true, '湖': true, '河': true, '路': true, '街': true,
+	'旗': true, '屯': true, '寨': true, '庄': true, '岛': true, '巷': true, '湾': true, '港': true, '桥': true, '峪': true,
+	'沟': true, '坪': true, '塘': true, '堡': true, '嘎': true}
+
+// steals reports whether the window [a,b) around k takes a character from
+// a common word of the original reading that the window does not contain
+// whole: 能源局 → 能源于 would break 能源 to make 源于.
+func steals(a, b, k int, inWord []bool, wordFreq []int32, wordSpan []span) bool {
+	for j := a; j < b; j++ {
+		if j == k || !inWord[j] || wordFreq[j] < stealFreq {
+			continue
+		}
+		if sp := wordSpan[j]; sp.start < a || sp.end > b {
+			return true
+		}
+	}
+	return false
+}
+
 // proposal is one candidate correction of the language model.
 type proposal struct {
 	pos   int
@@ -229,6 +255,20 @@ func (c *Checker) scoreRun(t *text, a, b int, out *findings) {
 	}
 	beta := make([]float64, n+1)
 	inWord := make([]bool, n) // position is inside a word of 2+ runes on the best path
+	wordFreq := make([]int32, n)
+	wordSpan := make([]span, n)
+	coverFreq := make([]int32, n) // highest frequency of any 2+ rune word covering the position
+	for i := 0; i < n; i++ {
+		for _, e := range edges[i] {
+			if e.end-i < 2 {
+				continue
+			}
+			f := m.freq[s[off[i]:off[e.end]]]
+			for k := i; k < e.end; k++ {
+				coverFreq[k] = max(coverFreq[k], f)
+			}
+		}
+	}
 	next := make([]int, n)
 	for i := n - 1; i >= 0; i-- {
 		beta[i] = math.Inf(-1)
@@ -241,8 +281,11 @@ func (c *Checker) scoreRun(t *text, a, b int, out *findings) {
 	for i := 0; i < n; {
 		j := next[i]
 		if j-i >= 2 {
+			f := m.freq[s[off[i]:off[j]]]
 			for k := i; k < j; k++ {
 				inWord[k] = true
+				wordFreq[k] = f
+				wordSpan[k] = span{i, j}
 			}
 		}
 		i = j
@@ -258,13 +301,23 @@ func (c *Checker) scoreRun(t *text, a, b int, out *findings) {
 		var bp proposal
 		bp.gain = math.Inf(-1)
 		orig := rs[k]
+		if coverFreq[k] >= maxCoverFreq {
+			continue // the character already reads as part of a common word
+		}
+		// A character just before a place-name suffix (芹泉镇, 梅梁湖) is
+		// most likely part of a name the dictionary does not know.
+		if !inWord[k] && (k+1 < n && placeSuffix[rs[k+1]] || k+2 < n && placeSuffix[rs[k+2]]) {
+			continue
+		}
 		for wl := 2; wl <= 4; wl++ {
 			for st := max(0, k-wl+1); st <= k && st+wl <= n; st++ {
-				var key wildKey
-				copy(key.w[:], rs[st:st+wl])
-				key.w[k-st] = 0
-				key.n = uint8(wl)
+				key, ok := makeWildKey(rs[st:st+wl], k-st)
+				if !ok {
+					continue
+				}
 				cands := m.wild[key]
+				var buf [4]rune
+				copy(buf[:], rs[st:st+wl])
 				for _, cand := range cands {
 					if cand == orig {
 						continue
@@ -273,11 +326,13 @@ func (c *Checker) scoreRun(t *text, a, b int, out *findings) {
 					if kind == confNone {
 						continue
 					}
-					key.w[k-st] = cand
-					w := string(key.w[:wl])
-					key.w[k-st] = 0
+					buf[k-st] = cand
+					w := string(buf[:wl])
 					f := m.freq[w]
 					if f < minCandidateFreq {
+						continue
+					}
+					if steals(st, st+wl, k, inWord, wordFreq, wordSpan) {
 						continue
 					}
 					lp := math.Log(float64(f)) - m.logN

@@ -1,0 +1,211 @@
+// Command evaluate measures the proofreader on the ECSpell sentence pairs
+// (typo detection and correction, strict sentence level) and on 公文-style
+// sentences with injected rule errors (punctuation, repetition, term,
+// number).
+//
+//	go run ./internal/proofread/evaluate -data ../shared/data/proofread/ecspell
+//
+// The odw set is split by a hash of each sentence into a dev half (used
+// while developing and tuning) and a test half that was never looked at;
+// -split chooses which to report. -show prints the dev mistakes; it refuses
+// to print test sentences.
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/shuniu-oa/shuniu/internal/proofread"
+)
+
+type pair struct{ src, tgt []rune }
+
+func main() {
+	data := flag.String("data", "../shared/data/proofread/ecspell", "folder holding odw_train.tsv, law_train.tsv, med_train.tsv")
+	split := flag.String("split", "test", "which half of each set: dev, test or all")
+	sets := flag.String("sets", "odw,law,med", "comma-separated sets")
+	threshold := flag.Float64("threshold", 0, "language-model margin (0 = the default)")
+	show := flag.Int("show", 0, "print up to N wrong dev predictions per set")
+	flag.Parse()
+	if err := run(os.Stdout, *data, *split, strings.Split(*sets, ","), *threshold, *show); err != nil {
+		fmt.Fprintln(os.Stderr, "evaluate:", err)
+		os.Exit(1)
+	}
+}
+
+func run(w io.Writer, dir, split string, sets []string, threshold float64, show int) error {
+	if show > 0 && split != "dev" {
+		return fmt.Errorf("-show prints only the dev split")
+	}
+	t0 := time.Now()
+	c, err := proofread.New(proofread.Config{TypoThreshold: threshold})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "loaded in %v; split=%s\n\n", time.Since(t0).Round(time.Millisecond), split)
+	fmt.Fprintln(w, "| set | sentences | with errors | det P | det R | det F1 | cor P | cor R | cor F1 | false alarms |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
+	for _, set := range sets {
+		ps, err := readPairs(filepath.Join(dir, set+"_train.tsv"))
+		if err != nil {
+			return err
+		}
+		ps = pick(ps, split)
+		r := score(c, ps, show, w)
+		fmt.Fprintf(w, "| %s | %d | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.2f%% (%d/%d) |\n", set, r.n, r.gold,
+			r.dp(), r.dr(), f1(r.dp(), r.dr()), r.cp(), r.cr(), f1(r.cp(), r.cr()), 100*float64(r.fa)/float64(r.n), r.fa, r.n)
+	}
+	fmt.Fprintln(w)
+	ps, err := readPairs(filepath.Join(dir, "odw_train.tsv"))
+	if err != nil {
+		return err
+	}
+	injected(w, c, pick(ps, split))
+	return nil
+}
+
+func readPairs(path string) ([]pair, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []pair
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		a, b, ok := strings.Cut(sc.Text(), "\t")
+		if !ok {
+			continue
+		}
+		s, t := []rune(a), []rune(b)
+		if len(s) != len(t) {
+			continue
+		}
+		out = append(out, pair{s, t})
+	}
+	return out, sc.Err()
+}
+
+// pick keeps the dev or the test half: the split is by a hash of the
+// target sentence, so it is stable and independent of file order.
+func pick(ps []pair, split string) []pair {
+	if split == "all" {
+		return ps
+	}
+	var out []pair
+	for _, p := range ps {
+		h := fnv.New32a()
+		h.Write([]byte(string(p.tgt)))
+		isTest := h.Sum32()%2 == 1
+		if isTest == (split == "test") {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+type result struct {
+	n, gold, predicted, detTP, corTP, fa int
+}
+
+func (r result) dp() float64 { return ratio(r.detTP, r.predicted) }
+func (r result) dr() float64 { return ratio(r.detTP, r.gold) }
+func (r result) cp() float64 { return ratio(r.corTP, r.predicted) }
+func (r result) cr() float64 { return ratio(r.corTP, r.gold) }
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+func f1(p, r float64) float64 {
+	if p+r == 0 {
+		return 0
+	}
+	return 2 * p * r / (p + r)
+}
+
+// predict returns the flagged positions and the corrected sentence from
+// the typo findings.
+func predict(c *proofread.Checker, s []rune) ([]int, []rune) {
+	out := slices.Clone(s)
+	var pos []int
+	for _, f := range c.Check(string(s)) {
+		if f.Category != proofread.CategoryTypo {
+			continue
+		}
+		sug := []rune(f.Suggestion)
+		if len(sug) == f.End-f.Start {
+			for i := range sug {
+				if s[f.Start+i] != sug[i] {
+					pos = append(pos, f.Start+i)
+					out[f.Start+i] = sug[i]
+				}
+			}
+		} else {
+			for i := f.Start; i < f.End; i++ {
+				pos = append(pos, i)
+			}
+		}
+	}
+	slices.Sort(pos)
+	return slices.Compact(pos), out
+}
+
+// score computes the strict sentence-level figures of the CSC literature:
+// a sentence is detected only when exactly its wrong positions are flagged,
+// corrected only when the corrected sentence equals the target. The false
+// alarm rate is over the targets (correct sentences).
+func score(c *proofread.Checker, ps []pair, show int, w io.Writer) result {
+	var r result
+	shown := 0
+	for _, p := range ps {
+		var gold []int
+		for i := range p.src {
+			if p.src[i] != p.tgt[i] {
+				gold = append(gold, i)
+			}
+		}
+		pos, corrected := predict(c, p.src)
+		if len(gold) > 0 {
+			r.gold++
+		}
+		if len(pos) > 0 {
+			r.predicted++
+			if len(gold) > 0 && slices.Equal(pos, gold) {
+				r.detTP++
+				if string(corrected) == string(p.tgt) {
+					r.corTP++
+				}
+			}
+			if shown < show && !(len(gold) > 0 && slices.Equal(pos, gold)) {
+				shown++
+				fmt.Fprintf(w, "  src %s\n  tgt %s\n  got %s\n\n", string(p.src), string(p.tgt), string(corrected))
+			}
+		}
+		r.n++
+		if tpos, _ := predict(c, p.tgt); len(tpos) > 0 {
+			r.fa++
+			if shown < show {
+				shown++
+				for _, f := range c.Check(string(p.tgt)) {
+					if f.Category == proofread.CategoryTypo {
+						fmt.Fprintf(w, "  FA %s: %s %s\n", f.Rule, f.Message, string(p.tgt[max(0, f.Start-4):min(len(p.tgt), f.End+4)]))
+					}
+				}
+			}
+		}
+	}
+	return r
+}
