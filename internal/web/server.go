@@ -1,0 +1,173 @@
+// Package web turns HTTP into calls on the domain and the store, and results
+// into server-rendered pages (html/template + htmx) and JSON (/api/v1).
+package web
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/shuniu-oa/shuniu/internal/store"
+)
+
+//go:embed static
+var staticFS embed.FS
+
+// Options configure a server.
+type Options struct {
+	Logger *slog.Logger
+	// SecureCookies marks cookies Secure. Turn it on behind HTTPS; the server
+	// also sets it on its own when the request arrived over TLS.
+	SecureCookies bool
+	// Version is shown in the footer and /healthz.
+	Version string
+	// DemoLogins, when set, are shown on the login page (demo mode only).
+	DemoLogins []DemoLogin
+	// WorkSources fill the workbench; each module adds its own.
+	WorkSources []WorkSource
+}
+
+// DemoLogin is one demo account shown on the login page.
+type DemoLogin struct{ Login, Password, Name, Role, Unit string }
+
+// Server is the web application.
+type Server struct {
+	store   *store.Store
+	log     *slog.Logger
+	opt     Options
+	pages   *pages
+	mux     *http.ServeMux
+	metrics *metrics
+	reg     *prometheus.Registry
+}
+
+// New builds a server on an open store.
+func New(s *store.Store, opt Options) (*Server, error) {
+	if opt.Logger == nil {
+		opt.Logger = slog.Default()
+	}
+	pg, err := loadPages()
+	if err != nil {
+		return nil, err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	srv := &Server{store: s, log: opt.Logger, opt: opt, pages: pg, mux: http.NewServeMux(), metrics: newMetrics(reg), reg: reg}
+	srv.routes()
+	return srv, nil
+}
+
+// Handler is the server's root handler with every middleware applied.
+func (srv *Server) Handler() http.Handler {
+	return srv.withRequestID(srv.withRecover(srv.withSecurityHeaders(srv.withMetrics(srv.withSession(srv.mux)))))
+}
+
+func (srv *Server) routes() {
+	m := srv.mux
+	static, _ := fs.Sub(staticFS, "static")
+	m.Handle("GET /static/", http.StripPrefix("/static/", cacheForever(http.FileServerFS(static))))
+	m.HandleFunc("GET /healthz", srv.healthz)
+	m.Handle("GET /metrics", promhttp.HandlerFor(srv.reg, promhttp.HandlerOpts{}))
+
+	m.HandleFunc("GET /login", srv.loginPage)
+	m.HandleFunc("POST /login", srv.loginSubmit)
+	m.HandleFunc("POST /logout", srv.logout)
+	m.HandleFunc("GET /password", srv.requireLogin(srv.passwordPage))
+	m.HandleFunc("POST /password", srv.requireLogin(srv.passwordSubmit))
+
+	m.HandleFunc("GET /{$}", srv.requireLogin(srv.home))
+	m.HandleFunc("GET /workbench", srv.requireLogin(srv.workbench))
+
+	m.HandleFunc("GET /org", srv.requireLogin(srv.orgPage))
+	m.HandleFunc("GET /org/units/new", srv.requireLogin(srv.unitForm))
+	m.HandleFunc("GET /org/units/{id}/edit", srv.requireLogin(srv.unitForm))
+	m.HandleFunc("POST /org/units", srv.requireLogin(srv.unitSave))
+	m.HandleFunc("POST /org/units/{id}/delete", srv.requireLogin(srv.unitDelete))
+	m.HandleFunc("GET /people/new", srv.requireLogin(srv.personNew))
+	m.HandleFunc("POST /people", srv.requireLogin(srv.personCreate))
+	m.HandleFunc("GET /people/{id}", srv.requireLogin(srv.personPage))
+	m.HandleFunc("POST /people/{id}", srv.requireLogin(srv.personUpdate))
+	m.HandleFunc("POST /people/{id}/positions", srv.requireLogin(srv.personPositions))
+	m.HandleFunc("POST /people/{id}/roles", srv.requireLogin(srv.personRoles))
+	m.HandleFunc("POST /people/{id}/clearance", srv.requireLogin(srv.personClearance))
+	m.HandleFunc("POST /people/{id}/account", srv.requireLogin(srv.personAccount))
+	m.HandleFunc("POST /people/{id}/oversight", srv.requireLogin(srv.personOversight))
+
+	m.HandleFunc("GET /security/policy", srv.requireLogin(srv.policyPage))
+	m.HandleFunc("POST /security/policy", srv.requireLogin(srv.policySave))
+
+	m.HandleFunc("GET /audit", srv.requireLogin(srv.auditPage))
+	m.HandleFunc("POST /audit/verify", srv.requireLogin(srv.auditVerify))
+
+	m.HandleFunc("GET /tokens", srv.requireLogin(srv.tokensPage))
+	m.HandleFunc("POST /tokens", srv.requireLogin(srv.tokenCreate))
+	m.HandleFunc("POST /tokens/{id}/revoke", srv.requireLogin(srv.tokenRevoke))
+
+	srv.apiRoutes()
+}
+
+func cacheForever(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (srv *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "application/json")
+	if err := srv.store.Ping(ctx); err != nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintf(w, `{"status":"unavailable","store":%q}`, srv.store.Dialect().String())
+		return
+	}
+	fmt.Fprintf(w, `{"status":"ok","store":%q,"version":%q}`, srv.store.Dialect().String(), srv.opt.Version)
+}
+
+// Serve runs the server on addr until ctx is cancelled, then shuts down
+// gracefully, letting requests in flight finish.
+func Serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, ready func(addr string)) error {
+	hs := &http.Server{
+		Addr:              addr,
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    1 << 20,
+	}
+	ln, err := listen(addr)
+	if err != nil {
+		return err
+	}
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
