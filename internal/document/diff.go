@@ -113,6 +113,9 @@ func middleSnake(a, b []rune) (int, int, bool) {
 	// Trim the diagonals that have run off the grid.
 	k1lo, k1hi, k2lo, k2hi := 0, 0, 0, 0
 	for d := 0; d < maxD; d++ {
+		if d == costLimit {
+			return furthest(v1, off, d, k1lo, k1hi, n, m)
+		}
 		for k := -d + k1lo; k <= d-k1hi; k += 2 {
 			i := off + k
 			var x int
@@ -171,6 +174,31 @@ func middleSnake(a, b []rune) (int, int, bool) {
 		}
 	}
 	return 0, 0, false
+}
+
+// costLimit bounds the search for one middle snake. Past it (texts that
+// share little, such as a rewritten section) the search stops at the furthest
+// point reached and splits there, as GNU diff does: the result is still a
+// correct edit script, only perhaps not the shortest, and the cost of
+// comparing two unrelated 10,000-character texts stays in milliseconds.
+const costLimit = 1024
+
+// furthest returns the forward point that got furthest along the diagonal
+// (largest x+y) after d-1 rounds; it is never (0, 0) because the texts differ
+// in their first rune, nor (n, m).
+func furthest(v1 []int, off, d, klo, khi, n, m int) (int, int, bool) {
+	bx, by := -1, -1
+	for k := -(d - 1) + klo; k <= d-1-khi; k += 2 {
+		x := v1[off+k]
+		y := x - k
+		if x < 0 || x > n || y < 0 || y > m || (x == n && y == m) {
+			continue
+		}
+		if x+y > bx+by {
+			bx, by = x, y
+		}
+	}
+	return bx, by, bx+by > 0
 }
 
 // Apply rebuilds the new text from the old one and the edits; a check that

@@ -131,9 +131,12 @@ func ValidateWith(d Document, r TypeRule, stage Stage) []Finding {
 		add("F15", "body", Warning, "%s的结语通常为“%s”", r.Name, r.Closings[0])
 	}
 	if r.OneMatter {
+		// Sentences that ask for something; "妥否，请批示。" is one.
 		asks := 0
-		for _, p := range requestPhrases {
-			asks += strings.Count(text, p)
+		for _, sentence := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune("。！？；\n", r) }) {
+			if containsAny(sentence, requestPhrases) {
+				asks++
+			}
 		}
 		if asks > 1 || containsAny(text, []string{"同时请求", "并请求", "另请"}) {
 			add("F14", "body", Warning, "请示应当一文一事，正文似含多个请求事项")
