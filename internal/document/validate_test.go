@@ -95,7 +95,11 @@ func TestTypeRules(t *testing.T) {
 		{"title 申请请示 doubled", Request, Drafting, func(d *Document) { d.Title = "关于资金的申请请示" }, "F10", Error, "叠用"},
 		{"title trailing punctuation", Notice, Drafting, func(d *Document) { d.Title += "。" }, "F08", Error, "标点"},
 		{"nested 转发", Notice, Drafting, func(d *Document) { d.Title = "关于转发市政府关于防汛的通知的通知" }, "F10", Warning, "简化"},
-		{"议案 only from government", Motion, Drafting, func(d *Document) { d.IssuerMark = "××区财政局"; d.Signatures = []string{"××区财政局"}; d.Seals = nil }, "T-ISSUER", Error, "人民政府"},
+		{"议案 only from government", Motion, Drafting, func(d *Document) {
+			d.IssuerMark = "××区财政局"
+			d.Signatures = []string{"××区财政局"}
+			d.Seals = nil
+		}, "T-ISSUER", Error, "人民政府"},
 		{"公告 with 主送", Announcement, Drafting, func(d *Document) { d.To = []string{"各镇"} }, "T-TO", Warning, "一般不写主送"},
 		{"绝密 refused", Notice, Drafting, func(d *Document) { d.Classification = Classification{Level: TopSecret} }, "S-LEVEL", Error, "绝密"},
 		{"period ceiling", Notice, Drafting, func(d *Document) { d.Classification = Classification{Level: Secret, PeriodYears: 11} }, "S-LEVEL", Error, "10年"},
