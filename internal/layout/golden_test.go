@@ -2,6 +2,7 @@ package layout
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"fmt"
 	"image"
@@ -88,24 +89,36 @@ func TestGolden(t *testing.T) {
 	// the grey range: anti-aliasing noise between poppler builds stays under
 	// it, while moving a page number by 1 mm (2 pixels here) does not.
 	const tolerance = 5
+	doc := func(src string, opts Options) func(*testing.T) []byte {
+		return func(t *testing.T) []byte { return renderPDF(t, loadSource(t, src+".txt"), opts) }
+	}
+	form := func(name string, values map[string]string) func(*testing.T) []byte {
+		return func(t *testing.T) []byte {
+			var b bytes.Buffer
+			if err := testRenderer(t).RenderForm(context.Background(), &b, PDF, BuiltinForms()[name], values); err != nil {
+				t.Fatal(err)
+			}
+			return b.Bytes()
+		}
+	}
 	samples := []struct {
 		name string
-		opts Options
+		pdf  func(*testing.T) []byte
 	}{
-		{"notice", Options{}},
-		{"letter", Options{}},
-		{"order", Options{}},
-		{"minutes", Options{}},
-		{"request", Options{}},
-		{"notice-copy", Options{CopyNumber: "000007", Watermark: "李四 2024-01-08 09:30"}},
+		{"notice", doc("notice", Options{})},
+		{"letter", doc("letter", Options{})},
+		{"order", doc("order", Options{})},
+		{"minutes", doc("minutes", Options{})},
+		{"request", doc("request", Options{})},
+		{"notice-copy", doc("notice", Options{CopyNumber: "000007", Watermark: "李四 2024-01-08 09:30"})},
+		{"form-incoming", form("incoming-sheet", map[string]string{"机关名称": "枢纽市人民政府办公室", "来文单位": "省人民政府办公厅", "收文日期": "2024年1月8日",
+			"标题": "关于做好春节期间安全生产工作的通知", "领导批示": "请市住建局牵头办理，按期报结果。\n王明　1月8日"})},
+		{"form-supervision", form("supervision-sheet", map[string]string{"机关名称": "枢纽市人民政府督查室", "督办编号": "2024-015",
+			"督办事项": "推进老旧小区改造", "牵头单位": "市住房城乡建设局", "配合单位": "市财政局", "办结时限": "2024年6月30日"})},
 	}
 	for _, s := range samples {
 		t.Run(s.name, func(t *testing.T) {
-			src := s.name
-			if src == "notice-copy" {
-				src = "notice"
-			}
-			pages := rasterize(t, renderPDF(t, loadSource(t, src+".txt"), s.opts))
+			pages := rasterize(t, s.pdf(t))
 			if *update {
 				old := goldenRefs(s.name)
 				for _, o := range old {
