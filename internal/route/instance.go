@@ -199,6 +199,10 @@ type Engine struct {
 	Calendar *calendar.Calendar
 }
 
+// DefaultAckLimit applies when neither the step nor the template sets a
+// handover limit: one working day.
+func DefaultAckLimit() calendar.Limit { return calendar.Days(1) }
+
 // StartOptions are an instance's starting parameters.
 type StartOptions struct {
 	ID      string
@@ -340,6 +344,10 @@ func (e Engine) open(tx *txn, idx, branch int, a Assignee, n NextTask, from int,
 		ack := st.AckLimit
 		if ack.IsZero() {
 			ack = tx.in.Template.AckLimit
+		}
+		if ack.IsZero() {
+			// Nothing may sit unacknowledged between two people for ever.
+			ack = DefaultAckLimit()
 		}
 		if t.AckDue, _, err = e.Calendar.Due(tx.now, ack); err != nil {
 			return refuse("“%s”的交接时限无效：%v", st.Name, err)
