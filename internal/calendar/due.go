@@ -174,8 +174,14 @@ func (c *Calendar) WorkingTimeBetween(a, b time.Time) time.Duration {
 	if b.Before(a) {
 		return -c.WorkingTimeBetween(b, a)
 	}
+	return c.workingTime(a, b, -1)
+}
+
+// workingTime sums working time in [a, b), stopping early once it exceeds
+// stop (if stop >= 0): deciding "within the window" needs no more.
+func (c *Calendar) workingTime(a, b time.Time, stop time.Duration) time.Duration {
 	var total time.Duration
-	for m := c.midnight(a); m.Before(b); m = c.nextDay(m) {
+	for m := c.midnight(a); m.Before(b) && (stop < 0 || total <= stop); m = c.nextDay(m) {
 		if !c.IsWorkday(m) {
 			continue
 		}
@@ -235,9 +241,11 @@ func (c *Calendar) StateAt(due, now time.Time, soon Limit) State {
 	var within bool
 	switch soon.Unit {
 	case WorkDays:
-		within = c.WorkingTimeBetween(now, due) <= time.Duration(soon.N)*c.hours.PerDay()
+		w := time.Duration(soon.N) * c.hours.PerDay()
+		within = c.workingTime(now, due, w) <= w
 	case WorkHours:
-		within = c.WorkingTimeBetween(now, due) <= time.Duration(soon.N)*time.Hour
+		w := time.Duration(soon.N) * time.Hour
+		within = c.workingTime(now, due, w) <= w
 	case ClockHours:
 		within = due.Sub(now) <= time.Duration(soon.N)*time.Hour
 	}
