@@ -1,13 +1,262 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"os"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/shuniu-oa/shuniu/internal/proofread"
 )
 
-// runProofread is the `shuniu proofread` subcommand (issue 5). Placeholder until
-// internal/proofread lands.
-func runProofread(_ context.Context, c *cli) int {
-	fmt.Fprintln(c.stderr, "shuniu proofread: 尚未实现")
-	return 2
+// runProofread is `shuniu proofread [--format text|json|jsonl] FILE|-`.
+// SHUNIU_PROOFREAD_DISABLE (comma-separated rule IDs or categories) switches
+// rules off, as a deployment's configuration does.
+func runProofread(ctx context.Context, c *cli) int {
+	format, path, err := parseProofreadArgs(c.args)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "shuniu proofread: %v\n用法: shuniu proofread [--format text|json|jsonl] FILE|-\n", err)
+		return 2
+	}
+	input, err := readProofreadInput(path, c.stdin)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "shuniu proofread: %v\n", err)
+		return 2
+	}
+	var disabled []string
+	for _, d := range strings.Split(c.getenv("SHUNIU_PROOFREAD_DISABLE"), ",") {
+		if d = strings.TrimSpace(d); d != "" {
+			disabled = append(disabled, d)
+		}
+	}
+	checker, err := proofread.New(proofread.Config{Disabled: disabled})
+	if err != nil {
+		fmt.Fprintf(c.stderr, "shuniu proofread: %v\n", err)
+		return 1
+	}
+	switch format {
+	case "json":
+		err = writeJSON(c.stdout, checker.Check(input))
+	case "jsonl":
+		err = writeJSONL(ctx, c.stdout, checker, input)
+	default:
+		err = writeText(c.stdout, input, checker.Check(input), useColour(c))
+	}
+	if err != nil {
+		fmt.Fprintf(c.stderr, "shuniu proofread: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func parseProofreadArgs(args []string) (format, path string, err error) {
+	format = "text"
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--format" || a == "-format" || a == "-f":
+			if i+1 >= len(args) {
+				return "", "", errors.New("--format 需要一个值")
+			}
+			i++
+			format = args[i]
+		case strings.HasPrefix(a, "--format="), strings.HasPrefix(a, "-format="):
+			format = a[strings.IndexByte(a, '=')+1:]
+		case a == "-h" || a == "--help":
+			return "", "", errors.New("校对 UTF-8 文本或 .docx 文件")
+		case a == "-" || !strings.HasPrefix(a, "-"):
+			if path != "" {
+				return "", "", errors.New("只能校对一个文件")
+			}
+			path = a
+		default:
+			return "", "", fmt.Errorf("未知参数 %q", a)
+		}
+	}
+	switch format {
+	case "text", "json", "jsonl":
+	default:
+		return "", "", fmt.Errorf("不支持的输出格式 %q（可用 text、json、jsonl）", format)
+	}
+	if path == "" {
+		return "", "", errors.New("缺少文件参数（用 - 表示标准输入）")
+	}
+	return format, path, nil
+}
+
+// readProofreadInput reads UTF-8 text or a .docx (detected by its zip
+// signature, whatever the file is called) from a file or standard input.
+func readProofreadInput(path string, stdin io.Reader) (string, error) {
+	var data []byte
+	var err error
+	if path == "-" {
+		data, err = io.ReadAll(io.LimitReader(stdin, maxProofreadInput+1))
+	} else {
+		var f *os.File
+		f, err = os.Open(path)
+		if err == nil {
+			data, err = io.ReadAll(io.LimitReader(f, maxProofreadInput+1))
+			f.Close()
+		}
+	}
+	if err != nil {
+		return "", fmt.Errorf("无法读取输入：%w", err)
+	}
+	if len(data) > maxProofreadInput {
+		return "", fmt.Errorf("输入超过 %d MB", maxProofreadInput>>20)
+	}
+	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+		text, err := docxText(data)
+		if err != nil {
+			return "", fmt.Errorf("无法读取 .docx 文件：%w", err)
+		}
+		return text, nil
+	}
+	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
+	if !utf8.Valid(data) {
+		return "", errors.New("输入不是 UTF-8 编码的文本（GBK 等编码请先转换为 UTF-8）")
+	}
+	return string(data), nil
+}
+
+// maxProofreadInput bounds what the command reads into memory.
+const maxProofreadInput = 64 << 20
+
+type jsonFindings struct {
+	Findings []proofread.Finding `json:"findings"`
+}
+
+type jsonLine struct {
+	Line     int                 `json:"line"`
+	Findings []proofread.Finding `json:"findings"`
+}
+
+func writeJSON(w io.Writer, fs []proofread.Finding) error {
+	if fs == nil {
+		fs = []proofread.Finding{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(jsonFindings{Findings: fs})
+}
+
+func writeJSONL(ctx context.Context, w io.Writer, c *proofread.Checker, input string) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	lines := strings.Split(input, "\n")
+	if len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1] // a final newline ends the last line
+	}
+	for i, line := range lines {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		fs := c.Check(strings.TrimSuffix(line, "\r"))
+		if fs == nil {
+			fs = []proofread.Finding{}
+		}
+		if err := enc.Encode(jsonLine{Line: i + 1, Findings: fs}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func useColour(c *cli) bool {
+	if c.getenv("NO_COLOR") != "" || c.getenv("TERM") == "dumb" {
+		return false
+	}
+	f, ok := c.stdout.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+var severityName = map[proofread.Severity]string{
+	proofread.SeverityError: "错误", proofread.SeverityWarning: "警告", proofread.SeverityHint: "提示",
+}
+
+// writeText prints each finding with its line and column and the line it
+// is on, the flagged text marked (in colour on a terminal, in 【】 otherwise).
+func writeText(w io.Writer, input string, fs []proofread.Finding, colour bool) error {
+	runes := []rune(input)
+	// Start of each line, in runes.
+	lineStarts := []int{0}
+	for i, r := range runes {
+		if r == '\n' {
+			lineStarts = append(lineStarts, i+1)
+		}
+	}
+	lineOf := func(pos int) int {
+		lo, hi := 0, len(lineStarts)-1
+		for lo < hi {
+			mid := (lo + hi + 1) / 2
+			if lineStarts[mid] <= pos {
+				lo = mid
+			} else {
+				hi = mid - 1
+			}
+		}
+		return lo
+	}
+	bw := &errWriter{w: w}
+	for _, f := range fs {
+		ln := lineOf(f.Start)
+		ls := lineStarts[ln]
+		le := len(runes)
+		if ln+1 < len(lineStarts) {
+			le = lineStarts[ln+1] - 1
+		}
+		end := min(f.End, le)
+		// Context: up to 20 characters either side, on the same line.
+		cs, ce := max(ls, f.Start-20), min(le, end+20)
+		before, hit, after := string(runes[cs:f.Start]), string(runes[f.Start:end]), string(runes[end:ce])
+		before, after = strings.TrimRight(before, "\r"), strings.TrimRight(after, "\r")
+		mark := "【" + hit + "】"
+		if colour {
+			code := "33"
+			if f.Severity == proofread.SeverityError {
+				code = "31"
+			} else if f.Severity == proofread.SeverityHint {
+				code = "36"
+			}
+			mark = "\x1b[1;" + code + "m" + hit + "\x1b[0m"
+			if hit == "" {
+				mark = "\x1b[1;" + code + "m^\x1b[0m"
+			}
+		}
+		fmt.Fprintf(bw, "%d:%d %s %s/%s %s", ln+1, f.Start-ls+1, severityName[f.Severity], f.Category, f.Rule, f.Message)
+		if f.Suggestion != "" {
+			fmt.Fprintf(bw, "（建议：%s）", f.Suggestion)
+		}
+		fmt.Fprintf(bw, "\n    %s%s%s\n", before, mark, after)
+	}
+	if len(fs) == 0 {
+		fmt.Fprintln(bw, "未发现问题。")
+	} else {
+		fmt.Fprintf(bw, "共 %d 处。\n", len(fs))
+	}
+	return bw.err
+}
+
+// errWriter keeps the first write error so that printing code stays flat.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
 }

@@ -11,6 +11,11 @@ import (
 var version = ""
 
 func runVersion(_ context.Context, c *cli) int {
+	fmt.Fprintf(c.stdout, "shuniu %s\n", versionString())
+	return 0
+}
+
+func versionString() string {
 	v := version
 	if v == "" {
 		v = "dev"
@@ -25,6 +30,5 @@ func runVersion(_ context.Context, c *cli) int {
 			}
 		}
 	}
-	fmt.Fprintf(c.stdout, "shuniu %s\n", v)
-	return 0
+	return v
 }

@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math/big"
 	"strings"
 	"time"
 	"unicode"
@@ -168,4 +169,21 @@ func NewToken() (secret, hash string, err error) {
 func HashToken(secret string) string {
 	sum := sha256.Sum256([]byte(secret))
 	return hex.EncodeToString(sum[:])
+}
+
+// TempPassword makes a one-time password (for a new account or a reset) that
+// has every character class, so it satisfies any valid policy. It is shown
+// once and must be changed at first sign-in.
+func TempPassword() (string, error) {
+	sets := []string{"ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnpqrstuvwxyz", "23456789", "@#%+=!"}
+	out := make([]byte, 0, 14)
+	for i := 0; i < 14; i++ {
+		set := sets[i%len(sets)]
+		n, err := rand.Int(rand.Reader, big.NewInt(int64(len(set))))
+		if err != nil {
+			return "", fmt.Errorf("read random password: %w", err)
+		}
+		out = append(out, set[n.Int64()])
+	}
+	return string(out), nil
 }

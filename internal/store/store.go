@@ -333,3 +333,16 @@ func isUnique(err error) bool {
 	return strings.Contains(m, "UNIQUE constraint failed") || strings.Contains(m, "SQLSTATE 23505") ||
 		strings.Contains(m, "duplicate key value")
 }
+
+// BackupTo writes a consistent copy of an SQLite database to path (which must
+// not exist) while the server keeps running: VACUUM INTO reads one snapshot.
+// PostgreSQL is backed up with pg_dump instead.
+func (s *Store) BackupTo(ctx context.Context, path string) error {
+	if s.dialect != SQLite {
+		return errors.New("PostgreSQL 请使用 pg_dump 备份")
+	}
+	if _, err := s.w.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+		return fmt.Errorf("vacuum into %s: %w", path, err)
+	}
+	return nil
+}

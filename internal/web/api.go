@@ -36,10 +36,10 @@ func (srv *Server) apiRoutes() {
 
 type apiPersonOut struct {
 	org.Person
-	Positions []org.Position        `json:"positions"`
-	Roles     []org.RoleAssignment  `json:"roles"`
-	Clearance *org.Classification   `json:"clearance,omitempty"`
-	Level     string                `json:"clearance_label,omitempty"`
+	Positions []org.Position       `json:"positions"`
+	Roles     []org.RoleAssignment `json:"roles"`
+	Clearance *org.Classification  `json:"clearance,omitempty"`
+	Level     string               `json:"clearance_label,omitempty"`
 }
 
 func (srv *Server) apiMe(w http.ResponseWriter, r *http.Request) {

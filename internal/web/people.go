@@ -1,10 +1,8 @@
 package web
 
 import (
-	"crypto/rand"
 	"errors"
 	"fmt"
-	"math/big"
 	"net/http"
 	"net/url"
 	"slices"
@@ -50,26 +48,6 @@ func (srv *Server) personNew(w http.ResponseWriter, r *http.Request) {
 		Form: url.Values{"unit_id": {r.URL.Query().Get("unit")}}})
 }
 
-// tempPassword makes a one-time password that satisfies any sane policy.
-func tempPassword() (string, error) {
-	const (
-		upper = "ABCDEFGHJKLMNPQRSTUVWXYZ"
-		lower = "abcdefghijkmnpqrstuvwxyz"
-		digit = "23456789"
-		sym   = "@#%+=!"
-	)
-	sets := []string{upper, lower, digit, sym, lower, digit, upper, lower, digit, sym, lower, upper}
-	var b strings.Builder
-	for _, set := range sets {
-		n, err := rand.Int(rand.Reader, big.NewInt(int64(len(set))))
-		if err != nil {
-			return "", err
-		}
-		b.WriteByte(set[n.Int64()])
-	}
-	return b.String(), nil
-}
-
 func (srv *Server) personCreate(w http.ResponseWriter, r *http.Request) {
 	if !srv.authorize(w, r, access.ManageAccounts, access.Object{}) {
 		return
@@ -79,7 +57,7 @@ func (srv *Server) personCreate(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
 	p := org.Person{ID: uid.New(), Name: strings.TrimSpace(f.Get("name")), Login: strings.ToLower(strings.TrimSpace(f.Get("login"))),
 		Phone: strings.TrimSpace(f.Get("phone"))}
-	pass, err := tempPassword()
+	pass, err := account.TempPassword()
 	if err != nil {
 		srv.serverError(w, r, err)
 		return
@@ -344,7 +322,7 @@ func (srv *Server) personAccount(w http.ResponseWriter, r *http.Request) {
 			return "", tx.SetDisabled(ctx, p.ID, false)
 		case "reset":
 			var err error
-			if temp, err = tempPassword(); err != nil {
+			if temp, err = account.TempPassword(); err != nil {
 				return "", err
 			}
 			hash, err := account.HashPassword(temp)

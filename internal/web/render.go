@@ -62,7 +62,6 @@ var funcs = template.FuncMap{
 	"kindLabel":  func(k org.UnitKind) string { return k.Label() },
 	"levelLabel": func(c org.Classification) string { return c.Label() },
 	"join":       strings.Join,
-	"add":        func(a, b int) int { return a + b },
 	"seq": func(n int) []int {
 		s := make([]int, n)
 		for i := range s {
@@ -70,9 +69,8 @@ var funcs = template.FuncMap{
 		}
 		return s
 	},
-	"indent": func(depth int) template.CSS {
-		return template.CSS(fmt.Sprintf("padding-left:%.1frem", float64(depth)*1.2+0.5))
-	},
+	// depth classes instead of inline styles: the CSP forbids style attributes.
+	"depthClass": func(depth int) string { return fmt.Sprintf("d%d", min(depth, 6)) },
 }
 
 func loadPages() (*pages, error) {

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+
+	"github.com/shuniu-oa/shuniu/internal/demo"
+	"github.com/shuniu-oa/shuniu/internal/store"
+	"github.com/shuniu-oa/shuniu/internal/web"
+)
+
+func runServe(ctx context.Context, c *cli) int {
+	var cfg config
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	cfg.flags(fs, c.getenv, true, "shuniu-data")
+	if !parse(fs, c.args, c.stderr) {
+		return 2
+	}
+	return serve(ctx, c, &cfg, false)
+}
+
+func runDemo(ctx context.Context, c *cli) int {
+	var cfg config
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	cfg.flags(fs, c.getenv, true, "shuniu-demo")
+	if !parse(fs, c.args, c.stderr) {
+		return 2
+	}
+	return serve(ctx, c, &cfg, true)
+}
+
+func serve(ctx context.Context, c *cli, cfg *config, isDemo bool) int {
+	if err := cfg.resolve(); err != nil {
+		fmt.Fprintln(c.stderr, "shuniu:", err)
+		return 1
+	}
+	log := cfg.logger(c.stderr)
+	s, err := store.Open(ctx, cfg.db, store.Options{Logger: log})
+	if err != nil {
+		fmt.Fprintf(c.stderr, "shuniu: 无法打开数据库 %s: %v\n", cfg.dbLabel(), err)
+		return 1
+	}
+	defer s.Close()
+	opt := web.Options{Logger: log, SecureCookies: cfg.secure, Version: versionString()}
+	if isDemo {
+		d := demo.NewDistrict(s.Now())
+		seeded, err := demo.Seeded(ctx, s)
+		if err != nil {
+			fmt.Fprintln(c.stderr, "shuniu:", err)
+			return 1
+		}
+		if !seeded {
+			fmt.Fprintf(c.stdout, "正在创建演示区县“%s%s”……\n", d.City, d.Name)
+			if err := demo.Seed(ctx, s, d); err != nil {
+				fmt.Fprintln(c.stderr, "shuniu: 创建演示数据失败:", err)
+				return 1
+			}
+		}
+		for _, l := range d.Logins {
+			opt.DemoLogins = append(opt.DemoLogins, web.DemoLogin{Login: l.Login, Password: l.Password, Name: l.Name, Role: l.Role.Label(), Unit: l.Unit})
+		}
+	}
+	srv, err := web.New(s, opt)
+	if err != nil {
+		fmt.Fprintln(c.stderr, "shuniu:", err)
+		return 1
+	}
+	err = web.Serve(ctx, cfg.addr, srv.Handler(), log, func(addr string) {
+		fmt.Fprintf(c.stdout, "枢纽已启动：http://%s/  （数据库：%s %s）\n", addr, s.Dialect(), cfg.dbLabel())
+		if isDemo {
+			fmt.Fprintln(c.stdout, "演示账户（密码均为 "+demo.Password+"）：")
+			for _, l := range opt.DemoLogins {
+				fmt.Fprintf(c.stdout, "  %-10s %-8s %s · %s\n", l.Login, l.Role, l.Name, l.Unit)
+			}
+		}
+		fmt.Fprintln(c.stdout, "按 Ctrl+C 停止。")
+	})
+	if err != nil {
+		fmt.Fprintln(c.stderr, "shuniu:", err)
+		return 1
+	}
+	return 0
+}

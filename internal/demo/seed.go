@@ -1,0 +1,80 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/shuniu-oa/shuniu/internal/account"
+	"github.com/shuniu-oa/shuniu/internal/audit"
+	"github.com/shuniu-oa/shuniu/internal/org"
+	"github.com/shuniu-oa/shuniu/internal/store"
+)
+
+// seededKey marks a database that already holds the demo district.
+const seededKey = "demo_seeded"
+
+// Seeded reports whether the store already holds the demo district.
+func Seeded(ctx context.Context, s *store.Store) (bool, error) {
+	var v string
+	return s.Setting(ctx, seededKey, &v)
+}
+
+// Seed writes the district into the store in one transaction: either all of
+// it is there afterwards or none of it. Demo accounts need no password change,
+// so a visitor goes straight in.
+func Seed(ctx context.Context, s *store.Store, d District) error {
+	if err := d.Validate(); err != nil {
+		return fmt.Errorf("demo district: %w", err)
+	}
+	// One hash for every account: argon2id is deliberately slow, and 300
+	// hashes would hold up the first start for a minute.
+	hash, err := account.HashPassword(Password)
+	if err != nil {
+		return err
+	}
+	positions := map[string][]org.Position{}
+	for _, p := range d.Positions {
+		positions[p.PersonID] = append(positions[p.PersonID], p)
+	}
+	roles := map[string][]org.RoleAssignment{}
+	for _, r := range d.Roles {
+		roles[r.PersonID] = append(roles[r.PersonID], r)
+	}
+	oversees := map[string][]string{}
+	for _, o := range d.Oversight {
+		oversees[o.LeaderID] = append(oversees[o.LeaderID], o.UnitID)
+	}
+	return s.Write(ctx, func(tx *store.Tx) error {
+		for _, u := range d.Units {
+			if err := tx.PutUnit(ctx, u); err != nil {
+				return fmt.Errorf("unit %s: %w", u.Name, err)
+			}
+		}
+		for _, p := range d.People {
+			if err := tx.CreatePerson(ctx, p, hash, false); err != nil {
+				return fmt.Errorf("person %s: %w", p.Name, err)
+			}
+			if err := tx.SetPositions(ctx, p.ID, positions[p.ID]); err != nil {
+				return fmt.Errorf("positions of %s: %w", p.Name, err)
+			}
+			if err := tx.SetRoles(ctx, p.ID, roles[p.ID]); err != nil {
+				return fmt.Errorf("roles of %s: %w", p.Name, err)
+			}
+			if units := oversees[p.ID]; len(units) > 0 {
+				if err := tx.SetOversight(ctx, p.ID, units); err != nil {
+					return fmt.Errorf("oversight of %s: %w", p.Name, err)
+				}
+			}
+		}
+		for _, dl := range d.Delegations {
+			if err := tx.AddDelegation(ctx, dl); err != nil {
+				return fmt.Errorf("delegation: %w", err)
+			}
+		}
+		if err := tx.PutSetting(ctx, seededKey, d.Name); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, audit.Event{ActorName: "系统", Action: "demo.seed", ObjectKind: "district", ObjectID: d.Name,
+			Detail: fmt.Sprintf(`{"units":%d,"people":%d}`, len(d.Units), len(d.People))})
+	})
+}
