@@ -36,14 +36,14 @@ func (o Outcome) Label() string {
 
 // Event is what a caller records; the store turns it into a chained Entry.
 type Event struct {
-	ActorID    string  // person ID; empty for the system or an unknown login
-	ActorName  string  // name or attempted login, kept verbatim
-	Action     string  // e.g. "login", "unit.create", "document.read"
-	ObjectKind string  // e.g. "unit", "person", "session"
-	ObjectID   string  //
-	Outcome    Outcome //
-	IP         string  // where from
-	Detail     string  // JSON: before/after, reasons; free form
+	ActorID    string  `json:"actor_id"`    // person ID; empty for the system or an unknown login
+	ActorName  string  `json:"actor_name"`  // name or attempted login, kept verbatim
+	Action     string  `json:"action"`      // e.g. "login", "unit.create", "document.read"
+	ObjectKind string  `json:"object_kind"` // e.g. "unit", "person", "session"
+	ObjectID   string  `json:"object_id"`
+	Outcome    Outcome `json:"outcome"`
+	IP         string  `json:"ip"`     // where from
+	Detail     string  `json:"detail"` // JSON: before/after, reasons; free form
 }
 
 // Entry is one stored link of the chain.
