@@ -152,7 +152,7 @@ func (ts *typesetter) head(copyNo string) {
 	y := emTop(ruleLine, Size3) + Size3 + 4
 	ts.cur.Rules = append(ts.cur.Rules, Rule{X1: MarginLeft, Y1: y, X2: blockR, Y2: y, Width: 0.5, Color: Red})
 	ts.line = ruleLine + 1 + 2 // the line holding the rule, then 空二行
-	ts.title()
+	ts.title(ts.doc.Title)
 	ts.to()
 }
 
@@ -224,9 +224,9 @@ func (ts *typesetter) signers() int {
 }
 
 // title sets the 2号小标宋 title centred, wrapped into balanced lines.
-func (ts *typesetter) title() {
+func (ts *typesetter) title(title string) {
 	ls := lineSpec{size: Size2, width: BlockWidth, centre: true, alignLeft: MarginLeft}
-	sp := []span{{FaceXiaoBiaoSong, ts.doc.Title}}
+	sp := []span{{FaceXiaoBiaoSong, title}}
 	us := ts.units(sp, ls)
 	lines := breakUnits(us, ls)
 	if n := len(lines); n > 1 {
@@ -442,17 +442,11 @@ func (ts *typesetter) attachment(i, n int, a Attachment) {
 	}
 	ts.put([]Text{ts.gridRun(FaceHei, MarginLeft, 0, Black, label)})
 	ts.line = 2
-	ts.title2(a.Title)
+	ts.title(a.Title)
 	ts.line++
 	ts.body(a.Body)
 }
 
-func (ts *typesetter) title2(s string) {
-	saved := ts.doc.Title
-	ts.doc.Title = s
-	ts.title()
-	ts.doc.Title = saved
-}
 
 // colophon sets the 版记 on the last even page: 抄送 and 印发 rows in 4号仿宋
 // between thick first and last rules, a thin rule between the rows; the
@@ -629,6 +623,6 @@ func (ts *typesetter) letterHead(copyNo string) {
 		last = top + float64(rows-1)*LinePitch + Size3
 	}
 	ts.line = int(math.Ceil((last-MarginTop)/LinePitch-0.05)) + 2
-	ts.title()
+	ts.title(ts.doc.Title)
 	ts.to()
 }
