@@ -100,8 +100,10 @@ func diffRunes(a, b []rune, out []rawEdit) []rawEdit {
 func middleSnake(a, b []rune) (int, int, bool) {
 	n, m := len(a), len(b)
 	maxD := (n + m + 1) / 2
-	off := maxD
-	size := 2*maxD + 2
+	// The search never goes past costLimit rounds, so the arrays need not
+	// span every diagonal of a long text.
+	off := min(maxD, costLimit)
+	size := 2*off + 2
 	v1 := make([]int, size)
 	v2 := make([]int, size)
 	for i := range v1 {
@@ -181,7 +183,7 @@ func middleSnake(a, b []rune) (int, int, bool) {
 // point reached and splits there, as GNU diff does: the result is still a
 // correct edit script, only perhaps not the shortest, and the cost of
 // comparing two unrelated 10,000-character texts stays in milliseconds.
-const costLimit = 1024
+const costLimit = 512
 
 // furthest returns the forward point that got furthest along the diagonal
 // (largest x+y) after d-1 rounds; it is never (0, 0) because the texts differ
