@@ -61,6 +61,11 @@ func ValidateWith(d Document, r TypeRule, stage Stage) []Finding {
 	}
 	issuing := stage == Issuing
 	dir := d.EffectiveDirection()
+	switch d.Direction {
+	case "", Upward, Downward, Lateral, Public:
+	default:
+		add("T-DIR", "direction", Error, "行文方向“%s”无效，应为上行、下行、平行或公布", d.Direction)
+	}
 
 	// 份号, 密级和保密期限, 紧急程度
 	if err := d.Classification.Validate(); err != nil {

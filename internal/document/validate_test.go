@@ -125,6 +125,7 @@ func TestTypeRules(t *testing.T) {
 		{"附注 brackets", Notice, Drafting, func(d *Document) { d.Note = "此件公开发布" }, "F21", Warning, "圆括号"},
 		{"empty body", Notice, Drafting, func(d *Document) { d.Body = Body{} }, "E-BODY", Error, "正文"},
 		{"body numbering", Notice, Drafting, func(d *Document) { d.Body = ParseBody("一、甲\n三、乙") }, "N06", Error, "连续"},
+		{"bad direction", Notice, Drafting, func(d *Document) { d.Direction = "sideways" }, "T-DIR", Error, "行文方向"},
 		{"unknown type", "memo", Drafting, func(d *Document) {}, "T-TYPE", Error, "15种"},
 	}
 	for _, tc := range cases {

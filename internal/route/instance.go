@@ -171,7 +171,7 @@ type Event struct {
 type NextTask struct {
 	Assignee Assignee       `json:"assignee"`
 	Lead     bool           `json:"lead,omitempty"`
-	Limit    calendar.Limit `json:"limit,omitempty"` // overrides the step's limit (承办: each handler's own)
+	Limit    calendar.Limit `json:"limit,omitzero"` // overrides the step's limit (承办: each handler's own)
 }
 
 // Request is what the actor asks for.

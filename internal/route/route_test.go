@@ -142,7 +142,7 @@ func TestOutgoingEndToEnd(t *testing.T) {
 	f.do(member2, Request{Op: Acknowledge})
 	f.do(member2, Request{Op: Disagree, Comment: "第三条与我局职责不符"})
 	// Once a co-signer has acted, the reviewer can no longer withdraw.
-	f.refused(reviewer, Request{Op: Withdraw, Task: f.in.Tasks[len(f.in.Tasks)-3].ID}, "")
+	f.refused(reviewer, Request{Op: Withdraw, Task: f.in.Tasks[len(f.in.Tasks)-3].ID}, "已办理")
 	f.at("countersign")
 	f.do(member3, Request{Op: Approve, Comment: "同意"})
 	f.at("sign_off")

@@ -152,9 +152,9 @@ type Step struct {
 	Circulate bool `json:"circulate,omitempty"`
 	// CommentRequired: the step's action must carry an opinion (签发意见, 批示).
 	CommentRequired bool           `json:"comment_required,omitempty"`
-	Limit           calendar.Limit `json:"limit,omitempty"`
+	Limit           calendar.Limit `json:"limit,omitzero"`
 	// AckLimit is the time within which a handover must be acknowledged; zero uses the template's.
-	AckLimit calendar.Limit `json:"ack_limit,omitempty"`
+	AckLimit calendar.Limit `json:"ack_limit,omitzero"`
 	Ops      []Op           `json:"ops,omitempty"`
 	Fields   []Field        `json:"fields,omitempty"`
 }
@@ -180,7 +180,7 @@ type Template struct {
 	Version int    `json:"version"`
 	Steps   []Step `json:"steps"`
 	// AckLimit is the default time to acknowledge a handover.
-	AckLimit calendar.Limit `json:"ack_limit,omitempty"`
+	AckLimit calendar.Limit `json:"ack_limit,omitzero"`
 	// UrgeRoles may urge any open task (e.g. the office's 督办 clerk); starters and
 	// everyone who has acted on the instance may urge too.
 	UrgeRoles []string `json:"urge_roles,omitempty"`
