@@ -63,6 +63,7 @@ src="$work/extract/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol"
 [ -d "$src" ] || { echo "setup-fonts: Fandol fonts not found in texlive-lang-chinese" >&2; exit 1; }
 # Fandol's licence (GPL with font exception) travels with the files.
 find "$work/extract" -path '*fandol*' \( -iname 'README*' -o -iname '*.txt' \) -exec cp {} "$FONT_DIR/" \; 2>/dev/null || true
+cp "$work/extract/usr/share/doc/texlive-lang-chinese/copyright" "$FONT_DIR/COPYRIGHT.texlive-lang-chinese" 2>/dev/null || true
 
 convert_one() {
 	/usr/bin/python3 - "$1" "$2" <<'PY'

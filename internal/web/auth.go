@@ -350,7 +350,7 @@ func (srv *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		if err := tx.SaveLoginState(ctx, cr.PersonID, state); err != nil {
 			return err
 		}
-		ev := audit.Event{ActorID: cr.PersonID, ActorName: cr.Login, Action: "login", ObjectKind: "session", IP: ip}
+		ev := audit.Event{ActorID: cr.PersonID, ActorName: cr.Name, Action: "login", ObjectKind: "session", IP: ip, Detail: jsonDetail(map[string]string{"login": cr.Login})}
 		switch result {
 		case account.LoginOK:
 			var th string
@@ -367,11 +367,11 @@ func (srv *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 				return err
 			}
 		case account.LoginLocked:
-			ev.Outcome, ev.Detail = audit.Failed, `{"reason":"locked"}`
+			ev.Outcome, ev.Detail = audit.Failed, jsonDetail(map[string]any{"login": cr.Login, "reason": "locked"})
 		case account.LoginDisabled:
-			ev.Outcome, ev.Detail = audit.Failed, `{"reason":"disabled"}`
+			ev.Outcome, ev.Detail = audit.Failed, jsonDetail(map[string]any{"login": cr.Login, "reason": "disabled"})
 		default:
-			ev.Outcome, ev.Detail = audit.Failed, fmt.Sprintf(`{"reason":"bad password","failures":%d}`, state.Failures)
+			ev.Outcome, ev.Detail = audit.Failed, jsonDetail(map[string]any{"login": cr.Login, "reason": "bad password", "failures": state.Failures})
 		}
 		return tx.Audit(ctx, ev)
 	})
