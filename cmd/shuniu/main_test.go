@@ -1,0 +1,108 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func run(t *testing.T, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := dispatch(context.Background(), args, strings.NewReader(""), &out, &errb, func(k string) string { return env[k] })
+	return code, out.String(), errb.String()
+}
+
+func TestVersionAndUsage(t *testing.T) {
+	if code, out, _ := run(t, nil, "version"); code != 0 || !strings.HasPrefix(out, "shuniu ") {
+		t.Errorf("version: %d %q", code, out)
+	}
+	if code, _, errs := run(t, nil, "frobnicate"); code != 2 || !strings.Contains(errs, "未知子命令") {
+		t.Errorf("unknown: %d %q", code, errs)
+	}
+	if code, _, _ := run(t, nil); code != 2 {
+		t.Errorf("no args: %d", code)
+	}
+}
+
+func TestOperatorCommands(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"SHUNIU_DATA_DIR": dir}
+	if code, out, errs := run(t, env, "migrate"); code != 0 || !strings.Contains(out, "0001") {
+		t.Fatalf("migrate: %d %q %q", code, out, errs)
+	}
+	if code, out, _ := run(t, env, "migrate"); code != 0 || !strings.Contains(out, "最新") {
+		t.Fatalf("migrate again: %d %q", code, out)
+	}
+	code, out, errs := run(t, env, "user", "add", "--login", "sysadmin", "--name", "张三", "--role", "sysadmin")
+	if code != 0 || !strings.Contains(out, "一次性密码") {
+		t.Fatalf("user add: %d %q %q", code, out, errs)
+	}
+	// A business role needs a unit.
+	if code, _, errs := run(t, env, "user", "add", "--login", "clerk1", "--name", "李四", "--role", "文秘"); code != 1 || !strings.Contains(errs, "单位") {
+		t.Errorf("clerk without unit: %d %q", code, errs)
+	}
+	if code, _, errs := run(t, env, "user", "add", "--login", "weak", "--name", "王五", "--password", "123"); code != 2 || !strings.Contains(errs, "策略") {
+		t.Errorf("weak password: %d %q", code, errs)
+	}
+	for _, sub := range []string{"lock", "unlock", "passwd"} {
+		if code, _, errs := run(t, env, "user", sub, "--login", "sysadmin"); code != 0 {
+			t.Errorf("user %s: %d %q", sub, code, errs)
+		}
+	}
+	if code, _, _ := run(t, env, "user", "lock", "--login", "nobody"); code != 1 {
+		t.Errorf("lock unknown: %d", code)
+	}
+	if code, out, _ := run(t, env, "audit", "verify"); code != 0 || !strings.Contains(out, "完整") {
+		t.Fatalf("audit verify: %d %q", code, out)
+	}
+
+	// Backup, then restore into a fresh data directory, and the data is there.
+	archive := filepath.Join(t.TempDir(), "b.tar.gz")
+	if err := os.MkdirAll(filepath.Join(dir, "files", "ab"), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "files", "ab", "abcdef"), []byte("附件内容"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := run(t, env, "backup", "-o", archive); code != 0 {
+		t.Fatalf("backup: %d %q %q", code, out, errs)
+	}
+	dir2 := t.TempDir()
+	env2 := map[string]string{"SHUNIU_DATA_DIR": dir2}
+	if code, out, errs := run(t, env2, "restore", archive); code != 0 || !strings.Contains(out, "附件 1 个") {
+		t.Fatalf("restore: %d %q %q", code, out, errs)
+	}
+	if code, _, errs := run(t, env2, "restore", archive); code != 1 || !strings.Contains(errs, "--force") {
+		t.Errorf("restore over existing: %d %q", code, errs)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir2, "files", "ab", "abcdef")); err != nil || string(b) != "附件内容" {
+		t.Errorf("restored attachment: %q %v", b, err)
+	}
+	if code, out, _ := run(t, env2, "audit", "verify"); code != 0 || !strings.Contains(out, "共 4 条") {
+		t.Errorf("restored chain: %d %q", code, out)
+	}
+	// A corrupt archive is refused and changes nothing.
+	bad := filepath.Join(t.TempDir(), "bad.tar.gz")
+	_ = os.WriteFile(bad, []byte("not an archive"), 0o600)
+	if code, _, errs := run(t, env2, "restore", "--force", bad); code != 1 || !strings.Contains(errs, "不是有效的备份") {
+		t.Errorf("bad archive: %d %q", code, errs)
+	}
+
+	// Tampering is caught by the command, exit 1, naming the entry.
+	raw, err := sql.Open("sqlite", filepath.Join(dir2, "shuniu.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor_name = '篡改' WHERE seq = 2`); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := run(t, env2, "audit", "verify"); code != 1 || !strings.Contains(out, "第 2 条") {
+		t.Errorf("tampered chain: %d %q", code, out)
+	}
+}
