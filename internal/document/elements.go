@@ -232,6 +232,9 @@ func ParseDate(s string) (Date, error) {
 	y, _ := strconv.Atoi(m[1])
 	mo, _ := strconv.Atoi(m[2])
 	d, _ := strconv.Atoi(m[3])
+	if y < 1949 {
+		return Date{}, fmt.Errorf("日期“%s”的年份无效", s)
+	}
 	if t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC); t.Day() != d {
 		return Date{}, fmt.Errorf("日期“%s”不存在", s)
 	}

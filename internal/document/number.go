@@ -209,5 +209,8 @@ func ParseIncomingNumber(s string) (IncomingNumber, error) {
 	if err != nil {
 		return IncomingNumber{}, fmt.Errorf("收文编号“%s”序号过大", s)
 	}
+	if y < 1949 {
+		return IncomingNumber{}, fmt.Errorf("收文编号“%s”的年份无效", s)
+	}
 	return IncomingNumber{UnitCode: m[1], Year: y, Seq: seq}, nil
 }
