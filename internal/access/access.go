@@ -24,6 +24,7 @@ const (
 	AssignRoles    Action = "role.assign"     // business roles
 	ManageSettings Action = "settings.manage" // system settings, calendar
 	IssueAPIToken  Action = "token.issue"     // one's own API tokens
+	Delegate       Action = "delegation.set"  // 委托: who acts for a person while away (object: the person)
 
 	GrantClearance Action = "clearance.grant" // a person's clearance level
 	ManageGrants   Action = "grant.manage"    // explicit access grants on objects
@@ -39,7 +40,7 @@ const (
 // AllActions lists every action, for tables and tests.
 func AllActions() []Action {
 	return []Action{ViewWorkbench, ViewDirectory, ChangePassword, ManageAccounts, ManageUnits, ManagePeople,
-		AssignRoles, ManageSettings, IssueAPIToken, GrantClearance, ManageGrants, ManagePolicy, ReadAudit,
+		AssignRoles, ManageSettings, IssueAPIToken, Delegate, GrantClearance, ManageGrants, ManagePolicy, ReadAudit,
 		VerifyAudit, ReadObject, CreateObject}
 }
 
@@ -103,6 +104,14 @@ func Decide(s Subject, a Action, o Object) Decision {
 			return deny("没有任何角色的账户不能申请接口令牌")
 		}
 		return allow("本人令牌")
+	case Delegate:
+		switch {
+		case s.has(org.RoleSysAdmin):
+			return allow("由系统管理员设置")
+		case s.business() && o.ID == s.PersonID:
+			return allow("本人委托")
+		}
+		return deny("只能设置本人的委托")
 	case ViewWorkbench:
 		if s.business() {
 			return allow("业务用户")

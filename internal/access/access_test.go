@@ -41,7 +41,7 @@ var roleActions = map[Action][]org.Role{
 
 func TestRoleActions(t *testing.T) {
 	for _, a := range AllActions() {
-		if a == ReadObject || a == CreateObject {
+		if a == ReadObject || a == CreateObject || a == Delegate {
 			continue
 		}
 		allowed, ok := roleActions[a]
@@ -123,6 +123,21 @@ func TestReadAndCreateObjects(t *testing.T) {
 			if d.Allow != cw {
 				t.Errorf("create: role %s clearance %s level %s rel %d: allow=%v (%s), want %v",
 					r, k.clearance.Label(), k.level.Label(), k.rel, d.Allow, d.Reason, cw)
+			}
+		}
+	}
+}
+
+func TestDelegate(t *testing.T) {
+	for _, r := range org.AllRoles() {
+		for _, level := range org.AllClassifications() {
+			s := subjectWith(r, level)
+			self := Decide(s, Delegate, Object{Kind: "person", ID: me}).Allow
+			other := Decide(s, Delegate, Object{Kind: "person", ID: "p-other"}).Allow
+			wantSelf := !r.Admin() || r == org.RoleSysAdmin
+			wantOther := r == org.RoleSysAdmin
+			if self != wantSelf || other != wantOther {
+				t.Errorf("%s/%s: self %v other %v, want %v %v", r, level.Label(), self, other, wantSelf, wantOther)
 			}
 		}
 	}

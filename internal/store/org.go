@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/shuniu-oa/shuniu/internal/org"
 )
@@ -473,6 +474,18 @@ func (tx *Tx) AddDelegation(ctx context.Context, d org.Delegation) error {
 		d.ID, d.FromID, d.ToID, ts(d.Start), ts(d.End), d.Reason)
 	if err != nil {
 		return fmt.Errorf("save delegation: %w", err)
+	}
+	return nil
+}
+
+// EndDelegation ends a delegation of fromID at t (if it has not ended already).
+func (tx *Tx) EndDelegation(ctx context.Context, id, fromID string, t time.Time) error {
+	res, err := tx.exec(ctx, `UPDATE delegations SET ends_at = ? WHERE id = ? AND from_id = ? AND ends_at > ?`, ts(t), id, fromID, ts(t))
+	if err != nil {
+		return fmt.Errorf("end delegation: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("delegation %s: %w", id, ErrNotFound)
 	}
 	return nil
 }

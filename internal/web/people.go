@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/shuniu-oa/shuniu/internal/access"
 	"github.com/shuniu-oa/shuniu/internal/account"
@@ -27,6 +28,8 @@ type personData struct {
 	Levels      []org.Classification
 	ShowSecret  bool // clearance: the security officer and the person
 	ShowAccount bool // account state: the system administrator
+	CanDelegate bool
+	Delegations []delegationView
 	TempPass    string
 }
 
@@ -151,6 +154,27 @@ func (srv *Server) renderPerson(w http.ResponseWriter, r *http.Request, status i
 		if o.LeaderID == id {
 			d.Oversees = append(d.Oversees, o.UnitID)
 		}
+	}
+	d.CanDelegate = access.Decide(v.Subject, access.Delegate, access.Object{Kind: "person", ID: id}).Allow
+	ds, err := srv.store.Delegations(ctx, id)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	now := srv.store.Now()
+	for _, dl := range ds {
+		if dl.End.Before(now) {
+			continue
+		}
+		dv := delegationView{Delegation: dl, ToMe: dl.ToID == id}
+		other := dl.ToID
+		if dv.ToMe {
+			other = dl.FromID
+		}
+		if op, err := srv.store.Person(ctx, other); err == nil {
+			dv.Other = op.Name
+		}
+		d.Delegations = append(d.Delegations, dv)
 	}
 	if d.ShowAccount {
 		cr, err := srv.store.CredentialsByID(ctx, id)
@@ -354,5 +378,41 @@ func (srv *Server) personOversight(w http.ResponseWriter, r *http.Request) {
 			return "", err
 		}
 		return fmt.Sprintf(`{"after":%s}`, jsonDetail(units)), nil
+	})
+}
+
+// datetimeLocal is the format of an <input type="datetime-local">, read as Beijing time.
+const datetimeLocal = "2006-01-02T15:04"
+
+func (srv *Server) personDelegation(w http.ResponseWriter, r *http.Request) {
+	if !srv.authorize(w, r, access.Delegate, access.Object{Kind: "person", ID: r.PathValue("id")}) {
+		return
+	}
+	srv.personWrite(w, r, "delegation."+r.PostFormValue("op"), func(tx *store.Tx, p org.Person) (string, error) {
+		ctx := r.Context()
+		switch r.PostFormValue("op") {
+		case "add":
+			to, err := tx.PersonByLogin(ctx, strings.ToLower(strings.TrimSpace(r.PostFormValue("to_login"))))
+			if err != nil {
+				return "", errors.New("受托人账户不存在")
+			}
+			start, err1 := time.ParseInLocation(datetimeLocal, r.PostFormValue("start"), chinaTime)
+			end, err2 := time.ParseInLocation(datetimeLocal, r.PostFormValue("end"), chinaTime)
+			if err1 != nil || err2 != nil {
+				return "", errors.New("请填写委托的开始和结束时间")
+			}
+			d := org.Delegation{ID: uid.New(), FromID: p.ID, ToID: to.ID, Start: start, End: end, Reason: strings.TrimSpace(r.PostFormValue("reason"))}
+			if err := tx.AddDelegation(ctx, d); err != nil {
+				return "", err
+			}
+			return jsonDetail(map[string]any{"to": to.Name, "start": start, "end": end, "reason": d.Reason}), nil
+		case "end":
+			id := r.PostFormValue("delegation_id")
+			if err := tx.EndDelegation(ctx, id, p.ID, tx.Now()); err != nil {
+				return "", errors.New("该委托不存在或已结束")
+			}
+			return jsonDetail(map[string]string{"delegation": id}), nil
+		}
+		return "", errors.New("未知操作")
 	})
 }

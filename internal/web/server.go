@@ -101,6 +101,7 @@ func (srv *Server) routes() {
 	m.HandleFunc("POST /people/{id}/clearance", srv.requireLogin(srv.personClearance))
 	m.HandleFunc("POST /people/{id}/account", srv.requireLogin(srv.personAccount))
 	m.HandleFunc("POST /people/{id}/oversight", srv.requireLogin(srv.personOversight))
+	m.HandleFunc("POST /people/{id}/delegations", srv.requireLogin(srv.personDelegation))
 
 	m.HandleFunc("GET /security/policy", srv.requireLogin(srv.policyPage))
 	m.HandleFunc("POST /security/policy", srv.requireLogin(srv.policySave))

@@ -319,3 +319,34 @@ func firstLines(s, prefix string, n int) string {
 	}
 	return fmt.Sprint(out)
 }
+
+func TestDelegation(t *testing.T) {
+	e := newEnv(t)
+	lead := e.client()
+	lead.login("lingdao", demo.Password)
+	var leaderID, leaderName string
+	for _, l := range e.d.Logins {
+		if l.Login == "lingdao" {
+			leaderID, leaderName = l.PersonID, l.Name
+		}
+	}
+	lead.get("/people/" + leaderID)
+	code, body, _ := lead.post("/people/"+leaderID+"/delegations", url.Values{"op": {"add"}, "to_login": {"zhuren"},
+		"start": {"2026-11-30T08:00"}, "end": {"2026-12-02T18:00"}, "reason": {"赴省里学习"}})
+	if code != 200 || !strings.Contains(body, "赴省里学习") {
+		t.Fatalf("add delegation: %d", code)
+	}
+	if code, body, _ := lead.post("/people/"+leaderID+"/delegations", url.Values{"op": {"add"}, "to_login": {"zhuren"}, "start": {"2026-12-02T08:00"}, "end": {"2026-12-01T08:00"}}); code != http.StatusUnprocessableEntity || !strings.Contains(body, "晚于") {
+		t.Errorf("end before start: %d", code)
+	}
+	// Someone else's delegation cannot be set.
+	other := e.d.Logins[0].PersonID
+	if code, _, _ := lead.post("/people/"+other+"/delegations", url.Values{"op": {"add"}, "to_login": {"zhuren"}, "start": {"2026-11-30T08:00"}, "end": {"2026-12-02T18:00"}}); code != http.StatusForbidden {
+		t.Errorf("foreign delegation: %d", code)
+	}
+	z := e.client()
+	z.login("zhuren", demo.Password)
+	if _, body, _ := z.get("/workbench"); !strings.Contains(body, "代 "+leaderName+" 履职") {
+		t.Error("deputy's workbench does not show the delegation")
+	}
+}
