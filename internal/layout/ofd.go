@@ -2,6 +2,7 @@ package layout
 
 import (
 	"archive/zip"
+	"compress/flate"
 	"crypto/sha1"
 	"encoding/hex"
 	"encoding/xml"
@@ -21,6 +22,9 @@ const ofdNS = "http://www.ofdspec.org/2016"
 func (fs *Fonts) WriteOFD(w io.Writer, pages []*Page, title string) error {
 	used := fs.usedGlyphs(pages)
 	zw := zip.NewWriter(w)
+	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(w, flate.BestSpeed)
+	})
 	// A fixed time keeps the package reproducible for the same input.
 	stamp := time.Date(2012, 7, 1, 0, 0, 0, 0, time.UTC)
 	put := func(name string, data []byte) error {
@@ -51,7 +55,8 @@ func (fs *Fonts) WriteOFD(w io.Writer, pages []*Page, title string) error {
 		file := fmt.Sprintf("font_%d.ttf", fontID[f])
 		fmt.Fprintf(&res, `<ofd:Font ID="%d" FontName="%s" FamilyName="%s"><ofd:FontFile>%s</ofd:FontFile></ofd:Font>`,
 			fontID[f], xmlEsc(name), xmlEsc(f.String()), file)
-		if err := put("Doc_0/Res/"+file, fn.Subset(used[f])); err != nil {
+		sub, _ := fn.Subset(used[f])
+		if err := put("Doc_0/Res/"+file, sub); err != nil {
 			return fmt.Errorf("写出 OFD：%w", err)
 		}
 	}

@@ -41,6 +41,8 @@ type pdfWriter struct {
 	n       int64
 	offsets []int64
 	err     error
+	zbuf    bytes.Buffer
+	zw      *zlib.Writer // reused for every stream: a deflate state is large
 }
 
 func (pw *pdfWriter) Write(b []byte) (int, error) {
@@ -66,11 +68,15 @@ func (pw *pdfWriter) begin(id int) {
 
 func (pw *pdfWriter) stream(id int, dict string, data []byte, compress bool) {
 	if compress {
-		var b bytes.Buffer
-		zw, _ := zlib.NewWriterLevel(&b, zlib.BestSpeed)
-		zw.Write(data)
-		zw.Close()
-		data = b.Bytes()
+		pw.zbuf.Reset()
+		if pw.zw == nil {
+			pw.zw, _ = zlib.NewWriterLevel(&pw.zbuf, zlib.BestSpeed)
+		} else {
+			pw.zw.Reset(&pw.zbuf)
+		}
+		pw.zw.Write(data)
+		pw.zw.Close()
+		data = pw.zbuf.Bytes()
 		dict += " /Filter /FlateDecode"
 	}
 	pw.begin(id)
@@ -158,19 +164,20 @@ func (fs *Fonts) WritePDF(w io.Writer, pages []*Page, title string) error {
 	pw.printf("<< /Type /ExtGState /ca 0.25 /CA 0.25 >>\nendobj\n")
 
 	var resFonts bytes.Buffer
+	var remap [numFaces]map[uint16]uint16
 	for f := Face(0); f < numFaces; f++ {
 		if fontID[f] == 0 {
 			continue
 		}
 		fmt.Fprintf(&resFonts, " /F%d %d 0 R", f, fontID[f])
-		fs.writePDFFont(pw, f, fontID[f], used[f])
+		remap[f] = fs.writePDFFont(pw, f, fontID[f], used[f])
 	}
 	res := fmt.Sprintf("<< /Font <<%s >> /ExtGState << /GS1 4 0 R >> >>", resFonts.String())
 
 	var content bytes.Buffer
 	for i, p := range pages {
 		content.Reset()
-		fs.pageContent(&content, p)
+		fs.pageContent(&content, p, &remap)
 		pw.begin(pageID[i])
 		pw.printf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %s %s] /Resources %s /Contents %d 0 R >>\nendobj\n",
 			num(pt(p.Width)), num(pt(p.Height)), res, pageID[i]+1)
@@ -192,8 +199,11 @@ func (fs *Fonts) WritePDF(w io.Writer, pages []*Page, title string) error {
 	return nil
 }
 
-func (fs *Fonts) writePDFFont(pw *pdfWriter, f Face, id int, used map[rune]uint16) {
+// writePDFFont embeds the subset of face f and returns the map from the
+// font's glyph ids to the subset's, which are the CIDs in the content.
+func (fs *Fonts) writePDFFont(pw *pdfWriter, f Face, id int, used map[rune]uint16) map[uint16]uint16 {
 	fn := fs.font(f)
+	sub, remap := fn.Subset(used)
 	upm := float64(fn.UnitsPerEm)
 	scale := func(v int) float64 { return math.Round(float64(v) * 1000 / upm) }
 	name := fmt.Sprintf("SHUN%c%c+%s", 'A'+rune(f), 'A', fn.PostScript)
@@ -217,7 +227,7 @@ func (fs *Fonts) writePDFFont(pw *pdfWriter, f Face, id int, used map[rune]uint1
 
 	var wa bytes.Buffer
 	for _, g := range gids {
-		fmt.Fprintf(&wa, "%d [%s] ", g, num(scale(fn.Advance(uint16(g)))))
+		fmt.Fprintf(&wa, "%d [%s] ", remap[uint16(g)], num(scale(fn.Advance(uint16(g)))))
 	}
 	pw.begin(id + 1)
 	pw.printf("<< /Type /Font /Subtype /CIDFontType2 /BaseFont /%s /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor %d 0 R /DW 1000 /W [%s] /CIDToGIDMap /Identity >>\nendobj\n", name, id+2, wa.String())
@@ -233,7 +243,6 @@ func (fs *Fonts) writePDFFont(pw *pdfWriter, f Face, id int, used map[rune]uint1
 	pw.printf("<< /Type /FontDescriptor /FontName /%s /Flags 4 /FontBBox [%s %s %s %s] /ItalicAngle 0 /Ascent %s /Descent %s /CapHeight %s /StemV 80 /FontFile2 %d 0 R >>\nendobj\n",
 		name, num(scale(fn.BBox[0])), num(scale(fn.BBox[1])), num(scale(fn.BBox[2])), num(scale(fn.BBox[3])),
 		num(scale(asc)), num(scale(desc)), num(scale(fn.CapHeight)), id+3)
-	sub := fn.Subset(used)
 	pw.stream(id+3, fmt.Sprintf("/Length1 %d", len(sub)), sub, true)
 
 	var cm bytes.Buffer
@@ -242,7 +251,7 @@ func (fs *Fonts) writePDFFont(pw *pdfWriter, f Face, id int, used map[rune]uint1
 		chunk := gids[i:min(i+100, len(gids))]
 		fmt.Fprintf(&cm, "%d beginbfchar\n", len(chunk))
 		for _, g := range chunk {
-			fmt.Fprintf(&cm, "<%04X> <", g)
+			fmt.Fprintf(&cm, "<%04X> <", remap[uint16(g)])
 			for _, u := range utf16.Encode([]rune{uni[uint16(g)]}) {
 				fmt.Fprintf(&cm, "%04X", u)
 			}
@@ -252,13 +261,14 @@ func (fs *Fonts) writePDFFont(pw *pdfWriter, f Face, id int, used map[rune]uint1
 	}
 	cm.WriteString("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n")
 	pw.stream(id+4, "", cm.Bytes(), true)
+	return remap
 }
 
 func colorOp(c Color) string {
 	return fmt.Sprintf("%s %s %s", num(float64(c.R)/255), num(float64(c.G)/255), num(float64(c.B)/255))
 }
 
-func (fs *Fonts) pageContent(b *bytes.Buffer, p *Page) {
+func (fs *Fonts) pageContent(b *bytes.Buffer, p *Page, remap *[numFaces]map[uint16]uint16) {
 	H := p.Height
 	for _, r := range p.Rules {
 		fmt.Fprintf(b, "%s RG %s w 0 J %s %s m %s %s l S\n", colorOp(r.Color), num(pt(r.Width)),
@@ -294,7 +304,7 @@ func (fs *Fonts) pageContent(b *bytes.Buffer, p *Page) {
 		b.WriteByte('<')
 		for j, g := range t.Glyphs {
 			id, _ := fn.GlyphIndex(g.R)
-			fmt.Fprintf(b, "%04X", id)
+			fmt.Fprintf(b, "%04X", remap[t.Face][id])
 			if j+1 < len(t.Glyphs) {
 				adv := float64(fn.Advance(id)) / upm * t.Size * hs
 				gap := t.Glyphs[j+1].X - (g.X + adv)

@@ -447,7 +447,6 @@ func (ts *typesetter) attachment(i, n int, a Attachment) {
 	ts.body(a.Body)
 }
 
-
 // colophon sets the 版记 on the last even page: 抄送 and 印发 rows in 4号仿宋
 // between thick first and last rules, a thin rule between the rows; the
 // last rule on the bottom edge of the 版心. Letters have no 印发 row and no rules.

@@ -1,7 +1,7 @@
 // Package truetype reads the parts of a TrueType (glyf-outline) font that a
 // fixed-layout writer needs — metrics, the character map, glyph data — and
-// writes subsets that keep glyph ids unchanged, so a PDF can use an identity
-// CID-to-glyph map and an OFD reader can still map text through the cmap.
+// writes compact subsets with a cmap, so a PDF embeds only the glyphs it uses
+// and an OFD reader can still map text through the cmap.
 //
 // A Font is immutable after Parse and safe for concurrent use.
 package truetype
@@ -356,15 +356,15 @@ func components(d []byte) []uint16 {
 	return out
 }
 
-// Subset writes a TrueType font that keeps every glyph id of f but carries
-// outlines only for the glyphs in used (plus .notdef and composite parts),
-// and a cmap for the runes in used. Glyph ids stay the same, so callers may
-// address glyphs by their original id.
-func (f *Font) Subset(used map[rune]uint16) []byte {
+// Subset writes a TrueType font holding .notdef, the glyphs in used and the
+// parts of composite glyphs, renumbered compactly in their original order,
+// with a cmap for the runes in used. It returns the font and the map from
+// original to new glyph ids.
+func (f *Font) Subset(used map[rune]uint16) ([]byte, map[uint16]uint16) {
 	keep := map[uint16]bool{0: true}
 	var stack []uint16
 	for _, g := range used {
-		if !keep[g] {
+		if int(g) < f.NumGlyphs && !keep[g] {
 			keep[g] = true
 			stack = append(stack, g)
 		}
@@ -379,38 +379,98 @@ func (f *Font) Subset(used map[rune]uint16) []byte {
 			}
 		}
 	}
-	var glyf []byte
-	loca := make([]byte, 4*(f.NumGlyphs+1))
-	for g := 0; g < f.NumGlyphs; g++ {
-		binary.BigEndian.PutUint32(loca[4*g:], uint32(len(glyf)))
-		if keep[uint16(g)] {
-			glyf = append(glyf, f.glyphData(uint16(g))...)
-			for len(glyf)%4 != 0 {
-				glyf = append(glyf, 0)
-			}
-		}
+	old := make([]uint16, 0, len(keep))
+	for g := range keep {
+		old = append(old, g)
 	}
-	binary.BigEndian.PutUint32(loca[4*f.NumGlyphs:], uint32(len(glyf)))
+	sort.Slice(old, func(i, j int) bool { return old[i] < old[j] })
+	remap := make(map[uint16]uint16, len(old))
+	for i, g := range old {
+		remap[g] = uint16(i)
+	}
+	n := len(old)
+
+	hmtxOld := f.tables["hmtx"]
+	nh := int(binary.BigEndian.Uint16(f.tables["hhea"][34:]))
+	var glyf []byte
+	loca := make([]byte, 4*(n+1))
+	hmtx := make([]byte, 4*n)
+	for i, g := range old {
+		binary.BigEndian.PutUint32(loca[4*i:], uint32(len(glyf)))
+		start := len(glyf)
+		glyf = append(glyf, f.glyphData(g)...)
+		rewriteComponents(glyf[start:], remap)
+		for len(glyf)%4 != 0 {
+			glyf = append(glyf, 0)
+		}
+		binary.BigEndian.PutUint16(hmtx[4*i:], f.advances[g])
+		var lsb uint16
+		if int(g) < nh {
+			lsb = binary.BigEndian.Uint16(hmtxOld[4*int(g)+2:])
+		} else if p := 4*nh + 2*(int(g)-nh); p+2 <= len(hmtxOld) {
+			lsb = binary.BigEndian.Uint16(hmtxOld[p:])
+		}
+		binary.BigEndian.PutUint16(hmtx[4*i+2:], lsb)
+	}
+	binary.BigEndian.PutUint32(loca[4*n:], uint32(len(glyf)))
 
 	head := append([]byte(nil), f.tables["head"]...)
-	binary.BigEndian.PutUint32(head[8:], 0) // checksumAdjustment, set below
+	binary.BigEndian.PutUint32(head[8:], 0) // checksumAdjustment, set by writeSfnt
 	binary.BigEndian.PutUint16(head[50:], 1)
+	hhea := append([]byte(nil), f.tables["hhea"]...)
+	binary.BigEndian.PutUint16(hhea[34:], uint16(n))
+	maxp := append([]byte(nil), f.tables["maxp"]...)
+	binary.BigEndian.PutUint16(maxp[4:], uint16(n))
 	post := make([]byte, 32)
 	binary.BigEndian.PutUint32(post, 0x00030000)
 	if p := f.tables["post"]; len(p) >= 32 {
 		copy(post[4:], p[4:32])
 	}
-
+	cmap := make(map[rune]uint16, len(used))
+	for r, g := range used {
+		if ng, ok := remap[g]; ok {
+			cmap[r] = ng
+		}
+	}
 	tables := map[string][]byte{
-		"head": head, "hhea": f.tables["hhea"], "maxp": f.tables["maxp"], "hmtx": f.tables["hmtx"],
-		"loca": loca, "glyf": glyf, "cmap": cmapFormat4(used), "post": post,
+		"head": head, "hhea": hhea, "maxp": maxp, "hmtx": hmtx,
+		"loca": loca, "glyf": glyf, "cmap": cmapFormat4(cmap), "post": post,
 	}
 	for _, t := range []string{"cvt ", "fpgm", "prep", "OS/2", "name"} {
 		if d, ok := f.tables[t]; ok {
 			tables[t] = d
 		}
 	}
-	return writeSfnt(tables)
+	return writeSfnt(tables), remap
+}
+
+// rewriteComponents renumbers the glyph references of a composite glyph in place.
+func rewriteComponents(d []byte, remap map[uint16]uint16) {
+	if len(d) < 10 || int16(binary.BigEndian.Uint16(d)) >= 0 {
+		return
+	}
+	p := 10
+	for p+4 <= len(d) {
+		flags := binary.BigEndian.Uint16(d[p:])
+		binary.BigEndian.PutUint16(d[p+2:], remap[binary.BigEndian.Uint16(d[p+2:])])
+		p += 4
+		if flags&0x0001 != 0 {
+			p += 4
+		} else {
+			p += 2
+		}
+		switch {
+		case flags&0x0008 != 0:
+			p += 2
+		case flags&0x0040 != 0:
+			p += 4
+		case flags&0x0080 != 0:
+			p += 8
+		}
+		if flags&0x0020 == 0 {
+			break
+		}
+	}
 }
 
 func cmapFormat4(used map[rune]uint16) []byte {

@@ -65,5 +65,6 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		fn.Subset(map[rune]uint16{})
+		fn.Subset(map[rune]uint16{'A': 1, 'B': 2})
 	})
 }
