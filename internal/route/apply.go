@@ -262,9 +262,14 @@ func (e Engine) ret(tx *txn, actor Actor, req Request) error {
 	return e.enter(tx, target, back, t.ID, actor.ID)
 }
 
-// lastRound returns, as person assignees, those who finished step idx the
-// last time the route was there, so a return goes to people, not roles.
-func (in Instance) lastRound(idx int) []NextTask {
+// Finished returns the tasks finished at the step the last time the route
+// was there (after a return, only the latest round counts): who signed off
+// and with what opinion, who instructed, who countersigned.
+func (in Instance) Finished(stepKey string) []Task {
+	idx := in.Template.StepIndex(stepKey)
+	if idx < 0 {
+		return nil
+	}
 	// The round began with the latest handover into the step from outside it.
 	round := 0
 	for _, o := range in.Tasks {
@@ -275,12 +280,21 @@ func (in Instance) lastRound(idx int) []NextTask {
 			round = max(round, o.OpenTxn)
 		}
 	}
+	var out []Task
+	for _, o := range in.Tasks {
+		if o.Step == idx && o.Status == Finished && o.OpenTxn >= round {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// lastRound returns, as person assignees, those who finished step idx the
+// last time the route was there, so a return goes to people, not roles.
+func (in Instance) lastRound(idx int) []NextTask {
 	var back []NextTask
 	seen := map[string]bool{}
-	for _, o := range in.Tasks {
-		if o.Step != idx || o.Status != Finished || o.OpenTxn < round {
-			continue
-		}
+	for _, o := range in.Finished(in.Template.Steps[idx].Key) {
 		who := o.ActedBy
 		if o.OnBehalfOf != "" {
 			who = o.OnBehalfOf
