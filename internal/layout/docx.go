@@ -2,7 +2,6 @@ package layout
 
 import (
 	"archive/zip"
-	"compress/flate"
 	"fmt"
 	"io"
 	"math"
@@ -304,9 +303,6 @@ func writeDocxPackage(w io.Writer, title, body string) error {
 <w:document ` + wNS + `><w:body>` + body + sect + `</w:body></w:document>`},
 	}
 	zw := zip.NewWriter(w)
-	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
-		return flate.NewWriter(w, flate.BestSpeed)
-	})
 	stamp := time.Date(2012, 7, 1, 0, 0, 0, 0, time.UTC)
 	for _, f := range files {
 		fw, err := zw.CreateHeader(&zip.FileHeader{Name: f.name, Method: zip.Deflate, Modified: stamp})

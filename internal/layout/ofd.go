@@ -2,7 +2,6 @@ package layout
 
 import (
 	"archive/zip"
-	"compress/flate"
 	"crypto/sha1"
 	"encoding/hex"
 	"encoding/xml"
@@ -22,9 +21,6 @@ const ofdNS = "http://www.ofdspec.org/2016"
 func (fs *Fonts) WriteOFD(w io.Writer, pages []*Page, title string) error {
 	used := fs.usedGlyphs(pages)
 	zw := zip.NewWriter(w)
-	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
-		return flate.NewWriter(w, flate.BestSpeed)
-	})
 	// A fixed time keeps the package reproducible for the same input.
 	stamp := time.Date(2012, 7, 1, 0, 0, 0, 0, time.UTC)
 	put := func(name string, data []byte) error {
