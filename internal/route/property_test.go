@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"testing"
 	"time"
+
+	"github.com/shuniu-oa/shuniu/internal/calendar"
 )
 
 // The population for random runs: everyone from the scenario tests plus people
@@ -75,6 +77,19 @@ func randomRequest(r *rand.Rand, in Instance) (Actor, Request) {
 	return actor, req
 }
 
+// anyTemplate exercises any-one completion (and the withdrawal that must
+// reopen the tasks it cancelled) next to a serial chosen step.
+func anyTemplate() Template {
+	every := []Op{Return, Withdraw, Forward, Delegate, AddReviewer, Urge}
+	return Template{Kind: "test", Name: "任一办理", Steps: []Step{
+		{Key: "draft", Name: "起草", Actors: []Assignee{{Kind: Starter}}, Ops: every},
+		{Key: "any", Name: "任一审核", Parallel: true, Completion: Any, Ops: every, Limit: calendar.Hours(2),
+			Actors: []Assignee{{Kind: Unit, Unit: "u2"}, {Kind: Unit, Unit: "u3"}, {Kind: Leader, Unit: "organ"}}},
+		{Key: "pick", Name: "指定办理", Chosen: true, Ops: every, Limit: calendar.Days(1)},
+		{Key: "end", Name: "归档", Actors: []Assignee{{Kind: Role, Role: RoleArchivist, Unit: "office"}}, Ops: every},
+	}}
+}
+
 func boolInt(b bool) int {
 	if b {
 		return 1
@@ -101,9 +116,12 @@ func TestRandomOperationsKeepInvariants(t *testing.T) {
 	for run := 0; run < runs; run++ {
 		tmpl := Outgoing()
 		opt := StartOptions{ID: fmt.Sprint(run), Starter: "d1", Scope: scope}
-		if run%2 == 1 {
+		switch run % 3 {
+		case 1:
 			tmpl = Incoming()
 			opt = StartOptions{ID: fmt.Sprint(run), Starter: "system", Scope: map[string]string{ScopeUnit: "office"}}
+		case 2:
+			tmpl = anyTemplate()
 		}
 		now := monday(8, 0).Add(time.Duration(r.IntN(60*24*30)) * time.Minute)
 		in, evs, err := e.Start(tmpl, opt, now)
