@@ -230,19 +230,7 @@ func (ts *typesetter) title(title string) {
 	us := ts.units(sp, ls)
 	lines := breakUnits(us, ls)
 	if n := len(lines); n > 1 {
-		// Balance the lines (梯形/菱形 rather than one long line and a stub).
-		total := 0.0
-		for _, u := range us {
-			total += u.width
-		}
-		for w := total / float64(n); w <= BlockWidth; w += Size2 / 2 {
-			ls2 := ls
-			ls2.width = w + 0.01
-			if l2 := breakUnits(us, ls2); len(l2) == n {
-				lines = l2
-				break
-			}
-		}
+		lines = balanceTitle(us, n)
 	}
 	ts.need(len(lines))
 	for i, l := range lines {
@@ -624,4 +612,89 @@ func (ts *typesetter) letterHead(copyNo string) {
 	ts.line = int(math.Ceil((last-MarginTop)/LinePitch-0.05)) + 2
 	ts.title(ts.doc.Title)
 	ts.to()
+}
+
+// balanceTitle splits a title into n lines of similar length (梯形/菱形 rather
+// than a long line and a stub), choosing breaks where words are likely to
+// end: around 关于, after 的, after an organ's name, after 、 and ，. There is
+// no dictionary, so other breaks between two characters cost more.
+func balanceTitle(us []unit, n int) [][]unit {
+	total := 0.0
+	for _, u := range us {
+		total += u.width
+	}
+	target := total / float64(n)
+	text := make([]string, len(us)+1) // text[i]: the title up to unit i
+	var b strings.Builder
+	for i, u := range us {
+		text[i] = b.String()
+		b.WriteString(string(u.runes))
+	}
+	text[len(us)] = b.String()
+	full := text[len(us)]
+	penalty := func(i int) float64 {
+		before, after := text[i], full[len(text[i]):]
+		first := us[i].runes[0]
+		prev := us[i-1].runes[len(us[i-1].runes)-1]
+		switch {
+		case strings.ContainsRune(noLineStart, first) || strings.ContainsRune(noLineEnd, prev):
+			return math.Inf(1)
+		case strings.HasPrefix(after, "关于") || strings.HasSuffix(before, "关于"):
+			return 0
+		case strings.HasSuffix(before, "的") || strings.HasSuffix(before, "、") || strings.HasSuffix(before, "，"):
+			return 1
+		case strings.HasPrefix(after, "的"):
+			return 40
+		}
+		for _, suf := range []string{"政府", "办公室", "办公厅", "委员会", "党委", "局", "厅", "院", "部"} {
+			if strings.HasSuffix(before, suf) {
+				return 2
+			}
+		}
+		return 12
+	}
+	// cost[k][i]: best cost of setting units[:i] in k lines.
+	inf := math.Inf(1)
+	cost := make([][]float64, n+1)
+	from := make([][]int, n+1)
+	for k := range cost {
+		cost[k] = make([]float64, len(us)+1)
+		from[k] = make([]int, len(us)+1)
+		for i := range cost[k] {
+			cost[k][i] = inf
+		}
+	}
+	cost[0][0] = 0
+	for k := 1; k <= n; k++ {
+		for i := 1; i <= len(us); i++ {
+			w := 0.0
+			for j := i - 1; j >= 0; j-- {
+				w += us[j].width
+				if w > BlockWidth+0.01 {
+					break
+				}
+				if math.IsInf(cost[k-1][j], 1) {
+					continue
+				}
+				p := 0.0
+				if j > 0 {
+					p = penalty(j)
+				}
+				c := cost[k-1][j] + math.Abs(w-target)/Size2 + p
+				if c < cost[k][i] {
+					cost[k][i], from[k][i] = c, j
+				}
+			}
+		}
+	}
+	if math.IsInf(cost[n][len(us)], 1) {
+		return breakUnits(us, lineSpec{size: Size2, width: BlockWidth})
+	}
+	lines := make([][]unit, n)
+	for k, i := n, len(us); k > 0; k-- {
+		j := from[k][i]
+		lines[k-1] = us[j:i]
+		i = j
+	}
+	return lines
 }

@@ -1,0 +1,46 @@
+package layout
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestTitleBreaks(t *testing.T) {
+	r := testRenderer(t)
+	for _, tc := range []struct{ title, want string }{
+		{"枢纽市人民政府关于申请设立枢纽高新技术产业开发区的请示", "枢纽市人民政府关于|申请设立枢纽高新技术产业开发区的请示"},
+		{"关于进一步加强和改进新形势下机关公文处理工作的若干意见", "关于进一步加强和改进新形势下|机关公文处理工作的若干意见"},
+		{"枢纽市人民政府关于做好2024年春节期间安全生产工作的通知", "枢纽市人民政府关于|做好2024年春节期间安全生产工作的通知"},
+	} {
+		pages, err := r.Pages(&Document{Title: tc.title, Body: []Paragraph{{Text: "正文。"}}}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, tx := range pages[0].Texts {
+			if tx.Face == FaceXiaoBiaoSong {
+				got = append(got, tx.String())
+			}
+		}
+		if strings.Join(got, "|") != tc.want {
+			t.Errorf("title lines %q, want %q", got, tc.want)
+		}
+	}
+}
+
+// TestUpwardHead measures the 上行文 版头: 发文字号 1 字 in from the left on
+// the line of the last signers, 签发人 right-aligned 1 字 in.
+func TestUpwardHead(t *testing.T) {
+	pages := extractWords(t, renderPDF(t, loadSource(t, "request.txt"), Options{}))
+	p := pages[0]
+	num := findLine(t, p, "枢政〔2024〕21号")
+	near(t, "上行文 发文字号 left (1 字 in)", num.XMin, MarginLeft+CharPitch)
+	first := findLine(t, p, "签发人：")
+	near(t, "签发人 right (1 字 in)", first.XMax, blockR-CharPitch)
+	if !strings.Contains(num.Text, "张强") {
+		t.Errorf("发文字号 should share the line of the last signer: %q", num.Text)
+	}
+	if !strings.Contains(first.Text, "王明") || !strings.Contains(first.Text, "李华") {
+		t.Errorf("first signer line %q should hold two names", first.Text)
+	}
+}
