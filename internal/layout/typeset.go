@@ -23,6 +23,9 @@ type typesetter struct {
 	pages []*Page
 	cur   *Page
 	line  int // next free grid line of cur
+	// toInColophon is set when the 主送 would leave page 1 without body
+	// text; GB/T 9704 then moves it to the 版记 as "主送：…".
+	toInColophon bool
 }
 
 // bodySpec is the 3号 body grid: 28 cells, paragraphs indented 2 字.
@@ -251,7 +254,12 @@ func (ts *typesetter) to() {
 	}
 	ls := bodySpec
 	ls.first = 0
-	for _, l := range ts.setLines([]span{{FaceFang, ts.doc.To + "："}}, ls, Black) {
+	lines := ts.setLines([]span{{FaceFang, ts.doc.To + "："}}, ls, Black)
+	if len(ts.pages) == 1 && ts.line+len(lines) >= LinesPerPage {
+		ts.toInColophon = true
+		return
+	}
+	for _, l := range lines {
 		ts.put(l)
 	}
 }
@@ -442,16 +450,24 @@ func (ts *typesetter) colophon() {
 	d := ts.doc
 	letter := d.Format == FormatLetter
 	hasPrint := !letter && (d.PrintIssuer != "" || d.PrintDate != "")
-	if d.Cc == "" && !hasPrint {
+	if d.Cc == "" && !hasPrint && !ts.toInColophon {
 		return
 	}
+	// 主送 (when moved here) and 抄送: 4号仿宋, 1 字 in from each side,
+	// wrapped lines aligned after the colon, a full stop after the last name.
 	var ccLines [][]Text
-	if d.Cc != "" {
-		label := "抄送："
+	addList := func(label, names string) {
 		lw := ts.textWidth(FaceFang, Size4, label)
 		ls := lineSpec{size: Size4, first: lw, rest: lw, width: BlockWidth - 2*Size4, justify: true, alignLeft: MarginLeft + Size4}
-		ccLines = ts.setLines([]span{{FaceFang, d.Cc + "。"}}, ls, Black)
-		ccLines[0] = append(ccLines[0], ts.run(FaceFang, Size4, MarginLeft+Size4, 0, Black, label))
+		ls2 := ts.setLines([]span{{FaceFang, names + "。"}}, ls, Black)
+		ls2[0] = append(ls2[0], ts.run(FaceFang, Size4, MarginLeft+Size4, 0, Black, label))
+		ccLines = append(ccLines, ls2...)
+	}
+	if ts.toInColophon {
+		addList("主送：", d.To)
+	}
+	if d.Cc != "" {
+		addList("抄送：", d.Cc)
 	}
 	rows := len(ccLines)
 	if hasPrint {

@@ -44,3 +44,30 @@ func TestUpwardHead(t *testing.T) {
 		t.Errorf("first signer line %q should hold two names", first.Text)
 	}
 }
+
+// TestLongToMovesToColophon: a 主送 that would leave page 1 without body text
+// goes to the 版记 as "主送：…", above the 抄送.
+func TestLongToMovesToColophon(t *testing.T) {
+	d := loadSource(t, "notice.txt")
+	d.To = strings.Repeat("枢纽市各区人民政府、", 24) + "市政府各部门"
+	pages, err := testRenderer(t).Pages(d, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first, last strings.Builder
+	for _, tx := range pages[0].Texts {
+		first.WriteString(tx.String())
+	}
+	for _, tx := range pages[len(pages)-1].Texts {
+		last.WriteString(tx.String())
+	}
+	if strings.Contains(first.String(), "各区人民政府、枢纽市") {
+		t.Error("the long 主送 is still on page 1")
+	}
+	if !strings.Contains(first.String(), "春节将至") {
+		t.Error("page 1 shows no body text")
+	}
+	if !strings.Contains(last.String(), "主送：") {
+		t.Error("the 版记 lacks the moved 主送")
+	}
+}
