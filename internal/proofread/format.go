@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Paragraph is one body paragraph of a structured document. Level is the
@@ -121,31 +122,28 @@ var reDocNumber = regexp.MustCompile(`^(\p{Han}[\p{Han}\p{N}]*?)([〔\[［【〖
 // checkDocNumber: F01 brackets, F02 sequence form, F03 year.
 func (c *Checker) checkDocNumber(t *text, out *findings) {
 	s := strings.TrimSpace(t.s)
-	lead := len([]rune(t.s)) - len([]rune(strings.TrimLeft(t.s, " \t\u3000")))
-	m := reDocNumber.FindStringSubmatch(s)
+	lead := utf8.RuneCountInString(t.s) - utf8.RuneCountInString(strings.TrimLeft(t.s, " \t\u3000"))
+	m := reDocNumber.FindStringSubmatchIndex(s)
 	if m == nil {
 		out.add(formatFinding(0, len(t.r), SeverityError, "F01", "发文字号格式应为“机关代字〔年份〕序号号”，如“国办发〔2024〕1号”", ""))
 		return
 	}
-	code, open, year, cls, di, seq, hao := m[1], m[2], m[3], m[4], m[5], m[6], m[7]
+	at := func(b int) int { return lead + utf8.RuneCountInString(s[:b]) }
+	part := func(g int) string { return s[m[2*g]:m[2*g+1]] }
+	code, open, year, cls, di, seq, hao := part(1), part(2), part(3), part(4), part(5), part(6), part(7)
 	n, _ := strconv.Atoi(seq)
-	right := code + "〔" + year + "〕" + strconv.Itoa(n) + "号"
+	fullYear := year
 	if len(year) == 2 {
-		right = code + "〔20" + year + "〕" + strconv.Itoa(n) + "号"
-	}
-	whole := func(rule, msg string) {
-		out.add(formatFinding(lead, lead+len([]rune(s)), SeverityError, rule, msg, right))
+		fullYear = "20" + year
 	}
 	if open != "〔" || cls != "〕" {
-		whole("F01", "发文字号的年份应使用六角括号“〔〕”")
-	}
-	if di != "" || strings.HasPrefix(seq, "0") || hao == "" {
-		if code != "" && !strings.HasSuffix(code, "令") {
-			whole("F02", "发文字号的序号不加“第”、不编虚位（如“1号”而非“01号”），并以“号”结尾")
-		}
+		out.add(formatFinding(at(m[4]), at(m[9]), SeverityError, "F01", "发文字号的年份应使用六角括号“〔〕”", "〔"+fullYear+"〕"))
 	}
 	if len(year) != 4 {
-		whole("F03", "发文字号的年份应写全四位")
+		out.add(formatFinding(at(m[6]), at(m[7]), SeverityError, "F03", "发文字号的年份应写全四位", fullYear))
+	}
+	if (di != "" || strings.HasPrefix(seq, "0") || hao == "") && !strings.HasSuffix(code, "令") {
+		out.add(formatFinding(at(m[10]), at(m[15]), SeverityError, "F02", "发文字号的序号不加“第”、不编虚位（如“1号”而非“01号”），并以“号”结尾", strconv.Itoa(n)+"号"))
 	}
 }
 

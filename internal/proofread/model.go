@@ -53,16 +53,14 @@ func makeWildKey(rs []rune, blank int) (wildKey, bool) {
 
 // model is the loaded language data, read-only after loadModel.
 type model struct {
-	freq    map[string]int32 // word -> frequency; 0 marks a prefix of a longer word
-	pos     map[string]string
-	logN    float64
-	wild    map[wildKey][]rune
-	pinyin  map[rune][]syllable
-	shape   map[[2]rune]bool
-	prone   map[[2]rune]bool
-	fuzzyIn map[string][]string // initial -> similar initials
-	fuzzyFi map[string][]string // final -> similar finals
-	idioms  map[string]bool
+	freq map[string]int32 // word -> frequency; 0 marks a prefix of a longer word
+	pos  map[string]string
+	logN float64
+	wild map[wildKey][]rune
+	// chars holds, for every BMP character, what it can be confused with;
+	// a dense table because the scorer asks for every candidate.
+	chars  []charInfo
+	idioms map[string]bool
 	// misspelt are known wrong forms (the spec's list and the reviewed part
 	// of macro-correct's): never treated as words, always flagged.
 	misspelt map[string]string
@@ -71,7 +69,16 @@ type model struct {
 
 type syllable struct {
 	initial, final string
-	tone            byte
+	tone           byte
+}
+
+// charInfo is one character's readings and confusable characters.
+type charInfo struct {
+	sound []uint16 // toneless syllable IDs
+	tones []byte   // the tone of each reading
+	fuzzy []uint16 // IDs after folding the IME fuzzy pairs (zh→z, ang→an, …)
+	shape []rune   // look-alike characters
+	prone []rune   // characters listed as often confused with this one
 }
 
 // Model loading is separated so that Checker.With can share one model.
@@ -80,9 +87,7 @@ func loadModel() (*model, error) {
 		freq:     make(map[string]int32, 600_000),
 		pos:      make(map[string]string, 16_000),
 		wild:     make(map[wildKey][]rune, 300_000),
-		pinyin:   map[rune][]syllable{},
-		shape:    map[[2]rune]bool{},
-		prone:    map[[2]rune]bool{},
+		chars:    make([]charInfo, 0x10000),
 		idioms:   map[string]bool{},
 		misspelt: map[string]string{},
 		variants: map[string]string{},
@@ -295,19 +300,56 @@ func (m *model) loadPinyin(entries []entry) {
 	args := pinyin.NewArgs()
 	args.Style = pinyin.Tone3
 	args.Heteronym = true
+	ids := map[string]uint16{}
+	id := func(s string) uint16 {
+		v, ok := ids[s]
+		if !ok {
+			v = uint16(len(ids) + 1)
+			ids[s] = v
+		}
+		return v
+	}
+	done := make([]bool, 0x10000)
 	for _, e := range entries {
 		for _, r := range e.rs {
-			if _, ok := m.pinyin[r]; ok {
+			if r >= 0x10000 || done[r] {
 				continue
 			}
-			ps := pinyin.SinglePinyin(r, args)
-			sy := make([]syllable, 0, len(ps))
-			for _, p := range ps {
-				sy = append(sy, splitSyllable(p))
+			done[r] = true
+			ci := &m.chars[r]
+			for _, p := range pinyin.SinglePinyin(r, args) {
+				sy := splitSyllable(p)
+				ci.sound = append(ci.sound, id(sy.initial+sy.final))
+				ci.tones = append(ci.tones, sy.tone)
+				ci.fuzzy = append(ci.fuzzy, id("~"+fuzzyInitial[sy.initial]+"|"+foldFinal(sy.final)))
 			}
-			m.pinyin[r] = sy
 		}
 	}
+}
+
+// The fuzzy-pinyin pairs of the common IMEs (模糊音), folded to one form:
+// z/zh, c/ch, s/sh, n/l, l/r, f/h; an/ang, en/eng, in/ing, ian/iang,
+// uan/uang. Wider tables (j/q/x/z, l/d/t, …) made the language model
+// propose far-fetched corrections.
+var (
+	fuzzyInitial = map[string]string{"zh": "z", "ch": "c", "sh": "s", "l": "n", "r": "n", "h": "f"}
+	fuzzyFinal   = map[string]string{"ang": "an", "eng": "en", "ing": "in", "iang": "ian", "uang": "uan"}
+)
+
+func init() {
+	for _, in := range initials {
+		if _, ok := fuzzyInitial[in]; !ok {
+			fuzzyInitial[in] = in
+		}
+	}
+	fuzzyInitial[""] = ""
+}
+
+func foldFinal(f string) string {
+	if v, ok := fuzzyFinal[f]; ok {
+		return v
+	}
+	return f
 }
 
 func (m *model) loadConfusion() error {
@@ -324,8 +366,8 @@ func (m *model) loadConfusion() error {
 		}
 		for _, a := range group {
 			for _, c := range group {
-				if a != c {
-					m.shape[[2]rune{a, c}] = true
+				if a != c && a < 0x10000 {
+					m.chars[a].shape = append(m.chars[a].shape, c)
 				}
 			}
 		}
@@ -337,18 +379,11 @@ func (m *model) loadConfusion() error {
 	for a, list := range prone {
 		for _, c := range list {
 			ar, cr := []rune(a), []rune(c)
-			if len(ar) == 1 && len(cr) == 1 {
-				m.prone[[2]rune{ar[0], cr[0]}] = true
+			if len(ar) == 1 && len(cr) == 1 && ar[0] < 0x10000 {
+				m.chars[ar[0]].prone = append(m.chars[ar[0]].prone, cr[0])
 			}
 		}
 	}
-	// The fuzzy-pinyin pairs of the common IMEs (模糊音): wider tables
-	// (j/q/x/z, l/d/t, …) made the language model propose far-fetched
-	// corrections.
-	m.fuzzyIn = map[string][]string{"z": {"zh"}, "zh": {"z"}, "c": {"ch"}, "ch": {"c"}, "s": {"sh"}, "sh": {"s"},
-		"n": {"l"}, "l": {"n", "r"}, "r": {"l"}, "f": {"h"}, "h": {"f"}}
-	m.fuzzyFi = map[string][]string{"an": {"ang"}, "ang": {"an"}, "en": {"eng"}, "eng": {"en"}, "in": {"ing"}, "ing": {"in"},
-		"ian": {"iang"}, "iang": {"ian"}, "uan": {"uang"}, "uang": {"uan"}}
 	return nil
 }
 
@@ -407,17 +442,19 @@ const (
 
 // confusion says how a and c are confusable, if at all.
 func (m *model) confusion(a, c rune) int {
+	if a >= 0x10000 || c >= 0x10000 {
+		return confNone
+	}
+	ia, ic := &m.chars[a], &m.chars[c]
 	best := confNone
-	pa, pc := m.pinyin[a], m.pinyin[c]
-	for _, x := range pa {
-		for _, y := range pc {
+	for i, x := range ia.sound {
+		for j, y := range ic.sound {
 			switch {
-			case x.initial == y.initial && x.final == y.final && x.tone == y.tone:
+			case x == y && ia.tones[i] == ic.tones[j]:
 				return confSameSound
-			case x.initial == y.initial && x.final == y.final:
+			case x == y:
 				best = confSameSoundOtherTone
-			case best == confNone && (x.initial == y.initial && m.similar(m.fuzzyFi, x.final, y.final) ||
-				x.final == y.final && m.similar(m.fuzzyIn, x.initial, y.initial)):
+			case best == confNone && ia.fuzzy[i] == ic.fuzzy[j]:
 				best = confNearSound
 			}
 		}
@@ -425,25 +462,20 @@ func (m *model) confusion(a, c rune) int {
 	if best == confSameSoundOtherTone {
 		return best
 	}
-	if m.prone[[2]rune{a, c}] {
-		return confListed
+	for _, r := range ia.prone {
+		if r == c {
+			return confListed
+		}
 	}
 	if best != confNone {
 		return best
 	}
-	if m.shape[[2]rune{a, c}] {
-		return confShape
-	}
-	return confNone
-}
-
-func (m *model) similar(table map[string][]string, a, b string) bool {
-	for _, x := range table[a] {
-		if x == b {
-			return true
+	for _, r := range ia.shape {
+		if r == c {
+			return confShape
 		}
 	}
-	return false
+	return confNone
 }
 
 // logProb is the unigram log probability of a dictionary word, or of a

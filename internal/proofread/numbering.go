@@ -187,6 +187,9 @@ func (c *Checker) numberingOver(items []numItem) {
 		for l := h.level + 1; l <= 4; l++ {
 			last[l] = 0
 		}
+		if h.level == 1 {
+			levelsUsed = [5]bool{} // each part may choose its own depth
+		}
 		levelsUsed[h.level] = true
 		deepest = h.level
 	}

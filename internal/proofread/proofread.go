@@ -52,7 +52,7 @@ type Finding struct {
 	Severity   Severity `json:"severity"`
 	Rule       string   `json:"rule"`
 	Message    string   `json:"message"`
-	Suggestion string   `json:"suggestion,omitempty"`
+	Suggestion string   `json:"suggestion"`
 	// Text is the flagged text, text[Start:End] in runes.
 	Text string `json:"text"`
 }
@@ -177,8 +177,30 @@ func (fs findings) finish(t *text, c *Checker) []Finding {
 	})
 	// Two rules flagging the same range with the same suggestion say the same
 	// thing; keep the first (the more specific rules run first).
-	return slices.CompactFunc(out, func(a, b Finding) bool {
+	out = slices.CompactFunc(out, func(a, b Finding) bool {
 		return a.Start == b.Start && a.End == b.End && a.Suggestion == b.Suggestion
+	})
+	// A known misspelling (T01) says all there is to say about the typo
+	// findings inside it.
+	var known []Finding
+	for _, f := range out {
+		if f.Rule == "T01" {
+			known = append(known, f)
+		}
+	}
+	if len(known) == 0 {
+		return out
+	}
+	return slices.DeleteFunc(out, func(f Finding) bool {
+		if f.Category != CategoryTypo || f.Rule == "T01" {
+			return false
+		}
+		for _, k := range known {
+			if k.Start <= f.Start && f.End <= k.End {
+				return true
+			}
+		}
+		return false
 	})
 }
 

@@ -197,14 +197,13 @@ func (c *Checker) checkPairs(t *text, p span, out *findings) {
 		if isOpen {
 			// “…“…” : a second double quote inside an open one is the
 			// classic typo for a closing quote, or should be ‘’.
-			if k == 0 {
-				for _, o := range stack {
-					if o.kind == 0 {
-						out.add(Finding{Start: i, End: i + 1, Category: CategoryPunctuation, Severity: SeverityError, Rule: "P03",
-							Message: "引号嵌套错误：双引号内应使用单引号‘’，或此处应为后引号", Suggestion: ""})
-						break
-					}
-				}
+			if k == 0 && len(stack) > 0 && stack[len(stack)-1].kind == 0 {
+				out.add(Finding{Start: i, End: i + 1, Category: CategoryPunctuation, Severity: SeverityError, Rule: "P03",
+					Message: "引号错误：此处应为后引号“””，或双引号内的引语应使用单引号‘’", Suggestion: ""})
+				// Read it as the closing quote it most likely is, so that
+				// the one slip yields one finding.
+				stack = stack[:len(stack)-1]
+				continue
 			}
 			stack = append(stack, open{i, k})
 			continue

@@ -53,6 +53,7 @@ func run(w io.Writer, dir, split string, sets []string, threshold float64, show 
 	fmt.Fprintf(w, "loaded in %v; split=%s\n\n", time.Since(t0).Round(time.Millisecond), split)
 	fmt.Fprintln(w, "| set | sentences | with errors | det P | det R | det F1 | cor P | cor R | cor F1 | false alarms |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
+	var results []result
 	for _, set := range sets {
 		ps, err := readPairs(filepath.Join(dir, set+"_train.tsv"))
 		if err != nil {
@@ -60,8 +61,18 @@ func run(w io.Writer, dir, split string, sets []string, threshold float64, show 
 		}
 		ps = pick(ps, split)
 		r := score(c, ps, show, w)
+		r.set = set
+		results = append(results, r)
 		fmt.Fprintf(w, "| %s | %d | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.2f%% (%d/%d) |\n", set, r.n, r.gold,
 			r.dp(), r.dr(), f1(r.dp(), r.dr()), r.cp(), r.cr(), f1(r.cp(), r.cr()), 100*float64(r.fa)/float64(r.n), r.fa, r.n)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Character level (each flagged character is one finding a clerk sees):")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| set | wrong characters | flagged | flagged that are wrong (P) | share of wrong ones flagged (R) | flagged and corrected right |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|")
+	for _, r := range results {
+		fmt.Fprintf(w, "| %s | %d | %d | %.3f | %.3f | %.3f |\n", r.set, r.errors, r.flagged, ratio(r.flaggedRight, r.flagged), ratio(r.flaggedRight, r.errors), ratio(r.fixedRight, r.flagged))
 	}
 	fmt.Fprintln(w)
 	ps, err := readPairs(filepath.Join(dir, "odw_train.tsv"))
@@ -115,6 +126,10 @@ func pick(ps []pair, split string) []pair {
 
 type result struct {
 	n, gold, predicted, detTP, corTP, fa int
+	// character level: flagged positions, those that are errors, those
+	// also corrected right, and all error positions.
+	flagged, flaggedRight, fixedRight, errors int
+	set                                       string
 }
 
 func (r result) dp() float64 { return ratio(r.detTP, r.predicted) }
@@ -178,6 +193,16 @@ func score(c *proofread.Checker, ps []pair, show int, w io.Writer) result {
 			}
 		}
 		pos, corrected := predict(c, p.src)
+		r.errors += len(gold)
+		r.flagged += len(pos)
+		for _, i := range pos {
+			if p.src[i] != p.tgt[i] {
+				r.flaggedRight++
+				if corrected[i] == p.tgt[i] {
+					r.fixedRight++
+				}
+			}
+		}
 		if len(gold) > 0 {
 			r.gold++
 		}

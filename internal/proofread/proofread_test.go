@@ -1,0 +1,293 @@
+package proofread
+
+import (
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// The language data takes most of a second to load; the tests share one
+// Checker (and derive others from it with With).
+var (
+	testOnce    sync.Once
+	testChecker *Checker
+	testErr     error
+)
+
+func checker(t testing.TB) *Checker {
+	t.Helper()
+	testOnce.Do(func() { testChecker, testErr = New(Config{}) })
+	if testErr != nil {
+		t.Fatal(testErr)
+	}
+	return testChecker
+}
+
+// want is one expected finding: the rule, the flagged text and, if not
+// empty, the suggestion.
+type want struct {
+	rule, text, suggestion string
+}
+
+func findRule(fs []Finding, w want) bool {
+	for _, f := range fs {
+		if f.Rule == w.rule && f.Text == w.text && (w.suggestion == "" || f.Suggestion == w.suggestion) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestCheckFindsErrors(t *testing.T) {
+	c := checker(t)
+	tests := []struct {
+		name string
+		in   string
+		want []want
+	}{
+		{"known misspelling", "领导要发号司令。", []want{{"T01", "发号司令", "发号施令"}}},
+		{"己经", "他己经完成了任务。", []want{{"T01", "己经", "已经"}}},
+		{"截止目前", "截止目前，已完成80%。", []want{{"T01", "截止目前", "截至目前"}}},
+		{"截止 before a date", "截止2024年底，全市共有企业100家。", []want{{"T05", "截止", "截至"}}},
+		{"pinyin typo", "内蒙古自治区乌兰察布市大力培育发展大数局产业。", []want{{"T03", "局", "据"}}},
+		{"的 before verb", "各单位要认真的做好防汛工作。", []want{{"T04", "的", "地"}}},
+		{"的 before degree", "这项工作做的很好。", []want{{"T04", "的", "得"}}},
+		{"half-width comma", "会议决定,明天召开.", []want{{"P01", ",", "，"}, {"P01", ".", "。"}}},
+		{"doubled comma", "会议决定，，明天召开。", []want{{"P13", "，，", "，"}}},
+		{"ellipsis", "包括水、电、气...等", []want{{"P04", "...", "……"}}},
+		{"single ellipsis", "包括水、电、气…等", []want{{"P04", "…", "……"}}},
+		{"dash", "这是一个问题--必须解决", []want{{"P04", "--", "——"}}},
+		{"unclosed quote", "他说：“加强管理。", []want{{"P02", "“", ""}}},
+		{"nested double quote", "要落实“三个一“要求。", []want{{"P03", "“", ""}}},
+		{"unopened bracket", "见附件）。", []want{{"P02", "）", ""}}},
+		{"book titles with 顿号", "学习《条例》、《办法》。", []want{{"P05", "、", ""}}},
+		{"space between Han", "加强 管理工作。", []want{{"P12", " ", ""}}},
+		{"doubled character", "我们到到会场开会。", []want{{"P08", "到", ""}}},
+		{"doubled word", "要进一步进一步加强管理。", []want{{"P09", "进一步", ""}}},
+		{"其它", "其它事项另行通知。", []want{{"W01", "其它", "其他"}}},
+		{"outdated organ", "经国土资源部批准。", []want{{"W05", "国土资源部", "自然资源部"}}},
+		{"variant word", "按照有关规定办理，不计报酬，辈份相同。", []want{{"W03", "辈份", "辈分"}}},
+		{"full-width digits", "全市共有２０２４家企业。", []want{{"U01", "２０２４", "2024"}}},
+		{"range with hyphen", "每组5-10人。", []want{{"U02", "-", "～"}}},
+		{"year range", "2021-2025年规划", []want{{"U02", "-", "—"}}},
+		{"percent range", "增长20～30%。", []want{{"U03", "20～30%", "20%～30%"}}},
+		{"百分之 with digits", "增长百分之5。", []want{{"U04", "百分之5", "5%"}}},
+		{"约…左右", "约50人左右参加。", []want{{"U05", "约50人左右", ""}}},
+		{"letter O in year", "二O二四年", []want{{"U06", "二O二四年", "二〇二四年"}}},
+		{"approximate with 顿号", "需要三、四个人。", []want{{"P06", "、", ""}}},
+		{"heading separator", "一.总体要求\n二、主要任务", []want{{"N01", ".", "、"}}},
+		{"half-width bracket heading", "一、总体要求\n(一)指导思想", []want{{"N02", "(一)", "（一）"}}},
+		{"comma after bracket", "一、总体要求\n（一）、指导思想", []want{{"N02", "、", ""}}},
+		{"level 3 with 顿号", "一、总体要求\n1、指导思想", []want{{"N03", "、", "."}}},
+		{"skipped number", "一、总体要求\n三、主要任务", []want{{"N06", "三、", "二、"}}},
+		{"repeated number", "一、总体要求\n（一）指导思想\n（一）基本原则", []want{{"N06", "（一）", ""}}},
+		{"skipped level", "一、总体要求\n（1）指导思想", []want{{"N05", "（1）", ""}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := c.Check(tt.in)
+			for _, w := range tt.want {
+				if !findRule(fs, w) {
+					t.Errorf("Check(%q): want %s on %q (suggest %q); got %+v", tt.in, w.rule, w.text, w.suggestion, fs)
+				}
+			}
+		})
+	}
+}
+
+// Correct 公文 sentences must come back clean: the proofreader is only
+// useful if clerks can trust it.
+func TestCheckCleanText(t *testing.T) {
+	c := checker(t)
+	clean := []string{
+		"为深入贯彻落实党中央、国务院决策部署，进一步优化营商环境，现就有关事项通知如下。",
+		"一、总体要求\n（一）指导思想\n（二）基本原则\n二、主要任务\n1.加强组织领导\n2.强化督促检查\n（1）建立台账\n（2）定期通报",
+		"截至2024年6月底，全市共有市场主体12.5万户，同比增长8.3%。",
+		"会议于9:30开始，请各单位认真做好准备工作。",
+		"各单位要扎扎实实推进各项工作，常常研究研究新情况。",
+		"请于2024年1月5日前将材料报送市政府办公室（联系电话：0571-87654321）。",
+		"他说：“要落实‘三个一’要求。”",
+		"学习《中华人民共和国公务员法》《党政机关公文处理工作条例》。",
+		"人人参与、人人尽力、人人享有。",
+		"2021—2025年，每组5～10人，增长20%～30%。",
+	}
+	for _, s := range clean {
+		if fs := c.Check(s); len(fs) > 0 {
+			t.Errorf("Check(%q) = %+v, want no findings", s, fs)
+		}
+	}
+}
+
+func TestCheckDocument(t *testing.T) {
+	c := checker(t)
+	doc := Document{
+		DocType:   "请示",
+		DocNumber: "某政发[2024]第05号",
+		Title:     "关于申请专项经费的请示。",
+		To:        "市人民政府、市财政局:",
+		Body: []Paragraph{
+			{Text: "为做好防汛工作，现将有关事项请示如下。"},
+			{Text: "一、基本情况", Level: 1},
+			{Text: "三、经费需求", Level: 1},
+		},
+		Attachments: "附件:1、经费预算表。\n3.项目清单",
+		Date:        "2024年01月05日",
+		CC:          "抄送：市委办公室",
+	}
+	fs := c.CheckDocument(doc)
+	type pw struct {
+		part Part
+		rule string
+	}
+	wants := []pw{
+		{PartDocNumber, "F01"}, {PartDocNumber, "F02"},
+		{PartTitle, "F08"},
+		{PartTo, "F11"},
+		{PartBody, "N06"},
+		{PartAttachments, "F16"},
+		{PartDate, "F07"},
+		{PartCC, "F18"},
+	}
+	for _, w := range wants {
+		if !slices.ContainsFunc(fs, func(f DocFinding) bool { return f.Part == w.part && f.Rule == w.rule }) {
+			t.Errorf("CheckDocument: want %s in %s; got %+v", w.rule, w.part, fs)
+		}
+	}
+	for _, f := range fs {
+		if f.Part == PartDocNumber && f.Rule == "F02" && (f.Suggestion != "5号" || f.Text != "第05号") {
+			t.Errorf("doc number finding %+v, want 第05号 → 5号", f)
+		}
+		if f.Part == PartDate && f.Suggestion != "2024年1月5日" {
+			t.Errorf("date suggestion = %q, want 2024年1月5日", f.Suggestion)
+		}
+		if f.Part == PartBody && f.Index != 2 {
+			t.Errorf("body finding %+v on paragraph %d, want 2", f, f.Index)
+		}
+	}
+}
+
+func TestCheckDocumentClean(t *testing.T) {
+	c := checker(t)
+	doc := Document{
+		DocType:     "通知",
+		DocNumber:   "国办发〔2024〕12号",
+		Title:       "国务院办公厅关于进一步优化营商环境的通知",
+		To:          "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：",
+		Body:        []Paragraph{{Text: "一、总体要求"}, {Text: "（一）指导思想。坚持稳中求进工作总基调。"}, {Text: "二、主要任务"}},
+		Attachments: "附件：1.重点任务分工表\n2.工作联系人名单",
+		Date:        "2024年3月5日",
+		CC:          "抄送：中共中央办公厅。",
+	}
+	if fs := c.CheckDocument(doc); len(fs) > 0 {
+		t.Errorf("CheckDocument(clean) = %+v, want none", fs)
+	}
+}
+
+func TestDocNumberAndDateForms(t *testing.T) {
+	c := checker(t)
+	tests := []struct {
+		number, want string
+	}{
+		{"国发〔2024〕1号", ""},
+		{"国发[2024]1号", "〔2024〕"},
+		{"国发【2024】1号", "〔2024〕"},
+		{"国发（2024）1号", "〔2024〕"},
+		{"国发﹝2024﹞1号", "〔2024〕"},
+		{"国发〔2024〕第01号", "1号"},
+		{"国发〔24〕1号", "2024"},
+	}
+	for _, tt := range tests {
+		fs := c.CheckDocument(Document{DocNumber: tt.number})
+		if tt.want == "" {
+			if len(fs) > 0 {
+				t.Errorf("%s: got %+v, want none", tt.number, fs)
+			}
+			continue
+		}
+		if len(fs) == 0 || fs[0].Suggestion != tt.want {
+			t.Errorf("%s: got %+v, want suggestion %s", tt.number, fs, tt.want)
+		}
+	}
+	dates := []struct{ in, want string }{
+		{"2024年1月5日", ""},
+		{"2024.01.05", "2024年1月5日"},
+		{"2024-1-5", "2024年1月5日"},
+		{"2024年01月05日", "2024年1月5日"},
+		{"二〇二四年一月五日", "2024年1月5日"},
+		{"2024年2月30日", "-"},
+	}
+	for _, tt := range dates {
+		fs := c.CheckDocument(Document{Date: tt.in})
+		switch {
+		case tt.want == "" && len(fs) > 0:
+			t.Errorf("%s: got %+v, want none", tt.in, fs)
+		case tt.want == "-" && len(fs) == 0:
+			t.Errorf("%s: want a finding", tt.in)
+		case tt.want != "" && tt.want != "-" && (len(fs) == 0 || fs[0].Suggestion != tt.want):
+			t.Errorf("%s: got %+v, want suggestion %s", tt.in, fs, tt.want)
+		}
+	}
+}
+
+func TestDisabledRules(t *testing.T) {
+	base := checker(t)
+	c, err := base.With(Config{Disabled: []string{"punctuation", "T01"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range c.Check("会议决定,要发号司令.") {
+		if f.Category == CategoryPunctuation || f.Rule == "T01" {
+			t.Errorf("disabled rule reported: %+v", f)
+		}
+	}
+}
+
+func TestIgnoreIsStable(t *testing.T) {
+	c := checker(t)
+	fs := c.Check("其它事项另行通知。")
+	if len(fs) != 1 {
+		t.Fatalf("got %+v, want one finding", fs)
+	}
+	key := fs[0].Key()
+	// After an unrelated edit the same finding has moved but keeps its key.
+	edited := c.Check("此外，其它事项另行通知。")
+	if got := Filter(edited, []string{key}); len(got) != 0 {
+		t.Errorf("Filter after edit = %+v, want none", got)
+	}
+	doc := Document{Body: []Paragraph{{Text: "其它事项另行通知。"}}, Ignore: []string{key}}
+	if got := c.CheckDocument(doc); len(got) != 0 {
+		t.Errorf("CheckDocument with ignore = %+v, want none", got)
+	}
+}
+
+func TestCustomLists(t *testing.T) {
+	c, err := checker(t).With(Config{
+		Organs:  []Replacement{{Wrong: "市经信委", Right: "市经济和信息化局"}},
+		Leaders: []Leader{{Name: "王伟东", Titles: []string{"市长"}}},
+		Banned:  []Replacement{{Wrong: "绝对领先", Message: "广告用语，公文慎用"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := c.Check("市经信委要绝对领先。副书记王伟东同志指出，市长王卫东强调。")
+	for _, w := range []want{{"C01", "市经信委", "市经济和信息化局"}, {"C03", "绝对领先", ""}, {"C02", "王卫东", "王伟东"}, {"C02", "王伟东", ""}} {
+		if !findRule(fs, w) {
+			t.Errorf("want %s on %q; got %+v", w.rule, w.text, fs)
+		}
+	}
+	if _, err := checker(t).With(Config{Leaders: []Leader{{Name: "王"}}}); err == nil {
+		t.Error("a one-character leader name was accepted")
+	}
+}
+
+func TestFindingsInRange(t *testing.T) {
+	c := checker(t)
+	for _, s := range []string{"", "\n\n", "一、", "（", "\xff\xfe中文", "a,b", strings.Repeat("的", 100)} {
+		for _, f := range c.Check(s) {
+			if f.Start < 0 || f.End > len([]rune(s)) || f.Start > f.End {
+				t.Errorf("Check(%q): finding out of range %+v", s, f)
+			}
+		}
+	}
+}
