@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Costs (natural log) a correction pays for each kind of confusion, before
@@ -226,6 +227,7 @@ func (c *Checker) scoreRun(t *text, a, b int, out *findings) {
 	type edge struct {
 		end int
 		lp  float64
+		f   int32
 	}
 	edges := make([][]edge, n)
 	for i := 0; i < n; i++ {
@@ -236,7 +238,7 @@ func (c *Checker) scoreRun(t *text, a, b int, out *findings) {
 				break
 			}
 			if lp, ok := m.logProb(w, j-i); ok && (f > 0 || j == i+1) {
-				edges[i] = append(edges[i], edge{j, lp})
+				edges[i] = append(edges[i], edge{j, lp, f})
 			}
 		}
 	}
@@ -261,25 +263,25 @@ func (c *Checker) scoreRun(t *text, a, b int, out *findings) {
 			if e.end-i < 2 {
 				continue
 			}
-			f := m.freq[s[off[i]:off[e.end]]]
 			for k := i; k < e.end; k++ {
-				coverFreq[k] = max(coverFreq[k], f)
+				coverFreq[k] = max(coverFreq[k], e.f)
 			}
 		}
 	}
 	next := make([]int, n)
+	bestF := make([]int32, n)
 	for i := n - 1; i >= 0; i-- {
 		beta[i] = math.Inf(-1)
 		for _, e := range edges[i] {
 			if v := e.lp + beta[e.end]; v > beta[i] {
-				beta[i], next[i] = v, e.end
+				beta[i], next[i], bestF[i] = v, e.end, e.f
 			}
 		}
 	}
 	for i := 0; i < n; {
 		j := next[i]
 		if j-i >= 2 {
-			f := m.freq[s[off[i]:off[j]]]
+			f := bestF[i]
 			for k := i; k < j; k++ {
 				inWord[k] = true
 				wordFreq[k] = f
@@ -323,6 +325,7 @@ func (c *Checker) scoreRun(t *text, a, b int, out *findings) {
 				cands := m.wild[key]
 				var buf [4]rune
 				copy(buf[:], rs[st:st+wl])
+				var wb [16]byte // the candidate word in UTF-8, for an allocation-free lookup
 				for _, cand := range cands {
 					if cand == orig {
 						continue
@@ -332,8 +335,11 @@ func (c *Checker) scoreRun(t *text, a, b int, out *findings) {
 						continue
 					}
 					buf[k-st] = cand
-					w := string(buf[:wl])
-					f := m.freq[w]
+					nb := 0
+					for _, r := range buf[:wl] {
+						nb += utf8.EncodeRune(wb[nb:], r)
+					}
+					f := m.freq[string(wb[:nb])]
 					if f < minCandidateFreq {
 						continue
 					}
@@ -349,7 +355,7 @@ func (c *Checker) scoreRun(t *text, a, b int, out *findings) {
 					lp := math.Log(float64(f)) - m.logN
 					gain := alpha[st] + lp + beta[st+wl] - best - confusionCost[kind]
 					if gain > bp.gain {
-						bp = proposal{pos: k, to: cand, gain: gain, word: w, start: st, end: st + wl}
+						bp = proposal{pos: k, to: cand, gain: gain, word: string(wb[:nb]), start: st, end: st + wl}
 					}
 				}
 			}
