@@ -34,6 +34,7 @@ func Seed(ctx context.Context, s *store.Store, d District) error {
 	}
 	positions := map[string][]org.Position{}
 	for _, p := range d.Positions {
+		p.Head = org.HeadTitle(p.Title)
 		positions[p.PersonID] = append(positions[p.PersonID], p)
 	}
 	roles := map[string][]org.RoleAssignment{}

@@ -108,7 +108,27 @@ type Position struct {
 	UnitID   string `json:"unit_id"`
 	Title    string `json:"title"` // e.g. 副区长, 科员
 	Primary  bool   `json:"primary"`
+	Head     bool   `json:"head,omitempty"` // leads the unit (负责人): 科长, 主任, 局长, 镇长…
 	Sort     int    `json:"sort"`
+}
+
+// HeadTitle guesses from a title whether the post leads its unit: the
+// principal posts end in 长, 主任, 书记 or 主席 and are not deputies (副).
+// Used to fill Position.Head when importing; the administrator can correct it.
+func HeadTitle(title string) bool {
+	// A combined title like "区委常委、办公室主任" names the post last.
+	if i := strings.LastIndex(title, "、"); i >= 0 {
+		title = title[i+len("、"):]
+	}
+	if strings.Contains(title, "副") || strings.Contains(title, "秘书长") {
+		return false
+	}
+	for _, suffix := range []string{"长", "主任", "书记", "主席"} {
+		if strings.HasSuffix(title, suffix) {
+			return true
+		}
+	}
+	return false
 }
 
 // CheckPositions verifies that a person's positions have exactly one primary

@@ -111,3 +111,12 @@ func TestPositionsAndDelegation(t *testing.T) {
 		t.Error("self delegation accepted")
 	}
 }
+
+func TestHeadTitle(t *testing.T) {
+	for title, want := range map[string]bool{"科长": true, "副科长": false, "区委常委、办公室主任": true, "常务副主任": false,
+		"局长": true, "镇长": true, "镇党委书记": true, "科员": false, "副区长": false, "秘书长": false, "区政协主席": true, "镇党委副书记、镇长": true, "区委常委、常务副区长": false} {
+		if HeadTitle(title) != want {
+			t.Errorf("%s: %v", title, !want)
+		}
+	}
+}

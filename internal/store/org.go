@@ -315,7 +315,7 @@ func (c conn) AllPositions(ctx context.Context) ([]org.Position, error) {
 }
 
 func (c conn) positions(ctx context.Context, tail string, args ...any) ([]org.Position, error) {
-	rows, err := c.query(ctx, `SELECT id, person_id, unit_id, title, is_primary, sort FROM positions `+tail, args...)
+	rows, err := c.query(ctx, `SELECT id, person_id, unit_id, title, is_primary, is_head, sort FROM positions `+tail, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list positions: %w", err)
 	}
@@ -323,11 +323,11 @@ func (c conn) positions(ctx context.Context, tail string, args ...any) ([]org.Po
 	var out []org.Position
 	for rows.Next() {
 		var p org.Position
-		var primary int64
-		if err := rows.Scan(&p.ID, &p.PersonID, &p.UnitID, &p.Title, &primary, &p.Sort); err != nil {
+		var primary, head int64
+		if err := rows.Scan(&p.ID, &p.PersonID, &p.UnitID, &p.Title, &primary, &head, &p.Sort); err != nil {
 			return nil, err
 		}
-		p.Primary = primary == 1
+		p.Primary, p.Head = primary == 1, head == 1
 		out = append(out, p)
 	}
 	return out, rows.Err()
@@ -342,8 +342,8 @@ func (tx *Tx) SetPositions(ctx context.Context, personID string, ps []org.Positi
 		return err
 	}
 	for _, p := range ps {
-		if _, err := tx.exec(ctx, `INSERT INTO positions (id, person_id, unit_id, title, is_primary, sort) VALUES (?, ?, ?, ?, ?, ?)`,
-			p.ID, personID, p.UnitID, p.Title, b2i(p.Primary), p.Sort); err != nil {
+		if _, err := tx.exec(ctx, `INSERT INTO positions (id, person_id, unit_id, title, is_primary, is_head, sort) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			p.ID, personID, p.UnitID, p.Title, b2i(p.Primary), b2i(p.Head), p.Sort); err != nil {
 			return fmt.Errorf("save position: %w", err)
 		}
 	}

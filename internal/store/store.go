@@ -8,6 +8,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -19,7 +20,9 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
-	_ "modernc.org/sqlite"             // registers "sqlite"
+
+	"github.com/shuniu-oa/shuniu/internal/calendar"
+	_ "modernc.org/sqlite" // registers "sqlite"
 )
 
 // Dialect is the SQL flavour of a store.
@@ -52,6 +55,7 @@ type Store struct {
 	w       *sql.DB // writes (SQLite: exactly one connection)
 	r       *sql.DB // reads (SQLite: a pool of read-only connections)
 	path    string  // SQLite file path; "" for PostgreSQL
+	cal     *calendar.Calendar
 	now     func() time.Time
 	log     *slog.Logger
 	dialect Dialect
@@ -80,7 +84,13 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
-	var err error
+	// The shipped calendar; an administrator's edits (stored as a setting)
+	// replace it when the calendar admin lands.
+	cal, err := calendar.Default()
+	if err != nil {
+		return nil, fmt.Errorf("load calendar: %w", err)
+	}
+	s.cal = cal
 	if IsPostgres(dsn) {
 		s.dialect = Postgres
 		s.w, err = sql.Open("pgx", dsn)
@@ -346,3 +356,5 @@ func (s *Store) BackupTo(ctx context.Context, path string) error {
 	}
 	return nil
 }
+
+func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }

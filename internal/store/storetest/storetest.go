@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -19,9 +20,17 @@ import (
 // EnvPostgres names the variable holding the test PostgreSQL DSN.
 const EnvPostgres = "SHUNIU_TEST_POSTGRES"
 
+func quiet(opt store.Options) store.Options {
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	return opt
+}
+
 // SQLite opens a new store in a temporary directory.
 func SQLite(t testing.TB, opt store.Options) *store.Store {
 	t.Helper()
+	opt = quiet(opt)
 	s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "shuniu.db"), opt)
 	if err != nil {
 		t.Fatalf("open sqlite: %v", err)
@@ -68,6 +77,7 @@ func PostgresDSN(t testing.TB) string {
 // Postgres opens a store on a fresh schema (or skips, see PostgresDSN).
 func Postgres(t testing.TB, opt store.Options) *store.Store {
 	t.Helper()
+	opt = quiet(opt)
 	s, err := store.Open(context.Background(), PostgresDSN(t), opt)
 	if err != nil {
 		t.Fatalf("open postgres: %v", err)

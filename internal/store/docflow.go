@@ -1,0 +1,742 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shuniu-oa/shuniu/internal/audit"
+	"github.com/shuniu-oa/shuniu/internal/calendar"
+	"github.com/shuniu-oa/shuniu/internal/document"
+	"github.com/shuniu-oa/shuniu/internal/org"
+	"github.com/shuniu-oa/shuniu/internal/route"
+	"github.com/shuniu-oa/shuniu/internal/uid"
+)
+
+// engine returns the route engine with the calendar in force.
+func (s *Store) engine() route.Engine {
+	return route.Engine{Calendar: s.cal}
+}
+
+// Calendar is the working-day calendar in force.
+func (s *Store) Calendar() *calendar.Calendar { return s.cal }
+
+// organOf walks up from a unit past its sections to the organ it belongs to.
+func organOf(units map[string]org.Unit, id string) string {
+	for u, ok := units[id]; ok; u, ok = units[u.ParentID] {
+		if u.Kind != org.KindSection {
+			return u.ID
+		}
+	}
+	return id
+}
+
+// officeOf is where a unit's incoming documents are handled: its own office
+// unit (a town's 党政办) when it has one, else the unit itself.
+func officeOf(units map[string]org.Unit, id string) string {
+	if u, ok := units[id]; ok && u.Kind == org.KindOffice {
+		return id
+	}
+	for _, u := range units {
+		if u.ParentID == id && u.Kind == org.KindOffice {
+			return u.ID
+		}
+	}
+	return id
+}
+
+func (c conn) unitMap(ctx context.Context) (map[string]org.Unit, error) {
+	us, err := c.Units(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]org.Unit, len(us))
+	for _, u := range us {
+		m[u.ID] = u
+	}
+	return m, nil
+}
+
+// routeRoles maps an org role in a unit to the route roles it grants there.
+var routeRoles = map[org.Role][]string{
+	org.RoleClerk:             {route.RoleOfficeClerk, route.RoleOfficeReviewer, route.RoleArchivist},
+	org.RoleOfficeDirector:    {route.RoleOfficeHead, route.RoleOfficeReviewer},
+	org.RoleConfidentialClerk: {route.RoleOfficeClerk, route.RoleArchivist},
+	org.RoleSupervisor:        {route.RoleSupervisor},
+}
+
+// principal builds what the route engine needs to know about a person: the
+// units they are in, the route roles their org roles grant, and the units they
+// lead (posts marked as head, 分管 units, units where they hold the leader role).
+func (c conn) principal(ctx context.Context, personID string, units map[string]org.Unit) (route.Principal, error) {
+	p := route.Principal{ID: personID}
+	pos, err := c.Positions(ctx, personID)
+	if err != nil {
+		return p, err
+	}
+	add := func(list *[]string, id string) {
+		if id != "" && !slices.Contains(*list, id) {
+			*list = append(*list, id)
+		}
+	}
+	for _, ps := range pos {
+		add(&p.Units, ps.UnitID)
+		add(&p.Units, organOf(units, ps.UnitID))
+		if ps.Head {
+			add(&p.Leads, ps.UnitID)
+		}
+	}
+	roles, err := c.Roles(ctx, personID)
+	if err != nil {
+		return p, err
+	}
+	for _, r := range roles {
+		if r.Role.Admin() {
+			continue
+		}
+		add(&p.Units, r.UnitID)
+		if r.Role == org.RoleLeader {
+			add(&p.Leads, r.UnitID)
+		}
+		for _, rr := range routeRoles[r.Role] {
+			p.Roles = append(p.Roles, route.RoleGrant{Role: rr, Unit: r.UnitID})
+		}
+	}
+	rows, err := c.query(ctx, `SELECT unit_id FROM oversight WHERE leader_id = ?`, personID)
+	if err != nil {
+		return p, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var u string
+		if err := rows.Scan(&u); err != nil {
+			return p, err
+		}
+		add(&p.Leads, u)
+	}
+	return p, rows.Err()
+}
+
+// Actor builds the route actor for a person at time at, with the principals of
+// the leaders who have delegated to them and whose delegation is in force.
+func (c conn) Actor(ctx context.Context, personID string, at time.Time) (route.Actor, error) {
+	units, err := c.unitMap(ctx)
+	if err != nil {
+		return route.Actor{}, err
+	}
+	return c.actor(ctx, personID, at, units)
+}
+
+func (c conn) actor(ctx context.Context, personID string, at time.Time, units map[string]org.Unit) (route.Actor, error) {
+	p, err := c.principal(ctx, personID, units)
+	if err != nil {
+		return route.Actor{}, err
+	}
+	a := route.Actor{Principal: p}
+	ds, err := c.Delegations(ctx, personID)
+	if err != nil {
+		return a, err
+	}
+	for _, d := range ds {
+		if d.ToID == personID && d.ActiveAt(at) {
+			dp, err := c.principal(ctx, d.FromID, units)
+			if err != nil {
+				return a, err
+			}
+			a.Delegations = append(a.Delegations, dp)
+		}
+	}
+	return a, nil
+}
+
+// NewOutgoing is a draft to start on the 发文 route.
+type NewOutgoing struct {
+	UnitID string            // drafting unit
+	Doc    document.Document // the draft
+	To, CC []string          // unit IDs of 主送 and 抄送
+}
+
+// CreateOutgoing stores a new draft and starts its 发文 route, in one transaction.
+func (s *Store) CreateOutgoing(ctx context.Context, by org.Person, n NewOutgoing) (DocRecord, error) {
+	var rec DocRecord
+	err := s.Write(ctx, func(tx *Tx) error {
+		units, err := tx.unitMap(ctx)
+		if err != nil {
+			return err
+		}
+		unit, ok := units[n.UnitID]
+		if !ok {
+			return errors.New("起草单位不存在")
+		}
+		if strings.TrimSpace(n.Doc.Title) == "" {
+			return errors.New("请填写标题")
+		}
+		if _, ok := document.RuleFor(n.Doc.Type); !ok {
+			return fmt.Errorf("未知文种“%s”", n.Doc.Type)
+		}
+		if err := n.Doc.Classification.Validate(); err != nil {
+			return err
+		}
+		if org.Classification(n.Doc.Classification.Level) > by.Clearance {
+			return errors.New("您的涉密等级低于所选密级，不能起草该文件")
+		}
+		organ := units[organOf(units, unit.ID)]
+		var rs []Recipient
+		n.Doc.To, n.Doc.CC = nil, nil
+		for kind, ids := range map[string][]string{"to": n.To, "cc": n.CC} {
+			for _, id := range ids {
+				u, ok := units[id]
+				if !ok {
+					return errors.New("主送或抄送单位不存在")
+				}
+				rs = append(rs, Recipient{UnitID: id, Kind: kind})
+				if kind == "to" {
+					n.Doc.To = append(n.Doc.To, u.Name)
+				} else {
+					n.Doc.CC = append(n.Doc.CC, u.Name)
+				}
+			}
+		}
+		slices.SortFunc(rs, func(a, b Recipient) int { return strings.Compare(b.Kind+a.UnitID, a.Kind+b.UnitID) })
+		n.Doc.ID = uid.New()
+		if n.Doc.IssuerMark == "" {
+			n.Doc.IssuerMark = organ.Name + "文件"
+		}
+		if len(n.Doc.Signatures) == 0 {
+			n.Doc.Signatures = []string{organ.Name}
+		}
+		now := tx.now
+		in, events, err := s.engine().Start(route.Outgoing(), route.StartOptions{ID: n.Doc.ID, Starter: by.ID,
+			Scope: map[string]string{route.ScopeUnit: unit.ID, route.ScopeOffice: organ.ID, route.ScopeOrgan: organ.ID}}, now)
+		if err != nil {
+			return err
+		}
+		rec = DocRecord{ID: n.Doc.ID, Direction: Outgoing, UnitID: unit.ID, OrganID: organ.ID, Doc: n.Doc, Step: stepName(in),
+			Status: in.Status, Version: 1, CreatedBy: by.ID, CreatedAt: now, UpdatedAt: now}
+		if err := tx.putDocument(ctx, rec, true); err != nil {
+			return err
+		}
+		if err := tx.addVersion(ctx, rec.ID, document.Version{N: 1, Doc: n.Doc, Author: by.ID, At: now, Note: "起草"}); err != nil {
+			return err
+		}
+		if err := tx.setRecipients(ctx, rec.ID, rs); err != nil {
+			return err
+		}
+		if err := tx.saveInstance(ctx, in, -1, events); err != nil {
+			return err
+		}
+		if err := tx.addParticipant(ctx, rec.ID, by.ID, now); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "document.create", ObjectKind: "document", ObjectID: rec.ID,
+			Detail: jsonString(map[string]any{"title": n.Doc.Title, "type": n.Doc.Type, "unit": unit.ShortName})})
+	})
+	return rec, err
+}
+
+func stepName(in route.Instance) string {
+	if in.Status == route.Done {
+		return "已办结"
+	}
+	return in.CurrentStep().Name
+}
+
+// SaveDraft stores a new version of a document's content. Only someone who
+// holds an open task on it may edit; 批注 follow the text to the new version.
+func (s *Store) SaveDraft(ctx context.Context, by org.Person, docID string, doc document.Document, note string) (int, error) {
+	var n int
+	err := s.Write(ctx, func(tx *Tx) error {
+		rec, err := tx.Document(ctx, docID)
+		if err != nil {
+			return err
+		}
+		in, err := tx.Instance(ctx, docID)
+		if err != nil {
+			return err
+		}
+		actor, err := tx.Actor(ctx, by.ID, tx.now)
+		if err != nil {
+			return err
+		}
+		if in.Status != route.Active || !holdsTask(in, actor) {
+			return errors.New("只有当前办理人可以修改文稿")
+		}
+		if strings.TrimSpace(doc.Title) == "" {
+			return errors.New("请填写标题")
+		}
+		if err := doc.Classification.Validate(); err != nil {
+			return err
+		}
+		// Elements the office sets stay as they are.
+		doc.ID, doc.Number, doc.To, doc.CC, doc.Signers, doc.Date, doc.PrintDate =
+			rec.Doc.ID, rec.Doc.Number, rec.Doc.To, rec.Doc.CC, rec.Doc.Signers, rec.Doc.Date, rec.Doc.PrintDate
+		oldText := rec.Doc.Text()
+		rec.Doc, rec.Version, rec.UpdatedAt = doc, rec.Version+1, tx.now
+		n = rec.Version
+		if err := tx.putDocument(ctx, rec, false); err != nil {
+			return err
+		}
+		if err := tx.addVersion(ctx, docID, document.Version{N: n, Doc: doc, Author: by.ID, At: tx.now, Note: note}); err != nil {
+			return err
+		}
+		anns, err := tx.Annotations(ctx, docID)
+		if err != nil {
+			return err
+		}
+		newText := doc.Text()
+		edits := document.Diff(oldText, newText)
+		for _, a := range anns {
+			if err := tx.putAnnotation(ctx, docID, document.CarryForward(a, edits, n, newText)); err != nil {
+				return err
+			}
+		}
+		if err := tx.addParticipant(ctx, docID, by.ID, tx.now); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "document.save", ObjectKind: "document", ObjectID: docID,
+			Detail: jsonString(map[string]any{"version": n, "note": note})})
+	})
+	return n, err
+}
+
+// Annotate adds a 批注 on a rune range of the current version.
+func (s *Store) Annotate(ctx context.Context, by org.Person, docID string, start, end int, comment string) (document.Annotation, error) {
+	var a document.Annotation
+	err := s.Write(ctx, func(tx *Tx) error {
+		rec, err := tx.Document(ctx, docID)
+		if err != nil {
+			return err
+		}
+		a, err = document.Annotate(uid.New(), rec.Version, rec.Doc.Text(), start, end, by.ID, comment, tx.now)
+		if err != nil {
+			return err
+		}
+		if err := tx.putAnnotation(ctx, docID, a); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "document.annotate", ObjectKind: "document", ObjectID: docID,
+			Detail: jsonString(map[string]any{"quote": a.Quote, "comment": comment})})
+	})
+	return a, err
+}
+
+// ResolveAnnotation marks a 批注 resolved.
+func (s *Store) ResolveAnnotation(ctx context.Context, by org.Person, docID, id string) error {
+	return s.Write(ctx, func(tx *Tx) error {
+		anns, err := tx.Annotations(ctx, docID)
+		if err != nil {
+			return err
+		}
+		for _, a := range anns {
+			if a.ID == id {
+				r, err := a.Resolve(by.ID, tx.now)
+				if err != nil {
+					return err
+				}
+				if err := tx.putAnnotation(ctx, docID, r); err != nil {
+					return err
+				}
+				return tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "document.annotation.resolve", ObjectKind: "document", ObjectID: docID})
+			}
+		}
+		return fmt.Errorf("批注不存在: %w", ErrNotFound)
+	})
+}
+
+// holdsTask reports whether the actor (or a leader delegating to them) holds
+// an open task of the instance.
+func holdsTask(in route.Instance, a route.Actor) bool {
+	for _, t := range in.OpenTasks() {
+		if matches(t.Assignee, a.Principal, in.Starter) {
+			return true
+		}
+		for _, d := range a.Delegations {
+			if matches(t.Assignee, d, in.Starter) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func matches(as route.Assignee, p route.Principal, starter string) bool {
+	switch as.Kind {
+	case route.Person:
+		return as.Person == p.ID
+	case route.Starter:
+		return starter == p.ID
+	case route.Role:
+		return slices.Contains(p.Roles, route.RoleGrant{Role: as.Role, Unit: as.Unit})
+	case route.Leader:
+		return slices.Contains(p.Leads, as.Unit)
+	case route.Unit:
+		return slices.Contains(p.Units, as.Unit)
+	}
+	return false
+}
+
+// Act applies one route operation to a document and its consequences — the
+// 发文字号 at 编号, the 签发 record, the 印发 date, the incoming items at 分发,
+// the 收文编号 at 登记 — all in one transaction with the audit entry.
+func (s *Store) Act(ctx context.Context, by org.Person, docID string, req route.Request) (DocRecord, error) {
+	var rec DocRecord
+	err := s.Write(ctx, func(tx *Tx) error {
+		var err error
+		rec, err = tx.Document(ctx, docID)
+		if err != nil {
+			return err
+		}
+		in, err := tx.Instance(ctx, docID)
+		if err != nil {
+			return err
+		}
+		units, err := tx.unitMap(ctx)
+		if err != nil {
+			return err
+		}
+		actor, err := tx.actor(ctx, by.ID, tx.now, units)
+		if err != nil {
+			return err
+		}
+		var stepKey string
+		if t, ok := in.Task(req.Task); ok && t.Step < len(in.Template.Steps) {
+			stepKey = in.Template.Steps[t.Step].Key
+		}
+		next, events, err := s.engine().Apply(in, actor, req, tx.now)
+		if err != nil {
+			return err
+		}
+		finished := (req.Op == route.Approve || req.Op == route.Disagree) && taskStatus(next, req.Task) == route.Finished
+		if finished {
+			if err := tx.onFinish(ctx, by, &rec, next, stepKey, req, units); err != nil {
+				return err
+			}
+		}
+		if req.Op == route.Return && rec.Direction == Outgoing && rec.Doc.Number != nil && returnedBeforeNumber(next) {
+			if err := tx.voidNumber(ctx, by, &rec, "退回重办："+req.Comment); err != nil {
+				return err
+			}
+		}
+		rec.Step, rec.Status, rec.UpdatedAt = stepName(next), next.Status, tx.now
+		if next.Status == route.Done && rec.ClosedAt.IsZero() {
+			rec.ClosedAt = tx.now
+		}
+		if err := tx.putDocument(ctx, rec, false); err != nil {
+			return err
+		}
+		if err := tx.saveInstance(ctx, next, in.Seq, events); err != nil {
+			return err
+		}
+		if err := tx.addParticipant(ctx, docID, by.ID, tx.now); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "document." + string(req.Op), ObjectKind: "document", ObjectID: docID,
+			Detail: jsonString(map[string]any{"step": stepKey, "task": req.Task, "comment": req.Comment, "on_behalf_of": req.OnBehalfOf})})
+	})
+	return rec, err
+}
+
+func taskStatus(in route.Instance, id int) route.TaskStatus {
+	t, _ := in.Task(id)
+	return t.Status
+}
+
+// returnedBeforeNumber reports whether a route now stands at or before 编号.
+func returnedBeforeNumber(in route.Instance) bool {
+	for i, st := range in.Template.Steps {
+		if st.Key == "number" {
+			return in.Current <= i
+		}
+	}
+	return false
+}
+
+func (tx *Tx) onFinish(ctx context.Context, by org.Person, rec *DocRecord, in route.Instance, stepKey string, req route.Request, units map[string]org.Unit) error {
+	switch rec.Direction + "/" + stepKey {
+	case Outgoing + "/sign_off":
+		so, ok := document.SignOffOf(in)
+		if !ok {
+			return nil
+		}
+		signer := so.Signer
+		if so.OnBehalfOf != "" {
+			signer = so.OnBehalfOf
+		}
+		p, err := tx.Person(ctx, signer)
+		if err != nil {
+			return err
+		}
+		rec.Doc = document.WithSignOff(rec.Doc, so, p.Name)
+	case Outgoing + "/number":
+		organ := units[rec.OrganID]
+		if organ.OrganCode == "" {
+			return fmt.Errorf("“%s”未设置机关代字，不能编号，请联系系统管理员", organ.ShortName)
+		}
+		year := tx.now.In(calendar.Shanghai()).Year()
+		seq, err := tx.nextNumber(ctx, organ.OrganCode, year)
+		if err != nil {
+			return err
+		}
+		num := document.DocNumber{OrganCode: organ.OrganCode, Year: year, Seq: seq}
+		rec.Doc.Number, rec.DocNumber = &num, num.String()
+		if err := tx.recordNumber(ctx, uid.New(), NumberEventRecord{Scope: organ.OrganCode, Year: year, Seq: seq, DocID: rec.ID, Kind: string(document.Assigned), By: by.ID, At: tx.now}); err != nil {
+			return err
+		}
+	case Outgoing + "/print_issue":
+		d, err := parseDate(req.Fields["print_date"])
+		if err != nil {
+			return fmt.Errorf("印发日期无效：%w", err)
+		}
+		rec.Doc.PrintDate = d
+		if n, err := strconv.Atoi(strings.TrimSpace(req.Fields["copies"])); err != nil || n < 1 || n > 100000 {
+			return errors.New("份数应为正整数")
+		}
+		rec.Doc.PrintedBy = units[officeOf(units, rec.OrganID)].Name
+	case Outgoing + "/distribute":
+		return tx.distribute(ctx, by, rec, units)
+	case Incoming + "/register":
+		u := units[rec.UnitID]
+		code := units[organOf(units, u.ID)].OrganCode
+		if code == "" {
+			code = u.ShortName
+		}
+		scope := "in:" + u.ID
+		year := tx.now.In(calendar.Shanghai()).Year()
+		seq, err := tx.nextNumber(ctx, scope, year)
+		if err != nil {
+			return err
+		}
+		rec.InNumber = document.IncomingNumber{UnitCode: code, Year: year, Seq: seq}.String()
+		if err := tx.recordNumber(ctx, uid.New(), NumberEventRecord{Scope: scope, Year: year, Seq: seq, DocID: rec.ID, Kind: string(document.Assigned), By: by.ID, At: tx.now}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// voidNumber takes a 发文字号 back: it is recorded as voided and never reused.
+func (tx *Tx) voidNumber(ctx context.Context, by org.Person, rec *DocRecord, reason string) error {
+	n := *rec.Doc.Number
+	if err := tx.recordNumber(ctx, uid.New(), NumberEventRecord{Scope: n.OrganCode, Year: n.Year, Seq: n.Seq, DocID: rec.ID, Kind: string(document.Voided), Reason: reason, By: by.ID, At: tx.now}); err != nil {
+		return err
+	}
+	rec.Doc.Number, rec.DocNumber = nil, ""
+	return tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "document.number.void", ObjectKind: "document", ObjectID: rec.ID,
+		Detail: jsonString(map[string]any{"number": n.String(), "reason": reason})})
+}
+
+// distribute creates, for every 主送 and 抄送 unit, its incoming item at once
+// (electronic exchange within the deployment), each on its own 收文 route.
+func (tx *Tx) distribute(ctx context.Context, by org.Person, rec *DocRecord, units map[string]org.Unit) error {
+	rs, err := tx.Recipients(ctx, rec.ID)
+	if err != nil {
+		return err
+	}
+	sender := units[rec.OrganID].Name
+	for _, r := range rs {
+		target := officeOf(units, r.UnitID)
+		if _, err := tx.startIncoming(ctx, by, rec.Doc, target, rec.ID, sender); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (tx *Tx) startIncoming(ctx context.Context, by org.Person, doc document.Document, unitID, sourceID, sender string) (DocRecord, error) {
+	units, err := tx.unitMap(ctx)
+	if err != nil {
+		return DocRecord{}, err
+	}
+	doc.ID = uid.New()
+	in, events, err := tx.s.engine().Start(route.Incoming(), route.StartOptions{ID: doc.ID, Starter: by.ID,
+		Scope: map[string]string{route.ScopeUnit: unitID, route.ScopeOffice: unitID, route.ScopeOrgan: organOf(units, unitID)},
+		First: document.IncomingFirst(unitID, doc.Urgency, document.DefaultSignFor())}, tx.now)
+	if err != nil {
+		return DocRecord{}, err
+	}
+	rec := DocRecord{ID: doc.ID, Direction: Incoming, UnitID: unitID, OrganID: organOf(units, unitID), SourceID: sourceID, Doc: doc,
+		Sender: sender, Step: stepName(in), Status: in.Status, Version: 1, CreatedBy: by.ID, CreatedAt: tx.now, UpdatedAt: tx.now}
+	if err := tx.putDocument(ctx, rec, true); err != nil {
+		return rec, err
+	}
+	if err := tx.addVersion(ctx, rec.ID, document.Version{N: 1, Doc: doc, Author: by.ID, At: tx.now, Note: "收文"}); err != nil {
+		return rec, err
+	}
+	if err := tx.saveInstance(ctx, in, -1, events); err != nil {
+		return rec, err
+	}
+	return rec, tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "document.receive", ObjectKind: "document", ObjectID: rec.ID,
+		Detail: jsonString(map[string]any{"title": doc.Title, "from": sender, "source": sourceID, "unit": units[unitID].ShortName})})
+}
+
+// RegisterIncoming records a paper or external document received by a unit
+// and starts its 收文 route.
+func (s *Store) RegisterIncoming(ctx context.Context, by org.Person, unitID string, doc document.Document, sender string) (DocRecord, error) {
+	var rec DocRecord
+	err := s.Write(ctx, func(tx *Tx) error {
+		if strings.TrimSpace(doc.Title) == "" || strings.TrimSpace(sender) == "" {
+			return errors.New("请填写标题和来文单位")
+		}
+		if err := doc.Classification.Validate(); err != nil {
+			return err
+		}
+		if _, err := tx.Unit(ctx, unitID); err != nil {
+			return errors.New("收文单位不存在")
+		}
+		var err error
+		rec, err = tx.startIncoming(ctx, by, doc, unitID, "", sender)
+		return err
+	})
+	return rec, err
+}
+
+// WorkItem is one line of a person's lists.
+type WorkItem struct {
+	Doc     DocRecord
+	TaskID  int
+	Step    string
+	Handed  time.Time
+	Due     time.Time
+	AckDue  time.Time
+	Acked   bool
+	Circ    bool
+	OnBehal string // the leader this falls to under a delegation, if not the person's own
+}
+
+// OpenTasksFor returns the open tasks a person may act on — their own, their
+// roles' and units', and those of leaders who delegated to them — newest first.
+func (c conn) OpenTasksFor(ctx context.Context, a route.Actor, limit int) ([]WorkItem, error) {
+	var conds []string
+	var args []any
+	addPrincipal := func(p route.Principal) {
+		conds = append(conds, "(kind IN ('person','starter') AND person = ?)")
+		args = append(args, p.ID)
+		for _, g := range p.Roles {
+			conds = append(conds, "(kind = 'role' AND role = ? AND unit = ?)")
+			args = append(args, g.Role, g.Unit)
+		}
+		if len(p.Leads) > 0 {
+			conds = append(conds, "(kind = 'leader' AND unit IN ("+placeholders(len(p.Leads))+"))")
+			for _, u := range p.Leads {
+				args = append(args, u)
+			}
+		}
+		if len(p.Units) > 0 {
+			conds = append(conds, "(kind = 'unit' AND unit IN ("+placeholders(len(p.Units))+"))")
+			for _, u := range p.Units {
+				args = append(args, u)
+			}
+		}
+	}
+	addPrincipal(a.Principal)
+	for _, d := range a.Delegations {
+		addPrincipal(d)
+	}
+	if limit <= 0 || limit > 1000 {
+		limit = 200
+	}
+	rows, err := c.query(ctx, `SELECT instance_id, task_id, step, handed_at, due_at, ack_due_at, acked, circulate FROM open_tasks WHERE `+
+		strings.Join(conds, " OR ")+fmt.Sprintf(` ORDER BY handed_at DESC LIMIT %d`, limit), args...)
+	if err != nil {
+		return nil, fmt.Errorf("open tasks: %w", err)
+	}
+	var items []WorkItem
+	var ids []string
+	for rows.Next() {
+		var w WorkItem
+		var handed, due, ackDue, acked, circ int64
+		if err := rows.Scan(&w.Doc.ID, &w.TaskID, &w.Step, &handed, &due, &ackDue, &acked, &circ); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		w.Handed, w.Due, w.AckDue, w.Acked, w.Circ = fromTS(handed), fromTS(due), fromTS(ackDue), acked == 1, circ == 1
+		items = append(items, w)
+		ids = append(ids, w.Doc.ID)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	docs, err := c.Documents(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]DocRecord{}
+	for _, d := range docs {
+		byID[d.ID] = d
+	}
+	for i := range items {
+		items[i].Doc = byID[items[i].Doc.ID]
+	}
+	return items, nil
+}
+
+// ParticipatedDocs returns the documents a person has acted on, most recent
+// first: open ones for 已办, closed ones for 办结.
+func (c conn) ParticipatedDocs(ctx context.Context, personID string, closed bool, limit int) ([]DocRecord, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 200
+	}
+	op := "<>"
+	if closed {
+		op = "="
+	}
+	rows, err := c.query(ctx, `SELECT p.doc_id FROM participants p JOIN documents d ON d.id = p.doc_id
+		WHERE p.person_id = ? AND d.status `+op+` 'done' ORDER BY p.acted_at DESC LIMIT `+strconv.Itoa(limit), personID)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return c.Documents(ctx, ids)
+}
+
+// Involved reports whether a person takes part in a document: has acted on
+// it, or holds one of its open tasks (directly, by role, as leader, or under
+// a delegation).
+func (c conn) Involved(ctx context.Context, docID string, a route.Actor) (bool, error) {
+	var n int
+	if err := c.queryRow(ctx, `SELECT COUNT(*) FROM participants WHERE doc_id = ? AND person_id = ?`, docID, a.ID).Scan(&n); err != nil {
+		return false, err
+	}
+	if n > 0 {
+		return true, nil
+	}
+	in, err := c.Instance(ctx, docID)
+	if err != nil {
+		return false, err
+	}
+	return holdsTask(in, a), nil
+}
+
+func jsonString(v any) string {
+	b, err := jsonMarshal(v)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+// parseDate reads a date as a date input sends it (2026-12-01) or as a
+// document writes it (2026年12月1日).
+func parseDate(s string) (document.Date, error) {
+	if t, err := time.Parse("2006-01-02", strings.TrimSpace(s)); err == nil {
+		return document.DateOf(t), nil
+	}
+	return document.ParseDate(s)
+}

@@ -1,0 +1,433 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/shuniu-oa/shuniu/internal/document"
+	"github.com/shuniu-oa/shuniu/internal/org"
+	"github.com/shuniu-oa/shuniu/internal/route"
+)
+
+// Directions of a stored document.
+const (
+	Outgoing = "outgoing" // 发文
+	Incoming = "incoming" // 收文
+)
+
+// DocRecord is a stored document: the 公文 itself plus what the office keeps
+// about it (which unit, which step, which numbers).
+type DocRecord struct {
+	ID        string            `json:"id"`
+	Direction string            `json:"direction"`
+	UnitID    string            `json:"unit_id"`
+	OrganID   string            `json:"organ_id"`
+	SourceID  string            `json:"source_id,omitempty"`
+	Doc       document.Document `json:"document"`
+	DocNumber string            `json:"doc_number,omitempty"`
+	InNumber  string            `json:"incoming_number,omitempty"`
+	Sender    string            `json:"sender,omitempty"`
+	Step      string            `json:"step"`
+	Status    route.Status      `json:"status"`
+	Version   int               `json:"version"`
+	CreatedBy string            `json:"created_by"`
+	CreatedAt time.Time         `json:"created_at"`
+	UpdatedAt time.Time         `json:"updated_at"`
+	ClosedAt  time.Time         `json:"closed_at,omitzero"`
+}
+
+// Level is the document's classification as the access function sees it.
+func (r DocRecord) Level() org.Classification { return org.Classification(r.Doc.Classification.Level) }
+
+const docCols = `id, direction, unit_id, organ_id, source_id, content, doc_number, in_number, sender, step, status, version, created_by, created_at, updated_at, closed_at`
+
+func scanDoc(r interface{ Scan(...any) error }) (DocRecord, error) {
+	var d DocRecord
+	var content, status string
+	var created, updated, closed int64
+	if err := r.Scan(&d.ID, &d.Direction, &d.UnitID, &d.OrganID, &d.SourceID, &content, &d.DocNumber, &d.InNumber, &d.Sender,
+		&d.Step, &status, &d.Version, &d.CreatedBy, &created, &updated, &closed); err != nil {
+		return d, err
+	}
+	if err := json.Unmarshal([]byte(content), &d.Doc); err != nil {
+		return d, fmt.Errorf("decode document %s: %w", d.ID, err)
+	}
+	d.Status = route.Status(status)
+	d.CreatedAt, d.UpdatedAt, d.ClosedAt = fromTS(created), fromTS(updated), fromTS(closed)
+	return d, nil
+}
+
+// Document returns one document.
+func (c conn) Document(ctx context.Context, id string) (DocRecord, error) {
+	d, err := scanDoc(c.queryRow(ctx, `SELECT `+docCols+` FROM documents WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, fmt.Errorf("document %s: %w", id, ErrNotFound)
+	}
+	return d, err
+}
+
+// Documents returns the documents with the given IDs, in that order (missing ones skipped).
+func (c conn) Documents(ctx context.Context, ids []string) ([]DocRecord, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := c.query(ctx, `SELECT `+docCols+` FROM documents WHERE id IN (`+placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list documents: %w", err)
+	}
+	defer rows.Close()
+	byID := map[string]DocRecord{}
+	for rows.Next() {
+		d, err := scanDoc(rows)
+		if err != nil {
+			return nil, err
+		}
+		byID[d.ID] = d
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]DocRecord, 0, len(ids))
+	for _, id := range ids {
+		if d, ok := byID[id]; ok {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+// putDocument inserts or replaces a document row.
+func (tx *Tx) putDocument(ctx context.Context, d DocRecord, insert bool) error {
+	content, err := json.Marshal(d.Doc)
+	if err != nil {
+		return err
+	}
+	if insert {
+		_, err = tx.exec(ctx, `INSERT INTO documents (id, direction, unit_id, organ_id, source_id, title, doc_type, level, urgency, doc_number, in_number, sender, step, status, version, content, created_by, created_at, updated_at, closed_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			d.ID, d.Direction, d.UnitID, d.OrganID, d.SourceID, d.Doc.Title, string(d.Doc.Type), int64(d.Doc.Classification.Level), string(d.Doc.Urgency),
+			d.DocNumber, d.InNumber, d.Sender, d.Step, string(d.Status), d.Version, string(content), d.CreatedBy, ts(d.CreatedAt), ts(d.UpdatedAt), ts(d.ClosedAt))
+	} else {
+		_, err = tx.exec(ctx, `UPDATE documents SET title = ?, doc_type = ?, level = ?, urgency = ?, doc_number = ?, in_number = ?, step = ?, status = ?, version = ?, content = ?, updated_at = ?, closed_at = ? WHERE id = ?`,
+			d.Doc.Title, string(d.Doc.Type), int64(d.Doc.Classification.Level), string(d.Doc.Urgency), d.DocNumber, d.InNumber, d.Step, string(d.Status),
+			d.Version, string(content), ts(d.UpdatedAt), ts(d.ClosedAt), d.ID)
+	}
+	if err != nil {
+		return fmt.Errorf("save document: %w", err)
+	}
+	return nil
+}
+
+// VersionMeta describes one saved version.
+type VersionMeta struct {
+	N      int       `json:"n"`
+	Author string    `json:"author"`
+	Note   string    `json:"note,omitempty"`
+	At     time.Time `json:"at"`
+}
+
+func (tx *Tx) addVersion(ctx context.Context, docID string, v document.Version) error {
+	content, err := json.Marshal(v.Doc)
+	if err != nil {
+		return err
+	}
+	_, err = tx.exec(ctx, `INSERT INTO doc_versions (doc_id, n, content, author, note, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		docID, v.N, string(content), v.Author, v.Note, ts(v.At))
+	if err != nil {
+		return fmt.Errorf("save version: %w", err)
+	}
+	return nil
+}
+
+// Versions lists a document's versions, oldest first.
+func (c conn) Versions(ctx context.Context, docID string) ([]VersionMeta, error) {
+	rows, err := c.query(ctx, `SELECT n, author, note, created_at FROM doc_versions WHERE doc_id = ? ORDER BY n`, docID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []VersionMeta
+	for rows.Next() {
+		var v VersionMeta
+		var at int64
+		if err := rows.Scan(&v.N, &v.Author, &v.Note, &at); err != nil {
+			return nil, err
+		}
+		v.At = fromTS(at)
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// Version returns one saved version.
+func (c conn) Version(ctx context.Context, docID string, n int) (document.Version, error) {
+	var v document.Version
+	var content string
+	var at int64
+	err := c.queryRow(ctx, `SELECT n, content, author, note, created_at FROM doc_versions WHERE doc_id = ? AND n = ?`, docID, n).
+		Scan(&v.N, &content, &v.Author, &v.Note, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, fmt.Errorf("version %d: %w", n, ErrNotFound)
+	}
+	if err != nil {
+		return v, err
+	}
+	v.At = fromTS(at)
+	return v, json.Unmarshal([]byte(content), &v.Doc)
+}
+
+// Annotations lists a document's 批注.
+func (c conn) Annotations(ctx context.Context, docID string) ([]document.Annotation, error) {
+	rows, err := c.query(ctx, `SELECT content FROM doc_annotations WHERE doc_id = ? ORDER BY created_at, id`, docID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []document.Annotation
+	for rows.Next() {
+		var raw string
+		var a document.Annotation
+		if err := rows.Scan(&raw); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(raw), &a); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// putAnnotation inserts or updates a 批注.
+func (tx *Tx) putAnnotation(ctx context.Context, docID string, a document.Annotation) error {
+	raw, err := json.Marshal(a)
+	if err != nil {
+		return err
+	}
+	res, err := tx.exec(ctx, `UPDATE doc_annotations SET content = ?, resolved = ? WHERE id = ? AND doc_id = ?`, string(raw), b2i(a.Resolved), a.ID, docID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		_, err = tx.exec(ctx, `INSERT INTO doc_annotations (id, doc_id, content, resolved, created_at) VALUES (?, ?, ?, ?, ?)`, a.ID, docID, string(raw), b2i(a.Resolved), ts(a.At))
+	}
+	return err
+}
+
+// Recipient is a unit a document is addressed to.
+type Recipient struct {
+	UnitID string `json:"unit_id"`
+	Kind   string `json:"kind"` // to | cc
+}
+
+func (tx *Tx) setRecipients(ctx context.Context, docID string, rs []Recipient) error {
+	if _, err := tx.exec(ctx, `DELETE FROM doc_recipients WHERE doc_id = ?`, docID); err != nil {
+		return err
+	}
+	for _, r := range rs {
+		if _, err := tx.exec(ctx, `INSERT INTO doc_recipients (doc_id, unit_id, kind) VALUES (?, ?, ?)`, docID, r.UnitID, r.Kind); err != nil {
+			if isUnique(err) {
+				return errors.New("同一单位不能既是主送又是抄送，也不能重复")
+			}
+			return fmt.Errorf("save recipient: %w", err)
+		}
+	}
+	return nil
+}
+
+// Recipients lists the units a document is addressed to.
+func (c conn) Recipients(ctx context.Context, docID string) ([]Recipient, error) {
+	rows, err := c.query(ctx, `SELECT unit_id, kind FROM doc_recipients WHERE doc_id = ? ORDER BY kind DESC, unit_id`, docID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Recipient
+	for rows.Next() {
+		var r Recipient
+		if err := rows.Scan(&r.UnitID, &r.Kind); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Instance returns a document's route state.
+func (c conn) Instance(ctx context.Context, id string) (route.Instance, error) {
+	var raw string
+	var in route.Instance
+	err := c.queryRow(ctx, `SELECT state FROM route_instances WHERE id = ?`, id).Scan(&raw)
+	if errors.Is(err, sql.ErrNoRows) {
+		return in, fmt.Errorf("route %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return in, err
+	}
+	return in, json.Unmarshal([]byte(raw), &in)
+}
+
+// RouteEvents returns a route's history in order.
+func (c conn) RouteEvents(ctx context.Context, id string) ([]route.Event, error) {
+	rows, err := c.query(ctx, `SELECT event FROM route_events WHERE instance_id = ? ORDER BY seq`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []route.Event
+	for rows.Next() {
+		var raw string
+		var e route.Event
+		if err := rows.Scan(&raw); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(raw), &e); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// ErrStale is returned when someone else changed a route since it was read.
+var ErrStale = errors.New("该文件已被他人处理，请刷新后重试")
+
+// saveInstance writes the route state (refusing if it moved on since prevSeq;
+// prevSeq < 0 inserts), appends its events and rebuilds its open-task index.
+func (tx *Tx) saveInstance(ctx context.Context, in route.Instance, prevSeq int, events []route.Event) error {
+	raw, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	if prevSeq < 0 {
+		_, err = tx.exec(ctx, `INSERT INTO route_instances (id, seq, state, updated_at) VALUES (?, ?, ?, ?)`, in.ID, in.Seq, string(raw), ts(in.UpdatedAt))
+		if err != nil {
+			return fmt.Errorf("save route: %w", err)
+		}
+	} else {
+		res, err := tx.exec(ctx, `UPDATE route_instances SET seq = ?, state = ?, updated_at = ? WHERE id = ? AND seq = ?`, in.Seq, string(raw), ts(in.UpdatedAt), in.ID, prevSeq)
+		if err != nil {
+			return fmt.Errorf("save route: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrStale
+		}
+	}
+	for _, e := range events {
+		b, err := json.Marshal(e)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO route_events (instance_id, seq, at, actor, event) VALUES (?, ?, ?, ?, ?)`, in.ID, e.Seq, ts(e.At), e.Actor, string(b)); err != nil {
+			return fmt.Errorf("save route event: %w", err)
+		}
+	}
+	if _, err := tx.exec(ctx, `DELETE FROM open_tasks WHERE instance_id = ?`, in.ID); err != nil {
+		return err
+	}
+	circulateStep := map[int]bool{}
+	for i, st := range in.Template.Steps {
+		circulateStep[i] = st.Circulate
+	}
+	for _, t := range in.OpenTasks() {
+		a := t.Assignee
+		if _, err := tx.exec(ctx, `INSERT INTO open_tasks (instance_id, task_id, kind, person, role, unit, step, circulate, handed_at, due_at, ack_due_at, acked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			in.ID, t.ID, string(a.Kind), a.Person, a.Role, a.Unit, in.Template.Steps[t.Step].Name, b2i(circulateStep[t.Step]), ts(t.HandedAt), ts(t.Due), ts(t.AckDue), b2i(t.Acknowledged())); err != nil {
+			return fmt.Errorf("index open task: %w", err)
+		}
+	}
+	return nil
+}
+
+func (tx *Tx) addParticipant(ctx context.Context, docID, personID string, at time.Time) error {
+	res, err := tx.exec(ctx, `UPDATE participants SET acted_at = ? WHERE doc_id = ? AND person_id = ?`, ts(at), docID, personID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		_, err = tx.exec(ctx, `INSERT INTO participants (doc_id, person_id, acted_at) VALUES (?, ?, ?)`, docID, personID, ts(at))
+	}
+	return err
+}
+
+// Participants lists the people who have acted on a document.
+func (c conn) Participants(ctx context.Context, docID string) ([]string, error) {
+	rows, err := c.query(ctx, `SELECT person_id FROM participants WHERE doc_id = ?`, docID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// nextNumber allocates the next number of a counter inside the transaction:
+// the row stays locked until commit, so concurrent allocations on either
+// store are serialised, and a rollback gives the number back (no gaps).
+func (tx *Tx) nextNumber(ctx context.Context, scope string, year int) (int, error) {
+	var n int
+	err := tx.queryRow(ctx, `INSERT INTO number_counters (scope, year, last) VALUES (?, ?, 1)
+		ON CONFLICT (scope, year) DO UPDATE SET last = number_counters.last + 1 RETURNING last`, scope, year).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("allocate number: %w", err)
+	}
+	return n, nil
+}
+
+// NumberEventRecord is a stored assignment or voiding of a number.
+type NumberEventRecord struct {
+	Scope  string    `json:"scope"`
+	Year   int       `json:"year"`
+	Seq    int       `json:"seq"`
+	DocID  string    `json:"doc_id"`
+	Kind   string    `json:"kind"`
+	Reason string    `json:"reason,omitempty"`
+	By     string    `json:"by"`
+	At     time.Time `json:"at"`
+}
+
+func (tx *Tx) recordNumber(ctx context.Context, id string, e NumberEventRecord) error {
+	_, err := tx.exec(ctx, `INSERT INTO number_events (id, scope, year, seq, doc_id, kind, reason, by_person, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, e.Scope, e.Year, e.Seq, e.DocID, e.Kind, e.Reason, e.By, ts(e.At))
+	return err
+}
+
+// NumberEvents lists the assignments and voidings of a counter, in order.
+func (c conn) NumberEvents(ctx context.Context, scope string, year int) ([]NumberEventRecord, error) {
+	rows, err := c.query(ctx, `SELECT scope, year, seq, doc_id, kind, reason, by_person, at FROM number_events WHERE scope = ? AND year = ? ORDER BY seq, at`, scope, year)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []NumberEventRecord
+	for rows.Next() {
+		var e NumberEventRecord
+		var at int64
+		if err := rows.Scan(&e.Scope, &e.Year, &e.Seq, &e.DocID, &e.Kind, &e.Reason, &e.By, &at); err != nil {
+			return nil, err
+		}
+		e.At = fromTS(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
