@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"fmt"
 	"io"
-	"math"
 	"strings"
 	"time"
 )
@@ -23,6 +22,11 @@ const (
 const (
 	twipsPerMM    = 1440 / 25.4
 	docxLinePitch = 579 // 225 mm / 22 lines ≈ 28.95 pt
+	// docxCharSpacing condenses 16 pt characters by 0.25 pt (in twentieths of a
+	// point) so that 28 fit in 156 mm (442.2 pt / 15.75 pt = 28.08). A
+	// character grid (docGrid linesAndChars) would say the same to Word, but
+	// LibreOffice reads its charSpace differently; plain spacing works in all.
+	docxCharSpacing = -5
 )
 
 func twips(mm float64) int { return int(mm*twipsPerMM + 0.5) }
@@ -270,15 +274,11 @@ func writeDocxPackage(w io.Writer, title, body string) error {
 			`<w:r><w:rPr><w:rFonts w:ascii="` + docxSong + `" w:hAnsi="` + docxSong + `" w:eastAsia="` + docxSong + `"/><w:sz w:val="28"/></w:rPr><w:t xml:space="preserve"> —</w:t></w:r>` +
 			`</w:p></w:ftr>`
 	}
-	// charSpace: the grid's character pitch (156 mm / 28) against the 16 pt
-	// font, in 1/4096 pt, as Word stores it.
-	cs := (BlockWidth/CharsPerLine/ptMM - 16) * 4096
-	charSpace := int(math.Round(cs))
 	sect := fmt.Sprintf(`<w:sectPr><w:footerReference w:type="default" r:id="rIdFtrOdd"/><w:footerReference w:type="even" r:id="rIdFtrEven"/>`+
 		`<w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="%d" w:right="%d" w:bottom="%d" w:left="%d" w:header="851" w:footer="%d" w:gutter="0"/>`+
-		`<w:docGrid w:type="linesAndChars" w:linePitch="%d" w:charSpace="%d"/></w:sectPr>`,
+		`<w:docGrid w:type="lines" w:linePitch="%d"/></w:sectPr>`,
 		twips(MarginTop), twips(PageWidth-MarginLeft-BlockWidth), twips(PageHeight-MarginTop-BlockHeight), twips(MarginLeft),
-		twips(PageHeight-(blockB+7+Size4)), docxLinePitch, charSpace)
+		twips(PageHeight-(blockB+7+Size4)), docxLinePitch)
 	files := []struct{ name, data string }{
 		{"[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/><Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/><Override PartName="/word/footer2.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/></Types>`},
@@ -291,7 +291,7 @@ func writeDocxPackage(w io.Writer, title, body string) error {
 		{"word/settings.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:settings ` + wNS + `><w:evenAndOddHeaders/><w:defaultTabStop w:val="640"/><w:characterSpacingControl w:val="compressPunctuation"/></w:settings>`},
 		{"word/styles.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:styles ` + wNS + `><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="` + docxFang + `" w:hAnsi="` + docxFang + `" w:eastAsia="` + docxFang + `" w:cs="` + docxFang + `"/><w:kern w:val="2"/><w:sz w:val="32"/><w:szCs w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:snapToGrid w:val="1"/><w:spacing w:line="` + fmt.Sprint(docxLinePitch) + `" w:lineRule="exact"/><w:jc w:val="both"/></w:pPr></w:pPrDefault></w:docDefaults>` +
+<w:styles ` + wNS + `><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="` + docxFang + `" w:hAnsi="` + docxFang + `" w:eastAsia="` + docxFang + `" w:cs="` + docxFang + `"/><w:spacing w:val="` + fmt.Sprint(docxCharSpacing) + `"/><w:kern w:val="2"/><w:sz w:val="32"/><w:szCs w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/><w:snapToGrid w:val="1"/><w:spacing w:line="` + fmt.Sprint(docxLinePitch) + `" w:lineRule="exact"/><w:jc w:val="both"/></w:pPr></w:pPrDefault></w:docDefaults>` +
 			`<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style>` +
 			`<w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:jc w:val="center"/></w:pPr><w:rPr><w:rFonts w:ascii="` + docxXBS + `" w:hAnsi="` + docxXBS + `" w:eastAsia="` + docxXBS + `"/><w:sz w:val="44"/></w:rPr></w:style>` +
 			`<w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:ind w:firstLineChars="200" w:firstLine="640"/><w:outlineLvl w:val="0"/></w:pPr><w:rPr><w:rFonts w:ascii="` + docxHei + `" w:hAnsi="` + docxHei + `" w:eastAsia="` + docxHei + `"/></w:rPr></w:style>` +

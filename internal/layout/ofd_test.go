@@ -6,7 +6,10 @@ import (
 	"context"
 	"encoding/xml"
 	"io"
+	"os"
+	"os/exec"
 	"path"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -211,10 +214,61 @@ func TestDOCXStructure(t *testing.T) {
 			t.Errorf("document.xml lacks %s", want)
 		}
 	}
+	if !strings.Contains(string(files["word/styles.xml"]), `<w:spacing w:val="-5"/>`) {
+		t.Error("styles.xml lacks the character spacing that fits 28 characters a line")
+	}
 	if !strings.Contains(string(files["word/settings.xml"]), "evenAndOddHeaders") {
 		t.Error("odd and even footers are not enabled")
 	}
 	if !strings.Contains(string(files["word/footer1.xml"]), `w:jc w:val="right"`) || !strings.Contains(string(files["word/footer2.xml"]), `w:jc w:val="left"`) {
 		t.Error("page numbers are not outside-aligned")
+	}
+}
+
+// TestDOCXInLibreOffice opens the DOCX in LibreOffice, when it is installed
+// (it is not part of scripts/setup-fonts.sh: it is large), and checks that
+// the body keeps 28 characters a line.
+func TestDOCXInLibreOffice(t *testing.T) {
+	soffice, err := exec.LookPath("soffice")
+	if err != nil {
+		t.Skip("soffice not installed (apt-get install libreoffice-writer-nogui to run this check)")
+	}
+	needTool(t, "pdftotext")
+	b, err := testRenderer(t).RenderDOCX(context.Background(), loadSource(t, "notice.txt"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "n.docx"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(soffice, "--headless", "-env:UserInstallation=file://"+filepath.Join(dir, "profile"), "--convert-to", "pdf", "--outdir", dir, filepath.Join(dir, "n.docx"))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("soffice: %v: %s", err, out)
+	}
+	out, err := exec.Command("pdftotext", "-f", "2", "-l", "2", filepath.Join(dir, "n.pdf"), "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := 0
+	for _, l := range strings.Split(string(out), "\n") {
+		cells := 0.0 // full-width characters count 1, half-width ½
+		for _, r := range l {
+			switch {
+			case r == ' ':
+			case r < 0x80:
+				cells += 0.5
+			default:
+				cells++
+			}
+		}
+		if cells == CharsPerLine {
+			full++
+		} else if cells > CharsPerLine {
+			t.Errorf("line of %.1f characters: %q", cells, l)
+		}
+	}
+	if full < 3 {
+		t.Errorf("only %d lines of 28 characters on page 2:\n%s", full, out)
 	}
 }
