@@ -42,7 +42,7 @@ func serve(ctx context.Context, c *cli, cfg *config, isDemo bool) int {
 		return 1
 	}
 	defer s.Close()
-	opt := web.Options{Logger: log, SecureCookies: cfg.secure, Version: versionString()}
+	opt := web.Options{Logger: log, SecureCookies: cfg.secure, Version: versionString(), DataDir: cfg.dataDir}
 	if isDemo {
 		d := demo.NewDistrict(s.Now())
 		seeded, err := demo.Seeded(ctx, s)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shuniu-oa/shuniu/internal/audit"
 	"github.com/shuniu-oa/shuniu/internal/document"
 	"github.com/shuniu-oa/shuniu/internal/org"
 	"github.com/shuniu-oa/shuniu/internal/route"
@@ -428,6 +429,71 @@ func (c conn) NumberEvents(ctx context.Context, scope string, year int) ([]Numbe
 		}
 		e.At = fromTS(at)
 		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// DocFile is a file attached to a document: an 附件 or a scan of a paper original.
+type DocFile struct {
+	DocID     string    `json:"doc_id"`
+	SHA256    string    `json:"sha256"`
+	Name      string    `json:"name"`
+	Role      string    `json:"role"` // attachment | scan
+	Size      int64     `json:"size"`
+	MediaType string    `json:"media_type"`
+	AddedBy   string    `json:"added_by"`
+	AddedAt   time.Time `json:"added_at"`
+}
+
+// AddFile records a file (already written to the content-addressed file store
+// under its SHA-256) against a document, with its audit entry.
+func (s *Store) AddFile(ctx context.Context, by org.Person, f DocFile) error {
+	if f.Role != "attachment" && f.Role != "scan" {
+		return errors.New("未知的文件类别")
+	}
+	if err := document.ValidSHA256(f.SHA256); err != nil {
+		return err
+	}
+	if err := document.ValidAttachmentName(f.Name); err != nil {
+		return err
+	}
+	return s.Write(ctx, func(tx *Tx) error {
+		if _, err := tx.Document(ctx, f.DocID); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO blobs (sha256, size, media_type, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
+			f.SHA256, f.Size, f.MediaType, ts(tx.now)); err != nil {
+			return fmt.Errorf("save blob: %w", err)
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO doc_files (doc_id, sha256, name, role, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			f.DocID, f.SHA256, f.Name, f.Role, by.ID, ts(tx.now)); err != nil {
+			if isUnique(err) {
+				return errors.New("该文件已添加")
+			}
+			return fmt.Errorf("save file: %w", err)
+		}
+		return tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "document.file.add", ObjectKind: "document", ObjectID: f.DocID,
+			Detail: jsonString(map[string]any{"name": f.Name, "sha256": f.SHA256, "size": f.Size, "role": f.Role})})
+	})
+}
+
+// Files lists a document's files.
+func (c conn) Files(ctx context.Context, docID string) ([]DocFile, error) {
+	rows, err := c.query(ctx, `SELECT f.doc_id, f.sha256, f.name, f.role, b.size, b.media_type, f.added_by, f.added_at
+		FROM doc_files f JOIN blobs b ON b.sha256 = f.sha256 WHERE f.doc_id = ? ORDER BY f.added_at, f.name`, docID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []DocFile
+	for rows.Next() {
+		var f DocFile
+		var at int64
+		if err := rows.Scan(&f.DocID, &f.SHA256, &f.Name, &f.Role, &f.Size, &f.MediaType, &f.AddedBy, &at); err != nil {
+			return nil, err
+		}
+		f.AddedAt = fromTS(at)
+		out = append(out, f)
 	}
 	return out, rows.Err()
 }

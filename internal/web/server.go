@@ -34,6 +34,8 @@ type Options struct {
 	DemoLogins []DemoLogin
 	// WorkSources fill the workbench; each module adds its own.
 	WorkSources []WorkSource
+	// DataDir holds attachments (content-addressed, under files/).
+	DataDir string
 }
 
 // DemoLogin is one demo account shown on the login page.
