@@ -144,9 +144,9 @@ func (fs *Fonts) WriteDOCX(w io.Writer, doc *Document, opts Options) error {
 		return err
 	}
 	d := &docx{}
-	copyNo := doc.CopyNumber
-	if opts.CopyNumber != "" {
-		copyNo = fmt.Sprintf("%06s", opts.CopyNumber)
+	copyNo, err := copyNumber(doc, opts)
+	if err != nil {
+		return err
 	}
 	if copyNo != "" {
 		d.para(dPara{runs: []dRun{{text: copyNo}}})

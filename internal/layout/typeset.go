@@ -62,16 +62,9 @@ func (fs *Fonts) Typeset(doc *Document, opts Options) ([]*Page, error) {
 	}
 	ts := &typesetter{fs: fs, doc: doc}
 	ts.newPage()
-	copyNo := doc.CopyNumber
-	if opts.CopyNumber != "" {
-		c := opts.CopyNumber
-		if len(c) < 6 {
-			c = strings.Repeat("0", 6-len(c)) + c
-		}
-		if !copyNoRE.MatchString(c) {
-			return nil, fmt.Errorf("份号应为6位阿拉伯数字：%q", opts.CopyNumber)
-		}
-		copyNo = c
+	copyNo, err := copyNumber(doc, opts)
+	if err != nil {
+		return nil, err
 	}
 	switch doc.Format {
 	case FormatLetter:
@@ -103,6 +96,22 @@ func (fs *Fonts) Typeset(doc *Document, opts Options) ([]*Page, error) {
 		return nil, err
 	}
 	return ts.pages, nil
+}
+
+// copyNumber is the 份号 to print: the option's, zero-padded to 6 digits,
+// or the document's.
+func copyNumber(doc *Document, opts Options) (string, error) {
+	if opts.CopyNumber == "" {
+		return doc.CopyNumber, nil
+	}
+	c := opts.CopyNumber
+	if len(c) < 6 {
+		c = strings.Repeat("0", 6-len(c)) + c
+	}
+	if !copyNoRE.MatchString(c) {
+		return "", fmt.Errorf("份号应为6位阿拉伯数字：%q", opts.CopyNumber)
+	}
+	return c, nil
 }
 
 // head sets the 版头 of the 文件, 命令 and 纪要 formats.
