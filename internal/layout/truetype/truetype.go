@@ -325,34 +325,40 @@ func (f *Font) glyphData(g uint16) []byte {
 	return glyf[a:b]
 }
 
-// components returns the glyphs a composite glyph refers to.
-func components(d []byte) []uint16 {
+// eachComponent calls f with the offset of each component's glyph index in
+// a composite glyph's data; simple glyphs have none.
+func eachComponent(d []byte, f func(at int)) {
 	if len(d) < 10 || int16(binary.BigEndian.Uint16(d)) >= 0 {
-		return nil
+		return
 	}
-	var out []uint16
 	p := 10
 	for p+4 <= len(d) {
 		flags := binary.BigEndian.Uint16(d[p:])
-		out = append(out, binary.BigEndian.Uint16(d[p+2:]))
+		f(p + 2)
 		p += 4
-		if flags&0x0001 != 0 {
+		if flags&0x0001 != 0 { // ARG_1_AND_2_ARE_WORDS
 			p += 4
 		} else {
 			p += 2
 		}
 		switch {
-		case flags&0x0008 != 0:
+		case flags&0x0008 != 0: // WE_HAVE_A_SCALE
 			p += 2
-		case flags&0x0040 != 0:
+		case flags&0x0040 != 0: // WE_HAVE_AN_X_AND_Y_SCALE
 			p += 4
-		case flags&0x0080 != 0:
+		case flags&0x0080 != 0: // WE_HAVE_A_TWO_BY_TWO
 			p += 8
 		}
-		if flags&0x0020 == 0 {
-			break
+		if flags&0x0020 == 0 { // MORE_COMPONENTS
+			return
 		}
 	}
+}
+
+// components returns the glyphs a composite glyph refers to.
+func components(d []byte) []uint16 {
+	var out []uint16
+	eachComponent(d, func(at int) { out = append(out, binary.BigEndian.Uint16(d[at:])) })
 	return out
 }
 
@@ -446,31 +452,9 @@ func (f *Font) Subset(used map[rune]uint16) ([]byte, map[uint16]uint16) {
 
 // rewriteComponents renumbers the glyph references of a composite glyph in place.
 func rewriteComponents(d []byte, remap map[uint16]uint16) {
-	if len(d) < 10 || int16(binary.BigEndian.Uint16(d)) >= 0 {
-		return
-	}
-	p := 10
-	for p+4 <= len(d) {
-		flags := binary.BigEndian.Uint16(d[p:])
-		binary.BigEndian.PutUint16(d[p+2:], remap[binary.BigEndian.Uint16(d[p+2:])])
-		p += 4
-		if flags&0x0001 != 0 {
-			p += 4
-		} else {
-			p += 2
-		}
-		switch {
-		case flags&0x0008 != 0:
-			p += 2
-		case flags&0x0040 != 0:
-			p += 4
-		case flags&0x0080 != 0:
-			p += 8
-		}
-		if flags&0x0020 == 0 {
-			break
-		}
-	}
+	eachComponent(d, func(at int) {
+		binary.BigEndian.PutUint16(d[at:], remap[binary.BigEndian.Uint16(d[at:])])
+	})
 }
 
 func cmapFormat4(used map[rune]uint16) []byte {

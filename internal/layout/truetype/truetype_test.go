@@ -68,3 +68,22 @@ func FuzzParse(f *testing.F) {
 		fn.Subset(map[rune]uint16{'A': 1, 'B': 2})
 	})
 }
+
+func TestCompositeComponents(t *testing.T) {
+	// A composite glyph header (numberOfContours −1, bbox) and two
+	// components: glyph 7 with byte offsets and more to come, then glyph 9
+	// with word offsets and a scale.
+	d := []byte{0xFF, 0xFF, 0, 0, 0, 0, 0, 0, 0, 0,
+		0x00, 0x20, 0, 7, 1, 2,
+		0x00, 0x09, 0, 9, 0, 1, 0, 2, 0x40, 0}
+	if got := components(d); len(got) != 2 || got[0] != 7 || got[1] != 9 {
+		t.Fatalf("components = %v", got)
+	}
+	rewriteComponents(d, map[uint16]uint16{7: 1, 9: 2})
+	if got := components(d); got[0] != 1 || got[1] != 2 {
+		t.Errorf("after renumbering: %v", got)
+	}
+	if components([]byte{0, 1, 0, 0, 0, 0, 0, 0, 0, 0}) != nil {
+		t.Error("a simple glyph has no components")
+	}
+}
