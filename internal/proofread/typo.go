@@ -15,14 +15,14 @@ var confusionCost = [...]float64{
 	confSameSound:          0,
 	confSameSoundOtherTone: 1.5,
 	confListed:             1.0,
-	confNearSound:          3.0,
-	confShape:              3.0,
+	confNearSound:          2.0,
+	confShape:              2.0,
 }
 
 const (
 	// defaultTypoThreshold is the log-probability margin a corrected reading
 	// must win by. High on purpose: a clerk must be able to trust a typo.
-	defaultTypoThreshold = 6.0
+	defaultTypoThreshold = 7.0
 	// minCandidateFreq keeps rare dictionary entries (names, jargon) from
 	// being proposed as corrections.
 	minCandidateFreq = 20
@@ -33,7 +33,7 @@ const (
 	// this common.
 	stealFreq = 300
 	// charRatio: see the frequent-character test in scoreRun.
-	charRatio = 1.0
+	charRatio = 0.1
 )
 
 // checkTypos runs the typo rules on one paragraph.
@@ -176,6 +176,13 @@ func (c *Checker) verbAt(t *text, i, end int) bool {
 	return false
 }
 
+// functionChar are grammatical characters and organ-name suffixes; see
+// scoreRun.
+var functionChar = map[rune]bool{'并': true, '为': true, '与': true, '之': true, '以': true, '及': true, '其': true,
+	'而': true, '或': true, '也': true, '须': true, '无': true, '即': true, '则': true, '但': true, '且': true, '又': true,
+	'就': true, '都': true, '将': true, '对': true, '向': true, '从': true, '由': true, '于': true, '被': true, '把': true,
+	'局': true, '部': true, '委': true, '办': true, '院': true, '厅': true, '处': true, '署': true, '司': true, '所': true}
+
 // placeSuffix are the last characters of place names.
 var placeSuffix = map[rune]bool{'镇': true, '村': true, '乡': true, '县': true, '湖': true, '河': true, '路': true, '街': true,
 	'旗': true, '屯': true, '寨': true, '庄': true, '岛': true, '巷': true, '湾': true, '港': true, '桥': true, '峪': true,
@@ -302,6 +309,11 @@ func (c *Checker) scoreRun(t *text, a, b int, out *findings) {
 		bp.gain = math.Inf(-1)
 		orig := rs[k]
 		origFreq := m.freq[string(orig)]
+		// Function characters and the last characters of organ names are
+		// questioned only for their listed confusions (在/再, 的/地/得):
+		// they stand alone in correct text all the time, and organ names
+		// (科工局) are mostly unknown to the dictionary.
+		guarded := functionChar[orig]
 		// A character the best reading already places in a word of two or
 		// more is left alone: questioning it cost precision on the dev
 		// split and gained nothing, and skipping it is most of the speed.
@@ -331,7 +343,7 @@ func (c *Checker) scoreRun(t *text, a, b int, out *findings) {
 						continue
 					}
 					kind := m.confusion(orig, cand)
-					if kind == confNone {
+					if kind == confNone || guarded && kind != confListed {
 						continue
 					}
 					buf[k-st] = cand
@@ -347,9 +359,10 @@ func (c *Checker) scoreRun(t *text, a, b int, out *findings) {
 						continue
 					}
 					// A frequent character (并, 为, 一) is rarely a slip for
-					// a rarer word's character: the new word must be at
-					// least about as common as the character it replaces.
-					if float64(f) < charRatio*float64(origFreq) {
+					// a rarer two-character word's character: such a word
+					// must be reasonably common next to the character it
+					// replaces. Longer words seldom match by chance.
+					if wl == 2 && float64(f) < charRatio*float64(origFreq) {
 						continue
 					}
 					lp := math.Log(float64(f)) - m.logN
