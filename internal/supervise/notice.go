@@ -387,12 +387,13 @@ func fmtTime(t time.Time) string {
 	return t.In(time.FixedZone("CST", cstOffset)).Format("2006-01-02 15:04")
 }
 
-// keyEscaper keeps "/" a pure separator, so distinct parts give distinct keys.
+// keyPart escapes "/" (and "%"), keeping "/" a pure separator: each kind
+// has a fixed number of parts, so distinct parts give distinct keys.
 func keyPart(p string) string {
-	if p == "" {
-		return "-"
+	if !strings.ContainsAny(p, "%/") {
+		return p
 	}
-	return strings.NewReplacer("%", "%25", "/", "%2F", "-", "%2D").Replace(p)
+	return strings.NewReplacer("%", "%25", "/", "%2F").Replace(p)
 }
 
 // key joins the parts of an idempotency key: item ID, kind, then what
