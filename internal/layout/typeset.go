@@ -168,25 +168,67 @@ func (ts *typesetter) head(copyNo string) {
 	ts.to()
 }
 
-// issuerMark sets the red 发文机关标志 centred with its top at top and returns its bottom.
+// issuerMark sets the red 发文机关标志 centred with its top at top and
+// returns its bottom. A joint mark ("甲、乙文件") stacks the organs, lead
+// first, spread to one width, with 文件 to their right, centred on them.
 func (ts *typesetter) issuerMark(mark string, top float64) float64 {
 	const size = 15.0 // about 初号; the standard leaves the size to the organ
-	n := float64(len([]rune(mark)))
-	pitch := size
-	hscale := 1.0
-	if n*size > BlockWidth {
-		pitch = BlockWidth / n
+	names := issuers(mark)
+	if len(names) <= 1 {
+		ts.markLine(mark, MarginLeft, BlockWidth, top, size, false)
+		return top + size
+	}
+	suffix := ""
+	if last := names[len(names)-1]; strings.HasSuffix(last, "文件") {
+		names[len(names)-1] = strings.TrimSuffix(last, "文件")
+		suffix = "文件"
+	}
+	const jsize = 12.0
+	pitch := jsize * 1.3
+	widest := 0
+	for _, n := range names {
+		widest = max(widest, len([]rune(n)))
+	}
+	sw := float64(len([]rune(suffix))) * jsize
+	gap := 0.0
+	if suffix != "" {
+		gap = jsize / 2
+	}
+	w := math.Min(float64(widest)*jsize, BlockWidth-sw-gap)
+	x := MarginLeft + (BlockWidth-w-gap-sw)/2
+	for i, n := range names {
+		ts.markLine(n, x, w, top+float64(i)*pitch, jsize, true)
+	}
+	bottom := top + float64(len(names)-1)*pitch + jsize
+	if suffix != "" {
+		ts.markLine(suffix, x+w+gap, sw, (top+bottom)/2-jsize/2, jsize, false)
+	}
+	return bottom
+}
+
+// markLine sets one line of the 发文机关标志 in red 小标宋 inside [x, x+width]:
+// centred, or spread to the full width; compressed horizontally when too long.
+func (ts *typesetter) markLine(s string, x, width, top, size float64, spread bool) {
+	rs := []rune(s)
+	n := float64(len(rs))
+	pitch, hscale := size, 1.0
+	if n*size > width {
+		pitch = width / n
 		hscale = pitch / size
 	}
-	x := MarginLeft + (BlockWidth-n*pitch)/2
+	x += (width - n*pitch) / 2
+	if spread && n > 1 && n*pitch < width {
+		pitch = size + (width-n*size)/(n-1)
+		x = x - (width-n*size)/2
+	}
 	t := Text{Face: FaceXiaoBiaoSong, Size: size, Top: top, HScale: hscale, Color: Red}
-	for _, r := range mark {
+	for _, r := range rs {
 		adv := ts.fs.advance(FaceXiaoBiaoSong, r) * size * hscale
-		t.Glyphs = append(t.Glyphs, Glyph{R: r, X: x + (pitch-adv)/2})
+		cell := size * hscale
+		t.Glyphs = append(t.Glyphs, Glyph{R: r, X: x + (cell-adv)/2})
 		x += pitch
 	}
 	ts.cur.Texts = append(ts.cur.Texts, t)
-	return top + size
 }
 
 // signers sets the upward 版头: 发文字号 left (1 字 in), 签发人 right (1 字 in),
@@ -336,23 +378,39 @@ func (ts *typesetter) attachmentNote() {
 	}
 }
 
+// issuers splits a joint 署名 ("甲、乙") into its organs, lead first.
+func issuers(s string) []string {
+	var out []string
+	for _, n := range strings.Split(s, "、") {
+		if n = strings.TrimSpace(n); n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 // signature sets 署名 and 成文日期 in the sealed or unsealed layout (§7.3.5).
+// Joint documents list the organs one per line, lead first, aligned.
 func (ts *typesetter) signature() {
 	d := ts.doc
-	if d.Issuer == "" && d.Date == "" {
+	names := issuers(d.Issuer)
+	if len(names) == 0 && d.Date == "" {
 		return
 	}
-	iw := ts.gridWidth(FaceFang, d.Issuer)
+	iw := 0.0
+	for _, n := range names {
+		iw = math.Max(iw, ts.gridWidth(FaceFang, n))
+	}
 	dw := ts.gridWidth(FaceFang, d.Date)
 	if d.Sealed {
 		// Date 4 字 from the right; 署名 centred over the date; the seal,
 		// about four lines high, starts within one line below the text.
-		ts.need(5)
+		ts.need(4 + len(names))
 		ts.line += 2
 		dateX := blockR - 4*CharPitch - dw
 		mid := dateX + dw/2
-		if d.Issuer != "" {
-			ts.put([]Text{ts.gridRun(FaceFang, mid-iw/2, 0, Black, d.Issuer)})
+		for _, n := range names {
+			ts.put([]Text{ts.gridRun(FaceFang, mid-ts.gridWidth(FaceFang, n)/2, 0, Black, n)})
 		}
 		if d.Date != "" {
 			ts.put([]Text{ts.gridRun(FaceFang, dateX, 0, Black, d.Date)})
@@ -361,7 +419,7 @@ func (ts *typesetter) signature() {
 	}
 	// Unsealed: 署名 2 字 from the right, the date 2 字 further right; a
 	// longer date is set 2 字 from the right and pushes the 署名 left.
-	ts.need(3)
+	ts.need(2 + len(names))
 	ts.line++
 	issuerX := blockR - 2*CharPitch - iw
 	dateX := issuerX + 2*CharPitch
@@ -369,8 +427,8 @@ func (ts *typesetter) signature() {
 		dateX = blockR - 2*CharPitch - dw
 		issuerX = dateX - 2*CharPitch
 	}
-	if d.Issuer != "" {
-		ts.put([]Text{ts.gridRun(FaceFang, issuerX, 0, Black, d.Issuer)})
+	for _, n := range names {
+		ts.put([]Text{ts.gridRun(FaceFang, issuerX, 0, Black, n)})
 	}
 	if d.Date != "" {
 		ts.put([]Text{ts.gridRun(FaceFang, dateX, 0, Black, d.Date)})
