@@ -213,8 +213,8 @@ func (fs *Fonts) WriteDOCX(w io.Writer, doc *Document, opts Options) error {
 		if doc.Sealed || doc.Format == FormatOrder {
 			right = 400
 		}
-		if signer != "" {
-			d.para(dPara{align: "right", rightChars: right, runs: []dRun{{text: signer}}})
+		for _, n := range issuers(signer) {
+			d.para(dPara{align: "right", rightChars: right, runs: []dRun{{text: n}}})
 		}
 		if doc.Date != "" {
 			d.para(dPara{align: "right", rightChars: right, runs: []dRun{{text: doc.Date}}})
