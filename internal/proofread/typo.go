@@ -32,6 +32,10 @@ const (
 	// stealFreq: a correction may not break a word of the original reading
 	// this common.
 	stealFreq = 300
+	// rareWordFreq: a word of the best reading rarer than this (the
+	// dictionary has many filler entries of frequency 3) does not protect
+	// its characters.
+	rareWordFreq = 10
 	// charRatio: see the frequent-character test in scoreRun.
 	charRatio = 0.1
 )
@@ -317,7 +321,7 @@ func (c *Checker) scoreRun(t *text, a, b int, out *findings) {
 		// A character the best reading already places in a word of two or
 		// more is left alone: questioning it cost precision on the dev
 		// split and gained nothing, and skipping it is most of the speed.
-		if inWord[k] {
+		if inWord[k] && wordFreq[k] >= rareWordFreq {
 			continue
 		}
 		if coverFreq[k] >= maxCoverFreq {
