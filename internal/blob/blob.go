@@ -1,0 +1,181 @@
+// Package blob is the content-addressed file store for attachments and scans:
+// each file lives once under <data-dir>/files/ab/abcdef… named by its SHA-256,
+// written atomically (temp file, fsync, rename), checked against the
+// attachment policy (size, type allow-list, content sniffed) before it is kept.
+package blob
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/shuniu-oa/shuniu/internal/document"
+)
+
+// ErrNotFound is returned for a content address with no file.
+var ErrNotFound = errors.New("文件不存在")
+
+// Store keeps files under one directory.
+type Store struct {
+	dir    string
+	policy document.AttachmentPolicy
+}
+
+// Object describes a stored file.
+type Object struct {
+	SHA256    string `json:"sha256"`
+	Size      int64  `json:"size"`
+	MediaType string `json:"media_type"`
+}
+
+// New returns the file store under dataDir/files. An empty dataDir is
+// refused: files must never land in the working directory by accident.
+func New(dataDir string, policy document.AttachmentPolicy) (*Store, error) {
+	if dataDir == "" {
+		return nil, errors.New("未配置数据目录，不能保存附件")
+	}
+	dir := filepath.Join(dataDir, "files")
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("file store: %w", err)
+	}
+	return &Store{dir: dir, policy: policy}, nil
+}
+
+// Policy is the attachment policy in force.
+func (s *Store) Policy() document.AttachmentPolicy { return s.policy }
+
+func (s *Store) path(sum string) (string, error) {
+	if err := document.ValidSHA256(sum); err != nil {
+		return "", err
+	}
+	return filepath.Join(s.dir, sum[:2], sum), nil
+}
+
+// Put reads a file, checks it against the policy under the given name, and
+// stores it under its SHA-256. Reading stops one byte past the size limit, so
+// an oversized upload is never held in full.
+func (s *Store) Put(name string, r io.Reader) (Object, error) {
+	if err := document.ValidAttachmentName(name); err != nil {
+		return Object{}, err
+	}
+	tmp, err := os.CreateTemp(s.dir, ".upload-*")
+	if err != nil {
+		return Object{}, fmt.Errorf("file store: %w", err)
+	}
+	kept := false
+	defer func() {
+		if !kept {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	h := sha256.New()
+	var head sniffBuffer
+	src := r
+	if s.policy.MaxBytes > 0 {
+		src = io.LimitReader(r, s.policy.MaxBytes+1)
+	}
+	n, err := io.Copy(io.MultiWriter(tmp, h, &head), src)
+	if err != nil {
+		return Object{}, fmt.Errorf("读取上传文件失败：%w", err)
+	}
+	sniffed := http.DetectContentType(head.b)
+	if err := s.policy.Check(name, n, sniffed); err != nil {
+		return Object{}, err
+	}
+	obj := Object{SHA256: hex.EncodeToString(h.Sum(nil)), Size: n, MediaType: sniffed}
+	if err := tmp.Sync(); err != nil {
+		return Object{}, fmt.Errorf("file store: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return Object{}, fmt.Errorf("file store: %w", err)
+	}
+	final, _ := s.path(obj.SHA256)
+	if _, err := os.Stat(final); err == nil {
+		os.Remove(tmp.Name())
+		kept = true
+		return obj, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
+		return Object{}, fmt.Errorf("file store: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), final); err != nil {
+		return Object{}, fmt.Errorf("file store: %w", err)
+	}
+	kept = true
+	// The rename is durable only once its directory is synced.
+	if d, err := os.Open(filepath.Dir(final)); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+	return obj, nil
+}
+
+// Open opens a stored file for reading.
+func (s *Store) Open(sum string) (*os.File, error) {
+	p, err := s.path(sum)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(p)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, ErrNotFound
+	}
+	return f, err
+}
+
+// Serve sends a stored file. PDF and raster images may be shown inline; all
+// else (HTML, SVG, office files) is a download, and the browser is told not
+// to guess the type, so no file can run as a page of the application.
+func (s *Store) Serve(w http.ResponseWriter, r *http.Request, sum, name, mediaType string) error {
+	f, err := s.Open(sum)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	disposition := "attachment"
+	if document.ServeInline(mediaType) {
+		disposition = "inline"
+		h.Set("Content-Type", mediaType)
+	} else {
+		h.Set("Content-Type", "application/octet-stream")
+	}
+	// FormatMediaType writes a non-ASCII name as RFC 2231 filename*=utf-8''….
+	cd := mime.FormatMediaType(disposition, map[string]string{"filename": name})
+	if cd == "" {
+		cd = disposition + "; filename*=utf-8''" + url.PathEscape(name)
+	}
+	h.Set("Content-Disposition", cd)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("Content-Length", strconv.FormatInt(st.Size(), 10))
+	if r.Method == http.MethodHead {
+		return nil
+	}
+	_, err = io.Copy(w, f)
+	return err
+}
+
+// sniffBuffer keeps the first 512 bytes, all that content sniffing reads.
+type sniffBuffer struct{ b []byte }
+
+func (s *sniffBuffer) Write(p []byte) (int, error) {
+	if room := 512 - len(s.b); room > 0 {
+		s.b = append(s.b, p[:min(room, len(p))]...)
+	}
+	return len(p), nil
+}
