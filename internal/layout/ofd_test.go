@@ -150,8 +150,8 @@ func TestOFDStructure(t *testing.T) {
 	if pages == nil || len(pages.Children) < 4 {
 		t.Fatal("Pages missing or too short")
 	}
-	texts := 0
-	for _, pg := range pages.Children {
+	texts, measured := 0, 0
+	for pi, pg := range pages.Children {
 		checkID("Page", &pg)
 		loc := path.Join(base, pg.attr("BaseLoc"))
 		content := parseXML(t, loc, files[loc])
@@ -159,6 +159,14 @@ func TestOFDStructure(t *testing.T) {
 			switch n.XMLName.Local {
 			case "Layer", "PathObject":
 				checkID(n.XMLName.Local, n)
+				if sc := n.child("StrokeColor"); pi == 0 && sc != nil && sc.attr("Value") == "255 0 0" {
+					b := strings.Fields(n.attr("Boundary"))
+					x, _ := strconv.ParseFloat(b[0], 64)
+					w, _ := strconv.ParseFloat(b[2], 64)
+					near(t, "OFD separator left", x, MarginLeft)
+					near(t, "OFD separator width", w, BlockWidth)
+					measured++
+				}
 			case "TextObject":
 				checkID("TextObject", n)
 				texts++
@@ -179,11 +187,23 @@ func TestOFDStructure(t *testing.T) {
 				if d := tc.attr("DeltaX"); d != "" && len(strings.Fields(d)) != utf8.RuneCountInString(tc.Text)-1 {
 					t.Errorf("TextCode %q has %d DeltaX values", tc.Text, len(strings.Fields(d)))
 				}
+				if pi == 0 && tc.Text == "000123" {
+					// The same geometry as the PDF: 份号 on line 1 of the 版心.
+					b := strings.Fields(n.attr("Boundary"))
+					x, _ := strconv.ParseFloat(b[0], 64)
+					y, _ := strconv.ParseFloat(b[1], 64)
+					near(t, "OFD 份号 left", x, MarginLeft)
+					near(t, "OFD 份号 top", y, emTop(0, Size3))
+					measured++
+				}
 			}
 		})
 	}
 	if texts < 100 {
 		t.Errorf("only %d TextObjects", texts)
+	}
+	if measured != 2 {
+		t.Errorf("found %d of the 份号 and the red separator in the OFD, want both", measured)
 	}
 }
 
