@@ -1,6 +1,9 @@
 package layout
 
 import (
+	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -70,4 +73,39 @@ func TestLongToMovesToColophon(t *testing.T) {
 	if !strings.Contains(last.String(), "主送：") {
 		t.Error("the 版记 lacks the moved 主送")
 	}
+}
+
+// FuzzTypeset: any source the parser accepts must typeset without a panic,
+// keeping every character inside the paper.
+func FuzzTypeset(f *testing.F) {
+	for _, name := range []string{"notice.txt", "letter.txt", "order.txt", "minutes.txt", "request.txt", "joint.txt"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(b))
+	}
+	f.Add("标题：" + strings.Repeat("长", 90) + "\n签发人：甲、乙、丙、丁、戊\n发文字号：某发〔2024〕1号\n\nhttps://example.org/" + strings.Repeat("a", 300) + "\n——……（（（\n")
+	r := testRenderer(f)
+	f.Fuzz(func(t *testing.T, src string) {
+		d, err := ParseSource(strings.NewReader(src))
+		if err != nil {
+			return
+		}
+		pages, err := r.Pages(d, Options{})
+		if err != nil {
+			var mg *MissingGlyphsError
+			if !errors.As(err, &mg) {
+				t.Fatalf("typeset: %v", err)
+			}
+			return
+		}
+		for _, p := range pages {
+			for _, tx := range p.Texts {
+				if tx.Top < 0 || tx.Top > PageHeight {
+					t.Fatalf("text %q at %.1f mm is off the page", tx.String(), tx.Top)
+				}
+			}
+		}
+	})
 }
