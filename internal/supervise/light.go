@@ -183,9 +183,11 @@ func latestSched(it *Item, d int) int {
 		}
 		return c
 	case AtMilestones:
+		// Reports are due at the milestones as planned (original deadlines), so
+		// an extension does not move a report already due.
 		best := noDay
 		for i := range it.Milestones {
-			if md := dayOf(it.Milestones[i].Deadline.Due); md <= d && md > best {
+			if md := dayOf(it.Milestones[i].Deadline.Original); md <= d && md > best {
 				best = md
 			}
 		}
@@ -195,12 +197,17 @@ func latestSched(it *Item, d int) int {
 }
 
 // periodAt is the latest report period whose due time is at or before t,
-// for an item being handled since it was assigned.
+// for an item being handled since it was (last) assigned.
 func (s *Sweep) periodAt(it *Item, t time.Time) (period, bool) {
-	if it.AssignedAt.IsZero() {
+	return s.periodSince(it, it.AssignedAt, t)
+}
+
+// periodSince is periodAt for a handling round that started at start.
+func (s *Sweep) periodSince(it *Item, start, t time.Time) (period, bool) {
+	if start.IsZero() {
 		return period{}, false
 	}
-	a := dayOf(it.AssignedAt)
+	a := dayOf(start)
 	d := latestSched(it, dayOf(t))
 	for d > a && s.W.reportDue(d).After(t) {
 		d = latestSched(it, d-1)
@@ -213,7 +220,7 @@ func (s *Sweep) periodAt(it *Item, t time.Time) (period, bool) {
 	for p > a && s.W.reportDue(p).Equal(due) {
 		p = latestSched(it, p-1)
 	}
-	prev := it.AssignedAt
+	prev := start
 	if p > a {
 		prev = s.W.reportDue(p)
 	}

@@ -311,7 +311,8 @@ func (s *Sweep) Due(it *Item, over Overseers, t0, t1 time.Time) []Notice {
 		if !due.After(t0) && !remind.After(t0) {
 			break
 		}
-		p, ok := s.periodAt(it, due)
+		rs, _ := h.roundStart(due)
+		p, ok := s.periodSince(it, rs, due)
 		if !ok || p.day != d {
 			continue // no period of its own (before assignment, or merged by a holiday)
 		}

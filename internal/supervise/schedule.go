@@ -2,7 +2,6 @@ package supervise
 
 import (
 	"fmt"
-	"slices"
 	"time"
 )
 
@@ -54,56 +53,6 @@ func (s Schedule) Validate() error {
 		return fmt.Errorf("进展反馈周期“%s”无效，应为每周、每月或按节点", s.Kind)
 	}
 	return nil
-}
-
-// reportDates calls f with each scheduled report date (as a day number, see
-// dayOf) on or after day from and on or before day to, in order, until f
-// returns false. Milestone schedules use the milestones' current deadlines.
-func (s Schedule) reportDates(it *Item, from, to int, f func(day int) bool) {
-	switch s.Kind {
-	case Weekly:
-		// Day 0 (1970-01-01) was a Thursday.
-		wd := (from + 4) % 7
-		d := from + (int(s.Weekday)-wd+7)%7
-		for ; d <= to; d += 7 {
-			if !f(d) {
-				return
-			}
-		}
-	case Monthly:
-		t := dateOf(from)
-		y, m := t.Year(), t.Month()
-		for {
-			d := dayOf(monthDay(y, m, s.Day))
-			if d > to {
-				return
-			}
-			if d >= from && !f(d) {
-				return
-			}
-			m++
-			if m > 12 {
-				m, y = 1, y+1
-			}
-		}
-	case AtMilestones:
-		// Milestones are few and kept in order of entry; visit in date order.
-		var days []int
-		for _, ms := range it.Milestones {
-			if d := dayOf(ms.Deadline.Due); d >= from && d <= to {
-				days = append(days, d)
-			}
-		}
-		slices.Sort(days)
-		for i, d := range days {
-			if i > 0 && d == days[i-1] {
-				continue
-			}
-			if !f(d) {
-				return
-			}
-		}
-	}
 }
 
 // monthDay is day d of the month, or the month's last day if shorter.
