@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # setup-fonts.sh — installs what the layout (版式) tests and a default
-# deployment need: poppler-utils (pdftotext, pdftoppm), python3-fonttools,
-# and the free Fandol faces converted to TrueType outlines.
+# deployment need: poppler-utils (pdftotext, pdftoppm), qpdf (PDF syntax
+# check), python3-fonttools, and the free Fandol faces converted to TrueType
+# outlines.
 #
 # Idempotent: a second run checks a stamp and returns at once.
 # Runs as root on Debian 12. Fonts go outside git, to
@@ -19,6 +20,7 @@ FACES="FandolFang-Regular FandolSong-Regular FandolSong-Bold FandolHei-Regular F
 need_pkgs=()
 command -v pdftotext >/dev/null 2>&1 || need_pkgs+=(poppler-utils)
 command -v pdftoppm >/dev/null 2>&1 || need_pkgs+=(poppler-utils)
+command -v qpdf >/dev/null 2>&1 || need_pkgs+=(qpdf)
 /usr/bin/python3 -c 'import fontTools' >/dev/null 2>&1 || need_pkgs+=(python3-fonttools)
 
 if [ -f "$STAMP" ] && [ ${#need_pkgs[@]} -eq 0 ]; then

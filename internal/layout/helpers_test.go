@@ -41,7 +41,7 @@ func testRenderer(t testing.TB) *Renderer {
 func needTool(t testing.TB, name string) {
 	t.Helper()
 	if _, err := exec.LookPath(name); err != nil {
-		t.Fatalf("%s not found: run scripts/setup-fonts.sh (it installs poppler-utils)", name)
+		t.Fatalf("%s not found: run scripts/setup-fonts.sh (it installs poppler-utils and qpdf)", name)
 	}
 }
 

@@ -5,6 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -186,5 +189,28 @@ func TestSubsetRoundTrip(t *testing.T) {
 	}
 	if _, ok := back.GlyphIndex('的'); ok {
 		t.Error("subset cmap maps a character that was not used")
+	}
+}
+
+// TestPDFSyntax has qpdf check the file structure the writer produces.
+func TestPDFSyntax(t *testing.T) {
+	needTool(t, "qpdf")
+	var form bytes.Buffer
+	if err := testRenderer(t).RenderForm(context.Background(), &form, PDF, BuiltinForms()["outgoing-draft"], nil); err != nil {
+		t.Fatal(err)
+	}
+	for name, pdf := range map[string][]byte{
+		"notice": renderPDF(t, loadSource(t, "notice.txt"), Options{Watermark: "张三"}),
+		"joint":  renderPDF(t, loadSource(t, "joint.txt"), Options{}),
+		"form":   form.Bytes(),
+	} {
+		f := filepath.Join(t.TempDir(), name+".pdf")
+		if err := os.WriteFile(f, pdf, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command("qpdf", "--check", f).CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "No syntax or stream encoding errors") {
+			t.Errorf("%s: qpdf --check: %v\n%s", name, err, out)
+		}
 	}
 }
