@@ -56,6 +56,11 @@ func serve(ctx context.Context, c *cli, cfg *config, isDemo bool) int {
 				fmt.Fprintln(c.stderr, "shuniu: 创建演示数据失败:", err)
 				return 1
 			}
+			fmt.Fprintln(c.stdout, "正在生成一年的演示公文（首次启动约需十秒）……")
+		}
+		if err := demo.SeedDocuments(ctx, s, d, s.Now()); err != nil {
+			fmt.Fprintln(c.stderr, "shuniu: 生成演示公文失败:", err)
+			return 1
 		}
 		for _, l := range d.Logins {
 			opt.DemoLogins = append(opt.DemoLogins, web.DemoLogin{Login: l.Login, Password: l.Password, Name: l.Name, Role: l.Role.Label(), Unit: l.Unit})

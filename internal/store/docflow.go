@@ -49,6 +49,22 @@ func officeOf(units map[string]org.Unit, id string) string {
 	return id
 }
 
+// organID walks up from a unit past its sections with point lookups (a unit
+// tree is shallow), for the hot path where loading the whole tree would cost.
+func (c conn) organID(ctx context.Context, id string) (string, error) {
+	for depth := 0; depth < 16; depth++ {
+		u, err := c.Unit(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		if u.Kind != org.KindSection || u.ParentID == "" {
+			return u.ID, nil
+		}
+		id = u.ParentID
+	}
+	return id, nil
+}
+
 func (c conn) unitMap(ctx context.Context) (map[string]org.Unit, error) {
 	us, err := c.Units(ctx)
 	if err != nil {
@@ -72,7 +88,7 @@ var routeRoles = map[org.Role][]string{
 // principal builds what the route engine needs to know about a person: the
 // units they are in, the route roles their org roles grant, and the units they
 // lead (posts marked as head, 分管 units, units where they hold the leader role).
-func (c conn) principal(ctx context.Context, personID string, units map[string]org.Unit) (route.Principal, error) {
+func (c conn) principal(ctx context.Context, personID string) (route.Principal, error) {
 	p := route.Principal{ID: personID}
 	pos, err := c.Positions(ctx, personID)
 	if err != nil {
@@ -85,7 +101,11 @@ func (c conn) principal(ctx context.Context, personID string, units map[string]o
 	}
 	for _, ps := range pos {
 		add(&p.Units, ps.UnitID)
-		add(&p.Units, organOf(units, ps.UnitID))
+		organ, err := c.organID(ctx, ps.UnitID)
+		if err != nil {
+			return p, err
+		}
+		add(&p.Units, organ)
 		if ps.Head {
 			add(&p.Leads, ps.UnitID)
 		}
@@ -124,15 +144,7 @@ func (c conn) principal(ctx context.Context, personID string, units map[string]o
 // Actor builds the route actor for a person at time at, with the principals of
 // the leaders who have delegated to them and whose delegation is in force.
 func (c conn) Actor(ctx context.Context, personID string, at time.Time) (route.Actor, error) {
-	units, err := c.unitMap(ctx)
-	if err != nil {
-		return route.Actor{}, err
-	}
-	return c.actor(ctx, personID, at, units)
-}
-
-func (c conn) actor(ctx context.Context, personID string, at time.Time, units map[string]org.Unit) (route.Actor, error) {
-	p, err := c.principal(ctx, personID, units)
+	p, err := c.principal(ctx, personID)
 	if err != nil {
 		return route.Actor{}, err
 	}
@@ -143,7 +155,7 @@ func (c conn) actor(ctx context.Context, personID string, at time.Time, units ma
 	}
 	for _, d := range ds {
 		if d.ToID == personID && d.ActiveAt(at) {
-			dp, err := c.principal(ctx, d.FromID, units)
+			dp, err := c.principal(ctx, d.FromID)
 			if err != nil {
 				return a, err
 			}
@@ -164,6 +176,17 @@ type NewOutgoing struct {
 func (s *Store) CreateOutgoing(ctx context.Context, by org.Person, n NewOutgoing) (DocRecord, error) {
 	var rec DocRecord
 	err := s.Write(ctx, func(tx *Tx) error {
+		var err error
+		rec, err = tx.CreateOutgoing(ctx, by, n)
+		return err
+	})
+	return rec, err
+}
+
+// CreateOutgoing is Store.CreateOutgoing inside a transaction.
+func (tx *Tx) CreateOutgoing(ctx context.Context, by org.Person, n NewOutgoing) (DocRecord, error) {
+	var rec DocRecord
+	err := func() error {
 		units, err := tx.unitMap(ctx)
 		if err != nil {
 			return err
@@ -210,7 +233,7 @@ func (s *Store) CreateOutgoing(ctx context.Context, by org.Person, n NewOutgoing
 			n.Doc.Signatures = []string{organ.Name}
 		}
 		now := tx.now
-		in, events, err := s.engine().Start(route.Outgoing(), route.StartOptions{ID: n.Doc.ID, Starter: by.ID,
+		in, events, err := tx.s.engine().Start(route.Outgoing(), route.StartOptions{ID: n.Doc.ID, Starter: by.ID,
 			Scope: map[string]string{route.ScopeUnit: unit.ID, route.ScopeOffice: organ.ID, route.ScopeOrgan: organ.ID}}, now)
 		if err != nil {
 			return err
@@ -234,7 +257,7 @@ func (s *Store) CreateOutgoing(ctx context.Context, by org.Person, n NewOutgoing
 		}
 		return tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "document.create", ObjectKind: "document", ObjectID: rec.ID,
 			Detail: jsonString(map[string]any{"title": n.Doc.Title, "type": n.Doc.Type, "unit": unit.ShortName})})
-	})
+	}()
 	return rec, err
 }
 
@@ -386,6 +409,17 @@ func (s *Store) Act(ctx context.Context, by org.Person, docID string, req route.
 	var rec DocRecord
 	err := s.Write(ctx, func(tx *Tx) error {
 		var err error
+		rec, err = tx.Act(ctx, by, docID, req)
+		return err
+	})
+	return rec, err
+}
+
+// Act is Store.Act inside a transaction.
+func (tx *Tx) Act(ctx context.Context, by org.Person, docID string, req route.Request) (DocRecord, error) {
+	var rec DocRecord
+	err := func() error {
+		var err error
 		rec, err = tx.Document(ctx, docID)
 		if err != nil {
 			return err
@@ -394,11 +428,7 @@ func (s *Store) Act(ctx context.Context, by org.Person, docID string, req route.
 		if err != nil {
 			return err
 		}
-		units, err := tx.unitMap(ctx)
-		if err != nil {
-			return err
-		}
-		actor, err := tx.actor(ctx, by.ID, tx.now, units)
+		actor, err := tx.Actor(ctx, by.ID, tx.now)
 		if err != nil {
 			return err
 		}
@@ -406,13 +436,13 @@ func (s *Store) Act(ctx context.Context, by org.Person, docID string, req route.
 		if t, ok := in.Task(req.Task); ok && t.Step < len(in.Template.Steps) {
 			stepKey = in.Template.Steps[t.Step].Key
 		}
-		next, events, err := s.engine().Apply(in, actor, req, tx.now)
+		next, events, err := tx.s.engine().Apply(in, actor, req, tx.now)
 		if err != nil {
 			return err
 		}
 		finished := (req.Op == route.Approve || req.Op == route.Disagree) && taskStatus(next, req.Task) == route.Finished
 		if finished {
-			if err := tx.onFinish(ctx, by, &rec, next, stepKey, req, units); err != nil {
+			if err := tx.onFinish(ctx, by, &rec, next, stepKey, req); err != nil {
 				return err
 			}
 		}
@@ -436,7 +466,7 @@ func (s *Store) Act(ctx context.Context, by org.Person, docID string, req route.
 		}
 		return tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "document." + string(req.Op), ObjectKind: "document", ObjectID: docID,
 			Detail: jsonString(map[string]any{"step": stepKey, "task": req.Task, "comment": req.Comment, "on_behalf_of": req.OnBehalfOf})})
-	})
+	}()
 	return rec, err
 }
 
@@ -455,8 +485,17 @@ func returnedBeforeNumber(in route.Instance) bool {
 	return false
 }
 
-func (tx *Tx) onFinish(ctx context.Context, by org.Person, rec *DocRecord, in route.Instance, stepKey string, req route.Request, units map[string]org.Unit) error {
-	switch rec.Direction + "/" + stepKey {
+func (tx *Tx) onFinish(ctx context.Context, by org.Person, rec *DocRecord, in route.Instance, stepKey string, req route.Request) error {
+	key := rec.Direction + "/" + stepKey
+	var units map[string]org.Unit
+	switch key {
+	case Outgoing + "/number", Outgoing + "/print_issue", Outgoing + "/distribute", Incoming + "/register":
+		var err error
+		if units, err = tx.unitMap(ctx); err != nil {
+			return err
+		}
+	}
+	switch key {
 	case Outgoing + "/sign_off":
 		so, ok := document.SignOffOf(in)
 		if !ok {

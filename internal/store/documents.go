@@ -497,3 +497,29 @@ func (c conn) Files(ctx context.Context, docID string) ([]DocFile, error) {
 	}
 	return out, rows.Err()
 }
+
+// IncomingFrom lists the incoming items that distributing an outgoing
+// document created, one per receiving unit.
+func (c conn) IncomingFrom(ctx context.Context, sourceID string) ([]DocRecord, error) {
+	rows, err := c.query(ctx, `SELECT `+docCols+` FROM documents WHERE source_id = ? ORDER BY created_at, id`, sourceID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []DocRecord
+	for rows.Next() {
+		d, err := scanDoc(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// CountDocuments counts all documents.
+func (c conn) CountDocuments(ctx context.Context) (int, error) {
+	var n int
+	err := c.queryRow(ctx, `SELECT COUNT(*) FROM documents`).Scan(&n)
+	return n, err
+}

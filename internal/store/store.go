@@ -311,6 +311,10 @@ func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
 // Now is the transaction's clock reading, the same for every row it writes.
 func (tx *Tx) Now() time.Time { return tx.now }
 
+// SetNow moves the transaction's clock, for writing history in one
+// transaction (the demo's year of documents); ordinary writes never call it.
+func (tx *Tx) SetNow(t time.Time) { tx.now = t }
+
 // ts converts a time to the stored form: microseconds since the epoch, UTC.
 func ts(t time.Time) int64 {
 	if t.IsZero() {
@@ -358,3 +362,12 @@ func (s *Store) BackupTo(ctx context.Context, path string) error {
 }
 
 func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
+
+// At returns a view of the store whose transactions read their time from now
+// instead of the store's clock: for seeding history (the demo's year of
+// documents) and for tests. It shares the connections; close the original.
+func (s *Store) At(now func() time.Time) *Store {
+	c := *s
+	c.now = now
+	return &c
+}

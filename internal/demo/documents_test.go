@@ -1,0 +1,51 @@
+package demo
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/shuniu-oa/shuniu/internal/route"
+	"github.com/shuniu-oa/shuniu/internal/store"
+	"github.com/shuniu-oa/shuniu/internal/store/storetest"
+)
+
+func TestSeedDocuments(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
+	s := storetest.SQLite(t, store.Options{Now: func() time.Time { return now }})
+	d := NewDistrict(now)
+	if err := Seed(ctx, s, d); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if err := SeedDocuments(ctx, s, d, now); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("seeded documents in %v", time.Since(start))
+	// Every demo login with a business role has something in their lists.
+	states := map[string]int{}
+	for _, l := range d.Logins {
+		if l.Role.Admin() {
+			continue
+		}
+		a, err := s.Actor(ctx, l.PersonID, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		items, err := s.OpenTasksFor(ctx, a, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		done, _ := s.ParticipatedDocs(ctx, l.PersonID, true, 1000)
+		t.Logf("%s (%s): %d open tasks, %d closed", l.Login, l.Role.Label(), len(items), len(done))
+		for _, w := range items {
+			states[w.Step]++
+		}
+	}
+	t.Logf("steps in the demo logins' lists: %v", states)
+	if _, err := s.VerifyAudit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	_ = route.Done
+}
