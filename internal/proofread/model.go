@@ -2,6 +2,7 @@ package proofread
 
 import (
 	"bytes"
+	"slices"
 	"compress/gzip"
 	"embed"
 	"encoding/json"
@@ -35,6 +36,14 @@ type wildKey uint64
 
 const wildBlank = 0xFFFF
 
+// wildCand is the character a word has at the blank of a wildKey, with the
+// word's frequency and log probability.
+type wildCand struct {
+	r  rune
+	f  int32
+	lp float32
+}
+
 // makeWildKey packs rs with position blank replaced by the blank marker; ok
 // is false for runes outside the BMP, which the index does not hold.
 func makeWildKey(rs []rune, blank int) (wildKey, bool) {
@@ -56,7 +65,7 @@ type model struct {
 	freq map[string]int32 // word -> frequency; 0 marks a prefix of a longer word
 	pos  map[string]string
 	logN float64
-	wild map[wildKey][]rune
+	wild map[wildKey][]wildCand // sorted by frequency, most frequent first
 	// chars holds, for every BMP character, what it can be confused with;
 	// a dense table because the scorer asks for every candidate.
 	chars  []charInfo
@@ -86,7 +95,7 @@ func loadModel() (*model, error) {
 	m := &model{
 		freq:     make(map[string]int32, 600_000),
 		pos:      make(map[string]string, 16_000),
-		wild:     make(map[wildKey][]rune, 300_000),
+		wild:     make(map[wildKey][]wildCand, 300_000),
 		chars:    make([]charInfo, 0x10000),
 		idioms:   map[string]bool{},
 		misspelt: map[string]string{},
@@ -220,9 +229,12 @@ func (m *model) loadWords() error {
 			}
 			for p := range e.rs {
 				if k, ok := makeWildKey(e.rs, p); ok {
-					m.wild[k] = append(m.wild[k], e.rs[p])
+					m.wild[k] = append(m.wild[k], wildCand{r: e.rs[p], f: e.n, lp: float32(math.Log(float64(e.n)) - m.logN)})
 				}
 			}
+		}
+		for _, list := range m.wild {
+			slices.SortFunc(list, func(a, b wildCand) int { return int(b.f - a.f) })
 		}
 		m.loadPinyin(entries)
 	}()

@@ -342,7 +342,22 @@ func (c *Checker) scoreRun(t *text, a, b int, out *findings) {
 				var buf [4]rune
 				copy(buf[:], rs[st:st+wl])
 				var wb [16]byte // the candidate word in UTF-8, for an allocation-free lookup
-				for _, cand := range cands {
+				base := alpha[st] + beta[st+wl] - best
+				for _, wc := range cands {
+					// The lists are sorted by frequency: once a word cannot
+					// win even at no cost, no later one can.
+					if base+float64(wc.lp) <= threshold {
+						break
+					}
+					if wl == 2 && float64(wc.f) < charRatio*float64(origFreq) {
+						// A frequent character (并, 为, 一) is rarely a slip
+						// for a rarer two-character word's character: such a
+						// word must be reasonably common next to the
+						// character it replaces. Longer words seldom match by
+						// chance.
+						break
+					}
+					cand := wc.r
 					if cand == orig {
 						continue
 					}
@@ -355,22 +370,13 @@ func (c *Checker) scoreRun(t *text, a, b int, out *findings) {
 					for _, r := range buf[:wl] {
 						nb += utf8.EncodeRune(wb[nb:], r)
 					}
-					f := m.freq[string(wb[:nb])]
-					if f < minCandidateFreq {
-						continue
+					if m.freq[string(wb[:nb])] <= 0 {
+						continue // a known misspelling, removed from the dictionary
 					}
 					if steals(st, st+wl, k, inWord, wordFreq, wordSpan) {
 						continue
 					}
-					// A frequent character (并, 为, 一) is rarely a slip for
-					// a rarer two-character word's character: such a word
-					// must be reasonably common next to the character it
-					// replaces. Longer words seldom match by chance.
-					if wl == 2 && float64(f) < charRatio*float64(origFreq) {
-						continue
-					}
-					lp := math.Log(float64(f)) - m.logN
-					gain := alpha[st] + lp + beta[st+wl] - best - confusionCost[kind]
+					gain := base + float64(wc.lp) - confusionCost[kind]
 					if gain > bp.gain {
 						bp = proposal{pos: k, to: cand, gain: gain, word: string(wb[:nb]), start: st, end: st + wl}
 					}
