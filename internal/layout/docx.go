@@ -108,7 +108,12 @@ func (d *docx) para(p dPara) {
 			fmt.Fprintf(b, `<w:sz w:val="%d"/><w:szCs w:val="%d"/>`, r.size, r.size)
 		}
 		b.WriteString(`</w:rPr><w:t xml:space="preserve">`)
-		b.WriteString(xmlEsc(r.text))
+		for i, part := range strings.Split(r.text, "\n") {
+			if i > 0 {
+				b.WriteString(`</w:t><w:br/><w:t xml:space="preserve">`)
+			}
+			b.WriteString(xmlEsc(part))
+		}
 		b.WriteString("</w:t></w:r>")
 	}
 	b.WriteString("</w:p>")
@@ -176,7 +181,7 @@ func (fs *Fonts) WriteDOCX(w io.Writer, doc *Document, opts Options) error {
 	d.blank()
 	if doc.Format != FormatOrder {
 		d.blank()
-		d.para(dPara{align: "center", runs: []dRun{{text: doc.Title, font: docxXBS, size: 44}}})
+		d.para(dPara{align: "center", runs: []dRun{{text: fs.titleLines(doc.Title), font: docxXBS, size: 44}}})
 		d.blank()
 	}
 	if doc.To != "" {
@@ -233,7 +238,7 @@ func (fs *Fonts) WriteDOCX(w io.Writer, doc *Document, opts Options) error {
 		}
 		d.para(dPara{pageBefore: true, runs: []dRun{{text: label, font: docxHei}}})
 		d.blank()
-		d.para(dPara{align: "center", runs: []dRun{{text: a.Title, font: docxXBS, size: 44}}})
+		d.para(dPara{align: "center", runs: []dRun{{text: fs.titleLines(a.Title), font: docxXBS, size: 44}}})
 		d.blank()
 		d.bodyParas(a.Body)
 	}
@@ -258,6 +263,25 @@ func (fs *Fonts) WriteDOCX(w io.Writer, doc *Document, opts Options) error {
 		d.para(dPara{leftChars: 100, hangChars: 300, runs: []dRun{{text: "抄送：" + doc.Cc + "。", size: 28}}})
 	}
 	return writeDocxPackage(w, doc.Title, d.b.String())
+}
+
+// titleLines breaks a title as the PDF does, so that the word processor shows
+// the same balanced lines.
+func (fs *Fonts) titleLines(title string) string {
+	ts := &typesetter{fs: fs}
+	ls := lineSpec{size: Size2, width: BlockWidth}
+	us := ts.units([]span{{FaceXiaoBiaoSong, title}}, ls)
+	lines := breakUnits(us, ls)
+	if len(lines) > 1 {
+		lines = balanceTitle(us, len(lines))
+	}
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		for _, u := range l {
+			out[i] += string(u.runes)
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 func writeDocxPackage(w io.Writer, title, body string) error {

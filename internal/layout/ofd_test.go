@@ -229,6 +229,7 @@ func TestDOCXStructure(t *testing.T) {
 		`w:linePitch="579"`,
 		`w:color="FF0000"`,
 		`枢政发〔2024〕5号`, `<w:pageBreakBefore/>`, `2024年1月6日印发`,
+		`枢纽市人民政府关于</w:t><w:br/>`,
 	} {
 		if !strings.Contains(doc, want) {
 			t.Errorf("document.xml lacks %s", want)
