@@ -2,13 +2,13 @@ package proofread
 
 import (
 	"bytes"
-	"slices"
 	"compress/gzip"
 	"embed"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
