@@ -24,7 +24,7 @@ type district struct {
 	unit    map[string]org.Unit // by short name (first wins) and by full name
 }
 
-func seeded(t *testing.T, s *store.Store) district {
+func seeded(t testing.TB, s *store.Store) district {
 	t.Helper()
 	d := demo.NewDistrict(s.Now())
 	if err := demo.Seed(ctx, s, d); err != nil {
@@ -44,7 +44,7 @@ func seeded(t *testing.T, s *store.Store) district {
 }
 
 // head returns the head of a unit.
-func (x district) head(t *testing.T, unitID string) org.Person {
+func (x district) head(t testing.TB, unitID string) org.Person {
 	t.Helper()
 	for _, p := range x.Positions {
 		if p.UnitID == unitID && org.HeadTitle(p.Title) {
