@@ -239,25 +239,27 @@ type Item struct {
 	// Instructor is the leader who gave it, if any.
 	Instructor string `json:"instructor,omitempty"`
 	// Office is the supervising office (督查室) that registers, assigns and reviews.
-	Office     string         `json:"office"`
-	Registrar  string         `json:"registrar"`
-	Units      []Unit         `json:"units"`
-	SubItems   []SubItem      `json:"sub_items,omitempty"`
-	Milestones []Milestone    `json:"milestones,omitempty"`
-	Schedule   Schedule       `json:"schedule"`
-	Spec       DeadlineSpec   `json:"spec"`
-	Deadline   Deadline       `json:"deadline,omitzero"`
-	State      State          `json:"state"`
-	CreatedAt  time.Time      `json:"created_at"`
-	AssignedAt time.Time      `json:"assigned_at,omitzero"`
-	ClosedAt   time.Time      `json:"closed_at,omitzero"`
-	ClosedBy   string         `json:"closed_by,omitempty"`
-	Reports    []Report       `json:"reports,omitempty"`
-	Submits    []Submission   `json:"submissions,omitempty"`
-	Extensions []Extension    `json:"extensions,omitempty"`
-	Urgings    []Urging       `json:"urgings,omitempty"`
-	Proposal   *Proposal      `json:"proposal,omitempty"`
-	Route      route.Instance `json:"route"`
+	Office     string       `json:"office"`
+	Registrar  string       `json:"registrar"`
+	Units      []Unit       `json:"units"`
+	SubItems   []SubItem    `json:"sub_items,omitempty"`
+	Milestones []Milestone  `json:"milestones,omitempty"`
+	Schedule   Schedule     `json:"schedule"`
+	Spec       DeadlineSpec `json:"spec"`
+	Deadline   Deadline     `json:"deadline,omitzero"`
+	State      State        `json:"state"`
+	CreatedAt  time.Time    `json:"created_at"`
+	AssignedAt time.Time    `json:"assigned_at,omitzero"` // start of the current round
+	// FirstAssignedAt is the first 交办 (a reopened proposal keeps it).
+	FirstAssignedAt time.Time      `json:"first_assigned_at,omitzero"`
+	ClosedAt        time.Time      `json:"closed_at,omitzero"`
+	ClosedBy        string         `json:"closed_by,omitempty"`
+	Reports         []Report       `json:"reports,omitempty"`
+	Submits         []Submission   `json:"submissions,omitempty"`
+	Extensions      []Extension    `json:"extensions,omitempty"`
+	Urgings         []Urging       `json:"urgings,omitempty"`
+	Proposal        *Proposal      `json:"proposal,omitempty"`
+	Route           route.Instance `json:"route"`
 	// PastRoutes are the route instances of earlier rounds (a proposal reopened
 	// after 不满意 starts a new round).
 	PastRoutes []route.Instance `json:"past_routes,omitempty"`

@@ -197,10 +197,8 @@ func (h *history) deadlines(target string) []deadlineSpan {
 
 // AssignedAtFirst is when the item was first assigned (交办).
 func (it *Item) AssignedAtFirst() time.Time {
-	for _, e := range it.History {
-		if e.Type == EvAssigned {
-			return e.At
-		}
+	if !it.FirstAssignedAt.IsZero() {
+		return it.FirstAssignedAt
 	}
 	return it.AssignedAt
 }

@@ -293,7 +293,7 @@ func (r Rules) Assign(it Item, actor route.Actor, now time.Time) (Item, []Event,
 		return it, nil, fromRoute(err)
 	}
 	o.it.Route = in
-	o.it.AssignedAt = now
+	o.it.AssignedAt, o.it.FirstAssignedAt = now, now
 	bindTasks(&o.it)
 	o.emit(Event{Type: EvAssigned, Route: revs})
 	return o.done()
