@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mozillazg/go-pinyin"
 )
@@ -74,6 +75,9 @@ type model struct {
 	// of macro-correct's): never treated as words, always flagged.
 	misspelt map[string]string
 	variants map[string]string // 异形词 variant -> recommended form
+	// starts marks the first characters of misspellings and variants, so
+	// that most positions need no lookup at all.
+	starts []bool
 }
 
 type syllable struct {
@@ -97,6 +101,7 @@ func loadModel() (*model, error) {
 		pos:      make(map[string]string, 16_000),
 		wild:     make(map[wildKey][]wildCand, 300_000),
 		chars:    make([]charInfo, 0x10000),
+		starts:   make([]bool, 0x10000),
 		idioms:   map[string]bool{},
 		misspelt: map[string]string{},
 		variants: map[string]string{},
@@ -118,6 +123,13 @@ func loadModel() (*model, error) {
 	}
 	if err := m.loadVariants(); err != nil {
 		return nil, err
+	}
+	for _, list := range []map[string]string{m.misspelt, m.variants} {
+		for w := range list {
+			if r, _ := utf8.DecodeRuneInString(w); r < 0x10000 {
+				m.starts[r] = true
+			}
+		}
 	}
 	return m, nil
 }

@@ -40,7 +40,17 @@ func (c *Checker) checkNumbers(t *text, p span, out *findings) {
 			i = j - 1
 		}
 	}
-	for _, m := range t.matchesIn(reASCIIRange, p) {
+	// Each pattern needs a character that most sentences lack: test for
+	// it before running the regexp.
+	para := string(t.r[p.start:p.end])
+	hasDigit := strings.ContainsAny(para, "0123456789")
+	matches := func(re *regexp.Regexp, need string) [][]int {
+		if need == "0" && !hasDigit || need != "0" && !strings.Contains(para, need) {
+			return nil
+		}
+		return t.matchesIn(re, p)
+	}
+	for _, m := range matches(reASCIIRange, "0") {
 		// A date such as 2024-1-5 or a phone number (0571-8888) is no range.
 		n1, n2 := string(t.r[m[2]:m[3]]), string(t.r[m[6]:m[7]])
 		if t.at(m[0]-1) == '-' || t.at(m[0]-1) == '.' || len(n1) > 5 || len(n2) > 5 ||
@@ -57,20 +67,20 @@ func (c *Checker) checkNumbers(t *text, p span, out *findings) {
 			add(m[4], m[5], SeverityWarning, "U02", msg, sugg)
 		}
 	}
-	for _, m := range t.matchesIn(rePercentRange, p) {
+	for _, m := range matches(rePercentRange, "%") {
 		if t.r[m[3]-1] != '%' && t.r[m[2]] != '%' {
 			// 20～30% → 20%～30%
 			add(m[0], m[1], SeverityWarning, "U03", "百分数范围的前一个数也应带“%”",
 				string(t.r[m[2]:m[3]])+"%～"+string(t.r[m[4]:m[5]])+"%")
 		}
 	}
-	for _, m := range t.matchesIn(reMixedPercent, p) {
+	for _, m := range matches(reMixedPercent, "百分之") {
 		add(m[0], m[1], SeverityWarning, "U04", "百分数应写作阿拉伯数字加“%”", string(t.r[m[0]+3:m[1]])+"%")
 	}
-	for _, m := range t.matchesIn(reApproxTwice, p) {
+	for _, m := range matches(reApproxTwice, "左右") {
 		add(m[0], m[1], SeverityWarning, "U05", "“约”与“左右”语义重复，保留其一", "")
 	}
-	for _, m := range t.matchesIn(reBadZeroYear, p) {
+	for _, m := range matches(reBadZeroYear, "年") {
 		seg := t.r[m[0] : m[1]-1]
 		bad := false
 		hasHan := false
@@ -89,7 +99,7 @@ func (c *Checker) checkNumbers(t *text, p span, out *findings) {
 			add(m[0], m[1], SeverityError, "U06", "汉字数字年份中的“零”应写作“〇”", fixed)
 		}
 	}
-	for _, m := range t.matchesIn(reApproxComma, p) {
+	for _, m := range matches(reApproxComma, "、") {
 		a, b := t.r[m[2]], t.r[m[4]]
 		da, _ := chineseDigit(a)
 		db, _ := chineseDigit(b)

@@ -259,7 +259,7 @@ func (c *Checker) checkTerms(t *text, p span, out *findings) {
 		})
 	}
 	for i := p.start; i < p.end-1; i++ {
-		if !isHan(t.r[i]) {
+		if r := t.r[i]; r >= 0x10000 || !c.lm.starts[r] {
 			continue
 		}
 		for n := 3; n >= 2; n-- {

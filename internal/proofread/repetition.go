@@ -1,5 +1,7 @@
 package proofread
 
+import "slices"
+
 // reduplication lists doubled characters and words that are legitimate
 // (spec §4.2 seed list, plus common measure-word and adverb forms).
 var reduplication = map[string]bool{}
@@ -42,7 +44,7 @@ func (c *Checker) checkRepetition(t *text, p span, out *findings) {
 				continue
 			}
 			a, b := t.r[i:i+n], t.r[i+n:i+2*n]
-			if string(a) != string(b) || !allHan(a) {
+			if !slices.Equal(a, b) || !allHan(a) {
 				continue
 			}
 			w := string(t.r[i : i+2*n])

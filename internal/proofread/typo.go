@@ -72,7 +72,7 @@ func (c *Checker) checkTypos(t *text, p span, out *findings) {
 func (c *Checker) checkKnownMisspellings(t *text, p span, out *findings) {
 	m := c.lm
 	for i := p.start; i < p.end; i++ {
-		if !isHan(t.r[i]) {
+		if r := t.r[i]; r >= 0x10000 || !m.starts[r] {
 			continue
 		}
 		for n := min(6, p.end-i); n >= 2; n-- {
