@@ -169,8 +169,24 @@ func (m *model) loadWords() error {
 	if err != nil {
 		return fmt.Errorf("s_1.txt.gz: %w", err)
 	}
+	// Words added to the dictionary: THUOCL's idioms and the project's
+	// contemporary 公文 terms, each with the frequency it gets if the
+	// dictionary lacks it. The dictionary has no duplicate entries, so only
+	// these need a membership test.
+	extra := map[string]int32{}
+	for w := range m.idioms {
+		extra[w] = 20
+	}
+	b, err := dataFS.ReadFile("data/shuniu/gongwen_terms.txt")
+	if err != nil {
+		return err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if w := strings.TrimSpace(line); w != "" && !strings.HasPrefix(w, "#") {
+			extra[w] = supplementFreq
+		}
+	}
 	entries := make([]entry, 0, 360_000)
-	seen := make(map[string]bool, 360_000)
 	var total int64
 	for len(raw) > 0 {
 		line := raw
@@ -194,14 +210,14 @@ func (m *model) loadWords() error {
 			continue
 		}
 		word := string(line[:sp])
-		if _, bad := m.misspelt[word]; bad || seen[word] {
+		if _, bad := m.misspelt[word]; bad {
 			continue
 		}
 		rs := []rune(word)
 		if len(rs) > maxWordRunes || !allHan(rs) {
 			continue
 		}
-		seen[word] = true
+		delete(extra, word)
 		e := entry{word: word, rs: rs, n: int32(n)}
 		if len(rs) <= 2 {
 			e.tag = string(tag)
@@ -209,25 +225,13 @@ func (m *model) loadWords() error {
 		entries = append(entries, e)
 		total += int64(n)
 	}
-	for w := range m.idioms {
-		if _, bad := m.misspelt[w]; !bad && !seen[w] {
-			entries = append(entries, entry{word: w, rs: []rune(w), n: 20})
-		}
-	}
-	// Contemporary 公文 vocabulary the dictionary predates.
-	b, err := dataFS.ReadFile("data/shuniu/gongwen_terms.txt")
-	if err != nil {
-		return err
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		w := strings.TrimSpace(line)
+	for w, n := range extra {
 		rs := []rune(w)
-		if w == "" || strings.HasPrefix(w, "#") || seen[w] || len(rs) > maxWordRunes || !allHan(rs) {
+		if _, bad := m.misspelt[w]; bad || len(rs) > maxWordRunes || !allHan(rs) {
 			continue
 		}
-		seen[w] = true
-		entries = append(entries, entry{word: w, rs: rs, n: supplementFreq})
-		total += supplementFreq
+		entries = append(entries, entry{word: w, rs: rs, n: n})
+		total += int64(n)
 	}
 	m.logN = math.Log(float64(total))
 	// The word map and the candidate index are independent: build them on
