@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -64,6 +65,8 @@ func New(s *store.Store, opt Options) (*Server, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv := &Server{store: s, log: opt.Logger, opt: opt, pages: pg, mux: http.NewServeMux(), metrics: newMetrics(reg), reg: reg}
+	// Documents fill the workbench themselves, so callers need not wire them.
+	srv.opt.WorkSources = append(slices.Clip(opt.WorkSources), docWork{srv})
 	srv.routes()
 	return srv, nil
 }
@@ -115,6 +118,7 @@ func (srv *Server) routes() {
 	m.HandleFunc("POST /tokens", srv.requireLogin(srv.tokenCreate))
 	m.HandleFunc("POST /tokens/{id}/revoke", srv.requireLogin(srv.tokenRevoke))
 
+	srv.docRoutes()
 	srv.apiRoutes()
 }
 

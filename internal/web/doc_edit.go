@@ -1,0 +1,319 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shuniu-oa/shuniu/internal/blob"
+	"github.com/shuniu-oa/shuniu/internal/document"
+	"github.com/shuniu-oa/shuniu/internal/route"
+	"github.com/shuniu-oa/shuniu/internal/store"
+)
+
+// holds reports whether the viewer holds an open task on the document (in
+// their own right or for a leader who delegated to them).
+func (srv *Server) holds(ctx context.Context, od openedDoc) bool {
+	if od.in.Status != route.Active {
+		return false
+	}
+	var d docPageData
+	srv.fillActions(&d, od.in, od.actor, &names{people: map[string]string{}, s: srv.store, ctx: ctx}, srv.store.Now())
+	return len(d.Mine) > 0
+}
+
+type docEditData struct {
+	Rec         store.DocRecord
+	Versions    []versionRow
+	Annotations []annotationRow
+	Text        string
+	CanEdit     bool
+	Watermark   string
+	Types       []document.TypeRule
+	Findings    []document.Finding
+}
+
+type versionRow struct {
+	N      int
+	Author string
+	Note   string
+	At     time.Time
+}
+
+type annotationRow struct {
+	document.Annotation
+	AuthorName string
+}
+
+func (srv *Server) docEdit(w http.ResponseWriter, r *http.Request) {
+	od, ok := srv.openDoc(w, r, "edit")
+	if !ok {
+		return
+	}
+	notice := ""
+	if n := r.URL.Query().Get("saved"); n != "" {
+		notice = "已保存为第 " + n + " 版。"
+	}
+	if r.URL.Query().Get("annotated") != "" {
+		notice = "批注已添加。"
+	}
+	srv.renderEdit(w, r, http.StatusOK, od, "", notice, nil)
+}
+
+func docForm(doc document.Document) url.Values {
+	return url.Values{"type": {string(doc.Type)}, "title": {doc.Title}, "body": {doc.Body.String()}, "note": {doc.Note},
+		"attachment_note": {strings.Join(doc.AttachmentNote, "\n")}, "urgency": {doc.Urgency.Label()},
+		"level": {strconv.Itoa(int(doc.Classification.Level))}, "period": {periodText(doc.Classification.PeriodYears)}}
+}
+
+func periodText(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
+}
+
+func (srv *Server) renderEdit(w http.ResponseWriter, r *http.Request, status int, od openedDoc, errMsg, notice string, form url.Values) {
+	ctx := r.Context()
+	v := viewerFrom(ctx)
+	n, err := srv.names(ctx)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	d := docEditData{Rec: od.rec, Text: od.rec.Doc.Text(), CanEdit: srv.holds(r.Context(), od) && od.rec.Doc.Number == nil,
+		Watermark: srv.watermark(v, od.rec), Types: document.Rules(), Findings: document.Validate(od.rec.Doc, document.Drafting)}
+	vs, err := srv.store.Versions(ctx, od.rec.ID)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	for _, x := range vs {
+		d.Versions = append(d.Versions, versionRow{N: x.N, Author: n.person(x.Author), Note: x.Note, At: x.At})
+	}
+	anns, err := srv.store.Annotations(ctx, od.rec.ID)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	for _, a := range anns {
+		d.Annotations = append(d.Annotations, annotationRow{Annotation: a, AuthorName: n.person(a.Author)})
+	}
+	if form == nil {
+		form = docForm(od.rec.Doc)
+	}
+	srv.render(w, r, status, "doc_edit", pageData{Title: "修改文稿 · " + od.rec.Doc.Title, Nav: "docs", Data: d, Error: errMsg, Notice: notice, Form: form})
+}
+
+// editedDoc applies the editor's fields to the stored document.
+func editedDoc(old document.Document, f url.Values) (document.Document, error) {
+	d, err := docFromForm(f, nil)
+	if err != nil {
+		return old, err
+	}
+	doc := old
+	doc.Type, doc.Title, doc.Body, doc.Note, doc.AttachmentNote, doc.Classification, doc.Urgency =
+		d.Type, d.Title, d.Body, d.Note, d.AttachmentNote, d.Classification, d.Urgency
+	return doc, nil
+}
+
+func (srv *Server) docSave(w http.ResponseWriter, r *http.Request) {
+	od, ok := srv.openDoc(w, r, "edit")
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	v := viewerFrom(ctx)
+	doc, err := editedDoc(od.rec.Doc, r.PostForm)
+	if err == nil {
+		if org := doc.Classification.Level; int(org) > int(v.Person.Clearance) {
+			err = errors.New("您的涉密等级低于所选密级")
+		}
+	}
+	var n int
+	if err == nil {
+		n, err = srv.store.SaveDraft(ctx, v.Person, od.rec.ID, doc, strings.TrimSpace(r.PostFormValue("version_note")))
+	}
+	if err != nil {
+		msg, status, internal := actError(err)
+		if internal {
+			srv.serverError(w, r, err)
+			return
+		}
+		srv.renderEdit(w, r, status, od, msg, "", r.PostForm)
+		return
+	}
+	http.Redirect(w, r, "/docs/"+od.rec.ID+"/edit?saved="+strconv.Itoa(n), http.StatusSeeOther)
+}
+
+type diffData struct {
+	Rec       store.DocRecord
+	Redline   document.Redline
+	Versions  []store.VersionMeta
+	Watermark string
+}
+
+func (srv *Server) redline(ctx context.Context, docID, from, to string) (document.Redline, error) {
+	a, err1 := strconv.Atoi(from)
+	b, err2 := strconv.Atoi(to)
+	if err1 != nil || err2 != nil {
+		return document.Redline{}, errors.New("请选择要比较的两个版本")
+	}
+	va, err := srv.store.Version(ctx, docID, a)
+	if err != nil {
+		return document.Redline{}, errors.New("版本不存在")
+	}
+	vb, err := srv.store.Version(ctx, docID, b)
+	if err != nil {
+		return document.Redline{}, errors.New("版本不存在")
+	}
+	return document.Compare(va, vb), nil
+}
+
+func (srv *Server) docDiff(w http.ResponseWriter, r *http.Request) {
+	od, ok := srv.openDoc(w, r, "diff")
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	q := r.URL.Query()
+	rl, err := srv.redline(ctx, od.rec.ID, q.Get("from"), q.Get("to"))
+	vs, verr := srv.store.Versions(ctx, od.rec.ID)
+	if verr != nil {
+		srv.serverError(w, r, verr)
+		return
+	}
+	d := diffData{Rec: od.rec, Redline: rl, Versions: vs, Watermark: srv.watermark(viewerFrom(ctx), od.rec)}
+	status, msg := http.StatusOK, ""
+	if err != nil {
+		status, msg = http.StatusUnprocessableEntity, err.Error()
+	}
+	srv.render(w, r, status, "doc_diff", pageData{Title: "版本比较 · " + od.rec.Doc.Title, Nav: "docs", Data: d, Error: msg})
+}
+
+func (srv *Server) docAnnotate(w http.ResponseWriter, r *http.Request) {
+	od, ok := srv.openDoc(w, r, "annotate")
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	start, err1 := strconv.Atoi(r.PostFormValue("start"))
+	end, err2 := strconv.Atoi(r.PostFormValue("end"))
+	var err error
+	switch {
+	case err1 != nil || err2 != nil:
+		err = errors.New("请先在文稿中选中要批注的文字")
+	case !od.involved:
+		err = errors.New("只有参与办理的人员可以批注")
+	default:
+		_, err = srv.store.Annotate(ctx, viewerFrom(ctx).Person, od.rec.ID, start, end, strings.TrimSpace(r.PostFormValue("comment")))
+	}
+	if err != nil {
+		msg, status, internal := actError(err)
+		if internal {
+			srv.serverError(w, r, err)
+			return
+		}
+		srv.renderEdit(w, r, status, od, msg, "", nil)
+		return
+	}
+	http.Redirect(w, r, "/docs/"+od.rec.ID+"/edit?annotated=1", http.StatusSeeOther)
+}
+
+func (srv *Server) docResolve(w http.ResponseWriter, r *http.Request) {
+	od, ok := srv.openDoc(w, r, "annotate")
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	var err error
+	if !od.involved {
+		err = errors.New("只有参与办理的人员可以处理批注")
+	} else {
+		err = srv.store.ResolveAnnotation(ctx, viewerFrom(ctx).Person, od.rec.ID, r.PathValue("aid"))
+	}
+	if err != nil {
+		msg, status, internal := actError(err)
+		if internal {
+			srv.serverError(w, r, err)
+			return
+		}
+		srv.renderEdit(w, r, status, od, msg, "", nil)
+		return
+	}
+	http.Redirect(w, r, "/docs/"+od.rec.ID+"/edit", http.StatusSeeOther)
+}
+
+// docFile sends one of a document's files to someone who may open the document.
+func (srv *Server) docFile(w http.ResponseWriter, r *http.Request) {
+	od, ok := srv.openDoc(w, r, "file")
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	files, err := srv.store.Files(ctx, od.rec.ID)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	for _, f := range files {
+		if f.SHA256 != r.PathValue("sha") {
+			continue
+		}
+		bs, err := srv.blobs()
+		if err == nil {
+			err = bs.Serve(w, r, f.SHA256, f.Name, f.MediaType)
+		}
+		if errors.Is(err, blob.ErrNotFound) {
+			srv.docNotFound(w, r)
+		} else if err != nil {
+			srv.serverError(w, r, err)
+		}
+		return
+	}
+	srv.docNotFound(w, r)
+}
+
+// docFileAdd attaches a file: for the holder of an open task.
+func (srv *Server) docFileAdd(w http.ResponseWriter, r *http.Request) {
+	od, ok := srv.openDoc(w, r, "file")
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	err := parseUpload(r)
+	if err == nil && !srv.holds(r.Context(), od) {
+		err = errors.New("只有当前办理人可以添加附件")
+	}
+	var atts []document.Attachment
+	if err == nil {
+		atts, err = srv.uploads(r, "files")
+		if err == nil && len(atts) == 0 {
+			err = errors.New("请选择文件")
+		}
+	}
+	role := "attachment"
+	if r.FormValue("role") == "scan" {
+		role = "scan"
+	}
+	for _, a := range atts {
+		if err != nil {
+			break
+		}
+		err = srv.store.AddFile(ctx, viewerFrom(ctx).Person, store.DocFile{DocID: od.rec.ID, SHA256: a.SHA256, Name: a.Name, Role: role, Size: a.Size, MediaType: a.MediaType})
+	}
+	if err != nil {
+		msg, status, internal := actError(err)
+		if internal {
+			srv.serverError(w, r, err)
+			return
+		}
+		srv.renderDocPage(w, r, status, od, msg, "", nil)
+		return
+	}
+	http.Redirect(w, r, "/docs/"+od.rec.ID+"?done=file", http.StatusSeeOther)
+}

@@ -1,0 +1,363 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/shuniu-oa/shuniu/internal/access"
+	"github.com/shuniu-oa/shuniu/internal/blob"
+	"github.com/shuniu-oa/shuniu/internal/document"
+	"github.com/shuniu-oa/shuniu/internal/org"
+	"github.com/shuniu-oa/shuniu/internal/store"
+)
+
+// docFormData feeds the draft form and the incoming registration form.
+type docFormData struct {
+	Types      []document.TypeRule
+	Units      []pickUnit // 主送/抄送 picker over the unit tree
+	Drafting   []org.Unit // units the viewer may draft or receive in
+	Findings   []document.Finding
+	Levels     []org.Classification
+	MaxLevel   org.Classification
+	PolicyNote string
+}
+
+type pickUnit struct {
+	org.Unit
+	Depth    int
+	To, CC   bool
+	Disabled bool
+}
+
+func (srv *Server) blobs() (*blob.Store, error) {
+	return blob.New(srv.opt.DataDir, document.DefaultAttachmentPolicy())
+}
+
+// creatableUnits are the units the viewer may start a document in: their
+// posts' units, where the access function allows creating in the organ.
+func (srv *Server) creatableUnits(v *Viewer, units map[string]org.Unit, incoming bool) []org.Unit {
+	var out []org.Unit
+	seen := map[string]bool{}
+	add := func(id string) {
+		u, ok := units[id]
+		if !ok || seen[id] {
+			return
+		}
+		if !access.Decide(v.Subject, access.CreateObject, access.Object{Kind: "document", UnitID: organOf(units, id)}).Allow {
+			return
+		}
+		seen[id] = true
+		out = append(out, u)
+	}
+	for _, p := range v.Positions {
+		if incoming {
+			// Incoming items are received by the organ's office.
+			add(organOf(units, p.UnitID))
+		} else {
+			add(p.UnitID)
+		}
+	}
+	return out
+}
+
+func (srv *Server) docFormData(r *http.Request, f url.Values, incoming bool) (docFormData, error) {
+	v := viewerFrom(r.Context())
+	rows, byID, err := srv.unitRows(r.Context())
+	if err != nil {
+		return docFormData{}, err
+	}
+	d := docFormData{Types: document.Rules(), Drafting: srv.creatableUnits(v, byID, incoming),
+		Levels: org.AllClassifications(), MaxLevel: v.Person.Clearance,
+		PolicyNote: "单个附件不超过 50 MB；允许 pdf、ofd、docx、xlsx、doc、xls、wps、et、jpg、png、txt。"}
+	for _, u := range rows {
+		d.Units = append(d.Units, pickUnit{Unit: u.Unit, Depth: u.Depth, To: slices.Contains(f["to"], u.ID), CC: slices.Contains(f["cc"], u.ID)})
+	}
+	return d, nil
+}
+
+func (srv *Server) docNew(w http.ResponseWriter, r *http.Request) {
+	if !srv.authorize(w, r, access.ViewWorkbench, access.Object{}) {
+		return
+	}
+	f := url.Values{"type": {string(document.Notice)}}
+	d, err := srv.docFormData(r, f, false)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	if len(d.Drafting) > 0 {
+		f.Set("unit_id", d.Drafting[0].ID)
+	}
+	srv.render(w, r, http.StatusOK, "doc_new", pageData{Title: "起草公文", Nav: "docs", Data: d, Form: f})
+}
+
+// docFromForm reads the elements the drafter writes.
+func docFromForm(f url.Values, units map[string]org.Unit) (document.Document, error) {
+	d := document.Document{Type: document.DocType(f.Get("type")), Title: strings.TrimSpace(f.Get("title")),
+		Body: document.ParseBody(strings.ReplaceAll(f.Get("body"), "\r\n", "\n")), Note: strings.TrimSpace(f.Get("note"))}
+	for _, line := range strings.Split(f.Get("attachment_note"), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			d.AttachmentNote = append(d.AttachmentNote, line)
+		}
+	}
+	for _, id := range f["to"] {
+		if u, ok := units[id]; ok {
+			d.To = append(d.To, u.Name)
+		}
+	}
+	for _, id := range f["cc"] {
+		if u, ok := units[id]; ok {
+			d.CC = append(d.CC, u.Name)
+		}
+	}
+	var errs []error
+	lvl, err := strconv.Atoi(f.Get("level"))
+	if err != nil && f.Get("level") != "" {
+		errs = append(errs, errors.New("密级无效"))
+	}
+	d.Classification.Level = document.Level(lvl)
+	if p := strings.TrimSpace(f.Get("period")); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 {
+			errs = append(errs, errors.New("保密期限应为年数"))
+		}
+		d.Classification.PeriodYears = n
+	}
+	if err := d.Classification.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	u, err := document.ParseUrgency(f.Get("urgency"))
+	if err != nil {
+		errs = append(errs, err)
+	}
+	d.Urgency = u
+	return d, errors.Join(errs...)
+}
+
+// uploads reads the files of a multipart field into the file store. A file
+// the policy refuses fails the whole form, before anything is created.
+func (srv *Server) uploads(r *http.Request, field string) ([]document.Attachment, error) {
+	if r.MultipartForm == nil {
+		return nil, nil
+	}
+	fhs := r.MultipartForm.File[field]
+	if len(fhs) == 0 {
+		return nil, nil
+	}
+	bs, err := srv.blobs()
+	if err != nil {
+		return nil, err
+	}
+	var out []document.Attachment
+	for _, fh := range fhs {
+		obj, err := putUpload(bs, fh)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, document.Attachment{Name: fh.Filename, SHA256: obj.SHA256, Size: obj.Size, MediaType: obj.MediaType})
+	}
+	return out, nil
+}
+
+func putUpload(bs *blob.Store, fh *multipart.FileHeader) (blob.Object, error) {
+	f, err := fh.Open()
+	if err != nil {
+		return blob.Object{}, fmt.Errorf("读取上传文件失败：%w", err)
+	}
+	defer f.Close()
+	return bs.Put(path.Base(strings.ReplaceAll(fh.Filename, `\`, "/")), f)
+}
+
+// parseUpload parses a form that may carry files (64 MiB in memory at most;
+// the rest spills to temporary files).
+func parseUpload(r *http.Request) error {
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		if err := r.ParseMultipartForm(8 << 20); err != nil {
+			return errors.New("上传的表单无效或过大")
+		}
+	}
+	return r.ParseForm()
+}
+
+func (srv *Server) docCreate(w http.ResponseWriter, r *http.Request) {
+	if !srv.authorize(w, r, access.ViewWorkbench, access.Object{}) {
+		return
+	}
+	ctx := r.Context()
+	v := viewerFrom(ctx)
+	r.Body = http.MaxBytesReader(w, r.Body, 200<<20)
+	perr := parseUpload(r)
+	f := r.Form
+	fd, err := srv.docFormData(r, f, false)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	_, units, err := srv.unitRows(ctx)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	fail := func(msg string) {
+		srv.render(w, r, http.StatusUnprocessableEntity, "doc_new", pageData{Title: "起草公文", Nav: "docs", Data: fd, Form: f, Error: msg})
+	}
+	if perr != nil {
+		fail(perr.Error())
+		return
+	}
+	doc, err := docFromForm(f, units)
+	if err != nil {
+		fail(err.Error())
+		return
+	}
+	unitID := f.Get("unit_id")
+	if !slices.ContainsFunc(fd.Drafting, func(u org.Unit) bool { return u.ID == unitID }) {
+		fail("请选择起草单位")
+		return
+	}
+	if !srv.authorize(w, r, access.CreateObject, access.Object{Kind: "document", UnitID: organOf(units, unitID), Level: org.Classification(doc.Classification.Level)}) {
+		return
+	}
+	withOrganDefaults(&doc, units[organOf(units, unitID)])
+	fd.Findings = document.Validate(doc, document.Drafting)
+	if document.HasErrors(fd.Findings) {
+		fail("文稿未通过校验，请按提示修改。")
+		return
+	}
+	atts, err := srv.uploads(r, "files")
+	if err != nil {
+		fail(userMessage(err))
+		return
+	}
+	doc.Attachments = atts
+	rec, err := srv.store.CreateOutgoing(ctx, v.Person, store.NewOutgoing{UnitID: unitID, Doc: doc, To: f["to"], CC: f["cc"]})
+	if err != nil {
+		if isInternal(err) {
+			srv.serverError(w, r, err)
+			return
+		}
+		fail(userMessage(err))
+		return
+	}
+	for _, a := range atts {
+		if err := srv.store.AddFile(ctx, v.Person, store.DocFile{DocID: rec.ID, SHA256: a.SHA256, Name: a.Name, Role: "attachment", Size: a.Size, MediaType: a.MediaType}); err != nil {
+			srv.serverError(w, r, err)
+			return
+		}
+	}
+	http.Redirect(w, r, "/docs/"+rec.ID+"?done=created", http.StatusSeeOther)
+}
+
+func (srv *Server) incomingNew(w http.ResponseWriter, r *http.Request) {
+	if !srv.authorize(w, r, access.ViewWorkbench, access.Object{}) {
+		return
+	}
+	f := url.Values{"type": {string(document.Notice)}}
+	d, err := srv.docFormData(r, f, true)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	srv.render(w, r, http.StatusOK, "doc_incoming", pageData{Title: "登记收文", Nav: "docs", Data: d, Form: f})
+}
+
+// incomingCreate registers a paper or external document by hand, with its scan.
+func (srv *Server) incomingCreate(w http.ResponseWriter, r *http.Request) {
+	if !srv.authorize(w, r, access.ViewWorkbench, access.Object{}) {
+		return
+	}
+	ctx := r.Context()
+	v := viewerFrom(ctx)
+	r.Body = http.MaxBytesReader(w, r.Body, 200<<20)
+	perr := parseUpload(r)
+	f := r.Form
+	fd, err := srv.docFormData(r, f, true)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	_, units, err := srv.unitRows(ctx)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	fail := func(msg string) {
+		srv.render(w, r, http.StatusUnprocessableEntity, "doc_incoming", pageData{Title: "登记收文", Nav: "docs", Data: fd, Form: f, Error: msg})
+	}
+	if perr != nil {
+		fail(perr.Error())
+		return
+	}
+	doc, err := docFromForm(f, units)
+	if err != nil {
+		fail(err.Error())
+		return
+	}
+	if n := strings.TrimSpace(f.Get("number")); n != "" {
+		num, err := document.ParseDocNumber(n)
+		if err != nil {
+			fail("来文字号：" + err.Error())
+			return
+		}
+		doc.Number = &num
+	}
+	if d := strings.TrimSpace(f.Get("date")); d != "" {
+		date, err := document.ParseDate(d)
+		if err != nil {
+			fail("成文日期：" + err.Error())
+			return
+		}
+		doc.Date = date
+	}
+	unitID := f.Get("unit_id")
+	if !slices.ContainsFunc(fd.Drafting, func(u org.Unit) bool { return u.ID == unitID }) {
+		fail("请选择收文单位")
+		return
+	}
+	if !srv.authorize(w, r, access.CreateObject, access.Object{Kind: "document", UnitID: organOf(units, unitID), Level: org.Classification(doc.Classification.Level)}) {
+		return
+	}
+	if r.MultipartForm == nil || len(r.MultipartForm.File["scan"]) == 0 {
+		fail("请附上原件扫描件")
+		return
+	}
+	atts, err := srv.uploads(r, "scan")
+	if err != nil {
+		fail(userMessage(err))
+		return
+	}
+	rec, err := srv.store.RegisterIncoming(ctx, v.Person, unitID, doc, strings.TrimSpace(f.Get("sender")))
+	if err != nil {
+		if isInternal(err) {
+			srv.serverError(w, r, err)
+			return
+		}
+		fail(userMessage(err))
+		return
+	}
+	for _, a := range atts {
+		if err := srv.store.AddFile(ctx, v.Person, store.DocFile{DocID: rec.ID, SHA256: a.SHA256, Name: a.Name, Role: "scan", Size: a.Size, MediaType: a.MediaType}); err != nil {
+			srv.serverError(w, r, err)
+			return
+		}
+	}
+	http.Redirect(w, r, "/docs/"+rec.ID+"?done=registered", http.StatusSeeOther)
+}
+
+// withOrganDefaults fills the 发文机关标志 and 署名 the store would default,
+// so validation sees the document as it will be stored.
+func withOrganDefaults(d *document.Document, organ org.Unit) {
+	if d.IssuerMark == "" {
+		d.IssuerMark = organ.Name + "文件"
+	}
+	if len(d.Signatures) == 0 {
+		d.Signatures = []string{organ.Name}
+	}
+}

@@ -1,0 +1,370 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/shuniu-oa/shuniu/internal/calendar"
+	"github.com/shuniu-oa/shuniu/internal/document"
+	"github.com/shuniu-oa/shuniu/internal/org"
+	"github.com/shuniu-oa/shuniu/internal/route"
+	"github.com/shuniu-oa/shuniu/internal/store"
+)
+
+// docPageData is everything the document page shows.
+type docPageData struct {
+	Rec          store.DocRecord
+	Kind         string
+	TypeName     string
+	Unit         string
+	Organ        string
+	Level        string
+	Urgency      string
+	Findings     []document.Finding
+	Files        []store.DocFile
+	Track        []trackRow
+	Flags        []flagRow
+	Circulating  bool
+	Read, Unread []string
+	Mine         []myTask
+	Withdraw     []taskRef
+	Urge         []taskRef
+	Pick         []pickOption
+	CanEdit      bool
+	CanAddFile   bool
+	Watermark    string
+	Annotations  int
+	Route        string // the template's name
+	Done         bool
+}
+
+type trackRow struct {
+	Step    string
+	Who     string
+	Acted   string // who actually acted, with 代 X when under delegation
+	Handed  time.Time
+	ActedAt time.Time
+	Outcome string
+	Comment string
+	Took    string
+	Open    bool
+	Urges   int
+}
+
+type flagRow struct{ Label, Step, Who, Since string }
+
+type taskRef struct {
+	ID   int
+	Step string
+	Who  string
+}
+
+// myTask is an open task the viewer may act on, with what the step allows.
+type myTask struct {
+	ID             int
+	Step           route.Step
+	Acked          bool
+	Urges          int
+	LastUrged      time.Time
+	ForID, ForName string // acting for a leader who delegated
+	Due            time.Time
+	State          string
+	ApproveLabel   string
+	Next           *route.Step // the next step, when its assignees are chosen now
+	ReturnTo       []route.Step
+	CanDisagree    bool
+	CanReturn      bool
+	CanForward     bool
+	CanAddReviewer bool
+}
+
+// pickOption is an assignee that can be chosen: "leader:<unit>" or "person:<id>".
+type pickOption struct {
+	Value, Label, Group string
+	Next, Lead, Add     bool // given back after a failed action
+}
+
+var outcomeLabels = map[route.Outcome]string{route.Agreed: "同意", route.Disagreed: "不同意", route.Read: "已阅"}
+
+var taskStatusLabels = map[route.TaskStatus]string{
+	route.Open: "办理中", route.Forwarded: "已转办", route.Returned: "退回",
+	route.Cancelled: "已取消", route.Withdrawn: "已撤回",
+}
+
+func approveLabel(st route.Step) string {
+	switch {
+	case st.Circulate:
+		return "已阅"
+	case st.Key == "sign_for":
+		return "签收"
+	case st.Key == "sign_off":
+		return "签发"
+	case st.Key == "instruct":
+		return "批示"
+	case st.Key == "handle":
+		return "办理完毕"
+	case st.Key == "archive":
+		return "归档"
+	case st.Key == "distribute":
+		return "分发"
+	case st.Key == "number":
+		return "编号"
+	case st.Key == "draft":
+		return "送审"
+	}
+	return "同意"
+}
+
+func (srv *Server) docPage(w http.ResponseWriter, r *http.Request) {
+	od, ok := srv.openDoc(w, r, "page")
+	if !ok {
+		return
+	}
+	notice := ""
+	switch op := r.URL.Query().Get("done"); op {
+	case "":
+	case "created":
+		notice = "文稿已创建，已进入发文流程。"
+	case "registered":
+		notice = "收文已登记，已进入收文流程。"
+	case "file":
+		notice = "附件已添加。"
+	case string(route.Approve):
+		notice = "已办理。"
+	default:
+		notice = "已" + route.Op(op).Label() + "。"
+	}
+	srv.renderDocPage(w, r, http.StatusOK, od, "", notice, nil)
+}
+
+func (srv *Server) renderDocPage(w http.ResponseWriter, r *http.Request, status int, od openedDoc, errMsg, notice string, form url.Values) {
+	d, err := srv.docPageData(r.Context(), od)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	for i, o := range d.Pick {
+		d.Pick[i].Next, d.Pick[i].Lead, d.Pick[i].Add = slices.Contains(form["next"], o.Value), form.Get("lead") == o.Value, slices.Contains(form["add"], o.Value)
+	}
+	srv.render(w, r, status, "doc_page", pageData{Title: od.rec.Doc.Title, Nav: "docs", Data: d, Error: errMsg, Notice: notice, Form: form})
+}
+
+func (srv *Server) watermark(v *Viewer, rec store.DocRecord) string {
+	if rec.Level() == org.Unclassified {
+		return ""
+	}
+	return v.Person.Name + " " + srv.store.Now().In(chinaTime).Format("2006-01-02 15:04")
+}
+
+func (srv *Server) docPageData(ctx context.Context, od openedDoc) (docPageData, error) {
+	v := viewerFrom(ctx)
+	rec, in := od.rec, od.in
+	n, err := srv.names(ctx)
+	if err != nil {
+		return docPageData{}, err
+	}
+	now := srv.store.Now()
+	d := docPageData{Rec: rec, Kind: kindLabel(rec.Direction), Unit: n.units[rec.UnitID].Name, Organ: n.units[rec.OrganID].Name,
+		Urgency: rec.Doc.Urgency.Label(), Watermark: srv.watermark(v, rec), Route: in.Template.Name, Done: in.Status != route.Active}
+	if rec.Level() > org.Unclassified {
+		d.Level = rec.Doc.Classification.String()
+	}
+	d.TypeName = typeName(rec.Doc.Type)
+	if rec.Direction == store.Outgoing {
+		stage := document.Drafting
+		if rec.Doc.Number != nil {
+			stage = document.Issuing
+		}
+		d.Findings = document.Validate(rec.Doc, stage)
+	}
+	if d.Files, err = srv.store.Files(ctx, rec.ID); err != nil {
+		return d, err
+	}
+	anns, err := srv.store.Annotations(ctx, rec.ID)
+	if err != nil {
+		return d, err
+	}
+	for _, a := range anns {
+		if !a.Resolved {
+			d.Annotations++
+		}
+	}
+	eng := route.Engine{Calendar: srv.store.Calendar()}
+	for _, tr := range eng.Track(in, now) {
+		t := tr.Task
+		row := trackRow{Step: tr.StepName, Who: n.assignee(t.Assignee), Handed: t.HandedAt, ActedAt: t.ActedAt,
+			Comment: t.Comment, Took: fmtDuration(tr.Took), Open: t.Status == route.Open, Urges: t.Urges}
+		if t.ActedBy != "" {
+			row.Acted = n.person(t.ActedBy)
+			if t.OnBehalfOf != "" {
+				row.Acted += "（代 " + n.person(t.OnBehalfOf) + "）"
+			}
+		}
+		row.Outcome = outcomeLabels[t.Outcome]
+		if t.Status != route.Finished {
+			row.Outcome = taskStatusLabels[t.Status]
+		}
+		if t.Lead {
+			row.Step += "（主办）"
+		}
+		d.Track = append(d.Track, row)
+	}
+	for _, f := range eng.Flags(in, now) {
+		t, _ := in.Task(f.Task)
+		d.Flags = append(d.Flags, flagRow{Label: f.Kind.Label(), Step: in.Template.Steps[t.Step].Name, Who: n.assignee(f.Assignee), Since: f.Since.In(chinaTime).Format("01-02 15:04")})
+	}
+	for _, st := range in.Template.Steps {
+		if !st.Circulate {
+			continue
+		}
+		read, unread := in.Circulation(st.Key)
+		for _, t := range read {
+			d.Read = append(d.Read, n.assignee(t.Assignee))
+		}
+		for _, t := range unread {
+			d.Unread = append(d.Unread, n.assignee(t.Assignee))
+		}
+		d.Circulating = len(read)+len(unread) > 0
+	}
+	if in.Status == route.Active {
+		srv.fillActions(&d, in, od.actor, n, now)
+		if len(d.Mine) > 0 {
+			d.CanAddFile = true
+			d.CanEdit = rec.Direction == store.Outgoing && rec.Doc.Number == nil
+			if d.Pick, err = srv.pickOptions(ctx, rec, n); err != nil {
+				return d, err
+			}
+		}
+	}
+	return d, nil
+}
+
+// fillActions lists the viewer's open tasks and what they may do with them,
+// the tasks they may withdraw, and the open tasks they may urge. The engine
+// has the last word on each; the page only offers what is plausible.
+func (srv *Server) fillActions(d *docPageData, in route.Instance, a route.Actor, n *names, now time.Time) {
+	eng := route.Engine{Calendar: srv.store.Calendar()}
+	mayUrge := in.Starter == a.ID
+	for _, t := range in.Tasks {
+		if t.ActedBy == a.ID {
+			mayUrge = true
+		}
+	}
+	for _, g := range a.Roles {
+		if slices.Contains(in.Template.UrgeRoles, g.Role) {
+			mayUrge = true
+		}
+	}
+	for _, t := range in.Tasks {
+		st := in.Template.Steps[t.Step]
+		switch {
+		case t.Status == route.Open:
+			forID, mine := "", a.Matches(t.Assignee) || (t.Assignee.Kind == route.Starter && in.Starter == a.ID)
+			if !mine && st.Allows(route.Delegate) {
+				for _, dp := range a.Delegations {
+					if dp.Matches(t.Assignee) {
+						forID, mine = dp.ID, true
+						break
+					}
+				}
+			}
+			if !mine {
+				if mayUrge && st.Allows(route.Urge) {
+					d.Urge = append(d.Urge, taskRef{ID: t.ID, Step: st.Name, Who: n.assignee(t.Assignee)})
+				}
+				continue
+			}
+			mt := myTask{ID: t.ID, Step: st, Acked: t.Acknowledged(), Urges: t.Urges, LastUrged: t.LastUrgedAt, ForID: forID, ForName: n.person(forID), Due: t.Due,
+				State: eng.TaskState(t, now, calendar.DefaultSoon()).Label(), ApproveLabel: approveLabel(st),
+				CanDisagree: st.Allows(route.Disagree), CanReturn: st.Allows(route.Return) && t.Step > 0,
+				CanForward: st.Allows(route.Forward), CanAddReviewer: st.Allows(route.AddReviewer)}
+			if t.Step+1 < len(in.Template.Steps) && in.Template.Steps[t.Step+1].Chosen {
+				next := in.Template.Steps[t.Step+1]
+				mt.Next = &next
+			}
+			if mt.CanReturn {
+				for i := 0; i < t.Step; i++ {
+					mt.ReturnTo = append(mt.ReturnTo, in.Template.Steps[i])
+				}
+			}
+			d.Mine = append(d.Mine, mt)
+		case (t.Status == route.Finished || t.Status == route.Forwarded) && t.ActedBy == a.ID && st.Allows(route.Withdraw):
+			d.Withdraw = append(d.Withdraw, taskRef{ID: t.ID, Step: st.Name, Who: n.assignee(t.Assignee)})
+		}
+	}
+	// Only the latest of one's own actions can be withdrawn; offer that one.
+	if len(d.Withdraw) > 1 {
+		d.Withdraw = d.Withdraw[len(d.Withdraw)-1:]
+	}
+}
+
+// pickOptions are the assignees the viewer may choose for the next step,
+// for 转办 or for 加签: the leaders of the units and the people of the
+// document's own organ (with the leading body or town above it).
+func (srv *Server) pickOptions(ctx context.Context, rec store.DocRecord, n *names) ([]pickOption, error) {
+	us, err := srv.store.Units(ctx)
+	if err != nil {
+		return nil, err
+	}
+	organ := n.units[rec.OrganID]
+	var scope []org.Unit
+	if parent, ok := n.units[organ.ParentID]; ok && parent.Kind == org.KindTown {
+		scope = unitsUnder(us, parent.ID)
+	} else {
+		if ok {
+			scope = append(scope, parent)
+		}
+		scope = append(scope, unitsUnder(us, organ.ID)...)
+	}
+	var opts []pickOption
+	for _, u := range scope {
+		opts = append(opts, pickOption{Value: "leader:" + u.ID, Label: u.ShortName + "负责人", Group: "单位负责人"})
+	}
+	seen := map[string]bool{}
+	for _, u := range scope {
+		ps, err := srv.store.People(ctx, store.PeopleFilter{UnitID: u.ID, Limit: 200})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			if seen[p.ID] {
+				continue
+			}
+			seen[p.ID] = true
+			opts = append(opts, pickOption{Value: "person:" + p.ID, Label: p.Name + "（" + u.ShortName + "）", Group: "人员"})
+		}
+	}
+	return opts, nil
+}
+
+// parseAssignee reads "leader:<unit>", "person:<id>" or "unit:<unit>".
+func parseAssignee(s string) (route.Assignee, bool) {
+	kind, id, ok := strings.Cut(s, ":")
+	if !ok || id == "" {
+		return route.Assignee{}, false
+	}
+	switch kind {
+	case "leader":
+		return route.Assignee{Kind: route.Leader, Unit: id}, true
+	case "person":
+		return route.Assignee{Kind: route.Person, Person: id}, true
+	case "unit":
+		return route.Assignee{Kind: route.Unit, Unit: id}, true
+	}
+	return route.Assignee{}, false
+}
+
+// typeName is a doc type's Chinese name.
+func typeName(t document.DocType) string {
+	if r, ok := document.RuleFor(t); ok {
+		if t == document.Order {
+			return "命令（令）"
+		}
+		return r.Name
+	}
+	return string(t)
+}

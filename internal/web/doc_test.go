@@ -1,0 +1,270 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shuniu-oa/shuniu/internal/demo"
+	"github.com/shuniu-oa/shuniu/internal/org"
+	"github.com/shuniu-oa/shuniu/internal/store"
+	"github.com/shuniu-oa/shuniu/internal/store/storetest"
+	"github.com/shuniu-oa/shuniu/internal/web"
+)
+
+// newDocEnv is newEnv with a data directory for attachments.
+func newDocEnv(t *testing.T) *env {
+	t.Helper()
+	c := &clock{t: time.Date(2026, 11, 30, 1, 30, 0, 0, time.UTC)} // 09:30 in Beijing, a Monday
+	s := storetest.SQLite(t, store.Options{Now: c.now, Logger: slog.New(slog.DiscardHandler)})
+	d := demo.NewDistrict(c.now())
+	if err := demo.Seed(context.Background(), s, d); err != nil {
+		t.Fatal(err)
+	}
+	h, err := web.New(s, web.Options{Version: "test", Logger: slog.New(slog.DiscardHandler), DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(h.Handler())
+	t.Cleanup(ts.Close)
+	return &env{t: t, srv: ts, store: s, clock: c, d: d}
+}
+
+// Names for the demo district's people and units.
+func (e *env) unit(short string) org.Unit {
+	for _, u := range e.d.Units {
+		if u.ShortName == short {
+			return u
+		}
+	}
+	e.t.Fatalf("no unit %s", short)
+	return org.Unit{}
+}
+
+func (e *env) child(parentID, name string) org.Unit {
+	for _, u := range e.d.Units {
+		if u.ParentID == parentID && strings.Contains(u.Name, name) {
+			return u
+		}
+	}
+	e.t.Fatalf("no unit %s under %s", name, parentID)
+	return org.Unit{}
+}
+
+func (e *env) person(id string) org.Person {
+	for _, p := range e.d.People {
+		if p.ID == id {
+			return p
+		}
+	}
+	e.t.Fatalf("no person %s", id)
+	return org.Person{}
+}
+
+func (e *env) byLogin(login string) org.Person {
+	for _, p := range e.d.People {
+		if p.Login == login {
+			return p
+		}
+	}
+	e.t.Fatalf("no login %s", login)
+	return org.Person{}
+}
+
+func (e *env) head(unitID string) org.Person {
+	for _, p := range e.d.Positions {
+		if p.UnitID == unitID && org.HeadTitle(p.Title) {
+			return e.person(p.PersonID)
+		}
+	}
+	e.t.Fatalf("no head of %s", unitID)
+	return org.Person{}
+}
+
+func (e *env) withRole(r org.Role, unitID string) org.Person {
+	for _, a := range e.d.Roles {
+		if a.Role == r && a.UnitID == unitID {
+			return e.person(a.PersonID)
+		}
+	}
+	e.t.Fatalf("nobody is %s in %s", r, unitID)
+	return org.Person{}
+}
+
+func (e *env) towns(n int) []org.Unit {
+	var out []org.Unit
+	for _, u := range e.d.Units {
+		if u.Kind == org.KindTown && len(out) < n {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+var (
+	docLocation = regexp.MustCompile(`^/docs/([0-9a-f-]{36})`)
+	taskField   = regexp.MustCompile(`name="task" value="(\d+)"`)
+	firstOption = regexp.MustCompile(`name="unit_id"[^>]*>\s*<option value="([^"]+)"`)
+)
+
+// postMultipart sends a form with one file field, the way a browser does.
+func (c *client) postMultipart(path string, form url.Values, field, name string, content []byte) (int, string, http.Header) {
+	c.e.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	if form.Get("csrf") == "" {
+		form.Set("csrf", c.csrf)
+	}
+	for k, vs := range form {
+		for _, v := range vs {
+			_ = mw.WriteField(k, v)
+		}
+	}
+	if field != "" {
+		fw, _ := mw.CreateFormFile(field, name)
+		_, _ = fw.Write(content)
+	}
+	mw.Close()
+	req, _ := http.NewRequest("POST", c.e.srv.URL+path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), resp.Header
+}
+
+const draftBody = "各镇人民政府、街道办事处：\n一、高度重视\n（一）压实责任。\n二、抓好落实"
+
+func draftForm(title, level string, to ...string) url.Values {
+	f := url.Values{"type": {"notice"}, "title": {title}, "level": {level}, "body": {draftBody}, "to": to}
+	if level != "0" {
+		f.Set("period", "1")
+	}
+	return f
+}
+
+// createDraft has the client draft a 通知 and returns its id.
+func (c *client) createDraft(title, level string, to ...string) string {
+	c.e.t.Helper()
+	_, page, _ := c.get("/docs/new")
+	f := draftForm(title, level, to...)
+	f.Set("unit_id", firstOption.FindStringSubmatch(page)[1])
+	code, body, h := c.postMultipart("/docs/new", f, "", "", nil)
+	m := docLocation.FindStringSubmatch(h.Get("Location"))
+	if code != http.StatusSeeOther || m == nil {
+		c.e.t.Fatalf("create draft: %d %s", code, firstLines(body, "<div class=\"alert", 3))
+	}
+	return m[1]
+}
+
+func TestDocumentAccess(t *testing.T) {
+	e := newDocEnv(t)
+	ctx := context.Background()
+	towns := e.towns(3)
+	clerk := e.client()
+	clerk.login("wenmi", demo.Password)
+	secret := clerk.createDraft("清澜区人民政府办公室关于做好冬季防火工作的通知", "1", towns[0].ID)
+	open := clerk.createDraft("清澜区人民政府办公室关于做好元旦春节期间安全生产工作的通知", "0", towns[0].ID, towns[1].ID, towns[2].ID)
+
+	// The drafter sees the classified document, watermarked; the opening is audited.
+	code, body, _ := clerk.get("/docs/" + secret)
+	wenmi := e.byLogin("wenmi")
+	if code != 200 || !strings.Contains(body, `data-testid="watermark"`) || !strings.Contains(body, wenmi.Name+" 2026-11-30 09:30") {
+		t.Fatalf("drafter on classified doc: %d", code)
+	}
+	reads, _ := e.store.ListAudit(ctx, store.AuditFilter{Action: "document.read"})
+	if len(reads) != 1 || reads[0].ObjectID != secret || reads[0].ActorID != wenmi.ID {
+		t.Fatalf("classified opening not audited: %+v", reads)
+	}
+	if _, body, _ := clerk.get("/docs/" + open); strings.Contains(body, `data-testid="watermark"`) {
+		t.Error("unclassified doc watermarked")
+	}
+	if _, body, _ := clerk.get("/docs?tab=todo"); !strings.Contains(body, "冬季防火") || !strings.Contains(body, "元旦春节") {
+		t.Error("drafter's list lacks the drafts")
+	}
+
+	// A colleague in the same office, not on the route: the unclassified
+	// draft is open to the unit, the classified one is invisible and refused.
+	colleague := e.client()
+	colleague.login("ducha", demo.Password)
+	if code, _, _ := colleague.get("/docs/" + open); code != 200 {
+		t.Errorf("colleague on unit's unclassified doc: %d", code)
+	}
+	if code, body, _ := colleague.get("/docs/" + secret); code != http.StatusForbidden || !strings.Contains(body, "涉密") {
+		t.Errorf("colleague on classified doc: %d", code)
+	}
+	denied, _ := e.store.ListAudit(ctx, store.AuditFilter{Action: "access.deny"})
+	if len(denied) == 0 || !strings.Contains(denied[0].Detail, secret) {
+		t.Errorf("refusal not audited: %+v", denied)
+	}
+	for _, path := range []string{"/docs?tab=todo", "/docs?tab=done", "/docs?tab=closed", "/docs?q=防火", "/workbench", "/api/v1/documents?q=防火"} {
+		if _, body, _ := colleague.get(path); strings.Contains(body, "冬季防火") || strings.Contains(body, secret) {
+			t.Errorf("%s shows the classified document to a colleague", path)
+		}
+	}
+	// Someone from another organ gets neither.
+	other := e.client()
+	other.login("chengban", demo.Password)
+	for _, id := range []string{open, secret} {
+		if code, _, _ := other.get("/docs/" + id); code != http.StatusForbidden {
+			t.Errorf("other organ on %s: %d", id, code)
+		}
+		if code, _, _ := other.get("/api/v1/documents/" + id); code != http.StatusForbidden {
+			t.Errorf("other organ via API on %s: %d", id, code)
+		}
+	}
+	if code, _, _ := other.get("/docs/" + secret + "/sheet"); code != http.StatusForbidden {
+		t.Errorf("other organ on the sheet: %d", code)
+	}
+	// Workbench counts are real: the drafter has two drafts to do.
+	_, body, _ = clerk.get("/api/v1/workbench")
+	if !strings.Contains(body, `"todo":2`) {
+		t.Errorf("workbench counts: %s", firstLines(body, "{", 1))
+	}
+}
+
+func TestDraftFormKeepsInput(t *testing.T) {
+	e := newDocEnv(t)
+	c := e.client()
+	c.login("wenmi", demo.Password)
+	_, page, _ := c.get("/docs/new")
+	town := e.towns(1)[0]
+	f := draftForm("关于做好冬季防火工作", "0", town.ID)
+	f.Set("unit_id", firstOption.FindStringSubmatch(page)[1])
+	f.Set("note", "（联系人：张三）")
+	code, body, _ := c.postMultipart("/docs/new", f, "", "", nil)
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "data-testid=\"findings\"") {
+		t.Fatalf("bad title: %d", code)
+	}
+	for _, want := range []string{`value="关于做好冬季防火工作"`, "（一）压实责任。", `value="（联系人：张三）"`, `value="` + town.ID + `" checked`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("input not given back: %s", want)
+		}
+	}
+	// A file whose content does not match its name is refused, nothing is created.
+	f.Set("title", "清澜区人民政府办公室关于做好冬季防火工作的通知")
+	code, body, _ = c.postMultipart("/docs/new", f, "files", "方案.pdf", []byte("<html><script>alert(1)</script>"))
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "与扩展名不符") {
+		t.Fatalf("html as pdf: %d", code)
+	}
+	// A classification above one's clearance is refused.
+	if p := e.byLogin("wenmi"); p.Clearance < org.Secret {
+		f.Set("level", "2")
+		f.Set("period", "5")
+		if code, _, _ := c.postMultipart("/docs/new", f, "", "", nil); code != http.StatusForbidden {
+			t.Errorf("above clearance: %d", code)
+		}
+	}
+}

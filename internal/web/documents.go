@@ -1,0 +1,432 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/shuniu-oa/shuniu/internal/access"
+	"github.com/shuniu-oa/shuniu/internal/audit"
+	"github.com/shuniu-oa/shuniu/internal/calendar"
+	"github.com/shuniu-oa/shuniu/internal/org"
+	"github.com/shuniu-oa/shuniu/internal/route"
+	"github.com/shuniu-oa/shuniu/internal/store"
+)
+
+// This file holds what every document page shares: opening a document under
+// the access decision (and auditing classified openings), names for ids, the
+// four lists (待办/待阅/已办/办结) and the workbench source built on them.
+
+func (srv *Server) docRoutes() {
+	m := srv.mux
+	m.HandleFunc("GET /docs", srv.requireLogin(srv.docList))
+	m.HandleFunc("POST /docs/signfor", srv.requireLogin(srv.docBulkSignFor))
+	m.HandleFunc("GET /docs/new", srv.requireLogin(srv.docNew))
+	m.HandleFunc("POST /docs/new", srv.requireLogin(srv.docCreate))
+	m.HandleFunc("GET /docs/{id}", srv.requireLogin(srv.docPage))
+	m.HandleFunc("POST /docs/{id}/act", srv.requireLogin(srv.docAct))
+	m.HandleFunc("GET /docs/{id}/edit", srv.requireLogin(srv.docEdit))
+	m.HandleFunc("POST /docs/{id}/edit", srv.requireLogin(srv.docSave))
+	m.HandleFunc("GET /docs/{id}/diff", srv.requireLogin(srv.docDiff))
+	m.HandleFunc("POST /docs/{id}/annotations", srv.requireLogin(srv.docAnnotate))
+	m.HandleFunc("POST /docs/{id}/annotations/{aid}/resolve", srv.requireLogin(srv.docResolve))
+	m.HandleFunc("GET /docs/{id}/sheet", srv.requireLogin(srv.docSheet))
+	m.HandleFunc("GET /docs/{id}/files/{sha}", srv.requireLogin(srv.docFile))
+	m.HandleFunc("POST /docs/{id}/files", srv.requireLogin(srv.docFileAdd))
+	m.HandleFunc("GET /incoming/new", srv.requireLogin(srv.incomingNew))
+	m.HandleFunc("POST /incoming/new", srv.requireLogin(srv.incomingCreate))
+	srv.docAPIRoutes()
+}
+
+// docWork is the documents' WorkSource for the workbench.
+type docWork struct{ srv *Server }
+
+func (d docWork) Work(ctx context.Context, s access.Subject) (Worklists, error) {
+	ls, err := d.srv.docLists(ctx, s)
+	if err != nil {
+		return Worklists{}, err
+	}
+	conv := func(rows []docRow) []WorkItem {
+		out := make([]WorkItem, 0, len(rows))
+		for _, r := range rows {
+			out = append(out, WorkItem{Kind: r.Kind, Title: r.Title, From: r.From, URL: "/docs/" + r.ID, Due: r.Due, State: r.State})
+		}
+		return out
+	}
+	return Worklists{Todo: conv(ls.Todo), ToRead: conv(ls.ToRead), Done: conv(ls.Done)}, nil
+}
+
+// docObject is a document as the access function sees it. Participants is
+// the viewer when they take part in it (acted, or hold an open task).
+func docObject(rec store.DocRecord, personID string, involved bool) access.Object {
+	o := access.Object{Kind: "document", ID: rec.ID, UnitID: rec.OrganID, Level: rec.Level()}
+	if involved {
+		o.Participants = []string{personID}
+	}
+	return o
+}
+
+// openedDoc is a document the viewer may read, with its route.
+type openedDoc struct {
+	rec      store.DocRecord
+	in       route.Instance
+	actor    route.Actor
+	involved bool
+}
+
+// openDoc loads a document and decides whether the viewer may read it; on
+// refusal it has answered (403, audited) and returns false. Every opening of a
+// classified document is audited.
+func (srv *Server) openDoc(w http.ResponseWriter, r *http.Request, what string) (openedDoc, bool) {
+	ctx := r.Context()
+	v := viewerFrom(ctx)
+	var od openedDoc
+	rec, err := srv.store.Document(ctx, r.PathValue("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		srv.docNotFound(w, r)
+		return od, false
+	}
+	if err != nil {
+		srv.serverError(w, r, err)
+		return od, false
+	}
+	actor, err := srv.store.Actor(ctx, v.Person.ID, srv.store.Now())
+	if err != nil {
+		srv.serverError(w, r, err)
+		return od, false
+	}
+	involved, err := srv.store.Involved(ctx, rec.ID, actor)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return od, false
+	}
+	if !srv.authorize(w, r, access.ReadObject, docObject(rec, v.Person.ID, involved)) {
+		return od, false
+	}
+	if rec.Level() > org.Unclassified {
+		err := srv.store.AuditAlone(ctx, audit.Event{ActorID: v.Person.ID, ActorName: v.Person.Name, Action: "document.read",
+			ObjectKind: "document", ObjectID: rec.ID, IP: clientIP(r),
+			Detail: jsonDetail(map[string]string{"level": rec.Level().Label(), "view": what, "title": rec.Doc.Title})})
+		if err != nil {
+			// Opening a classified document that cannot be recorded is refused.
+			srv.serverError(w, r, err)
+			return od, false
+		}
+	}
+	in, err := srv.store.Instance(ctx, rec.ID)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return od, false
+	}
+	return openedDoc{rec: rec, in: in, actor: actor, involved: involved}, true
+}
+
+func (srv *Server) docNotFound(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		writeJSONError(w, http.StatusNotFound, "文件不存在")
+		return
+	}
+	srv.notFound(w, r)
+}
+
+// names turns ids into what people read, caching within one request.
+type names struct {
+	ctx    context.Context
+	s      *store.Store
+	people map[string]string
+	units  map[string]org.Unit
+}
+
+func (srv *Server) names(ctx context.Context) (*names, error) {
+	us, err := srv.store.Units(ctx)
+	if err != nil {
+		return nil, err
+	}
+	n := &names{ctx: ctx, s: srv.store, people: map[string]string{}, units: make(map[string]org.Unit, len(us))}
+	for _, u := range us {
+		n.units[u.ID] = u
+	}
+	return n, nil
+}
+
+func (n *names) person(id string) string {
+	if id == "" {
+		return ""
+	}
+	if s, ok := n.people[id]; ok {
+		return s
+	}
+	name := "（未知人员）"
+	if p, err := n.s.Person(n.ctx, id); err == nil {
+		name = p.Name
+	}
+	n.people[id] = name
+	return name
+}
+
+func (n *names) unit(id string) string {
+	if u, ok := n.units[id]; ok {
+		return u.ShortName
+	}
+	return id
+}
+
+var routeRoleLabels = map[string]string{
+	route.RoleOfficeReviewer: "核稿人",
+	route.RoleOfficeClerk:    "文书",
+	route.RoleOfficeHead:     "办公室主任",
+	route.RoleArchivist:      "档案员",
+	route.RoleSupervisor:     "督办人员",
+}
+
+func (n *names) assignee(a route.Assignee) string {
+	switch a.Kind {
+	case route.Person, route.Starter:
+		return n.person(a.Person)
+	case route.Role:
+		l := routeRoleLabels[a.Role]
+		if l == "" {
+			l = a.Role
+		}
+		return n.unit(a.Unit) + l
+	case route.Leader:
+		return n.unit(a.Unit) + "负责人"
+	case route.Unit:
+		return n.unit(a.Unit)
+	}
+	return a.String()
+}
+
+// docRow is one line of a document list.
+type docRow struct {
+	ID       string    `json:"id"`
+	Kind     string    `json:"kind"` // 发文 / 收文
+	Title    string    `json:"title"`
+	Number   string    `json:"number,omitempty"` // 发文字号 or 收文编号
+	From     string    `json:"from"`
+	Step     string    `json:"step"`
+	Due      time.Time `json:"due,omitzero"`
+	State    string    `json:"state,omitempty"` // 正常 / 即将到期 / 逾期
+	Level    string    `json:"classification,omitempty"`
+	Urgency  string    `json:"urgency,omitempty"`
+	TaskID   int       `json:"task,omitempty"`
+	SignFor  bool      `json:"sign_for,omitempty"` // a 签收 task: may be signed for in bulk
+	OnBehalf string    `json:"on_behalf_of,omitempty"`
+}
+
+// docListSet is a person's four lists.
+type docListSet struct {
+	Todo   []docRow `json:"todo"`
+	ToRead []docRow `json:"to_read"`
+	Done   []docRow `json:"done"`
+	Closed []docRow `json:"closed"`
+}
+
+func kindLabel(direction string) string {
+	if direction == store.Incoming {
+		return "收文"
+	}
+	return "发文"
+}
+
+func (srv *Server) stateOf(due, now time.Time) string {
+	if due.IsZero() {
+		return calendar.Normal.Label()
+	}
+	return srv.store.Calendar().StateAt(due, now, calendar.DefaultSoon()).Label()
+}
+
+func (srv *Server) rowOf(rec store.DocRecord, n *names) docRow {
+	r := docRow{ID: rec.ID, Kind: kindLabel(rec.Direction), Title: rec.Doc.Title, Step: rec.Step,
+		Urgency: rec.Doc.Urgency.Label()}
+	if rec.Level() > org.Unclassified {
+		r.Level = rec.Level().Label()
+	}
+	if rec.Direction == store.Incoming {
+		r.Number, r.From = rec.InNumber, rec.Sender
+	} else {
+		r.Number, r.From = rec.DocNumber, n.unit(rec.UnitID)
+	}
+	return r
+}
+
+// docLists builds the four lists for a person. Every row passes the same
+// access decision as opening the document, so a classified document the
+// person may not read never shows up, not even as a count.
+func (srv *Server) docLists(ctx context.Context, s access.Subject) (docListSet, error) {
+	var ls docListSet
+	now := srv.store.Now()
+	actor, err := srv.store.Actor(ctx, s.PersonID, now)
+	if err != nil {
+		return ls, err
+	}
+	n, err := srv.names(ctx)
+	if err != nil {
+		return ls, err
+	}
+	may := func(rec store.DocRecord) bool {
+		return rec.ID != "" && access.Decide(s, access.ReadObject, docObject(rec, s.PersonID, true)).Allow
+	}
+	items, err := srv.store.OpenTasksFor(ctx, actor, 500)
+	if err != nil {
+		return ls, err
+	}
+	for _, it := range items {
+		if !may(it.Doc) {
+			continue
+		}
+		row := srv.rowOf(it.Doc, n)
+		row.Step, row.Due, row.TaskID = it.Step, it.Due, it.TaskID
+		row.State = srv.stateOf(it.Due, now)
+		row.SignFor = it.Doc.Direction == store.Incoming && it.Step == "签收"
+		if it.OnBehal != "" {
+			row.OnBehalf = n.person(it.OnBehal)
+		}
+		if it.Circ {
+			ls.ToRead = append(ls.ToRead, row)
+		} else {
+			ls.Todo = append(ls.Todo, row)
+		}
+	}
+	for _, closed := range []bool{false, true} {
+		recs, err := srv.store.ParticipatedDocs(ctx, s.PersonID, closed, 500)
+		if err != nil {
+			return ls, err
+		}
+		for _, rec := range recs {
+			if !may(rec) {
+				continue
+			}
+			row := srv.rowOf(rec, n)
+			if closed {
+				ls.Closed = append(ls.Closed, row)
+			} else {
+				ls.Done = append(ls.Done, row)
+			}
+		}
+	}
+	return ls, nil
+}
+
+// docFilter narrows a list: text in title or number, 发文/收文, state.
+type docFilter struct {
+	Tab   string `json:"tab"`
+	Query string `json:"q"`
+	Dir   string `json:"dir"`
+	State string `json:"state"`
+}
+
+func filterFrom(r *http.Request) docFilter {
+	q := r.URL.Query()
+	f := docFilter{Tab: q.Get("tab"), Query: strings.TrimSpace(q.Get("q")), Dir: q.Get("dir"), State: q.Get("state")}
+	if !slices.Contains([]string{"todo", "toread", "done", "closed"}, f.Tab) {
+		f.Tab = "todo"
+	}
+	return f
+}
+
+func (f docFilter) apply(ls docListSet) []docRow {
+	var rows []docRow
+	switch f.Tab {
+	case "toread":
+		rows = ls.ToRead
+	case "done":
+		rows = ls.Done
+	case "closed":
+		rows = ls.Closed
+	default:
+		rows = ls.Todo
+	}
+	out := make([]docRow, 0, len(rows))
+	for _, r := range rows {
+		if f.Query != "" && !strings.Contains(r.Title, f.Query) && !strings.Contains(r.Number, f.Query) {
+			continue
+		}
+		if f.Dir != "" && r.Kind != kindLabel(f.Dir) {
+			continue
+		}
+		if f.State != "" && r.State != f.State {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+type docListData struct {
+	Lists   docListSet
+	Filter  docFilter
+	Rows    []docRow
+	Results []bulkResult
+	CanNew  bool
+}
+
+type bulkResult struct {
+	Title string `json:"title"`
+	OK    bool   `json:"ok"`
+	Msg   string `json:"message"`
+}
+
+func (srv *Server) docList(w http.ResponseWriter, r *http.Request) {
+	srv.renderDocList(w, r, http.StatusOK, nil, "")
+}
+
+func (srv *Server) renderDocList(w http.ResponseWriter, r *http.Request, status int, results []bulkResult, notice string) {
+	if !srv.authorize(w, r, access.ViewWorkbench, access.Object{}) {
+		return
+	}
+	v := viewerFrom(r.Context())
+	ls, err := srv.docLists(r.Context(), v.Subject)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	f := filterFrom(r)
+	d := docListData{Lists: ls, Filter: f, Rows: f.apply(ls), Results: results, CanNew: len(v.Positions) > 0}
+	srv.render(w, r, status, "doc_list", pageData{Title: "公文", Nav: "docs", Data: d, Notice: notice})
+}
+
+// unitsUnder lists a unit and everything below it, in tree order.
+func unitsUnder(all []org.Unit, rootID string) []org.Unit {
+	in := map[string]bool{rootID: true}
+	var out []org.Unit
+	// Units come parents first, so one pass finds every descendant.
+	for _, u := range all {
+		if u.ID == rootID || in[u.ParentID] {
+			in[u.ID] = true
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// organOf walks up from a unit past its sections, as the store does.
+func organOf(units map[string]org.Unit, id string) string {
+	for u, ok := units[id]; ok; u, ok = units[u.ParentID] {
+		if u.Kind != org.KindSection {
+			return u.ID
+		}
+	}
+	return id
+}
+
+func fmtDuration(d time.Duration) string {
+	if d <= 0 {
+		return "—"
+	}
+	h := int(d.Hours())
+	m := int(d.Minutes()) % 60
+	switch {
+	case h == 0 && m == 0:
+		return "不到1分钟"
+	case h == 0:
+		return fmt.Sprintf("%d分钟", m)
+	case m == 0:
+		return fmt.Sprintf("%d小时", h)
+	}
+	return fmt.Sprintf("%d小时%d分", h, m)
+}

@@ -1,0 +1,31 @@
+// Document pages: filter the assignee and unit pickers as one types, and
+// capture a selection in the draft text as rune offsets for a 批注.
+(function () {
+  "use strict";
+  document.addEventListener("input", function (e) {
+    const box = e.target.closest(".pick-filter");
+    if (!box) return;
+    const q = box.value.trim();
+    const list = box.parentElement.querySelector(".pick-list");
+    if (!list) return;
+    list.querySelectorAll(".pick-row").forEach(function (row) {
+      row.hidden = q !== "" && row.textContent.indexOf(q) < 0;
+    });
+  });
+  const text = document.getElementById("ann-text");
+  if (!text) return;
+  // Offsets count Unicode code points, as the server does, not UTF-16 units.
+  const runes = function (s) { return Array.from(s).length; };
+  const capture = function () {
+    const a = text.selectionStart, b = text.selectionEnd;
+    if (a === b) return;
+    const v = text.value;
+    document.getElementById("ann-start").value = runes(v.slice(0, a));
+    document.getElementById("ann-end").value = runes(v.slice(0, b));
+    const quote = v.slice(a, b);
+    document.getElementById("ann-quote").textContent = "“" + (quote.length > 30 ? quote.slice(0, 30) + "…" : quote) + "”";
+  };
+  text.addEventListener("select", capture);
+  text.addEventListener("mouseup", capture);
+  text.addEventListener("keyup", capture);
+})();
