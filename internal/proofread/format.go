@@ -93,7 +93,7 @@ func (c *Checker) CheckDocument(doc Document) []DocFinding {
 			items = append(items, numItem{t: texts[i], p: sp, out: &outs[i]})
 		}
 	}
-	c.numberingOver(items)
+	c.numberingOver(items, false)
 	for i, p := range doc.Body {
 		if strings.TrimSpace(p.Text) == "" {
 			continue

@@ -18,7 +18,7 @@ func (c *Checker) checkNumbering(t *text, out *findings, _ []int) {
 	for _, p := range t.paras {
 		items = append(items, numItem{t: t, p: p, out: out})
 	}
-	c.numberingOver(items)
+	c.numberingOver(items, true)
 }
 
 // heading is a numbering marker found at a paragraph start.
@@ -153,7 +153,10 @@ func isChineseNumeralRune(r rune) bool {
 
 // numberingOver checks the order of heading numbers across paragraphs (N05
 // skipped level, N06 skipped, repeated or restarted numbers).
-func (c *Checker) numberingOver(items []numItem) {
+//
+// A plain text may be an excerpt: there the first heading of a level whose
+// parent is not in the text may start at any number (十九、…).
+func (c *Checker) numberingOver(items []numItem, excerpt bool) {
 	var last [5]int // last number seen at each level under the current parent
 	deepest := 0    // deepest level seen so far, to tell a skipped level
 	levelsUsed := [5]bool{}
@@ -174,8 +177,13 @@ func (c *Checker) numberingOver(items []numItem) {
 			add("N05", "标题层级跳级：“"+levelName(h.level)+"”不应直接出现在“"+levelName(deepest)+"”之下", "")
 		}
 		want := last[h.level] + 1
+		parentSeen := false
+		for l := 1; l < h.level; l++ {
+			parentSeen = parentSeen || levelsUsed[l]
+		}
 		switch {
 		case h.n == want:
+		case excerpt && last[h.level] == 0 && !parentSeen:
 		case h.n == last[h.level] && h.n > 0:
 			add("N06", "序号重复："+strconv.Itoa(h.n), "")
 		case h.n > want:

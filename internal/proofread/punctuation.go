@@ -87,7 +87,10 @@ func (c *Checker) checkPunctuation(t *text, p span, out *findings) {
 			}
 			// A spaced label such as "附  件" at the start of a line is a
 			// deliberate layout, not a stray space.
-			if j < p.end && isHan(t.r[j]) && i-p.start > 1 {
+			// 第十七条 变更…: a space after an article number is the layout
+			// of laws and rules.
+			articleNo := i-p.start >= 3 && (prev == '条' || prev == '章' || prev == '节' || prev == '款') && strings.ContainsRune(string(t.r[max(p.start, i-8):i]), '第')
+			if j < p.end && isHan(t.r[j]) && i-p.start > 1 && !articleNo {
 				add(i, j, SeverityWarning, "P12", "汉字之间有多余空格", "")
 			}
 			i = j - 1
@@ -251,6 +254,10 @@ func (c *Checker) checkTerms(t *text, p span, out *findings) {
 	para := string(t.r[p.start:p.end])
 	for _, tp := range terms {
 		c.eachIndex(para, tp.wrong, p.start, func(s, e int) {
+			// 环境保护部门 is "environmental protection departments".
+			if tp.rule == "W05" && t.at(e) == '门' && e < p.end {
+				return
+			}
 			msg := tp.why
 			if tp.right != "" {
 				msg = "规范用语：" + tp.why

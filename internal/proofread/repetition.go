@@ -1,6 +1,9 @@
 package proofread
 
-import "slices"
+import (
+	"math"
+	"slices"
+)
 
 // reduplication lists doubled characters and words that are legitimate
 // (spec §4.2 seed list, plus common measure-word and adverb forms).
@@ -51,8 +54,10 @@ func (c *Checker) checkRepetition(t *text, p span, out *findings) {
 			if reduplication[w] || c.isAABB(t, i, p.end) || c.lm.freq[w] > 0 || c.lm.idioms[w] {
 				continue
 			}
-			// Only a real word doubled is a slip; 哈哈哈哈 and names are not.
-			if c.lm.freq[string(a)] <= 0 {
+			// Only a real word doubled is a slip; 哈哈哈哈 and names are not;
+			// and the text must read better without the copy (PPP项目项目经理
+			// is 项目 + 项目经理).
+			if c.lm.freq[string(a)] <= 0 || !c.dropRangeImproves(t, i+n, i+2*n, p) {
 				continue
 			}
 			out.add(Finding{Start: i + n, End: i + 2*n, Category: CategoryRepetition, Severity: SeverityWarning, Rule: "P09",
@@ -71,7 +76,12 @@ func (c *Checker) checkRepetition(t *text, p span, out *findings) {
 		// 一一, 人人 are in the list; a doubled character that forms a
 		// dictionary word (猩猩, 往往), or that begins or ends a dictionary
 		// word with its neighbour (研究究竟 is 研究+究竟), is fine.
-		if c.lm.freq[pair] > 0 || c.partOfWord(t, i, p) {
+		if !c.dropImproves(t, i+1, p) {
+			continue
+		}
+		// 关税税则 is 关税 + 税则; 管理科科长 and 姜曹村村民 end a unit's or
+		// place's name with the character the next word starts with.
+		if c.partOfWord(t, i, p) || unitSuffix[t.r[i]] && c.lm.freq[string(t.r[i+1:min(p.end, i+3)])] > 0 {
 			continue
 		}
 		if t.r[i] == t.at(i+2) { // 哈哈哈: an interjection
@@ -94,6 +104,56 @@ func (c *Checker) isAABB(t *text, i, end int) bool {
 		return false
 	}
 	return c.lm.freq[string([]rune{r[0], r[2]})] > 0
+}
+
+// unitSuffix are last characters of the names of places and units.
+var unitSuffix = map[rune]bool{'村': true, '镇': true, '乡': true, '县': true, '区': true, '市': true, '省': true, '州': true,
+	'科': true, '处': true, '局': true, '部': true, '队': true, '组': true, '室': true, '股': true, '办': true, '委': true,
+	'会': true, '院': true, '所': true, '站': true, '厅': true, '司': true, '团': true, '班': true, '厂': true, '店': true,
+	'馆': true, '社': true, '校': true, '庭': true, '湖': true, '河': true, '路': true, '街': true}
+
+// repMargin is how much (natural log) the best reading must improve when
+// one of two equal characters is dropped for the pair to count as a slip.
+const repMargin = 5.0
+
+// dropImproves reports whether the text reads clearly better without the
+// character at k: 到到会场 does, 猩猩 and 研究究竟 (研究 + 究竟) do not.
+func (c *Checker) dropImproves(t *text, k int, p span) bool { return c.dropRangeImproves(t, k, k+1, p) }
+
+// dropRangeImproves is dropImproves for the runes [k, e).
+func (c *Checker) dropRangeImproves(t *text, k, e int, p span) bool {
+	a, b := k, e
+	for a > p.start && k-a < 8 && isHan(t.r[a-1]) {
+		a--
+	}
+	for b < p.end && b-e < 8 && isHan(t.r[b]) {
+		b++
+	}
+	with := c.lm.bestScore(t.r[a:b])
+	without := c.lm.bestScore(slices.Concat(t.r[a:k], t.r[e:b]))
+	return without-with >= repMargin
+}
+
+// bestScore is the log probability of the best segmentation of rs.
+func (m *model) bestScore(rs []rune) float64 {
+	n := len(rs)
+	best := make([]float64, n+1)
+	for i := 1; i <= n; i++ {
+		best[i] = math.Inf(-1)
+	}
+	for i := 0; i < n; i++ {
+		for j := i + 1; j <= min(n, i+maxWordRunes); j++ {
+			w := string(rs[i:j])
+			f, ok := m.freq[w]
+			if !ok && j > i+1 {
+				break
+			}
+			if lp, ok := m.logProb(w, j-i); ok && (f > 0 || j == i+1) {
+				best[j] = max(best[j], best[i]+lp)
+			}
+		}
+	}
+	return best[n]
 }
 
 // partOfWord reports whether the doubled characters at i, i+1 split into
