@@ -224,6 +224,17 @@ func (srv *Server) apiDocSave(w http.ResponseWriter, r *http.Request) {
 	if !decodeJSON(w, r, &in) {
 		return
 	}
+	// Elements a client leaves out keep their stored value rather than
+	// silently vanishing from the next version.
+	if in.Document.IssuerMark == "" {
+		in.Document.IssuerMark = od.rec.Doc.IssuerMark
+	}
+	if in.Document.Signatures == nil {
+		in.Document.Signatures = od.rec.Doc.Signatures
+	}
+	if in.Document.Type == "" {
+		in.Document.Type = od.rec.Doc.Type
+	}
 	ctx := r.Context()
 	n, err := srv.store.SaveDraft(ctx, viewerFrom(ctx).Person, od.rec.ID, in.Document, in.Note)
 	if err != nil {

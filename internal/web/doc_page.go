@@ -38,6 +38,8 @@ type docPageData struct {
 	CanAddFile   bool
 	Watermark    string
 	Annotations  int
+	Countersigns []opinion // shown to the signing leader
+	HasSide      bool
 	Route        string // the template's name
 	Done         bool
 }
@@ -230,6 +232,9 @@ func (srv *Server) docPageData(ctx context.Context, od openedDoc) (docPageData, 
 		}
 		d.Circulating = len(read)+len(unread) > 0
 	}
+	for _, c := range document.CountersignsOf(in) {
+		d.Countersigns = append(d.Countersigns, opinion{Step: n.assignee(c.Assignee), Who: n.person(c.By), Text: c.Comment, At: c.At, Agreed: c.Agreed})
+	}
 	if in.Status == route.Active {
 		srv.fillActions(&d, in, od.actor, n, now)
 		if len(d.Mine) > 0 {
@@ -240,6 +245,7 @@ func (srv *Server) docPageData(ctx context.Context, od openedDoc) (docPageData, 
 			}
 		}
 	}
+	d.HasSide = len(d.Flags) > 0 || d.Circulating || len(d.Withdraw) > 0 || len(d.Urge) > 0
 	return d, nil
 }
 

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -15,7 +16,9 @@ import (
 	"time"
 
 	"github.com/shuniu-oa/shuniu/internal/demo"
+	"github.com/shuniu-oa/shuniu/internal/document"
 	"github.com/shuniu-oa/shuniu/internal/org"
+	"github.com/shuniu-oa/shuniu/internal/route"
 	"github.com/shuniu-oa/shuniu/internal/store"
 	"github.com/shuniu-oa/shuniu/internal/store/storetest"
 	"github.com/shuniu-oa/shuniu/internal/web"
@@ -266,5 +269,197 @@ func TestDraftFormKeepsInput(t *testing.T) {
 		if code, _, _ := c.postMultipart("/docs/new", f, "", "", nil); code != http.StatusForbidden {
 			t.Errorf("above clearance: %d", code)
 		}
+	}
+}
+
+// call sends a JSON request in the client's session (with its CSRF token).
+func (c *client) call(method, path string, body any) (int, map[string]any, http.Header) {
+	c.e.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, c.e.srv.URL+path, rd)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-CSRF-Token", c.csrf)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out, resp.Header
+}
+
+func TestDocumentAPI(t *testing.T) {
+	e := newDocEnv(t)
+	c := e.client()
+	c.login("wenmi", demo.Password)
+	office := e.unit("政府办")
+	secretariat := e.child(office.ID, "秘书科")
+	town := e.towns(1)[0]
+	doc := document.Document{Type: document.Notice, Title: "清澜区人民政府办公室关于做好冬季防火工作的通知", Body: document.ParseBody(draftBody)}
+	code, out, _ := c.call("POST", "/api/v1/documents", map[string]any{"unit_id": secretariat.ID, "document": doc, "to": []string{town.ID}})
+	if code != http.StatusCreated {
+		t.Fatalf("create: %d %v", code, out)
+	}
+	id := out["id"].(string)
+	// A title without its doc type is refused with the findings.
+	bad := doc
+	bad.Title = "关于做好冬季防火工作"
+	if code, out, _ := c.call("POST", "/api/v1/documents", map[string]any{"unit_id": secretariat.ID, "document": bad, "to": []string{town.ID}}); code != http.StatusUnprocessableEntity || out["findings"] == nil {
+		t.Errorf("bad title: %d %v", code, out)
+	}
+	if _, out, _ := c.call("GET", "/api/v1/documents?tab=todo&q=防火", nil); len(out["documents"].([]any)) != 1 {
+		t.Errorf("list: %v", out)
+	}
+	_, got, _ := c.call("GET", "/api/v1/documents/"+id, nil)
+	tasks := got["my_tasks"].([]any)
+	if len(tasks) != 1 {
+		t.Fatalf("my tasks: %v", got["my_tasks"])
+	}
+	task := int(tasks[0].(float64))
+
+	doc.Body = document.ParseBody(draftBody + "\n三、加强值守")
+	if code, out, _ := c.call("POST", "/api/v1/documents/"+id+"/versions", map[string]any{"document": doc, "note": "补充"}); code != http.StatusCreated || out["version"] != 2.0 {
+		t.Fatalf("save version: %d %v", code, out)
+	}
+	if code, out, _ := c.call("GET", "/api/v1/documents/"+id+"/diff?from=1&to=2", nil); code != 200 || out["inserted"] != 7.0 || out["deleted"] != 0.0 {
+		t.Errorf("diff: %d %v", code, out)
+	}
+	code, out, _ = c.call("POST", "/api/v1/documents/"+id+"/annotations", map[string]any{"start": 0, "end": 3, "comment": "称谓"})
+	if code != http.StatusCreated || out["quote"] != "清澜区" {
+		t.Fatalf("annotate: %d %v", code, out)
+	}
+	if code, _, _ := c.call("POST", "/api/v1/documents/"+id+"/annotations/"+out["id"].(string)+"/resolve", nil); code != 200 {
+		t.Errorf("resolve: %d", code)
+	}
+
+	// Files: a PDF may be shown inline; a text file is a download; both nosniff.
+	pdf := []byte("%PDF-1.7\n%âãÏÓ\n1 0 obj <<>> endobj\n")
+	if code, body, _ := c.postMultipart("/api/v1/documents/"+id+"/files", url.Values{}, "files", "方案.pdf", pdf); code != http.StatusCreated {
+		t.Fatalf("upload: %d %s", code, body)
+	}
+	if code, body, _ := c.postMultipart("/api/v1/documents/"+id+"/files", url.Values{}, "files", "page.pdf", []byte("<!doctype html><script>1</script>")); code != http.StatusUnprocessableEntity || !strings.Contains(body, "扩展名") {
+		t.Errorf("html upload: %d %s", code, body)
+	}
+	_, files, _ := c.call("GET", "/api/v1/documents/"+id+"/files", nil)
+	f := files["files"].([]any)[0].(map[string]any)
+	resp, err := c.http.Get(e.srv.URL + "/docs/" + id + "/files/" + f["sha256"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("X-Content-Type-Options") != "nosniff" || !strings.HasPrefix(resp.Header.Get("Content-Disposition"), "inline") {
+		t.Errorf("download: %d %v", resp.StatusCode, resp.Header)
+	}
+
+	code, out, _ = c.call("POST", "/api/v1/documents/"+id+"/act", route.Request{Op: route.Approve, Task: task, Comment: "请审核"})
+	if code != 200 || out["step"] != "处室/部门负责人审核" {
+		t.Fatalf("act: %d %v", code, out)
+	}
+	if code, out, _ := c.call("POST", "/api/v1/documents/"+id+"/act", route.Request{Op: route.Approve, Task: task}); code != http.StatusUnprocessableEntity || !strings.Contains(out["error"].(string), "不能再办理") {
+		t.Errorf("act twice: %d %v", code, out)
+	}
+	other := e.client()
+	other.login("chengban", demo.Password)
+	if code, _, _ := other.call("GET", "/api/v1/documents/"+id, nil); code != http.StatusForbidden {
+		t.Errorf("other organ: %d", code)
+	}
+	if code, _, _ := other.call("GET", "/docs/"+id+"/files/"+f["sha256"].(string), nil); code != http.StatusForbidden {
+		t.Errorf("other organ downloads: %d", code)
+	}
+	// Bulk sign-for reports each item.
+	_, out, _ = c.call("POST", "/api/v1/documents/sign-for", map[string]any{"items": []map[string]any{{"document": id, "task": task}, {"document": "nope", "task": 1}}})
+	rs := out["results"].([]any)
+	if len(rs) != 2 || rs[0].(map[string]any)["ok"] != false || rs[1].(map[string]any)["message"] != "文件不存在" {
+		t.Errorf("bulk results: %v", out)
+	}
+	if code, out, _ := c.call("GET", "/api/v1/openapi.json", nil); code != 200 || out["paths"].(map[string]any)["/documents/{id}/act"] == nil {
+		t.Errorf("openapi lacks the document paths")
+	}
+}
+
+// TestDelegatedSignOff: a deputy acting for the leader who delegated sees
+// "代 X 办理", and the route records both.
+func TestDelegatedSignOff(t *testing.T) {
+	e := newDocEnv(t)
+	ctx := context.Background()
+	s := e.store
+	dept := e.unit("区发改局")
+	section := e.child(dept.ID, "综合规划科")
+	invest := e.child(dept.ID, "投资科")
+	drafter := e.byLogin("chengban")
+	rec, err := s.CreateOutgoing(ctx, drafter, store.NewOutgoing{UnitID: section.ID, To: []string{e.towns(1)[0].ID}, Doc: document.Document{
+		Type: document.Notice, Title: "清澜区发展和改革局关于报送2027年项目计划的通知", Body: document.ParseBody("一、报送范围\n二、报送时间")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	act := func(p org.Person, req route.Request) {
+		t.Helper()
+		a, _ := s.Actor(ctx, p.ID, s.Now())
+		items, _ := s.OpenTasksFor(ctx, a, 100)
+		for _, it := range items {
+			if it.Doc.ID == rec.ID {
+				req.Task = it.TaskID
+				if _, err := s.Act(ctx, p, rec.ID, req); err != nil {
+					t.Fatalf("%s: %v", p.Name, err)
+				}
+				return
+			}
+		}
+		t.Fatalf("%s has no task", p.Name)
+	}
+	act(drafter, route.Request{Op: route.Approve})
+	act(e.head(section.ID), route.Request{Op: route.Approve, Comment: "同意"})
+	act(e.withRole(org.RoleClerk, dept.ID), route.Request{Op: route.Approve, Next: []route.NextTask{{Assignee: route.Assignee{Kind: route.Leader, Unit: invest.ID}}}})
+	act(e.head(invest.ID), route.Request{Op: route.Approve, Comment: "同意"})
+
+	var executive org.Person
+	for _, dl := range e.d.Delegations {
+		if dl.ToID == e.byLogin("lingdao").ID {
+			executive = e.person(dl.FromID)
+		}
+	}
+	c := e.client()
+	c.login("lingdao", demo.Password)
+	code, body, _ := c.get("/docs/" + rec.ID)
+	if code != 200 || !strings.Contains(body, "代 "+executive.Name+" 办理") {
+		t.Fatalf("deputy's page: %d, on behalf shown: %v", code, strings.Contains(body, "代 "))
+	}
+	m := regexp.MustCompile(`name="task" value="(\d+)"><input type="hidden" name="on_behalf_of" value="([^"]+)"`).FindStringSubmatch(body)
+	if m == nil || m[2] != executive.ID {
+		t.Fatalf("no delegated task form: %v", m)
+	}
+	// The sign-off opinion is required; a refusal keeps the input.
+	code, body, _ = c.post("/docs/"+rec.ID+"/act", url.Values{"task": {m[1]}, "on_behalf_of": {m[2]}, "op": {"approve"}, "comment": {"  "}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "须填写意见") {
+		t.Fatalf("blank sign-off: %d", code)
+	}
+	code, _, h := c.post("/docs/"+rec.ID+"/act", url.Values{"task": {m[1]}, "on_behalf_of": {m[2]}, "op": {"approve"}, "comment": {"同意印发"}})
+	if code != http.StatusSeeOther || !strings.Contains(h.Get("Location"), "done=approve") {
+		t.Fatalf("sign off: %d", code)
+	}
+	_, body, _ = c.get("/docs/" + rec.ID + "/sheet")
+	if !strings.Contains(body, executive.Name+"（"+e.byLogin("lingdao").Name+" 代）") || !strings.Contains(body, "同意印发") {
+		t.Error("sheet does not show the sign-off under delegation")
+	}
+	// Urging: the drafter urges the office clerk, who sees it on the task.
+	d := e.client()
+	d.login("chengban", demo.Password)
+	_, body, _ = d.get("/docs/" + rec.ID)
+	um := regexp.MustCompile(`name="task" value="(\d+)">\s*<span>编号`).FindStringSubmatch(body)
+	if um == nil {
+		t.Fatal("drafter is not offered to urge the numbering")
+	}
+	if code, _, _ := d.post("/docs/"+rec.ID+"/act", url.Values{"task": {um[1]}, "op": {"urge"}, "comment": {"请尽快编号"}}); code != http.StatusSeeOther {
+		t.Fatalf("urge: %d", code)
+	}
+	k := e.client()
+	k.login(e.withRole(org.RoleClerk, dept.ID).Login, demo.Password)
+	if _, body, _ := k.get("/docs/" + rec.ID); !strings.Contains(body, `data-testid="urged"`) {
+		t.Error("the urged clerk does not see the urge")
 	}
 }
