@@ -26,9 +26,6 @@ const (
 	// minCandidateFreq keeps rare dictionary entries (names, jargon) from
 	// being proposed as corrections.
 	minCandidateFreq = 20
-	// maxCoverFreq: a character inside some dictionary word this common is
-	// not questioned at all.
-	maxCoverFreq = 1000000
 	// stealFreq: a correction may not break a word of the original reading
 	// this common.
 	stealFreq = 300
@@ -227,21 +224,27 @@ func (c *Checker) scoreRun(t *text, a, b int, out *findings) {
 	rs := t.r[a:b]
 	n := len(rs)
 	s := string(rs)
-	off := make([]int, n+1) // byte offsets of runes in s
+	// One allocation for the per-position integers: byte offsets of runes
+	// in s, the end of the best word from each position, the start of each
+	// position's edges, and the frequency of the best word.
+	ints := make([]int32, 4*(n+1))
+	off, next, estart, bestF := ints[:n+1], ints[n+1:2*(n+1)], ints[2*(n+1):3*(n+1)], ints[3*(n+1):]
 	for i, bi := 0, 0; i < n; i++ {
-		off[i] = bi
-		bi += len(string(rs[i]))
+		off[i] = int32(bi)
+		bi += utf8.RuneLen(rs[i])
 	}
-	off[n] = len(s)
+	off[n] = int32(len(s))
 
-	// Words starting at each position, and the forward/backward best scores.
+	// Words starting at each position (edges[estart[i]:estart[i+1]]), and
+	// the forward/backward best scores.
 	type edge struct {
-		end int
-		lp  float64
+		end int32
 		f   int32
+		lp  float64
 	}
-	edges := make([][]edge, n)
+	edges := make([]edge, 0, 2*n)
 	for i := 0; i < n; i++ {
+		estart[i] = int32(len(edges))
 		for j := i + 1; j <= min(n, i+maxWordRunes); j++ {
 			w := s[off[i]:off[j]]
 			f, ok := m.freq[w]
@@ -249,48 +252,36 @@ func (c *Checker) scoreRun(t *text, a, b int, out *findings) {
 				break
 			}
 			if lp, ok := m.logProb(w, j-i); ok && (f > 0 || j == i+1) {
-				edges[i] = append(edges[i], edge{j, lp, f})
+				edges = append(edges, edge{int32(j), f, lp})
 			}
 		}
 	}
-	alpha := make([]float64, n+1)
+	estart[n] = int32(len(edges))
+	scores := make([]float64, 2*(n+1))
+	alpha, beta := scores[:n+1], scores[n+1:]
 	for i := 1; i <= n; i++ {
 		alpha[i] = math.Inf(-1)
 	}
 	for i := 0; i < n; i++ {
-		for _, e := range edges[i] {
+		for _, e := range edges[estart[i]:estart[i+1]] {
 			if v := alpha[i] + e.lp; v > alpha[e.end] {
 				alpha[e.end] = v
 			}
 		}
 	}
-	beta := make([]float64, n+1)
 	inWord := make([]bool, n) // position is inside a word of 2+ runes on the best path
 	wordFreq := make([]int32, n)
 	wordSpan := make([]span, n)
-	coverFreq := make([]int32, n) // highest frequency of any 2+ rune word covering the position
-	for i := 0; i < n; i++ {
-		for _, e := range edges[i] {
-			if e.end-i < 2 {
-				continue
-			}
-			for k := i; k < e.end; k++ {
-				coverFreq[k] = max(coverFreq[k], e.f)
-			}
-		}
-	}
-	next := make([]int, n)
-	bestF := make([]int32, n)
 	for i := n - 1; i >= 0; i-- {
 		beta[i] = math.Inf(-1)
-		for _, e := range edges[i] {
+		for _, e := range edges[estart[i]:estart[i+1]] {
 			if v := e.lp + beta[e.end]; v > beta[i] {
 				beta[i], next[i], bestF[i] = v, e.end, e.f
 			}
 		}
 	}
 	for i := 0; i < n; {
-		j := next[i]
+		j := int(next[i])
 		if j-i >= 2 {
 			f := bestF[i]
 			for k := i; k < j; k++ {
@@ -323,9 +314,6 @@ func (c *Checker) scoreRun(t *text, a, b int, out *findings) {
 		// split and gained nothing, and skipping it is most of the speed.
 		if inWord[k] && wordFreq[k] >= rareWordFreq {
 			continue
-		}
-		if coverFreq[k] >= maxCoverFreq {
-			continue // the character already reads as part of a common word
 		}
 		// A character just before a place-name suffix (芹泉镇, 梅梁湖) is
 		// most likely part of a name the dictionary does not know.
