@@ -192,11 +192,13 @@ func bulkDocs(raw *sql.DB, dialect string, n int, office, otherUnit string) erro
 		for i := lo; i < min(lo+batch, n); i++ {
 			id := uid.New()
 			at := base + int64(i)*30_000_000
-			unit, status, open := otherUnit, "active", i%10 != 0
-			if i%10 == 0 {
+			// A tenth are open at the clerk's office; of the rest, a third
+			// are closed and the others open elsewhere.
+			unit, status, open := otherUnit, "active", true
+			switch {
+			case i%10 == 0:
 				unit = office
-			}
-			if i%3 == 0 && i%10 != 0 {
+			case i%3 == 0:
 				status, open = "done", false
 			}
 			if _, err := insDoc.Exec(id, "outgoing", unit, unit, "", fmt.Sprintf("关于做好年度工作的通知（%d）", i), "notice", 0, "", "", "", "", "办公室核稿", status, 1, string(content), "bench", at, at, 0); err != nil {

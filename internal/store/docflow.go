@@ -647,27 +647,47 @@ type WorkItem struct {
 }
 
 // OpenTasksFor returns the open tasks a person may act on — their own, their
-// roles' and units', and those of leaders who delegated to them — newest first.
+// roles' and units', and those of leaders who delegated to them — newest first,
+// each with its document's summary (see DocSummaries).
+// Each way of matching is read newest-first through its own index and limited,
+// then merged, so the cost depends on the limit, not on the number of open
+// tasks in the database.
 func (c conn) OpenTasksFor(ctx context.Context, a route.Actor, limit int) ([]WorkItem, error) {
-	var conds []string
+	if limit <= 0 || limit > 1000 {
+		limit = 200
+	}
+	const cols = `instance_id, task_id, step, handed_at, due_at, ack_due_at, acked, circulate`
+	var parts []string
 	var args []any
-	addPrincipal := func(p route.Principal) {
-		conds = append(conds, "(kind IN ('person','starter') AND person = ?)")
-		args = append(args, p.ID)
-		for _, g := range p.Roles {
-			conds = append(conds, "(kind = 'role' AND role = ? AND unit = ?)")
-			args = append(args, g.Role, g.Unit)
+	part := func(where string, vals ...any) {
+		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT %s FROM open_tasks WHERE %s ORDER BY handed_at DESC LIMIT %d) AS q%d`, cols, where, limit, len(parts)))
+		args = append(args, vals...)
+	}
+	seen := map[string]bool{}
+	once := func(key string) bool {
+		if seen[key] {
+			return false
 		}
-		if len(p.Leads) > 0 {
-			conds = append(conds, "(kind = 'leader' AND unit IN ("+placeholders(len(p.Leads))+"))")
-			for _, u := range p.Leads {
-				args = append(args, u)
+		seen[key] = true
+		return true
+	}
+	addPrincipal := func(p route.Principal) {
+		if once("p" + p.ID) {
+			part(`person = ? AND kind IN ('person','starter')`, p.ID)
+		}
+		for _, g := range p.Roles {
+			if once("r" + g.Role + "@" + g.Unit) {
+				part(`unit = ? AND kind = 'role' AND role = ?`, g.Unit, g.Role)
 			}
 		}
-		if len(p.Units) > 0 {
-			conds = append(conds, "(kind = 'unit' AND unit IN ("+placeholders(len(p.Units))+"))")
-			for _, u := range p.Units {
-				args = append(args, u)
+		for _, u := range p.Leads {
+			if once("l" + u) {
+				part(`unit = ? AND kind = 'leader' AND role = ''`, u)
+			}
+		}
+		for _, u := range p.Units {
+			if once("u" + u) {
+				part(`unit = ? AND kind = 'unit' AND role = ''`, u)
 			}
 		}
 	}
@@ -675,11 +695,7 @@ func (c conn) OpenTasksFor(ctx context.Context, a route.Actor, limit int) ([]Wor
 	for _, d := range a.Delegations {
 		addPrincipal(d)
 	}
-	if limit <= 0 || limit > 1000 {
-		limit = 200
-	}
-	rows, err := c.query(ctx, `SELECT instance_id, task_id, step, handed_at, due_at, ack_due_at, acked, circulate FROM open_tasks WHERE `+
-		strings.Join(conds, " OR ")+fmt.Sprintf(` ORDER BY handed_at DESC LIMIT %d`, limit), args...)
+	rows, err := c.query(ctx, `SELECT * FROM (`+strings.Join(parts, " UNION ALL ")+fmt.Sprintf(`) AS t ORDER BY handed_at DESC LIMIT %d`, limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("open tasks: %w", err)
 	}
@@ -700,7 +716,7 @@ func (c conn) OpenTasksFor(ctx context.Context, a route.Actor, limit int) ([]Wor
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	docs, err := c.Documents(ctx, ids)
+	docs, err := c.DocSummaries(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -715,7 +731,7 @@ func (c conn) OpenTasksFor(ctx context.Context, a route.Actor, limit int) ([]Wor
 }
 
 // ParticipatedDocs returns the documents a person has acted on, most recent
-// first: open ones for 已办, closed ones for 办结.
+// first — open ones for 已办, closed ones for 办结 — as summaries.
 func (c conn) ParticipatedDocs(ctx context.Context, personID string, closed bool, limit int) ([]DocRecord, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 200
@@ -742,7 +758,7 @@ func (c conn) ParticipatedDocs(ctx context.Context, personID string, closed bool
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	return c.Documents(ctx, ids)
+	return c.DocSummaries(ctx, ids)
 }
 
 // Involved reports whether a person takes part in a document: has acted on

@@ -106,6 +106,54 @@ func (c conn) Documents(ctx context.Context, ids []string) ([]DocRecord, error) 
 	return out, nil
 }
 
+// summaryCols are a document's list columns: everything but the content.
+const summaryCols = `id, direction, unit_id, organ_id, source_id, title, doc_type, level, urgency, doc_number, in_number, sender, step, status, version, created_by, created_at, updated_at, closed_at`
+
+// DocSummaries returns the documents with the given IDs, in that order, for
+// lists: every column but the content, whose title, type, classification and
+// urgency are filled from their columns (no body, no recipients). Decoding the
+// full content of 200 documents would dominate a 待办 page.
+func (c conn) DocSummaries(ctx context.Context, ids []string) ([]DocRecord, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := c.query(ctx, `SELECT `+summaryCols+` FROM documents WHERE id IN (`+placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list documents: %w", err)
+	}
+	defer rows.Close()
+	byID := make(map[string]DocRecord, len(ids))
+	for rows.Next() {
+		var d DocRecord
+		var docType, urgency, status string
+		var level int64
+		var created, updated, closed int64
+		if err := rows.Scan(&d.ID, &d.Direction, &d.UnitID, &d.OrganID, &d.SourceID, &d.Doc.Title, &docType, &level, &urgency, &d.DocNumber,
+			&d.InNumber, &d.Sender, &d.Step, &status, &d.Version, &d.CreatedBy, &created, &updated, &closed); err != nil {
+			return nil, err
+		}
+		d.Doc.ID, d.Doc.Type, d.Doc.Urgency = d.ID, document.DocType(docType), document.Urgency(urgency)
+		d.Doc.Classification.Level = document.Level(level)
+		d.Status = route.Status(status)
+		d.CreatedAt, d.UpdatedAt, d.ClosedAt = fromTS(created), fromTS(updated), fromTS(closed)
+		byID[d.ID] = d
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]DocRecord, 0, len(ids))
+	for _, id := range ids {
+		if d, ok := byID[id]; ok {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
 }
