@@ -420,6 +420,9 @@ func (srv *Server) logout(w http.ResponseWriter, r *http.Request) {
 }
 
 func (srv *Server) passwordPage(w http.ResponseWriter, r *http.Request) {
+	if !srv.authorize(w, r, access.ChangePassword, access.Object{}) {
+		return
+	}
 	v := viewerFrom(r.Context())
 	msg := ""
 	if v.MustChange {
@@ -434,6 +437,9 @@ func (srv *Server) passwordPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (srv *Server) passwordSubmit(w http.ResponseWriter, r *http.Request) {
+	if !srv.authorize(w, r, access.ChangePassword, access.Object{}) {
+		return
+	}
 	ctx := r.Context()
 	v := viewerFrom(ctx)
 	fail := func(msg string) {
