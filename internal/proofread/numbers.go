@@ -104,7 +104,8 @@ func (c *Checker) checkNumbers(t *text, p span, out *findings) {
 		da, _ := chineseDigit(a)
 		db, _ := chineseDigit(b)
 		if db == da+1 { // 三、四个 is an approximation; 三、五个 may be a list
-			add(m[3], m[4], SeverityWarning, "P06", "相邻数字表示概数，中间不用顿号", "")
+			out.add(Finding{Start: m[3], End: m[4], Category: CategoryPunctuation, Severity: SeverityWarning, Rule: "P06",
+				Message: "相邻数字表示概数，中间不用顿号"})
 		}
 	}
 }

@@ -292,3 +292,42 @@ func TestFindingsInRange(t *testing.T) {
 		}
 	}
 }
+
+// Every rule a finding can carry is listed by Rules, with its category, so
+// that a settings page can offer it.
+func TestRulesListed(t *testing.T) {
+	c, err := checker(t).With(Config{
+		Organs:  []Replacement{{Wrong: "市经信委", Right: "市经济和信息化局"}},
+		Leaders: []Leader{{Name: "王伟东", Titles: []string{"市长"}}},
+		Banned:  []Replacement{{Wrong: "绝对领先"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]Category{}
+	for _, r := range Rules() {
+		if _, dup := listed[r.ID]; dup {
+			t.Errorf("rule %s listed twice", r.ID)
+		}
+		listed[r.ID] = r.Category
+	}
+	text := "要发号司令,截止2024年底，要认真的做好...“三个一“要求，到到会场，其它事项，辈份，２０２４年，5-10人，" +
+		"20～30%，百分之5，约50人左右，二O二四年，三、四个人。市经信委绝对领先，市长王卫东，副书记王伟东。加强 管理，，" +
+		"学习《条例》、《办法》。要加快建射现代化经济体系。经国土资源部批准。主题词\n一.总体要求\n三、任务\n（1）"
+	var fs []Finding
+	fs = append(fs, c.Check(text)...)
+	for _, df := range c.CheckDocument(Document{DocType: "请示", DocNumber: "国发[24]第01号", Title: "关于××的申请。",
+		To: "市政府、市财政局:", Attachments: "附件:1、方案。", Date: "2024.1.5", CC: "抄报：市委"}) {
+		fs = append(fs, df.Finding)
+	}
+	seen := map[string]bool{}
+	for _, f := range fs {
+		seen[f.Rule] = true
+		if cat, ok := listed[f.Rule]; !ok || cat != f.Category {
+			t.Errorf("finding rule %s (%s) is not listed by Rules() with that category", f.Rule, f.Category)
+		}
+	}
+	if len(seen) < 30 {
+		t.Errorf("only %d rules fired on the sample; want most of them: %v", len(seen), seen)
+	}
+}
