@@ -331,3 +331,25 @@ func TestRulesListed(t *testing.T) {
 		t.Errorf("only %d rules fired on the sample; want most of them: %v", len(seen), seen)
 	}
 }
+
+// One Checker serves many requests at once.
+func TestConcurrentUse(t *testing.T) {
+	c := checker(t)
+	in := "截止目前，我们要认真的做好各项工作,要加快建射现代化经济体系。\n一、总体要求\n三、主要任务"
+	want := c.Check(in)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 20 {
+				if got := c.Check(in); !slices.Equal(got, want) {
+					t.Errorf("concurrent Check differs: %+v", got)
+					return
+				}
+				c.CheckDocument(Document{Title: "关于……的通知。", Body: []Paragraph{{Text: in}}})
+			}
+		}()
+	}
+	wg.Wait()
+}
