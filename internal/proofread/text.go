@@ -1,40 +1,18 @@
 package proofread
 
-import (
-	"regexp"
-	"unicode"
-)
+import "unicode"
 
 // text is the checked input as runes, with its paragraphs (lines).
 type text struct {
 	s     string
 	r     []rune
 	paras []span // each line, without its line break
-	// byteToRune maps a byte offset of s to its rune offset, for regexp matches.
-	byteToRune []int32
 }
 
 type span struct{ start, end int }
 
 func newText(s string) *text {
 	t := &text{s: s, r: []rune(s)}
-	t.byteToRune = make([]int32, len(s)+1)
-	for i := range t.byteToRune {
-		t.byteToRune[i] = -1
-	}
-	ri := int32(0)
-	for bi := range s {
-		t.byteToRune[bi] = ri
-		ri++
-	}
-	// Bytes inside a rune map to the next rune: only rune starts are looked
-	// up for match starts, and a match end maps to the rune after it.
-	t.byteToRune[len(s)] = int32(len(t.r))
-	for bi := len(s) - 1; bi >= 0; bi-- {
-		if t.byteToRune[bi] < 0 {
-			t.byteToRune[bi] = t.byteToRune[bi+1]
-		}
-	}
 	start := 0
 	for i, c := range t.r {
 		if c == '\n' {
@@ -60,20 +38,6 @@ func (t *text) at(i int) rune {
 		return 0
 	}
 	return t.r[i]
-}
-
-// matches returns rune spans of every match of re in t (submatch indexes
-// converted too).
-func (t *text) matches(re *regexp.Regexp) [][]int {
-	idx := re.FindAllStringSubmatchIndex(t.s, -1)
-	for _, m := range idx {
-		for k := range m {
-			if m[k] >= 0 {
-				m[k] = int(t.byteToRune[m[k]])
-			}
-		}
-	}
-	return idx
 }
 
 func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
