@@ -283,18 +283,5 @@ func (tx *Tx) AddGrant(ctx context.Context, g Grant) error {
 
 // GrantedPeople returns the IDs of people granted an object.
 func (c conn) GrantedPeople(ctx context.Context, kind, id string) ([]string, error) {
-	rows, err := c.query(ctx, `SELECT person_id FROM grants WHERE object_kind = ? AND object_id = ?`, kind, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var p string
-		if err := rows.Scan(&p); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return c.queryStrings(ctx, `SELECT person_id FROM grants WHERE object_kind = ? AND object_id = ?`, kind, id)
 }

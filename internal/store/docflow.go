@@ -126,19 +126,14 @@ func (c conn) principal(ctx context.Context, personID string) (route.Principal, 
 			p.Roles = append(p.Roles, route.RoleGrant{Role: rr, Unit: r.UnitID})
 		}
 	}
-	rows, err := c.query(ctx, `SELECT unit_id FROM oversight WHERE leader_id = ?`, personID)
+	overseen, err := c.queryStrings(ctx, `SELECT unit_id FROM oversight WHERE leader_id = ?`, personID)
 	if err != nil {
 		return p, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var u string
-		if err := rows.Scan(&u); err != nil {
-			return p, err
-		}
+	for _, u := range overseen {
 		add(&p.Leads, u)
 	}
-	return p, rows.Err()
+	return p, nil
 }
 
 // Actor builds the route actor for a person at time at, with the principals of
@@ -740,22 +735,9 @@ func (c conn) ParticipatedDocs(ctx context.Context, personID string, closed bool
 	if closed {
 		op = "="
 	}
-	rows, err := c.query(ctx, `SELECT p.doc_id FROM participants p JOIN documents d ON d.id = p.doc_id
+	ids, err := c.queryStrings(ctx, `SELECT p.doc_id FROM participants p JOIN documents d ON d.id = p.doc_id
 		WHERE p.person_id = ? AND d.status `+op+` 'done' ORDER BY p.acted_at DESC LIMIT `+strconv.Itoa(limit), personID)
 	if err != nil {
-		return nil, err
-	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	return c.DocSummaries(ctx, ids)

@@ -414,20 +414,7 @@ func (tx *Tx) addParticipant(ctx context.Context, docID, personID string, at tim
 
 // Participants lists the people who have acted on a document.
 func (c conn) Participants(ctx context.Context, docID string) ([]string, error) {
-	rows, err := c.query(ctx, `SELECT person_id FROM participants WHERE doc_id = ?`, docID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var p string
-		if err := rows.Scan(&p); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return c.queryStrings(ctx, `SELECT person_id FROM participants WHERE doc_id = ?`, docID)
 }
 
 // nextNumber allocates the next number of a counter inside the transaction:

@@ -372,20 +372,7 @@ func (c conn) Roles(ctx context.Context, personID string) ([]org.RoleAssignment,
 
 // PeopleWithRole lists the IDs of people holding a role (in any unit).
 func (c conn) PeopleWithRole(ctx context.Context, r org.Role) ([]string, error) {
-	rows, err := c.query(ctx, `SELECT DISTINCT person_id FROM role_assignments WHERE role = ?`, string(r))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return c.queryStrings(ctx, `SELECT DISTINCT person_id FROM role_assignments WHERE role = ?`, string(r))
 }
 
 // SetRoles replaces a person's roles after checking them as a whole, so the

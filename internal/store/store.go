@@ -275,6 +275,24 @@ func (c conn) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 	return c.q.QueryContext(ctx, c.rebind(q), args...)
 }
 
+// queryStrings runs a query whose rows are one string each.
+func (c conn) queryStrings(ctx context.Context, q string, args ...any) ([]string, error) {
+	rows, err := c.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 func (c conn) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	return c.q.QueryRowContext(ctx, c.rebind(q), args...)
 }
