@@ -88,3 +88,31 @@ func TestPutOpenServe(t *testing.T) {
 		t.Error("empty data dir accepted")
 	}
 }
+
+// FuzzPut: any name and content either is refused or is stored under its
+// own SHA-256 inside the store's directory.
+func FuzzPut(f *testing.F) {
+	dir := f.TempDir()
+	s, err := New(dir, document.DefaultAttachmentPolicy())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add("a.pdf", []byte("%PDF-1.7"))
+	f.Add("../x.txt", []byte("hello"))
+	f.Add("说明.txt", []byte("你好"))
+	f.Add(".htaccess", []byte("<html>"))
+	f.Fuzz(func(t *testing.T, name string, data []byte) {
+		obj, err := s.Put(name, bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		sum := sha256.Sum256(data)
+		if obj.SHA256 != hex.EncodeToString(sum[:]) {
+			t.Fatalf("address %s", obj.SHA256)
+		}
+		got, err := os.ReadFile(filepath.Join(dir, "files", obj.SHA256[:2], obj.SHA256))
+		if err != nil || !bytes.Equal(got, data) {
+			t.Fatalf("stored content differs: %v", err)
+		}
+	})
+}

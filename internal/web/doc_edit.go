@@ -85,7 +85,7 @@ func (srv *Server) renderEdit(w http.ResponseWriter, r *http.Request, status int
 		srv.serverError(w, r, err)
 		return
 	}
-	d := docEditData{Rec: od.rec, Text: od.rec.Doc.Text(), CanEdit: srv.holds(r.Context(), od) && od.rec.Doc.Number == nil,
+	d := docEditData{Rec: od.rec, Text: od.rec.Doc.Text(), CanEdit: od.rec.Direction == store.Outgoing && od.rec.Doc.Number == nil && srv.holds(r.Context(), od),
 		Watermark: srv.watermark(v, od.rec), Types: document.Rules(), Findings: document.Validate(od.rec.Doc, document.Drafting)}
 	vs, err := srv.store.Versions(ctx, od.rec.ID)
 	if err != nil {

@@ -192,7 +192,6 @@ func (srv *Server) docCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	v := viewerFrom(ctx)
-	r.Body = http.MaxBytesReader(w, r.Body, 200<<20)
 	perr := parseUpload(r)
 	f := r.Form
 	fd, err := srv.docFormData(r, f, false)
@@ -275,7 +274,6 @@ func (srv *Server) incomingCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	v := viewerFrom(ctx)
-	r.Body = http.MaxBytesReader(w, r.Body, 200<<20)
 	perr := parseUpload(r)
 	f := r.Form
 	fd, err := srv.docFormData(r, f, true)

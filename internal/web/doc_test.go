@@ -463,3 +463,48 @@ func TestDelegatedSignOff(t *testing.T) {
 		t.Error("the urged clerk does not see the urge")
 	}
 }
+
+func TestRegisterIncomingByHand(t *testing.T) {
+	e := newDocEnv(t)
+	town := e.towns(1)[0]
+	townOffice := e.child(town.ID, "党政办")
+	clerk := e.withRole(org.RoleClerk, townOffice.ID)
+	c := e.client()
+	c.login(clerk.Login, demo.Password)
+	_, page, _ := c.get("/incoming/new")
+	if !strings.Contains(page, `value="`+townOffice.ID+`"`) {
+		t.Fatal("the town office is not offered as the receiving unit")
+	}
+	f := url.Values{"unit_id": {townOffice.ID}, "sender": {"云泽市应急管理局"}, "title": {"云泽市应急管理局关于开展冬季安全检查的通知"},
+		"type": {"notice"}, "number": {"云应急〔2026〕18号"}, "level": {"0"}}
+	// Without a scan the form fails and keeps the input.
+	code, body, _ := c.postMultipart("/incoming/new", f, "", "", nil)
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "扫描件") || !strings.Contains(body, `value="云应急〔2026〕18号"`) {
+		t.Fatalf("without scan: %d", code)
+	}
+	f.Set("number", "云应急[2026]18号")
+	if code, body, _ := c.postMultipart("/incoming/new", f, "scan", "原件.pdf", []byte("%PDF-1.4\n")); code != http.StatusUnprocessableEntity || !strings.Contains(body, "来文字号") {
+		t.Fatalf("look-alike brackets: %d", code)
+	}
+	f.Set("number", "云应急〔2026〕18号")
+	code, _, h := c.postMultipart("/incoming/new", f, "scan", "原件.pdf", []byte("%PDF-1.4\n"))
+	m := docLocation.FindStringSubmatch(h.Get("Location"))
+	if code != http.StatusSeeOther || m == nil {
+		t.Fatalf("register: %d", code)
+	}
+	_, body, _ = c.get("/docs/" + m[1])
+	for _, want := range []string{"云泽市应急管理局", "云应急〔2026〕18号", "原件.pdf", "扫描件", `data-testid="task-sign_for"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("registered item lacks %q", want)
+		}
+	}
+	// A clerk of another town cannot register for this one.
+	other := e.child(e.towns(2)[1].ID, "党政办")
+	oc := e.client()
+	oc.login(e.withRole(org.RoleClerk, other.ID).Login, demo.Password)
+	oc.get("/incoming/new")
+	f.Del("csrf")
+	if code, _, _ := oc.postMultipart("/incoming/new", f, "scan", "原件.pdf", []byte("%PDF-1.4\n")); code != http.StatusUnprocessableEntity {
+		t.Errorf("foreign town: %d", code)
+	}
+}
