@@ -76,8 +76,10 @@ type phase struct {
 	closeReq bool
 }
 
-func newHistory(it *Item) *history {
-	h := &history{it: it}
+// newHistory reads the item's record; phases and rounds are appended to the
+// buffers given (pass small local arrays to keep it off the heap).
+func newHistory(it *Item, phases []phase, rounds []time.Time) history {
+	h := history{it: it, phases: phases, rounds: rounds}
 	for _, e := range it.History {
 		switch e.Type {
 		case EvAssigned, EvReopened:
@@ -142,9 +144,9 @@ type deadlineSpan struct {
 }
 
 // deadlines lists the values the target's deadline has had, in order.
-func (h *history) deadlines(target string) []deadlineSpan {
+// spans is appended to (pass a small buffer to spare the allocation).
+func (h *history) deadlines(target string, spans []deadlineSpan) []deadlineSpan {
 	it := h.it
-	var spans []deadlineSpan
 	add := func(due, from time.Time) {
 		if n := len(spans); n > 0 {
 			spans[n-1].till = from
@@ -233,7 +235,10 @@ func (s *Sweep) Due(it *Item, over Overseers, t0, t1 time.Time) []Notice {
 		// Closed before the window: nothing of it can fire in it.
 		return nil
 	}
-	h := newHistory(it)
+	var phaseBuf [8]phase
+	var roundBuf [2]time.Time
+	hist := newHistory(it, phaseBuf[:0], roundBuf[:0])
+	h := &hist
 	var out []Notice
 	in := func(t time.Time) bool { return t.After(t0) && !t.After(t1) }
 	emit := func(n Notice) {
@@ -242,15 +247,16 @@ func (s *Sweep) Due(it *Item, over Overseers, t0, t1 time.Time) []Notice {
 	}
 
 	// Deadlines of the item, its sub-items and milestones.
-	targets := []string{""}
-	for _, sub := range it.SubItems {
-		targets = append(targets, sub.ID)
-	}
-	for _, m := range it.Milestones {
-		targets = append(targets, m.ID)
-	}
 	lead := it.LeadUnit()
-	for _, target := range targets {
+	var spanBuf [4]deadlineSpan
+	for ti := -1; ti < len(it.SubItems)+len(it.Milestones); ti++ {
+		target := ""
+		switch {
+		case ti >= len(it.SubItems):
+			target = it.Milestones[ti-len(it.SubItems)].ID
+		case ti >= 0:
+			target = it.SubItems[ti].ID
+		}
 		done := it.doneAt(target)
 		unit := lead
 		for _, sub := range it.SubItems {
@@ -259,8 +265,8 @@ func (s *Sweep) Due(it *Item, over Overseers, t0, t1 time.Time) []Notice {
 			}
 		}
 		live := func(t time.Time) bool { return h.handling(t) && !(target != "" && before(done, t)) }
-		for _, sp := range h.deadlines(target) {
-			stamp := sp.due.In(s.W.cal.Location()).Format("200601021504")
+		for _, sp := range h.deadlines(target, spanBuf[:0]) {
+			stamp := func() string { return sp.due.In(s.W.loc).Format("200601021504") }
 			inForce := func(t time.Time) bool { return !t.Before(sp.from) && (sp.till.IsZero() || t.Before(sp.till)) }
 			// Yellow: from the start of the window, or from when this deadline
 			// was set if already inside it.
@@ -269,15 +275,15 @@ func (s *Sweep) Due(it *Item, over Overseers, t0, t1 time.Time) []Notice {
 				soon = sp.from
 			}
 			if in(soon) && soon.Before(sp.due) && inForce(soon) && live(soon) {
-				emit(Notice{Key: key(it.ID, NoticeDueSoon, target, stamp), Kind: NoticeDueSoon, At: soon, UnitID: unit, Target: target,
+				emit(Notice{Key: key(it.ID, NoticeDueSoon, target, stamp()), Kind: NoticeDueSoon, At: soon, UnitID: unit, Target: target,
 					Text: fmt.Sprintf("“%s”%s将于 %s 到期", it.Title, targetName(it, target), fmtTime(sp.due))})
 			}
 			if in(sp.due) && inForce(sp.due) && live(sp.due) {
-				emit(Notice{Key: key(it.ID, NoticeOverdue, target, stamp), Kind: NoticeOverdue, At: sp.due, UnitID: unit, Target: target,
+				emit(Notice{Key: key(it.ID, NoticeOverdue, target, stamp()), Kind: NoticeOverdue, At: sp.due, UnitID: unit, Target: target,
 					Text: fmt.Sprintf("“%s”%s已于 %s 到期，尚未办结", it.Title, targetName(it, target), fmtTime(sp.due))})
 				if target == "" {
 					for _, leader := range over.EscalateTo(it) {
-						emit(Notice{Key: key(it.ID, NoticeEscalate, stamp, leader), Kind: NoticeEscalate, At: sp.due, UnitID: unit, Person: leader,
+						emit(Notice{Key: key(it.ID, NoticeEscalate, stamp(), leader), Kind: NoticeEscalate, At: sp.due, UnitID: unit, Person: leader,
 							Text: fmt.Sprintf("您分管的单位牵头办理的“%s”已逾期（期限 %s）", it.Title, fmtTime(sp.due))})
 					}
 				}
@@ -328,9 +334,11 @@ func (s *Sweep) Due(it *Item, over Overseers, t0, t1 time.Time) []Notice {
 	}
 
 	// Handovers not signed for within their limit, in every round.
-	rounds := append(append([]route.Instance(nil), it.PastRoutes...), it.Route)
-	for ri := range rounds {
-		in0 := &rounds[ri]
+	for ri := 0; ri <= len(it.PastRoutes); ri++ {
+		in0 := &it.Route
+		if ri < len(it.PastRoutes) {
+			in0 = &it.PastRoutes[ri]
+		}
 		hi := in0.Template.StepIndex(StepHandle)
 		for _, t := range in0.Tasks {
 			if t.Step != hi || t.AckDue.IsZero() || !in(t.AckDue) {

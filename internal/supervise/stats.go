@@ -99,107 +99,252 @@ type Stats struct {
 	Sources map[Source]*Counts `json:"sources"`
 }
 
-// closedOnTime reports whether the accepted application came by the deadline.
-func closedOnTime(it *Item) bool {
-	if sub, ok := it.ClosingSubmission(); ok {
-		return !sub.At.After(it.Deadline.Due)
-	}
-	return false
+// Facts are what the statistics read of an item: a compact row (the
+// columns a store keeps for it), so a million of them sweep fast.
+type Facts struct {
+	ID     string
+	Lead   int32 // index into FactTable.Units
+	Source Source
+	// Instants as Unix nanoseconds; 0 is "none".
+	First        int64 // first 交办
+	ClosedAt     int64 // 0 unless closed
+	Due          int64 // current deadline
+	AcceptedAt   int64 // the accepted application to close
+	LastSubmitAt int64 // the latest application to close …
+	LastReviewAt int64 // … and its review (0 while pending)
+	// The item's own records (shared, not copied).
+	Extensions []Extension
+	Urgings    []Urging
+	Rounds     []Round // a proposal's rounds, for the verdicts
 }
 
-// pendingAt reports whether an application to close was awaiting review at t.
-func pendingAt(it *Item, t time.Time) bool {
-	n := len(it.Submits)
-	if n == 0 {
-		return false
+func nanos(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
 	}
-	s := &it.Submits[n-1]
-	return !s.At.After(t) && (s.ReviewedAt.IsZero() || s.ReviewedAt.After(t))
+	return t.UnixNano()
 }
 
-// countItem is one item's contribution to a period's figures, judged as
-// things stood at now (pass the period's end for a past period: an item
-// closed after it counts as open then).
-func (w *Workdays) countItem(it *Item, p Period, now time.Time, c *Counts) {
-	first := it.AssignedAtFirst()
-	if first.IsZero() || !first.Before(p.To) {
+// FactsOf reads an item's facts; lead is its lead unit's index.
+func FactsOf(it *Item, lead int32) Facts {
+	f := Facts{ID: it.ID, Lead: lead, Source: it.Source, First: nanos(it.AssignedAtFirst()), Due: nanos(it.Deadline.Due),
+		Extensions: it.Extensions, Urgings: it.Urgings}
+	if it.State == Closed {
+		f.ClosedAt = nanos(it.ClosedAt)
+	}
+	if n := len(it.Submits); n > 0 {
+		s := &it.Submits[n-1]
+		f.LastSubmitAt, f.LastReviewAt = nanos(s.At), nanos(s.ReviewedAt)
+		if s.Outcome == OutcomeClosed {
+			f.AcceptedAt = f.LastSubmitAt
+		}
+	}
+	if it.Proposal != nil {
+		f.Rounds = it.Proposal.Rounds
+	}
+	return f
+}
+
+// FactTable holds the facts of a set of items, lead units numbered.
+type FactTable struct {
+	Units []string
+	Rows  []Facts
+	index map[string]int32
+}
+
+// NewFactTable reads the facts of the items.
+func NewFactTable(items []Item) *FactTable {
+	ft := &FactTable{Rows: make([]Facts, 0, len(items)), index: map[string]int32{}}
+	for i := range items {
+		ft.Add(&items[i])
+	}
+	return ft
+}
+
+// Add appends an item's facts.
+func (ft *FactTable) Add(it *Item) {
+	lead := it.LeadUnit()
+	idx, ok := ft.index[lead]
+	if !ok {
+		idx = int32(len(ft.Units))
+		ft.index[lead] = idx
+		ft.Units = append(ft.Units, lead)
+	}
+	ft.Rows = append(ft.Rows, FactsOf(it, idx))
+}
+
+// span is a period in Unix nanoseconds.
+type span struct{ from, to int64 }
+
+func spanOf(p Period) span      { return span{nanos(p.From), nanos(p.To)} }
+func (s span) has(x int64) bool { return x != 0 && x >= s.from && x < s.to }
+func dayOfNanos(x int64) int    { return dayOf(time.Unix(0, x)) }
+func (f *Facts) pendingAt(t int64) bool {
+	return f.LastSubmitAt != 0 && f.LastSubmitAt <= t && (f.LastReviewAt == 0 || f.LastReviewAt > t)
+}
+
+// count is one item's contribution to a period's figures, judged as things
+// stood at now (pass the period's end for a past period: an item closed
+// after it counts as open then).
+func (w *Workdays) count(f *Facts, p span, now int64, c *Counts) {
+	if f.First == 0 || f.First >= p.to {
 		return
 	}
-	closed := it.State == Closed && !it.ClosedAt.After(now)
-	if closed && it.ClosedAt.Before(p.From) {
+	closed := f.ClosedAt != 0 && f.ClosedAt <= now
+	if closed && f.ClosedAt < p.from {
 		// Closed before the period: only later records (a verdict) count.
-		countRecords(it, p, c)
+		f.countRecords(p, c)
 		return
 	}
 	c.Items++
-	if p.has(first) {
+	if p.has(f.First) {
 		c.New++
 	}
-	closedIn := closed && p.has(it.ClosedAt)
-	if closedIn || p.has(it.Deadline.Due) {
+	closedIn := closed && p.has(f.ClosedAt)
+	if closedIn || p.has(f.Due) {
 		c.Due++
 	}
 	if closedIn {
 		c.Closed++
-		if closedOnTime(it) {
+		// On time: the accepted application came by the deadline (with any granted extension).
+		if f.AcceptedAt != 0 && f.AcceptedAt <= f.Due {
 			c.ClosedOnTime++
 		}
-		c.DaysToClose += w.WorkdaysBetween(first, it.ClosedAt)
+		c.DaysToClose += w.between(dayOfNanos(f.First), dayOfNanos(f.ClosedAt))
 	}
-	if !closed && !it.Deadline.Due.IsZero() && now.After(it.Deadline.Due) && !pendingAt(it, now) {
+	if !closed && f.Due != 0 && now > f.Due && !f.pendingAt(now) {
 		c.OverdueNow++
 	}
-	countRecords(it, p, c)
+	f.countRecords(p, c)
 }
 
-func countRecords(it *Item, p Period, c *Counts) {
-	for i := range it.Extensions {
-		if e := &it.Extensions[i]; e.Decision == Granted && p.has(e.DecidedAt) {
+func (f *Facts) countRecords(p span, c *Counts) {
+	for i := range f.Extensions {
+		if e := &f.Extensions[i]; e.Decision == Granted && p.has(nanos(e.DecidedAt)) {
 			c.Extensions++
 		}
 	}
-	for i := range it.Urgings {
-		if p.has(it.Urgings[i].At) {
+	for i := range f.Urgings {
+		if p.has(nanos(f.Urgings[i].At)) {
 			c.Urgings++
 		}
 	}
-	if it.Proposal != nil {
-		for _, rd := range it.Proposal.Rounds {
-			if !p.has(rd.SatisfactionAt) {
-				continue
-			}
-			switch rd.Satisfaction {
-			case Satisfied:
-				c.Satisfied++
-			case BasicSatisfied:
-				c.BasicSatisfied++
-			case Unsatisfied:
-				c.Unsatisfied++
-			}
+	for i := range f.Rounds {
+		rd := &f.Rounds[i]
+		if !p.has(nanos(rd.SatisfactionAt)) {
+			continue
+		}
+		switch rd.Satisfaction {
+		case Satisfied:
+			c.Satisfied++
+		case BasicSatisfied:
+			c.BasicSatisfied++
+		case Unsatisfied:
+			c.Unsatisfied++
 		}
 	}
 }
 
-// Compute gathers the figures of the items over the period in one pass.
+// countItem is count for an item read on the fly.
+func (w *Workdays) countItem(it *Item, p Period, now time.Time, c *Counts) {
+	f := FactsOf(it, 0)
+	w.count(&f, spanOf(p), nanos(now), c)
+}
+
+// Compute gathers the figures of the items over the period.
 // "Overdue now" is judged at now (use the period's end for a past period).
 func (s *Sweep) Compute(items []Item, over Overseers, p Period, now time.Time) *Stats {
-	st := &Stats{Period: p, Now: now, Units: map[string]*Counts{}, Leaders: map[string]*Counts{}, Sources: map[Source]*Counts{}}
+	// One item's facts at a time: no table of a million rows to build.
+	ft := &FactTable{Rows: make([]Facts, 1), index: map[string]int32{}}
+	acc := s.newAccumulator(ft)
+	sp, at := spanOf(p), nanos(now)
 	for i := range items {
 		it := &items[i]
-		var c Counts
-		s.W.countItem(it, p, now, &c)
+		lead := it.LeadUnit()
+		idx, ok := ft.index[lead]
+		if !ok {
+			idx = int32(len(ft.Units))
+			ft.index[lead] = idx
+			ft.Units = append(ft.Units, lead)
+			acc.units = append(acc.units, Counts{})
+		}
+		ft.Rows[0] = FactsOf(it, idx)
+		acc.add(&ft.Rows[0], sp, at)
+	}
+	return acc.stats(ft, over, p, now)
+}
+
+// accumulator sums counts per lead unit and per source.
+type accumulator struct {
+	w        *Workdays
+	units    []Counts
+	bySource []Counts
+}
+
+func (s *Sweep) newAccumulator(ft *FactTable) *accumulator {
+	return &accumulator{w: s.W, units: make([]Counts, len(ft.Units)), bySource: make([]Counts, len(AllSources())+1)}
+}
+
+func (a *accumulator) add(f *Facts, sp span, at int64) {
+	var c Counts
+	a.w.count(f, sp, at, &c)
+	if c == (Counts{}) {
+		return
+	}
+	a.units[f.Lead].add(&c)
+	a.bySource[sourceIndex(f.Source)].add(&c)
+}
+
+func (a *accumulator) stats(ft *FactTable, over Overseers, p Period, now time.Time) *Stats {
+	st := &Stats{Period: p, Now: now, Units: map[string]*Counts{}, Leaders: map[string]*Counts{}, Sources: map[Source]*Counts{}}
+	for i := range a.units {
+		c := a.units[i]
 		if c == (Counts{}) {
 			continue
 		}
 		st.Total.add(&c)
-		lead := it.LeadUnit()
-		group(st.Units, lead).add(&c)
-		group(st.Sources, it.Source).add(&c)
-		for _, l := range over[lead] {
+		st.Units[ft.Units[i]] = &c
+		for _, l := range over[ft.Units[i]] {
 			group(st.Leaders, l).add(&c)
 		}
 	}
+	for i, src := range AllSources() {
+		if c := a.bySource[i]; c != (Counts{}) {
+			st.Sources[src] = &c
+		}
+	}
 	return st
+}
+
+// ComputeFacts gathers the figures over a fact table in one pass: per
+// lead unit, then summed into leaders, sources and the total.
+func (s *Sweep) ComputeFacts(ft *FactTable, over Overseers, p Period, now time.Time) *Stats {
+	acc := s.newAccumulator(ft)
+	sp, at := spanOf(p), nanos(now)
+	for i := range ft.Rows {
+		acc.add(&ft.Rows[i], sp, at)
+	}
+	return acc.stats(ft, over, p, now)
+}
+
+func sourceIndex(s Source) int {
+	switch s {
+	case FromInstruction:
+		return 0
+	case FromMeeting:
+		return 1
+	case FromLeader:
+		return 2
+	case FromHigher:
+		return 3
+	case FromNPC:
+		return 4
+	case FromCPPCC:
+		return 5
+	case FromList:
+		return 6
+	}
+	return 7
 }
 
 func group[K comparable](m map[K]*Counts, k K) *Counts {
@@ -215,19 +360,37 @@ func group[K comparable](m map[K]*Counts, k K) *Counts {
 func (s *Sweep) Trend(items []Item, unitID string, periods []Period, now time.Time) []Counts {
 	out := make([]Counts, len(periods))
 	for i := range items {
-		it := &items[i]
-		if it.LeadUnit() != unitID {
-			continue
-		}
-		for j, p := range periods {
-			at := now
-			if p.To.Before(at) {
-				at = p.To
-			}
-			s.W.countItem(it, p, at, &out[j])
+		if it := &items[i]; it.LeadUnit() == unitID {
+			f := FactsOf(it, 0)
+			s.trendRow(&f, periods, now, out)
 		}
 	}
 	return out
+}
+
+// TrendFacts is Trend over a fact table.
+func (s *Sweep) TrendFacts(ft *FactTable, unitID string, periods []Period, now time.Time) []Counts {
+	out := make([]Counts, len(periods))
+	idx, ok := ft.index[unitID]
+	if !ok {
+		return out
+	}
+	for i := range ft.Rows {
+		if f := &ft.Rows[i]; f.Lead == idx {
+			s.trendRow(f, periods, now, out)
+		}
+	}
+	return out
+}
+
+func (s *Sweep) trendRow(f *Facts, periods []Period, now time.Time, out []Counts) {
+	for j, p := range periods {
+		at := now
+		if p.To.Before(at) {
+			at = p.To
+		}
+		s.W.count(f, spanOf(p), nanos(at), &out[j])
+	}
 }
 
 // Ranked is one unit's row of a 横比.

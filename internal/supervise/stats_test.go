@@ -207,3 +207,24 @@ func TestBulletin(t *testing.T) {
 		t.Fatalf("lights %v", b.Lights)
 	}
 }
+
+// The fact table (what a store keeps) and the items give the same figures.
+func TestFactTableMatchesItems(t *testing.T) {
+	sw := sweep(t)
+	items := append(statsItems(t), synthItems(t, 3000)...)
+	over := Overseers{"town1": {"vm"}, "u01": {"l1"}, "u02": {"l1", "l2"}}
+	ft := NewFactTable(items)
+	for _, p := range Months(at(12, 15, 0, 0), 12) {
+		a, b := sw.Compute(items, over, p, p.To), sw.ComputeFacts(ft, over, p, p.To)
+		if !reflect.DeepEqual(a, b) {
+			t.Fatalf("%v: items and facts differ:\n%+v\n%+v", p.From, a.Total, b.Total)
+		}
+		if a.Total.Items == 0 {
+			t.Fatalf("%v: nothing counted", p.From)
+		}
+	}
+	periods := Months(at(12, 15, 0, 0), 12)
+	if a, b := sw.Trend(items, "u02", periods, at(12, 31, 0, 0)), sw.TrendFacts(ft, "u02", periods, at(12, 31, 0, 0)); !reflect.DeepEqual(a, b) {
+		t.Fatalf("trends differ")
+	}
+}

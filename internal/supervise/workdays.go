@@ -31,6 +31,7 @@ func dayKey(d int) string { return dateOf(d).Format("20060102") }
 // day are array lookups. Outside the span it asks the calendar.
 type Workdays struct {
 	cal   *calendar.Calendar
+	loc   *time.Location
 	first int     // day number of the first day in the table
 	work  []bool  // working day?
 	ord   []int32 // working days from first through this day, inclusive
@@ -46,7 +47,7 @@ func NewWorkdays(cal *calendar.Calendar, fromYear, toYear int) *Workdays {
 	n := last - first + 1
 	// A spare month at the end lets next() find a working day past toYear.
 	pad := 30
-	w := &Workdays{cal: cal, first: first, work: make([]bool, n+pad), ord: make([]int32, n+pad), next: make([]int32, n+pad)}
+	w := &Workdays{cal: cal, loc: cal.Location(), first: first, work: make([]bool, n+pad), ord: make([]int32, n+pad), next: make([]int32, n+pad)}
 	h := cal.Hours()
 	w.open, w.close = int(h[0].Start)*60, int(h[len(h)-1].End)*60
 	var count int32
@@ -74,7 +75,7 @@ func (w *Workdays) in(d int) bool { return d >= w.first && d < w.first+len(w.wor
 
 // midnight is the start of day d in Asia/Shanghai.
 func (w *Workdays) midnight(d int) time.Time {
-	return time.Unix(int64(d)*86400-cstOffset, 0).In(calendar.Shanghai())
+	return time.Unix(int64(d)*86400-cstOffset, 0).In(w.loc)
 }
 
 // IsWork reports whether day d is a working day.
