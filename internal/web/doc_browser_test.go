@@ -260,6 +260,13 @@ func TestBrowserDocumentRoutes(t *testing.T) {
 		t.Errorf("closed list lacks the item: %q", list)
 	}
 
+	// The same pages on a phone.
+	w.do(chromedp.EmulateViewport(390, 844), chromedp.Navigate(e.srv.URL+"/docs/"+in), chromedp.WaitVisible(`[data-testid=track]`))
+	screenshot(t, ctx, "doc-phone")
+	w.do(chromedp.Navigate(e.srv.URL+"/docs?tab=closed"), chromedp.WaitVisible(`[data-testid=doc-table]`))
+	screenshot(t, ctx, "doc-list-phone")
+	w.do(chromedp.EmulateReset())
+
 	for _, id := range []string{out, in} {
 		got, err := e.store.Document(context.Background(), id)
 		if err != nil || got.Status != route.Done {

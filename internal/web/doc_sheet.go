@@ -86,8 +86,11 @@ func (srv *Server) docSheet(w http.ResponseWriter, r *http.Request) {
 		var out []opinion
 		for _, t := range in.Finished(step) {
 			o := op(t)
-			if t.Lead {
-				o.Step += "（主办）"
+			if in.Template.Steps[t.Step].Lead {
+				o.Step = "协办"
+				if t.Lead {
+					o.Step = "主办"
+				}
 			}
 			out = append(out, o)
 		}
