@@ -347,6 +347,9 @@ func (s *Sweep) Due(it *Item, over Overseers, t0, t1 time.Time) []Notice {
 			if before(t.AckedAt, t.AckDue) || before(t.ActedAt, t.AckDue) || !h.handling(t.AckDue) {
 				continue
 			}
+			if ri+1 < len(h.rounds) && !t.AckDue.Before(h.rounds[ri+1]) {
+				continue // the round was over (a new one began) before the limit
+			}
 			unit := unitOfTask(it, t)
 			if u := it.unit(unit); u != nil && h.released(u, t.AckDue) {
 				continue

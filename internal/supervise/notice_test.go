@@ -226,3 +226,86 @@ func TestWorkdaysTableAgreesWithCalendar(t *testing.T) {
 		}
 	}
 }
+
+// scheduler is the durable scheduler in miniature: per item a NextAt column
+// and a checked-until column, and the set of delivered keys.
+type scheduler struct {
+	sw        *Sweep
+	over      Overseers
+	next      []time.Time
+	checked   []time.Time
+	delivered map[string]int
+	dueCalls  int
+}
+
+func newScheduler(sw *Sweep, over Overseers, items []Item, start time.Time) *scheduler {
+	s := &scheduler{sw: sw, over: over, delivered: map[string]int{}}
+	for i := range items {
+		s.next = append(s.next, sw.NextAt(&items[i], start))
+		s.checked = append(s.checked, start)
+	}
+	return s
+}
+
+// run wakes the items whose NextAt has come and delivers what fell due.
+func (s *scheduler) run(items []Item, now time.Time) {
+	for i := range items {
+		if s.next[i].IsZero() || s.next[i].After(now) {
+			continue
+		}
+		s.dueCalls++
+		for _, n := range s.sw.Due(&items[i], s.over, s.checked[i], now) {
+			s.delivered[n.Key]++
+		}
+		s.checked[i], s.next[i] = now, s.sw.NextAt(&items[i], now)
+	}
+}
+
+func TestSchedulerWithNextAtCatchesUp(t *testing.T) {
+	sw := sweep(t)
+	over := NewOverseers(testOversight)
+	items := []Item{overdueItem(t), inProgress(t)}
+	items[1].ID = "dc-2"
+	start, end := at(3, 2, 0, 0), at(5, 1, 0, 0)
+	// Synthetic items in their state at the start: open, assigned before it.
+	for _, it := range synthItems(t, 1500) {
+		if (it.State == Assigned || it.State == InProgress) && it.AssignedAt.Before(start) {
+			items = append(items, it)
+		}
+	}
+	if len(items) < 50 {
+		t.Fatalf("only %d items", len(items))
+	}
+	var want []string
+	for i := range items {
+		for _, n := range sw.Due(&items[i], over, start, end) {
+			want = append(want, n.Key)
+		}
+	}
+	slices.Sort(want)
+	for _, down := range []time.Duration{0, 24 * time.Hour, 3 * 24 * time.Hour} {
+		s := newScheduler(sw, over, items, start)
+		outage := at(3, 16, 8, 0)
+		for now := start.Add(5 * time.Minute); !now.After(end); now = now.Add(5 * time.Minute) {
+			if down > 0 && now.After(outage) && now.Before(outage.Add(down)) {
+				continue // the servers are down
+			}
+			s.run(items, now)
+		}
+		var got []string
+		for k, c := range s.delivered {
+			if c != 1 {
+				t.Fatalf("down %v: %s delivered %d times", down, k, c)
+			}
+			got = append(got, k)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Fatalf("down %v: delivered %d, want %d; missing %v; extra %v", down, len(got), len(want), diff(want, got), diff(got, want))
+		}
+		ticks := int(end.Sub(start) / (5 * time.Minute))
+		if s.dueCalls*10 > ticks*len(items) {
+			t.Errorf("NextAt woke items too often: %d Due calls for %d item-ticks", s.dueCalls, ticks*len(items))
+		}
+	}
+}

@@ -145,6 +145,13 @@ func TestRandomOperationSequences(t *testing.T) {
 			if it.Proposal == nil && !original.IsZero() && !it.Deadline.Original.Equal(original) {
 				t.Fatalf("%s: original deadline changed from %v to %v", where, original, it.Deadline.Original)
 			}
+			// NextAt never comes after the first notice still to fire.
+			na := sw.NextAt(&it, now)
+			for _, n := range sw.Due(&it, over, now, now.Add(90*24*time.Hour)) {
+				if na.IsZero() || n.At.Before(na) {
+					t.Fatalf("%s: notice %s at %v before NextAt %v", where, n.Key, n.At, na)
+				}
+			}
 			// The scheduler polls up to now.
 			for _, n := range sw.Due(&it, over, last, now) {
 				seen[n.Key]++
