@@ -222,3 +222,54 @@ func bulkDocs(raw *sql.DB, dialect string, n int, office, otherUnit string) erro
 	}
 	return nil
 }
+
+// BenchmarkRouteTransitionParallel is BenchmarkRouteTransition with many
+// requests at once, as a busy server sees them: on SQLite the writes share
+// commits (group commit), on PostgreSQL each commits on its own.
+func BenchmarkRouteTransitionParallel(b *testing.B) {
+	benchStores(b, func(b *testing.B, s *store.Store) {
+		x := seededB(b, s)
+		office := x.unit["政府办"]
+		secretariat := childOf(x.district, office.ID, "秘书科")
+		clerk := x.byLogin["wenmi"]
+		head := x.headB(b, secretariat.ID)
+		const workers = 32
+		docs := make(chan string, b.N/2+workers)
+		for i := 0; i < b.N/2+workers; i++ {
+			rec, err := s.CreateOutgoing(ctx, clerk, store.NewOutgoing{UnitID: secretariat.ID, Doc: document.Document{
+				Type: document.Notice, Title: "关于基准测试的通知", Body: document.ParseBody("一、总体要求\\n正文。")}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			docs <- rec.ID
+		}
+		b.SetParallelism(workers / 2) // × GOMAXPROCS(2) goroutines
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			var id string
+			n := 0
+			for pb.Next() {
+				if n%2 == 0 {
+					id = <-docs
+				}
+				in, err := s.Instance(ctx, id)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				t := in.OpenTasks()[0]
+				if n%2 == 0 {
+					_, err = s.Act(ctx, clerk, id, route.Request{Op: route.Approve, Task: t.ID, Comment: "请审核"})
+				} else {
+					_, err = s.Act(ctx, head, id, route.Request{Op: route.Return, Task: t.ID, ToStep: "draft", Comment: "请修改"})
+				}
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				n++
+			}
+		})
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "transitions/s")
+	})
+}

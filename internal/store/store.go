@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -55,6 +56,7 @@ type Store struct {
 	w       *sql.DB // writes (SQLite: exactly one connection)
 	r       *sql.DB // reads (SQLite: a pool of read-only connections)
 	path    string  // SQLite file path; "" for PostgreSQL
+	gc      *groupCommit
 	cal     *calendar.Calendar
 	now     func() time.Time
 	log     *slog.Logger
@@ -77,7 +79,7 @@ func IsPostgres(dsn string) bool {
 // Open connects to dsn — a postgres:// URL or an SQLite file path — and
 // applies pending migrations.
 func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
-	s := &Store{now: opt.Now, log: opt.Logger}
+	s := &Store{now: opt.Now, log: opt.Logger, gc: &groupCommit{maxBatch: 256}}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -305,10 +307,19 @@ type Tx struct {
 	now time.Time
 }
 
-// Write runs fn in one transaction and commits it when fn returns nil. On
-// SQLite the transaction takes the write lock at BEGIN (IMMEDIATE), so two
-// writers never deadlock on lock upgrade.
+// Write runs fn in one transaction and commits it when fn returns nil; an
+// error from fn rolls back everything fn wrote.
+//
+// On SQLite, writes are group-committed: while one batch commits, the writes
+// that arrive queue up, and the next committer runs all of them in one
+// transaction, each inside its own savepoint, so one fsync makes many writes
+// durable. Each fn still sees the effects of those before it and rolls back
+// alone; Write returns only after the commit that contains fn, so a nil error
+// still means durable. PostgreSQL commits each write on its own.
 func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
+	if s.dialect == SQLite {
+		return s.gc.write(ctx, s, fn)
+	}
 	sqlTx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -324,6 +335,121 @@ func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// groupCommit batches SQLite writes (see Store.Write).
+type groupCommit struct {
+	mu       sync.Mutex // guards queue
+	queue    []*pendingWrite
+	leader   sync.Mutex // held by the goroutine running a batch
+	maxBatch int
+}
+
+type pendingWrite struct {
+	ctx   context.Context
+	store *Store // the view whose clock the write uses (see Store.At)
+	fn    func(tx *Tx) error
+	err   error
+	done  chan struct{}
+}
+
+func (g *groupCommit) write(ctx context.Context, s *Store, fn func(tx *Tx) error) error {
+	p := &pendingWrite{ctx: ctx, store: s, fn: fn, done: make(chan struct{})}
+	g.mu.Lock()
+	g.queue = append(g.queue, p)
+	g.mu.Unlock()
+	// Become the committer in turn; run what has queued (ours included,
+	// unless more than a batch is waiting ahead of it) until ours is done.
+	for {
+		g.leader.Lock()
+		select {
+		case <-p.done: // an earlier committer ran it
+			g.leader.Unlock()
+			return p.err
+		default:
+		}
+		g.mu.Lock()
+		batch := g.queue
+		if len(batch) > g.maxBatch {
+			batch = batch[:g.maxBatch]
+		}
+		g.queue = g.queue[len(batch):]
+		g.mu.Unlock()
+		g.run(batch)
+		g.leader.Unlock()
+	}
+}
+
+// run executes a batch in one transaction, each write in a savepoint.
+func (g *groupCommit) run(batch []*pendingWrite) {
+	defer func() {
+		for _, p := range batch {
+			close(p.done)
+		}
+	}()
+	if len(batch) == 0 {
+		return
+	}
+	s := batch[0].store
+	fail := func(err error) {
+		for _, p := range batch {
+			if p.err == nil {
+				p.err = err
+			}
+		}
+	}
+	sqlTx, err := s.w.BeginTx(context.Background(), nil)
+	if err != nil {
+		fail(fmt.Errorf("begin: %w", err))
+		return
+	}
+	ok := 0
+	for i, p := range batch {
+		if err := p.ctx.Err(); err != nil {
+			p.err = err
+			continue
+		}
+		sp := "w" + strconv.Itoa(i)
+		if _, err := sqlTx.Exec("SAVEPOINT " + sp); err != nil {
+			_ = sqlTx.Rollback()
+			fail(fmt.Errorf("savepoint: %w", err))
+			return
+		}
+		tx := &Tx{conn: conn{q: sqlTx, d: SQLite}, tx: sqlTx, s: p.store, now: p.store.now()}
+		p.err = callSafely(p.fn, tx)
+		if p.err != nil {
+			if _, err := sqlTx.Exec("ROLLBACK TO " + sp); err != nil {
+				_ = sqlTx.Rollback()
+				fail(fmt.Errorf("rollback to savepoint: %w", err))
+				return
+			}
+		} else {
+			ok++
+		}
+		if _, err := sqlTx.Exec("RELEASE " + sp); err != nil {
+			_ = sqlTx.Rollback()
+			fail(fmt.Errorf("release savepoint: %w", err))
+			return
+		}
+	}
+	if ok == 0 {
+		_ = sqlTx.Rollback()
+		return
+	}
+	if err := sqlTx.Commit(); err != nil {
+		fail(fmt.Errorf("commit: %w", err))
+	}
+}
+
+// callSafely runs fn, turning a panic into an error so that one bad write
+// cannot take down the batch it shares a transaction with.
+func callSafely(fn func(*Tx) error, tx *Tx) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("panic in write: %v", v)
+		}
+	}()
+	return fn(tx)
 }
 
 // Now is the transaction's clock reading, the same for every row it writes.
