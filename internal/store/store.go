@@ -325,7 +325,7 @@ func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("begin: %w", err)
 	}
 	tx := &Tx{conn: conn{q: sqlTx, d: s.dialect}, tx: sqlTx, s: s, now: s.now()}
-	if err := fn(tx); err != nil {
+	if err := callSafely(fn, tx); err != nil {
 		if rbErr := sqlTx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
 			return errors.Join(err, fmt.Errorf("rollback: %w", rbErr))
 		}

@@ -357,3 +357,55 @@ func TestAuditTamper(t *testing.T) {
 		run(t, s, raw, `ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only`, `ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only`)
 	})
 }
+
+// TestWritesFailAlone runs many writes at once, some of which fail or panic
+// after writing: on SQLite they share group commits, and each failure must
+// roll back only its own writes.
+func TestWritesFailAlone(t *testing.T) {
+	storetest.ForEach(t, store.Options{}, func(t *testing.T, s *store.Store) {
+		const n = 60
+		var wg sync.WaitGroup
+		errs := make([]error, n)
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				errs[i] = s.Write(ctx, func(tx *store.Tx) error {
+					name := fmt.Sprintf("单位%02d", i)
+					if err := tx.PutUnit(ctx, org.Unit{ID: uid.New(), Name: name, ShortName: name, Kind: org.KindDepartment}); err != nil {
+						return err
+					}
+					if err := tx.Audit(ctx, audit.Event{Action: "unit.create", ObjectID: name}); err != nil {
+						return err
+					}
+					switch i % 6 {
+					case 1:
+						return errors.New("规则不允许")
+					case 2:
+						panic("bug")
+					}
+					return nil
+				})
+			}(i)
+		}
+		wg.Wait()
+		ok := 0
+		for i, err := range errs {
+			switch {
+			case i%6 == 1 || i%6 == 2:
+				if err == nil {
+					t.Errorf("write %d: failure not reported", i)
+				}
+			case err != nil:
+				t.Errorf("write %d: %v", i, err)
+			default:
+				ok++
+			}
+		}
+		units, _ := s.Units(ctx)
+		entries, err := s.VerifyAudit(ctx)
+		if err != nil || len(units) != ok || int(entries) != ok {
+			t.Errorf("units %d, audit %d, successes %d, verify %v", len(units), entries, ok, err)
+		}
+	})
+}
