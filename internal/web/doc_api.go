@@ -59,7 +59,7 @@ func (srv *Server) apiDocList(w http.ResponseWriter, r *http.Request) {
 	if !srv.authorize(w, r, access.ViewWorkbench, access.Object{}) {
 		return
 	}
-	ls, err := srv.docLists(r.Context(), viewerFrom(r.Context()).Subject)
+	ls, err := srv.docLists(r.Context(), viewerFrom(r.Context()).Subject, true)
 	if err != nil {
 		srv.serverError(w, r, err)
 		return

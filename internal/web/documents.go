@@ -46,7 +46,7 @@ func (srv *Server) docRoutes() {
 type docWork struct{ srv *Server }
 
 func (d docWork) Work(ctx context.Context, s access.Subject) (Worklists, error) {
-	ls, err := d.srv.docLists(ctx, s)
+	ls, err := d.srv.docLists(ctx, s, false)
 	if err != nil {
 		return Worklists{}, err
 	}
@@ -257,7 +257,7 @@ func (srv *Server) rowOf(rec store.DocRecord, n *names) docRow {
 // docLists builds the four lists for a person. Every row passes the same
 // access decision as opening the document, so a classified document the
 // person may not read never shows up, not even as a count.
-func (srv *Server) docLists(ctx context.Context, s access.Subject) (docListSet, error) {
+func (srv *Server) docLists(ctx context.Context, s access.Subject, withClosed bool) (docListSet, error) {
 	var ls docListSet
 	now := srv.store.Now()
 	actor, err := srv.store.Actor(ctx, s.PersonID, now)
@@ -293,6 +293,9 @@ func (srv *Server) docLists(ctx context.Context, s access.Subject) (docListSet, 
 		}
 	}
 	for _, closed := range []bool{false, true} {
+		if closed && !withClosed {
+			break // the workbench shows no 办结 list
+		}
 		recs, err := srv.store.ParticipatedDocs(ctx, s.PersonID, closed, 500)
 		if err != nil {
 			return ls, err
@@ -380,7 +383,7 @@ func (srv *Server) renderDocList(w http.ResponseWriter, r *http.Request, status 
 		return
 	}
 	v := viewerFrom(r.Context())
-	ls, err := srv.docLists(r.Context(), v.Subject)
+	ls, err := srv.docLists(r.Context(), v.Subject, true)
 	if err != nil {
 		srv.serverError(w, r, err)
 		return
