@@ -33,7 +33,7 @@ type docEditData struct {
 	Text        string
 	CanEdit     bool
 	Watermark   string
-	Types       []document.TypeRule
+	Types       []typeOption
 	Findings    []document.Finding
 }
 
@@ -86,7 +86,7 @@ func (srv *Server) renderEdit(w http.ResponseWriter, r *http.Request, status int
 		return
 	}
 	d := docEditData{Rec: od.rec, Text: od.rec.Doc.Text(), CanEdit: od.rec.Direction == store.Outgoing && od.rec.Doc.Number == nil && srv.holds(r.Context(), od),
-		Watermark: srv.watermark(v, od.rec), Types: document.Rules(), Findings: document.Validate(od.rec.Doc, document.Drafting)}
+		Watermark: srv.watermark(v, od.rec), Types: typeOptions(), Findings: document.Validate(od.rec.Doc, document.Drafting)}
 	vs, err := srv.store.Versions(ctx, od.rec.ID)
 	if err != nil {
 		srv.serverError(w, r, err)

@@ -20,7 +20,7 @@ import (
 
 // docFormData feeds the draft form and the incoming registration form.
 type docFormData struct {
-	Types      []document.TypeRule
+	Types      []typeOption
 	Units      []pickUnit // 主送/抄送 picker over the unit tree
 	Drafting   []org.Unit // units the viewer may draft or receive in
 	Findings   []document.Finding
@@ -73,7 +73,7 @@ func (srv *Server) docFormData(r *http.Request, f url.Values, incoming bool) (do
 	if err != nil {
 		return docFormData{}, err
 	}
-	d := docFormData{Types: document.Rules(), Drafting: srv.creatableUnits(v, byID, incoming),
+	d := docFormData{Types: typeOptions(), Drafting: srv.creatableUnits(v, byID, incoming),
 		Levels: org.AllClassifications(), MaxLevel: v.Person.Clearance,
 		PolicyNote: "单个附件不超过 50 MB；允许 pdf、ofd、docx、xlsx、doc、xls、wps、et、jpg、png、txt。"}
 	for _, u := range rows {
@@ -358,4 +358,18 @@ func withOrganDefaults(d *document.Document, organ org.Unit) {
 	if len(d.Signatures) == 0 {
 		d.Signatures = []string{organ.Name}
 	}
+}
+
+// typeOption is one of the 15 doc types with its Chinese label.
+type typeOption struct {
+	Type document.DocType
+	Name string
+}
+
+func typeOptions() []typeOption {
+	var out []typeOption
+	for _, r := range document.Rules() {
+		out = append(out, typeOption{Type: r.Type, Name: typeName(r.Type)})
+	}
+	return out
 }

@@ -298,14 +298,21 @@ func (srv *Server) fillActions(d *docPageData, in route.Instance, a route.Actor,
 				}
 			}
 			d.Mine = append(d.Mine, mt)
-		case (t.Status == route.Finished || t.Status == route.Forwarded) && t.ActedBy == a.ID && st.Allows(route.Withdraw):
+		case (t.Status == route.Finished || t.Status == route.Forwarded) && t.ActedBy == a.ID && st.Allows(route.Withdraw) && untouchedSince(in, t):
 			d.Withdraw = append(d.Withdraw, taskRef{ID: t.ID, Step: st.Name, Who: n.assignee(t.Assignee)})
 		}
 	}
-	// Only the latest of one's own actions can be withdrawn; offer that one.
-	if len(d.Withdraw) > 1 {
-		d.Withdraw = d.Withdraw[len(d.Withdraw)-1:]
+}
+
+// untouchedSince mirrors the engine's rule for 撤回: nothing on the route
+// opened or closed after the action. The engine still decides.
+func untouchedSince(in route.Instance, t route.Task) bool {
+	for _, o := range in.Tasks {
+		if o.OpenTxn > t.CloseTxn || o.CloseTxn > t.CloseTxn {
+			return false
+		}
 	}
+	return true
 }
 
 // pickOptions are the assignees the viewer may choose for the next step,

@@ -188,8 +188,11 @@ func TestDocumentAccess(t *testing.T) {
 		t.Fatalf("drafter on classified doc: %d", code)
 	}
 	reads, _ := e.store.ListAudit(ctx, store.AuditFilter{Action: "document.read"})
-	if len(reads) != 1 || reads[0].ObjectID != secret || reads[0].ActorID != wenmi.ID {
+	if len(reads) < 1 || reads[0].ObjectID != secret || reads[0].ActorID != wenmi.ID {
 		t.Fatalf("classified opening not audited: %+v", reads)
+	}
+	if _, body, _ := clerk.get("/docs/" + secret + "/sheet"); !strings.Contains(body, `data-testid="watermark"`) {
+		t.Error("the printable sheet of a classified document has no watermark")
 	}
 	if _, body, _ := clerk.get("/docs/" + open); strings.Contains(body, `data-testid="watermark"`) {
 		t.Error("unclassified doc watermarked")
@@ -506,5 +509,72 @@ func TestRegisterIncomingByHand(t *testing.T) {
 	f.Del("csrf")
 	if code, _, _ := oc.postMultipart("/incoming/new", f, "scan", "原件.pdf", []byte("%PDF-1.4\n")); code != http.StatusUnprocessableEntity {
 		t.Errorf("foreign town: %d", code)
+	}
+}
+
+// taskOf returns the task id of the viewer's form at a step.
+func taskOf(t *testing.T, body, step string) string {
+	t.Helper()
+	i := strings.Index(body, `data-testid="task-`+step+`"`)
+	if i < 0 {
+		t.Fatalf("no task form at %s", step)
+	}
+	m := taskField.FindStringSubmatch(body[i:])
+	return m[1]
+}
+
+// TestForwardAddReviewerAndOverdue: 转办 to a colleague, 加签 at 核稿, and
+// what an overdue handover looks like days later.
+func TestForwardAddReviewerAndOverdue(t *testing.T) {
+	e := newDocEnv(t)
+	office := e.unit("政府办")
+	secretariat := e.child(office.ID, "秘书科")
+	general := e.child(office.ID, "综合科")
+	clerk := e.client()
+	clerk.login("wenmi", demo.Password)
+	id := clerk.createDraft("清澜区人民政府办公室关于做好冬季防火工作的通知", "0", e.towns(1)[0].ID)
+	_, body, _ := clerk.get("/docs/" + id)
+	if code, _, _ := clerk.post("/docs/"+id+"/act", url.Values{"task": {taskOf(t, body, "draft")}, "op": {"approve"}}); code != http.StatusSeeOther {
+		t.Fatalf("send: %d", code)
+	}
+	// The section head forwards the review to a colleague in the office.
+	head := e.head(secretariat.ID)
+	colleague := e.byLogin("ducha")
+	h := e.client()
+	h.login(head.Login, demo.Password)
+	_, body, _ = h.get("/docs/" + id)
+	code, body, _ := h.post("/docs/"+id+"/act", url.Values{"task": {taskOf(t, body, "unit_review")}, "op": {"forward"}, "to": {"person:" + colleague.ID}, "comment": {"请代为审核"}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("forward: %d %s", code, firstLines(body, "<div class=\"alert", 2))
+	}
+	cl := e.client()
+	cl.login(colleague.Login, demo.Password)
+	_, body, _ = cl.get("/docs/" + id)
+	if code, _, _ := cl.post("/docs/"+id+"/act", url.Values{"task": {taskOf(t, body, "unit_review")}, "op": {"approve"}, "comment": {"同意"}}); code != http.StatusSeeOther {
+		t.Fatalf("forwarded review: %d", code)
+	}
+	// 核稿 adds the 综合科 head as a reviewer; both must finish the step.
+	_, body, _ = clerk.get("/docs/" + id)
+	task := taskOf(t, body, "review")
+	if code, _, _ := clerk.post("/docs/"+id+"/act", url.Values{"task": {task}, "op": {"add_reviewer"}, "add": {"leader:" + general.ID}}); code != http.StatusSeeOther {
+		t.Fatalf("add reviewer: %d", code)
+	}
+	g := e.client()
+	g.login(e.head(general.ID).Login, demo.Password)
+	if _, body, _ := g.get("/docs/" + id); !strings.Contains(body, `data-testid="task-review"`) {
+		t.Fatal("the added reviewer has no task")
+	}
+	// Three days on, nobody has acted: the open tasks are flagged overdue.
+	e.clock.t = e.clock.t.Add(72 * time.Hour)
+	clerk.login("wenmi", demo.Password)
+	_, body, _ = clerk.get("/docs/" + id)
+	if !strings.Contains(body, `data-testid="flags"`) || !strings.Contains(body, "逾期未办") {
+		t.Error("no overdue flag")
+	}
+	if _, body, _ := clerk.get("/docs?tab=todo&state=逾期"); !strings.Contains(body, "冬季防火") {
+		t.Error("the overdue filter does not find the item")
+	}
+	if _, body, _ := clerk.get("/docs?tab=todo&state=正常"); strings.Contains(body, "冬季防火") {
+		t.Error("an overdue item shows as 正常")
 	}
 }
