@@ -4,8 +4,12 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
+	"time"
 
 	"github.com/shuniu-oa/shuniu/internal/demo"
+	"github.com/shuniu-oa/shuniu/internal/notify"
+	"github.com/shuniu-oa/shuniu/internal/schedule"
 	"github.com/shuniu-oa/shuniu/internal/store"
 	"github.com/shuniu-oa/shuniu/internal/web"
 )
@@ -71,6 +75,16 @@ func serve(ctx context.Context, c *cli, cfg *config, isDemo bool) int {
 		fmt.Fprintln(c.stderr, "shuniu:", err)
 		return 1
 	}
+	// The durable scheduler runs in every server; the database keeps any
+	// number of them from firing a timer twice.
+	sched := &schedule.Runner{Store: s, Worker: workerName(), Channels: channels(c.getenv), Log: log}
+	schedCtx, stopSched := context.WithCancel(ctx)
+	schedDone := make(chan struct{})
+	go func() {
+		defer close(schedDone)
+		_ = sched.Run(schedCtx, 30*time.Second)
+	}()
+	defer func() { stopSched(); <-schedDone }()
 	err = web.Serve(ctx, cfg.addr, srv.Handler(), log, func(addr string) {
 		fmt.Fprintf(c.stdout, "枢纽已启动：http://%s/  （数据库：%s %s）\n", addr, s.Dialect(), cfg.dbLabel())
 		if isDemo {
@@ -86,4 +100,27 @@ func serve(ctx context.Context, c *cli, cfg *config, isDemo bool) int {
 		return 1
 	}
 	return 0
+}
+
+// workerName identifies this server among the schedulers sharing a database.
+func workerName() string {
+	host, err := os.Hostname()
+	if err != nil {
+		host = "shuniu"
+	}
+	return fmt.Sprintf("%s:%d", host, os.Getpid())
+}
+
+// channels are the outbound notification channels configured by environment:
+// SHUNIU_SMTP_ADDR and SHUNIU_SMTP_FROM (plus SHUNIU_SMTP_USER and
+// SHUNIU_SMTP_PASSWORD), and SHUNIU_WEBHOOK_URL with SHUNIU_WEBHOOK_SECRET.
+func channels(getenv func(string) string) map[string]notify.Channel {
+	out := map[string]notify.Channel{}
+	if addr := getenv("SHUNIU_SMTP_ADDR"); addr != "" {
+		out["smtp"] = notify.SMTP{Addr: addr, From: getenv("SHUNIU_SMTP_FROM"), Username: getenv("SHUNIU_SMTP_USER"), Password: getenv("SHUNIU_SMTP_PASSWORD")}
+	}
+	if url := getenv("SHUNIU_WEBHOOK_URL"); url != "" {
+		out["webhook"] = notify.Webhook{URL: url, Secret: getenv("SHUNIU_WEBHOOK_SECRET")}
+	}
+	return out
 }
