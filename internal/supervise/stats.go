@@ -1,8 +1,10 @@
 package supervise
 
 import (
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/shuniu-oa/shuniu/internal/org"
@@ -318,13 +320,38 @@ func (a *accumulator) stats(ft *FactTable, over Overseers, p Period, now time.Ti
 
 // ComputeFacts gathers the figures over a fact table in one pass: per
 // lead unit, then summed into leaders, sources and the total.
+//
+// A large table is split over the available cores (the figures are sums, so
+// the split does not change them).
 func (s *Sweep) ComputeFacts(ft *FactTable, over Overseers, p Period, now time.Time) *Stats {
-	acc := s.newAccumulator(ft)
 	sp, at := spanOf(p), nanos(now)
-	for i := range ft.Rows {
-		acc.add(&ft.Rows[i], sp, at)
+	workers := runtime.GOMAXPROCS(0)
+	if len(ft.Rows) < 100_000 || workers < 2 {
+		workers = 1
 	}
-	return acc.stats(ft, over, p, now)
+	accs := make([]*accumulator, workers)
+	chunk := (len(ft.Rows) + workers - 1) / workers
+	var wg sync.WaitGroup
+	for w := range workers {
+		acc := s.newAccumulator(ft)
+		accs[w] = acc
+		rows := ft.Rows[min(w*chunk, len(ft.Rows)):min((w+1)*chunk, len(ft.Rows))]
+		wg.Go(func() {
+			for i := range rows {
+				acc.add(&rows[i], sp, at)
+			}
+		})
+	}
+	wg.Wait()
+	for _, a := range accs[1:] {
+		for i := range a.units {
+			accs[0].units[i].add(&a.units[i])
+		}
+		for i := range a.bySource {
+			accs[0].bySource[i].add(&a.bySource[i])
+		}
+	}
+	return accs[0].stats(ft, over, p, now)
 }
 
 func sourceIndex(s Source) int {

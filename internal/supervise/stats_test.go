@@ -228,3 +228,18 @@ func TestFactTableMatchesItems(t *testing.T) {
 		t.Fatalf("trends differ")
 	}
 }
+
+// Over 100,000 rows the fact table is split across cores; the sums agree.
+func TestParallelFactsAgree(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds 120,000 items")
+	}
+	sw := sweep(t)
+	items := synthItems(t, 120_000)
+	over := Overseers{"u01": {"l1"}, "u02": {"l1", "l2"}}
+	ft := NewFactTable(items)
+	p := Months(at(6, 15, 0, 0), 1)[0]
+	if a, b := sw.Compute(items, over, p, p.To), sw.ComputeFacts(ft, over, p, p.To); !reflect.DeepEqual(a, b) {
+		t.Fatalf("parallel facts differ:\n%+v\n%+v", a.Total, b.Total)
+	}
+}
