@@ -70,6 +70,11 @@ func (s *Sweep) NextAt(it *Item, t time.Time) time.Time {
 			break
 		}
 	}
+	for i := range it.Urgings {
+		if it.Urgings[i].SignedAt.IsZero() {
+			cand(s.W.urgingLimit(it.Urgings[i].At))
+		}
+	}
 	// Handovers not yet signed for.
 	hi := it.Route.Template.StepIndex(StepHandle)
 	for _, tk := range it.Route.Tasks {

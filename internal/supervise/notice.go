@@ -3,6 +3,7 @@ package supervise
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,6 +21,7 @@ const (
 	NoticeOverdueDaily   NoticeKind = "overdue_daily"   // 逾期期间每个工作日提醒
 	NoticeEscalate       NoticeKind = "escalate"        // 红灯事项报分管领导
 	NoticeSignForLate    NoticeKind = "sign_for_late"   // 交办超时未签收
+	NoticeUrgingUnsigned NoticeKind = "urging_unsigned" // 催办单超时未签收
 )
 
 // Label is the notice kind's Chinese name.
@@ -39,6 +41,8 @@ func (k NoticeKind) Label() string {
 		return "逾期事项报分管领导"
 	case NoticeSignForLate:
 		return "超时未签收提醒"
+	case NoticeUrgingUnsigned:
+		return "催办单未签收提醒"
 	}
 	return string(k)
 }
@@ -330,6 +334,16 @@ func (s *Sweep) Due(it *Item, over Overseers, t0, t1 time.Time) []Notice {
 				emit(Notice{Key: key(it.ID, NoticeReportMissing, u.UnitID, dayKey(d)), Kind: NoticeReportMissing, At: due, UnitID: u.UnitID,
 					Text: fmt.Sprintf("“%s”应于 %s 前报送的进展情况未报送", it.Title, fmtTime(due))})
 			}
+		}
+	}
+
+	// 催办单 not signed for within a working day (reported to the 督查室).
+	for i := range it.Urgings {
+		u := &it.Urgings[i]
+		limit := s.W.urgingLimit(u.At)
+		if in(limit) && !before(u.SignedAt, limit) && h.handling(limit) {
+			emit(Notice{Key: key(it.ID, NoticeUrgingUnsigned, strconv.Itoa(u.Seq)), Kind: NoticeUrgingUnsigned, At: limit, UnitID: u.UnitID,
+				Text: fmt.Sprintf("“%s”的催办单（%s 发出）超时未签收", it.Title, fmtTime(u.At))})
 		}
 	}
 

@@ -216,6 +216,12 @@ func TestWorkdaysTableAgreesWithCalendar(t *testing.T) {
 		if !w.reportDue(d).Equal(due) {
 			t.Fatalf("report due for %s: %v, calendar %v", dayKey(d), w.reportDue(d), due)
 		}
+		for _, hm := range [][2]int{{0, 0}, {8, 30}, {8, 31}, {12, 0}, {17, 30}, {23, 59}} {
+			t0 := w.midnight(d).Add(time.Duration(hm[0])*time.Hour + time.Duration(hm[1])*time.Minute)
+			if want, _ := r.Calendar.AddWorkdays(t0, 1); !w.urgingLimit(t0).Equal(want) {
+				t.Fatalf("urging limit from %v: %v, calendar %v", t0, w.urgingLimit(t0), want)
+			}
+		}
 		// soonStart is the first moment with at most n working days left.
 		for _, n := range []int{0, 1, 3} {
 			due := w.closeOf(w.nextWork(d))
@@ -307,5 +313,26 @@ func TestSchedulerWithNextAtCatchesUp(t *testing.T) {
 		if s.dueCalls*10 > ticks*len(items) {
 			t.Errorf("NextAt woke items too often: %d Due calls for %d item-ticks", s.dueCalls, ticks*len(items))
 		}
+	}
+}
+
+func TestUrgingNotSignedFor(t *testing.T) {
+	r, sw := rules(t), sweep(t)
+	it := inProgress(t)
+	it = must(t)(r.Urge(it, sup, "dept2", "请报送配合情况", at(3, 6, 10, 0))) // a Friday: limit Monday 17:30
+	it = must(t)(r.Urge(it, sup, "town1", "请加快", at(3, 6, 10, 0)))
+	it = must(t)(r.SignForUrging(it, townA, it.Urgings[1].Seq, at(3, 6, 11, 0)))
+	var got []Notice
+	for _, n := range sw.Due(&it, nil, at(3, 6, 0, 0), at(3, 12, 0, 0)) {
+		if n.Kind == NoticeUrgingUnsigned {
+			got = append(got, n)
+		}
+	}
+	if len(got) != 1 || got[0].UnitID != "dept2" || !got[0].At.Equal(at(3, 9, 17, 30)) {
+		t.Fatalf("unsigned urging notices %+v", got)
+	}
+	want, _ := r.Calendar.AddWorkdays(at(3, 6, 10, 0), 1)
+	if !got[0].At.Equal(want) {
+		t.Fatalf("limit %v, calendar says %v", got[0].At, want)
 	}
 }

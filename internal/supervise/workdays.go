@@ -166,3 +166,14 @@ func (w *Workdays) soonStart(due time.Time, n int) time.Time {
 	}
 	return w.midnight(s)
 }
+
+// urgingLimit is when a 催办单 sent at t must have been signed for: one
+// working day, as calendar.AddWorkdays(t, 1) counts it (the day of t counts
+// only if t is before the office opens).
+func (w *Workdays) urgingLimit(t time.Time) time.Time {
+	d := dayOf(t)
+	if w.IsWork(d) && !t.After(w.openOf(d)) {
+		return w.closeOf(d)
+	}
+	return w.closeOf(w.nextWork(d + 1))
+}
