@@ -12,6 +12,9 @@ import (
 // keep it as an indexed column, wake for the items whose NextAt has come,
 // call Due for them since its last run, and store the new NextAt — without
 // looking at the other items. Recompute it after every operation on the item.
+//
+// The warning light changes only at operations and at these instants, so a
+// light stored at each wake-up (ColorAt) stays true until the next one.
 func (s *Sweep) NextAt(it *Item, t time.Time) time.Time {
 	if it.State == Closed || it.State == Registered || it.AssignedAt.IsZero() {
 		return time.Time{}
@@ -45,6 +48,8 @@ func (s *Sweep) NextAt(it *Item, t time.Time) time.Time {
 			}
 			cand(soon)
 			cand(sp.due)
+			// Red from just after the deadline: a stored light stays exact.
+			cand(sp.due.Add(time.Nanosecond))
 			if target == "" {
 				// The next working morning after the deadline (and after t).
 				d := max(dayOf(sp.due)+1, dayOf(t))

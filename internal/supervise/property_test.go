@@ -21,6 +21,8 @@ import (
 //     the last granted;
 //   - a closed item has no light;
 //   - a refused operation changes nothing;
+//   - NextAt never comes after a notice still to fire, and the light holds
+//     from now until NextAt;
 //   - every notice key is produced exactly once across the scheduler's
 //     polls, and the polls together give exactly what one call over the
 //     whole run gives on the final item (any split of [t0, t1]).
@@ -150,6 +152,17 @@ func TestRandomOperationSequences(t *testing.T) {
 			for _, n := range sw.Due(&it, over, now, now.Add(90*24*time.Hour)) {
 				if na.IsZero() || n.At.Before(na) {
 					t.Fatalf("%s: notice %s at %v before NextAt %v", where, n.Key, n.At, na)
+				}
+			}
+			// The light holds from now until NextAt.
+			c0 := sw.ColorAt(&it, now)
+			until := na
+			if until.IsZero() {
+				until = now.Add(90 * 24 * time.Hour)
+			}
+			for _, x := range []time.Time{until.Add(-time.Nanosecond), now.Add(until.Sub(now) / 2)} {
+				if c := sw.ColorAt(&it, x); c != c0 {
+					t.Fatalf("%s: light %s at %v but %s at %v, before NextAt %v", where, c0, now, c, x, na)
 				}
 			}
 			// The scheduler polls up to now.
