@@ -150,10 +150,12 @@ func ParseList(rows [][]string, dir Directory, li ListImport) ([]NewItem, error)
 			continue
 		}
 		n, rowErrs := parseListRow(line, cell, units, dir, li)
-		if prev, dup := titles[n.Title]; dup && n.Title != "" {
-			rowErrs = append(rowErrs, RowError{Line: line, Column: colTitle, Msg: fmt.Sprintf("与第 %d 行重复", prev)})
+		// The same task may be listed for several units; twice for one unit is a slip.
+		dupKey := n.Title + "\x00" + cell(colLead)
+		if prev, dup := titles[dupKey]; dup && n.Title != "" {
+			rowErrs = append(rowErrs, RowError{Line: line, Column: colTitle, Msg: fmt.Sprintf("与第 %d 行重复（同一牵头单位）", prev)})
 		} else if n.Title != "" {
-			titles[n.Title] = line
+			titles[dupKey] = line
 		}
 		if len(rowErrs) == 0 {
 			if err := validateNew(n); err != nil {

@@ -53,6 +53,9 @@ func (r Rules) reopenMonths() int {
 
 func (r Rules) engine() route.Engine { return route.Engine{Calendar: r.Calendar} }
 
+// errNoCalendar is a wiring mistake, not a rule: every deadline needs the calendar.
+var errNoCalendar = errors.New("supervise: Rules has no calendar")
+
 // NewItem is what the 督查室 enters at 立项.
 type NewItem struct {
 	ID          string
@@ -94,7 +97,7 @@ func fromRoute(err error) error {
 // Create registers an item (立项). The actor must be in the item's 督查室.
 func (r Rules) Create(n NewItem, actor route.Actor, now time.Time) (Item, []Event, error) {
 	if r.Calendar == nil {
-		return Item{}, nil, errors.New("supervise: Rules has no calendar")
+		return Item{}, nil, errNoCalendar
 	}
 	if err := validateNew(n); err != nil {
 		return Item{}, nil, err
@@ -270,6 +273,9 @@ func requireSupervisor(it *Item, actor route.Actor, what string) error {
 // Assign hands the item to its units (交办): deadlines start counting now,
 // and each unit must sign for it.
 func (r Rules) Assign(it Item, actor route.Actor, now time.Time) (Item, []Event, error) {
+	if r.Calendar == nil {
+		return it, nil, errNoCalendar
+	}
 	if err := requireSupervisor(&it, actor, "交办"); err != nil {
 		return it, nil, err
 	}
@@ -678,6 +684,9 @@ type ExtensionInput struct {
 
 // RequestExtension records a unit's request for more time.
 func (r Rules) RequestExtension(it Item, actor route.Actor, in ExtensionInput, now time.Time) (Item, []Event, error) {
+	if r.Calendar == nil {
+		return it, nil, errNoCalendar
+	}
 	if it.State != Assigned && it.State != InProgress {
 		return it, nil, refuse("事项%s，不能申请延期", it.State.Label())
 	}
@@ -714,6 +723,9 @@ func (r Rules) RequestExtension(it Item, actor route.Actor, in ExtensionInput, n
 // refuses (with a reason) a pending extension. The original deadline stays
 // on record.
 func (r Rules) DecideExtension(it Item, actor route.Actor, seq int, grant bool, due time.Time, note string, now time.Time) (Item, []Event, error) {
+	if r.Calendar == nil {
+		return it, nil, errNoCalendar
+	}
 	if err := requireSupervisor(&it, actor, "审批延期"); err != nil {
 		return it, nil, err
 	}

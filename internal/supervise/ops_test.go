@@ -2,6 +2,7 @@ package supervise
 
 import (
 	"encoding/json"
+	"errors"
 	"reflect"
 	"testing"
 	"time"
@@ -344,5 +345,16 @@ func TestExtensionRefusedKeepsDeadline(t *testing.T) {
 	it = must(t)(r.DecideExtension(it, sup, seq, true, at(4, 10, 17, 30), "给到4月10日", at(3, 11, 10, 0)))
 	if !it.Deadline.Due.Equal(at(4, 10, 17, 30)) || !it.Deadline.Original.Equal(at(3, 16, 17, 30)) || !it.Extensions[1].Previous.Equal(at(3, 16, 17, 30)) {
 		t.Fatalf("deadline %+v ext %+v", it.Deadline, it.Extensions[1])
+	}
+}
+
+func TestRulesWithoutCalendar(t *testing.T) {
+	it := inProgress(t)
+	var r Rules
+	if _, _, err := r.Create(newItem("x"), sup, at(3, 2, 9, 0)); !errors.Is(err, errNoCalendar) {
+		t.Fatalf("create: %v", err)
+	}
+	if _, _, err := r.RequestExtension(it, townA, ExtensionInput{UnitID: "town1", Asked: at(4, 1, 0, 0), Reason: "x"}, at(3, 3, 9, 0)); !errors.Is(err, errNoCalendar) {
+		t.Fatalf("extension: %v", err)
 	}
 }

@@ -147,6 +147,9 @@ func (r Rules) RecordContact(it Item, actor route.Actor, c Contact, now time.Tim
 // 不满意 reopens the item for a second handling by the same units, due
 // ReopenMonths later; the earlier round stays on record.
 func (r Rules) RecordSatisfaction(it Item, actor route.Actor, s Satisfaction, note string, now time.Time) (Item, []Event, error) {
+	if r.Calendar == nil {
+		return it, nil, errNoCalendar
+	}
 	if it.Proposal == nil {
 		return it, nil, refuse("只有建议提案需要测评满意度")
 	}

@@ -42,6 +42,7 @@ type Workdays struct {
 
 // NewWorkdays builds the table for the years fromYear through toYear.
 func NewWorkdays(cal *calendar.Calendar, fromYear, toYear int) *Workdays {
+	toYear = max(toYear, fromYear)
 	first := dayOf(time.Date(fromYear, 1, 1, 12, 0, 0, 0, calendar.Shanghai()))
 	last := dayOf(time.Date(toYear, 12, 31, 12, 0, 0, 0, calendar.Shanghai()))
 	n := last - first + 1
