@@ -140,8 +140,13 @@ func TestBrowserDocumentRoutes(t *testing.T) {
 
 	// 送审, then 撤回 while the unit head has not acted, then 送审 again.
 	w.act(out, "draft", "approve", comment("draft", "请审核"))
+	// The page still shows the last confirmation: drop it, so that the
+	// wait below sees the next page's.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelectorAll(".alert").forEach(function(a){a.remove()}) || true`)); err != nil {
+		t.Fatal(err)
+	}
 	w.do(chromedp.Click(`[data-testid=withdraw]`), chromedp.WaitVisible(`.alert`))
-	if msg := w.text(`.alert`); !strings.Contains(msg, "撤回") {
+	if msg := w.text(`.alert`); !strings.Contains(msg, "已撤回") {
 		t.Fatalf("withdraw: %s", msg)
 	}
 	w.act(out, "draft", "approve", comment("draft", "请审核"))
@@ -234,6 +239,11 @@ func TestBrowserDocumentRoutes(t *testing.T) {
 	w.act(in, "propose", "approve", comment("propose", "拟请镇长阅示"), pick("propose", "person:"+townLeader.ID))
 	instruction := "请党政办牵头抓好落实，12月10日前报结果。"
 	w.as(townLeader)
+	w.open(in)
+	screenshot(t, ctx, "doc-instruct")
+	if p := w.text(`[data-testid=proposal]`); !strings.Contains(p, "拟请镇长阅示") {
+		t.Errorf("the leader does not see the 拟办意见: %q", p)
+	}
 	w.act(in, "instruct", "approve", comment("instruct", instruction),
 		pick("instruct", "person:"+townDirector.ID), pick("instruct", "person:"+townClerk.ID),
 		chromedp.Click(inTask("instruct", `input[name=lead][value="person:`+townDirector.ID+`"]`)))

@@ -39,6 +39,7 @@ type docPageData struct {
 	Watermark    string
 	Annotations  int
 	Countersigns []opinion // shown to the signing leader
+	Proposal     *opinion  // 拟办意见, shown to the instructing leader
 	HasSide      bool
 	Route        string // the template's name
 	Done         bool
@@ -234,6 +235,10 @@ func (srv *Server) docPageData(ctx context.Context, od openedDoc) (docPageData, 
 	}
 	for _, c := range document.CountersignsOf(in) {
 		d.Countersigns = append(d.Countersigns, opinion{Step: n.assignee(c.Assignee), Who: n.person(c.By), Text: c.Comment, At: c.At, Agreed: c.Agreed})
+	}
+	if ps := in.Finished("propose"); len(ps) > 0 {
+		t := ps[len(ps)-1]
+		d.Proposal = &opinion{Who: n.person(t.ActedBy), Text: t.Comment, At: t.ActedAt}
 	}
 	if in.Status == route.Active {
 		srv.fillActions(&d, in, od.actor, n, now)
