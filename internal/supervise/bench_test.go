@@ -86,6 +86,15 @@ func synthItems(tb testing.TB, n int) []Item {
 
 const million = 1_000_000
 
+// benchOverseers: seven leaders oversee the 40 units of synthItems.
+func benchOverseers() Overseers {
+	over := Overseers{}
+	for u := range 40 {
+		over[fmt.Sprintf("u%02d", u)] = []string{fmt.Sprintf("leader%d", u%7)}
+	}
+	return over
+}
+
 // BenchmarkWarningSweep1M: the light of every item of a million at one moment.
 func BenchmarkWarningSweep1M(b *testing.B) {
 	items := synthItems(b, million)
@@ -118,10 +127,7 @@ func BenchmarkWarningSweep1M(b *testing.B) {
 func BenchmarkDueSweep1MDay(b *testing.B) {
 	items := synthItems(b, million)
 	sw := sweep(b)
-	over := Overseers{}
-	for u := range 40 {
-		over[fmt.Sprintf("u%02d", u)] = []string{fmt.Sprintf("leader%d", u%7)}
-	}
+	over := benchOverseers()
 	t0 := at(9, 14, 10, 0)
 	b.ResetTimer()
 	n := 0
@@ -157,10 +163,7 @@ func BenchmarkNextAt1M(b *testing.B) {
 func BenchmarkStatistics1M(b *testing.B) {
 	items := synthItems(b, million)
 	sw := sweep(b)
-	over := Overseers{}
-	for u := range 40 {
-		over[fmt.Sprintf("u%02d", u)] = []string{fmt.Sprintf("leader%d", u%7)}
-	}
+	over := benchOverseers()
 	p := Months(at(6, 15, 0, 0), 1)[0]
 	b.ResetTimer()
 	for b.Loop() {
@@ -177,10 +180,7 @@ func BenchmarkStatisticsFacts1M(b *testing.B) {
 	ft := NewFactTable(synthItems(b, million))
 	runtime.GC()
 	sw := sweep(b)
-	over := Overseers{}
-	for u := range 40 {
-		over[fmt.Sprintf("u%02d", u)] = []string{fmt.Sprintf("leader%d", u%7)}
-	}
+	over := benchOverseers()
 	p := Months(at(6, 15, 0, 0), 1)[0]
 	b.ResetTimer()
 	for b.Loop() {

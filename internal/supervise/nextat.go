@@ -30,14 +30,8 @@ func (s *Sweep) NextAt(it *Item, t time.Time) time.Time {
 	hist := newHistory(it, phaseBuf[:0], roundBuf[:0])
 	h := &hist
 	var spanBuf [4]deadlineSpan
-	for ti := -1; ti < len(it.SubItems)+len(it.Milestones); ti++ {
-		target := ""
-		switch {
-		case ti >= len(it.SubItems):
-			target = it.Milestones[ti-len(it.SubItems)].ID
-		case ti >= 0:
-			target = it.SubItems[ti].ID
-		}
+	for ti := range it.deadlineTargets() {
+		target := it.target(ti)
 		for _, sp := range h.deadlines(target, spanBuf[:0]) {
 			if !sp.till.IsZero() && !sp.till.After(t) {
 				continue // superseded before t: nothing more of it can fire
@@ -113,4 +107,18 @@ func nextSched(it *Item, d int) int {
 		return best
 	}
 	return noDay
+}
+
+// deadlineTargets is how many deadlines the item has: its own, then each
+// sub-item's, then each milestone's; target(i) names the ith ("" for the item).
+func (it *Item) deadlineTargets() int { return 1 + len(it.SubItems) + len(it.Milestones) }
+
+func (it *Item) target(i int) string {
+	switch {
+	case i == 0:
+		return ""
+	case i <= len(it.SubItems):
+		return it.SubItems[i-1].ID
+	}
+	return it.Milestones[i-1-len(it.SubItems)].ID
 }

@@ -253,14 +253,8 @@ func (s *Sweep) Due(it *Item, over Overseers, t0, t1 time.Time) []Notice {
 	// Deadlines of the item, its sub-items and milestones.
 	lead := it.LeadUnit()
 	var spanBuf [4]deadlineSpan
-	for ti := -1; ti < len(it.SubItems)+len(it.Milestones); ti++ {
-		target := ""
-		switch {
-		case ti >= len(it.SubItems):
-			target = it.Milestones[ti-len(it.SubItems)].ID
-		case ti >= 0:
-			target = it.SubItems[ti].ID
-		}
+	for ti := range it.deadlineTargets() {
+		target := it.target(ti)
 		done := it.doneAt(target)
 		unit := lead
 		for _, sub := range it.SubItems {

@@ -490,6 +490,31 @@ const (
 	MetricSatisfaction Metric = "satisfaction"
 )
 
+// Of is the figure the metric names (satisfaction: all verdicts).
+func (c Counts) Of(m Metric) int {
+	switch m {
+	case MetricItems:
+		return c.Items
+	case MetricNew:
+		return c.New
+	case MetricDue:
+		return c.Due
+	case MetricClosed:
+		return c.Closed
+	case MetricClosedOnTime:
+		return c.ClosedOnTime
+	case MetricOverdueNow:
+		return c.OverdueNow
+	case MetricExtensions:
+		return c.Extensions
+	case MetricUrgings:
+		return c.Urgings
+	case MetricSatisfaction:
+		return c.Satisfied + c.BasicSatisfied + c.Unsatisfied
+	}
+	return 0
+}
+
 // Behind lists, in order, the IDs of the items a figure counts: the items
 // whose own Counts for the period have that figure above zero. keep selects
 // the group (e.g. lead unit == X); nil keeps all.
@@ -502,27 +527,7 @@ func (s *Sweep) Behind(items []Item, keep func(*Item) bool, m Metric, p Period, 
 		}
 		var c Counts
 		s.W.countItem(it, p, now, &c)
-		var n int
-		switch m {
-		case MetricItems:
-			n = c.Items
-		case MetricNew:
-			n = c.New
-		case MetricDue:
-			n = c.Due
-		case MetricClosed:
-			n = c.Closed
-		case MetricClosedOnTime:
-			n = c.ClosedOnTime
-		case MetricOverdueNow:
-			n = c.OverdueNow
-		case MetricExtensions:
-			n = c.Extensions
-		case MetricUrgings:
-			n = c.Urgings
-		case MetricSatisfaction:
-			n = c.Satisfied + c.BasicSatisfied + c.Unsatisfied
-		}
+		n := c.Of(m)
 		if n > 0 {
 			out = append(out, it.ID)
 		}

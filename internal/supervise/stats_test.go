@@ -125,28 +125,10 @@ func TestStatisticsOverAMonth(t *testing.T) {
 		t.Fatalf("behind on time: %v", got)
 	}
 	for _, m := range []Metric{MetricItems, MetricDue, MetricClosed, MetricExtensions, MetricUrgings, MetricNew} {
-		if got := len(sw.Behind(items, town1, m, march, march.To)); got != countOf(t1, m) {
-			t.Errorf("%s: %d items behind, figure %d", m, got, countOf(t1, m))
+		if got := len(sw.Behind(items, town1, m, march, march.To)); got != t1.Of(m) {
+			t.Errorf("%s: %d items behind, figure %d", m, got, t1.Of(m))
 		}
 	}
-}
-
-func countOf(c Counts, m Metric) int {
-	switch m {
-	case MetricItems:
-		return c.Items
-	case MetricNew:
-		return c.New
-	case MetricDue:
-		return c.Due
-	case MetricClosed:
-		return c.Closed
-	case MetricExtensions:
-		return c.Extensions
-	case MetricUrgings:
-		return c.Urgings
-	}
-	return -1
 }
 
 func TestTrendAndComparison(t *testing.T) {
