@@ -59,3 +59,35 @@ func TestImportListXLSX(t *testing.T) {
 		t.Fatal("missing sheet accepted")
 	}
 }
+
+func TestBulletinXLSX(t *testing.T) {
+	sw := sweep(t)
+	items := statsItems(t)
+	april := Months(at(4, 15, 0, 0), 1)[0]
+	b := sw.Bulletin(items, april, at(4, 30, 12, 0))
+	var buf bytes.Buffer
+	names := map[string]string{"town1": "城关镇", "town2": "河西镇", "dept3": "区教育局"}
+	if err := WriteBulletinXLSX(&buf, "2026年4月督办通报", b, func(id string) string { return names[id] }); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := f.GetSheetList(); strings.Join(got, ",") != "汇总,逾期事项,全部事项" {
+		t.Fatalf("sheets %v", got)
+	}
+	over, _ := f.GetRows("逾期事项")
+	if len(over) != 2 || over[1][3] != "河西镇" || over[1][5] != "37" {
+		t.Fatalf("overdue sheet %v", over)
+	}
+	all, _ := f.GetRows("全部事项")
+	if len(all) != 4 { // header + b, c, e
+		t.Fatalf("all items sheet %v", all)
+	}
+	sum, _ := f.GetRows("汇总")
+	if sum[0][0] != "2026年4月督办通报" || sum[1][1] != "2026-04-01 至 2026-04-30" {
+		t.Fatalf("summary %v", sum[:3])
+	}
+}
