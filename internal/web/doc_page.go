@@ -40,6 +40,7 @@ type docPageData struct {
 	Annotations  int
 	Countersigns []opinion // shown to the signing leader
 	Proposal     *opinion  // 拟办意见, shown to the instructing leader
+	Today        string    // default 印发日期
 	HasSide      bool
 	Route        string // the template's name
 	Done         bool
@@ -172,7 +173,7 @@ func (srv *Server) docPageData(ctx context.Context, od openedDoc) (docPageData, 
 	}
 	now := srv.store.Now()
 	d := docPageData{Rec: rec, Kind: kindLabel(rec.Direction), Unit: n.units[rec.UnitID].Name, Organ: n.units[rec.OrganID].Name,
-		Urgency: rec.Doc.Urgency.Label(), Watermark: srv.watermark(v, rec), Route: in.Template.Name, Done: in.Status != route.Active}
+		Urgency: rec.Doc.Urgency.Label(), Watermark: srv.watermark(v, rec), Today: now.In(chinaTime).Format("2006-01-02"), Route: in.Template.Name, Done: in.Status != route.Active}
 	if rec.Level() > org.Unclassified {
 		d.Level = rec.Doc.Classification.String()
 	}
@@ -182,7 +183,13 @@ func (srv *Server) docPageData(ctx context.Context, od openedDoc) (docPageData, 
 		if rec.Doc.Number != nil {
 			stage = document.Issuing
 		}
-		d.Findings = document.Validate(rec.Doc, stage)
+		for _, f := range document.Validate(rec.Doc, stage) {
+			// 印发 sets these itself; before then they are not missing.
+			if rec.Doc.PrintDate.IsZero() && f.Rule == "F20" && (f.Field == "printed_by" || f.Field == "print_date") {
+				continue
+			}
+			d.Findings = append(d.Findings, f)
+		}
 	}
 	if d.Files, err = srv.store.Files(ctx, rec.ID); err != nil {
 		return d, err

@@ -421,15 +421,23 @@ func fmtDuration(d time.Duration) string {
 	if d <= 0 {
 		return "—"
 	}
-	h := int(d.Hours())
-	m := int(d.Minutes()) % 60
-	switch {
-	case h == 0 && m == 0:
-		return "不到1分钟"
-	case h == 0:
-		return fmt.Sprintf("%d分钟", m)
-	case m == 0:
-		return fmt.Sprintf("%d小时", h)
+	// Working time: a working day is the office's 6½ hours.
+	const day = 6*time.Hour + 30*time.Minute
+	days := int(d / day)
+	d -= time.Duration(days) * day
+	h, m := int(d.Hours()), int(d.Minutes())%60
+	var b strings.Builder
+	if days > 0 {
+		fmt.Fprintf(&b, "%d个工作日", days)
 	}
-	return fmt.Sprintf("%d小时%d分", h, m)
+	if h > 0 {
+		fmt.Fprintf(&b, "%d小时", h)
+	}
+	if m > 0 && days == 0 {
+		fmt.Fprintf(&b, "%d分", m)
+	}
+	if b.Len() == 0 {
+		return "不到1分钟"
+	}
+	return b.String()
 }
