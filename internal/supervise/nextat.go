@@ -84,6 +84,19 @@ func (s *Sweep) NextAt(it *Item, t time.Time) time.Time {
 	return best
 }
 
+// NextAtAfterOperation is the item's new NextAt after an operation at now,
+// given the value stored before it (zero: none). A notice may fall due at
+// now itself (an extension granted inside the yellow window warns at once),
+// so the bound is taken from just before now; the old value still bounds
+// anything earlier, which the operation cannot change.
+func (s *Sweep) NextAtAfterOperation(old time.Time, it *Item, now time.Time) time.Time {
+	n := s.NextAt(it, now.Add(-time.Nanosecond))
+	if n.IsZero() || (!old.IsZero() && old.Before(n)) {
+		return old
+	}
+	return n
+}
+
 // nextSched is the earliest scheduled report date on or after day d.
 func nextSched(it *Item, d int) int {
 	s := it.Schedule

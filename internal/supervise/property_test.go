@@ -68,6 +68,10 @@ func TestRandomOperationSequences(t *testing.T) {
 		var original time.Time
 		seen := map[string]int{}
 		last := start
+		// A lazy scheduler as the store runs it: wakes an item only when its
+		// stored NextAt has come, keeping it up to date after each operation.
+		lazy := map[string]int{}
+		lazyNext, lazyChecked := sw.NextAt(&it, start), start
 		for step := range 80 {
 			now = now.Add(time.Duration(1+rng.IntN(36*60)) * time.Minute)
 			unit := []string{"town1", "town1", "dept2", "dept9"}[rng.IntN(4)]
@@ -139,6 +143,7 @@ func TestRandomOperationSequences(t *testing.T) {
 				}
 			} else {
 				it = next
+				lazyNext = sw.NextAtAfterOperation(lazyNext, &it, now)
 			}
 			checkInvariants(t, where, &it, sw, now)
 			if original.IsZero() && !it.Deadline.Original.IsZero() {
@@ -170,6 +175,12 @@ func TestRandomOperationSequences(t *testing.T) {
 				seen[n.Key]++
 			}
 			last = now
+			if step%3 == 0 && !lazyNext.IsZero() && !lazyNext.After(now) {
+				for _, n := range sw.Due(&it, over, lazyChecked, now) {
+					lazy[n.Key]++
+				}
+				lazyChecked, lazyNext = now, sw.NextAt(&it, now)
+			}
 		}
 		reached[it.State]++
 		for _, e := range it.History {
@@ -183,12 +194,28 @@ func TestRandomOperationSequences(t *testing.T) {
 			}
 			polled = append(polled, k)
 		}
+		if !lazyNext.IsZero() && !lazyNext.After(last) {
+			for _, n := range sw.Due(&it, over, lazyChecked, last) {
+				lazy[n.Key]++
+			}
+		}
+		var lazyKeys []string
+		for k, c := range lazy {
+			if c != 1 {
+				t.Fatalf("run %d: lazy scheduler produced %s %d times", run, k, c)
+			}
+			lazyKeys = append(lazyKeys, k)
+		}
 		var once []string
 		for _, n := range sw.Due(&it, over, start, last) {
 			once = append(once, n.Key)
 		}
 		slices.Sort(polled)
 		slices.Sort(once)
+		slices.Sort(lazyKeys)
+		if !slices.Equal(lazyKeys, once) {
+			t.Fatalf("run %d: lazy scheduler %d keys, one call %d:\n%v\n%v", run, len(lazyKeys), len(once), diff(lazyKeys, once), diff(once, lazyKeys))
+		}
 		if !slices.Equal(polled, once) {
 			t.Fatalf("run %d: polled %d keys, one call %d:\n%v\n%v", run, len(polled), len(once), diff(polled, once), diff(once, polled))
 		}
