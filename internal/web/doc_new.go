@@ -161,7 +161,7 @@ func (srv *Server) uploads(r *http.Request, field string) ([]document.Attachment
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, document.Attachment{Name: fh.Filename, SHA256: obj.SHA256, Size: obj.Size, MediaType: obj.MediaType})
+		out = append(out, document.Attachment{Name: uploadName(fh), SHA256: obj.SHA256, Size: obj.Size, MediaType: obj.MediaType})
 	}
 	return out, nil
 }
@@ -172,7 +172,7 @@ func putUpload(bs *blob.Store, fh *multipart.FileHeader) (blob.Object, error) {
 		return blob.Object{}, fmt.Errorf("读取上传文件失败：%w", err)
 	}
 	defer f.Close()
-	return bs.Put(path.Base(strings.ReplaceAll(fh.Filename, `\`, "/")), f)
+	return bs.Put(uploadName(fh), f)
 }
 
 // parseUpload parses a form that may carry files (64 MiB in memory at most;
@@ -225,6 +225,7 @@ func (srv *Server) docCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	withOrganDefaults(&doc, units[organOf(units, unitID)])
+	withUploadNames(&doc, r)
 	fd.Findings = document.Validate(doc, document.Drafting)
 	if document.HasErrors(fd.Findings) {
 		fail("文稿未通过校验，请按提示修改。")
@@ -372,4 +373,27 @@ func typeOptions() []typeOption {
 		out = append(out, typeOption{Type: r.Type, Name: typeName(r.Type)})
 	}
 	return out
+}
+
+// withUploadNames lists the uploaded files as the document's 附件, and writes
+// the 附件说明 from their names when the drafter left it empty, so validation
+// checks the draft as it will be stored.
+func withUploadNames(d *document.Document, r *http.Request) {
+	if r.MultipartForm == nil {
+		return
+	}
+	fill := len(d.AttachmentNote) == 0
+	for _, fh := range r.MultipartForm.File["files"] {
+		name := uploadName(fh)
+		d.Attachments = append(d.Attachments, document.Attachment{Name: name})
+		if fill {
+			d.AttachmentNote = append(d.AttachmentNote, strings.TrimSuffix(name, path.Ext(name)))
+		}
+	}
+}
+
+// uploadName is an upload's file name without any client path (a browser on
+// Windows may send C:\…\name).
+func uploadName(fh *multipart.FileHeader) string {
+	return path.Base(strings.ReplaceAll(fh.Filename, `\`, "/"))
 }

@@ -265,6 +265,16 @@ func TestDraftFormKeepsInput(t *testing.T) {
 	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "与扩展名不符") {
 		t.Fatalf("html as pdf: %d", code)
 	}
+	// A file with no 附件说明 gets one from its name.
+	f.Del("csrf")
+	code, _, h := c.postMultipart("/docs/new", f, "files", "实施方案.pdf", []byte("%PDF-1.7\n"))
+	m := docLocation.FindStringSubmatch(h.Get("Location"))
+	if code != http.StatusSeeOther || m == nil {
+		t.Fatalf("with a file: %d", code)
+	}
+	if _, body, _ := c.get("/docs/" + m[1]); !strings.Contains(body, "附件：实施方案") || strings.Contains(body, `data-testid="findings"`) {
+		t.Error("附件说明 not written from the file name")
+	}
 	// A classification above one's clearance is refused.
 	if p := e.byLogin("wenmi"); p.Clearance < org.Secret {
 		f.Set("level", "2")
