@@ -110,12 +110,12 @@ func (w *Workdays) prevWork(d int) int {
 
 // closeOf is the close of office on day d.
 func (w *Workdays) closeOf(d int) time.Time {
-	return time.Unix(int64(d)*86400-cstOffset+int64(w.close), 0)
+	return time.Unix(int64(d)*86400-cstOffset+int64(w.close), 0).In(w.loc)
 }
 
 // openOf is the opening of office on day d.
 func (w *Workdays) openOf(d int) time.Time {
-	return time.Unix(int64(d)*86400-cstOffset+int64(w.open), 0)
+	return time.Unix(int64(d)*86400-cstOffset+int64(w.open), 0).In(w.loc)
 }
 
 // reportDue is when a report scheduled for day d is due: the close of office
