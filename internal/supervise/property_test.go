@@ -182,6 +182,18 @@ func TestRandomOperationSequences(t *testing.T) {
 				lazyChecked, lazyNext = now, sw.NextAt(&it, now)
 			}
 		}
+		// The store keeps the item as JSON: a round trip loses nothing.
+		b1, err := json.Marshal(it)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Item
+		if err := json.Unmarshal(b1, &back); err != nil {
+			t.Fatalf("run %d: %v", run, err)
+		}
+		if !sameJSON(back, it) || sw.ColorAt(&back, last) != sw.ColorAt(&it, last) || len(sw.Due(&back, over, start, last)) != len(seen) {
+			t.Fatalf("run %d: item changed through JSON", run)
+		}
 		reached[it.State]++
 		for _, e := range it.History {
 			events[e.Type]++
