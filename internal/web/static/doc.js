@@ -12,6 +12,15 @@
       row.hidden = q !== "" && row.textContent.indexOf(q) < 0;
     });
   });
+  // Ctrl+Enter (⌘+Enter) in an opinion box submits its form with the main button.
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Enter" || !(e.ctrlKey || e.metaKey) || e.target.tagName !== "TEXTAREA") return;
+    const form = e.target.form;
+    if (!form) return;
+    const main = form.querySelector("button.primary") || form.querySelector("button");
+    e.preventDefault();
+    form.requestSubmit(main || undefined);
+  });
   const text = document.getElementById("ann-text");
   if (!text) return;
   // Offsets count Unicode code points, as the server does, not UTF-16 units.
