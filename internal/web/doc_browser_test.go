@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/shuniu-oa/shuniu/internal/demo"
 	"github.com/shuniu-oa/shuniu/internal/org"
@@ -191,7 +192,13 @@ func TestBrowserDocumentRoutes(t *testing.T) {
 	if n := w.text(`[data-testid=doc-number]`); n != fmt.Sprintf("%s〔%d〕1号", office.OrganCode, year) {
 		t.Errorf("doc number %q", n)
 	}
-	w.act(out, "recheck", "approve", comment("recheck", "复核无误"))
+	// 复核 from the keyboard: type the opinion, Ctrl+Enter.
+	w.open(out)
+	w.do(chromedp.SendKeys(inTask("recheck", `[data-testid=comment]`), "复核无误"),
+		chromedp.KeyEvent(kb.Enter, chromedp.KeyModifiers(chromedp.ModifierCtrl)), chromedp.WaitVisible(`.alert`))
+	if msg := w.text(`.alert`); msg != "已办理。" {
+		t.Fatalf("recheck by keyboard: %s", msg)
+	}
 	w.act(out, "print_issue", "approve",
 		chromedp.SetValue(inTask("print_issue", `[data-testid=print-date]`), "2026-12-01"),
 		chromedp.SetValue(inTask("print_issue", `[data-testid=copies]`), "30"))
