@@ -130,7 +130,7 @@ func (srv *Server) docSave(w http.ResponseWriter, r *http.Request) {
 	v := viewerFrom(ctx)
 	doc, err := editedDoc(od.rec.Doc, r.PostForm)
 	if err == nil {
-		if org := doc.Classification.Level; int(org) > int(v.Person.Clearance) {
+		if int(doc.Classification.Level) > int(v.Person.Clearance) {
 			err = errors.New("您的涉密等级低于所选密级")
 		}
 	}
