@@ -152,6 +152,7 @@ type FactTable struct {
 	Units []string
 	Rows  []Facts
 	index map[string]int32
+	rows  map[string]int // row by item ID, built on the first Put
 }
 
 // NewFactTable reads the facts of the items.
@@ -165,14 +166,45 @@ func NewFactTable(items []Item) *FactTable {
 
 // Add appends an item's facts.
 func (ft *FactTable) Add(it *Item) {
-	lead := it.LeadUnit()
+	ft.Rows = append(ft.Rows, FactsOf(it, ft.unitIndex(it.LeadUnit())))
+}
+
+// AddFacts appends a row as a store reads it from its columns, numbering its
+// lead unit.
+func (ft *FactTable) AddFacts(lead string, f Facts) {
+	f.Lead = ft.unitIndex(lead)
+	ft.Rows = append(ft.Rows, f)
+}
+
+// Put adds a row or replaces the row with the same ID: a store's cache
+// refreshes only the items changed since it last read.
+func (ft *FactTable) Put(lead string, f Facts) {
+	if ft.rows == nil {
+		ft.rows = make(map[string]int, len(ft.Rows))
+		for i := range ft.Rows {
+			ft.rows[ft.Rows[i].ID] = i
+		}
+	}
+	f.Lead = ft.unitIndex(lead)
+	if i, ok := ft.rows[f.ID]; ok {
+		ft.Rows[i] = f
+		return
+	}
+	ft.rows[f.ID] = len(ft.Rows)
+	ft.Rows = append(ft.Rows, f)
+}
+
+func (ft *FactTable) unitIndex(lead string) int32 {
+	if ft.index == nil {
+		ft.index = map[string]int32{}
+	}
 	idx, ok := ft.index[lead]
 	if !ok {
 		idx = int32(len(ft.Units))
 		ft.index[lead] = idx
 		ft.Units = append(ft.Units, lead)
 	}
-	ft.Rows = append(ft.Rows, FactsOf(it, idx))
+	return idx
 }
 
 // span is a period in Unix nanoseconds.

@@ -1,0 +1,374 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/shuniu-oa/shuniu/internal/audit"
+	"github.com/shuniu-oa/shuniu/internal/org"
+	"github.com/shuniu-oa/shuniu/internal/route"
+	"github.com/shuniu-oa/shuniu/internal/supervise"
+)
+
+// SupRules are the supervision rules with the calendar in force.
+func (s *Store) SupRules() supervise.Rules { return supervise.Rules{Calendar: s.cal} }
+
+// SupSweep is the warning light and notice sweep over the years around t
+// (its working-day table covers them; an instant outside reads as a day off).
+func (s *Store) SupSweep(t time.Time) *supervise.Sweep {
+	y := t.In(s.cal.Location()).Year()
+	return s.SupRules().NewSweep(y-2, y+2)
+}
+
+// SupOp is one supervision operation of the pure package, bound to its input.
+type SupOp func(r supervise.Rules, it supervise.Item, a route.Actor, now time.Time) (supervise.Item, []supervise.Event, error)
+
+// CreateSupItem registers an item (立项) and, when assign is set, hands it to
+// its units (交办) in the same transaction.
+func (s *Store) CreateSupItem(ctx context.Context, by org.Person, n supervise.NewItem, assign bool) (supervise.Item, error) {
+	var it supervise.Item
+	err := s.Write(ctx, func(tx *Tx) error {
+		var err error
+		it, err = tx.CreateSupItem(ctx, by, n, assign)
+		return err
+	})
+	return it, err
+}
+
+// CreateSupItem is Store.CreateSupItem inside a transaction.
+func (tx *Tx) CreateSupItem(ctx context.Context, by org.Person, n supervise.NewItem, assign bool) (supervise.Item, error) {
+	actor, err := tx.Actor(ctx, by.ID, tx.now)
+	if err != nil {
+		return supervise.Item{}, err
+	}
+	rules := tx.s.SupRules()
+	it, _, err := rules.Create(n, actor, tx.now)
+	if err != nil {
+		return supervise.Item{}, err
+	}
+	if assign {
+		if it, _, err = rules.Assign(it, actor, tx.now); err != nil {
+			return supervise.Item{}, err
+		}
+	}
+	sw := tx.s.SupSweep(tx.now)
+	if err := tx.putSupItem(ctx, &it, sw, true, time.Time{}); err != nil {
+		return supervise.Item{}, err
+	}
+	return it, tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "supervise.create", ObjectKind: "supervision_item",
+		ObjectID: it.ID, Detail: jsonString(map[string]any{"source": it.Source, "ref": it.Ref, "title": it.Title, "assigned": assign})})
+}
+
+// SupAct applies one operation to an item with its audit entry, in one
+// transaction. action names it in the audit trail (e.g. "sign_for").
+func (s *Store) SupAct(ctx context.Context, by org.Person, id, action string, detail any, op SupOp) (supervise.Item, error) {
+	var it supervise.Item
+	err := s.Write(ctx, func(tx *Tx) error {
+		var err error
+		it, err = tx.SupAct(ctx, by, id, action, detail, op)
+		return err
+	})
+	return it, err
+}
+
+// SupAct is Store.SupAct inside a transaction.
+func (tx *Tx) SupAct(ctx context.Context, by org.Person, id, action string, detail any, op SupOp) (supervise.Item, error) {
+	cur, next, err := tx.supItemForUpdate(ctx, id)
+	if err != nil {
+		return supervise.Item{}, err
+	}
+	actor, err := tx.Actor(ctx, by.ID, tx.now)
+	if err != nil {
+		return supervise.Item{}, err
+	}
+	it, _, err := op(tx.s.SupRules(), cur, actor, tx.now)
+	if err != nil {
+		return supervise.Item{}, err
+	}
+	sw := tx.s.SupSweep(tx.now)
+	if err := tx.putSupItem(ctx, &it, sw, false, next); err != nil {
+		return supervise.Item{}, err
+	}
+	return it, tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "supervise." + action, ObjectKind: "supervision_item",
+		ObjectID: id, Detail: jsonString(detail)})
+}
+
+// supRecords are the item's records the statistics count by date.
+type supRecords struct {
+	Extensions []supervise.Extension `json:"e,omitempty"`
+	Urgings    []supervise.Urging    `json:"u,omitempty"`
+	Rounds     []supervise.Round     `json:"r,omitempty"`
+}
+
+// putSupItem writes the item and its columns. oldNext is the stored
+// next_notice_at before this operation (see supervise.NextAtAfterOperation).
+func (tx *Tx) putSupItem(ctx context.Context, it *supervise.Item, sw *supervise.Sweep, insert bool, oldNext time.Time) error {
+	content, err := json.Marshal(it)
+	if err != nil {
+		return err
+	}
+	next := sw.NextAtAfterOperation(oldNext, it, tx.now)
+	f := supervise.FactsOf(it, 0)
+	var recs string
+	if len(f.Extensions)+len(f.Urgings)+len(f.Rounds) > 0 {
+		b, err := json.Marshal(supRecords{Extensions: f.Extensions, Urgings: f.Urgings, Rounds: f.Rounds})
+		if err != nil {
+			return err
+		}
+		recs = string(b)
+	}
+	var rev int64
+	if err := tx.queryRow(ctx, `UPDATE sup_rev SET last = last + 1 WHERE id = 1 RETURNING last`).Scan(&rev); err != nil {
+		return fmt.Errorf("next revision: %w", err)
+	}
+	light := string(sw.ColorAt(it, tx.now))
+	args := []any{it.Source, it.State, light, it.Office, it.LeadUnit(), it.Title, it.Ref, ts(tx.now), ts(it.Deadline.Due), nsToTS(f.First),
+		nsToTS(f.ClosedAt), nsToTS(f.AcceptedAt), nsToTS(f.LastSubmitAt), nsToTS(f.LastReviewAt), recs, ts(next), rev, string(content), it.ID}
+	if insert {
+		_, err = tx.exec(ctx, `INSERT INTO sup_items (source, state, light, office, lead_unit, title, ref, updated_at, deadline_due, first_assigned_at,
+			closed_at, accepted_at, last_submit_at, last_review_at, records, next_notice_at, rev, content, id, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(args, ts(it.CreatedAt))...)
+		if isUnique(err) {
+			return fmt.Errorf("督办事项 %s 已存在: %w", it.ID, ErrConflict)
+		}
+	} else {
+		_, err = tx.exec(ctx, `UPDATE sup_items SET source = ?, state = ?, light = ?, office = ?, lead_unit = ?, title = ?, ref = ?, updated_at = ?,
+			deadline_due = ?, first_assigned_at = ?, closed_at = ?, accepted_at = ?, last_submit_at = ?, last_review_at = ?, records = ?,
+			next_notice_at = ?, rev = ?, content = ? WHERE id = ?`, args...)
+	}
+	if err != nil {
+		return fmt.Errorf("save supervision item: %w", err)
+	}
+	if insert {
+		for _, u := range it.Units {
+			if _, err := tx.exec(ctx, `INSERT INTO sup_units (item_id, unit_id, lead, responsible) VALUES (?, ?, ?, ?)`,
+				it.ID, u.UnitID, b2i(u.Lead), u.Responsible); err != nil {
+				return fmt.Errorf("save item unit: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// nsToTS turns the statistics' Unix nanoseconds into the stored microseconds.
+func nsToTS(ns int64) int64 { return ns / 1000 }
+
+// tsToNS turns stored microseconds into Unix nanoseconds.
+func tsToNS(us int64) int64 { return us * 1000 }
+
+// SupItem returns one item.
+func (c conn) SupItem(ctx context.Context, id string) (supervise.Item, error) {
+	var raw string
+	var it supervise.Item
+	err := c.queryRow(ctx, `SELECT content FROM sup_items WHERE id = ?`, id).Scan(&raw)
+	if errors.Is(err, sql.ErrNoRows) {
+		return it, fmt.Errorf("督办事项 %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return it, err
+	}
+	if err := json.Unmarshal([]byte(raw), &it); err != nil {
+		return it, fmt.Errorf("decode supervision item %s: %w", id, err)
+	}
+	return it, nil
+}
+
+// supItemForUpdate reads an item to change it (locking its row on
+// PostgreSQL, so two servers cannot apply operations to one item at once)
+// and its stored next_notice_at.
+func (tx *Tx) supItemForUpdate(ctx context.Context, id string) (supervise.Item, time.Time, error) {
+	lock := ""
+	if tx.d == Postgres {
+		lock = " FOR UPDATE"
+	}
+	var raw string
+	var next int64
+	var it supervise.Item
+	err := tx.queryRow(ctx, `SELECT content, next_notice_at FROM sup_items WHERE id = ?`+lock, id).Scan(&raw, &next)
+	if errors.Is(err, sql.ErrNoRows) {
+		return it, time.Time{}, fmt.Errorf("督办事项 %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return it, time.Time{}, err
+	}
+	if err := json.Unmarshal([]byte(raw), &it); err != nil {
+		return it, time.Time{}, fmt.Errorf("decode supervision item %s: %w", id, err)
+	}
+	return it, fromTS(next), nil
+}
+
+// SupSummary is an item as lists show it, from its columns.
+type SupSummary struct {
+	ID        string           `json:"id"`
+	Source    supervise.Source `json:"source"`
+	State     supervise.State  `json:"state"`
+	Light     supervise.Color  `json:"light"`
+	Office    string           `json:"office"`
+	LeadUnit  string           `json:"lead_unit"`
+	Title     string           `json:"title"`
+	Ref       string           `json:"ref,omitempty"`
+	Due       time.Time        `json:"due,omitzero"`
+	CreatedAt time.Time        `json:"created_at"`
+	UpdatedAt time.Time        `json:"updated_at"`
+	ClosedAt  time.Time        `json:"closed_at,omitzero"`
+}
+
+// SupFilter selects items for a list. Empty fields select all.
+type SupFilter struct {
+	State    supervise.State
+	Open     bool // not closed
+	Light    supervise.Color
+	Source   supervise.Source
+	LeadUnit string
+	Units    []string // items on which any of these units is lead or co-unit
+	Office   string
+	Ref      string
+	IDs      []string
+	Query    string // in the title
+	Limit    int
+	Offset   int
+}
+
+func (f SupFilter) where() (string, []any) {
+	var w []string
+	var args []any
+	add := func(cond string, a ...any) { w = append(w, cond); args = append(args, a...) }
+	if f.State != "" {
+		add(`state = ?`, string(f.State))
+	}
+	if f.Open {
+		add(`state <> ?`, string(supervise.Closed))
+	}
+	if f.Light != "" {
+		add(`light = ?`, string(f.Light))
+	}
+	if f.Source != "" {
+		add(`source = ?`, string(f.Source))
+	}
+	if f.LeadUnit != "" {
+		add(`lead_unit = ?`, f.LeadUnit)
+	}
+	if f.Office != "" {
+		add(`office = ?`, f.Office)
+	}
+	if f.Ref != "" {
+		add(`ref = ?`, f.Ref)
+	}
+	if f.Query != "" {
+		add(`title LIKE ? ESCAPE '\'`, "%"+escapeLike(f.Query)+"%")
+	}
+	if len(f.Units) > 0 {
+		a := make([]any, len(f.Units))
+		for i, u := range f.Units {
+			a[i] = u
+		}
+		add(`id IN (SELECT item_id FROM sup_units WHERE unit_id IN (`+placeholders(len(a))+`))`, a...)
+	}
+	if len(f.IDs) > 0 {
+		a := make([]any, len(f.IDs))
+		for i, u := range f.IDs {
+			a[i] = u
+		}
+		add(`id IN (`+placeholders(len(a))+`)`, a...)
+	}
+	if len(w) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(w, " AND "), args
+}
+
+// SupItems lists items, most recently changed first.
+func (c conn) SupItems(ctx context.Context, f SupFilter) ([]SupSummary, error) {
+	limit := f.Limit
+	if limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	where, args := f.where()
+	rows, err := c.query(ctx, `SELECT id, source, state, light, office, lead_unit, title, ref, deadline_due, created_at, updated_at, closed_at FROM sup_items`+
+		where+fmt.Sprintf(` ORDER BY updated_at DESC, id LIMIT %d OFFSET %d`, limit, max(f.Offset, 0)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("list supervision items: %w", err)
+	}
+	defer rows.Close()
+	var out []SupSummary
+	for rows.Next() {
+		var s SupSummary
+		var src, state, light string
+		var due, created, updated, closed int64
+		if err := rows.Scan(&s.ID, &src, &state, &light, &s.Office, &s.LeadUnit, &s.Title, &s.Ref, &due, &created, &updated, &closed); err != nil {
+			return nil, err
+		}
+		s.Source, s.State, s.Light = supervise.Source(src), supervise.State(state), supervise.Color(light)
+		s.Due, s.CreatedAt, s.UpdatedAt, s.ClosedAt = fromTS(due), fromTS(created), fromTS(updated), fromTS(closed)
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// CountSupItems counts the items a filter selects (Limit and Offset ignored).
+func (c conn) CountSupItems(ctx context.Context, f SupFilter) (int, error) {
+	where, args := f.where()
+	var n int
+	err := c.queryRow(ctx, `SELECT COUNT(*) FROM sup_items`+where, args...).Scan(&n)
+	return n, err
+}
+
+// SupTally counts open items by state and light (closed items by state).
+func (c conn) SupTally(ctx context.Context, f SupFilter) (map[supervise.State]int, map[supervise.Color]int, error) {
+	where, args := f.where()
+	rows, err := c.query(ctx, `SELECT state, light, COUNT(*) FROM sup_items`+where+` GROUP BY state, light`, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	states, lights := map[supervise.State]int{}, map[supervise.Color]int{}
+	for rows.Next() {
+		var st, li string
+		var n int
+		if err := rows.Scan(&st, &li, &n); err != nil {
+			return nil, nil, err
+		}
+		states[supervise.State(st)] += n
+		if supervise.State(st) != supervise.Closed {
+			lights[supervise.Color(li)] += n
+		}
+	}
+	return states, lights, rows.Err()
+}
+
+// SupItemsFull loads whole items (for click-through and the 督办通报).
+func (c conn) SupItemsFull(ctx context.Context, f SupFilter) ([]supervise.Item, error) {
+	where, args := f.where()
+	q := `SELECT content FROM sup_items` + where + ` ORDER BY id`
+	if f.Limit > 0 {
+		q += fmt.Sprintf(` LIMIT %d`, f.Limit)
+	}
+	rows, err := c.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []supervise.Item
+	for rows.Next() {
+		var raw string
+		if err := rows.Scan(&raw); err != nil {
+			return nil, err
+		}
+		var it supervise.Item
+		if err := json.Unmarshal([]byte(raw), &it); err != nil {
+			return nil, fmt.Errorf("decode supervision item: %w", err)
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// SupItemsForDocument lists the items made from a document's 批办.
+func (c conn) SupItemsForDocument(ctx context.Context, docID string) ([]SupSummary, error) {
+	return c.SupItems(ctx, SupFilter{Source: supervise.FromInstruction, Ref: docID})
+}

@@ -1,0 +1,346 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/shuniu-oa/shuniu/internal/notify"
+	"github.com/shuniu-oa/shuniu/internal/org"
+	"github.com/shuniu-oa/shuniu/internal/route"
+	"github.com/shuniu-oa/shuniu/internal/schedule"
+	"github.com/shuniu-oa/shuniu/internal/store"
+	"github.com/shuniu-oa/shuniu/internal/store/storetest"
+	"github.com/shuniu-oa/shuniu/internal/supervise"
+)
+
+// supClock is a controllable clock shared by the stores and schedulers of a test.
+type supClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *supClock) now() time.Time                { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *supClock) set(t time.Time)               { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+func (c *supClock) add(d time.Duration)           { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+func cst(y int, m time.Month, d, h int) time.Time { return time.Date(y, m, d, h, 0, 0, 0, supCST) }
+
+var supCST = time.FixedZone("CST", 8*3600)
+
+// supCase is a district with a 督查员 and two units with their responsible persons.
+type supCase struct {
+	x                    district
+	sup                  org.Person
+	office               string
+	lead, co             string // unit IDs
+	leadPerson, coPerson org.Person
+}
+
+func newSupCase(t *testing.T, s *store.Store) supCase {
+	t.Helper()
+	x := seeded(t, s)
+	c := supCase{x: x, sup: x.byLogin["ducha"]}
+	roles, err := s.Roles(ctx, c.sup.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range roles {
+		if r.Role == org.RoleSupervisor {
+			c.office = r.UnitID
+		}
+	}
+	c.leadPerson = x.byLogin["chengban"]
+	pos, err := s.Positions(ctx, c.leadPerson.ID)
+	if err != nil || len(pos) == 0 {
+		t.Fatal(pos, err)
+	}
+	c.lead = pos[0].UnitID
+	fin := x.unit["区财政局"]
+	c.co = fin.ID
+	c.coPerson = x.head(t, fin.ID)
+	if c.office == "" || c.lead == "" || c.co == "" {
+		t.Fatalf("case: %+v", c)
+	}
+	return c
+}
+
+func (c supCase) newItem(id string, workdays int) supervise.NewItem {
+	return supervise.NewItem{ID: id, Source: supervise.FromLeader, Title: "背街小巷路灯修复", Instruction: "请于十个工作日内完成修复。",
+		Office: c.office, Schedule: supervise.Schedule{Kind: supervise.Weekly, Weekday: time.Friday},
+		Deadline: supervise.DeadlineSpec{Workdays: workdays},
+		Units:    []supervise.Unit{{UnitID: c.lead, Lead: true, Responsible: c.leadPerson.ID}, {UnitID: c.co, Responsible: c.coPerson.ID}}}
+}
+
+func signFor(unit string) store.SupOp {
+	return func(r supervise.Rules, it supervise.Item, a route.Actor, now time.Time) (supervise.Item, []supervise.Event, error) {
+		return r.SignFor(it, a, unit, now)
+	}
+}
+
+func TestSupLifecycle(t *testing.T) {
+	clk := &supClock{t: cst(2026, 3, 2, 9)}
+	storetest.ForEach(t, store.Options{Now: clk.now}, func(t *testing.T, s *store.Store) {
+		c := newSupCase(t, s)
+		it, err := s.CreateSupItem(ctx, c.sup, c.newItem("sup-1", 10), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if it.State != supervise.Assigned {
+			t.Fatalf("state %s", it.State)
+		}
+		// A refusal leaves nothing behind.
+		if _, err := s.SupAct(ctx, c.coPerson, "sup-1", "sign_for", nil, signFor(c.lead)); err == nil {
+			t.Fatal("a co-unit signed for the lead unit")
+		} else if r := (*supervise.Refusal)(nil); !errors.As(err, &r) {
+			t.Fatalf("want a refusal, got %v", err)
+		}
+		clk.add(time.Hour)
+		for _, u := range []struct {
+			p    org.Person
+			unit string
+		}{{c.leadPerson, c.lead}, {c.coPerson, c.co}} {
+			if it, err = s.SupAct(ctx, u.p, "sup-1", "sign_for", nil, signFor(u.unit)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if it.State != supervise.InProgress {
+			t.Fatalf("state %s", it.State)
+		}
+		list, err := s.SupItems(ctx, store.SupFilter{Units: []string{c.co}, Open: true})
+		if err != nil || len(list) != 1 || list[0].Light != supervise.Green || list[0].LeadUnit != c.lead {
+			t.Fatalf("co-unit's list: %+v %v", list, err)
+		}
+		clk.add(24 * time.Hour)
+		it, err = s.SupAct(ctx, c.leadPerson, "sup-1", "request_close", nil, func(r supervise.Rules, it supervise.Item, a route.Actor, now time.Time) (supervise.Item, []supervise.Event, error) {
+			return r.RequestClose(it, a, supervise.Evidence{Text: "已全部修复"}, now)
+		})
+		if err != nil || it.State != supervise.PendingReview {
+			t.Fatal(it.State, err)
+		}
+		it, err = s.SupAct(ctx, c.sup, "sup-1", "review", nil, func(r supervise.Rules, it supervise.Item, a route.Actor, now time.Time) (supervise.Item, []supervise.Event, error) {
+			return r.Review(it, a, true, "", now)
+		})
+		if err != nil || it.State != supervise.Closed {
+			t.Fatal(it.State, err)
+		}
+		got, err := s.SupItem(ctx, "sup-1")
+		if err != nil || got.State != supervise.Closed || len(got.History) != len(it.History) {
+			t.Fatalf("stored: %v %v", got.State, err)
+		}
+		states, _, err := s.SupTally(ctx, store.SupFilter{})
+		if err != nil || states[supervise.Closed] != 1 {
+			t.Fatal(states, err)
+		}
+		ft, err := s.SupFacts(ctx)
+		if err != nil || len(ft.Rows) != 1 {
+			t.Fatal(ft, err)
+		}
+		st := s.SupSweep(clk.now()).ComputeFacts(ft, nil, supervise.Period{From: cst(2026, 3, 1, 0), To: cst(2026, 4, 1, 0)}, clk.now())
+		if st.Total.Closed != 1 || st.Total.ClosedOnTime != 1 || st.Units[c.lead] == nil {
+			t.Fatalf("stats %+v", st.Total)
+		}
+		var cache store.SupFactCache
+		for range 2 {
+			if err := cache.With(ctx, s, func(ft *supervise.FactTable) error {
+				if len(ft.Rows) != 1 {
+					t.Errorf("cache rows %d", len(ft.Rows))
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		es, err := s.ListAudit(ctx, store.AuditFilter{Action: "supervise."})
+		if err != nil || len(es) != 5 {
+			t.Fatalf("audit: %d %v", len(es), err)
+		}
+	})
+}
+
+// supRun is the supervision sweep as serve.go registers it.
+func supRun(s *store.Store, start time.Time) schedule.Sweep {
+	return schedule.Sweep{Name: "supervise", Start: start, Run: func(ctx context.Context, tx *store.Tx, from, to time.Time) error {
+		_, err := tx.RunSupervision(ctx, from, to, func(p org.Person) []store.Route {
+			return []store.Route{{Channel: "count", Address: p.ID}}
+		})
+		return err
+	}}
+}
+
+// counter is a channel counting deliveries by key.
+type counter struct {
+	mu  sync.Mutex
+	got map[string]int
+}
+
+func (c *counter) Name() string { return "count" }
+func (c *counter) Send(_ context.Context, d notify.Delivery) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.got[d.Key]++
+	return nil
+}
+
+// expected is every message the item should give over (from, to]: the
+// notices of one Due call over the whole interval, to each recipient.
+func expected(t *testing.T, s *store.Store, id string, from, to time.Time) map[string]bool {
+	t.Helper()
+	it, err := s.SupItem(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os, err := s.Oversight(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]bool{}
+	for _, n := range s.SupSweep(to).Due(&it, supervise.NewOverseers(os), from, to) {
+		if n.Person != "" {
+			out[n.Key+"/"+n.Person] = true
+			continue
+		}
+		u, _ := it.Unit(n.UnitID)
+		out[n.Key+"/"+u.Responsible] = true
+		switch n.Kind {
+		case supervise.NoticeReportMissing, supervise.NoticeOverdue, supervise.NoticeSignForLate, supervise.NoticeUrgingUnsigned:
+			out[n.Key+"/"+it.Registrar] = true
+		}
+	}
+	return out
+}
+
+func checkOnce(t *testing.T, want map[string]bool, got map[string]int) {
+	t.Helper()
+	var missing, extra, twice []string
+	for k := range want {
+		if got[k] == 0 {
+			missing = append(missing, k)
+		}
+	}
+	for k, n := range got {
+		if !want[k] {
+			extra = append(extra, k)
+		}
+		if n > 1 {
+			twice = append(twice, k)
+		}
+	}
+	sort.Strings(missing)
+	if len(missing)+len(extra)+len(twice) > 0 {
+		t.Fatalf("%d expected; missing %v; unexpected %v; twice %v", len(want), missing, extra, twice)
+	}
+	if len(want) < 8 {
+		t.Fatalf("too few notices to test anything: %v", want)
+	}
+}
+
+// supScenario: an item assigned on a Monday with 5 working days; the lead
+// unit signs, the co-unit never does; nobody reports, so reports go
+// missing, the deadline passes, the item turns red and is escalated.
+func supScenario(t *testing.T, s *store.Store, clk *supClock) (start time.Time) {
+	t.Helper()
+	c := newSupCase(t, s)
+	clk.set(cst(2026, 3, 2, 9)) // each store's run starts afresh
+	start = clk.now()
+	if _, err := s.CreateSupItem(ctx, c.sup, c.newItem("sup-t", 5), true); err != nil {
+		t.Fatal(err)
+	}
+	clk.add(time.Hour)
+	if _, err := s.SupAct(ctx, c.leadPerson, "sup-t", "sign_for", nil, signFor(c.lead)); err != nil {
+		t.Fatal(err)
+	}
+	return start
+}
+
+func TestSupSweepExactlyOnce(t *testing.T) {
+	begin := cst(2026, 3, 2, 9)
+	end := begin.Add(16 * 24 * time.Hour)
+	t.Run("restart in the middle", func(t *testing.T) {
+		clk := &supClock{t: begin}
+		storetest.ForEach(t, store.Options{Now: clk.now}, func(t *testing.T, s *store.Store) {
+			start := supScenario(t, s, clk)
+			ch := &counter{got: map[string]int{}}
+			newRunner := func() *schedule.Runner {
+				return &schedule.Runner{Store: s, Worker: "w1", Sweeps: []schedule.Sweep{supRun(s, start)}, Channels: map[string]notify.Channel{"count": ch}}
+			}
+			r := newRunner()
+			for clk.now().Before(end) {
+				if clk.now().After(begin.Add(7 * 24 * time.Hour)) {
+					r = newRunner() // a restarted server: nothing in memory carries over
+				}
+				if err := r.Tick(ctx); err != nil {
+					t.Fatal(err)
+				}
+				clk.add(37 * time.Minute)
+			}
+			clk.set(end)
+			if err := r.Tick(ctx); err != nil {
+				t.Fatal(err)
+			}
+			checkOnce(t, expected(t, s, "sup-t", start, end), ch.got)
+		})
+	})
+	t.Run("a day of downtime caught up", func(t *testing.T) {
+		clk := &supClock{t: begin}
+		storetest.ForEach(t, store.Options{Now: clk.now}, func(t *testing.T, s *store.Store) {
+			start := supScenario(t, s, clk)
+			ch := &counter{got: map[string]int{}}
+			r := &schedule.Runner{Store: s, Worker: "w1", Sweeps: []schedule.Sweep{supRun(s, start)}, Channels: map[string]notify.Channel{"count": ch}}
+			for clk.now().Before(end) {
+				if err := r.Tick(ctx); err != nil {
+					t.Fatal(err)
+				}
+				step := 2 * time.Hour
+				if d := clk.now().Sub(begin); d > 5*24*time.Hour && d < 6*24*time.Hour {
+					step = 30 * time.Hour // the server is down over the deadline
+				}
+				clk.add(step)
+			}
+			clk.set(end)
+			if err := r.Tick(ctx); err != nil {
+				t.Fatal(err)
+			}
+			checkOnce(t, expected(t, s, "sup-t", start, end), ch.got)
+		})
+	})
+	t.Run("two schedulers on one database", func(t *testing.T) {
+		clk := &supClock{t: begin}
+		dsn := storetest.PostgresDSN(t)
+		open := func() *store.Store {
+			s, err := store.Open(ctx, dsn, store.Options{Now: clk.now, Logger: slog.New(slog.DiscardHandler)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			return s
+		}
+		s1, s2 := open(), open()
+		start := supScenario(t, s1, clk)
+		ch := &counter{got: map[string]int{}}
+		runners := []*schedule.Runner{
+			{Store: s1, Worker: "w1", Sweeps: []schedule.Sweep{supRun(s1, start)}, Channels: map[string]notify.Channel{"count": ch}},
+			{Store: s2, Worker: "w2", Sweeps: []schedule.Sweep{supRun(s2, start)}, Channels: map[string]notify.Channel{"count": ch}},
+		}
+		for clk.now().Before(end) {
+			var wg sync.WaitGroup
+			errs := make([]error, len(runners))
+			for i, r := range runners {
+				wg.Go(func() { errs[i] = r.Tick(ctx) })
+			}
+			wg.Wait()
+			if err := errors.Join(errs...); err != nil {
+				t.Fatal(err)
+			}
+			clk.add(53 * time.Minute)
+		}
+		clk.set(end)
+		if err := runners[0].Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+		checkOnce(t, expected(t, s1, "sup-t", start, end), ch.got)
+	})
+}
