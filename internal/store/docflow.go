@@ -630,15 +630,15 @@ func (s *Store) RegisterIncoming(ctx context.Context, by org.Person, unitID stri
 
 // WorkItem is one line of a person's lists.
 type WorkItem struct {
-	Doc     DocRecord
-	TaskID  int
-	Step    string
-	Handed  time.Time
-	Due     time.Time
-	AckDue  time.Time
-	Acked   bool
-	Circ    bool
-	OnBehal string // the leader this falls to under a delegation, if not the person's own
+	Doc        DocRecord
+	TaskID     int
+	Step       string
+	Handed     time.Time
+	Due        time.Time
+	AckDue     time.Time
+	Acked      bool
+	Circ       bool
+	OnBehalfOf string // the leader this falls to under a delegation, if not the person's own
 }
 
 // OpenTasksFor returns the open tasks a person may act on — their own, their
@@ -654,9 +654,10 @@ func (c conn) OpenTasksFor(ctx context.Context, a route.Actor, limit int) ([]Wor
 	const cols = `instance_id, task_id, step, handed_at, due_at, ack_due_at, acked, circulate`
 	var parts []string
 	var args []any
+	via := "" // the delegating leader whose principal is being matched
 	part := func(where string, vals ...any) {
-		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT %s FROM open_tasks WHERE %s ORDER BY handed_at DESC LIMIT %d) AS q%d`, cols, where, limit, len(parts)))
-		args = append(args, vals...)
+		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT %s, CAST(? AS TEXT) AS via FROM open_tasks WHERE %s ORDER BY handed_at DESC LIMIT %d) AS q%d`, cols, where, limit, len(parts)))
+		args = append(append(args, via), vals...)
 	}
 	seen := map[string]bool{}
 	once := func(key string) bool {
@@ -688,9 +689,10 @@ func (c conn) OpenTasksFor(ctx context.Context, a route.Actor, limit int) ([]Wor
 	}
 	addPrincipal(a.Principal)
 	for _, d := range a.Delegations {
+		via = d.ID
 		addPrincipal(d)
 	}
-	rows, err := c.query(ctx, `SELECT * FROM (`+strings.Join(parts, " UNION ALL ")+fmt.Sprintf(`) AS t ORDER BY handed_at DESC LIMIT %d`, limit), args...)
+	rows, err := c.query(ctx, `SELECT * FROM (`+strings.Join(parts, " UNION ALL ")+fmt.Sprintf(`) AS t ORDER BY handed_at DESC, via LIMIT %d`, limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("open tasks: %w", err)
 	}
@@ -699,11 +701,16 @@ func (c conn) OpenTasksFor(ctx context.Context, a route.Actor, limit int) ([]Wor
 	for rows.Next() {
 		var w WorkItem
 		var handed, due, ackDue, acked, circ int64
-		if err := rows.Scan(&w.Doc.ID, &w.TaskID, &w.Step, &handed, &due, &ackDue, &acked, &circ); err != nil {
+		if err := rows.Scan(&w.Doc.ID, &w.TaskID, &w.Step, &handed, &due, &ackDue, &acked, &circ, &w.OnBehalfOf); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		w.Handed, w.Due, w.AckDue, w.Acked, w.Circ = fromTS(handed), fromTS(due), fromTS(ackDue), acked == 1, circ == 1
+		key := fmt.Sprintf("%s/%d", w.Doc.ID, w.TaskID)
+		if seen[key] { // matched both as oneself and for a delegating leader
+			continue
+		}
+		seen[key] = true
 		items = append(items, w)
 		ids = append(ids, w.Doc.ID)
 	}

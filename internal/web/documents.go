@@ -295,8 +295,8 @@ func (srv *Server) docLists(ctx context.Context, s access.Subject, withClosed bo
 		row.Step, row.Due, row.TaskID = it.Step, it.Due, it.TaskID
 		row.State = srv.stateOf(it.Due, now)
 		row.SignFor = it.Doc.Direction == store.Incoming && it.Step == "签收"
-		if it.OnBehal != "" {
-			row.OnBehalf = n.person(it.OnBehal)
+		if it.OnBehalfOf != "" {
+			row.OnBehalf = n.person(it.OnBehalfOf)
 		}
 		if it.Circ {
 			ls.ToRead = append(ls.ToRead, row)
