@@ -463,6 +463,17 @@ func (p *people) plans(rng *rand.Rand, now time.Time) []docPlan {
 		if i%17 == 0 {
 			pl.urgency = document.Urgent
 		}
+		// A few of 政府办's own drafts are classified (秘密) and still inside the
+		// office, so that the demo shows the rules for classified documents:
+		// only those on the route see them, every opening is audited, and views
+		// carry the viewer's watermark.
+		if i%12 == 1 {
+			pl.level = document.Confidential
+			pl.title = fmt.Sprintf("清澜区人民政府办公室关于%s工作有关敏感情况的报告", tp.matter)
+			pl.docType = document.Report
+			pl.to = []string{district}
+			pl.outSteps = rng.IntN(6)
+		}
 		plans = append(plans, pl)
 	}
 	return plans

@@ -20,8 +20,8 @@ type Level int
 
 const (
 	Unclassified Level = iota // 非密
-	Secret                    // 秘密
-	Confidential              // 机密
+	Confidential              // 秘密
+	Secret                    // 机密
 	TopSecret                 // 绝密: never handled on a networked system
 )
 
@@ -30,9 +30,9 @@ func (l Level) Label() string {
 	switch l {
 	case Unclassified:
 		return "非密"
-	case Secret:
-		return "秘密"
 	case Confidential:
+		return "秘密"
+	case Secret:
 		return "机密"
 	case TopSecret:
 		return "绝密"
@@ -43,9 +43,9 @@ func (l Level) Label() string {
 // MaxPeriod is the statutory ceiling of the secrecy period in years (保守国家秘密法).
 func (l Level) MaxPeriod() int {
 	switch l {
-	case Secret:
-		return 10
 	case Confidential:
+		return 10
+	case Secret:
 		return 20
 	case TopSecret:
 		return 30
@@ -58,10 +58,10 @@ func (l Level) MarshalText() ([]byte, error) {
 	switch l {
 	case Unclassified:
 		return []byte("unclassified"), nil
-	case Secret:
-		return []byte("secret"), nil
 	case Confidential:
 		return []byte("confidential"), nil
+	case Secret:
+		return []byte("secret"), nil
 	case TopSecret:
 		return []byte("top_secret"), nil
 	}
@@ -73,10 +73,10 @@ func (l *Level) UnmarshalText(b []byte) error {
 	switch string(b) {
 	case "unclassified", "", "非密":
 		*l = Unclassified
-	case "secret", "秘密":
-		*l = Secret
-	case "confidential", "机密":
+	case "confidential", "秘密":
 		*l = Confidential
+	case "secret", "机密":
+		*l = Secret
 	case "top_secret", "绝密":
 		*l = TopSecret
 	default:

@@ -17,9 +17,9 @@ func TestParseClassification(t *testing.T) {
 	}{
 		{in: "", want: Classification{}},
 		{in: "非密", want: Classification{}},
-		{in: "秘密", want: Classification{Level: Secret}},
-		{in: "机密★5年", want: Classification{Level: Confidential, PeriodYears: 5}},
-		{in: "秘密★10年", want: Classification{Level: Secret, PeriodYears: 10}},
+		{in: "秘密", want: Classification{Level: Confidential}},
+		{in: "机密★5年", want: Classification{Level: Secret, PeriodYears: 5}},
+		{in: "秘密★10年", want: Classification{Level: Confidential, PeriodYears: 10}},
 		{in: "秘密★15年", err: "不超过10年"},
 		{in: "机密★21年", err: "不超过20年"},
 		{in: "机密*5年", err: "★"},
@@ -47,8 +47,8 @@ func TestParseClassification(t *testing.T) {
 	if !errors.Is(Classification{Level: TopSecret}.Validate(), ErrTopSecret) {
 		t.Error("绝密 must be refused with ErrTopSecret")
 	}
-	if !(Classification{Level: Confidential}).AtLeast(Classification{Level: Secret}) ||
-		(Classification{Level: Unclassified}).AtLeast(Classification{Level: Secret}) {
+	if !(Classification{Level: Secret}).AtLeast(Classification{Level: Confidential}) ||
+		(Classification{Level: Unclassified}).AtLeast(Classification{Level: Confidential}) {
 		t.Error("order must be 非密 < 秘密 < 机密")
 	}
 }
