@@ -285,3 +285,52 @@ func (tx *Tx) AddGrant(ctx context.Context, g Grant) error {
 func (c conn) GrantedPeople(ctx context.Context, kind, id string) ([]string, error) {
 	return c.queryStrings(ctx, `SELECT person_id FROM grants WHERE object_kind = ? AND object_id = ?`, kind, id)
 }
+
+// Grants lists explicit grants, newest first.
+func (c conn) Grants(ctx context.Context, limit int) ([]Grant, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 200
+	}
+	rows, err := c.query(ctx, fmt.Sprintf(`SELECT id, person_id, object_kind, object_id, granted_by, created_at FROM grants ORDER BY created_at DESC LIMIT %d`, limit))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Grant
+	for rows.Next() {
+		var g Grant
+		var at int64
+		if err := rows.Scan(&g.ID, &g.PersonID, &g.ObjectKind, &g.ObjectID, &g.GrantedBy, &at); err != nil {
+			return nil, err
+		}
+		g.Created = fromTS(at)
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+// RevokeGrant removes a grant and returns it.
+func (tx *Tx) RevokeGrant(ctx context.Context, id string) (Grant, error) {
+	var g Grant
+	var at int64
+	err := tx.queryRow(ctx, `SELECT id, person_id, object_kind, object_id, granted_by, created_at FROM grants WHERE id = ?`, id).
+		Scan(&g.ID, &g.PersonID, &g.ObjectKind, &g.ObjectID, &g.GrantedBy, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return g, fmt.Errorf("grant %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return g, err
+	}
+	g.Created = fromTS(at)
+	_, err = tx.exec(ctx, `DELETE FROM grants WHERE id = ?`, id)
+	return g, err
+}
+
+// DocumentByNumber finds a document by its 发文字号 or 收文编号.
+func (c conn) DocumentByNumber(ctx context.Context, number string) (DocRecord, error) {
+	d, err := scanDoc(c.queryRow(ctx, `SELECT `+docCols+` FROM documents WHERE doc_number = ? OR in_number = ? ORDER BY created_at LIMIT 1`, number, number))
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, fmt.Errorf("document %s: %w", number, ErrNotFound)
+	}
+	return d, err
+}

@@ -751,11 +751,13 @@ func (c conn) ParticipatedDocs(ctx context.Context, personID string, closed bool
 }
 
 // Involved reports whether a person takes part in a document: has acted on
-// it, or holds one of its open tasks (directly, by role, as leader, or under
-// a delegation).
+// it, holds one of its open tasks (directly, by role, as leader, or under a
+// delegation), or was granted it by the security officer.
 func (c conn) Involved(ctx context.Context, docID string, a route.Actor) (bool, error) {
 	var n int
-	if err := c.queryRow(ctx, `SELECT COUNT(*) FROM participants WHERE doc_id = ? AND person_id = ?`, docID, a.ID).Scan(&n); err != nil {
+	// Acted on it, or granted it explicitly by the security officer.
+	if err := c.queryRow(ctx, `SELECT (SELECT COUNT(*) FROM participants WHERE doc_id = ? AND person_id = ?) +
+		(SELECT COUNT(*) FROM grants WHERE object_kind = 'document' AND object_id = ? AND person_id = ?)`, docID, a.ID, docID, a.ID).Scan(&n); err != nil {
 		return false, err
 	}
 	if n > 0 {

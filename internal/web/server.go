@@ -110,6 +110,9 @@ func (srv *Server) routes() {
 
 	m.HandleFunc("GET /security/policy", srv.requireLogin(srv.policyPage))
 	m.HandleFunc("POST /security/policy", srv.requireLogin(srv.policySave))
+	m.HandleFunc("GET /security/grants", srv.requireLogin(srv.grantsPage))
+	m.HandleFunc("POST /security/grants", srv.requireLogin(srv.grantAdd))
+	m.HandleFunc("POST /security/grants/{id}/revoke", srv.requireLogin(srv.grantRevoke))
 
 	m.HandleFunc("GET /audit", srv.requireLogin(srv.auditPage))
 	m.HandleFunc("POST /audit/verify", srv.requireLogin(srv.auditVerify))
