@@ -228,7 +228,11 @@ func (tx *Tx) CreateOutgoing(ctx context.Context, by org.Person, n NewOutgoing) 
 			n.Doc.Signatures = []string{organ.Name}
 		}
 		now := tx.now
-		in, events, err := tx.s.engine().Start(route.Outgoing(), route.StartOptions{ID: n.Doc.ID, Starter: by.ID,
+		tmpl, _, err := tx.RouteTemplate(ctx, organ.ID, Outgoing)
+		if err != nil {
+			return err
+		}
+		in, events, err := tx.s.engine().Start(tmpl, route.StartOptions{ID: n.Doc.ID, Starter: by.ID,
 			Scope: map[string]string{route.ScopeUnit: unit.ID, route.ScopeOffice: organ.ID, route.ScopeOrgan: organ.ID}}, now)
 		if err != nil {
 			return err
@@ -586,7 +590,11 @@ func (tx *Tx) startIncoming(ctx context.Context, by org.Person, doc document.Doc
 		return DocRecord{}, err
 	}
 	doc.ID = uid.New()
-	in, events, err := tx.s.engine().Start(route.Incoming(), route.StartOptions{ID: doc.ID, Starter: by.ID,
+	tmpl, _, err := tx.RouteTemplate(ctx, organOf(units, unitID), Incoming)
+	if err != nil {
+		return DocRecord{}, err
+	}
+	in, events, err := tx.s.engine().Start(tmpl, route.StartOptions{ID: doc.ID, Starter: by.ID,
 		Scope: map[string]string{route.ScopeUnit: unitID, route.ScopeOffice: unitID, route.ScopeOrgan: organOf(units, unitID)},
 		First: document.IncomingFirst(unitID, doc.Urgency, document.DefaultSignFor())}, tx.now)
 	if err != nil {
