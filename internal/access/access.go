@@ -25,6 +25,7 @@ const (
 	ManageSettings Action = "settings.manage" // system settings, calendar
 	IssueAPIToken  Action = "token.issue"     // one's own API tokens
 	Delegate       Action = "delegation.set"  // 委托: who acts for a person while away (object: the person)
+	ManageRoutes   Action = "route.manage"    // a unit's route templates (object: the organ)
 
 	GrantClearance Action = "clearance.grant" // a person's clearance level
 	ManageGrants   Action = "grant.manage"    // explicit access grants on objects
@@ -40,7 +41,7 @@ const (
 // AllActions lists every action, for tables and tests.
 func AllActions() []Action {
 	return []Action{ViewWorkbench, ViewDirectory, ChangePassword, ManageAccounts, ManageUnits, ManagePeople,
-		AssignRoles, ManageSettings, IssueAPIToken, Delegate, GrantClearance, ManageGrants, ManagePolicy, ReadAudit,
+		AssignRoles, ManageSettings, IssueAPIToken, Delegate, ManageRoutes, GrantClearance, ManageGrants, ManagePolicy, ReadAudit,
 		VerifyAudit, ReadObject, CreateObject}
 }
 
@@ -112,6 +113,14 @@ func Decide(s Subject, a Action, o Object) Decision {
 			return allow("本人委托")
 		}
 		return deny("只能设置本人的委托")
+	case ManageRoutes:
+		switch {
+		case s.has(org.RoleSysAdmin):
+			return allow("由系统管理员设置")
+		case o.UnitID != "" && s.holds(org.RoleOfficeDirector, o.UnitID):
+			return allow("本单位办公室负责调整流程")
+		}
+		return deny("流程模板只能由本单位办公室主任或系统管理员调整")
 	case ViewWorkbench:
 		if s.business() {
 			return allow("业务用户")
@@ -161,6 +170,15 @@ func decideRead(s Subject, o Object) Decision {
 func (s Subject) has(r org.Role) bool {
 	for _, a := range s.Roles {
 		if a.Role == r {
+			return true
+		}
+	}
+	return false
+}
+
+func (s Subject) holds(r org.Role, unitID string) bool {
+	for _, a := range s.Roles {
+		if a.Role == r && a.UnitID == unitID {
 			return true
 		}
 	}

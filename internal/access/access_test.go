@@ -41,7 +41,7 @@ var roleActions = map[Action][]org.Role{
 
 func TestRoleActions(t *testing.T) {
 	for _, a := range AllActions() {
-		if a == ReadObject || a == CreateObject || a == Delegate {
+		if a == ReadObject || a == CreateObject || a == Delegate || a == ManageRoutes {
 			continue
 		}
 		allowed, ok := roleActions[a]
@@ -138,6 +138,21 @@ func TestDelegate(t *testing.T) {
 			wantOther := r == org.RoleSysAdmin
 			if self != wantSelf || other != wantOther {
 				t.Errorf("%s/%s: self %v other %v, want %v %v", r, level.Label(), self, other, wantSelf, wantOther)
+			}
+		}
+	}
+}
+
+func TestManageRoutes(t *testing.T) {
+	for _, r := range org.AllRoles() {
+		for _, level := range org.AllClassifications() {
+			s := subjectWith(r, level)
+			own := Decide(s, ManageRoutes, Object{Kind: "unit", UnitID: myUnit}).Allow
+			other := Decide(s, ManageRoutes, Object{Kind: "unit", UnitID: otherUnit}).Allow
+			wantOwn := r == org.RoleSysAdmin || r == org.RoleOfficeDirector
+			wantOther := r == org.RoleSysAdmin
+			if own != wantOwn || other != wantOther {
+				t.Errorf("%s/%s: own %v other %v, want %v %v", r, level.Label(), own, other, wantOwn, wantOther)
 			}
 		}
 	}

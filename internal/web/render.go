@@ -71,6 +71,7 @@ var funcs = template.FuncMap{
 	},
 	// depth classes instead of inline styles: the CSP forbids style attributes.
 	"depthClass": func(depth int) string { return fmt.Sprintf("d%d", min(depth, 6)) },
+	"add":        func(a, b int) int { return a + b },
 }
 
 func loadPages() (*pages, error) {

@@ -97,6 +97,8 @@ func (srv *Server) routes() {
 	m.HandleFunc("GET /org/units/{id}/edit", srv.requireLogin(srv.unitForm))
 	m.HandleFunc("POST /org/units", srv.requireLogin(srv.unitSave))
 	m.HandleFunc("POST /org/units/{id}/delete", srv.requireLogin(srv.unitDelete))
+	m.HandleFunc("GET /org/units/{id}/routes/{kind}", srv.requireLogin(srv.routesPage))
+	m.HandleFunc("POST /org/units/{id}/routes/{kind}", srv.requireLogin(srv.routesSave))
 	m.HandleFunc("GET /people/new", srv.requireLogin(srv.personNew))
 	m.HandleFunc("POST /people", srv.requireLogin(srv.personCreate))
 	m.HandleFunc("GET /people/{id}", srv.requireLogin(srv.personPage))
