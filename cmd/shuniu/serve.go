@@ -9,6 +9,7 @@ import (
 
 	"github.com/shuniu-oa/shuniu/internal/demo"
 	"github.com/shuniu-oa/shuniu/internal/notify"
+	"github.com/shuniu-oa/shuniu/internal/org"
 	"github.com/shuniu-oa/shuniu/internal/schedule"
 	"github.com/shuniu-oa/shuniu/internal/store"
 	"github.com/shuniu-oa/shuniu/internal/web"
@@ -66,6 +67,10 @@ func serve(ctx context.Context, c *cli, cfg *config, isDemo bool) int {
 			fmt.Fprintln(c.stderr, "shuniu: 生成演示公文失败:", err)
 			return 1
 		}
+		if err := demo.SeedSupervision(ctx, s, d, s.Now()); err != nil {
+			fmt.Fprintln(c.stderr, "shuniu: 生成演示督办事项失败:", err)
+			return 1
+		}
 		for _, l := range d.Logins {
 			opt.DemoLogins = append(opt.DemoLogins, web.DemoLogin{Login: l.Login, Password: l.Password, Name: l.Name, Role: l.Role.Label(), Unit: l.Unit})
 		}
@@ -77,7 +82,9 @@ func serve(ctx context.Context, c *cli, cfg *config, isDemo bool) int {
 	}
 	// The durable scheduler runs in every server; the database keeps any
 	// number of them from firing a timer twice.
-	sched := &schedule.Runner{Store: s, Worker: workerName(), Channels: channels(c.getenv), Log: log}
+	chans := channels(c.getenv)
+	sched := &schedule.Runner{Store: s, Worker: workerName(), Channels: chans, Log: log,
+		Sweeps: []schedule.Sweep{supervisionSweep(s.Now(), supRoutes(chans))}}
 	schedCtx, stopSched := context.WithCancel(ctx)
 	schedDone := make(chan struct{})
 	go func() {
@@ -100,6 +107,30 @@ func serve(ctx context.Context, c *cli, cfg *config, isDemo bool) int {
 		return 1
 	}
 	return 0
+}
+
+// supervisionSweep turns the passage of time into supervision reminders,
+// warnings and escalations (see store.Tx.RunSupervision). A first run starts
+// at start: items seeded or imported before it fire nothing retroactively.
+func supervisionSweep(start time.Time, routes store.SupRoutes) schedule.Sweep {
+	return schedule.Sweep{Name: store.SupervisionSweepName, Start: start, Run: func(ctx context.Context, tx *store.Tx, from, to time.Time) error {
+		_, err := tx.RunSupervision(ctx, from, to, routes)
+		return err
+	}}
+}
+
+// supRoutes sends supervision notices beyond the inbox: through the webhook
+// (an SMS gateway) to the person's phone, when one is configured.
+func supRoutes(chans map[string]notify.Channel) store.SupRoutes {
+	if _, ok := chans["webhook"]; !ok {
+		return nil
+	}
+	return func(p org.Person) []store.Route {
+		if p.Phone == "" {
+			return nil
+		}
+		return []store.Route{{Channel: "webhook", Address: p.Phone}}
+	}
 }
 
 // workerName identifies this server among the schedulers sharing a database.

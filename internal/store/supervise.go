@@ -230,8 +230,12 @@ type SupFilter struct {
 	Ref      string
 	IDs      []string
 	Query    string // in the title
-	Limit    int
-	Offset   int
+	// ActiveFrom and ActiveTo select the items handled in [from, to): first
+	// assigned before to and not closed before from, or registered before to
+	// and not yet assigned (the 督办通报's items).
+	ActiveFrom, ActiveTo time.Time
+	Limit                int
+	Offset               int
 }
 
 func (f SupFilter) where() (string, []any) {
@@ -268,6 +272,10 @@ func (f SupFilter) where() (string, []any) {
 			a[i] = u
 		}
 		add(`id IN (SELECT item_id FROM sup_units WHERE unit_id IN (`+placeholders(len(a))+`))`, a...)
+	}
+	if !f.ActiveTo.IsZero() {
+		add(`((first_assigned_at > 0 AND first_assigned_at < ? AND (closed_at = 0 OR closed_at >= ?)) OR (state = ? AND created_at < ?))`,
+			ts(f.ActiveTo), ts(f.ActiveFrom), string(supervise.Registered), ts(f.ActiveTo))
 	}
 	if len(f.IDs) > 0 {
 		a := make([]any, len(f.IDs))
@@ -371,4 +379,16 @@ func (c conn) SupItemsFull(ctx context.Context, f SupFilter) ([]supervise.Item, 
 // SupItemsForDocument lists the items made from a document's 批办.
 func (c conn) SupItemsForDocument(ctx context.Context, docID string) ([]SupSummary, error) {
 	return c.SupItems(ctx, SupFilter{Source: supervise.FromInstruction, Ref: docID})
+}
+
+// InsertSupItem stores an item built elsewhere through the pure operations
+// (the demo's year of items, played with a moving clock), with an audit
+// entry naming who seeded it. Its notices count from the transaction's time
+// on: nothing before it fires.
+func (tx *Tx) InsertSupItem(ctx context.Context, by org.Person, it supervise.Item) error {
+	if err := tx.putSupItem(ctx, &it, tx.s.SupSweep(tx.now), true, time.Time{}); err != nil {
+		return err
+	}
+	return tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "supervise.seed", ObjectKind: "supervision_item",
+		ObjectID: it.ID, Detail: jsonString(map[string]any{"source": it.Source, "title": it.Title, "state": it.State})})
 }

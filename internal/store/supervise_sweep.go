@@ -182,3 +182,6 @@ func (c conn) supFactsSince(ctx context.Context, after int64, fn func(lead strin
 	}
 	return rows.Err()
 }
+
+// SupervisionSweepName is the supervision sweep's cursor name.
+const SupervisionSweepName = "supervise"

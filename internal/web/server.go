@@ -44,13 +44,14 @@ type DemoLogin struct{ Login, Password, Name, Role, Unit string }
 
 // Server is the web application.
 type Server struct {
-	store   *store.Store
-	log     *slog.Logger
-	opt     Options
-	pages   *pages
-	mux     *http.ServeMux
-	metrics *metrics
-	reg     *prometheus.Registry
+	store    *store.Store
+	log      *slog.Logger
+	opt      Options
+	pages    *pages
+	mux      *http.ServeMux
+	metrics  *metrics
+	reg      *prometheus.Registry
+	supFacts store.SupFactCache // the supervision statistics' facts, refreshed from the store
 }
 
 // New builds a server on an open store.
@@ -124,6 +125,7 @@ func (srv *Server) routes() {
 	m.HandleFunc("POST /tokens/{id}/revoke", srv.requireLogin(srv.tokenRevoke))
 
 	srv.docRoutes()
+	srv.supRoutes()
 	srv.apiRoutes()
 }
 

@@ -1,0 +1,768 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shuniu-oa/shuniu/internal/access"
+	"github.com/shuniu-oa/shuniu/internal/document"
+	"github.com/shuniu-oa/shuniu/internal/org"
+	"github.com/shuniu-oa/shuniu/internal/route"
+	"github.com/shuniu-oa/shuniu/internal/store"
+	"github.com/shuniu-oa/shuniu/internal/supervise"
+	"github.com/shuniu-oa/shuniu/internal/uid"
+)
+
+// supRoutes registers the 督查督办 pages, their JSON API and the inbox.
+func (srv *Server) supRoutes() {
+	m := srv.mux
+	m.HandleFunc("GET /supervise", srv.requireLogin(srv.supList))
+	m.HandleFunc("GET /supervise/new", srv.requireLogin(srv.supNew))
+	m.HandleFunc("POST /supervise", srv.requireLogin(srv.supCreate))
+	m.HandleFunc("GET /supervise/items/{id}", srv.requireLogin(srv.supItemPage))
+	m.HandleFunc("POST /supervise/items/{id}/{op}", srv.requireLogin(srv.supAction))
+	m.HandleFunc("GET /supervise/stats", srv.requireLogin(srv.supStats))
+	m.HandleFunc("GET /supervise/stats/items", srv.requireLogin(srv.supBehind))
+	m.HandleFunc("GET /supervise/bulletin", srv.requireLogin(srv.supBulletin))
+	m.HandleFunc("GET /supervise/bulletin.xlsx", srv.requireLogin(srv.supBulletinXLSX))
+	m.HandleFunc("GET /supervise/import", srv.requireLogin(srv.supImportPage))
+	m.HandleFunc("POST /supervise/import", srv.requireLogin(srv.supImport))
+	m.HandleFunc("GET /inbox", srv.requireLogin(srv.inboxPage))
+	m.HandleFunc("POST /inbox/read", srv.requireLogin(srv.inboxRead))
+	m.HandleFunc("GET /inbox/unread", srv.requireLogin(srv.inboxUnread))
+
+	m.HandleFunc("GET /api/v1/supervise/items", srv.requireLogin(srv.apiSupList))
+	m.HandleFunc("POST /api/v1/supervise/items", srv.requireLogin(srv.supCreate))
+	m.HandleFunc("GET /api/v1/supervise/items/{id}", srv.requireLogin(srv.apiSupItem))
+	m.HandleFunc("POST /api/v1/supervise/items/{id}/{op}", srv.requireLogin(srv.supAction))
+	m.HandleFunc("GET /api/v1/supervise/stats", srv.requireLogin(srv.supStats))
+	m.HandleFunc("POST /api/v1/supervise/import", srv.requireLogin(srv.supImport))
+	m.HandleFunc("GET /api/v1/inbox", srv.requireLogin(srv.inboxPage))
+	m.HandleFunc("POST /api/v1/inbox/read", srv.requireLogin(srv.inboxRead))
+}
+
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+// supOffice is the 督查室 the viewer works for: the unit of their 督查员 role.
+func supOffice(v *Viewer) string {
+	for _, r := range v.Roles {
+		if r.Role == org.RoleSupervisor {
+			return r.UnitID
+		}
+	}
+	return ""
+}
+
+// viewerUnits are the units the viewer works in (positions and business roles).
+func viewerUnits(v *Viewer) []string {
+	var out []string
+	add := func(id string) {
+		if id != "" && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	for _, p := range v.Positions {
+		add(p.UnitID)
+	}
+	for _, r := range v.Roles {
+		if !r.Role.Admin() {
+			add(r.UnitID)
+		}
+	}
+	return out
+}
+
+// supObject is the item as the access function sees it: owned by the unit
+// of the item the viewer works in (the 督查室, a co-unit) or else by the lead
+// unit; the people on it are its participants.
+func supObject(v *Viewer, it *supervise.Item) access.Object {
+	o := access.Object{Kind: "supervision_item", ID: it.ID, UnitID: it.LeadUnit()}
+	mine := viewerUnits(v)
+	if slices.Contains(mine, it.Office) {
+		o.UnitID = it.Office
+	} else {
+		for _, u := range it.Units {
+			if slices.Contains(mine, u.UnitID) {
+				o.UnitID = u.UnitID
+				break
+			}
+		}
+	}
+	add := func(id string) {
+		if id != "" && !slices.Contains(o.Participants, id) {
+			o.Participants = append(o.Participants, id)
+		}
+	}
+	add(it.Registrar)
+	add(it.Instructor)
+	for _, u := range it.Units {
+		add(u.Responsible)
+		add(u.SignedBy)
+	}
+	for _, e := range it.History {
+		add(e.Actor)
+	}
+	return o
+}
+
+// supNames resolves unit and person IDs for display.
+type supNames struct {
+	units  map[string]org.Unit
+	people map[string]string
+}
+
+func (srv *Server) supNamesOf(ctx context.Context) (*supNames, error) {
+	us, err := srv.store.Units(ctx)
+	if err != nil {
+		return nil, err
+	}
+	n := &supNames{units: make(map[string]org.Unit, len(us)), people: map[string]string{}}
+	for _, u := range us {
+		n.units[u.ID] = u
+	}
+	return n, nil
+}
+
+func (n *supNames) Unit(id string) string {
+	if u, ok := n.units[id]; ok {
+		return u.Name
+	}
+	return id
+}
+
+func (n *supNames) Short(id string) string {
+	if u, ok := n.units[id]; ok && u.ShortName != "" {
+		return u.ShortName
+	}
+	return n.Unit(id)
+}
+
+// person supNames people, looking each up once.
+func (srv *Server) personName(ctx context.Context, n *supNames, id string) string {
+	if id == "" {
+		return ""
+	}
+	if s, ok := n.people[id]; ok {
+		return s
+	}
+	p, err := srv.store.Person(ctx, id)
+	name := id
+	if err == nil {
+		name = p.Name
+	}
+	n.people[id] = name
+	return name
+}
+
+// supListRow is one line of an item list.
+type supListRow struct {
+	store.SupSummary
+	LeadName string
+}
+
+type supListData struct {
+	Tab, Light, State, Source, Unit, Query string
+	Rows                                   []supListRow
+	States                                 map[supervise.State]int
+	Lights                                 map[supervise.Color]int
+	AllStates                              []supervise.State
+	AllSources                             []supervise.Source
+	Units                                  []org.Unit
+	CanCreate                              bool
+	Total                                  int
+}
+
+// supScope narrows a filter to what the viewer may see: a 督查员 sees their
+// office's items, others the items on which one of their units works or
+// that their 分管 units lead.
+func (srv *Server) supScope(ctx context.Context, v *Viewer, f *store.SupFilter) error {
+	if off := supOffice(v); off != "" {
+		f.Office = off
+		return nil
+	}
+	units := viewerUnits(v)
+	os, err := srv.store.Oversight(ctx)
+	if err != nil {
+		return err
+	}
+	for _, o := range os {
+		if o.LeaderID == v.Person.ID && !slices.Contains(units, o.UnitID) {
+			units = append(units, o.UnitID)
+		}
+	}
+	if len(units) == 0 {
+		units = []string{"-"}
+	}
+	f.Units = units
+	return nil
+}
+
+func (srv *Server) supFilterFrom(ctx context.Context, v *Viewer, q url.Values) (store.SupFilter, supListData, error) {
+	d := supListData{Tab: q.Get("tab"), Light: q.Get("light"), State: q.Get("state"), Source: q.Get("source"), Unit: q.Get("unit"),
+		Query: strings.TrimSpace(q.Get("q"))}
+	var f store.SupFilter
+	if err := srv.supScope(ctx, v, &f); err != nil {
+		return f, d, err
+	}
+	switch d.Tab {
+	case "mine":
+		f.Units = viewerUnits(v)
+		f.Office = ""
+	case "closed":
+		f.State = supervise.Closed
+	case "all":
+	default:
+		d.Tab = "open"
+		f.Open = true
+	}
+	if d.State != "" {
+		f.State = supervise.State(d.State)
+		f.Open = false
+	}
+	f.Light, f.Source, f.LeadUnit, f.Query = supervise.Color(d.Light), supervise.Source(d.Source), d.Unit, d.Query
+	return f, d, nil
+}
+
+func (srv *Server) supList(w http.ResponseWriter, r *http.Request) {
+	v := viewerFrom(r.Context())
+	if !srv.authorize(w, r, access.ViewWorkbench, access.Object{}) {
+		return
+	}
+	ctx := r.Context()
+	f, d, err := srv.supFilterFrom(ctx, v, r.URL.Query())
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	tallyF := f
+	tallyF.State, tallyF.Light, tallyF.Open = "", "", false
+	if d.States, d.Lights, err = srv.store.SupTally(ctx, tallyF); err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	f.Limit = 200
+	rows, err := srv.store.SupItems(ctx, f)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	n, err := srv.supNamesOf(ctx)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	for _, s := range rows {
+		d.Rows = append(d.Rows, supListRow{SupSummary: s, LeadName: n.Short(s.LeadUnit)})
+	}
+	d.AllStates, d.AllSources = supervise.AllStates(), supervise.AllSources()
+	for _, u := range n.units {
+		if u.Kind != org.KindSection {
+			d.Units = append(d.Units, u)
+		}
+	}
+	slices.SortFunc(d.Units, func(a, b org.Unit) int { return a.Sort - b.Sort })
+	d.CanCreate = supOffice(v) != ""
+	for _, c := range d.States {
+		d.Total += c
+	}
+	srv.render(w, r, http.StatusOK, "sup_list", pageData{Title: "督查督办", Nav: "supervise", Data: d})
+}
+
+func (srv *Server) apiSupList(w http.ResponseWriter, r *http.Request) {
+	v := viewerFrom(r.Context())
+	if !srv.authorize(w, r, access.ViewWorkbench, access.Object{}) {
+		return
+	}
+	f, _, err := srv.supFilterFrom(r.Context(), v, r.URL.Query())
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	f.Limit, _ = strconv.Atoi(r.URL.Query().Get("limit"))
+	f.Offset, _ = strconv.Atoi(r.URL.Query().Get("offset"))
+	rows, err := srv.store.SupItems(r.Context(), f)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": rows})
+}
+
+// supNewData fills the 立项 form.
+type supNewData struct {
+	Sources  []supervise.Source
+	Units    []org.Unit
+	FromDoc  *store.DocRecord
+	Weekdays []string
+	Leaders  []org.Person
+	Existing []store.SupSummary // items already made from the document
+	NoInstr  bool
+	Co       map[string]bool // co-units chosen
+}
+
+func (srv *Server) supNew(w http.ResponseWriter, r *http.Request) {
+	v := viewerFrom(r.Context())
+	office := supOffice(v)
+	if office == "" {
+		srv.refuse(w, r, string(access.CreateObject), "只有督查室人员可以立项")
+		return
+	}
+	if !srv.authorize(w, r, access.CreateObject, access.Object{Kind: "supervision_item", UnitID: office}) {
+		return
+	}
+	form := url.Values{"source": {string(supervise.FromLeader)}, "schedule": {"每周五"}, "workdays": {"10"}, "assign": {"1"}}
+	d, err := srv.supNewData(r.Context(), r.URL.Query().Get("doc"), form)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	srv.render(w, r, http.StatusOK, "sup_new", pageData{Title: "督办立项", Nav: "supervise", Data: d, Form: form})
+}
+
+// supNewData loads the form's lists; with a document, it prefills the
+// fields from the leader's 批办 (the instruction verbatim).
+func (srv *Server) supNewData(ctx context.Context, docID string, form url.Values) (supNewData, error) {
+	d := supNewData{Sources: supervise.AllSources(), Co: map[string]bool{}}
+	for _, u := range form["co_unit"] {
+		d.Co[u] = true
+	}
+	us, err := srv.store.Units(ctx)
+	if err != nil {
+		return d, err
+	}
+	for _, u := range us {
+		if u.Kind != org.KindSection {
+			d.Units = append(d.Units, u)
+		}
+	}
+	if docID == "" {
+		docID = form.Get("ref")
+	}
+	if docID != "" && (form.Get("source") == "" || form.Get("source") == string(supervise.FromInstruction) || form.Get("title") == "") {
+		rec, err := srv.store.Document(ctx, docID)
+		if err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				return d, nil
+			}
+			return d, err
+		}
+		d.FromDoc = &rec
+		if d.Existing, err = srv.store.SupItemsForDocument(ctx, docID); err != nil {
+			return d, err
+		}
+		in, err := srv.store.Instance(ctx, docID)
+		if err != nil {
+			return d, err
+		}
+		ins, ok := document.InstructionOf(in)
+		if !ok {
+			d.NoInstr = true
+		} else if form.Get("title") == "" {
+			n := supervise.ItemFromInstruction("", "", rec.Doc, ins)
+			form.Set("source", string(supervise.FromInstruction))
+			form.Set("ref", docID)
+			form.Set("title", n.Title)
+			form.Set("instruction", n.Instruction)
+			form.Set("instructor", n.Instructor)
+			if p, err := srv.store.Person(ctx, n.Instructor); err == nil {
+				form.Set("instructor_name", p.Name)
+			}
+		}
+	}
+	return d, nil
+}
+
+// headOf is a unit's default responsible person: its head, else anyone there.
+func (srv *Server) headOf(ctx context.Context, unitID string) (string, error) {
+	ps, err := srv.store.UnitPositions(ctx, unitID)
+	if err != nil {
+		return "", err
+	}
+	for _, p := range ps {
+		if p.Head {
+			return p.PersonID, nil
+		}
+	}
+	if len(ps) > 0 {
+		return ps[0].PersonID, nil
+	}
+	return "", fmt.Errorf("单位“%s”没有人员，无法指定责任人", unitID)
+}
+
+// parseDeadline reads 办理时限: working days or a date.
+func parseDeadline(days, date string) (supervise.DeadlineSpec, error) {
+	days, date = strings.TrimSpace(days), strings.TrimSpace(date)
+	if date != "" {
+		t, err := supervise.ParseListDate(date)
+		if err != nil {
+			return supervise.DeadlineSpec{}, errors.New("办理时限日期无法识别，请填写如 2026-06-30")
+		}
+		return supervise.DeadlineSpec{Date: t}, nil
+	}
+	if days == "" {
+		return supervise.DeadlineSpec{}, nil
+	}
+	n, err := strconv.Atoi(days)
+	if err != nil || n <= 0 || n > 3660 {
+		return supervise.DeadlineSpec{}, errors.New("办理时限的工作日数应为 1–3660 的整数")
+	}
+	return supervise.DeadlineSpec{Workdays: n}, nil
+}
+
+// newItemFromForm builds the 立项 input.
+func (srv *Server) newItemFromForm(ctx context.Context, f url.Values, office string) (supervise.NewItem, error) {
+	n := supervise.NewItem{ID: uid.New(), Source: supervise.Source(f.Get("source")), Ref: strings.TrimSpace(f.Get("ref")),
+		Title: strings.TrimSpace(f.Get("title")), Instruction: f.Get("instruction"), Instructor: f.Get("instructor"), Office: office}
+	var err error
+	if n.Deadline, err = parseDeadline(f.Get("workdays"), f.Get("date")); err != nil {
+		return n, err
+	}
+	if s := strings.TrimSpace(f.Get("schedule")); s != "" {
+		if n.Schedule, err = supervise.ParseSchedule(s); err != nil {
+			return n, err
+		}
+	} else {
+		n.Schedule = supervise.Schedule{Kind: supervise.Monthly, Day: 25}
+	}
+	lead := f.Get("lead_unit")
+	if lead == "" {
+		return n, errors.New("请选择牵头单位")
+	}
+	units := []string{lead}
+	for _, u := range f["co_unit"] {
+		if u != "" && !slices.Contains(units, u) {
+			units = append(units, u)
+		}
+	}
+	for i, u := range units {
+		who := ""
+		if i == 0 {
+			who = strings.TrimSpace(f.Get("lead_person"))
+		}
+		if who == "" {
+			if who, err = srv.headOf(ctx, u); err != nil {
+				return n, err
+			}
+		}
+		n.Units = append(n.Units, supervise.Unit{UnitID: u, Lead: i == 0, Responsible: who})
+	}
+	for i, title := range f["milestone_title"] {
+		title = strings.TrimSpace(title)
+		if title == "" {
+			continue
+		}
+		var spec supervise.DeadlineSpec
+		if i < len(f["milestone_date"]) {
+			if spec, err = parseDeadline("", f["milestone_date"][i]); err != nil {
+				return n, fmt.Errorf("节点“%s”：%w", title, err)
+			}
+		}
+		n.Milestones = append(n.Milestones, supervise.Milestone{ID: fmt.Sprintf("m%d", i+1), Title: title, Spec: spec})
+	}
+	for i, title := range f["sub_title"] {
+		title = strings.TrimSpace(title)
+		if title == "" {
+			continue
+		}
+		s := supervise.SubItem{ID: fmt.Sprintf("s%d", i+1), Title: title}
+		if i < len(f["sub_unit"]) {
+			s.UnitID = f["sub_unit"][i]
+		}
+		if i < len(f["sub_date"]) {
+			if s.Spec, err = parseDeadline("", f["sub_date"][i]); err != nil {
+				return n, fmt.Errorf("子事项“%s”：%w", title, err)
+			}
+		}
+		n.SubItems = append(n.SubItems, s)
+	}
+	if n.Source.IsProposal() {
+		n.Proposal = &supervise.ProposalInfo{Number: strings.TrimSpace(f.Get("proposal_number")), Proposer: strings.TrimSpace(f.Get("proposer"))}
+	}
+	return n, nil
+}
+
+// formOf reads a request's parameters: a form, or for the API a JSON object
+// whose values are strings or lists of strings.
+func formOf(r *http.Request) (url.Values, error) {
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		var raw map[string]any
+		if err := json.NewDecoder(io.LimitReader(r.Body, 4<<20)).Decode(&raw); err != nil {
+			return nil, errors.New("请求格式无效")
+		}
+		f := url.Values{}
+		for k, v := range raw {
+			switch x := v.(type) {
+			case string:
+				f.Set(k, x)
+			case bool:
+				if x {
+					f.Set(k, "1")
+				}
+			case float64:
+				f.Set(k, strconv.FormatFloat(x, 'f', -1, 64))
+			case []any:
+				for _, e := range x {
+					if s, ok := e.(string); ok {
+						f.Add(k, s)
+					}
+				}
+			}
+		}
+		return f, nil
+	}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		if err := r.ParseMultipartForm(32 << 20); err != nil {
+			return nil, errors.New("上传内容无效或过大")
+		}
+	} else if err := r.ParseForm(); err != nil {
+		return nil, errors.New("表单无效")
+	}
+	return r.PostForm, nil
+}
+
+func (srv *Server) supCreate(w http.ResponseWriter, r *http.Request) {
+	v := viewerFrom(r.Context())
+	ctx := r.Context()
+	office := supOffice(v)
+	if office == "" {
+		srv.refuse(w, r, string(access.CreateObject), "只有督查室人员可以立项")
+		return
+	}
+	if !srv.authorize(w, r, access.CreateObject, access.Object{Kind: "supervision_item", UnitID: office}) {
+		return
+	}
+	f, err := formOf(r)
+	if err == nil {
+		var n supervise.NewItem
+		if n, err = srv.newItemFromForm(ctx, f, office); err == nil {
+			var it supervise.Item
+			if it, err = srv.store.CreateSupItem(ctx, v.Person, n, f.Get("assign") != ""); err == nil {
+				if isAPI(r) {
+					writeJSON(w, http.StatusCreated, it)
+					return
+				}
+				http.Redirect(w, r, "/supervise/items/"+it.ID+"?notice=created", http.StatusSeeOther)
+				return
+			}
+		}
+	}
+	if !userError(err) {
+		srv.serverError(w, r, err)
+		return
+	}
+	if isAPI(r) {
+		writeJSONError(w, http.StatusUnprocessableEntity, err.Error())
+		return
+	}
+	d, derr := srv.supNewData(ctx, f.Get("ref"), f)
+	if derr != nil {
+		srv.serverError(w, r, derr)
+		return
+	}
+	srv.render(w, r, http.StatusUnprocessableEntity, "sup_new", pageData{Title: "督办立项", Nav: "supervise", Data: d, Form: f, Error: err.Error()})
+}
+
+// userError reports whether err is for the user (a refusal or bad input)
+// rather than a fault of the server.
+func userError(err error) bool {
+	if err == nil {
+		return false
+	}
+	var ref *supervise.Refusal
+	var rr *route.Refusal
+	var ie supervise.ImportErrors
+	if errors.As(err, &ref) || errors.As(err, &rr) || errors.As(err, &ie) || errors.Is(err, store.ErrConflict) {
+		return true
+	}
+	var fe formError
+	return errors.As(err, &fe) || !strings.ContainsAny(err.Error(), "abcdefghijklmnopqrstuvwxyz")
+}
+
+// formError is bad input, said in Chinese.
+type formError string
+
+func (e formError) Error() string { return string(e) }
+
+// loadSupItem loads an item and checks the viewer may read it.
+func (srv *Server) loadSupItem(w http.ResponseWriter, r *http.Request) (supervise.Item, bool) {
+	it, err := srv.store.SupItem(r.Context(), r.PathValue("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		if isAPI(r) {
+			writeJSONError(w, http.StatusNotFound, "督办事项不存在")
+		} else {
+			srv.notFound(w, r)
+		}
+		return it, false
+	}
+	if err != nil {
+		srv.serverError(w, r, err)
+		return it, false
+	}
+	if !srv.authorize(w, r, access.ReadObject, supObject(viewerFrom(r.Context()), &it)) {
+		return it, false
+	}
+	return it, true
+}
+
+func (srv *Server) apiSupItem(w http.ResponseWriter, r *http.Request) {
+	it, ok := srv.loadSupItem(w, r)
+	if !ok {
+		return
+	}
+	sw := srv.store.SupSweep(srv.store.Now())
+	writeJSON(w, http.StatusOK, map[string]any{"item": it, "light": sw.LightAt(&it, srv.store.Now())})
+}
+
+// supOpFrom turns an operation's name and parameters into the pure call.
+func supOpFrom(op string, f url.Values, loc *time.Location) (store.SupOp, error) {
+	text := func(k string) string { return strings.TrimSpace(f.Get(k)) }
+	atoi := func(k string) int { n, _ := strconv.Atoi(text(k)); return n }
+	date := func(k, what string) (time.Time, error) {
+		s := text(k)
+		if s == "" {
+			return time.Time{}, formError("请填写" + what)
+		}
+		t, err := supervise.ParseListDate(s)
+		if err != nil {
+			return time.Time{}, formError(what + "无法识别，请填写如 2026-06-30")
+		}
+		// The close of office that day (17:30 Beijing time).
+		return time.Date(t.Year(), t.Month(), t.Day(), 17, 30, 0, 0, loc), nil
+	}
+	attachments := func() []supervise.Attachment {
+		var out []supervise.Attachment
+		for i, n := range f["attachment_name"] {
+			if i < len(f["attachment_sha256"]) && strings.TrimSpace(n) != "" {
+				out = append(out, supervise.Attachment{Name: strings.TrimSpace(n), SHA256: f["attachment_sha256"][i]})
+			}
+		}
+		return out
+	}
+	switch op {
+	case "assign":
+		return func(r supervise.Rules, it supervise.Item, a route.Actor, now time.Time) (supervise.Item, []supervise.Event, error) {
+			return r.Assign(it, a, now)
+		}, nil
+	case "sign_for":
+		unit := text("unit")
+		return func(r supervise.Rules, it supervise.Item, a route.Actor, now time.Time) (supervise.Item, []supervise.Event, error) {
+			return r.SignFor(it, a, unit, now)
+		}, nil
+	case "report":
+		in := supervise.ReportInput{UnitID: text("unit"), Text: f.Get("text"), Attachments: attachments(), Reached: f["reached"]}
+		return func(r supervise.Rules, it supervise.Item, a route.Actor, now time.Time) (supervise.Item, []supervise.Event, error) {
+			return r.Report(it, a, in, now)
+		}, nil
+	case "request_close":
+		ev := supervise.Evidence{Text: f.Get("text"), Attachments: attachments()}
+		return func(r supervise.Rules, it supervise.Item, a route.Actor, now time.Time) (supervise.Item, []supervise.Event, error) {
+			return r.RequestClose(it, a, ev, now)
+		}, nil
+	case "review":
+		approve, reason := f.Get("decision") == "close", text("reason")
+		if f.Get("decision") != "close" && f.Get("decision") != "return" {
+			return nil, formError("请选择办结或退回")
+		}
+		return func(r supervise.Rules, it supervise.Item, a route.Actor, now time.Time) (supervise.Item, []supervise.Event, error) {
+			return r.Review(it, a, approve, reason, now)
+		}, nil
+	case "request_extension":
+		asked, err := date("asked", "申请延期至的日期")
+		if err != nil {
+			return nil, err
+		}
+		in := supervise.ExtensionInput{UnitID: text("unit"), Target: text("target"), Asked: asked, Reason: text("reason")}
+		return func(r supervise.Rules, it supervise.Item, a route.Actor, now time.Time) (supervise.Item, []supervise.Event, error) {
+			return r.RequestExtension(it, a, in, now)
+		}, nil
+	case "decide_extension":
+		seq, grant, note := atoi("seq"), f.Get("decision") == "grant", text("note")
+		var due time.Time
+		if grant && text("due") != "" {
+			var err error
+			if due, err = date("due", "批准的期限"); err != nil {
+				return nil, err
+			}
+		}
+		return func(r supervise.Rules, it supervise.Item, a route.Actor, now time.Time) (supervise.Item, []supervise.Event, error) {
+			return r.DecideExtension(it, a, seq, grant, due, note, now)
+		}, nil
+	case "urge":
+		unit, txt := text("unit"), text("text")
+		return func(r supervise.Rules, it supervise.Item, a route.Actor, now time.Time) (supervise.Item, []supervise.Event, error) {
+			return r.Urge(it, a, unit, txt, now)
+		}, nil
+	case "sign_urging":
+		seq := atoi("seq")
+		return func(r supervise.Rules, it supervise.Item, a route.Actor, now time.Time) (supervise.Item, []supervise.Event, error) {
+			return r.SignForUrging(it, a, seq, now)
+		}, nil
+	case "contact":
+		at, err := date("at", "沟通日期")
+		if err != nil {
+			return nil, err
+		}
+		c := supervise.Contact{At: time.Date(at.Year(), at.Month(), at.Day(), 9, 0, 0, 0, loc), Way: text("way"), Note: text("note")}
+		return func(r supervise.Rules, it supervise.Item, a route.Actor, now time.Time) (supervise.Item, []supervise.Event, error) {
+			if c.At.After(now) {
+				c.At = now
+			}
+			return r.RecordContact(it, a, c, now)
+		}, nil
+	case "satisfaction":
+		s, note := supervise.Satisfaction(text("satisfaction")), text("note")
+		return func(r supervise.Rules, it supervise.Item, a route.Actor, now time.Time) (supervise.Item, []supervise.Event, error) {
+			return r.RecordSatisfaction(it, a, s, note, now)
+		}, nil
+	}
+	return nil, formError("未知的操作")
+}
+
+func (srv *Server) supAction(w http.ResponseWriter, r *http.Request) {
+	it, ok := srv.loadSupItem(w, r)
+	if !ok {
+		return
+	}
+	v := viewerFrom(r.Context())
+	f, err := formOf(r)
+	var next supervise.Item
+	op := r.PathValue("op")
+	if err == nil {
+		var fn store.SupOp
+		if fn, err = supOpFrom(op, f, srv.store.Calendar().Location()); err == nil {
+			detail := map[string]string{}
+			for k := range f {
+				if k != "csrf" {
+					detail[k] = truncate(f.Get(k), 200)
+				}
+			}
+			next, err = srv.store.SupAct(r.Context(), v.Person, it.ID, op, detail, fn)
+		}
+	}
+	if err != nil {
+		if !userError(err) {
+			srv.serverError(w, r, err)
+			return
+		}
+		if isAPI(r) {
+			writeJSONError(w, http.StatusUnprocessableEntity, err.Error())
+			return
+		}
+		srv.renderSupItem(w, r, it, http.StatusUnprocessableEntity, err.Error(), op, f)
+		return
+	}
+	if isAPI(r) {
+		writeJSON(w, http.StatusOK, next)
+		return
+	}
+	http.Redirect(w, r, "/supervise/items/"+it.ID+"?notice=saved", http.StatusSeeOther)
+}
