@@ -172,8 +172,8 @@ type supListRow struct {
 type supListData struct {
 	Tab, Light, State, Source, Unit, Query string
 	Rows                                   []supListRow
-	States                                 map[supervise.State]int
-	Lights                                 map[supervise.Color]int
+	States                                 map[string]int // by state
+	Lights                                 map[string]int // open items by light
 	AllStates                              []supervise.State
 	AllSources                             []supervise.Source
 	Units                                  []org.Unit
@@ -245,9 +245,17 @@ func (srv *Server) supList(w http.ResponseWriter, r *http.Request) {
 	}
 	tallyF := f
 	tallyF.State, tallyF.Light, tallyF.Open = "", "", false
-	if d.States, d.Lights, err = srv.store.SupTally(ctx, tallyF); err != nil {
+	states, lights, err := srv.store.SupTally(ctx, tallyF)
+	if err != nil {
 		srv.serverError(w, r, err)
 		return
+	}
+	d.States, d.Lights = map[string]int{}, map[string]int{}
+	for k, c := range states {
+		d.States[string(k)] = c
+	}
+	for k, c := range lights {
+		d.Lights[string(k)] = c
 	}
 	f.Limit = 200
 	rows, err := srv.store.SupItems(ctx, f)

@@ -270,12 +270,12 @@ func (srv *Server) supBehind(w http.ResponseWriter, r *http.Request) {
 
 // supBulletinData is the 督办通报 page.
 type supBulletinData struct {
-	B          *supervise.Bulletin
-	From, To   string
-	States     []supervise.State
-	Names      *supNames
-	XLSX       string
-	OverdueLen int
+	B        *supervise.Bulletin
+	From, To string
+	States   []supervise.State
+	Names    *supNames
+	XLSX     string
+	Lights   map[string]int
 }
 
 func (srv *Server) bulletin(ctx context.Context, v *Viewer, q url.Values) (*supervise.Bulletin, supervise.Period, error) {
@@ -321,7 +321,11 @@ func (srv *Server) supBulletin(w http.ResponseWriter, r *http.Request) {
 	}
 	loc := srv.store.Calendar().Location()
 	from, to := p.From.In(loc).Format("2006-01-02"), p.To.In(loc).AddDate(0, 0, -1).Format("2006-01-02")
-	d := supBulletinData{B: b, From: from, To: to, States: supervise.AllStates(), Names: n, XLSX: "/supervise/bulletin.xlsx?from=" + from + "&to=" + to}
+	d := supBulletinData{B: b, From: from, To: to, States: supervise.AllStates(), Names: n, XLSX: "/supervise/bulletin.xlsx?from=" + from + "&to=" + to,
+		Lights: map[string]int{}}
+	for k, c := range b.Lights {
+		d.Lights[string(k)] = c
+	}
 	srv.render(w, r, http.StatusOK, "sup_bulletin", pageData{Title: "督办通报", Nav: "supervise", Data: d})
 }
 
