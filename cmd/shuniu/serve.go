@@ -8,8 +8,10 @@ import (
 	"time"
 
 	"github.com/shuniu-oa/shuniu/internal/demo"
+	"github.com/shuniu-oa/shuniu/internal/layout"
 	"github.com/shuniu-oa/shuniu/internal/notify"
 	"github.com/shuniu-oa/shuniu/internal/org"
+	"github.com/shuniu-oa/shuniu/internal/proofread"
 	"github.com/shuniu-oa/shuniu/internal/schedule"
 	"github.com/shuniu-oa/shuniu/internal/store"
 	"github.com/shuniu-oa/shuniu/internal/web"
@@ -48,6 +50,16 @@ func serve(ctx context.Context, c *cli, cfg *config, isDemo bool) int {
 	}
 	defer s.Close()
 	opt := web.Options{Logger: log, SecureCookies: cfg.secure, Version: versionString(), DataDir: cfg.dataDir}
+	// The proofreader and the fonts are loaded once per process and shared by
+	// every request. Without fonts the server still runs; printing says why not.
+	if opt.Proofreader, err = proofread.New(proofread.Config{}); err != nil {
+		fmt.Fprintln(c.stderr, "shuniu: 加载校对器失败:", err)
+		return 1
+	}
+	opt.Renderer, opt.RendererErr = layout.NewRenderer(fontConfig(c.getenv), c.getenv)
+	if opt.RendererErr != nil {
+		log.Warn("printing disabled: fonts not loaded; run scripts/setup-fonts.sh", "err", opt.RendererErr)
+	}
 	if isDemo {
 		d := demo.NewDistrict(s.Now())
 		seeded, err := demo.Seeded(ctx, s)
@@ -154,4 +166,16 @@ func channels(getenv func(string) string) map[string]notify.Channel {
 		out["webhook"] = notify.Webhook{URL: url, Secret: getenv("SHUNIU_WEBHOOK_SECRET")}
 	}
 	return out
+}
+
+// fontConfig names the licensed font files a deployment may configure; empty
+// entries fall back to the free faces in $SHUNIU_FONT_DIR (see docs/layout.md).
+func fontConfig(getenv func(string) string) layout.FontConfig {
+	return layout.FontConfig{
+		FangSong:     getenv("SHUNIU_FONT_FANGSONG"),
+		XiaoBiaoSong: getenv("SHUNIU_FONT_XIAOBIAOSONG"),
+		Song:         getenv("SHUNIU_FONT_SONG"),
+		HeiTi:        getenv("SHUNIU_FONT_HEITI"),
+		KaiTi:        getenv("SHUNIU_FONT_KAITI"),
+	}
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -35,6 +36,7 @@ type docEditData struct {
 	Watermark   string
 	Types       []typeOption
 	Findings    []document.Finding
+	Proofread   template.HTML // findings highlighted, accepted with one click
 }
 
 type versionRow struct {
@@ -105,6 +107,12 @@ func (srv *Server) renderEdit(w http.ResponseWriter, r *http.Request, status int
 	}
 	if form == nil {
 		form = docForm(od.rec.Doc)
+	}
+	if d.CanEdit && srv.opt.Proofreader != nil {
+		if d.Proofread, err = srv.proofPanelOn(r, od, "edit"); err != nil {
+			srv.serverError(w, r, err)
+			return
+		}
 	}
 	srv.render(w, r, status, "doc_edit", pageData{Title: "修改文稿 · " + od.rec.Doc.Title, Nav: "docs", Data: d, Error: errMsg, Notice: notice, Form: form})
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -44,6 +45,7 @@ type docPageData struct {
 	HasSide      bool
 	Route        string // the template's name
 	Done         bool
+	Proofread    template.HTML // the proofreading panel, at a review or the sign-off
 }
 
 type trackRow struct {
@@ -153,6 +155,10 @@ func (srv *Server) renderDocPage(w http.ResponseWriter, r *http.Request, status 
 	}
 	for i, o := range d.Pick {
 		d.Pick[i].Next, d.Pick[i].Lead, d.Pick[i].Add = slices.Contains(form["next"], o.Value), form.Get("lead") == o.Value, slices.Contains(form["add"], o.Value)
+	}
+	if d.Proofread, err = srv.docPageProofread(r, od, d.Mine); err != nil {
+		srv.serverError(w, r, err)
+		return
 	}
 	srv.render(w, r, status, "doc_page", pageData{Title: od.rec.Doc.Title, Nav: "docs", Data: d, Error: errMsg, Notice: notice, Form: form})
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -27,6 +28,7 @@ type sheetData struct {
 	Recheck      *opinion
 	Copies       string
 	PrintDate    string
+	Proofread    string // suggestions of the proofreader accepted, by step
 
 	// 收文处理单
 	Received   time.Time
@@ -51,11 +53,20 @@ func (srv *Server) docSheet(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ctx := r.Context()
-	n, err := srv.names(ctx)
+	d, err := srv.sheetOf(r.Context(), od)
 	if err != nil {
 		srv.serverError(w, r, err)
 		return
+	}
+	srv.render(w, r, http.StatusOK, "doc_sheet", pageData{Title: sheetTitle(d.Outgoing) + " · " + od.rec.Doc.Title, Nav: "docs", Data: d})
+}
+
+// sheetOf reads the sheet's values from the document and its route: for the
+// HTML page and for the printed form.
+func (srv *Server) sheetOf(ctx context.Context, od openedDoc) (sheetData, error) {
+	n, err := srv.names(ctx)
+	if err != nil {
+		return sheetData{}, err
 	}
 	rec, in := od.rec, od.in
 	d := sheetData{Rec: rec, Outgoing: rec.Direction == store.Outgoing, Organ: n.units[rec.OrganID].Name, Unit: n.units[rec.UnitID].Name,
@@ -126,7 +137,13 @@ func (srv *Server) docSheet(w http.ResponseWriter, r *http.Request) {
 		d.Readers = all("circulate")
 		d.Closed = last("close")
 	}
-	srv.render(w, r, http.StatusOK, "doc_sheet", pageData{Title: sheetTitle(d.Outgoing) + " · " + rec.Doc.Title, Nav: "docs", Data: d})
+	counts, err := srv.store.AcceptedCounts(ctx, rec.ID)
+	if err != nil {
+		return d, err
+	}
+	rows, _ := acceptedRows(od, counts)
+	d.Proofread = acceptedSummary(rows)
+	return d, nil
 }
 
 func sheetTitle(outgoing bool) string {

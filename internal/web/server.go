@@ -17,6 +17,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/shuniu-oa/shuniu/internal/layout"
+	"github.com/shuniu-oa/shuniu/internal/proofread"
 	"github.com/shuniu-oa/shuniu/internal/store"
 )
 
@@ -37,6 +39,14 @@ type Options struct {
 	WorkSources []WorkSource
 	// DataDir holds attachments (content-addressed, under files/).
 	DataDir string
+	// Proofreader is the process's proofreader (loaded once; the
+	// deployment's settings are applied per request with Checker.With).
+	// Nil switches proofreading off: the pages and the API say so.
+	Proofreader *proofread.Checker
+	// Renderer typesets documents and forms for printing; nil when the
+	// fonts could not be loaded, and RendererErr then says why.
+	Renderer    *layout.Renderer
+	RendererErr error
 }
 
 // DemoLogin is one demo account shown on the login page.
@@ -124,6 +134,8 @@ func (srv *Server) routes() {
 	m.HandleFunc("POST /tokens", srv.requireLogin(srv.tokenCreate))
 	m.HandleFunc("POST /tokens/{id}/revoke", srv.requireLogin(srv.tokenRevoke))
 
+	srv.proofreadRoutes()
+	srv.printRoutes()
 	srv.docRoutes()
 	srv.supRoutes()
 	srv.apiRoutes()

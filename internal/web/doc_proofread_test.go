@@ -1,0 +1,451 @@
+package web_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/shuniu-oa/shuniu/internal/demo"
+	"github.com/shuniu-oa/shuniu/internal/document"
+	"github.com/shuniu-oa/shuniu/internal/layout"
+	"github.com/shuniu-oa/shuniu/internal/org"
+	"github.com/shuniu-oa/shuniu/internal/proofread"
+	"github.com/shuniu-oa/shuniu/internal/route"
+	"github.com/shuniu-oa/shuniu/internal/store"
+	"github.com/shuniu-oa/shuniu/internal/store/storetest"
+	"github.com/shuniu-oa/shuniu/internal/web"
+)
+
+// The proofreader takes a second and 140 MB to load, so the tests share one,
+// as a server process does.
+var sharedChecker = sync.OnceValues(func() (*proofread.Checker, error) { return proofread.New(proofread.Config{}) })
+
+var sharedRenderer = sync.OnceValues(func() (*layout.Renderer, error) { return layout.NewRenderer(layout.FontConfig{}, nil) })
+
+// renderer returns the shared renderer, skipping the test when the fonts are
+// not installed (scripts/setup-fonts.sh) — except in CI, which installs them.
+func renderer(t *testing.T) *layout.Renderer {
+	t.Helper()
+	r, err := sharedRenderer()
+	if errors.Is(err, layout.ErrFontsMissing) && os.Getenv("CI") == "" {
+		t.Skip("fonts not installed; run scripts/setup-fonts.sh")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// newProofEnv is newDocEnv with the proofreader and, when withFonts, the renderer.
+func newProofEnv(t *testing.T, withFonts bool) *env {
+	t.Helper()
+	c := &clock{t: time.Date(2026, 11, 30, 1, 30, 0, 0, time.UTC)} // 09:30 in Beijing, a Monday
+	s := storetest.SQLite(t, store.Options{Now: c.now, Logger: slog.New(slog.DiscardHandler)})
+	d := demo.NewDistrict(c.now())
+	if err := demo.Seed(context.Background(), s, d); err != nil {
+		t.Fatal(err)
+	}
+	checker, err := sharedChecker()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := web.Options{Version: "test", Logger: slog.New(slog.DiscardHandler), DataDir: t.TempDir(), Proofreader: checker}
+	if withFonts {
+		opt.Renderer = renderer(t)
+	}
+	h, err := web.New(s, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(h.Handler())
+	t.Cleanup(ts.Close)
+	return &env{t: t, srv: ts, store: s, clock: c, d: d}
+}
+
+// act applies req to p's open task on the document, straight through the store.
+func (e *env) act(p org.Person, docID string, req route.Request) store.DocRecord {
+	e.t.Helper()
+	ctx := context.Background()
+	a, err := e.store.Actor(ctx, p.ID, e.store.Now())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	items, err := e.store.OpenTasksFor(ctx, a, 1000)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for _, it := range items {
+		if it.Doc.ID == docID {
+			req.Task = it.TaskID
+			rec, err := e.store.Act(ctx, p, docID, req)
+			if err != nil {
+				e.t.Fatalf("%s %s at %s: %v", p.Name, req.Op, it.Step, err)
+			}
+			return rec
+		}
+	}
+	e.t.Fatalf("%s has no open task on %s", p.Name, docID)
+	return store.DocRecord{}
+}
+
+// proofDraft is a 通知 by the 政府办's clerk with a wrong character (己经),
+// a half-width comma and a nonstandard term (其它) in its body.
+func (e *env) proofDraft(level document.Level) store.DocRecord {
+	e.t.Helper()
+	office := e.unit("政府办")
+	doc := document.Document{Type: document.Notice, Title: "清澜区人民政府办公室关于做好冬季防火工作的通知",
+		Classification: document.Classification{Level: level},
+		Body:           document.ParseBody("一、高度重视\n各单位己经完成了部署,其它工作要抓紧。\n二、抓好落实")}
+	if level > document.Unclassified {
+		doc.Classification.PeriodYears = 1
+	}
+	rec, err := e.store.CreateOutgoing(context.Background(), e.byLogin("wenmi"), store.NewOutgoing{
+		UnitID: e.child(office.ID, "秘书科").ID, To: []string{e.towns(1)[0].ID}, Doc: doc})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return rec
+}
+
+// toReview sends the draft through the section head to the office's 核稿,
+// which the clerk holds.
+func (e *env) toReview(rec store.DocRecord) {
+	e.t.Helper()
+	office := e.unit("政府办")
+	e.act(e.byLogin("wenmi"), rec.ID, route.Request{Op: route.Approve})
+	e.act(e.head(e.child(office.ID, "秘书科").ID), rec.ID, route.Request{Op: route.Approve, Comment: "同意"})
+}
+
+// toNumbered takes a document at 核稿 through countersign, sign-off and 编号.
+func (e *env) toNumbered(rec store.DocRecord) store.DocRecord {
+	e.t.Helper()
+	office := e.unit("政府办")
+	cs := e.child(office.ID, "综合科")
+	e.act(e.byLogin("wenmi"), rec.ID, route.Request{Op: route.Approve, Comment: "核稿无误", Next: []route.NextTask{{Assignee: route.Assignee{Kind: route.Leader, Unit: cs.ID}}}})
+	e.act(e.head(cs.ID), rec.ID, route.Request{Op: route.Approve, Comment: "同意"})
+	e.act(e.head(office.ID), rec.ID, route.Request{Op: route.Approve, Comment: "同意印发"})
+	return e.act(e.byLogin("wenmi"), rec.ID, route.Request{Op: route.Approve})
+}
+
+func findingsOf(t *testing.T, out map[string]any) []map[string]any {
+	t.Helper()
+	raw, ok := out["findings"].([]any)
+	if !ok {
+		t.Fatalf("no findings in %v", out)
+	}
+	var fs []map[string]any
+	for _, f := range raw {
+		fs = append(fs, f.(map[string]any))
+	}
+	return fs
+}
+
+func findingWith(fs []map[string]any, text string) map[string]any {
+	for _, f := range fs {
+		if f["text"] == text {
+			return f
+		}
+	}
+	return nil
+}
+
+func TestProofreadAPI(t *testing.T) {
+	e := newProofEnv(t, false)
+	c := e.client()
+	c.login("wenmi", demo.Password)
+
+	// Plain text: rune offsets into the text, a key per finding.
+	text := "“通知”：各单位己经完成了部署,其它工作要抓紧。"
+	code, out, _ := c.call("POST", "/api/v1/proofread", map[string]any{"text": text})
+	if code != http.StatusOK {
+		t.Fatalf("text: %d %v", code, out)
+	}
+	fs := findingsOf(t, out)
+	for _, c := range []struct {
+		flagged, category, rule, suggestion string
+	}{{"己经", "typo", "T01", "已经"}, {",", "punctuation", "P01", "，"}, {"其它", "term", "W01", "其他"}} {
+		f := findingWith(fs, c.flagged)
+		if f == nil {
+			t.Errorf("no finding on %q in %v", c.flagged, fs)
+			continue
+		}
+		start, end := int(f["start"].(float64)), int(f["end"].(float64))
+		if got := string([]rune(text)[start:end]); got != c.flagged {
+			t.Errorf("offsets %d–%d cut %q, want %q", start, end, got, c.flagged)
+		}
+		if f["category"] != c.category || f["rule"] != c.rule || f["suggestion"] != c.suggestion || f["severity"] == "" || f["message"] == "" {
+			t.Errorf("finding on %q: %v", c.flagged, f)
+		}
+		if f["key"] != c.category+"/"+c.rule+"/"+c.flagged {
+			t.Errorf("key %v", f["key"])
+		}
+	}
+
+	// A structured document: findings per part, offsets into the part.
+	doc := proofread.Document{DocType: "通知", Title: "关于做好冬季防火工作的通知。", To: "各镇人民政府",
+		Body: []proofread.Paragraph{{Text: "一、高度重视", Level: 1}, {Text: "请各单位己经落实。"}}, Ignore: []string{"format/F11/各镇人民政府"}}
+	code, out, _ = c.call("POST", "/api/v1/proofread", map[string]any{"document": doc})
+	if code != http.StatusOK {
+		t.Fatalf("document: %d %v", code, out)
+	}
+	fs = findingsOf(t, out)
+	typo := findingWith(fs, "己经")
+	if typo == nil || typo["part"] != "body" || typo["index"] != 1.0 || typo["start"] != 4.0 {
+		t.Errorf("body finding: %v", typo)
+	}
+	title := false
+	for _, f := range fs {
+		title = title || (f["part"] == "title" && f["rule"] == "F08")
+	}
+	if !title {
+		t.Errorf("no title finding (trailing full stop) in %v", fs)
+	}
+
+	// Neither or both is a bad request; an auditor has no workbench.
+	if code, _, _ := c.call("POST", "/api/v1/proofread", map[string]any{}); code != http.StatusBadRequest {
+		t.Errorf("empty request: %d", code)
+	}
+	if code, _, _ := c.call("POST", "/api/v1/proofread", map[string]any{"text": "x", "document": doc}); code != http.StatusBadRequest {
+		t.Errorf("both: %d", code)
+	}
+	a := e.client()
+	a.login("auditor", demo.Password)
+	if code, _, _ := a.call("POST", "/api/v1/proofread", map[string]any{"text": text}); code != http.StatusForbidden {
+		t.Errorf("auditor: %d", code)
+	}
+
+	// Without a proofreader the API says so.
+	off := newDocEnv(t)
+	oc := off.client()
+	oc.login("wenmi", demo.Password)
+	if code, out, _ := oc.call("POST", "/api/v1/proofread", map[string]any{"text": text}); code != http.StatusServiceUnavailable || !strings.Contains(out["error"].(string), "未启用") {
+		t.Errorf("no proofreader: %d %v", code, out)
+	}
+}
+
+var (
+	acceptForm = regexp.MustCompile(`(?s)<li id="pf-\d+" class="[a-z]+" data-testid="finding" data-key="([^"]+)">.*?name="op" value="accept".*?name="key" value="([^"]+)"><input type="hidden" name="part" value="([^"]+)"><input type="hidden" name="index" value="(\d+)"><input type="hidden" name="start" value="(\d+)"><input type="hidden" name="version" value="(\d+)">`)
+)
+
+// acceptFields finds the accept form of the finding on text in a page.
+func acceptFields(t *testing.T, body, key string) url.Values {
+	t.Helper()
+	for _, m := range acceptForm.FindAllStringSubmatch(body, -1) {
+		if m[1] == key && m[2] == key {
+			return url.Values{"op": {"accept"}, "key": {key}, "part": {m[3]}, "index": {m[4]}, "start": {m[5]}, "version": {m[6]}}
+		}
+	}
+	t.Fatalf("no accept form for %s", key)
+	return nil
+}
+
+func TestProofreadEditorAcceptAndIgnore(t *testing.T) {
+	e := newProofEnv(t, false)
+	ctx := context.Background()
+	rec := e.proofDraft(document.Unclassified)
+	c := e.client()
+	c.login("wenmi", demo.Password)
+
+	// The editor shows the findings marked in the text.
+	code, body, _ := c.get("/docs/" + rec.ID + "/edit")
+	if code != 200 || !strings.Contains(body, `data-testid="proofread"`) {
+		t.Fatalf("editor: %d, panel %v", code, strings.Contains(body, `data-testid="proofread"`))
+	}
+	for _, want := range []string{`data-testid="proof-mark">己经</a>`, `data-testid="proof-mark">其它</a>`, `data-key="typo/T01/己经"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("editor lacks %s", want)
+		}
+	}
+
+	// Accept: a new version with the suggestion, the acceptance counted at 起草.
+	f := acceptFields(t, body, "typo/T01/己经")
+	f.Set("back", "edit")
+	code, _, h := c.post("/docs/"+rec.ID+"/proofread", f)
+	if code != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/docs/"+rec.ID+"/edit?proofread=accept") {
+		t.Fatalf("accept: %d %s", code, h.Get("Location"))
+	}
+	got, _ := e.store.Document(ctx, rec.ID)
+	if got.Version != 2 || !strings.Contains(got.Doc.Body.String(), "各单位已经完成了部署") || got.Doc.Body.Paragraphs[0].Level != 1 {
+		t.Fatalf("after accept: v%d %q", got.Version, got.Doc.Body.String())
+	}
+	vs, _ := e.store.Versions(ctx, rec.ID)
+	if len(vs) != 2 || !strings.Contains(vs[1].Note, "己经→已经") {
+		t.Errorf("version note: %+v", vs)
+	}
+	if counts, _ := e.store.AcceptedCounts(ctx, rec.ID); !maps.Equal(counts, map[string]int{"draft": 1}) {
+		t.Errorf("counts: %v", counts)
+	}
+	if _, body, _ := c.get(h.Get("Location")); !strings.Contains(body, `data-testid="proofread-notice"`) || strings.Contains(body, `data-key="typo/T01/己经"`) {
+		t.Error("after accept the editor does not confirm, or still flags 己经")
+	}
+	// The same form again: the finding is gone from the current version.
+	if code, body, _ := c.post("/docs/"+rec.ID+"/proofread", f); code != http.StatusUnprocessableEntity || !strings.Contains(body, "已不存在") {
+		t.Errorf("stale accept: %d", code)
+	}
+
+	// "Not an error": hidden now, and still hidden after an unrelated edit.
+	if code, _, _ := c.post("/docs/"+rec.ID+"/proofread", url.Values{"op": {"ignore"}, "key": {"term/W01/其它"}, "back": {"edit"}}); code != http.StatusSeeOther {
+		t.Fatalf("ignore: %d", code)
+	}
+	doc := got.Doc
+	doc.Body = document.ParseBody(doc.Body.String() + "\n三、加强值守")
+	if _, err := e.store.SaveDraft(ctx, e.byLogin("wenmi"), rec.ID, doc, "补充"); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := c.call("GET", "/api/v1/documents/"+rec.ID+"/proofread", nil)
+	if code != 200 || out["version"] != 3.0 || findingWith(findingsOf(t, out), "其它") != nil {
+		t.Errorf("ignored finding shows again: %d %v", code, out)
+	}
+	if ign := out["ignored"].([]any); len(ign) != 1 || ign[0] != "term/W01/其它" {
+		t.Errorf("ignored: %v", ign)
+	}
+	// Taken back, it shows again.
+	if code, _, _ := c.call("POST", "/api/v1/documents/"+rec.ID+"/proofread", map[string]any{"op": "unignore", "key": "term/W01/其它"}); code != 200 {
+		t.Errorf("unignore: %d", code)
+	}
+	_, out, _ = c.call("GET", "/api/v1/documents/"+rec.ID+"/proofread", nil)
+	comma := findingWith(findingsOf(t, out), ",")
+	if findingWith(findingsOf(t, out), "其它") == nil || comma == nil {
+		t.Fatalf("after unignore: %v", out)
+	}
+	// Accepting through the API.
+	code, out, _ = c.call("POST", "/api/v1/documents/"+rec.ID+"/proofread", map[string]any{"op": "accept", "key": comma["key"],
+		"part": comma["part"], "index": comma["index"], "start": comma["start"], "version": 3})
+	if code != 200 || out["version"] != 4.0 {
+		t.Fatalf("api accept: %d %v", code, out)
+	}
+	if counts, _ := e.store.AcceptedCounts(ctx, rec.ID); counts["draft"] != 2 {
+		t.Errorf("counts after api accept: %v", counts)
+	}
+	if es, _ := e.store.ListAudit(ctx, store.AuditFilter{Action: "proofread."}); len(es) != 4 {
+		t.Errorf("audit entries: %d", len(es))
+	}
+
+	// A colleague who may read the document but holds no task cannot act on it.
+	o := e.client()
+	o.login("ducha", demo.Password)
+	if code, body, _ := o.get("/docs/" + rec.ID + "/proofread"); code != 200 || strings.Contains(body, `data-testid="accept"`) {
+		t.Errorf("colleague's proofread page: %d", code)
+	}
+	if code, body, _ := o.post("/docs/"+rec.ID+"/proofread", url.Values{"op": {"ignore"}, "key": {"term/W01/其它"}}); code != http.StatusUnprocessableEntity || !strings.Contains(body, "当前办理人") {
+		t.Errorf("colleague ignores: %d", code)
+	}
+	// Someone from another organ may not even look.
+	x := e.client()
+	x.login("chengban", demo.Password)
+	if code, _, _ := x.get("/docs/" + rec.ID + "/proofread"); code != http.StatusForbidden {
+		t.Errorf("other organ: %d", code)
+	}
+	if code, _, _ := x.call("GET", "/api/v1/documents/"+rec.ID+"/proofread", nil); code != http.StatusForbidden {
+		t.Errorf("other organ via API: %d", code)
+	}
+}
+
+func TestProofreadAtReviewCounted(t *testing.T) {
+	e := newProofEnv(t, false)
+	ctx := context.Background()
+	rec := e.proofDraft(document.Unclassified)
+	e.toReview(rec)
+	c := e.client()
+	c.login("wenmi", demo.Password)
+	// At 核稿 the findings stand next to the action form.
+	_, body, _ := c.get("/docs/" + rec.ID)
+	i, j := strings.Index(body, `data-testid="task-review"`), strings.Index(body, `data-testid="proofread"`)
+	if i < 0 || j < 0 || j < i {
+		t.Fatalf("review page: task %d, panel %d", i, j)
+	}
+	f := acceptFields(t, body, "typo/T01/己经")
+	f.Set("back", "page")
+	if code, _, h := c.post("/docs/"+rec.ID+"/proofread", f); code != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/docs/"+rec.ID+"?") {
+		t.Fatalf("accept at review: %d %s", code, h.Get("Location"))
+	}
+	if counts, _ := e.store.AcceptedCounts(ctx, rec.ID); !maps.Equal(counts, map[string]int{"review": 1}) {
+		t.Errorf("counts: %v", counts)
+	}
+	if totals, _ := e.store.AcceptedTotals(ctx, rec.OrganID); totals["review"] != 1 {
+		t.Errorf("totals: %v", totals)
+	}
+	// The count is on the 发文稿纸 and on the panel.
+	if _, body, _ := c.get("/docs/" + rec.ID + "/sheet"); !strings.Contains(body, "办公室核稿采纳1处") {
+		t.Error("the sheet does not show the accepted count")
+	}
+	if _, body, _ := c.get("/docs/" + rec.ID); !strings.Contains(body, `data-testid="accepted-total">1<`) {
+		t.Error("the panel does not show the accepted count")
+	}
+	// A colleague who may read the document but holds no task sees no panel.
+	d := e.client()
+	d.login("ducha", demo.Password)
+	if code, body, _ := d.get("/docs/" + rec.ID); code != 200 || strings.Contains(body, `data-testid="proofread"`) {
+		t.Error("panel shown to someone without a task")
+	}
+}
+
+func TestProofreadSettings(t *testing.T) {
+	e := newProofEnv(t, false)
+	ctx := context.Background()
+	admin := e.client()
+	admin.login("sysadmin", demo.Password)
+	code, body, _ := admin.get("/settings/proofread")
+	if code != 200 || !strings.Contains(body, `data-testid="rule-W01"`) {
+		t.Fatalf("settings page: %d", code)
+	}
+	// A malformed line is refused with its line number, and the input kept.
+	bad := url.Values{"organs": {"区经信委\n"}, "leaders": {"王伟东|区长"}}
+	if code, body, _ := admin.post("/settings/proofread", bad); code != http.StatusUnprocessableEntity || !strings.Contains(body, "第1行") || !strings.Contains(body, "王伟东|区长") {
+		t.Errorf("bad organs: %d", code)
+	}
+	good := url.Values{"organs": {"区经信委|区经济和信息化局|机构改革后更名"}, "leaders": {"王伟东|区长、区委副书记"},
+		"banned": {"绝对领先||广告用语"}, "disabled": {"W01", "punctuation"}}
+	if code, _, h := admin.post("/settings/proofread", good); code != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", code, h.Get("Location"))
+	}
+	var cfg proofread.Config
+	if ok, err := e.store.Setting(ctx, store.ProofreadSettingKey, &cfg); !ok || err != nil || len(cfg.Organs) != 1 || cfg.Organs[0].Right != "区经济和信息化局" ||
+		len(cfg.Leaders) != 1 || len(cfg.Leaders[0].Titles) != 2 || len(cfg.Disabled) != 2 {
+		t.Fatalf("stored: %+v %v", cfg, err)
+	}
+	if es, _ := e.store.ListAudit(ctx, store.AuditFilter{Action: "settings.proofread"}); len(es) != 1 {
+		t.Errorf("settings change not audited")
+	}
+	// The deployment's lists apply; the switched-off rules do not fire.
+	c := e.client()
+	c.login("wenmi", demo.Password)
+	_, out, _ := c.call("POST", "/api/v1/proofread", map[string]any{"text": "区经信委己经绝对领先,其它单位跟进。"})
+	fs := findingsOf(t, out)
+	if f := findingWith(fs, "区经信委"); f == nil || f["category"] != "custom" || f["suggestion"] != "区经济和信息化局" {
+		t.Errorf("organ list not applied: %v", fs)
+	}
+	if findingWith(fs, "绝对领先") == nil {
+		t.Errorf("banned phrase not flagged: %v", fs)
+	}
+	if findingWith(fs, "其它") != nil || findingWith(fs, ",") != nil {
+		t.Errorf("switched-off rules fire: %v", fs)
+	}
+	if findingWith(fs, "己经") == nil {
+		t.Errorf("other rules stopped: %v", fs)
+	}
+	// Only the system administrator may change them.
+	if code, _, _ := c.get("/settings/proofread"); code != http.StatusForbidden {
+		t.Errorf("clerk on settings: %d", code)
+	}
+	if code, _, _ := c.post("/settings/proofread", good); code != http.StatusForbidden {
+		t.Errorf("clerk saves settings: %d", code)
+	}
+	// The page gives the stored lists back for editing.
+	_, body, _ = admin.get("/settings/proofread")
+	for _, want := range []string{"区经信委|区经济和信息化局|机构改革后更名", "王伟东|区长、区委副书记", "绝对领先||广告用语", `value="W01" checked`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("settings page lacks %q", want)
+		}
+	}
+}

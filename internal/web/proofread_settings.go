@@ -1,0 +1,247 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/shuniu-oa/shuniu/internal/access"
+	"github.com/shuniu-oa/shuniu/internal/audit"
+	"github.com/shuniu-oa/shuniu/internal/proofread"
+	"github.com/shuniu-oa/shuniu/internal/store"
+)
+
+// The system administrator's proofreader settings: the deployment's organ
+// names, leaders, banned phrases and the rules switched off, stored as one
+// setting and applied with Checker.With.
+
+// maxListLines bounds each word list; a deployment's lists are hundreds of
+// lines, not hundreds of thousands.
+const maxListLines = 5000
+
+// listSep splits a line of a word list: ASCII or full-width bar.
+func listFields(line string) []string {
+	fs := strings.FieldsFunc(line, func(r rune) bool { return r == '|' || r == '｜' })
+	for i := range fs {
+		fs[i] = strings.TrimSpace(fs[i])
+	}
+	return fs
+}
+
+func listLines(text string) ([]string, error) {
+	var out []string
+	for _, l := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			out = append(out, l)
+		}
+	}
+	if len(out) > maxListLines {
+		return nil, fmt.Errorf("每个词表最多 %d 行", maxListLines)
+	}
+	return out, nil
+}
+
+// parseReplacements reads "错误写法|正确写法|说明" lines (the last two optional).
+func parseReplacements(text, what string, needRight bool) ([]proofread.Replacement, error) {
+	lines, err := listLines(text)
+	if err != nil {
+		return nil, fmt.Errorf("%s：%w", what, err)
+	}
+	var out []proofread.Replacement
+	for i, l := range lines {
+		fs := listFields(l)
+		if len(fs) == 0 || fs[0] == "" || len(fs) > 3 {
+			return nil, fmt.Errorf("%s第%d行“%s”格式不对，应为“错误写法|正确写法|说明”", what, i+1, l)
+		}
+		r := proofread.Replacement{Wrong: fs[0]}
+		if len(fs) > 1 {
+			r.Right = fs[1]
+		}
+		if len(fs) > 2 {
+			r.Message = fs[2]
+		}
+		if needRight && r.Right == "" {
+			return nil, fmt.Errorf("%s第%d行“%s”缺少正确写法", what, i+1, l)
+		}
+		if r.Wrong == r.Right {
+			return nil, fmt.Errorf("%s第%d行的错误写法与正确写法相同", what, i+1)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// parseLeaders reads "姓名|职务、职务" lines.
+func parseLeaders(text string) ([]proofread.Leader, error) {
+	lines, err := listLines(text)
+	if err != nil {
+		return nil, fmt.Errorf("领导姓名：%w", err)
+	}
+	var out []proofread.Leader
+	for i, l := range lines {
+		fs := listFields(l)
+		if len(fs) == 0 || len(fs) > 2 || fs[0] == "" || len([]rune(fs[0])) > 10 {
+			return nil, fmt.Errorf("领导姓名第%d行“%s”格式不对，应为“姓名|职务、职务”", i+1, l)
+		}
+		ld := proofread.Leader{Name: fs[0]}
+		if len(fs) == 2 {
+			for _, t := range strings.FieldsFunc(fs[1], func(r rune) bool { return r == '、' || r == ',' || r == '，' }) {
+				if t = strings.TrimSpace(t); t != "" {
+					ld.Titles = append(ld.Titles, t)
+				}
+			}
+		}
+		out = append(out, ld)
+	}
+	return out, nil
+}
+
+func formatReplacements(rs []proofread.Replacement) string {
+	var b strings.Builder
+	for _, r := range rs {
+		b.WriteString(r.Wrong)
+		if r.Right != "" || r.Message != "" {
+			b.WriteString("|" + r.Right)
+		}
+		if r.Message != "" {
+			b.WriteString("|" + r.Message)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func formatLeaders(ls []proofread.Leader) string {
+	var b strings.Builder
+	for _, l := range ls {
+		b.WriteString(l.Name)
+		if len(l.Titles) > 0 {
+			b.WriteString("|" + strings.Join(l.Titles, "、"))
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// proofConfigFromForm reads the settings form.
+func proofConfigFromForm(f url.Values) (proofread.Config, error) {
+	var cfg proofread.Config
+	var errs []error
+	var err error
+	if cfg.Organs, err = parseReplacements(f.Get("organs"), "机关名称", true); err != nil {
+		errs = append(errs, err)
+	}
+	if cfg.Leaders, err = parseLeaders(f.Get("leaders")); err != nil {
+		errs = append(errs, err)
+	}
+	if cfg.Banned, err = parseReplacements(f.Get("banned"), "禁用词语", false); err != nil {
+		errs = append(errs, err)
+	}
+	known := map[string]bool{}
+	for _, c := range proofread.Categories() {
+		known[string(c)] = true
+	}
+	for _, r := range proofread.Rules() {
+		known[r.ID] = true
+	}
+	for _, d := range f["disabled"] {
+		if !known[d] {
+			errs = append(errs, fmt.Errorf("未知的校对规则“%s”", d))
+			continue
+		}
+		if !slices.Contains(cfg.Disabled, d) {
+			cfg.Disabled = append(cfg.Disabled, d)
+		}
+	}
+	return cfg, errors.Join(errs...)
+}
+
+func proofConfigForm(cfg proofread.Config) url.Values {
+	return url.Values{"organs": {formatReplacements(cfg.Organs)}, "leaders": {formatLeaders(cfg.Leaders)},
+		"banned": {formatReplacements(cfg.Banned)}, "disabled": cfg.Disabled}
+}
+
+type ruleGroup struct {
+	Category string
+	Label    string
+	Off      bool
+	Rules    []ruleOption
+}
+
+type ruleOption struct {
+	ID, Description string
+	Off             bool
+}
+
+func ruleGroups(disabled []string) []ruleGroup {
+	var out []ruleGroup
+	for _, c := range proofread.Categories() {
+		g := ruleGroup{Category: string(c), Label: categoryLabels[c], Off: slices.Contains(disabled, string(c))}
+		for _, r := range proofread.Rules() {
+			if r.Category == c {
+				g.Rules = append(g.Rules, ruleOption{ID: r.ID, Description: r.Description, Off: slices.Contains(disabled, r.ID)})
+			}
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+func (srv *Server) proofSettingsPage(w http.ResponseWriter, r *http.Request) {
+	if !srv.authorize(w, r, access.ManageSettings, access.Object{}) {
+		return
+	}
+	var cfg proofread.Config
+	if _, err := srv.store.Setting(r.Context(), store.ProofreadSettingKey, &cfg); err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	srv.renderProofSettings(w, r, http.StatusOK, proofConfigForm(cfg), "")
+}
+
+func (srv *Server) renderProofSettings(w http.ResponseWriter, r *http.Request, status int, form url.Values, errMsg string) {
+	data := struct {
+		Groups []ruleGroup
+		Off    bool
+	}{ruleGroups(form["disabled"]), srv.opt.Proofreader == nil}
+	srv.render(w, r, status, "proofread_settings", pageData{Title: "校对设置", Nav: "proofread", Data: data, Form: form, Error: errMsg})
+}
+
+func (srv *Server) proofSettingsSave(w http.ResponseWriter, r *http.Request) {
+	if !srv.authorize(w, r, access.ManageSettings, access.Object{}) {
+		return
+	}
+	ctx := r.Context()
+	v := viewerFrom(ctx)
+	cfg, err := proofConfigFromForm(r.PostForm)
+	if err == nil && srv.opt.Proofreader != nil {
+		if _, werr := srv.opt.Proofreader.With(cfg); werr != nil {
+			err = fmt.Errorf("词表无效：%w", werr)
+		}
+	}
+	if err == nil {
+		err = srv.store.Write(ctx, func(tx *store.Tx) error {
+			var old proofread.Config
+			if _, err := tx.Setting(ctx, store.ProofreadSettingKey, &old); err != nil {
+				return err
+			}
+			if err := tx.PutSetting(ctx, store.ProofreadSettingKey, cfg); err != nil {
+				return err
+			}
+			return tx.Audit(ctx, audit.Event{ActorID: v.Person.ID, ActorName: v.Person.Name, Action: "settings.proofread", ObjectKind: "settings",
+				ObjectID: store.ProofreadSettingKey, IP: clientIP(r), Detail: fmt.Sprintf(`{"before":%s,"after":%s}`, jsonDetail(old), jsonDetail(cfg))})
+		})
+	}
+	if err != nil {
+		if isInternal(err) {
+			srv.serverError(w, r, err)
+			return
+		}
+		srv.renderProofSettings(w, r, http.StatusUnprocessableEntity, r.PostForm, userMessage(err))
+		return
+	}
+	http.Redirect(w, r, "/settings/proofread?notice=saved", http.StatusSeeOther)
+}
