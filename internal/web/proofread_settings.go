@@ -22,9 +22,10 @@ import (
 // lines, not hundreds of thousands.
 const maxListLines = 5000
 
-// listSep splits a line of a word list: ASCII or full-width bar.
+// listFields splits a line of a word list at ASCII or full-width bars,
+// keeping empty fields ("词语||说明" has no replacement).
 func listFields(line string) []string {
-	fs := strings.FieldsFunc(line, func(r rune) bool { return r == '|' || r == '｜' })
+	fs := strings.Split(strings.ReplaceAll(line, "｜", "|"), "|")
 	for i := range fs {
 		fs[i] = strings.TrimSpace(fs[i])
 	}
