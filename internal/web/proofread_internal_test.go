@@ -108,7 +108,7 @@ func TestLayoutDoc(t *testing.T) {
 	got := layoutDoc(base, "区长　王明")
 	want := &layout.Document{Format: layout.FormatFile, Classification: "秘密★1年", Urgency: "加急", IssuerMark: "清澜区人民政府办公室文件",
 		DocNumber: "清政办发〔2026〕3号", Title: "关于做好冬季防火工作的通知", To: "各镇人民政府、各街道办事处",
-		Body: []layout.Paragraph{{Level: 0, Text: "现将有关事项通知如下。"}, {Level: 1, Text: "一、高度重视"}, {Level: 2, Text: "（一）压实责任。"}},
+		Body:           []layout.Paragraph{{Level: 0, Text: "现将有关事项通知如下。"}, {Level: 1, Text: "一、高度重视"}, {Level: 2, Text: "（一）压实责任。"}},
 		AttachmentNote: []string{"值班表"}, Issuer: "清澜区人民政府办公室", Date: "2026年12月1日", Sealed: true, Note: "此件公开发布",
 		Cc: "区委办公室、区人大常委会办公室", PrintIssuer: "清澜区人民政府办公室", PrintDate: "2026年12月2日"}
 	if !reflect.DeepEqual(got, want) {
