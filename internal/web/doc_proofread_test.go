@@ -395,6 +395,9 @@ func TestProofreadSettings(t *testing.T) {
 	ctx := context.Background()
 	admin := e.client()
 	admin.login("sysadmin", demo.Password)
+	if _, body, _ := admin.get("/org"); !strings.Contains(body, `href="/settings/proofread"`) {
+		t.Error("no link to the settings for the system administrator")
+	}
 	code, body, _ := admin.get("/settings/proofread")
 	if code != 200 || !strings.Contains(body, `data-testid="rule-W01"`) {
 		t.Fatalf("settings page: %d", code)
