@@ -21,8 +21,9 @@ import (
 )
 
 // benchServer seeds the demo district, gives the clerk n drafts (n 待办), and
-// returns the server and a client signed in as the clerk.
-func benchServer(b *testing.B, n int) (*httptest.Server, *http.Client, []string) {
+// returns the server and a client signed in as the clerk. with adjusts the
+// server's options (e.g. a proofreader or a renderer).
+func benchServer(b *testing.B, n int, with ...func(*web.Options)) (*httptest.Server, *http.Client, []string) {
 	b.Helper()
 	now := time.Date(2026, 11, 30, 1, 30, 0, 0, time.UTC)
 	s := storetest.SQLite(b, store.Options{Now: func() time.Time { return now }, Logger: slog.New(slog.DiscardHandler)})
@@ -53,7 +54,11 @@ func benchServer(b *testing.B, n int) (*httptest.Server, *http.Client, []string)
 		}
 		ids = append(ids, rec.ID)
 	}
-	h, err := web.New(s, web.Options{Logger: slog.New(slog.DiscardHandler), DataDir: b.TempDir()})
+	opt := web.Options{Logger: slog.New(slog.DiscardHandler), DataDir: b.TempDir()}
+	for _, w := range with {
+		w(&opt)
+	}
+	h, err := web.New(s, opt)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/shuniu-oa/shuniu/internal/demo"
 	"github.com/shuniu-oa/shuniu/internal/document"
 	"github.com/shuniu-oa/shuniu/internal/store"
+	"github.com/shuniu-oa/shuniu/internal/web"
 )
 
 // fetch GETs a path in the client's session and returns the raw body.
@@ -184,4 +185,37 @@ func TestPrintWithoutFonts(t *testing.T) {
 			t.Errorf("%s without fonts: %d", p, code)
 		}
 	}
+}
+
+// BenchmarkPrintPDF is GET print.pdf of a one-page draft: access check,
+// mapping, GB/T 9704 typesetting and the PDF with embedded font subsets.
+func BenchmarkPrintPDF(b *testing.B) {
+	r, err := sharedRenderer()
+	if err != nil {
+		b.Skip(err)
+	}
+	ts, c, ids := benchServer(b, 1, func(o *web.Options) { o.Renderer = r })
+	benchGet(b, c, ts.URL+"/docs/"+ids[0]+"/print.pdf")
+}
+
+// BenchmarkSheetPDF is GET sheet.pdf: the 发文稿纸 as a printed form.
+func BenchmarkSheetPDF(b *testing.B) {
+	r, err := sharedRenderer()
+	if err != nil {
+		b.Skip(err)
+	}
+	ts, c, ids := benchServer(b, 1, func(o *web.Options) { o.Renderer = r })
+	benchGet(b, c, ts.URL+"/docs/"+ids[0]+"/sheet.pdf")
+}
+
+// BenchmarkEditorWithProofread is the editor page of a draft with the
+// proofreading panel: the deployment's checker (setting read, Checker.With),
+// CheckDocument over every part, marks and the list.
+func BenchmarkEditorWithProofread(b *testing.B) {
+	pc, err := sharedChecker()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ts, c, ids := benchServer(b, 1, func(o *web.Options) { o.Proofreader = pc })
+	benchGet(b, c, ts.URL+"/docs/"+ids[0]+"/edit")
 }
