@@ -125,6 +125,11 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		s.r.SetMaxOpenConns(8)
 	}
 	s.conn = conn{q: s.r, d: s.dialect}
+	if s.dialect == SQLite {
+		// Reads only: the writer's single connection is held by the
+		// transaction, so a statement could not be prepared beside it.
+		s.conn.stmts = newStmtCache(s.r)
+	}
 	if err := s.w.PingContext(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("connect to %s: %w", s.dialect, err)
@@ -140,6 +145,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 
 // Close releases the connections.
 func (s *Store) Close() error {
+	s.conn.stmts.close()
 	err := s.w.Close()
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
@@ -245,8 +251,60 @@ type querier interface {
 
 // conn carries the read methods, usable on the store and inside a transaction.
 type conn struct {
-	q querier
-	d Dialect
+	q     querier
+	d     Dialect
+	stmts *stmtCache // SQLite reads: statements prepared once per database handle
+}
+
+// stmtCache keeps prepared statements by query text. modernc.org/sqlite
+// compiles every statement it is given; preparing the few dozen queries the
+// store uses once saves that on every call. database/sql prepares a cached
+// statement lazily on each connection it runs on.
+type stmtCache struct {
+	db *sql.DB
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+func newStmtCache(db *sql.DB) *stmtCache { return &stmtCache{db: db, m: map[string]*sql.Stmt{}} }
+
+func (c *stmtCache) get(ctx context.Context, q string) (*sql.Stmt, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, ok := c.m[q]; ok {
+		return st, nil
+	}
+	st, err := c.db.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	// Queries built with a variable number of parts (IN lists, unions) are
+	// not worth keeping past a bound.
+	if len(c.m) < 512 {
+		c.m[q] = st
+	}
+	return st, nil
+}
+
+func (c *stmtCache) close() {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, st := range c.m {
+		st.Close()
+	}
+	c.m = map[string]*sql.Stmt{}
+}
+
+// stmt returns the cached statement for q; nil when the connection does not
+// cache.
+func (c conn) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if c.stmts == nil {
+		return nil, nil
+	}
+	return c.stmts.get(ctx, q)
 }
 
 // rebind turns ? placeholders into PostgreSQL's $n. Queries in this package
@@ -270,10 +328,20 @@ func (c conn) rebind(q string) string {
 }
 
 func (c conn) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if st, err := c.stmt(ctx, q); err != nil {
+		return nil, err
+	} else if st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return c.q.ExecContext(ctx, c.rebind(q), args...)
 }
 
 func (c conn) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st, err := c.stmt(ctx, q); err != nil {
+		return nil, err
+	} else if st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return c.q.QueryContext(ctx, c.rebind(q), args...)
 }
 
@@ -296,6 +364,9 @@ func (c conn) queryStrings(ctx context.Context, q string, args ...any) ([]string
 }
 
 func (c conn) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st, err := c.stmt(ctx, q); err == nil && st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return c.q.QueryRowContext(ctx, c.rebind(q), args...)
 }
 
