@@ -240,24 +240,7 @@ func (c conn) Version(ctx context.Context, docID string, n int) (document.Versio
 
 // Annotations lists a document's 批注.
 func (c conn) Annotations(ctx context.Context, docID string) ([]document.Annotation, error) {
-	rows, err := c.query(ctx, `SELECT content FROM doc_annotations WHERE doc_id = ? ORDER BY created_at, id`, docID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []document.Annotation
-	for rows.Next() {
-		var raw string
-		var a document.Annotation
-		if err := rows.Scan(&raw); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal([]byte(raw), &a); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return queryJSON[document.Annotation](ctx, c, `SELECT content FROM doc_annotations WHERE doc_id = ? ORDER BY created_at, id`, docID)
 }
 
 // putAnnotation inserts or updates a 批注.
@@ -331,24 +314,22 @@ func (c conn) Instance(ctx context.Context, id string) (route.Instance, error) {
 
 // RouteEvents returns a route's history in order.
 func (c conn) RouteEvents(ctx context.Context, id string) ([]route.Event, error) {
-	rows, err := c.query(ctx, `SELECT event FROM route_events WHERE instance_id = ? ORDER BY seq`, id)
+	return queryJSON[route.Event](ctx, c, `SELECT event FROM route_events WHERE instance_id = ? ORDER BY seq`, id)
+}
+
+// queryJSON runs a query whose rows are one JSON value each and decodes them.
+func queryJSON[T any](ctx context.Context, c conn, q string, args ...any) ([]T, error) {
+	raws, err := c.queryStrings(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []route.Event
-	for rows.Next() {
-		var raw string
-		var e route.Event
-		if err := rows.Scan(&raw); err != nil {
-			return nil, err
+	out := make([]T, len(raws))
+	for i, raw := range raws {
+		if err := json.Unmarshal([]byte(raw), &out[i]); err != nil {
+			return nil, fmt.Errorf("decode row %d: %w", i, err)
 		}
-		if err := json.Unmarshal([]byte(raw), &e); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // ErrStale is returned when someone else changed a route since it was read.
