@@ -285,8 +285,14 @@ func (fs *Fonts) pageContent(b *bytes.Buffer, p *Page, remap *[numFaces]map[uint
 			hs = 1
 		}
 		size := pt(t.Size)
+		// Horizontal scaling (Tz) is graphics state and outlives ET: a
+		// compressed run is wrapped in q…Q so the runs after it are not.
+		saved := t.Alpha > 0 || hs != 1
+		if saved {
+			b.WriteString("q ")
+		}
 		if t.Alpha > 0 {
-			b.WriteString("q /GS1 gs\n")
+			b.WriteString("/GS1 gs\n")
 		}
 		fmt.Fprintf(b, "BT %s rg /F%d %s Tf ", colorOp(t.Color), t.Face, num(size))
 		if hs != 1 {
@@ -314,7 +320,7 @@ func (fs *Fonts) pageContent(b *bytes.Buffer, p *Page, remap *[numFaces]map[uint
 			}
 		}
 		b.WriteString(">] TJ ET\n")
-		if t.Alpha > 0 {
+		if saved {
 			b.WriteString("Q\n")
 		}
 	}

@@ -123,6 +123,19 @@ func TestLetterAndOrderGeometry(t *testing.T) {
 	}
 }
 
+// TestCompressedMarkLeavesBodyAlone: a 发文机关标志 too long for the 版心 is
+// compressed horizontally; the text after it keeps its full width.
+func TestCompressedMarkLeavesBodyAlone(t *testing.T) {
+	body := strings.Repeat("国家标准规定公文版心每面排二十二行每行排二十八个字", 3)
+	d := &Document{IssuerMark: "中共枢纽市委办公室枢纽市人民政府办公室文件", Title: "关于印发工作要点的通知", Body: []Paragraph{{Text: body}}}
+	p := extractWords(t, renderPDF(t, d, Options{}))[0]
+	mark := findLine(t, p, "中共枢纽市委办公室")
+	near(t, "compressed 标志 left", mark.XMin, MarginLeft)
+	near(t, "compressed 标志 right", mark.XMax, blockR)
+	full := findLine(t, p, "国家标准规定")
+	near(t, "body line after the compressed 标志 reaches the right edge", full.XMax, blockR)
+}
+
 // TestConcurrentRenders shares one Renderer between goroutines (run with -race).
 func TestConcurrentRenders(t *testing.T) {
 	r := testRenderer(t)
