@@ -49,13 +49,23 @@ type Rule struct {
 	Color          Color
 }
 
+// SealPlace is the box a seal is to be pressed into: the square around an
+// organ's round seal, or the rectangle of a signature seal (签名章). Writers
+// do not draw it — the seal goes on the printed or electronically signed
+// copy — but it records where the layout left room, for tests and for
+// electronic sealing.
+type SealPlace struct {
+	X, Y, W, H float64 // top-left corner and size, mm
+}
+
 // Page is one side of paper.
 type Page struct {
 	Width, Height float64
-	Number        int  // physical page number, 1-based
+	Number        int  // page number, 1-based; an attachment bound separately restarts at 1
 	ShowNumber    bool // whether the page number is printed
 	Texts         []Text
 	Rules         []Rule
+	Seals         []SealPlace
 }
 
 // GB/T 9704 geometry, in millimetres.

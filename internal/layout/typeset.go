@@ -389,8 +389,23 @@ func issuers(s string) []string {
 	return out
 }
 
+// The seal's place (§7.3.5.1): an organ's seal is taken as about four lines
+// across (real ones are 40–45 mm); its centre is a quarter line below the top
+// of the 署名's line, so that 署名 and date sit just below the centre
+// ("居印章中心偏下") and the seal's top comes within one line of the text
+// above; seals in a row keep at least sealGap between them.
+const (
+	sealSize   = 4 * LinePitch
+	sealCentre = LinePitch / 4
+	sealGap    = 2.0
+	// sealRowLines is the pitch of rows of seals in a joint document: four
+	// lines of seal and one line between rows, so that rows never touch.
+	sealRowLines = 5
+)
+
 // signature sets 署名 and 成文日期 in the sealed or unsealed layout (§7.3.5).
-// Joint documents list the organs one per line, lead first, aligned.
+// Unsealed joint documents list the organs one per line, lead first,
+// aligned; sealed joint documents arrange them in rows, one seal each.
 func (ts *typesetter) signature() {
 	d := ts.doc
 	names := issuers(d.Issuer)
@@ -403,18 +418,7 @@ func (ts *typesetter) signature() {
 	}
 	dw := ts.gridWidth(FaceFang, d.Date)
 	if d.Sealed {
-		// Date 4 字 from the right; 署名 centred over the date; the seal,
-		// about four lines high, starts within one line below the text.
-		ts.need(4 + len(names))
-		ts.line += 2
-		dateX := blockR - 4*CharPitch - dw
-		mid := dateX + dw/2
-		for _, n := range names {
-			ts.put([]Text{ts.gridRun(FaceFang, mid-ts.gridWidth(FaceFang, n)/2, 0, Black, n)})
-		}
-		if d.Date != "" {
-			ts.put([]Text{ts.gridRun(FaceFang, dateX, 0, Black, d.Date)})
-		}
+		ts.sealedSignature(names, iw, dw)
 		return
 	}
 	// Unsealed: 署名 2 字 from the right, the date 2 字 further right; a
@@ -435,23 +439,95 @@ func (ts *typesetter) signature() {
 	}
 }
 
+// sealedSignature sets the sealed layout: the date 4 字 from the right, the
+// last 署名 centred over it; a joint document's 署名 in issuer order, left to
+// right and top to bottom, in evenly spaced columns whose last one is the
+// date's, each with its seal's place centred on it; the seals of a row
+// aligned and apart, no row wider than the 版心, the first row's top within
+// one line of the text above. Rows are balanced (5 organs: 3 and 2) and a
+// short last row keeps to the right, so the last seal covers the date.
+func (ts *typesetter) sealedSignature(names []string, iw, dw float64) {
+	d := ts.doc
+	dateX := blockR - 4*CharPitch - dw
+	mid := dateX + dw/2
+	// Columns: k slots ending with the date's, spread over the 版心 from its
+	// left edge; as many as fit seals and names without touching.
+	perRow := 1
+	for k := 2; k <= len(names); k++ {
+		slot := (mid - MarginLeft) / (float64(k) - 0.5)
+		if slot < sealSize+sealGap || slot < iw+CharPitch {
+			break
+		}
+		perRow = k
+	}
+	rows := max(1, (len(names)+perRow-1)/perRow)
+	perRow = max(1, (len(names)+rows-1)/rows)
+	slot := 0.0
+	if perRow > 1 {
+		slot = (mid - MarginLeft) / (float64(perRow) - 0.5)
+	}
+	colX := func(c int) float64 { return mid - float64(perRow-1-c)*slot }
+	// Two blank lines, the first row of 署名, and the seal reaching about
+	// two lines below it; each further row takes sealRowLines.
+	ts.need(min(2+(rows-1)*sealRowLines+3, LinesPerPage))
+	ts.line += 2
+	place := func(cx, nameTop float64) {
+		cy := nameTop + sealCentre
+		ts.cur.Seals = append(ts.cur.Seals, SealPlace{X: cx - sealSize/2, Y: cy - sealSize/2, W: sealSize, H: sealSize})
+	}
+	if len(names) == 0 {
+		place(mid, lineTop(ts.line))
+		ts.put([]Text{ts.gridRun(FaceFang, dateX, 0, Black, d.Date)})
+		return
+	}
+	for r := 0; r < rows; r++ {
+		row := names[r*perRow : min((r+1)*perRow, len(names))]
+		if r > 0 {
+			ts.line += sealRowLines - 1
+			if ts.line+3 > LinesPerPage { // more rows than a page holds
+				ts.newPage()
+				ts.line = 2
+			}
+		}
+		top := lineTop(ts.line)
+		var texts []Text
+		for i, n := range row {
+			cx := colX(perRow - len(row) + i)
+			texts = append(texts, ts.gridRun(FaceFang, cx-ts.gridWidth(FaceFang, n)/2, 0, Black, n))
+			place(cx, top)
+		}
+		ts.put(texts)
+	}
+	if d.Date != "" {
+		ts.put([]Text{ts.gridRun(FaceFang, dateX, 0, Black, d.Date)})
+	}
+}
+
 // orderSignature sets the 命令's signer beside the signature seal (§7.3.5.3):
 // seal 4 字 from the right, title 2 字 left of it, date one blank line below.
+// Joint orders ("甲职务　姓名、乙职务　姓名") put one signer a row, lead first,
+// aligned on their seals, a blank line between rows so the seals stay apart.
 func (ts *typesetter) orderSignature() {
 	d := ts.doc
 	signer := d.SignerTitle
 	if signer == "" {
 		signer = d.Issuer
 	}
-	if signer == "" && d.Date == "" {
+	signers := issuers(signer)
+	if len(signers) == 0 && d.Date == "" {
 		return
 	}
 	const sealChars = 4
-	ts.need(5)
+	sealX := blockR - (4+sealChars)*CharPitch
+	ts.need(2*len(signers) + 3)
 	ts.line += 2
-	if signer != "" {
-		w := ts.gridWidth(FaceFang, signer)
-		ts.put([]Text{ts.gridRun(FaceFang, blockR-(4+sealChars+2)*CharPitch-w, 0, Black, signer)})
+	for i, s := range signers {
+		if i > 0 {
+			ts.line++
+		}
+		w := ts.gridWidth(FaceFang, s)
+		ts.cur.Seals = append(ts.cur.Seals, SealPlace{X: sealX, Y: lineTop(ts.line), W: sealChars * CharPitch, H: LinePitch})
+		ts.put([]Text{ts.gridRun(FaceFang, sealX-2*CharPitch-w, 0, Black, s)})
 	}
 	if d.Date != "" {
 		ts.line++
