@@ -60,10 +60,15 @@ type Paragraph struct {
 	Text  string
 }
 
-// Attachment is an attachment bound with the document, starting on a new page.
+// Attachment is an attachment of the document, starting on a new page.
 type Attachment struct {
 	Title string
 	Body  []Paragraph
+	// BoundSeparately marks an attachment that cannot be bound with the
+	// body (附件与正文不能一起装订, GB/T 9704 §7.4): it follows the 版记 on
+	// a new sheet, its first line reads the 发文字号 followed by 附件 and its
+	// number, and its pages are numbered from 1.
+	BoundSeparately bool
 }
 
 // Attendance is one line of a 纪要's attendance block: Label is 出席, 请假 or 列席.

@@ -231,16 +231,21 @@ func (fs *Fonts) WriteDOCX(w io.Writer, doc *Document, opts Options) error {
 		}
 		d.para(dPara{firstChars: 200, runs: []dRun{{text: n}}})
 	}
-	for i, a := range doc.Attachments {
-		label := "附件"
-		if len(doc.Attachments) > 1 {
-			label = fmt.Sprintf("附件%d", i+1)
+	attachment := func(i int, a Attachment) {
+		runs := []dRun{{text: attachmentLabel(i, len(doc.Attachments)), font: docxHei}}
+		if a.BoundSeparately && doc.DocNumber != "" {
+			runs = append([]dRun{{text: doc.DocNumber}}, runs...)
 		}
-		d.para(dPara{pageBefore: true, runs: []dRun{{text: label, font: docxHei}}})
+		d.para(dPara{pageBefore: true, runs: runs})
 		d.blank()
 		d.para(dPara{align: "center", runs: []dRun{{text: fs.titleLines(a.Title), font: docxXBS, size: 44}}})
 		d.blank()
 		d.bodyParas(a.Body)
+	}
+	for i, a := range doc.Attachments {
+		if !a.BoundSeparately {
+			attachment(i, a)
+		}
 	}
 	if doc.Format != FormatLetter && (doc.Cc != "" || doc.PrintIssuer != "" || doc.PrintDate != "") {
 		d.blank()
@@ -261,6 +266,13 @@ func (fs *Fonts) WriteDOCX(w io.Writer, doc *Document, opts Options) error {
 	} else if doc.Cc != "" {
 		d.blank()
 		d.para(dPara{leftChars: 100, hangChars: 300, runs: []dRun{{text: "抄送：" + doc.Cc + "。", size: 28}}})
+	}
+	// Attachments bound separately follow the 版记 (their own page numbers
+	// would need a section of their own; the word processor numbers on).
+	for i, a := range doc.Attachments {
+		if a.BoundSeparately {
+			attachment(i, a)
+		}
 	}
 	return writeDocxPackage(w, doc.Title, d.b.String())
 }

@@ -189,3 +189,29 @@ func TestJointOrderSignature(t *testing.T) {
 	near(t, "date 4 字 from the right", date.XMax, blockR-4*CharPitch)
 	near(t, "date one blank line below the last signer", date.YMin-second.YMin, 2*LinePitch)
 }
+
+// TestManyJointSealsStayInside: more rows of seals than a page holds go on
+// over the next page, every seal inside the 版心.
+func TestManyJointSealsStayInside(t *testing.T) {
+	var organs []string
+	for i := 1; i <= 14; i++ {
+		organs = append(organs, fmt.Sprintf("第%d委员会", i))
+	}
+	d := &Document{Title: "通知", Body: []Paragraph{{Text: "正文。"}}, Issuer: strings.Join(organs, "、"), Date: "2024年4月12日", Sealed: true}
+	pages, err := testRenderer(t).Pages(d, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, p := range pages {
+		for _, s := range p.Seals {
+			n++
+			if s.Y < MarginTop-0.01 || s.Y+s.H > blockB+0.01 || s.X < MarginLeft-0.01 || s.X+s.W > blockR+0.01 {
+				t.Errorf("page %d: seal place %+v outside the 版心", p.Number, s)
+			}
+		}
+	}
+	if n != len(organs) {
+		t.Errorf("%d seal places for %d organs", n, len(organs))
+	}
+}

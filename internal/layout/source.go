@@ -22,7 +22,8 @@ const MaxSourceBytes = 4 << 20
 // ParseSource reads the plain-text source format of `shuniu layout`:
 // header lines "要素名：值" (full-width or ASCII colon), a blank line, then the
 // body with one paragraph per line. Headings are recognised by their
-// numbering. A body line "#附件 标题" starts an attachment on a new page.
+// numbering. A body line "#附件 标题" starts an attachment on a new page;
+// "#另订附件 标题" one that is bound separately (GB/T 9704 §7.4).
 func ParseSource(r io.Reader) (*Document, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxSourceBytes+1))
 	if err != nil {
@@ -75,11 +76,11 @@ func ParseSource(r io.Reader) (*Document, error) {
 		if p == "" {
 			continue
 		}
-		if rest, ok := strings.CutPrefix(p, "#附件"); ok {
-			d.Attachments = append(d.Attachments, Attachment{Title: strings.TrimSpace(rest)})
+		if marker, rest, ok := attachmentLine(p); ok {
+			d.Attachments = append(d.Attachments, Attachment{Title: strings.TrimSpace(rest), BoundSeparately: marker == "#另订附件"})
 			cur = &d.Attachments[len(d.Attachments)-1]
 			if cur.Title == "" {
-				return nil, &SourceError{line, "“#附件”后应写附件标题"}
+				return nil, &SourceError{line, fmt.Sprintf("“%s”后应写附件标题", marker)}
 			}
 			continue
 		}
@@ -111,6 +112,17 @@ func ParseSource(r io.Reader) (*Document, error) {
 		return nil, &SourceError{seen["附件说明"], fmt.Sprintf("附件说明列出%d个附件，正文后有%d个“#附件”", len(d.AttachmentNote), len(d.Attachments))}
 	}
 	return d, nil
+}
+
+// attachmentLine recognises "#附件 标题" and "#另订附件 标题" (an attachment
+// bound separately from the body).
+func attachmentLine(p string) (marker, rest string, ok bool) {
+	for _, m := range []string{"#附件", "#另订附件"} {
+		if rest, ok := strings.CutPrefix(p, m); ok {
+			return m, rest, true
+		}
+	}
+	return "", "", false
 }
 
 func firstInvalidLine(b []byte) int {

@@ -97,6 +97,7 @@ func FuzzParseSource(f *testing.F) {
 	f.Add("标题：通知\n\n正文\n")
 	f.Add("份号：000001\n发文字号：某政发〔2024〕1号\n成文日期：2024年2月29日\n标题：通知\n\n一、要求\n#附件 表\n内容\n")
 	f.Add("\uFEFF标题:x\r\n\r\n（1）y\r\n")
+	f.Add("标题：通知\n发文字号：某政发〔2024〕1号\n\n正文\n#另订附件 图集\n说明\n#附件 表\n")
 	f.Fuzz(func(t *testing.T, src string) {
 		d, err := ParseSource(strings.NewReader(src))
 		if err != nil {
@@ -113,4 +114,17 @@ func FuzzParseSource(f *testing.F) {
 			t.Fatalf("parsed document does not validate: %v", err)
 		}
 	})
+}
+
+func TestParseSeparateAttachment(t *testing.T) {
+	d := loadSource(t, "separate.txt")
+	if len(d.Attachments) != 2 || d.Attachments[0].BoundSeparately || !d.Attachments[1].BoundSeparately ||
+		d.Attachments[1].Title != "枢纽市国土空间总体规划图集" || len(d.Attachments[1].Body) != 1 {
+		t.Errorf("attachments %+v", d.Attachments)
+	}
+	_, err := ParseSource(strings.NewReader("标题：通知\n\n正文\n#另订附件\n"))
+	var se *SourceError
+	if !errors.As(err, &se) || se.Line != 4 || !strings.Contains(se.Msg, "“#另订附件”后应写附件标题") {
+		t.Errorf("err = %v", err)
+	}
 }

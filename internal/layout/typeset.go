@@ -26,13 +26,16 @@ type typesetter struct {
 	// toInColophon is set when the 主送 would leave page 1 without body
 	// text; GB/T 9704 then moves it to the 版记 as "主送：…".
 	toInColophon bool
+	// numberBase is the count of pages before the piece being set; an
+	// attachment bound separately numbers its pages from 1.
+	numberBase int
 }
 
 // bodySpec is the 3号 body grid: 28 cells, paragraphs indented 2 字.
 var bodySpec = lineSpec{size: Size3, grid: true, first: 2 * CharPitch, rest: 0, width: BlockWidth, justify: true, alignLeft: MarginLeft}
 
 func (ts *typesetter) newPage() {
-	p := &Page{Width: PageWidth, Height: PageHeight, Number: len(ts.pages) + 1, ShowNumber: true}
+	p := &Page{Width: PageWidth, Height: PageHeight, Number: len(ts.pages) + 1 - ts.numberBase, ShowNumber: true}
 	ts.pages = append(ts.pages, p)
 	ts.cur = p
 	ts.line = 0
@@ -84,10 +87,19 @@ func (fs *Fonts) Typeset(doc *Document, opts Options) ([]*Page, error) {
 		ts.signature()
 	}
 	ts.note()
+	// Attachments bound with the body come before the 版记; those bound
+	// separately follow it, each as its own piece (§7.4).
 	for i, a := range doc.Attachments {
-		ts.attachment(i, len(doc.Attachments), a)
+		if !a.BoundSeparately {
+			ts.attachment(i, len(doc.Attachments), a)
+		}
 	}
 	ts.colophon()
+	for i, a := range doc.Attachments {
+		if a.BoundSeparately {
+			ts.separateAttachment(i, len(doc.Attachments), a)
+		}
+	}
 	ts.pageNumbers()
 	if opts.Watermark != "" {
 		ts.watermark(opts.Watermark)
@@ -571,15 +583,46 @@ func (ts *typesetter) note() {
 	}
 }
 
+// attachmentLabel is "附件", or "附件N" when there are several.
+func attachmentLabel(i, n int) string {
+	if n > 1 {
+		return fmt.Sprintf("附件%d", i+1)
+	}
+	return "附件"
+}
+
 // attachment starts an attachment on a new page: "附件N" in 黑体 on line 1,
 // the title centred on line 3, the body as the main text.
 func (ts *typesetter) attachment(i, n int, a Attachment) {
 	ts.newPage()
-	label := "附件"
-	if n > 1 {
-		label = fmt.Sprintf("附件%d", i+1)
+	ts.put([]Text{ts.gridRun(FaceHei, MarginLeft, 0, Black, attachmentLabel(i, n))})
+	ts.attachmentBody(a)
+}
+
+// separateAttachment sets an attachment that is bound separately (§7.4): on
+// a new sheet (a blank back page is added when needed) with its own page
+// numbers from 1; line 1 holds, flush left, the document's 发文字号 in 仿宋
+// followed by "附件N" in 黑体.
+func (ts *typesetter) separateAttachment(i, n int, a Attachment) {
+	if len(ts.pages)%2 == 1 {
+		ts.newPage()
+		ts.cur.ShowNumber = false
 	}
-	ts.put([]Text{ts.gridRun(FaceHei, MarginLeft, 0, Black, label)})
+	ts.numberBase = len(ts.pages)
+	ts.newPage()
+	x := MarginLeft
+	var first []Text
+	if dn := ts.doc.DocNumber; dn != "" {
+		first = append(first, ts.gridRun(FaceFang, x, 0, Black, dn))
+		x += ts.gridWidth(FaceFang, dn)
+	}
+	first = append(first, ts.gridRun(FaceHei, x, 0, Black, attachmentLabel(i, n)))
+	ts.put(first)
+	ts.attachmentBody(a)
+}
+
+// attachmentBody sets an attachment's title centred on line 3 and its body.
+func (ts *typesetter) attachmentBody(a Attachment) {
 	ts.line = 2
 	ts.title(a.Title)
 	ts.line++
@@ -661,8 +704,8 @@ func (ts *typesetter) colophon() {
 // pageNumbers prints "— n —" in 4号宋体 7 mm below the 版心: odd pages
 // right-aligned, even pages left-aligned, each 1 字 in.
 func (ts *typesetter) pageNumbers() {
-	for _, p := range ts.pages {
-		if !p.ShowNumber || (p.Number == 1 && ts.doc.Format == FormatLetter) {
+	for i, p := range ts.pages {
+		if !p.ShowNumber || (i == 0 && ts.doc.Format == FormatLetter) {
 			p.ShowNumber = false
 			continue
 		}

@@ -78,7 +78,7 @@ func TestLongToMovesToColophon(t *testing.T) {
 // FuzzTypeset: any source the parser accepts must typeset without a panic,
 // keeping every character inside the paper.
 func FuzzTypeset(f *testing.F) {
-	for _, name := range []string{"notice.txt", "letter.txt", "order.txt", "minutes.txt", "request.txt", "joint.txt"} {
+	for _, name := range []string{"notice.txt", "letter.txt", "order.txt", "minutes.txt", "request.txt", "joint.txt", "joint-sealed.txt", "order-joint.txt", "separate.txt"} {
 		b, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			f.Fatal(err)
@@ -104,6 +104,11 @@ func FuzzTypeset(f *testing.F) {
 			for _, tx := range p.Texts {
 				if tx.Top < 0 || tx.Top > PageHeight {
 					t.Fatalf("text %q at %.1f mm is off the page", tx.String(), tx.Top)
+				}
+			}
+			for _, s := range p.Seals {
+				if s.X < 0 || s.Y < 0 || s.X+s.W > PageWidth || s.Y+s.H > PageHeight {
+					t.Fatalf("seal place %+v is off the page", s)
 				}
 			}
 		}
