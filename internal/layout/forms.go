@@ -123,8 +123,10 @@ func (s *FormSpec) Validate() error {
 	return nil
 }
 
-// TypesetForm lays a form out on A4 pages within the GB/T 9704 版心.
-func (fs *Fonts) TypesetForm(spec *FormSpec, values map[string]string) ([]*Page, error) {
+// TypesetForm lays a form out on A4 pages within the GB/T 9704 版心. The
+// options' Watermark is drawn as on documents; forms carry no 份号, so
+// CopyNumber does not apply.
+func (fs *Fonts) TypesetForm(spec *FormSpec, values map[string]string, opts Options) ([]*Page, error) {
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
@@ -270,18 +272,22 @@ func (fs *Fonts) TypesetForm(spec *FormSpec, values map[string]string) ([]*Page,
 		pg.ShowNumber = len(ts.pages) > 1
 	}
 	ts.pageNumbers()
+	if opts.Watermark != "" {
+		ts.watermark(opts.Watermark)
+	}
 	if err := fs.checkCoverage(ts.pages); err != nil {
 		return nil, err
 	}
 	return ts.pages, nil
 }
 
-// RenderForm writes a filled form as PDF or OFD.
-func (r *Renderer) RenderForm(ctx context.Context, w io.Writer, out Output, spec *FormSpec, values map[string]string) error {
+// RenderForm writes a filled form as PDF or OFD, watermarked when the
+// options say so (e.g. the viewer's name and time on a classified sheet).
+func (r *Renderer) RenderForm(ctx context.Context, w io.Writer, out Output, spec *FormSpec, values map[string]string, opts Options) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	pages, err := r.fonts.TypesetForm(spec, values)
+	pages, err := r.fonts.TypesetForm(spec, values, opts)
 	if err != nil {
 		return err
 	}

@@ -33,7 +33,7 @@ func TestFormsRender(t *testing.T) {
 	for name, f := range BuiltinForms() {
 		t.Run(name, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := r.RenderForm(context.Background(), &b, PDF, f, values); err != nil {
+			if err := r.RenderForm(context.Background(), &b, PDF, f, values, Options{}); err != nil {
 				t.Fatal(err)
 			}
 			pages := extractWords(t, b.Bytes())
@@ -61,7 +61,7 @@ func TestFormsRender(t *testing.T) {
 				t.Errorf("only %d grid lines", len(strokes))
 			}
 			var o bytes.Buffer
-			if err := r.RenderForm(context.Background(), &o, OFD, f, values); err != nil {
+			if err := r.RenderForm(context.Background(), &o, OFD, f, values, Options{}); err != nil {
 				t.Fatal(err)
 			}
 		})
@@ -72,7 +72,7 @@ func TestFormGrowsAndPaginates(t *testing.T) {
 	r := testRenderer(t)
 	f := BuiltinForms()["incoming-sheet"]
 	long := strings.Repeat("请各有关单位认真研究办理并及时反馈办理结果。", 80)
-	pages, err := r.Fonts().TypesetForm(f, map[string]string{"拟办意见": long, "领导批示": long})
+	pages, err := r.Fonts().TypesetForm(f, map[string]string{"拟办意见": long, "领导批示": long}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,5 +85,65 @@ func TestFormGrowsAndPaginates(t *testing.T) {
 				t.Errorf("text %q runs off the page at %.1f mm", tx.String(), tx.Top)
 			}
 		}
+	}
+}
+
+// TestFormWatermark: a form printed with a watermark carries it on every
+// page, drawn exactly as on documents (same text, face, angle, places).
+func TestFormWatermark(t *testing.T) {
+	r := testRenderer(t)
+	const wm = "王五 2024-02-01 08:00"
+	long := strings.Repeat("请各有关单位认真研究办理并及时反馈办理结果。", 80)
+	var b bytes.Buffer
+	if err := r.RenderForm(context.Background(), &b, PDF, BuiltinForms()["incoming-sheet"], map[string]string{"拟办意见": long}, Options{Watermark: wm}); err != nil {
+		t.Fatal(err)
+	}
+	pages := extractWords(t, b.Bytes())
+	if len(pages) < 2 {
+		t.Fatalf("%d pages, want a form running onto a second page", len(pages))
+	}
+	for i, p := range pages {
+		// pdftotext may split the rotated runs where they cross the grid's
+		// text, so count the viewer's name character by character.
+		n := 0
+		for _, w := range p.Words {
+			n += strings.Count(w.Text, "王")
+		}
+		if n != 10 {
+			t.Errorf("page %d: watermark seen %d times, want 10", i+1, n)
+		}
+	}
+	marks := func(ps []*Page) []Text {
+		var out []Text
+		for _, tx := range ps[0].Texts {
+			if tx.Rotate != 0 {
+				out = append(out, tx)
+			}
+		}
+		return out
+	}
+	form, err := r.Fonts().TypesetForm(BuiltinForms()["urge-sheet"], nil, Options{Watermark: wm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := r.Pages(&Document{Title: "通知"}, Options{Watermark: wm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fm, dm := marks(form), marks(doc)
+	if len(fm) != 10 || len(fm) != len(dm) {
+		t.Fatalf("form has %d watermark runs, document %d", len(fm), len(dm))
+	}
+	for i := range fm {
+		if fm[i].String() != wm || fm[i].Top != dm[i].Top || fm[i].Glyphs[0].X != dm[i].Glyphs[0].X || fm[i].Alpha != dm[i].Alpha || fm[i].Face != dm[i].Face {
+			t.Errorf("form watermark %d differs from the document's: %+v vs %+v", i, fm[i], dm[i])
+		}
+	}
+	plain, err := r.Fonts().TypesetForm(BuiltinForms()["urge-sheet"], nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(marks(plain)) != 0 {
+		t.Error("a form without the option is watermarked")
 	}
 }

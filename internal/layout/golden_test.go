@@ -92,10 +92,14 @@ func TestGolden(t *testing.T) {
 	doc := func(src string, opts Options) func(*testing.T) []byte {
 		return func(t *testing.T) []byte { return renderPDF(t, loadSource(t, src+".txt"), opts) }
 	}
-	form := func(name string, values map[string]string) func(*testing.T) []byte {
+	form := func(name string, values map[string]string, opts ...Options) func(*testing.T) []byte {
 		return func(t *testing.T) []byte {
+			var o Options
+			if len(opts) > 0 {
+				o = opts[0]
+			}
 			var b bytes.Buffer
-			if err := testRenderer(t).RenderForm(context.Background(), &b, PDF, BuiltinForms()[name], values); err != nil {
+			if err := testRenderer(t).RenderForm(context.Background(), &b, PDF, BuiltinForms()[name], values, o); err != nil {
 				t.Fatal(err)
 			}
 			return b.Bytes()
@@ -119,6 +123,8 @@ func TestGolden(t *testing.T) {
 			"标题": "关于做好春节期间安全生产工作的通知", "领导批示": "请市住建局牵头办理，按期报结果。\n王明　1月8日"})},
 		{"form-supervision", form("supervision-sheet", map[string]string{"机关名称": "枢纽市人民政府督查室", "督办编号": "2024-015",
 			"督办事项": "推进老旧小区改造", "牵头单位": "市住房城乡建设局", "配合单位": "市财政局", "办结时限": "2024年6月30日"})},
+		{"form-urge-watermark", form("urge-sheet", map[string]string{"机关名称": "枢纽市人民政府督查室", "催办编号": "2024-031",
+			"事项": "推进老旧小区改造", "承办单位": "市住房城乡建设局", "催办次数": "2"}, Options{Watermark: "李四 2024-06-01 09:30"})},
 	}
 	for _, s := range samples {
 		t.Run(s.name, func(t *testing.T) {

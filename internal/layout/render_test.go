@@ -209,7 +209,7 @@ func TestSubsetRoundTrip(t *testing.T) {
 func TestPDFSyntax(t *testing.T) {
 	needTool(t, "qpdf")
 	var form bytes.Buffer
-	if err := testRenderer(t).RenderForm(context.Background(), &form, PDF, BuiltinForms()["outgoing-draft"], nil); err != nil {
+	if err := testRenderer(t).RenderForm(context.Background(), &form, PDF, BuiltinForms()["outgoing-draft"], nil, Options{Watermark: "张三 2024-01-08 09:30"}); err != nil {
 		t.Fatal(err)
 	}
 	for name, pdf := range map[string][]byte{

@@ -253,10 +253,7 @@ func (srv *Server) docSheetPDF(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fonts := srv.opt.Renderer.Fonts()
-	pages, err := fonts.TypesetForm(spec, values)
-	if err == nil && d.Watermark != "" {
-		err = srv.watermarkPages(pages, d.Watermark)
-	}
+	pages, err := fonts.TypesetForm(spec, values, layout.Options{Watermark: d.Watermark})
 	var buf bytes.Buffer
 	if err == nil {
 		err = fonts.WritePDF(&buf, pages, sheetTitle(d.Outgoing)+" · "+od.rec.Doc.Title)
@@ -269,25 +266,4 @@ func (srv *Server) docSheetPDF(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sendFile(w, "application/pdf", sheetTitle(d.Outgoing)+"·"+od.rec.Doc.Title+".pdf", true, buf.Bytes())
-}
-
-// watermarkPages draws the viewer's watermark on a form's pages. The layout
-// engine watermarks documents but its forms take no options, so the marks are
-// borrowed from a one-line document typeset with the watermark: the same
-// face, size, angle and positions as on a printed document.
-func (srv *Server) watermarkPages(pages []*layout.Page, wm string) error {
-	probe, err := srv.opt.Renderer.Pages(&layout.Document{Title: "水印"}, layout.Options{Watermark: wm})
-	if err != nil || len(probe) == 0 {
-		return err
-	}
-	var marks []layout.Text
-	for _, t := range probe[0].Texts {
-		if t.Rotate != 0 && t.Alpha > 0 {
-			marks = append(marks, t)
-		}
-	}
-	for _, p := range pages {
-		p.Texts = append(p.Texts, marks...)
-	}
-	return nil
 }
