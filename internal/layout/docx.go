@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"time"
 )
@@ -39,6 +40,7 @@ type dRun struct {
 	font  string
 	size  int // half-points
 	color string
+	tabs  int // tab characters before the text
 }
 
 type dPara struct {
@@ -52,6 +54,7 @@ type dPara struct {
 	borderBelow string // "red" for the 版头 separator
 	borderTop   int    // eighths of a point; 0 none
 	borderBot   int
+	centreTabs  []int // centred tab stops, twips from the left margin
 	runs        []dRun
 }
 
@@ -92,11 +95,21 @@ func (d *docx) para(p dPara) {
 		}
 		b.WriteString("/>")
 	}
+	if len(p.centreTabs) > 0 {
+		b.WriteString("<w:tabs>")
+		for _, t := range p.centreTabs {
+			fmt.Fprintf(b, `<w:tab w:val="center" w:pos="%d"/>`, t)
+		}
+		b.WriteString("</w:tabs>")
+	}
 	if p.align != "" {
 		fmt.Fprintf(b, `<w:jc w:val="%s"/>`, p.align)
 	}
 	b.WriteString("</w:pPr>")
 	for _, r := range p.runs {
+		for range r.tabs {
+			b.WriteString("<w:r><w:tab/></w:r>")
+		}
 		b.WriteString("<w:r><w:rPr>")
 		if r.font != "" {
 			fmt.Fprintf(b, `<w:rFonts w:ascii="%[1]s" w:hAnsi="%[1]s" w:eastAsia="%[1]s" w:cs="%[1]s"/>`, r.font)
@@ -218,8 +231,12 @@ func (fs *Fonts) WriteDOCX(w io.Writer, doc *Document, opts Options) error {
 		if doc.Sealed || doc.Format == FormatOrder {
 			right = 400
 		}
-		for _, n := range issuers(signer) {
-			d.para(dPara{align: "right", rightChars: right, runs: []dRun{{text: n}}})
+		if names := issuers(signer); doc.Sealed && doc.Format != FormatOrder && len(names) > 1 {
+			fs.docxSealedRows(d, names, doc.Date)
+		} else {
+			for _, n := range names {
+				d.para(dPara{align: "right", rightChars: right, runs: []dRun{{text: n}}})
+			}
 		}
 		if doc.Date != "" {
 			d.para(dPara{align: "right", rightChars: right, runs: []dRun{{text: doc.Date}}})
@@ -275,6 +292,40 @@ func (fs *Fonts) WriteDOCX(w io.Writer, doc *Document, opts Options) error {
 		}
 	}
 	return writeDocxPackage(w, doc.Title, d.b.String())
+}
+
+// docxSealedRows sets a joint sealed document's 署名 in the PDF's rows and
+// columns: one paragraph a row, each name on a centred tab stop, rows four
+// blank lines apart so the word processor leaves room for the seals.
+func (fs *Fonts) docxSealedRows(d *docx, names []string, date string) {
+	ts := &typesetter{fs: fs}
+	iw := 0.0
+	for _, n := range names {
+		iw = math.Max(iw, ts.gridWidth(FaceFang, n))
+	}
+	dw := ts.gridWidth(FaceFang, date)
+	perRow, rows, colX := sealColumns(len(names), iw, blockR-4*CharPitch-dw/2)
+	tabs := make([]int, perRow)
+	for c := range tabs {
+		tabs[c] = twips(colX(c) - MarginLeft)
+	}
+	for r := 0; r < rows; r++ {
+		if r > 0 {
+			for range sealRowLines - 1 {
+				d.blank()
+			}
+		}
+		row := names[r*perRow : min((r+1)*perRow, len(names))]
+		var runs []dRun
+		for i, n := range row {
+			skip := 1
+			if i == 0 {
+				skip = perRow - len(row) + 1 // a short last row keeps to the right
+			}
+			runs = append(runs, dRun{text: n, tabs: skip})
+		}
+		d.para(dPara{align: "left", centreTabs: tabs, runs: runs})
+	}
 }
 
 // titleLines breaks a title as the PDF does, so that the word processor shows

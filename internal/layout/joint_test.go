@@ -1,6 +1,7 @@
 package layout
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"strings"
@@ -213,5 +214,39 @@ func TestManyJointSealsStayInside(t *testing.T) {
 	}
 	if n != len(organs) {
 		t.Errorf("%d seal places for %d organs", n, len(organs))
+	}
+}
+
+// TestJointSealedDOCX: the DOCX sets a joint sealed 署名 row as one paragraph
+// with a centred tab stop per column, at the PDF's column centres.
+func TestJointSealedDOCX(t *testing.T) {
+	d := loadSource(t, "joint-sealed.txt")
+	b, err := testRenderer(t).RenderDOCX(context.Background(), d, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(readZip(t, b)["word/document.xml"])
+	pages, err := testRenderer(t).Pages(d, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seals := pages[0].Seals
+	if len(seals) != 2 {
+		t.Fatalf("%d seal places on page 1", len(seals))
+	}
+	var want strings.Builder
+	want.WriteString("<w:tabs>")
+	for _, s := range seals {
+		fmt.Fprintf(&want, `<w:tab w:val="center" w:pos="%d"/>`, twips(s.X+s.W/2-MarginLeft))
+	}
+	want.WriteString("</w:tabs>")
+	i := strings.Index(doc, want.String())
+	if i < 0 {
+		t.Fatalf("document.xml lacks the tab stops %s", want.String())
+	}
+	row := doc[i:]
+	row = row[:strings.Index(row, "</w:p>")]
+	if !strings.Contains(row, "枢纽市人民政府") || !strings.Contains(row, "枢纽军分区") || strings.Count(row, "<w:tab/>") != 2 {
+		t.Errorf("the 署名 row is not one paragraph with a tab before each name: %s", row)
 	}
 }

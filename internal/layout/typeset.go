@@ -462,23 +462,7 @@ func (ts *typesetter) sealedSignature(names []string, iw, dw float64) {
 	d := ts.doc
 	dateX := blockR - 4*CharPitch - dw
 	mid := dateX + dw/2
-	// Columns: k slots ending with the date's, spread over the 版心 from its
-	// left edge; as many as fit seals and names without touching.
-	perRow := 1
-	for k := 2; k <= len(names); k++ {
-		slot := (mid - MarginLeft) / (float64(k) - 0.5)
-		if slot < sealSize+sealGap || slot < iw+CharPitch {
-			break
-		}
-		perRow = k
-	}
-	rows := max(1, (len(names)+perRow-1)/perRow)
-	perRow = max(1, (len(names)+rows-1)/rows)
-	slot := 0.0
-	if perRow > 1 {
-		slot = (mid - MarginLeft) / (float64(perRow) - 0.5)
-	}
-	colX := func(c int) float64 { return mid - float64(perRow-1-c)*slot }
+	perRow, rows, colX := sealColumns(len(names), iw, mid)
 	// Two blank lines, the first row of 署名, and the seal reaching about
 	// two lines below it; each further row takes sealRowLines.
 	ts.need(min(2+(rows-1)*sealRowLines+3, LinesPerPage))
@@ -513,6 +497,28 @@ func (ts *typesetter) sealedSignature(names []string, iw, dw float64) {
 	if d.Date != "" {
 		ts.put([]Text{ts.gridRun(FaceFang, dateX, 0, Black, d.Date)})
 	}
+}
+
+// sealColumns arranges n sealed 署名 (the widest iw wide) in rows of
+// evenly spaced columns whose last is centred at mid, the date's centre:
+// k slots spread over the 版心 from its left edge, as many as fit seals and
+// names without touching, rows balanced. colX is the centre of column c.
+func sealColumns(n int, iw, mid float64) (perRow, rows int, colX func(c int) float64) {
+	perRow = 1
+	for k := 2; k <= n; k++ {
+		slot := (mid - MarginLeft) / (float64(k) - 0.5)
+		if slot < sealSize+sealGap || slot < iw+CharPitch {
+			break
+		}
+		perRow = k
+	}
+	rows = max(1, (n+perRow-1)/perRow)
+	perRow = max(1, (n+rows-1)/rows)
+	slot := 0.0
+	if perRow > 1 {
+		slot = (mid - MarginLeft) / (float64(perRow) - 0.5)
+	}
+	return perRow, rows, func(c int) float64 { return mid - float64(perRow-1-c)*slot }
 }
 
 // orderSignature sets the 命令's signer beside the signature seal (§7.3.5.3):
