@@ -116,7 +116,10 @@ func TestBrowserSupervision(t *testing.T) {
 	}
 	submit := func(button string) {
 		w.t.Helper()
-		w.do(chromedp.Click(`[data-testid=`+button+`]`), chromedp.WaitVisible(`.alert`))
+		// Mark the page, so that the alert waited for is the next page's,
+		// not the one a previous action left.
+		w.do(chromedp.SetAttributeValue(`body`, "data-stale", "1"), chromedp.Click(`[data-testid=`+button+`]`),
+			chromedp.WaitNotPresent(`body[data-stale]`), chromedp.WaitVisible(`.alert`))
 		if msg := w.text(`.alert`); !strings.HasPrefix(msg, "已") {
 			w.t.Fatalf("%s: %s", button, msg)
 		}
