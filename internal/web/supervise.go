@@ -29,6 +29,8 @@ func (srv *Server) supRoutes() {
 	m.HandleFunc("GET /supervise/new", srv.requireLogin(srv.supNew))
 	m.HandleFunc("POST /supervise", srv.requireLogin(srv.supCreate))
 	m.HandleFunc("GET /supervise/items/{id}", srv.requireLogin(srv.supItemPage))
+	m.HandleFunc("GET /supervise/items/{id}/sheet.pdf", srv.requireLogin(srv.supSheetPDF))
+	m.HandleFunc("GET /supervise/items/{id}/urgings/{seq}/sheet.pdf", srv.requireLogin(srv.supUrgeSheetPDF))
 	m.HandleFunc("POST /supervise/items/{id}/{op}", srv.requireLogin(srv.supAction))
 	m.HandleFunc("GET /supervise/stats", srv.requireLogin(srv.supStats))
 	m.HandleFunc("GET /supervise/stats/items", srv.requireLogin(srv.supBehind))
