@@ -118,6 +118,7 @@ func TestGolden(t *testing.T) {
 		{"joint-sealed", doc("joint-sealed", Options{})},
 		{"order-joint", doc("order-joint", Options{})},
 		{"separate", doc("separate", Options{})},
+		{"tight", doc("tight", Options{})},
 		{"notice-copy", doc("notice", Options{CopyNumber: "000007", Watermark: "李四 2024-01-08 09:30"})},
 		{"form-incoming", form("incoming-sheet", map[string]string{"机关名称": "枢纽市人民政府办公室", "来文单位": "省人民政府办公厅", "收文日期": "2024年1月8日",
 			"标题": "关于做好春节期间安全生产工作的通知", "领导批示": "请市住建局牵头办理，按期报结果。\n王明　1月8日"})},

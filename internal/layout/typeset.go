@@ -3,6 +3,7 @@ package layout
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -29,7 +30,46 @@ type typesetter struct {
 	// numberBase is the count of pages before the piece being set; an
 	// attachment bound separately numbers its pages from 1.
 	numberBase int
+	// cap is the number of grid lines of cur and pitch their height: 22
+	// lines of 225/22 mm, except on the one page of a second pass that
+	// keeps the signature block with the text (see keepBlock).
+	cap   int
+	pitch float64
+	// pageLines gives, by page index, the lines of a page set differently
+	// from the 22-line grid: more and tighter to pull the signature block
+	// up, or fewer to carry the last text lines over with it.
+	pageLines map[int]int
+	// overflow records the first signature block that did not fit under
+	// the text and would have started a page on its own.
+	overflow *blockOverflow
+	// bodyLines are the page and grid line of the last carryLines+1 lines
+	// of 正文 (or a 纪要's attendance) set so far; bodyPage is the page of
+	// its first line. They choose the lines to carry with the block.
+	bodyLines [][2]int
+	bodyPage  int
 }
+
+// blockOverflow is a signature block (署名, 成文日期, seals, 附注) that did not
+// fit on page page: the page would need need grid lines to hold it; carry
+// is the grid line from which text goes over with the block when the page
+// cannot be tightened enough.
+type blockOverflow struct {
+	page  int
+	need  int
+	carry int
+}
+
+// The remedy of §7.3.5.5 (调整行距、字距): a page may take at most
+// maxTightLines lines (pitch 225/24 ≈ 9.38 mm, about 26.6 pt, against
+// 10.23 mm) to keep the signature block with the text. Character spacing is
+// left alone: 28 三号 characters already fill the 156 mm line (5.57 mm cells
+// for 5.64 mm em boxes), so tighter cells would make glyphs touch. Beyond
+// the bound the last carryLines lines of text go to the next page with the
+// block instead.
+const (
+	maxTightLines = LinesPerPage + 2
+	carryLines    = 2
+)
 
 // bodySpec is the 3号 body grid: 28 cells, paragraphs indented 2 字.
 var bodySpec = lineSpec{size: Size3, grid: true, first: 2 * CharPitch, rest: 0, width: BlockWidth, justify: true, alignLeft: MarginLeft}
@@ -39,12 +79,101 @@ func (ts *typesetter) newPage() {
 	ts.pages = append(ts.pages, p)
 	ts.cur = p
 	ts.line = 0
+	ts.cap, ts.pitch = LinesPerPage, LinePitch
+	if n, ok := ts.pageLines[len(ts.pages)-1]; ok && n > 0 {
+		ts.cap = n
+		if n > LinesPerPage {
+			ts.pitch = BlockHeight / float64(n)
+		}
+	}
+}
+
+// lineTop is the top of grid line i of the current page.
+func (ts *typesetter) lineTop(i int) float64 { return MarginTop + float64(i)*ts.pitch }
+
+// emTop centres an em box of the given size in grid line i of the current page.
+func (ts *typesetter) emTop(i int, size float64) float64 {
+	return ts.lineTop(i) + (ts.pitch-size)/2
 }
 
 // need starts a new page unless n more grid lines fit.
 func (ts *typesetter) need(n int) {
-	if ts.line+n > LinesPerPage {
+	if ts.line+n > ts.cap {
 		ts.newPage()
+	}
+}
+
+// keepBlock is need for the signature block, which GB/T 9704 does not let
+// start a page without text above it. When the n lines do not fit, it
+// records the overflow (for Typeset's second pass) and starts a new page.
+func (ts *typesetter) keepBlock(n int) {
+	if ts.line+n <= ts.cap {
+		return
+	}
+	if ts.overflow == nil {
+		if c, ok := ts.carryFrom(); ok {
+			ts.overflow = &blockOverflow{page: len(ts.pages) - 1, need: ts.line + n, carry: c}
+		}
+	}
+	ts.newPage()
+}
+
+// carryFrom is the grid line of the current page from which text goes
+// over with the signature block: the last carryLines lines of 正文 (and the
+// 附件说明 after them), but never all of the page's 正文 when it began on
+// this page, so that a page of 版头, title and 主送 keeps its first line of
+// text. When the 正文 ended on an earlier page, the last carryLines lines of
+// text of this page go. ok is false when nothing can go.
+func (ts *typesetter) carryFrom() (int, bool) {
+	page := len(ts.pages) - 1
+	var on []int
+	for _, b := range ts.bodyLines {
+		if b[0] == page {
+			on = append(on, b[1])
+		}
+	}
+	c := 0
+	switch {
+	case len(on) > carryLines:
+		c = on[len(on)-carryLines]
+	case len(on) > 0 && (ts.bodyPage == page || on[0] == 0):
+		// on holds all the page's 正文: keep its first line here.
+		c = on[0] + 1
+		if len(on) > 1 {
+			c = on[1]
+		}
+	case len(on) > 0:
+		c = on[0]
+	default:
+		var lines []int
+		seen := map[int]bool{}
+		for _, t := range ts.cur.Texts {
+			l := int((t.Top - MarginTop) / ts.pitch)
+			if l >= 0 && l < ts.line && !seen[l] {
+				seen[l] = true
+				lines = append(lines, l)
+			}
+		}
+		if len(lines) < 2 {
+			return 0, false
+		}
+		slices.Sort(lines)
+		c = lines[max(1, len(lines)-carryLines)]
+	}
+	if c < 1 || c >= ts.line {
+		return 0, false
+	}
+	return c, true
+}
+
+// markBody notes the line just set as a line of 正文.
+func (ts *typesetter) markBody() {
+	if len(ts.bodyLines) == 0 {
+		ts.bodyPage = len(ts.pages) - 1
+	}
+	ts.bodyLines = append(ts.bodyLines, [2]int{len(ts.pages) - 1, ts.line - 1})
+	if len(ts.bodyLines) > carryLines+1 {
+		ts.bodyLines = ts.bodyLines[1:]
 	}
 }
 
@@ -52,7 +181,7 @@ func (ts *typesetter) need(n int) {
 func (ts *typesetter) put(texts []Text) {
 	ts.need(1)
 	for _, t := range texts {
-		t.Top = emTop(ts.line, t.Size)
+		t.Top = ts.emTop(ts.line, t.Size)
 		ts.cur.Texts = append(ts.cur.Texts, t)
 	}
 	ts.line++
@@ -63,12 +192,46 @@ func (fs *Fonts) Typeset(doc *Document, opts Options) ([]*Page, error) {
 	if err := doc.Validate(); err != nil {
 		return nil, err
 	}
-	ts := &typesetter{fs: fs, doc: doc}
-	ts.newPage()
 	copyNo, err := copyNumber(doc, opts)
 	if err != nil {
 		return nil, err
 	}
+	ts := fs.typeset(doc, opts, copyNo, nil)
+	if first := ts.overflow; first != nil {
+		// The signature block would start a page alone (§7.3.5.5): set the
+		// page it follows again with more, tighter lines so that the block
+		// fits under the text. The 版头 is placed in millimetres, so on page
+		// 1 it may take a line more at the tighter pitch: try again until the
+		// block fits or the bound is passed. Beyond the bound the page ends
+		// earlier instead, and its last lines of text go over with the block.
+		lines := map[int]int{}
+		for n := first.need; n <= maxTightLines; {
+			lines[first.page] = n
+			ts = fs.typeset(doc, opts, copyNo, lines)
+			o := ts.overflow
+			if o == nil || o.page != first.page {
+				return fs.checked(ts.pages)
+			}
+			n = o.need
+		}
+		lines[first.page] = first.carry
+		ts = fs.typeset(doc, opts, copyNo, lines)
+	}
+	return fs.checked(ts.pages)
+}
+
+// checked returns the pages, or the characters their faces cannot show.
+func (fs *Fonts) checked(pages []*Page) ([]*Page, error) {
+	if err := fs.checkCoverage(pages); err != nil {
+		return nil, err
+	}
+	return pages, nil
+}
+
+// typeset is one pass of Typeset; pageLines sets pages off the 22-line grid.
+func (fs *Fonts) typeset(doc *Document, opts Options, copyNo string, pageLines map[int]int) *typesetter {
+	ts := &typesetter{fs: fs, doc: doc, pageLines: pageLines}
+	ts.newPage()
 	switch doc.Format {
 	case FormatLetter:
 		ts.letterHead(copyNo)
@@ -104,10 +267,7 @@ func (fs *Fonts) Typeset(doc *Document, opts Options) ([]*Page, error) {
 	if opts.Watermark != "" {
 		ts.watermark(opts.Watermark)
 	}
-	if err := fs.checkCoverage(ts.pages); err != nil {
-		return nil, err
-	}
-	return ts.pages, nil
+	return ts
 }
 
 // copyNumber is the 份号 to print: the option's, zero-padded to 6 digits,
@@ -148,7 +308,7 @@ func (ts *typesetter) head(copyNo string) {
 		markBottom = ts.issuerMark(d.IssuerMark, markTop)
 	}
 	// "下空二行": two blank lines, on the grid.
-	l := int(math.Ceil((markBottom-MarginTop)/LinePitch-0.05)) + 2
+	l := int(math.Ceil((markBottom-MarginTop)/ts.pitch-0.05)) + 2
 	if l < ts.line {
 		l = ts.line
 	}
@@ -173,7 +333,7 @@ func (ts *typesetter) head(copyNo string) {
 	if ruleLine < 0 {
 		ruleLine = ts.line - 1
 	}
-	y := emTop(ruleLine, Size3) + Size3 + 4
+	y := ts.emTop(ruleLine, Size3) + Size3 + 4
 	ts.cur.Rules = append(ts.cur.Rules, Rule{X1: MarginLeft, Y1: y, X2: blockR, Y2: y, Width: 0.5, Color: Red})
 	ts.line = ruleLine + 1 + 2 // the line holding the rule, then 空二行
 	ts.title(ts.doc.Title)
@@ -318,7 +478,7 @@ func (ts *typesetter) to() {
 	ls := bodySpec
 	ls.first = 0
 	lines := ts.setLines([]span{{FaceFang, ts.doc.To + "："}}, ls, Black)
-	if len(ts.pages) == 1 && ts.line+len(lines) >= LinesPerPage {
+	if len(ts.pages) == 1 && ts.line+len(lines) >= ts.cap {
 		ts.toInColophon = true
 		return
 	}
@@ -349,11 +509,12 @@ func headingSpans(p Paragraph) []span {
 func (ts *typesetter) body(ps []Paragraph) {
 	for _, p := range ps {
 		lines := ts.setLines(headingSpans(p), bodySpec, Black)
-		if p.Level > 0 && len(lines) == 1 && ts.line == LinesPerPage-1 {
+		if p.Level > 0 && len(lines) == 1 && ts.line == ts.cap-1 {
 			ts.newPage() // keep a heading with the text it heads
 		}
 		for _, l := range lines {
 			ts.put(l)
+			ts.markBody()
 		}
 	}
 }
@@ -435,7 +596,7 @@ func (ts *typesetter) signature() {
 	}
 	// Unsealed: 署名 2 字 from the right, the date 2 字 further right; a
 	// longer date is set 2 字 from the right and pushes the 署名 left.
-	ts.need(2 + len(names))
+	ts.keepBlock(2 + len(names) + len(ts.noteLines()))
 	ts.line++
 	issuerX := blockR - 2*CharPitch - iw
 	dateX := issuerX + 2*CharPitch
@@ -464,15 +625,16 @@ func (ts *typesetter) sealedSignature(names []string, iw, dw float64) {
 	mid := dateX + dw/2
 	perRow, rows, colX := sealColumns(len(names), iw, mid)
 	// Two blank lines, the first row of 署名, and the seal reaching about
-	// two lines below it; each further row takes sealRowLines.
-	ts.need(min(2+(rows-1)*sealRowLines+3, LinesPerPage))
+	// two lines below it (the date and any 附注 may take more); each
+	// further row takes sealRowLines.
+	ts.keepBlock(min(2+(rows-1)*sealRowLines+1+max(2, 1+len(ts.noteLines())), ts.cap))
 	ts.line += 2
 	place := func(cx, nameTop float64) {
 		cy := nameTop + sealCentre
 		ts.cur.Seals = append(ts.cur.Seals, SealPlace{X: cx - sealSize/2, Y: cy - sealSize/2, W: sealSize, H: sealSize})
 	}
 	if len(names) == 0 {
-		place(mid, lineTop(ts.line))
+		place(mid, ts.lineTop(ts.line))
 		ts.put([]Text{ts.gridRun(FaceFang, dateX, 0, Black, d.Date)})
 		return
 	}
@@ -480,12 +642,12 @@ func (ts *typesetter) sealedSignature(names []string, iw, dw float64) {
 		row := names[r*perRow : min((r+1)*perRow, len(names))]
 		if r > 0 {
 			ts.line += sealRowLines - 1
-			if ts.line+3 > LinesPerPage { // more rows than a page holds
+			if ts.line+3 > ts.cap { // more rows than a page holds
 				ts.newPage()
 				ts.line = 2
 			}
 		}
-		top := lineTop(ts.line)
+		top := ts.lineTop(ts.line)
 		var texts []Text
 		for i, n := range row {
 			cx := colX(perRow - len(row) + i)
@@ -537,14 +699,14 @@ func (ts *typesetter) orderSignature() {
 	}
 	const sealChars = 4
 	sealX := blockR - (4+sealChars)*CharPitch
-	ts.need(2*len(signers) + 3)
+	ts.keepBlock(2*len(signers) + 3 + len(ts.noteLines()))
 	ts.line += 2
 	for i, s := range signers {
 		if i > 0 {
 			ts.line++
 		}
 		w := ts.gridWidth(FaceFang, s)
-		ts.cur.Seals = append(ts.cur.Seals, SealPlace{X: sealX, Y: lineTop(ts.line), W: sealChars * CharPitch, H: LinePitch})
+		ts.cur.Seals = append(ts.cur.Seals, SealPlace{X: sealX, Y: ts.lineTop(ts.line), W: sealChars * CharPitch, H: ts.pitch})
 		ts.put([]Text{ts.gridRun(FaceFang, sealX-2*CharPitch-w, 0, Black, s)})
 	}
 	if d.Date != "" {
@@ -571,22 +733,29 @@ func (ts *typesetter) attendance() {
 				l = append(l, ts.gridRun(FaceHei, MarginLeft+2*CharPitch, 0, Black, label))
 			}
 			ts.put(l)
+			ts.markBody()
 		}
 	}
 }
 
 // note sets 附注 below the date, indented 2 字, in round brackets.
 func (ts *typesetter) note() {
+	for _, l := range ts.noteLines() {
+		ts.put(l)
+	}
+}
+
+// noteLines are the lines of the 附注; it goes on the line under the date
+// (§7.3.6), so the signature block makes room for it.
+func (ts *typesetter) noteLines() [][]Text {
 	n := strings.TrimSpace(ts.doc.Note)
 	if n == "" {
-		return
+		return nil
 	}
 	if !strings.HasPrefix(n, "（") {
 		n = "（" + strings.Trim(n, "()") + "）"
 	}
-	for _, l := range ts.setLines([]span{{FaceFang, n}}, bodySpec, Black) {
-		ts.put(l)
-	}
+	return ts.setLines([]span{{FaceFang, n}}, bodySpec, Black)
 }
 
 // attachmentLabel is "附件", or "附件N" when there are several.
@@ -669,22 +838,22 @@ func (ts *typesetter) colophon() {
 	switch {
 	case last%2 == 1:
 		ts.newPage()
-	case ts.line > LinesPerPage-rows:
+	case ts.line > ts.cap-rows:
 		ts.newPage()
 		ts.cur.ShowNumber = false
 		ts.newPage()
 		ts.cur.ShowNumber = false
 	}
 	p := ts.cur
-	first := LinesPerPage - rows
+	first := ts.cap - rows
 	for i, l := range ccLines {
 		for _, t := range l {
-			t.Top = emTop(first+i, Size4)
+			t.Top = ts.emTop(first+i, Size4)
 			p.Texts = append(p.Texts, t)
 		}
 	}
 	if hasPrint {
-		top := emTop(LinesPerPage-1, Size4)
+		top := ts.emTop(ts.cap-1, Size4)
 		if d.PrintIssuer != "" {
 			p.Texts = append(p.Texts, ts.run(FaceFang, Size4, MarginLeft+Size4, top, Black, d.PrintIssuer))
 		}
@@ -700,9 +869,9 @@ func (ts *typesetter) colophon() {
 	rule := func(y, w float64) {
 		p.Rules = append(p.Rules, Rule{X1: MarginLeft, Y1: y, X2: blockR, Y2: y, Width: w, Color: Black})
 	}
-	rule(lineTop(first), 0.35)
+	rule(ts.lineTop(first), 0.35)
 	if len(ccLines) > 0 && hasPrint {
-		rule(lineTop(LinesPerPage-1), 0.25)
+		rule(ts.lineTop(ts.cap-1), 0.25)
 	}
 	rule(blockB, 0.35)
 }
@@ -817,7 +986,7 @@ func (ts *typesetter) letterHead(copyNo string) {
 	if rows > 0 {
 		last = top + float64(rows-1)*LinePitch + Size3
 	}
-	ts.line = int(math.Ceil((last-MarginTop)/LinePitch-0.05)) + 2
+	ts.line = int(math.Ceil((last-MarginTop)/ts.pitch-0.05)) + 2
 	ts.title(ts.doc.Title)
 	ts.to()
 }
