@@ -97,3 +97,21 @@ func BenchmarkBatch1000(b *testing.B) {
 		b.ReportMetric(float64(end)/1024/1024, "live-heap-MB")
 	}
 }
+
+// BenchmarkTypesetKeepBlock: typesetting alone, for a document on the grid
+// (one pass) and one whose signature block needs the page tightened (a
+// second pass, §7.3.5.5).
+func BenchmarkTypesetKeepBlock(b *testing.B) {
+	fs := testRenderer(b).Fonts()
+	for _, name := range []string{"notice", "tight"} {
+		d := loadSource(b, name+".txt")
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := fs.Typeset(d, Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
