@@ -10,6 +10,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Series is one named set of values, one per label. A NaN value is "no
@@ -65,6 +66,23 @@ func (c *Chart) frame() frame {
 	if len(c.Series) > 1 {
 		f.top += 20 // room for the legend
 	}
+	// Many categories (49 departments side by side) need room: vertical
+	// labels, a column of at least 18 px each, and a bottom margin as deep as
+	// the longest label; fewer are slanted, with the margin to match.
+	longest := 0
+	for _, l := range c.Labels {
+		longest = max(longest, utf8.RuneCountInString(l))
+	}
+	extra := 0.0
+	switch {
+	case len(c.Labels) > verticalLabels:
+		f.w = max(f.w, int(f.left+f.right)+18*len(c.Labels))
+		extra = max(0, 20+12.5*float64(longest)-f.bottom)
+	case len(c.Labels) > 8:
+		extra = max(0, 24+7*float64(longest)-f.bottom)
+	}
+	f.bottom += extra
+	f.h += int(extra)
 	hi := 0.0
 	for _, s := range c.Series {
 		for _, v := range s.Values {
@@ -146,13 +164,18 @@ func (c *Chart) open(b *strings.Builder, f frame) {
 	}
 }
 
+// verticalLabels is how many categories a chart takes before its labels stand upright.
+const verticalLabels = 16
+
 // label writes a category label under the axis, linked if the chart has links.
 func (c *Chart) label(b *strings.Builder, f frame, i int, x float64) {
 	rotate := len(c.Labels) > 8
 	text := c.Labels[i]
 	y := float64(f.h) - f.bottom + 16
 	var t string
-	if rotate {
+	if len(c.Labels) > verticalLabels {
+		t = fmt.Sprintf(`<text x="%s" y="%s" text-anchor="end" transform="rotate(-90 %s %s)">%s</text>`, num(x+4), num(y-6), num(x+4), num(y-6), esc(text))
+	} else if rotate {
 		t = fmt.Sprintf(`<text x="%s" y="%s" text-anchor="end" transform="rotate(-35 %s %s)">%s</text>`, num(x), num(y), num(x), num(y), esc(text))
 	} else {
 		t = fmt.Sprintf(`<text x="%s" y="%s" text-anchor="middle">%s</text>`, num(x), num(y), esc(text))
