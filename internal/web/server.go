@@ -76,8 +76,8 @@ func New(s *store.Store, opt Options) (*Server, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv := &Server{store: s, log: opt.Logger, opt: opt, pages: pg, mux: http.NewServeMux(), metrics: newMetrics(reg), reg: reg}
-	// Documents fill the workbench themselves, so callers need not wire them.
-	srv.opt.WorkSources = append(slices.Clip(opt.WorkSources), docWork{srv})
+	// Documents and supervision fill the workbench themselves, so callers need not wire them.
+	srv.opt.WorkSources = append(slices.Clip(opt.WorkSources), docWork{srv}, supWork{srv})
 	srv.routes()
 	return srv, nil
 }
