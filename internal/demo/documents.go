@@ -300,6 +300,9 @@ func (p *people) next(in route.Instance, t route.Task, key, organID string, rng 
 		if len(leaders) == 0 {
 			return nil
 		}
+		if rng.IntN(2) == 0 { // the first leader (the demo login where it fits) half the time
+			return []route.NextTask{person(leaders[0])}
+		}
 		return []route.NextTask{person(leaders[rng.IntN(len(leaders))])}
 	case "instruct": // 承办: a lead and a co-handler from the organ's staff
 		staff := p.staffOf(organID)
@@ -334,12 +337,18 @@ func (p *people) leadersOf(organID string) []string {
 	if u := p.units[organID]; u.Kind == org.KindOffice && u.ParentID != "" {
 		out = append(out, p.heads[u.ParentID]...)
 		out = append(out, p.overseer[u.ParentID]...)
+		// A leading body's office (政府办) sends much of its mail to the
+		// body's leaders (副区长) for instruction.
+		if p.units[u.ParentID].Kind == org.KindLeadingBody {
+			out = append(slices.Clone(p.roles[org.RoleLeader][u.ParentID]), out...)
+		}
 	}
 	out = append(out, p.overseer[organID]...)
-	// The demo's 领导 login instructs on much of 政府办's incoming mail.
+	// The demo's 领导 login comes first wherever it is one of the leaders, so
+	// that its 待办 is busy.
 	for _, l := range p.d.Logins {
-		if l.Role == org.RoleLeader && slices.Contains(p.overseer[organID], l.PersonID) {
-			out = append([]string{l.PersonID}, out...)
+		if l.Role == org.RoleLeader && slices.Contains(out, l.PersonID) {
+			out = append([]string{l.PersonID}, slices.DeleteFunc(out, func(id string) bool { return id == l.PersonID })...)
 		}
 	}
 	return out
