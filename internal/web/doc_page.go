@@ -29,6 +29,7 @@ type docPageData struct {
 	Files        []store.DocFile
 	Track        []trackRow
 	Flags        []flagRow
+	Copies       []copyRow // outgoing: each receiving unit's copy and whether it was signed for in time
 	Circulating  bool
 	Read, Unread []string
 	Mine         []myTask
@@ -62,6 +63,13 @@ type trackRow struct {
 }
 
 type flagRow struct{ Label, Step, Who, Since string }
+
+// copyRow is one receiving unit's incoming copy of a distributed document, as
+// the sender and its office see it: signed for, waiting, or late.
+type copyRow struct {
+	Unit, Step, State, Due, Signed string
+	Late                           bool
+}
 
 type taskRef struct {
 	ID   int
@@ -233,6 +241,16 @@ func (srv *Server) docPageData(ctx context.Context, od openedDoc) (docPageData, 
 		t, _ := in.Task(f.Task)
 		d.Flags = append(d.Flags, flagRow{Label: f.Kind.Label(), Step: in.Template.Steps[t.Step].Name, Who: n.assignee(f.Assignee), Since: f.Since.In(chinaTime).Format("01-02 15:04")})
 	}
+	if rec.Direction == store.Outgoing {
+		if d.Copies, err = srv.copies(ctx, rec.ID, n, now); err != nil {
+			return d, err
+		}
+		for _, c := range d.Copies {
+			if c.Late {
+				d.Flags = append(d.Flags, flagRow{Label: "逾期未签收", Step: "签收", Who: c.Unit, Since: c.Due})
+			}
+		}
+	}
 	for _, st := range in.Template.Steps {
 		if !st.Circulate {
 			continue
@@ -398,4 +416,42 @@ func typeName(t document.DocType) string {
 		return r.Name
 	}
 	return string(t)
+}
+
+// copies reports, for a distributed document, each receiving unit's copy:
+// when its first step (签收) was done, or its due time and whether that has
+// passed — so that the sender and its office see who has not signed for it.
+func (srv *Server) copies(ctx context.Context, docID string, n *names, now time.Time) ([]copyRow, error) {
+	recs, err := srv.store.IncomingFrom(ctx, docID)
+	if err != nil {
+		return nil, err
+	}
+	var out []copyRow
+	for _, c := range recs {
+		in, err := srv.store.Instance(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		row := copyRow{Unit: n.units[c.UnitID].Name, Step: c.Step}
+		for _, t := range in.Tasks {
+			if t.Step != 0 {
+				continue
+			}
+			if t.Due.IsZero() {
+				row.Due = ""
+			} else {
+				row.Due = t.Due.In(chinaTime).Format("01-02 15:04")
+			}
+			switch {
+			case t.Status == route.Finished:
+				row.State, row.Signed = "已签收", t.ActedAt.In(chinaTime).Format("01-02 15:04")
+			case t.Status == route.Open && !t.Due.IsZero() && now.After(t.Due):
+				row.State, row.Late = "逾期未签收", true
+			case t.Status == route.Open:
+				row.State = "待签收"
+			}
+		}
+		out = append(out, row)
+	}
+	return out, nil
 }

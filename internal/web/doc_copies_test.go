@@ -1,0 +1,37 @@
+package web_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shuniu-oa/shuniu/internal/demo"
+	"github.com/shuniu-oa/shuniu/internal/document"
+	"github.com/shuniu-oa/shuniu/internal/route"
+)
+
+// TestSenderSeesSignFor: after distribution the sender's document page lists
+// each receiving unit's copy; one not signed for within its limit is flagged
+// 逾期未签收 for the sender and its office.
+func TestSenderSeesSignFor(t *testing.T) {
+	e := newProofEnv(t, false)
+	rec := e.proofDraft(document.Unclassified)
+	e.toReview(rec)
+	rec = e.toNumbered(rec)
+	clerk := e.byLogin("wenmi")
+	e.act(clerk, rec.ID, route.Request{Op: route.Approve, Comment: "复核无误"})
+	e.act(clerk, rec.ID, route.Request{Op: route.Approve, Fields: map[string]string{"print_date": "2026-11-30", "copies": "10"}})
+	e.act(clerk, rec.ID, route.Request{Op: route.Approve})
+	c := e.client()
+	c.login("wenmi", demo.Password)
+	_, body, _ := c.get("/docs/" + rec.ID)
+	if !strings.Contains(body, `data-testid="copies"`) || !strings.Contains(body, "待签收") || strings.Contains(body, "逾期未签收") {
+		t.Fatalf("after distribution: %s", firstLines(body, "<table class=\"grid compact\" data-testid=\"copies\"", 1))
+	}
+	e.clock.t = e.clock.t.Add(72 * time.Hour) // past one working day
+	c.login("wenmi", demo.Password)
+	_, body, _ = c.get("/docs/" + rec.ID)
+	if !strings.Contains(body, "逾期未签收") || !strings.Contains(body, `data-testid="flags"`) {
+		t.Error("a copy not signed for in time is not flagged for the sender")
+	}
+}
