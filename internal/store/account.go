@@ -190,22 +190,15 @@ func (c conn) APITokenByHash(ctx context.Context, hash string) (APIToken, error)
 
 // APITokens lists a person's tokens.
 func (c conn) APITokens(ctx context.Context, personID string) ([]APIToken, error) {
-	rows, err := c.query(ctx, `SELECT id, person_id, name, token_hash, created_at, last_used, revoked FROM api_tokens WHERE person_id = ? ORDER BY created_at DESC`, personID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []APIToken
-	for rows.Next() {
+	return queryAll(ctx, c, func(rows scanner) (APIToken, error) {
 		var t APIToken
 		var created, used, revoked int64
 		if err := rows.Scan(&t.ID, &t.PersonID, &t.Name, &t.TokenHash, &created, &used, &revoked); err != nil {
-			return nil, err
+			return t, err
 		}
 		t.Created, t.LastUsed, t.Revoked = fromTS(created), fromTS(used), revoked == 1
-		out = append(out, t)
-	}
-	return out, rows.Err()
+		return t, nil
+	}, `SELECT id, person_id, name, token_hash, created_at, last_used, revoked FROM api_tokens WHERE person_id = ? ORDER BY created_at DESC`, personID)
 }
 
 // RevokeAPIToken revokes one of a person's tokens.
@@ -291,22 +284,15 @@ func (c conn) Grants(ctx context.Context, limit int) ([]Grant, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 200
 	}
-	rows, err := c.query(ctx, fmt.Sprintf(`SELECT id, person_id, object_kind, object_id, granted_by, created_at FROM grants ORDER BY created_at DESC LIMIT %d`, limit))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Grant
-	for rows.Next() {
+	return queryAll(ctx, c, func(rows scanner) (Grant, error) {
 		var g Grant
 		var at int64
 		if err := rows.Scan(&g.ID, &g.PersonID, &g.ObjectKind, &g.ObjectID, &g.GrantedBy, &at); err != nil {
-			return nil, err
+			return g, err
 		}
 		g.Created = fromTS(at)
-		out = append(out, g)
-	}
-	return out, rows.Err()
+		return g, nil
+	}, fmt.Sprintf(`SELECT id, person_id, object_kind, object_id, granted_by, created_at FROM grants ORDER BY created_at DESC LIMIT %d`, limit))
 }
 
 // RevokeGrant removes a grant and returns it.

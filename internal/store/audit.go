@@ -88,23 +88,10 @@ func (c conn) ListAudit(ctx context.Context, f AuditFilter) ([]audit.Entry, erro
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
 	q += fmt.Sprintf(" ORDER BY seq DESC LIMIT %d", f.Limit)
-	rows, err := c.query(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list audit: %w", err)
-	}
-	defer rows.Close()
-	var out []audit.Entry
-	for rows.Next() {
-		e, err := scanAudit(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, c, scanAudit, q, args...)
 }
 
-func scanAudit(rows interface{ Scan(...any) error }) (audit.Entry, error) {
+func scanAudit(rows scanner) (audit.Entry, error) {
 	var e audit.Entry
 	var at int64
 	var outcome string

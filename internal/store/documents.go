@@ -47,7 +47,7 @@ func (r DocRecord) Level() org.Classification { return org.Classification(r.Doc.
 
 const docCols = `id, direction, unit_id, organ_id, source_id, content, doc_number, in_number, sender, step, status, version, created_by, created_at, updated_at, closed_at`
 
-func scanDoc(r interface{ Scan(...any) error }) (DocRecord, error) {
+func scanDoc(r scanner) (DocRecord, error) {
 	var d DocRecord
 	var content, status string
 	var created, updated, closed int64
@@ -203,22 +203,15 @@ func (tx *Tx) addVersion(ctx context.Context, docID string, v document.Version) 
 
 // Versions lists a document's versions, oldest first.
 func (c conn) Versions(ctx context.Context, docID string) ([]VersionMeta, error) {
-	rows, err := c.query(ctx, `SELECT n, author, note, created_at FROM doc_versions WHERE doc_id = ? ORDER BY n`, docID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []VersionMeta
-	for rows.Next() {
+	return queryAll(ctx, c, func(rows scanner) (VersionMeta, error) {
 		var v VersionMeta
 		var at int64
 		if err := rows.Scan(&v.N, &v.Author, &v.Note, &at); err != nil {
-			return nil, err
+			return v, err
 		}
 		v.At = fromTS(at)
-		out = append(out, v)
-	}
-	return out, rows.Err()
+		return v, nil
+	}, `SELECT n, author, note, created_at FROM doc_versions WHERE doc_id = ? ORDER BY n`, docID)
 }
 
 // Version returns one saved version.
@@ -282,20 +275,13 @@ func (tx *Tx) setRecipients(ctx context.Context, docID string, rs []Recipient) e
 
 // Recipients lists the units a document is addressed to.
 func (c conn) Recipients(ctx context.Context, docID string) ([]Recipient, error) {
-	rows, err := c.query(ctx, `SELECT unit_id, kind FROM doc_recipients WHERE doc_id = ? ORDER BY kind DESC, unit_id`, docID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Recipient
-	for rows.Next() {
+	return queryAll(ctx, c, func(rows scanner) (Recipient, error) {
 		var r Recipient
 		if err := rows.Scan(&r.UnitID, &r.Kind); err != nil {
-			return nil, err
+			return r, err
 		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		return r, nil
+	}, `SELECT unit_id, kind FROM doc_recipients WHERE doc_id = ? ORDER BY kind DESC, unit_id`, docID)
 }
 
 // Instance returns a document's route state.
@@ -431,22 +417,15 @@ func (tx *Tx) recordNumber(ctx context.Context, id string, e NumberEventRecord) 
 
 // NumberEvents lists the assignments and voidings of a counter, in order.
 func (c conn) NumberEvents(ctx context.Context, scope string, year int) ([]NumberEventRecord, error) {
-	rows, err := c.query(ctx, `SELECT scope, year, seq, doc_id, kind, reason, by_person, at FROM number_events WHERE scope = ? AND year = ? ORDER BY seq, at`, scope, year)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []NumberEventRecord
-	for rows.Next() {
+	return queryAll(ctx, c, func(rows scanner) (NumberEventRecord, error) {
 		var e NumberEventRecord
 		var at int64
 		if err := rows.Scan(&e.Scope, &e.Year, &e.Seq, &e.DocID, &e.Kind, &e.Reason, &e.By, &at); err != nil {
-			return nil, err
+			return e, err
 		}
 		e.At = fromTS(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, nil
+	}, `SELECT scope, year, seq, doc_id, kind, reason, by_person, at FROM number_events WHERE scope = ? AND year = ? ORDER BY seq, at`, scope, year)
 }
 
 // DocFile is a file attached to a document: an 附件 or a scan of a paper original.
@@ -495,42 +474,22 @@ func (s *Store) AddFile(ctx context.Context, by org.Person, f DocFile) error {
 
 // Files lists a document's files.
 func (c conn) Files(ctx context.Context, docID string) ([]DocFile, error) {
-	rows, err := c.query(ctx, `SELECT f.doc_id, f.sha256, f.name, f.role, b.size, b.media_type, f.added_by, f.added_at
-		FROM doc_files f JOIN blobs b ON b.sha256 = f.sha256 WHERE f.doc_id = ? ORDER BY f.added_at, f.name`, docID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []DocFile
-	for rows.Next() {
+	return queryAll(ctx, c, func(rows scanner) (DocFile, error) {
 		var f DocFile
 		var at int64
 		if err := rows.Scan(&f.DocID, &f.SHA256, &f.Name, &f.Role, &f.Size, &f.MediaType, &f.AddedBy, &at); err != nil {
-			return nil, err
+			return f, err
 		}
 		f.AddedAt = fromTS(at)
-		out = append(out, f)
-	}
-	return out, rows.Err()
+		return f, nil
+	}, `SELECT f.doc_id, f.sha256, f.name, f.role, b.size, b.media_type, f.added_by, f.added_at
+		FROM doc_files f JOIN blobs b ON b.sha256 = f.sha256 WHERE f.doc_id = ? ORDER BY f.added_at, f.name`, docID)
 }
 
 // IncomingFrom lists the incoming items that distributing an outgoing
 // document created, one per receiving unit.
 func (c conn) IncomingFrom(ctx context.Context, sourceID string) ([]DocRecord, error) {
-	rows, err := c.query(ctx, `SELECT `+docCols+` FROM documents WHERE source_id = ? ORDER BY created_at, id`, sourceID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []DocRecord
-	for rows.Next() {
-		d, err := scanDoc(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, c, scanDoc, `SELECT `+docCols+` FROM documents WHERE source_id = ? ORDER BY created_at, id`, sourceID)
 }
 
 // CountDocuments counts all documents.

@@ -59,22 +59,15 @@ func (c conn) Inbox(ctx context.Context, personID string, unreadOnly bool, limit
 	if unreadOnly {
 		q += ` AND read_at = 0`
 	}
-	rows, err := c.query(ctx, q+fmt.Sprintf(` ORDER BY created_at DESC, msg_key LIMIT %d`, limit), personID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []InboxItem
-	for rows.Next() {
+	return queryAll(ctx, c, func(rows scanner) (InboxItem, error) {
 		var m InboxItem
 		var created, read int64
 		if err := rows.Scan(&m.Key, &m.PersonID, &m.Kind, &m.Subject, &m.Body, &m.Link, &created, &read); err != nil {
-			return nil, err
+			return m, err
 		}
 		m.CreatedAt, m.ReadAt = fromTS(created), fromTS(read)
-		out = append(out, m)
-	}
-	return out, rows.Err()
+		return m, nil
+	}, q+fmt.Sprintf(` ORDER BY created_at DESC, msg_key LIMIT %d`, limit), personID)
 }
 
 // MarkRead marks a person's message read.
@@ -173,22 +166,15 @@ type DeliveryLogEntry struct {
 
 // DeliveryLog lists the attempts for a message key.
 func (c conn) DeliveryLog(ctx context.Context, key string) ([]DeliveryLogEntry, error) {
-	rows, err := c.query(ctx, `SELECT msg_key, channel, attempt, at, worker, outcome, error FROM delivery_log WHERE msg_key = ? ORDER BY channel, attempt`, key)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []DeliveryLogEntry
-	for rows.Next() {
+	return queryAll(ctx, c, func(rows scanner) (DeliveryLogEntry, error) {
 		var e DeliveryLogEntry
 		var at int64
 		if err := rows.Scan(&e.Key, &e.Channel, &e.Attempt, &at, &e.Worker, &e.Outcome, &e.Error); err != nil {
-			return nil, err
+			return e, err
 		}
 		e.At = fromTS(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, nil
+	}, `SELECT msg_key, channel, attempt, at, worker, outcome, error FROM delivery_log WHERE msg_key = ? ORDER BY channel, attempt`, key)
 }
 
 // Sweep runs fn over the interval (cursor, now] of the named sweep, and moves

@@ -13,7 +13,7 @@ import (
 
 const unitCols = `id, COALESCE(parent_id, ''), name, short_name, organ_code, kind, sort`
 
-func scanUnit(r interface{ Scan(...any) error }) (org.Unit, error) {
+func scanUnit(r scanner) (org.Unit, error) {
 	var u org.Unit
 	var kind string
 	err := r.Scan(&u.ID, &u.ParentID, &u.Name, &u.ShortName, &u.OrganCode, &kind, &u.Sort)
@@ -154,7 +154,7 @@ func (tx *Tx) DeleteUnit(ctx context.Context, id string) error {
 
 const personCols = `id, name, login, phone, clearance, sort`
 
-func scanPerson(r interface{ Scan(...any) error }) (org.Person, error) {
+func scanPerson(r scanner) (org.Person, error) {
 	var p org.Person
 	var c int64
 	err := r.Scan(&p.ID, &p.Name, &p.Login, &p.Phone, &c, &p.Sort)
@@ -209,20 +209,7 @@ func (c conn) People(ctx context.Context, f PeopleFilter) ([]org.Person, error) 
 		f.Limit = 200
 	}
 	q += fmt.Sprintf(" ORDER BY sort, name LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
-	rows, err := c.query(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list people: %w", err)
-	}
-	defer rows.Close()
-	var out []org.Person
-	for rows.Next() {
-		p, err := scanPerson(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, c, scanPerson, q, args...)
 }
 
 // CountPeople counts all people.
@@ -315,22 +302,15 @@ func (c conn) AllPositions(ctx context.Context) ([]org.Position, error) {
 }
 
 func (c conn) positions(ctx context.Context, tail string, args ...any) ([]org.Position, error) {
-	rows, err := c.query(ctx, `SELECT id, person_id, unit_id, title, is_primary, is_head, sort FROM positions `+tail, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list positions: %w", err)
-	}
-	defer rows.Close()
-	var out []org.Position
-	for rows.Next() {
+	return queryAll(ctx, c, func(rows scanner) (org.Position, error) {
 		var p org.Position
 		var primary, head int64
 		if err := rows.Scan(&p.ID, &p.PersonID, &p.UnitID, &p.Title, &primary, &head, &p.Sort); err != nil {
-			return nil, err
+			return p, err
 		}
 		p.Primary, p.Head = primary == 1, head == 1
-		out = append(out, p)
-	}
-	return out, rows.Err()
+		return p, nil
+	}, `SELECT id, person_id, unit_id, title, is_primary, is_head, sort FROM positions `+tail, args...)
 }
 
 // SetPositions replaces a person's positions.
@@ -352,22 +332,15 @@ func (tx *Tx) SetPositions(ctx context.Context, personID string, ps []org.Positi
 
 // Roles returns a person's role assignments.
 func (c conn) Roles(ctx context.Context, personID string) ([]org.RoleAssignment, error) {
-	rows, err := c.query(ctx, `SELECT person_id, role, unit_id FROM role_assignments WHERE person_id = ? ORDER BY role, unit_id`, personID)
-	if err != nil {
-		return nil, fmt.Errorf("list roles: %w", err)
-	}
-	defer rows.Close()
-	var out []org.RoleAssignment
-	for rows.Next() {
+	return queryAll(ctx, c, func(rows scanner) (org.RoleAssignment, error) {
 		var a org.RoleAssignment
 		var role string
 		if err := rows.Scan(&a.PersonID, &role, &a.UnitID); err != nil {
-			return nil, err
+			return a, err
 		}
 		a.Role = org.Role(role)
-		out = append(out, a)
-	}
-	return out, rows.Err()
+		return a, nil
+	}, `SELECT person_id, role, unit_id FROM role_assignments WHERE person_id = ? ORDER BY role, unit_id`, personID)
 }
 
 // PeopleWithRole lists the IDs of people holding a role (in any unit).
@@ -397,20 +370,13 @@ func (tx *Tx) SetRoles(ctx context.Context, personID string, as []org.RoleAssign
 
 // Oversight lists all 分管 relations.
 func (c conn) Oversight(ctx context.Context) ([]org.Oversight, error) {
-	rows, err := c.query(ctx, `SELECT leader_id, unit_id FROM oversight ORDER BY leader_id, unit_id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []org.Oversight
-	for rows.Next() {
+	return queryAll(ctx, c, func(rows scanner) (org.Oversight, error) {
 		var o org.Oversight
 		if err := rows.Scan(&o.LeaderID, &o.UnitID); err != nil {
-			return nil, err
+			return o, err
 		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+		return o, nil
+	}, `SELECT leader_id, unit_id FROM oversight ORDER BY leader_id, unit_id`)
 }
 
 // SetOversight replaces the units a leader oversees.
@@ -434,22 +400,15 @@ func (c conn) Delegations(ctx context.Context, personID string) ([]org.Delegatio
 		q += ` WHERE from_id = ? OR to_id = ?`
 		args = append(args, personID, personID)
 	}
-	rows, err := c.query(ctx, q+` ORDER BY starts_at DESC`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []org.Delegation
-	for rows.Next() {
+	return queryAll(ctx, c, func(rows scanner) (org.Delegation, error) {
 		var d org.Delegation
 		var s, e int64
 		if err := rows.Scan(&d.ID, &d.FromID, &d.ToID, &s, &e, &d.Reason); err != nil {
-			return nil, err
+			return d, err
 		}
 		d.Start, d.End = fromTS(s), fromTS(e)
-		out = append(out, d)
-	}
-	return out, rows.Err()
+		return d, nil
+	}, q+` ORDER BY starts_at DESC`, args...)
 }
 
 // AddDelegation records a delegation.

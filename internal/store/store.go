@@ -586,3 +586,24 @@ func (s *Store) At(now func() time.Time) *Store {
 	c.now = now
 	return &c
 }
+
+// scanner is a row being read: *sql.Row or *sql.Rows.
+type scanner interface{ Scan(...any) error }
+
+// queryAll runs a query and reads every row with scan.
+func queryAll[T any](ctx context.Context, c conn, scan func(scanner) (T, error), q string, args ...any) ([]T, error) {
+	rows, err := c.query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("query %.48q: %w", q, err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("scan %.48q: %w", q, err)
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
