@@ -186,36 +186,61 @@ func parseUpload(r *http.Request) error {
 	return r.ParseForm()
 }
 
-func (srv *Server) docCreate(w http.ResponseWriter, r *http.Request) {
+// docSubmission is a submitted draft or registration form, read as far as
+// both have in common.
+type docSubmission struct {
+	srv         *Server
+	w           http.ResponseWriter
+	r           *http.Request
+	page, title string
+	f           url.Values
+	fd          docFormData
+	units       map[string]org.Unit
+	doc         document.Document
+}
+
+// fail shows the form again with the message and the input as submitted.
+func (s *docSubmission) fail(msg string) {
+	s.srv.render(s.w, s.r, http.StatusUnprocessableEntity, s.page, pageData{Title: s.title, Nav: "docs", Data: s.fd, Form: s.f, Error: msg})
+}
+
+// readDocForm reads a draft (or, with incoming, a registration) form into a
+// document. When the form cannot be read it has already answered — refused,
+// or the form again with its input — and returns nil.
+func (srv *Server) readDocForm(w http.ResponseWriter, r *http.Request, incoming bool, page, title string) *docSubmission {
 	if !srv.authorize(w, r, access.ViewWorkbench, access.Object{}) {
+		return nil
+	}
+	perr := parseUpload(r)
+	s := &docSubmission{srv: srv, w: w, r: r, page: page, title: title, f: r.Form}
+	var err error
+	if s.fd, err = srv.docFormData(r, s.f, incoming); err != nil {
+		srv.serverError(w, r, err)
+		return nil
+	}
+	if _, s.units, err = srv.unitRows(r.Context()); err != nil {
+		srv.serverError(w, r, err)
+		return nil
+	}
+	if perr != nil {
+		s.fail(perr.Error())
+		return nil
+	}
+	if s.doc, err = docFromForm(s.f, s.units); err != nil {
+		s.fail(err.Error())
+		return nil
+	}
+	return s
+}
+
+func (srv *Server) docCreate(w http.ResponseWriter, r *http.Request) {
+	sub := srv.readDocForm(w, r, false, "doc_new", "起草公文")
+	if sub == nil {
 		return
 	}
 	ctx := r.Context()
 	v := viewerFrom(ctx)
-	perr := parseUpload(r)
-	f := r.Form
-	fd, err := srv.docFormData(r, f, false)
-	if err != nil {
-		srv.serverError(w, r, err)
-		return
-	}
-	_, units, err := srv.unitRows(ctx)
-	if err != nil {
-		srv.serverError(w, r, err)
-		return
-	}
-	fail := func(msg string) {
-		srv.render(w, r, http.StatusUnprocessableEntity, "doc_new", pageData{Title: "起草公文", Nav: "docs", Data: fd, Form: f, Error: msg})
-	}
-	if perr != nil {
-		fail(perr.Error())
-		return
-	}
-	doc, err := docFromForm(f, units)
-	if err != nil {
-		fail(err.Error())
-		return
-	}
+	f, units, doc, fd, fail := sub.f, sub.units, sub.doc, &sub.fd, sub.fail
 	unitID := f.Get("unit_id")
 	if !slices.ContainsFunc(fd.Drafting, func(u org.Unit) bool { return u.ID == unitID }) {
 		fail("请选择起草单位")
@@ -270,35 +295,13 @@ func (srv *Server) incomingNew(w http.ResponseWriter, r *http.Request) {
 
 // incomingCreate registers a paper or external document by hand, with its scan.
 func (srv *Server) incomingCreate(w http.ResponseWriter, r *http.Request) {
-	if !srv.authorize(w, r, access.ViewWorkbench, access.Object{}) {
+	sub := srv.readDocForm(w, r, true, "doc_incoming", "登记收文")
+	if sub == nil {
 		return
 	}
 	ctx := r.Context()
 	v := viewerFrom(ctx)
-	perr := parseUpload(r)
-	f := r.Form
-	fd, err := srv.docFormData(r, f, true)
-	if err != nil {
-		srv.serverError(w, r, err)
-		return
-	}
-	_, units, err := srv.unitRows(ctx)
-	if err != nil {
-		srv.serverError(w, r, err)
-		return
-	}
-	fail := func(msg string) {
-		srv.render(w, r, http.StatusUnprocessableEntity, "doc_incoming", pageData{Title: "登记收文", Nav: "docs", Data: fd, Form: f, Error: msg})
-	}
-	if perr != nil {
-		fail(perr.Error())
-		return
-	}
-	doc, err := docFromForm(f, units)
-	if err != nil {
-		fail(err.Error())
-		return
-	}
+	f, units, doc, fd, fail := sub.f, sub.units, sub.doc, &sub.fd, sub.fail
 	if n := strings.TrimSpace(f.Get("number")); n != "" {
 		num, err := document.ParseDocNumber(n)
 		if err != nil {
