@@ -220,16 +220,7 @@ func (srv *Server) docAnnotate(w http.ResponseWriter, r *http.Request) {
 	default:
 		_, err = srv.store.Annotate(ctx, viewerFrom(ctx).Person, od.rec.ID, start, end, strings.TrimSpace(r.PostFormValue("comment")))
 	}
-	if err != nil {
-		msg, status, internal := actError(err)
-		if internal {
-			srv.serverError(w, r, err)
-			return
-		}
-		srv.renderEdit(w, r, status, od, msg, "", nil)
-		return
-	}
-	http.Redirect(w, r, "/docs/"+od.rec.ID+"/edit?annotated=1", http.StatusSeeOther)
+	srv.editOutcome(w, r, od, err, "/docs/"+od.rec.ID+"/edit?annotated=1")
 }
 
 func (srv *Server) docResolve(w http.ResponseWriter, r *http.Request) {
@@ -244,16 +235,22 @@ func (srv *Server) docResolve(w http.ResponseWriter, r *http.Request) {
 	} else {
 		err = srv.store.ResolveAnnotation(ctx, viewerFrom(ctx).Person, od.rec.ID, r.PathValue("aid"))
 	}
-	if err != nil {
-		msg, status, internal := actError(err)
-		if internal {
-			srv.serverError(w, r, err)
-			return
-		}
-		srv.renderEdit(w, r, status, od, msg, "", nil)
+	srv.editOutcome(w, r, od, err, "/docs/"+od.rec.ID+"/edit")
+}
+
+// editOutcome answers a 批注 action: the editor again with the refusal, or on
+// to next.
+func (srv *Server) editOutcome(w http.ResponseWriter, r *http.Request, od openedDoc, err error, next string) {
+	if err == nil {
+		http.Redirect(w, r, next, http.StatusSeeOther)
 		return
 	}
-	http.Redirect(w, r, "/docs/"+od.rec.ID+"/edit", http.StatusSeeOther)
+	msg, status, internal := actError(err)
+	if internal {
+		srv.serverError(w, r, err)
+		return
+	}
+	srv.renderEdit(w, r, status, od, msg, "", nil)
 }
 
 // docFile sends one of a document's files to someone who may open the document.
