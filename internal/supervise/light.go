@@ -59,6 +59,12 @@ type Sweep struct {
 	W *Workdays
 	// Soon is the yellow window in working days.
 	Soon int
+	// Digest leaves out of Due and NextAt the notices a store delivers as
+	// digests (see digest.go): the daily reminder of overdue items, and the
+	// report reminders and warnings of weekly and monthly schedules. They can
+	// fall due for most items at one instant, so a store finds them with
+	// set-based queries over columns instead of waking each item.
+	Digest bool
 }
 
 // NewSweep builds a sweep for the rules' calendar over the years around now.

@@ -44,7 +44,7 @@ func (s *Sweep) NextAt(it *Item, t time.Time) time.Time {
 			cand(sp.due)
 			// Red from just after the deadline: a stored light stays exact.
 			cand(sp.due.Add(time.Nanosecond))
-			if target == "" {
+			if target == "" && !s.Digest {
 				// The next working morning after the deadline (and after t).
 				d := max(dayOf(sp.due)+1, dayOf(t))
 				d = s.W.nextWork(d)
@@ -57,7 +57,7 @@ func (s *Sweep) NextAt(it *Item, t time.Time) time.Time {
 	}
 	// Reports: the next reminder or due time after t. A holiday can push a
 	// report's due time up to a few weeks past its scheduled date.
-	for d, n := nextSched(it, dayOf(t)-31), 0; d != noDay && n < 64; d, n = nextSched(it, d+1), n+1 {
+	for d, n := nextSched(it, dayOf(t)-31), 0; d != noDay && n < 64 && !s.digested(it); d, n = nextSched(it, d+1), n+1 {
 		due := s.W.reportDue(d)
 		remind := s.W.openOf(dayOf(due))
 		if remind.After(t) {

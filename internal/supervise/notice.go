@@ -286,7 +286,7 @@ func (s *Sweep) Due(it *Item, over Overseers, t0, t1 time.Time) []Notice {
 					}
 				}
 			}
-			if target != "" {
+			if target != "" || s.Digest {
 				continue
 			}
 			// While overdue, remind the lead unit at the opening of every working day.
@@ -307,7 +307,7 @@ func (s *Sweep) Due(it *Item, over Overseers, t0, t1 time.Time) []Notice {
 
 	// Progress reports: a reminder on the morning a report is due, a warning
 	// at the due time if it has not come.
-	for d := latestSched(it, dayOf(t1)); d != noDay; d = latestSched(it, d-1) {
+	for d := latestSched(it, dayOf(t1)); d != noDay && !s.digested(it); d = latestSched(it, d-1) {
 		due := s.W.reportDue(d)
 		remind := s.W.openOf(dayOf(due))
 		if !due.After(t0) && !remind.After(t0) {

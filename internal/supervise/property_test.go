@@ -32,6 +32,8 @@ func TestRandomOperationSequences(t *testing.T) {
 		runs = 40
 	}
 	r, sw := rules(t), sweep(t)
+	dig := *sw
+	dig.Digest = true
 	over := NewOverseers(testOversight)
 	people := []route.Actor{sup, sup2, townA, townA2, deptB, stranger}
 	reached := map[State]int{}
@@ -168,6 +170,30 @@ func TestRandomOperationSequences(t *testing.T) {
 			for _, x := range []time.Time{until.Add(-time.Nanosecond), now.Add(until.Sub(now) / 2)} {
 				if c := sw.ColorAt(&it, x); c != c0 {
 					t.Fatalf("%s: light %s at %v but %s at %v, before NextAt %v", where, c0, now, c, x, na)
+				}
+			}
+			// A digest sweep's NextAt bounds its own notices, and its light
+			// holds until then or the next report warning of the item's
+			// schedule (which a store sets with a query, not a wake-up).
+			dna := dig.NextAt(&it, now)
+			for _, n := range dig.Due(&it, over, now, now.Add(90*24*time.Hour)) {
+				if dna.IsZero() || n.At.Before(dna) {
+					t.Fatalf("%s: digest sweep: notice %s at %v before NextAt %v", where, n.Key, n.At, dna)
+				}
+			}
+			until = dna
+			if until.IsZero() {
+				until = now.Add(90 * 24 * time.Hour)
+			}
+			for _, sl := range dig.ReportSlots(now, until) {
+				if sl.Kind == NoticeReportMissing && sameSchedule(it.Schedule, sl.Schedule) {
+					until = sl.At
+					break
+				}
+			}
+			for _, x := range []time.Time{until.Add(-time.Nanosecond), now.Add(until.Sub(now) / 2)} {
+				if c := dig.ColorAt(&it, x); c != c0 {
+					t.Fatalf("%s: digest sweep: light %s at %v but %s at %v, before %v", where, c0, now, c, x, until)
 				}
 			}
 			// The scheduler polls up to now.

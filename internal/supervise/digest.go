@@ -1,0 +1,214 @@
+package supervise
+
+import (
+	"fmt"
+	"time"
+)
+
+// Digests: three kinds of notice can fall due for most open items at one
+// instant — the daily reminder of every overdue item at the opening of office,
+// and the report reminder (morning) and missing-report warning (close of
+// office) of every item whose weekly or monthly report is due that day. Over
+// a million items that is a million messages and a million item wake-ups at
+// one tick, and a unit's responsible person would get thousands of near
+// identical messages. A store running a Sweep with Digest set leaves them out
+// of Due and NextAt and instead sends, per slot, one digest to each recipient
+// ("N 件事项今日应报送进展"), finding the items with set-based queries over
+// columns that mirror the predicates below (Owes, OwesOverdue).
+//
+// A digest is judged on the items as they stand when it is sent (a report
+// made during a downtime, before the catch-up, takes its item out of the
+// count); its key names the kind, the unit, the working day and the person,
+// so it is sent once however the sweep's intervals are split.
+
+// ReportSlot is one report schedule (weekly on a weekday, or monthly on a
+// day) whose period falls due on a working day: its reminder at the opening
+// of office or its warning at the close.
+type ReportSlot struct {
+	Kind     NoticeKind // NoticeReportReminder or NoticeReportMissing
+	At       time.Time  // when it fires
+	Work     int        // the working day, as a day number (the key's date)
+	Schedule Schedule
+	// DayStart is the start of the period's scheduled date (a day off
+	// moves the due time to the next working day, not the date).
+	DayStart time.Time
+	// Prev is the previous period's due time and PrevDayStart the start of
+	// its scheduled date: a report made after Prev counts for this period,
+	// unless the round started on or after that date (then after its start).
+	Prev, PrevDayStart time.Time
+	Due                time.Time // the report's due time
+}
+
+// OverdueSlot is the opening of office on a working day, when every item
+// overdue since an earlier day reminds its lead unit.
+type OverdueSlot struct {
+	At       time.Time
+	Work     int
+	DayStart time.Time // items due before this instant are overdue
+}
+
+// DigestKey is the idempotency key of a digest of the kind for a unit ("" for
+// the 督查室's digest over all units) on a working day; the store appends the
+// recipient.
+func DigestKey(kind NoticeKind, unit string, work int) string {
+	return key("digest", kind, unit, dayKey(work))
+}
+
+// SlotDate is the working day's date, for texts.
+func SlotDate(work int) string { return dateOf(work).Format("2006-01-02") }
+
+// ReportSlots lists the report slots whose reminder or warning falls in
+// (t0, t1], in order of time.
+func (s *Sweep) ReportSlots(t0, t1 time.Time) []ReportSlot {
+	var out []ReportSlot
+	if !t1.After(t0) {
+		return nil
+	}
+	for w := dayOf(t0); w <= dayOf(t1); w++ {
+		if !s.W.IsWork(w) {
+			continue
+		}
+		remind, due := s.W.openOf(w), s.W.closeOf(w)
+		inRemind := remind.After(t0) && !remind.After(t1)
+		inDue := due.After(t0) && !due.After(t1)
+		if !inRemind && !inDue {
+			continue
+		}
+		for _, sl := range s.slotsOn(w) {
+			if inRemind {
+				sl.Kind, sl.At = NoticeReportReminder, remind
+				out = append(out, sl)
+			}
+			if inDue {
+				sl.Kind, sl.At = NoticeReportMissing, due
+				out = append(out, sl)
+			}
+		}
+	}
+	// Reminders of a day come before its warnings; days are in order.
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].At.Before(out[j-1].At); j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+// slotsOn lists the schedules whose period is due on working day w: the
+// scheduled dates after the previous working day up to w.
+func (s *Sweep) slotsOn(w int) []ReportSlot {
+	first := s.W.prevWork(w-1) + 1
+	due := s.W.closeOf(w)
+	var out []ReportSlot
+	add := func(sch Schedule) {
+		it := &Item{Schedule: sch}
+		d := latestSched(it, w)
+		if d < first {
+			return
+		}
+		p := latestSched(it, d-1)
+		for s.W.reportDue(p).Equal(due) {
+			p = latestSched(it, p-1)
+		}
+		out = append(out, ReportSlot{Work: w, Schedule: sch, DayStart: s.W.midnight(d), Prev: s.W.reportDue(p),
+			PrevDayStart: s.W.midnight(p), Due: due})
+	}
+	for wd := time.Sunday; wd <= time.Saturday; wd++ {
+		add(Schedule{Kind: Weekly, Weekday: wd})
+	}
+	for day := 1; day <= 31; day++ {
+		add(Schedule{Kind: Monthly, Day: day})
+	}
+	return out
+}
+
+// OverdueSlots lists the openings of office in (t0, t1] on working days.
+func (s *Sweep) OverdueSlots(t0, t1 time.Time) []OverdueSlot {
+	var out []OverdueSlot
+	for w := dayOf(t0); t1.After(t0) && w <= dayOf(t1); w++ {
+		if at := s.W.openOf(w); s.W.IsWork(w) && at.After(t0) && !at.After(t1) {
+			out = append(out, OverdueSlot{At: at, Work: w, DayStart: s.W.midnight(w)})
+		}
+	}
+	return out
+}
+
+// Handling reports whether the item's units are handling it (assigned or in
+// progress): only then do reports and daily reminders fall due.
+func (it *Item) Handling() bool { return it.State == Assigned || it.State == InProgress }
+
+// ScheduleKey is the schedule as two columns: its kind and its weekday
+// (weekly) or day (monthly); 0 for milestones.
+func (s Schedule) ScheduleKey() (string, int) {
+	switch s.Kind {
+	case Weekly:
+		return string(Weekly), int(s.Weekday)
+	case Monthly:
+		return string(Monthly), s.Day
+	}
+	return string(s.Kind), 0
+}
+
+func sameSchedule(a, b Schedule) bool {
+	k, d := a.ScheduleKey()
+	k2, d2 := b.ScheduleKey()
+	return k == k2 && d == d2
+}
+
+// LastReportBy is the time of the unit's latest report (zero if none).
+func (it *Item) LastReportBy(unitID string) time.Time {
+	return lastReport(it, unitID, time.Unix(1<<40, 0))
+}
+
+// digested reports whether the item's report notices go out as digests.
+func (s *Sweep) digested(it *Item) bool {
+	return s.Digest && (it.Schedule.Kind == Weekly || it.Schedule.Kind == Monthly)
+}
+
+// Owes reports whether the unit of the item owes the slot's report, judged on
+// the item as it stands: the item is being handled, the unit is not released,
+// the schedule is the slot's, the round began before the scheduled date, and
+// the unit has made no report since the previous period's due time (or since
+// the round began, if that was on or after the previous scheduled date).
+// It is the predicate a store's query mirrors.
+func (sl ReportSlot) Owes(it *Item, u *Unit) bool {
+	if !it.Handling() || u.Released || !sameSchedule(it.Schedule, sl.Schedule) {
+		return false
+	}
+	start := it.AssignedAt
+	if start.IsZero() || !start.Before(sl.DayStart) {
+		return false
+	}
+	prev := start
+	if start.Before(sl.PrevDayStart) {
+		prev = sl.Prev
+	}
+	return !it.LastReportBy(u.UnitID).After(prev)
+}
+
+// OwesOverdue reports whether the item reminds its lead unit at the slot:
+// being handled and due before the day began.
+func (sl OverdueSlot) OwesOverdue(it *Item) bool {
+	return it.Handling() && !it.Deadline.Due.IsZero() && it.Deadline.Due.Before(sl.DayStart)
+}
+
+// DigestText is a digest's subject and body for n items (units: how many
+// units the 督查室's digest covers; 0 for a unit's own).
+func DigestText(kind NoticeKind, n, units int, due time.Time) (subject, body string) {
+	switch kind {
+	case NoticeReportReminder:
+		return fmt.Sprintf("%s：%d 件事项今日应报送进展", kind.Label(), n),
+			fmt.Sprintf("%d 件督办事项的进展情况请于 %s 前报送。", n, fmtTime(due))
+	case NoticeReportMissing:
+		if units > 0 {
+			return fmt.Sprintf("%s：%d 件事项（%d 个单位）", kind.Label(), n, units),
+				fmt.Sprintf("%d 个单位的 %d 件督办事项应于 %s 前报送的进展情况未报送。", units, n, fmtTime(due))
+		}
+		return fmt.Sprintf("%s：%d 件事项", kind.Label(), n),
+			fmt.Sprintf("%d 件督办事项应于 %s 前报送的进展情况未报送。", n, fmtTime(due))
+	case NoticeOverdueDaily:
+		return fmt.Sprintf("%s：%d 件事项已逾期", kind.Label(), n),
+			fmt.Sprintf("贵单位牵头的 %d 件督办事项已逾期未办结，请抓紧办理。", n)
+	}
+	return kind.Label(), ""
+}
