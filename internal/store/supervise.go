@@ -20,9 +20,14 @@ func (s *Store) SupRules() supervise.Rules { return supervise.Rules{Calendar: s.
 
 // SupSweep is the warning light and notice sweep over the years around t
 // (its working-day table covers them; an instant outside reads as a day off).
+// It runs in digest mode: the store sends the daily overdue reminders and the
+// weekly and monthly report notices as digests (RunSupervision), so Due and
+// NextAt leave them out and items wake only for their own notices.
 func (s *Store) SupSweep(t time.Time) *supervise.Sweep {
 	y := t.In(s.cal.Location()).Year()
-	return s.SupRules().NewSweep(y-2, y+2)
+	sw := s.SupRules().NewSweep(y-2, y+2)
+	sw.Digest = true
+	return sw
 }
 
 // SupOp is one supervision operation of the pure package, bound to its input.
@@ -131,28 +136,20 @@ func (tx *Tx) putSupItem(ctx context.Context, it *supervise.Item, sw *supervise.
 		nsToTS(f.ClosedAt), nsToTS(f.AcceptedAt), nsToTS(f.LastSubmitAt), nsToTS(f.LastReviewAt), recs, ts(next), rev, string(content), it.ID}
 	if insert {
 		_, err = tx.exec(ctx, `INSERT INTO sup_items (source, state, light, office, lead_unit, title, ref, updated_at, deadline_due, first_assigned_at,
-			closed_at, accepted_at, last_submit_at, last_review_at, records, next_notice_at, rev, content, id, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(args, ts(it.CreatedAt))...)
+			closed_at, accepted_at, last_submit_at, last_review_at, records, next_notice_at, rev, content, id, created_at, units_fresh)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`, append(args, ts(it.CreatedAt))...)
 		if isUnique(err) {
 			return fmt.Errorf("督办事项 %s 已存在: %w", it.ID, ErrConflict)
 		}
 	} else {
 		_, err = tx.exec(ctx, `UPDATE sup_items SET source = ?, state = ?, light = ?, office = ?, lead_unit = ?, title = ?, ref = ?, updated_at = ?,
 			deadline_due = ?, first_assigned_at = ?, closed_at = ?, accepted_at = ?, last_submit_at = ?, last_review_at = ?, records = ?,
-			next_notice_at = ?, rev = ?, content = ? WHERE id = ?`, args...)
+			next_notice_at = ?, rev = ?, content = ?, units_fresh = 1 WHERE id = ?`, args...)
 	}
 	if err != nil {
 		return fmt.Errorf("save supervision item: %w", err)
 	}
-	if insert {
-		for _, u := range it.Units {
-			if _, err := tx.exec(ctx, `INSERT INTO sup_units (item_id, unit_id, lead, responsible) VALUES (?, ?, ?, ?)`,
-				it.ID, u.UnitID, b2i(u.Lead), u.Responsible); err != nil {
-				return fmt.Errorf("save item unit: %w", err)
-			}
-		}
-	}
-	return nil
+	return tx.putSupUnits(ctx, it, insert)
 }
 
 // nsToTS turns the statistics' Unix nanoseconds into the stored microseconds.

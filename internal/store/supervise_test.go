@@ -198,7 +198,27 @@ func expected(t *testing.T, s *store.Store, id string, from, to time.Time) map[s
 		t.Fatal(err)
 	}
 	out := map[string]bool{}
-	for _, n := range s.SupSweep(to).Due(&it, supervise.NewOverseers(os), from, to) {
+	sw := s.SupSweep(to)
+	// The digests the item is in (it does not change after the scenario's
+	// start, so judging it at the end is judging it when each was sent).
+	for _, sl := range sw.ReportSlots(from, to) {
+		for k := range it.Units {
+			if u := &it.Units[k]; sl.Owes(&it, u) {
+				out[supervise.DigestKey(sl.Kind, u.UnitID, sl.Work)+"/"+u.Responsible] = true
+				if sl.Kind == supervise.NoticeReportMissing {
+					out[supervise.DigestKey(sl.Kind, "", sl.Work)+"/"+it.Registrar] = true
+				}
+			}
+		}
+	}
+	for _, sl := range sw.OverdueSlots(from, to) {
+		if sl.OwesOverdue(&it) {
+			lead, _ := it.Unit(it.LeadUnit())
+			out[supervise.DigestKey(supervise.NoticeOverdueDaily, lead.UnitID, sl.Work)+"/"+lead.Responsible] = true
+		}
+	}
+	// And the item's own notices.
+	for _, n := range sw.Due(&it, supervise.NewOverseers(os), from, to) {
 		if n.Person != "" {
 			out[n.Key+"/"+n.Person] = true
 			continue
@@ -342,5 +362,44 @@ func TestSupSweepExactlyOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkOnce(t, expected(t, s1, "sup-t", start, end), ch.got)
+	})
+}
+
+// TestSupMissedReportTurnsYellow: the light of an item whose weekly report is
+// missed turns yellow at the report's due time through the digest query
+// (no wake-up of the item), and the digests reach the unit and the 督查室.
+func TestSupMissedReportTurnsYellow(t *testing.T) {
+	clk := &supClock{t: cst(2026, 3, 2, 9)}
+	storetest.ForEach(t, store.Options{Now: clk.now}, func(t *testing.T, s *store.Store) {
+		c := newSupCase(t, s)
+		clk.set(cst(2026, 3, 2, 9))
+		if _, err := s.CreateSupItem(ctx, c.sup, c.newItem("sup-y", 15), true); err != nil {
+			t.Fatal(err)
+		}
+		light := func() supervise.Color {
+			rows, err := s.SupItems(ctx, store.SupFilter{IDs: []string{"sup-y"}})
+			if err != nil || len(rows) != 1 {
+				t.Fatal(rows, err)
+			}
+			return rows[0].Light
+		}
+		var res store.SupSweepResult
+		run := func(from, to time.Time) {
+			if err := s.At(func() time.Time { return to }).Write(ctx, func(tx *store.Tx) error {
+				var err error
+				res, err = tx.RunSupervision(ctx, from, to, nil)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		run(cst(2026, 3, 2, 9), cst(2026, 3, 6, 17))
+		if l := light(); l != supervise.Green || res.Digests != 2 {
+			t.Fatalf("before Friday's close: %s, %+v", l, res) // the morning's reminders to both units
+		}
+		run(cst(2026, 3, 6, 17), cst(2026, 3, 6, 18))
+		if l := light(); l != supervise.Yellow || res.Yellowed != 1 || res.Digests != 3 || res.Woken != 0 {
+			t.Fatalf("after Friday's close: %s, %+v", l, res) // both units and the 督查室 warned
+		}
 	})
 }
