@@ -32,7 +32,7 @@ func (k DayKind) Label() string {
 	case Holiday:
 		return "放假"
 	case Workday:
-		return "上班"
+		return "调休上班"
 	}
 	return string(k)
 }
@@ -104,7 +104,7 @@ func New(years []Year, hours OfficeHours) (*Calendar, error) {
 				return nil, fmt.Errorf("%d 年日历中出现了其他年份的日期 %s", y.Year, d.Date)
 			}
 			if d.Kind != Holiday && d.Kind != Workday {
-				return nil, fmt.Errorf("%s 的类型“%s”无效，应为放假或上班", d.Date, d.Kind)
+				return nil, fmt.Errorf("%s 的类型“%s”无效，应为放假或调休上班", d.Date, d.Kind)
 			}
 			if _, dup := c.days[key]; dup {
 				return nil, fmt.Errorf("日期 %s 重复", d.Date)

@@ -6,9 +6,10 @@ import (
 )
 
 // ParseDays reads the administrator's text form of a year's exceptions, one
-// date a line: "2026-10-01 放假 国庆节" or "2026-10-10 上班 国庆节调休上班".
-// The kind may be written 放假/休/holiday or 上班/班/workday; the name is
-// optional; blank lines and lines starting with # are skipped.
+// date a line: "2026-10-01 放假 国庆节" or "2026-10-10 调休上班 国庆节".
+// The kind may be written 放假/休/holiday or 调休上班/上班/班/补班/workday (see
+// ParseKind); the name is optional; blank lines and lines starting with # are
+// skipped.
 func ParseDays(text string) ([]Day, error) {
 	var out []Day
 	for i, line := range strings.Split(text, "\n") {
@@ -23,18 +24,25 @@ func ParseDays(text string) ([]Day, error) {
 		if _, _, err := parseISODate(fields[0]); err != nil {
 			return nil, fmt.Errorf("第 %d 行：%w", i+1, err)
 		}
-		var kind DayKind
-		switch strings.ToLower(fields[1]) {
-		case "放假", "休", "假", "holiday":
-			kind = Holiday
-		case "上班", "班", "workday":
-			kind = Workday
-		default:
-			return nil, fmt.Errorf("第 %d 行：类型“%s”无效，应为放假或上班", i+1, fields[1])
+		kind, err := ParseKind(fields[1])
+		if err != nil {
+			return nil, fmt.Errorf("第 %d 行：%w", i+1, err)
 		}
 		out = append(out, Day{Date: fields[0], Kind: kind, Name: strings.Join(fields[2:], " ")})
 	}
 	return out, nil
+}
+
+// ParseKind reads a day's kind as an administrator writes it: 放假 (also
+// 休, 假, holiday) or 调休上班 (also 上班, 班, 补班, workday).
+func ParseKind(s string) (DayKind, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "放假", "休", "假", "holiday":
+		return Holiday, nil
+	case "调休上班", "上班", "班", "补班", "workday":
+		return Workday, nil
+	}
+	return "", fmt.Errorf("类型“%s”无效，应为放假或调休上班", s)
 }
 
 // FormatDays writes days in the form ParseDays reads.
