@@ -141,6 +141,9 @@ func SeedDocuments(ctx context.Context, s *store.Store, d District, now time.Tim
 			return fmt.Errorf("演示公文 %d《%s》: %w", i+1, pl.title, err)
 		}
 	}
+	if err := p.externalIncoming(ctx, s, rng, now); err != nil {
+		return err
+	}
 	return s.Write(ctx, func(tx *store.Tx) error { return tx.PutSetting(ctx, documentsSeededKey, "done") })
 }
 
@@ -309,7 +312,11 @@ func (p *people) next(in route.Instance, t route.Task, key, organID string, rng 
 		if len(staff) == 0 {
 			return nil
 		}
-		lead := route.NextTask{Assignee: route.Assignee{Kind: route.Person, Person: staff[rng.IntN(len(staff))]}, Lead: true}
+		pick := staff[rng.IntN(len(staff))]
+		if p.isLogin(staff[0]) && rng.IntN(3) > 0 { // the 承办人 login leads most of its organ's mail
+			pick = staff[0]
+		}
+		lead := route.NextTask{Assignee: route.Assignee{Kind: route.Person, Person: pick}, Lead: true}
 		out := []route.NextTask{lead}
 		if co := staff[rng.IntN(len(staff))]; co != lead.Assignee.Person {
 			out = append(out, person(co))
@@ -352,6 +359,16 @@ func (p *people) leadersOf(organID string) []string {
 		}
 	}
 	return out
+}
+
+// isLogin reports whether a person is one of the demo's printed logins.
+func (p *people) isLogin(id string) bool {
+	for _, l := range p.d.Logins {
+		if l.PersonID == id {
+			return true
+		}
+	}
+	return false
 }
 
 // staffOf lists the handlers of an organ and its sections, the demo's 承办人

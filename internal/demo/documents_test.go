@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shuniu-oa/shuniu/internal/org"
 	"github.com/shuniu-oa/shuniu/internal/route"
 	"github.com/shuniu-oa/shuniu/internal/store"
 	"github.com/shuniu-oa/shuniu/internal/store/storetest"
@@ -39,11 +40,29 @@ func TestSeedDocuments(t *testing.T) {
 		}
 		done, _ := s.ParticipatedDocs(ctx, l.PersonID, true, 1000)
 		t.Logf("%s (%s): %d open tasks, %d closed", l.Login, l.Role.Label(), len(items), len(done))
+		circ := 0
 		for _, w := range items {
 			states[w.Step]++
+			if w.Circ {
+				circ++
+			}
+		}
+		// The document logins each open a busy 待办 (the 督查员's work is
+		// supervision, seeded elsewhere); the 领导 also has 待阅.
+		if l.Role != org.RoleSupervisor && len(items)-circ < 3 {
+			t.Errorf("%s: %d open tasks in 待办, want a busy list", l.Login, len(items)-circ)
+		}
+		if l.Role == org.RoleLeader && circ == 0 {
+			t.Errorf("%s: nothing to read (待阅)", l.Login)
 		}
 	}
 	t.Logf("steps in the demo logins' lists: %v", states)
+	// Every step of the 收文 route holds some document, 签收 among them.
+	for _, step := range []string{"签收", "登记", "拟办", "批办", "承办", "传阅"} {
+		if states[step] == 0 {
+			t.Errorf("no demo login has a document at %s", step)
+		}
+	}
 	if _, err := s.VerifyAudit(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,128 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/shuniu-oa/shuniu/internal/document"
+	"github.com/shuniu-oa/shuniu/internal/org"
+	"github.com/shuniu-oa/shuniu/internal/store"
+)
+
+// The district's mail from outside it: the city's and the province's
+// documents, received on paper or through the city's exchange and registered
+// by hand in 政府办, 区委办 and 区发改局. A year of them, closed and archived,
+// and the last three weeks' still moving and stopped at every step of the 收文
+// route — 签收 (some overdue), 登记, 拟办, 批办, 承办, 传阅, 办结 — so that the
+// office's clerk, its director, the 领导 and the 承办人 logins each open a busy
+// 待办 and 待阅.
+
+// externalSource is one receiving organ's outside correspondents.
+type externalSource struct {
+	organ   string   // receiving organ's short name (its office registers)
+	senders []string // who sends to it
+	every   int      // days between documents over the year
+	recent  int      // documents over the last three weeks
+}
+
+var externalSources = []externalSource{
+	{"政府办", []string{"云泽市人民政府", "云泽市人民政府办公室", "云泽市应急管理局", "云泽市住房和城乡建设局"}, 5, 27},
+	{"区委办", []string{"中共云泽市委办公室", "中共云泽市委组织部", "中共云泽市委宣传部"}, 8, 12},
+	{"区发改局", []string{"云泽市发展和改革委员会", "省发展和改革委员会", "云泽市统计局"}, 9, 24},
+}
+
+var externalTitles = []struct {
+	format  string
+	docType document.DocType
+}{
+	{"%s关于做好%s工作的通知", document.Notice},
+	{"%s关于开展%s专项检查的通知", document.Notice},
+	{"%s关于报送%s工作进展情况的通知", document.Notice},
+	{"%s关于%s工作情况的通报", document.Bulletin},
+	{"%s关于征求%s工作意见的函", document.Letter},
+}
+
+// externalIncoming registers and walks the outside mail.
+func (p *people) externalIncoming(ctx context.Context, s *store.Store, rng *rand.Rand, now time.Time) error {
+	for _, src := range externalSources {
+		organ := p.byShort(src.organ)
+		if organ == "" {
+			continue
+		}
+		// The office that receives for the organ, as the exchange picks it.
+		office := organ
+		if p.units[organ].Kind != org.KindOffice {
+			for _, u := range p.d.Units {
+				if u.ParentID == organ && u.Kind == org.KindOffice {
+					office = u.ID
+					break
+				}
+			}
+		}
+		clerk := p.firstClerk(office)
+		if clerk == "" {
+			clerk = p.firstClerk(organ)
+		}
+		if clerk == "" {
+			continue
+		}
+		// A year of closed mail, then the recent mail stopped part-way: the
+		// i-th recent document takes i mod 9 steps, so every step of the
+		// route holds some.
+		type plan struct {
+			at    time.Time
+			steps int
+		}
+		var plans []plan
+		for age := 365; age > 21; age -= src.every {
+			plans = append(plans, plan{at: now.Add(-time.Duration(age) * 24 * time.Hour), steps: 30})
+		}
+		for i := range src.recent {
+			at := now.Add(-time.Duration(21*24*(src.recent-i)/src.recent) * time.Hour)
+			plans = append(plans, plan{at: at, steps: i % 9})
+		}
+		for i, pl := range plans {
+			tp := topics[rng.IntN(len(topics))]
+			t := externalTitles[rng.IntN(len(externalTitles))]
+			sender := src.senders[rng.IntN(len(src.senders))]
+			doc := document.Document{Type: t.docType, Title: fmt.Sprintf(t.format, sender, tp.matter), Body: document.ParseBody(body(tp.matter, t.docType))}
+			if i%7 == 3 {
+				doc.Urgency = document.Urgent
+			}
+			if err := p.walkExternal(ctx, s, rng, clerk, office, sender, doc, pl.at, pl.steps, now); err != nil {
+				return fmt.Errorf("外来文《%s》: %w", doc.Title, err)
+			}
+		}
+	}
+	return nil
+}
+
+// walkExternal registers one document and takes up to steps steps on it, in
+// one transaction with the clock moved step by step.
+func (p *people) walkExternal(ctx context.Context, s *store.Store, rng *rand.Rand, clerk, office, sender string, doc document.Document, at time.Time, steps int, now time.Time) error {
+	return s.Write(ctx, func(tx *store.Tx) error {
+		clock := at
+		tx.SetNow(clock)
+		rec, err := tx.RegisterIncoming(ctx, p.byID[clerk], office, doc, sender)
+		if err != nil {
+			return err
+		}
+		for range steps {
+			clock = clock.Add(time.Duration(1+rng.IntN(8)) * time.Hour)
+			if !clock.Before(now.Add(-30 * time.Minute)) {
+				break
+			}
+			tx.SetNow(clock)
+			done, err := p.step(ctx, tx, rng, rec.ID, rec.OrganID)
+			if err != nil {
+				return err
+			}
+			if done {
+				break
+			}
+		}
+		return nil
+	})
+}
