@@ -16,7 +16,7 @@ import (
 )
 
 // SupRules are the supervision rules with the calendar in force.
-func (s *Store) SupRules() supervise.Rules { return supervise.Rules{Calendar: s.cal} }
+func (s *Store) SupRules() supervise.Rules { return supervise.Rules{Calendar: s.Calendar()} }
 
 // SupSweep is the warning light and notice sweep over the years around t
 // (its working-day table covers them; an instant outside reads as a day off).
@@ -24,7 +24,7 @@ func (s *Store) SupRules() supervise.Rules { return supervise.Rules{Calendar: s.
 // weekly and monthly report notices as digests (RunSupervision), so Due and
 // NextAt leave them out and items wake only for their own notices.
 func (s *Store) SupSweep(t time.Time) *supervise.Sweep {
-	y := t.In(s.cal.Location()).Year()
+	y := t.In(s.Calendar().Location()).Year()
 	sw := s.SupRules().NewSweep(y-2, y+2)
 	sw.Digest = true
 	return sw

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"log/slog"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"testing"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/shuniu-oa/shuniu/internal/calendar"
 	"github.com/shuniu-oa/shuniu/internal/org"
+	"github.com/shuniu-oa/shuniu/internal/route"
 	"github.com/shuniu-oa/shuniu/internal/store"
 	"github.com/shuniu-oa/shuniu/internal/supervise"
 )
@@ -96,10 +99,150 @@ func supSynth(cal *calendar.Calendar, end time.Time, n int, open bool, fn func(i
 	}
 }
 
-// supBulk loads items straight into sup_items as the store would write them
-// (the same columns: facts, light and next notice as of now), in large
-// transactions with synchronous=OFF.
-func supBulk(b *testing.B, path string, s *store.Store, n int, open bool, now time.Time) {
+// supReal builds n open items before end through the real operations, as the
+// store holds them: 立项 and 交办 with the route instance, 签收 by the lead
+// unit and (nine in ten) the co-unit, extensions asked and granted, 催办单 on
+// overdue items, applications to close awaiting review; and progress reports
+// (with their history events) for four in five of the periods each unit had,
+// so some units owe the current period's report and some do not. 40 lead
+// units, every source (proposals with their legal deadline); reports every
+// Friday or on the 25th — the two schedules offices use most, which puts
+// every item's report on one day when the 25th is a Friday (the worst case).
+// Items are assigned over the 200 days before end, due in 10–90 working days.
+// Work is split over the cores; fn is called from one goroutine.
+func supReal(b *testing.B, r supervise.Rules, end time.Time, n int, fn func(it *supervise.Item)) {
+	sup := route.Actor{Principal: route.Principal{ID: "sup", Units: []string{"dcs"}, Roles: []route.RoleGrant{{Role: route.RoleSupervisor, Unit: "dcs"}}}}
+	unitActor := func(u int) route.Actor {
+		return route.Actor{Principal: route.Principal{ID: fmt.Sprintf("p%02d", u), Units: []string{fmt.Sprintf("u%02d", u)}}}
+	}
+	cal := r.Calendar
+	build := func(i int) (supervise.Item, error) {
+		rng := rand.New(rand.NewPCG(uint64(i), 3))
+		src := supervise.AllSources()[rng.IntN(7)]
+		l := rng.IntN(40)
+		units := []supervise.Unit{{UnitID: fmt.Sprintf("u%02d", l), Lead: true, Responsible: fmt.Sprintf("p%02d", l)}}
+		co := -1
+		if rng.IntN(2) == 0 && !src.IsProposal() {
+			co = (l + 1 + rng.IntN(39)) % 40
+			units = append(units, supervise.Unit{UnitID: fmt.Sprintf("u%02d", co), Responsible: fmt.Sprintf("p%02d", co)})
+		}
+		sch := supervise.Schedule{Kind: supervise.Weekly, Weekday: time.Friday}
+		period := 7 * 24 * time.Hour
+		if rng.IntN(2) == 0 {
+			sch, period = supervise.Schedule{Kind: supervise.Monthly, Day: 25}, 30*24*time.Hour
+		}
+		assigned := end.Add(-time.Duration(1+rng.IntN(200*24)) * time.Hour)
+		assigned = time.Date(assigned.Year(), assigned.Month(), assigned.Day(), 9+rng.IntN(8), rng.IntN(60), 0, 0, assigned.Location())
+		for !cal.IsWorkday(assigned) {
+			assigned = assigned.AddDate(0, 0, -1)
+		}
+		ni := supervise.NewItem{ID: fmt.Sprintf("it-%07d", i), Source: src, Title: fmt.Sprintf("督办事项第 %d 号：推进重点工作落实", i), Office: "dcs",
+			Instruction: "请牵头单位会同配合单位抓紧研究落实，按期报送进展，办结后报督查室。", Units: units, Schedule: sch,
+			Deadline: supervise.DeadlineSpec{Workdays: 10 + rng.IntN(80)}}
+		if src == supervise.FromInstruction {
+			ni.Ref, ni.Instructor = fmt.Sprintf("doc-%07d", i), "leader0"
+		}
+		if src.IsProposal() {
+			ni.Proposal = &supervise.ProposalInfo{Number: fmt.Sprintf("第%d号", i), Proposer: "王代表"}
+		}
+		it, _, err := r.Create(ni, sup, assigned.Add(-time.Hour))
+		if err != nil {
+			return it, err
+		}
+		if it, _, err = r.Assign(it, sup, assigned); err != nil {
+			return it, err
+		}
+		if it, _, err = r.SignFor(it, unitActor(l), units[0].UnitID, assigned.Add(time.Duration(1+rng.IntN(20))*time.Hour)); err != nil {
+			return it, err
+		}
+		if co >= 0 && rng.IntN(10) > 0 {
+			if it, _, err = r.SignFor(it, unitActor(co), units[1].UnitID, assigned.Add(time.Duration(1+rng.IntN(20))*time.Hour)); err != nil {
+				return it, err
+			}
+		}
+		// Reports: appended as the operation appends them (a report and its
+		// event), without replaying the operation for each of up to 60.
+		for k := range it.Units {
+			u := &it.Units[k]
+			if u.SignedAt.IsZero() {
+				continue
+			}
+			for at := u.SignedAt.Add(time.Duration(rng.IntN(72)) * time.Hour); at.Before(end); at = at.Add(period - 24*time.Hour + time.Duration(rng.IntN(48))*time.Hour) {
+				if rng.IntN(5) == 0 {
+					continue
+				}
+				seq := len(it.History) + 1
+				it.Reports = append(it.Reports, supervise.Report{Seq: seq, UnitID: u.UnitID, By: fmt.Sprintf("p%s", u.UnitID[1:]), At: at, Text: "本周按计划推进，已完成阶段性任务。"})
+				it.History = append(it.History, supervise.Event{Seq: seq, At: at, Type: supervise.EvReported, Actor: fmt.Sprintf("p%s", u.UnitID[1:]), UnitID: u.UnitID, Ref: seq})
+				it.State = supervise.InProgress
+			}
+		}
+		slices.SortFunc(it.Reports, func(a, b supervise.Report) int { return a.At.Compare(b.At) })
+		slices.SortFunc(it.History, func(a, b supervise.Event) int { return a.At.Compare(b.At) })
+		due := it.Deadline.Due
+		if rng.IntN(6) == 0 && due.Add(-72*time.Hour).After(assigned) && due.Add(-72*time.Hour).Before(end) {
+			at := due.Add(-72 * time.Hour)
+			if it, _, err = r.RequestExtension(it, unitActor(l), supervise.ExtensionInput{UnitID: units[0].UnitID, Asked: due.AddDate(0, 0, 14), Reason: "工程量大"}, at); err != nil {
+				return it, err
+			}
+			if it, _, err = r.DecideExtension(it, sup, it.Extensions[len(it.Extensions)-1].Seq, true, time.Time{}, "", at.Add(2*time.Hour)); err != nil {
+				return it, err
+			}
+		}
+		if d := it.Deadline.Due.Add(24 * time.Hour); rng.IntN(3) == 0 && d.Before(end) {
+			if it, _, err = r.Urge(it, sup, units[0].UnitID, "请抓紧办理", d); err != nil {
+				return it, err
+			}
+		}
+		if rng.IntN(8) == 0 && !src.IsProposal() && (co < 0 || !it.Units[1].SignedAt.IsZero()) {
+			at := end.Add(-time.Duration(1+rng.IntN(72)) * time.Hour)
+			if at.After(assigned.Add(48 * time.Hour)) {
+				if it, _, err = r.RequestClose(it, unitActor(l), supervise.Evidence{Text: "已按要求办结，附办结报告。"}, at); err != nil {
+					return it, err
+				}
+			}
+		}
+		return it, nil
+	}
+	workers := max(runtime.GOMAXPROCS(0), 1)
+	out := make(chan supervise.Item, 256)
+	errs := make(chan error, workers)
+	for w := range workers {
+		go func() {
+			for i := w; i < n; i += workers {
+				it, err := build(i)
+				if err != nil {
+					errs <- fmt.Errorf("item %d: %w", i, err)
+					return
+				}
+				out <- it
+			}
+			errs <- nil
+		}()
+	}
+	for done := 0; done < workers; {
+		select {
+		case it := <-out:
+			fn(&it)
+		case err := <-errs:
+			if err != nil {
+				b.Fatal(err)
+			}
+			done++
+		}
+	}
+	for len(out) > 0 {
+		it := <-out
+		fn(&it)
+	}
+}
+
+// supBulk loads items straight into sup_items and sup_units as the store
+// would write them (the same columns: facts, light and next notice as of
+// now, the digest columns), in large transactions with synchronous=OFF; and
+// the 40 units, their responsible persons, the 督查室 person and 7 leaders
+// overseeing the units, so notices find their recipients.
+func supBulk(b *testing.B, path string, s *store.Store, now time.Time, gen func(fn func(it *supervise.Item))) int {
 	sw := s.SupSweep(now)
 	b.Helper()
 	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(OFF)")
@@ -108,8 +251,23 @@ func supBulk(b *testing.B, path string, s *store.Store, n int, open bool, now ti
 	}
 	defer raw.Close()
 	raw.SetMaxOpenConns(1)
+	exec := func(q string, args ...any) {
+		if _, err := raw.Exec(q, args...); err != nil {
+			b.Fatal(q, err)
+		}
+	}
+	exec(`INSERT INTO units (id, name, short_name, kind, created_at, updated_at) VALUES ('dcs', '督查室', '督查室', 'department', 0, 0)`)
+	exec(`INSERT INTO people (id, name, login, created_at, updated_at) VALUES ('sup', '督查员', 'sup', 0, 0)`)
+	for l := range 7 {
+		exec(`INSERT INTO people (id, name, login, created_at, updated_at) VALUES (?, ?, ?, 0, 0)`, fmt.Sprintf("leader%d", l), "领导", fmt.Sprintf("leader%d", l))
+	}
+	for u := range 40 {
+		exec(`INSERT INTO units (id, name, short_name, kind, created_at, updated_at) VALUES (?, ?, ?, 'department', 0, 0)`, fmt.Sprintf("u%02d", u), "单位", "单位")
+		exec(`INSERT INTO people (id, name, login, created_at, updated_at) VALUES (?, ?, ?, 0, 0)`, fmt.Sprintf("p%02d", u), "负责人", fmt.Sprintf("p%02d", u))
+		exec(`INSERT INTO oversight (leader_id, unit_id) VALUES (?, ?)`, fmt.Sprintf("leader%d", u%7), fmt.Sprintf("u%02d", u))
+	}
 	var tx *sql.Tx
-	var ins *sql.Stmt
+	var ins, insU *sql.Stmt
 	k := 0
 	flush := func() {
 		if tx != nil {
@@ -124,15 +282,19 @@ func supBulk(b *testing.B, path string, s *store.Store, n int, open bool, now ti
 		}
 		return t.UnixMicro()
 	}
-	supSynth(s.Calendar(), now, n, open, func(it *supervise.Item) {
+	gen(func(it *supervise.Item) {
 		if k%20000 == 0 {
 			flush()
 			if tx, err = raw.Begin(); err != nil {
 				b.Fatal(err)
 			}
 			if ins, err = tx.Prepare(`INSERT INTO sup_items (id, source, state, light, office, lead_unit, title, ref, created_at, updated_at, deadline_due,
-				first_assigned_at, closed_at, accepted_at, last_submit_at, last_review_at, records, next_notice_at, rev, content)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`); err != nil {
+				first_assigned_at, closed_at, accepted_at, last_submit_at, last_review_at, records, next_notice_at, rev, content, units_fresh)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`); err != nil {
+				b.Fatal(err)
+			}
+			if insU, err = tx.Prepare(`INSERT INTO sup_units (item_id, unit_id, lead, responsible, handling, released, sched_kind, sched_day, round_start,
+				last_report_at, deadline_due, registrar) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -144,51 +306,78 @@ func supBulk(b *testing.B, path string, s *store.Store, n int, open bool, now ti
 			r, _ := json.Marshal(map[string]any{"e": f.Extensions, "u": f.Urgings, "r": f.Rounds})
 			recs = string(r)
 		}
-		if _, err := ins.Exec(it.ID, it.Source, it.State, string(sw.ColorAt(it, now)), it.Office, it.LeadUnit(), it.Title, "", us(it.CreatedAt), us(now),
+		if _, err := ins.Exec(it.ID, it.Source, it.State, string(sw.ColorAt(it, now)), it.Office, it.LeadUnit(), it.Title, it.Ref, us(it.CreatedAt), us(now),
 			us(it.Deadline.Due), f.First/1000, f.ClosedAt/1000, f.AcceptedAt/1000, f.LastSubmitAt/1000, f.LastReviewAt/1000, recs,
 			us(sw.NextAt(it, now)), k, string(content)); err != nil {
 			b.Fatal(err)
 		}
+		kind, day := it.Schedule.ScheduleKey()
+		for _, u := range it.Units {
+			if _, err := insU.Exec(it.ID, u.UnitID, u.Lead, u.Responsible, it.Handling(), u.Released, kind, day, us(it.AssignedAt),
+				us(it.LastReportBy(u.UnitID)), us(it.Deadline.Due), it.Registrar); err != nil {
+				b.Fatal(err)
+			}
+		}
 	})
 	flush()
-	if _, err := raw.Exec(`UPDATE sup_rev SET last = ?`, k); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := raw.Exec(`ANALYZE`); err != nil {
-		b.Fatal(err)
-	}
+	exec(`UPDATE sup_rev SET last = ?`, k)
+	exec(`ANALYZE`)
+	return k
 }
 
 // errRollback undoes a measured sweep so every iteration sees the same state.
 var errRollback = errors.New("rollback")
 
 // BenchmarkSupSweep1M: the supervision sweep over a million open items on
-// SQLite, through the store (select the items whose next notice has come,
-// decode them, compute the notices, store each with tx.Notify, advance their
-// next_notice_at and light). Each iteration is rolled back to keep the state.
-// "tick" is an ordinary 30-second tick mid-afternoon; "morning" is the tick
-// at the opening of office, when every overdue item's daily reminder and the
-// day's report reminders fall due — the worst tick of the day.
+// SQLite, through the store: wake the items whose next notice has come
+// (decode, Due, notify, advance), and send the digests of the slots in the
+// tick with their set-based queries (and turn the items that missed a report
+// yellow). The items are loaded as of Thursday 24 December 2026 16:00; the
+// ticks below are measured in order of time, the sweep run (and committed)
+// up to each tick's start first, as a server would have; each measured tick
+// is rolled back so every iteration sees the same state:
+//   - "tick": an ordinary 30-second tick that afternoon;
+//   - "midnight": the start of Friday the 25th, when the yellow windows open;
+//   - "morning": the opening of office on Friday the 25th — the daily
+//     reminders of every overdue item and the report reminders of every
+//     item (weekly on Friday and monthly on the 25th): the worst morning;
+//   - "close": the close of office that day — every unreported item's
+//     warning and yellow light, and the items due that day turning red and
+//     escalated.
 func BenchmarkSupSweep1M(b *testing.B) {
 	n := supN()
 	cst := time.FixedZone("CST", 8*3600)
-	loaded := time.Date(2026, 11, 24, 16, 0, 0, 0, cst) // a Tuesday afternoon
+	loaded := time.Date(2026, 12, 24, 16, 0, 0, 0, cst)
 	path := filepath.Join(b.TempDir(), "sup.db")
-	s, err := store.Open(ctx, path, store.Options{Now: func() time.Time { return loaded }})
+	s, err := store.Open(ctx, path, store.Options{Now: func() time.Time { return loaded }, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer s.Close()
 	t0 := time.Now()
-	supBulk(b, path, s, n, true, loaded)
+	supBulk(b, path, s, loaded, func(fn func(it *supervise.Item)) { supReal(b, s.SupRules(), loaded, n, fn) })
 	b.Logf("loaded %d items in %v", n, time.Since(t0))
+	swept := loaded
 	for _, c := range []struct {
 		name     string
 		from, to time.Time
 	}{
 		{"tick", loaded, loaded.Add(30 * time.Second)},
-		{"morning", time.Date(2026, 11, 25, 8, 59, 30, 0, cst), time.Date(2026, 11, 25, 9, 0, 0, 0, cst)},
+		{"midnight", time.Date(2026, 12, 24, 23, 59, 30, 0, cst), time.Date(2026, 12, 25, 0, 0, 0, 0, cst)},
+		{"morning", time.Date(2026, 12, 25, 8, 29, 30, 0, cst), time.Date(2026, 12, 25, 8, 30, 0, 0, cst)},
+		{"close", time.Date(2026, 12, 25, 17, 29, 30, 0, cst), time.Date(2026, 12, 25, 17, 30, 0, 0, cst)},
 	} {
+		if c.from.After(swept) {
+			t := time.Now()
+			if err := s.At(func() time.Time { return c.from }).Write(ctx, func(tx *store.Tx) error {
+				_, err := tx.RunSupervision(ctx, swept, c.from, nil)
+				return err
+			}); err != nil {
+				b.Fatal(err)
+			}
+			b.Logf("swept up to %s in %v", c.from.Format("01-02 15:04:05"), time.Since(t))
+			swept = c.from
+		}
 		b.Run(c.name, func(b *testing.B) {
 			var res store.SupSweepResult
 			at := s.At(func() time.Time { return c.to })
@@ -205,7 +394,10 @@ func BenchmarkSupSweep1M(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(res.Woken), "items-woken")
+			b.ReportMetric(float64(res.Notices), "notices")
 			b.ReportMetric(float64(res.Messages), "messages")
+			b.ReportMetric(float64(res.Digests), "digests")
+			b.ReportMetric(float64(res.Yellowed), "yellowed")
 		})
 	}
 }
@@ -227,7 +419,7 @@ func BenchmarkSupStatsPage1M(b *testing.B) {
 	}
 	defer s.Close()
 	sw := s.SupSweep(now)
-	supBulk(b, path, s, n, false, now)
+	supBulk(b, path, s, now, func(fn func(it *supervise.Item)) { supSynth(s.Calendar(), now, n, false, fn) })
 	over := supervise.Overseers{}
 	for u := range 40 {
 		over[fmt.Sprintf("u%02d", u)] = []string{fmt.Sprintf("leader%d", u%7)}

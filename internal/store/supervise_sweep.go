@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -157,144 +156,200 @@ func supOwesArgs(sl supervise.ReportSlot) []any {
 	return []any{kind, day, ts(sl.DayStart), ts(sl.PrevDayStart), ts(sl.Prev)}
 }
 
-// supDigests is the set-based part of the sweep: the digests of the slots in
-// (from, to], and the lights of the items that missed a report.
-func (tx *Tx) supDigests(ctx context.Context, sw *supervise.Sweep, from, to time.Time, res *SupSweepResult, send func(notify.Message) error) error {
-	type group struct {
-		unit, person string
-	}
-	digest := func(kind supervise.NoticeKind, work int, unit, person string, n, units int, due time.Time, at time.Time, link string) error {
-		subject, body := supervise.DigestText(kind, n, units, due)
-		res.Notices++
-		before := res.Messages
-		if err := send(notify.Message{Key: supervise.DigestKey(kind, unit, work) + "/" + person, PersonID: person, Kind: "supervise." + string(kind),
-			Subject: subject, Body: body, Link: link, CreatedAt: at}); err != nil {
-			return err
-		}
-		res.Digests += res.Messages - before
-		return nil
-	}
-	for _, sl := range sw.OverdueSlots(from, to) {
-		rows, err := tx.query(ctx, `SELECT unit_id, responsible, COUNT(*) FROM sup_units
-			WHERE handling = 1 AND lead = 1 AND deadline_due > 0 AND deadline_due < ? GROUP BY unit_id, responsible ORDER BY unit_id, responsible`, ts(sl.DayStart))
-		if err != nil {
-			return fmt.Errorf("overdue digest: %w", err)
-		}
-		counts, err := scanSupGroups(rows)
-		if err != nil {
-			return err
-		}
-		for _, c := range counts {
-			if err := digest(supervise.NoticeOverdueDaily, sl.Work, c.unit, c.person, c.n, 0, time.Time{}, sl.At, "/supervise?tab=mine&light=red"); err != nil {
-				return err
-			}
-		}
-	}
-	for _, sl := range sw.ReportSlots(from, to) {
-		rows, err := tx.query(ctx, `SELECT unit_id, responsible, registrar, COUNT(*) FROM sup_units WHERE `+supOwes+`
-			GROUP BY unit_id, responsible, registrar ORDER BY unit_id, responsible, registrar`, supOwesArgs(sl)...)
-		if err != nil {
-			return fmt.Errorf("report digest: %w", err)
-		}
-		counts, err := scanSupGroups(rows)
-		if err != nil {
-			return err
-		}
-		if len(counts) == 0 {
-			continue
-		}
-		// One digest per unit and responsible person; for a warning, one
-		// more per 督查室 person over all units.
-		perUnit := map[group]int{}
-		var order []group
-		type office struct{ n, units int }
-		offices := map[string]*office{}
-		var officeOrder []string
-		for _, c := range counts {
-			g := group{c.unit, c.person}
-			if _, ok := perUnit[g]; !ok {
-				order = append(order, g)
-			}
-			perUnit[g] += c.n
-			if sl.Kind == supervise.NoticeReportMissing && c.registrar != "" {
-				o, ok := offices[c.registrar]
-				if !ok {
-					o = &office{}
-					offices[c.registrar] = o
-					officeOrder = append(officeOrder, c.registrar)
-				}
-				o.n += c.n
-			}
-		}
-		if sl.Kind == supervise.NoticeReportMissing {
-			seen := map[[2]string]bool{}
-			for _, c := range counts {
-				if k := [2]string{c.registrar, c.unit}; c.registrar != "" && !seen[k] {
-					seen[k] = true
-					offices[c.registrar].units++
-				}
-			}
-		}
-		link := "/supervise?tab=mine"
-		if sl.Kind == supervise.NoticeReportMissing {
-			link = "/supervise?tab=mine&light=yellow"
-		}
-		for _, g := range order {
-			if g.person == "" {
-				continue
-			}
-			if err := digest(sl.Kind, sl.Work, g.unit, g.person, perUnit[g], 0, sl.Due, sl.At, link); err != nil {
-				return err
-			}
-		}
-		for _, r := range officeOrder {
-			o := offices[r]
-			if err := digest(sl.Kind, sl.Work, "", r, o.n, o.units, sl.Due, sl.At, "/supervise?light=yellow"); err != nil {
-				return err
-			}
-		}
-		if sl.Kind == supervise.NoticeReportMissing {
-			// The light: a missed report turns a green item yellow (red and
-			// yellow stay); it turns back only at an operation, which
-			// recomputes it.
-			r, err := tx.exec(ctx, `UPDATE sup_items SET light = ? WHERE light = ? AND id IN (SELECT item_id FROM sup_units WHERE `+supOwes+`)`,
-				append([]any{string(supervise.Yellow), string(supervise.Green)}, supOwesArgs(sl)...)...)
-			if err != nil {
-				return fmt.Errorf("missed reports' lights: %w", err)
-			}
-			if n, err := r.RowsAffected(); err == nil {
-				res.Yellowed += int(n)
-			}
-		}
-	}
-	return nil
-}
-
-// supGroup is one group of a digest query.
+// supGroup is one row of a digest query: the items of one unit, responsible
+// person, 督查室 person (and deadline, for the overdue warnings).
 type supGroup struct {
 	unit, person, registrar string
+	due                     int64
 	n                       int
+	item                    string // one of them (the only one when n is 1)
 }
 
-func scanSupGroups(rows *sql.Rows) ([]supGroup, error) {
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return nil, err
+// supGroups runs a digest query: due is what the fourth column holds (the
+// deadline when it is grouped by, or an aggregate, or 0).
+func (tx *Tx) supGroups(ctx context.Context, due, where string, args ...any) ([]supGroup, error) {
+	by := ""
+	if due == "deadline_due" {
+		by = ", deadline_due"
 	}
+	rows, err := tx.query(ctx, `SELECT unit_id, responsible, registrar, `+due+`, COUNT(*), MIN(item_id) FROM sup_units WHERE `+where+
+		` GROUP BY unit_id, responsible, registrar`+by, args...)
+	if err != nil {
+		return nil, fmt.Errorf("supervision digest: %w", err)
+	}
+	defer rows.Close()
 	var out []supGroup
 	for rows.Next() {
 		var g supGroup
-		dest := []any{&g.unit, &g.person, &g.n}
-		if len(cols) == 4 {
-			dest = []any{&g.unit, &g.person, &g.registrar, &g.n}
-		}
-		if err := rows.Scan(dest...); err != nil {
+		if err := rows.Scan(&g.unit, &g.person, &g.registrar, &g.due, &g.n, &g.item); err != nil {
 			return nil, err
 		}
 		out = append(out, g)
 	}
 	return out, rows.Err()
+}
+
+// supDigest is one digest to send: its recipients are summed over groups.
+type supDigest struct {
+	kind   supervise.NoticeKind
+	key    string // without the recipient
+	person string
+	at     time.Time
+	due    time.Time // shown in the text
+	link   string
+	n      int
+	wide   bool // over all units (the 督查室's, a leader's): says how many
+	units  map[string]bool
+	item   string
+}
+
+// supDigests collects digests in a stable order.
+type supDigests struct {
+	m     map[string]*supDigest
+	order []string
+}
+
+func (d *supDigests) add(kind supervise.NoticeKind, key, person string, wide bool, at, due time.Time, link string, g supGroup) {
+	if person == "" {
+		return
+	}
+	k := key + "/" + person
+	x, ok := d.m[k]
+	if !ok {
+		if d.m == nil {
+			d.m = map[string]*supDigest{}
+		}
+		x = &supDigest{kind: kind, key: k, person: person, wide: wide, at: at, due: due, link: link, units: map[string]bool{}}
+		d.m[k] = x
+		d.order = append(d.order, k)
+	}
+	x.n += g.n
+	x.units[g.unit] = true
+	if x.item == "" || g.item < x.item {
+		x.item = g.item
+	}
+	if due.Before(x.due) {
+		x.due = due
+	}
+}
+
+// supDigests is the set-based part of the sweep: the digests of the slots in
+// (from, to], and the lights the slots change.
+func (tx *Tx) supDigests(ctx context.Context, sw *supervise.Sweep, from, to time.Time, res *SupSweepResult, send func(notify.Message) error) error {
+	var out supDigests
+	handling := `state IN ('` + string(supervise.Assigned) + `', '` + string(supervise.InProgress) + `')`
+	light := func(set, where string, args ...any) error {
+		r, err := tx.exec(ctx, `UPDATE sup_items SET light = ? WHERE `+where, append([]any{set}, args...)...)
+		if err != nil {
+			return fmt.Errorf("supervision lights: %w", err)
+		}
+		if n, err := r.RowsAffected(); err == nil && set == string(supervise.Yellow) {
+			res.Yellowed += int(n)
+		}
+		return nil
+	}
+	// Each working morning: the lead unit's overdue items.
+	for _, sl := range sw.OverdueSlots(from, to) {
+		gs, err := tx.supGroups(ctx, "0", `handling = 1 AND lead = 1 AND deadline_due > 0 AND deadline_due < ?`, ts(sl.DayStart))
+		if err != nil {
+			return err
+		}
+		key := func(unit string) string { return supervise.DigestKey(supervise.NoticeOverdueDaily, unit, sl.Work) }
+		for _, g := range gs {
+			out.add(supervise.NoticeOverdueDaily, key(g.unit), g.person, false, sl.At, time.Time{}, "/supervise?tab=mine&light=red", g)
+		}
+	}
+	// Each midnight: the yellow windows that open (the lead unit is warned).
+	for _, sl := range sw.DueSoonSlots(from, to) {
+		gs, err := tx.supGroups(ctx, "MIN(deadline_due)", `handling = 1 AND lead = 1 AND deadline_due >= ? AND deadline_due < ? AND deadline_due > ?
+			AND deadline_set_at <= ?`, ts(sl.From), ts(sl.To), ts(sl.At), ts(sl.At))
+		if err != nil {
+			return err
+		}
+		for _, g := range gs {
+			out.add(supervise.NoticeDueSoon, supervise.DigestKey(supervise.NoticeDueSoon, g.unit, sl.Day), g.person, false, sl.At, fromTS(g.due),
+				"/supervise?tab=mine&light=yellow", g)
+		}
+		if err := light(string(supervise.Yellow), handling+` AND deadline_due >= ? AND deadline_due < ? AND deadline_due > ? AND light = ?`,
+			ts(sl.From), ts(sl.To), ts(sl.At), string(supervise.Green)); err != nil {
+			return err
+		}
+	}
+	// Deadlines passing: the lead unit and the 督查室 warned, the 分管领导
+	// told, one digest per deadline instant; the items turn red.
+	gs, err := tx.supGroups(ctx, "deadline_due", `handling = 1 AND lead = 1 AND deadline_due > ? AND deadline_due <= ? AND deadline_set_at <= deadline_due`,
+		ts(from), ts(to))
+	if err != nil {
+		return err
+	}
+	if len(gs) > 0 {
+		os, err := tx.Oversight(ctx)
+		if err != nil {
+			return err
+		}
+		over := supervise.NewOverseers(os)
+		for _, g := range gs {
+			due := fromTS(g.due)
+			out.add(supervise.NoticeOverdue, supervise.DeadlineDigestKey(supervise.NoticeOverdue, g.unit, due), g.person, false, due, due, "/supervise?tab=mine&light=red", g)
+			out.add(supervise.NoticeOverdue, supervise.DeadlineDigestKey(supervise.NoticeOverdue, "", due), g.registrar, true, due, due, "/supervise?light=red", g)
+			for _, l := range over[g.unit] {
+				out.add(supervise.NoticeEscalate, supervise.DeadlineDigestKey(supervise.NoticeEscalate, "", due), l, true, due, due, "/supervise?light=red", g)
+			}
+		}
+	}
+	if err := light(string(supervise.Red), handling+` AND deadline_due >= ? AND deadline_due < ? AND light <> ?`, ts(from), ts(to), string(supervise.Red)); err != nil {
+		return err
+	}
+	// Reports: the morning's reminders and the evening's warnings; slots of
+	// one kind on one day (a Friday that is the 25th has the weekly and the
+	// monthly one) make one digest per recipient.
+	for _, sl := range sw.ReportSlots(from, to) {
+		gs, err := tx.supGroups(ctx, "0", supOwes, supOwesArgs(sl)...)
+		if err != nil {
+			return err
+		}
+		link := "/supervise?tab=mine"
+		if sl.Kind == supervise.NoticeReportMissing {
+			link = "/supervise?tab=mine&light=yellow"
+		}
+		for _, g := range gs {
+			out.add(sl.Kind, supervise.DigestKey(sl.Kind, g.unit, sl.Work), g.person, false, sl.At, sl.Due, link, g)
+			if sl.Kind == supervise.NoticeReportMissing {
+				out.add(sl.Kind, supervise.DigestKey(sl.Kind, "", sl.Work), g.registrar, true, sl.At, sl.Due, "/supervise?light=yellow", g)
+			}
+		}
+		if sl.Kind == supervise.NoticeReportMissing && len(gs) > 0 {
+			// A missed report turns a green item yellow (red and yellow
+			// stay); it turns back only at an operation, which recomputes it.
+			if err := light(string(supervise.Yellow), `light = ? AND id IN (SELECT item_id FROM sup_units WHERE `+supOwes+`)`,
+				append([]any{string(supervise.Green)}, supOwesArgs(sl)...)...); err != nil {
+				return err
+			}
+		}
+	}
+	for _, k := range out.order {
+		d := out.m[k]
+		units, title, link := 0, "", d.link
+		if d.wide {
+			units = len(d.units)
+		}
+		if d.n == 1 {
+			// One item: the digest reads as its own notice and links to it.
+			if err := tx.queryRow(ctx, `SELECT title FROM sup_items WHERE id = ?`, d.item).Scan(&title); err != nil {
+				return fmt.Errorf("digest item %s: %w", d.item, err)
+			}
+			link = "/supervise/items/" + d.item
+		}
+		subject, body := supervise.DigestText(d.kind, d.n, units, d.due, title)
+		res.Notices++
+		before := res.Messages
+		if err := send(notify.Message{Key: d.key, PersonID: d.person, Kind: "supervise." + string(d.kind), Subject: subject, Body: body,
+			Link: link, CreatedAt: d.at}); err != nil {
+			return err
+		}
+		res.Digests += res.Messages - before
+	}
+	return nil
 }
 
 // supRecipients are the people a notice goes to, once each.

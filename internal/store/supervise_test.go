@@ -211,14 +211,27 @@ func expected(t *testing.T, s *store.Store, id string, from, to time.Time) map[s
 			}
 		}
 	}
+	lead, _ := it.Unit(it.LeadUnit())
 	for _, sl := range sw.OverdueSlots(from, to) {
 		if sl.OwesOverdue(&it) {
-			lead, _ := it.Unit(it.LeadUnit())
 			out[supervise.DigestKey(supervise.NoticeOverdueDaily, lead.UnitID, sl.Work)+"/"+lead.Responsible] = true
 		}
 	}
+	for _, sl := range sw.DueSoonSlots(from, to) {
+		if sl.Owes(&it) {
+			out[supervise.DigestKey(supervise.NoticeDueSoon, lead.UnitID, sl.Day)+"/"+lead.Responsible] = true
+		}
+	}
+	over := supervise.NewOverseers(os)
+	if due := it.Deadline.Due; supervise.OverdueIn(&it, from, to) {
+		out[supervise.DeadlineDigestKey(supervise.NoticeOverdue, lead.UnitID, due)+"/"+lead.Responsible] = true
+		out[supervise.DeadlineDigestKey(supervise.NoticeOverdue, "", due)+"/"+it.Registrar] = true
+		for _, l := range over.EscalateTo(&it) {
+			out[supervise.DeadlineDigestKey(supervise.NoticeEscalate, "", due)+"/"+l] = true
+		}
+	}
 	// And the item's own notices.
-	for _, n := range sw.Due(&it, supervise.NewOverseers(os), from, to) {
+	for _, n := range sw.Due(&it, over, from, to) {
 		if n.Person != "" {
 			out[n.Key+"/"+n.Person] = true
 			continue

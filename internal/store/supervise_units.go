@@ -13,13 +13,14 @@ import (
 func (tx *Tx) putSupUnits(ctx context.Context, it *supervise.Item, insert bool) error {
 	kind, day := it.Schedule.ScheduleKey()
 	handling := b2i(it.Handling())
+	setAt := it.DeadlineSetAt()
 	for i := range it.Units {
 		u := &it.Units[i]
 		args := []any{b2i(u.Lead), u.Responsible, handling, b2i(u.Released), kind, day, ts(it.AssignedAt), ts(it.LastReportBy(u.UnitID)),
-			ts(it.Deadline.Due), it.Registrar, it.ID, u.UnitID}
+			ts(it.Deadline.Due), ts(setAt), it.Registrar, it.ID, u.UnitID}
 		if !insert {
 			res, err := tx.exec(ctx, `UPDATE sup_units SET lead = ?, responsible = ?, handling = ?, released = ?, sched_kind = ?, sched_day = ?,
-				round_start = ?, last_report_at = ?, deadline_due = ?, registrar = ? WHERE item_id = ? AND unit_id = ?`, args...)
+				round_start = ?, last_report_at = ?, deadline_due = ?, deadline_set_at = ?, registrar = ? WHERE item_id = ? AND unit_id = ?`, args...)
 			if err != nil {
 				return fmt.Errorf("save item unit: %w", err)
 			}
@@ -28,7 +29,7 @@ func (tx *Tx) putSupUnits(ctx context.Context, it *supervise.Item, insert bool) 
 			}
 		}
 		if _, err := tx.exec(ctx, `INSERT INTO sup_units (lead, responsible, handling, released, sched_kind, sched_day, round_start, last_report_at,
-			deadline_due, registrar, item_id, unit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...); err != nil {
+			deadline_due, deadline_set_at, registrar, item_id, unit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...); err != nil {
 			return fmt.Errorf("save item unit: %w", err)
 		}
 	}

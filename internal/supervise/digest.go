@@ -5,16 +5,23 @@ import (
 	"time"
 )
 
-// Digests: three kinds of notice can fall due for most open items at one
-// instant — the daily reminder of every overdue item at the opening of office,
-// and the report reminder (morning) and missing-report warning (close of
-// office) of every item whose weekly or monthly report is due that day. Over
-// a million items that is a million messages and a million item wake-ups at
-// one tick, and a unit's responsible person would get thousands of near
+// Digests: some notices fall due for a great many open items at one instant —
+// the daily reminder of every overdue item at the opening of office; the
+// report reminder (morning) and missing-report warning (close of office) of
+// every item whose weekly or monthly report is due that day; and, for the
+// item's own deadline, the due-soon warning (the midnight its yellow window
+// opens) and the overdue warning and escalation (the deadline, usually the
+// close of office, shared by every item due that day). Over a million items
+// that is up to a million messages and item wake-ups at one tick, and a unit's
+// responsible person, the 督查室 and each 分管领导 would get thousands of near
 // identical messages. A store running a Sweep with Digest set leaves them out
-// of Due and NextAt and instead sends, per slot, one digest to each recipient
-// ("N 件事项今日应报送进展"), finding the items with set-based queries over
-// columns that mirror the predicates below (Owes, OwesOverdue).
+// of Due and NextAt (and the light changes they bring, which it makes with
+// set-based updates) and instead sends, per slot, one digest to each
+// recipient ("N 件事项今日应报送进展"; a digest of one item reads as that
+// item's notice), finding the items with queries over columns that mirror
+// the predicates below (ReportSlot.Owes, OverdueSlot.OwesOverdue,
+// DueSoonSlot.Owes, OverdueIn). Sub-items, milestones, milestone reports,
+// handovers and 催办单 stay per item: they come one item at a time.
 //
 // A digest is judged on the items as they stand when it is sent (a report
 // made during a downtime, before the catch-up, takes its item out of the
@@ -192,23 +199,125 @@ func (sl OverdueSlot) OwesOverdue(it *Item) bool {
 	return it.Handling() && !it.Deadline.Due.IsZero() && it.Deadline.Due.Before(sl.DayStart)
 }
 
+// DueSoonSlot is a midnight at which the yellow window opens for every item
+// due in [From, To): the days whose window starts that day.
+type DueSoonSlot struct {
+	At       time.Time
+	Day      int // At's date, for the key
+	From, To time.Time
+}
+
+// DueSoonSlots lists the midnights in (t0, t1] at which some window opens.
+func (s *Sweep) DueSoonSlots(t0, t1 time.Time) []DueSoonSlot {
+	var out []DueSoonSlot
+	for d := dayOf(t0); t1.After(t0) && d <= dayOf(t1)+1; d++ {
+		at := s.W.midnight(d)
+		if !at.After(t0) || at.After(t1) {
+			continue
+		}
+		// The window's start moves forward with the due date: the due days
+		// whose window starts on d are a run of days from d on.
+		first, last := noDay, noDay
+		for x := d; x < d+64; x++ {
+			st := dayOf(s.W.soonStart(s.W.closeOf(x), s.Soon))
+			if st == d {
+				if first == noDay {
+					first = x
+				}
+				last = x
+			} else if st > d {
+				break
+			}
+		}
+		if first != noDay {
+			out = append(out, DueSoonSlot{At: at, Day: d, From: s.W.midnight(first), To: s.W.midnight(last + 1)})
+		}
+	}
+	return out
+}
+
+// DeadlineSetAt is when the item's current deadline was set: the start of
+// the round, or the last extension granted in it.
+func (it *Item) DeadlineSetAt() time.Time {
+	var phaseBuf [8]phase
+	var roundBuf [2]time.Time
+	h := newHistory(it, phaseBuf[:0], roundBuf[:0])
+	var spanBuf [4]deadlineSpan
+	sp := h.deadlines("", spanBuf[:0])
+	if len(sp) == 0 {
+		return time.Time{}
+	}
+	return sp[len(sp)-1].from
+}
+
+// Owes reports whether the item is in the slot's due-soon digest: being
+// handled, due in the slot's days (after its midnight), its deadline set by
+// then (one set later, inside the window, warns on its own).
+func (sl DueSoonSlot) Owes(it *Item) bool {
+	due := it.Deadline.Due
+	return it.Handling() && !due.Before(sl.From) && due.Before(sl.To) && due.After(sl.At) && !it.DeadlineSetAt().After(sl.At)
+}
+
+// OverdueIn reports whether the item's deadline passes in (t0, t1] while it
+// is being handled, with the deadline set by then: the overdue warning and
+// escalation digests, and the light turning red.
+func OverdueIn(it *Item, t0, t1 time.Time) bool {
+	due := it.Deadline.Due
+	return it.Handling() && due.After(t0) && !due.After(t1) && !it.DeadlineSetAt().After(due)
+}
+
+// DeadlineDigestKey is the key of an overdue or escalation digest: the kind,
+// the unit ("" for a leader's or the 督查室's), and the deadline itself to the
+// microsecond, so items due at one instant make one digest in whichever tick
+// holds it; the store appends the recipient.
+func DeadlineDigestKey(kind NoticeKind, unit string, due time.Time) string {
+	return key("digest", kind, unit, due.In(time.FixedZone("CST", cstOffset)).Format("20060102150405.000000"))
+}
+
 // DigestText is a digest's subject and body for n items (units: how many
-// units the 督查室's digest covers; 0 for a unit's own).
-func DigestText(kind NoticeKind, n, units int, due time.Time) (subject, body string) {
+// units the digest covers, for the 督查室's and a leader's; 0 for a unit's
+// own). A digest of one item reads as that item's notice (title given).
+func DigestText(kind NoticeKind, n, units int, due time.Time, title string) (subject, body string) {
+	if n == 1 && title != "" {
+		subject = kind.Label() + "：" + title
+		switch kind {
+		case NoticeReportReminder:
+			return subject, fmt.Sprintf("“%s”的进展情况请于 %s 前报送", title, fmtTime(due))
+		case NoticeReportMissing:
+			return subject, fmt.Sprintf("“%s”应于 %s 前报送的进展情况未报送", title, fmtTime(due))
+		case NoticeOverdueDaily:
+			return subject, fmt.Sprintf("“%s”已逾期，请抓紧办理", title)
+		case NoticeDueSoon:
+			return subject, fmt.Sprintf("“%s”将于 %s 到期", title, fmtTime(due))
+		case NoticeOverdue:
+			return subject, fmt.Sprintf("“%s”已于 %s 到期，尚未办结", title, fmtTime(due))
+		case NoticeEscalate:
+			return subject, fmt.Sprintf("您分管的单位牵头办理的“%s”已逾期（期限 %s）", title, fmtTime(due))
+		}
+	}
+	of := ""
+	if units > 0 {
+		of = fmt.Sprintf("%d 个单位的 ", units)
+	}
 	switch kind {
 	case NoticeReportReminder:
 		return fmt.Sprintf("%s：%d 件事项今日应报送进展", kind.Label(), n),
 			fmt.Sprintf("%d 件督办事项的进展情况请于 %s 前报送。", n, fmtTime(due))
 	case NoticeReportMissing:
-		if units > 0 {
-			return fmt.Sprintf("%s：%d 件事项（%d 个单位）", kind.Label(), n, units),
-				fmt.Sprintf("%d 个单位的 %d 件督办事项应于 %s 前报送的进展情况未报送。", units, n, fmtTime(due))
-		}
 		return fmt.Sprintf("%s：%d 件事项", kind.Label(), n),
-			fmt.Sprintf("%d 件督办事项应于 %s 前报送的进展情况未报送。", n, fmtTime(due))
+			fmt.Sprintf("%s%d 件督办事项应于 %s 前报送的进展情况未报送。", of, n, fmtTime(due))
 	case NoticeOverdueDaily:
 		return fmt.Sprintf("%s：%d 件事项已逾期", kind.Label(), n),
 			fmt.Sprintf("贵单位牵头的 %d 件督办事项已逾期未办结，请抓紧办理。", n)
+	case NoticeDueSoon:
+		return fmt.Sprintf("%s：%d 件事项临近期限", kind.Label(), n),
+			fmt.Sprintf("贵单位牵头的 %d 件督办事项即将到期（最早 %s），请抓紧办理。", n, fmtTime(due))
+	case NoticeOverdue:
+		return fmt.Sprintf("%s：%d 件事项到期未办结", kind.Label(), n),
+			fmt.Sprintf("%s%d 件督办事项已于 %s 到期，尚未办结。", of, n, fmtTime(due))
+	case NoticeEscalate:
+		return fmt.Sprintf("%s：%d 件事项", kind.Label(), n),
+			fmt.Sprintf("您分管的%s%d 件督办事项已逾期（期限 %s）。", of, n, fmtTime(due))
 	}
 	return kind.Label(), ""
 }

@@ -40,6 +40,14 @@ func TestDigestsMirrorDue(t *testing.T) {
 			switch n.Kind {
 			case NoticeReportReminder, NoticeReportMissing, NoticeOverdueDaily:
 				want[fmt.Sprintf("%s/%s/%d", n.Kind, n.UnitID, n.At.Unix())] = true
+			case NoticeDueSoon, NoticeOverdue:
+				if n.Target == "" {
+					want[fmt.Sprintf("%s/%s/%d", n.Kind, n.UnitID, n.At.Unix())] = true
+				} else {
+					rest[n.Key] = true
+				}
+			case NoticeEscalate:
+				want[fmt.Sprintf("%s/%s/%d", n.Kind, n.Person, n.At.Unix())] = true
 			default:
 				rest[n.Key] = true
 			}
@@ -55,6 +63,17 @@ func TestDigestsMirrorDue(t *testing.T) {
 		for _, sl := range dig.OverdueSlots(t0, t1) {
 			if sl.OwesOverdue(it) {
 				got[fmt.Sprintf("%s/%s/%d", NoticeOverdueDaily, it.LeadUnit(), sl.At.Unix())] = true
+			}
+		}
+		for _, sl := range dig.DueSoonSlots(t0, t1) {
+			if sl.Owes(it) {
+				got[fmt.Sprintf("%s/%s/%d", NoticeDueSoon, it.LeadUnit(), sl.At.Unix())] = true
+			}
+		}
+		if OverdueIn(it, t0, t1) {
+			got[fmt.Sprintf("%s/%s/%d", NoticeOverdue, it.LeadUnit(), it.Deadline.Due.Unix())] = true
+			for _, l := range over.EscalateTo(it) {
+				got[fmt.Sprintf("%s/%s/%d", NoticeEscalate, l, it.Deadline.Due.Unix())] = true
 			}
 		}
 		if len(want) < 3 {

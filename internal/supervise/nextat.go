@@ -37,8 +37,18 @@ func (s *Sweep) NextAt(it *Item, t time.Time) time.Time {
 				continue // superseded before t: nothing more of it can fire
 			}
 			soon := s.W.soonStart(sp.due, s.Soon)
-			if soon.Before(sp.from) {
+			clamped := soon.Before(sp.from)
+			if clamped {
 				soon = sp.from
+			}
+			if s.Digest && target == "" {
+				// The digests and their set-based light updates take the
+				// item's own deadline, except when it was set inside the
+				// yellow window.
+				if clamped {
+					cand(soon)
+				}
+				continue
 			}
 			cand(soon)
 			cand(sp.due)

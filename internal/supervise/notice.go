@@ -269,14 +269,19 @@ func (s *Sweep) Due(it *Item, over Overseers, t0, t1 time.Time) []Notice {
 			// Yellow: from the start of the window, or from when this deadline
 			// was set if already inside it.
 			soon := s.W.soonStart(sp.due, s.Soon)
-			if soon.Before(sp.from) {
+			clamped := soon.Before(sp.from)
+			if clamped {
 				soon = sp.from
 			}
-			if in(soon) && soon.Before(sp.due) && inForce(soon) && live(soon) {
+			// A digest sweep leaves the item's own deadline to the digests,
+			// except a deadline set already inside the yellow window (an
+			// operation's doing, one item at a time).
+			mass := s.Digest && target == ""
+			if in(soon) && soon.Before(sp.due) && inForce(soon) && live(soon) && (!mass || clamped) {
 				emit(Notice{Key: key(it.ID, NoticeDueSoon, target, stamp()), Kind: NoticeDueSoon, At: soon, UnitID: unit, Target: target,
 					Text: fmt.Sprintf("“%s”%s将于 %s 到期", it.Title, targetName(it, target), fmtTime(sp.due))})
 			}
-			if in(sp.due) && inForce(sp.due) && live(sp.due) {
+			if in(sp.due) && inForce(sp.due) && live(sp.due) && !mass {
 				emit(Notice{Key: key(it.ID, NoticeOverdue, target, stamp()), Kind: NoticeOverdue, At: sp.due, UnitID: unit, Target: target,
 					Text: fmt.Sprintf("“%s”%s已于 %s 到期，尚未办结", it.Title, targetName(it, target), fmtTime(sp.due))})
 				if target == "" {

@@ -191,6 +191,19 @@ func TestRandomOperationSequences(t *testing.T) {
 					break
 				}
 			}
+			// … or the midnight the item's yellow window opens, or just after
+			// its deadline (the set-based updates of those).
+			if due := it.Deadline.Due; !due.IsZero() {
+				for _, sl := range dig.DueSoonSlots(now, until) {
+					if !due.Before(sl.From) && due.Before(sl.To) {
+						until = sl.At
+						break
+					}
+				}
+				if d := due.Add(time.Nanosecond); d.After(now) && d.Before(until) {
+					until = d
+				}
+			}
 			for _, x := range []time.Time{until.Add(-time.Nanosecond), now.Add(until.Sub(now) / 2)} {
 				if c := dig.ColorAt(&it, x); c != c0 {
 					t.Fatalf("%s: digest sweep: light %s at %v but %s at %v, before %v", where, c0, now, c, x, until)

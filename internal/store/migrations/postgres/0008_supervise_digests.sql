@@ -1,9 +1,11 @@
--- Supervision at scale (issue 4): the sweep's digests. The daily reminder of
--- every overdue item and the report reminders and warnings of weekly and
--- monthly schedules are sent as one digest per recipient and slot, found
--- with the set-based queries below instead of waking each item; the columns
--- mirror supervise.ReportSlot.Owes and OverdueSlot.OwesOverdue. Each row of
--- sup_units carries what those predicates read of its item.
+-- Supervision at scale (issue 4): the sweep's digests. The notices that fall
+-- due for a great many items at once (the daily reminder of every overdue
+-- item; the report reminders and warnings of weekly and monthly schedules;
+-- the due-soon, overdue and escalation warnings of items' own deadlines) are
+-- sent as one digest per recipient and slot, found with the set-based queries
+-- below instead of waking each item, and the lights they change are set with
+-- set-based updates. The columns mirror the predicates of supervise/digest.go;
+-- each row of sup_units carries what they read of its item.
 ALTER TABLE sup_units ADD COLUMN handling INTEGER NOT NULL DEFAULT 0;        -- item assigned or in progress
 ALTER TABLE sup_units ADD COLUMN released INTEGER NOT NULL DEFAULT 0;        -- co-unit released at 申请办结
 ALTER TABLE sup_units ADD COLUMN sched_kind TEXT NOT NULL DEFAULT '';        -- weekly, monthly, milestones
@@ -11,10 +13,14 @@ ALTER TABLE sup_units ADD COLUMN sched_day INTEGER NOT NULL DEFAULT 0;       -- 
 ALTER TABLE sup_units ADD COLUMN round_start BIGINT NOT NULL DEFAULT 0;      -- the item's (last) 交办
 ALTER TABLE sup_units ADD COLUMN last_report_at BIGINT NOT NULL DEFAULT 0;   -- this unit's latest report
 ALTER TABLE sup_units ADD COLUMN deadline_due BIGINT NOT NULL DEFAULT 0;     -- the item's current deadline
+ALTER TABLE sup_units ADD COLUMN deadline_set_at BIGINT NOT NULL DEFAULT 0;  -- when that deadline was set
 ALTER TABLE sup_units ADD COLUMN registrar TEXT NOT NULL DEFAULT '';         -- the item's 督查室 person
-CREATE INDEX sup_units_report ON sup_units(sched_kind, sched_day, round_start, last_report_at, unit_id, responsible, registrar)
+CREATE INDEX sup_units_report ON sup_units(sched_kind, sched_day, round_start, last_report_at, unit_id, responsible, registrar, item_id)
 	WHERE handling = 1 AND released = 0;
-CREATE INDEX sup_units_overdue ON sup_units(deadline_due, unit_id, responsible) WHERE handling = 1 AND lead = 1;
+CREATE INDEX sup_units_deadline ON sup_units(deadline_due, deadline_set_at, unit_id, responsible, registrar, item_id)
+	WHERE handling = 1 AND lead = 1;
+-- The lights that deadlines change (yellow when the window opens, red after).
+CREATE INDEX sup_items_deadline ON sup_items(deadline_due) WHERE state IN ('assigned', 'in_progress');
 
 -- Rows written before this migration have the columns empty: the sweep wakes
 -- every open item once and fills them (units_fresh = 0 until then).
