@@ -96,7 +96,7 @@ func serve(ctx context.Context, c *cli, cfg *config, isDemo bool) int {
 	// number of them from firing a timer twice.
 	chans := channels(c.getenv)
 	sched := &schedule.Runner{Store: s, Worker: workerName(), Channels: chans, Log: log,
-		Sweeps: []schedule.Sweep{supervisionSweep(s.Now(), supRoutes(chans))}}
+		Sweeps: []schedule.Sweep{supervisionSweep(s.Now(), supRoutes(chans)), docWatchSweep(s.Now())}}
 	schedCtx, stopSched := context.WithCancel(ctx)
 	schedDone := make(chan struct{})
 	go func() {
@@ -127,6 +127,16 @@ func serve(ctx context.Context, c *cli, cfg *config, isDemo bool) int {
 func supervisionSweep(start time.Time, routes store.SupRoutes) schedule.Sweep {
 	return schedule.Sweep{Name: store.SupervisionSweepName, Start: start, Run: func(ctx context.Context, tx *store.Tx, from, to time.Time) error {
 		_, err := tx.RunSupervision(ctx, from, to, routes)
+		return err
+	}}
+}
+
+// docWatchSweep tells people of 办文 work that fell late: copies not signed
+// for in time (to the sender and both offices), handovers not acknowledged and
+// steps past their time (see store.Tx.RunDocWatch).
+func docWatchSweep(start time.Time) schedule.Sweep {
+	return schedule.Sweep{Name: store.DocWatchSweepName, Start: start, Run: func(ctx context.Context, tx *store.Tx, from, to time.Time) error {
+		_, err := tx.RunDocWatch(ctx, from, to)
 		return err
 	}}
 }

@@ -190,7 +190,9 @@ func (p *people) run(ctx context.Context, s *store.Store, rng *rand.Rand, pl doc
 		for _, in := range incoming {
 			clock = issued
 			steps := pl.inSteps
-			if now.Sub(issued) < 60*24*time.Hour && rng.IntN(2) == 0 {
+			if recent := now.Sub(issued) < 60*24*time.Hour; recent && rng.IntN(4) == 0 {
+				steps = 0 // never signed for: on the sender's 办文预警
+			} else if recent && rng.IntN(2) == 0 {
 				steps = rng.IntN(10)
 			}
 			for step := 0; step < steps; step++ {
@@ -483,7 +485,7 @@ func (p *people) plans(rng *rand.Rand, now time.Time) []docPlan {
 		}
 		// The newest documents stop part-way, in every state.
 		// The last third are still moving, at every step of the route.
-		if i >= total*2/3 {
+		if i >= total*2/3 && now.Sub(start) < 60*24*time.Hour {
 			pl.outSteps = rng.IntN(13)
 		}
 		if i%17 == 0 {
@@ -499,6 +501,9 @@ func (p *people) plans(rng *rand.Rand, now time.Time) []docPlan {
 			pl.docType = document.Report
 			pl.to = []string{district}
 			pl.outSteps = rng.IntN(6)
+			if start.Before(now.Add(-45 * 24 * time.Hour)) {
+				pl.outSteps = 30 // the older ones went through
+			}
 		}
 		plans = append(plans, pl)
 	}

@@ -25,6 +25,8 @@ func (srv *Server) docRoutes() {
 	m := srv.mux
 	m.HandleFunc("GET /docs", srv.requireLogin(srv.docList))
 	m.HandleFunc("POST /docs/signfor", srv.requireLogin(srv.docBulkSignFor))
+	m.HandleFunc("GET /docs/watch", srv.requireLogin(srv.docWatch))
+	m.HandleFunc("GET /api/v1/documents/watch", srv.requireLogin(srv.apiDocWatch))
 	m.HandleFunc("GET /docs/new", srv.requireLogin(srv.docNew))
 	m.HandleFunc("POST /docs/new", limitBody(srv.requireLogin(srv.docCreate)))
 	m.HandleFunc("GET /docs/{id}", srv.requireLogin(srv.docPage))
@@ -373,11 +375,12 @@ func (f docFilter) apply(ls docListSet) []docRow {
 }
 
 type docListData struct {
-	Lists   docListSet
-	Filter  docFilter
-	Rows    []docRow
-	Results []bulkResult
-	CanNew  bool
+	Lists    docListSet
+	Filter   docFilter
+	Rows     []docRow
+	Results  []bulkResult
+	CanNew   bool
+	CanWatch bool // works in an organ's office or heads an organ: sees 办文预警
 }
 
 type bulkResult struct {
@@ -402,6 +405,9 @@ func (srv *Server) renderDocList(w http.ResponseWriter, r *http.Request, status 
 	}
 	f := filterFrom(r)
 	d := docListData{Lists: ls, Filter: f, Rows: f.apply(ls), Results: results, CanNew: len(v.Positions) > 0}
+	if n, err := srv.names(r.Context()); err == nil {
+		d.CanWatch = len(watchOrgans(v, n.units)) > 0
+	}
 	srv.render(w, r, status, "doc_list", pageData{Title: "公文", Nav: "docs", Data: d, Notice: notice})
 }
 
