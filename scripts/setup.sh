@@ -10,6 +10,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 # A CJK face for Chromium, so that UI screenshots show Chinese, not boxes.
 fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-wqy-microhei)
+# fcitx5's word trigram model (LGPL-2.1+), read by the proofreader at run time, never shipped.
+compgen -G '/usr/lib/*/libime/zh_CN.lm' >/dev/null || need+=(libime-data-language-model)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "setup: need ${need[*]}; run as root or install them (apt-get install ${need[*]})" >&2

@@ -78,6 +78,12 @@ type model struct {
 	// starts marks the first characters of misspellings and variants, so
 	// that most positions need no lookup at all.
 	starts []bool
+	// homophones holds the common words of 2–3 characters by their toneless
+	// pinyin (homKey), most frequent first: an IME slip often replaces a
+	// whole word by another of the same sound (单位 → 淡味).
+	homophones map[uint64][]homCand
+	// ngram is the word trigram model read from the system, nil if absent.
+	ngram *ngramModel
 }
 
 type syllable struct {
@@ -95,7 +101,17 @@ type charInfo struct {
 }
 
 // Model loading is separated so that Checker.With can share one model.
-func loadModel() (*model, error) {
+func loadModel(ngramPath string) (*model, error) {
+	// The trigram model (a 17 MB file) loads beside the embedded data.
+	type ngramResult struct {
+		m   *ngramModel
+		err error
+	}
+	ngramDone := make(chan ngramResult, 1)
+	go func() {
+		g, err := findNgramModel(ngramPath)
+		ngramDone <- ngramResult{g, err}
+	}()
 	m := &model{
 		freq:     make(map[string]int32, 600_000),
 		pos:      make(map[string]string, 16_000),
@@ -124,6 +140,11 @@ func loadModel() (*model, error) {
 	if err := m.loadVariants(); err != nil {
 		return nil, err
 	}
+	nr := <-ngramDone
+	if nr.err != nil {
+		return nil, fmt.Errorf("word trigram model: %w", nr.err)
+	}
+	m.ngram = nr.m
 	for _, list := range []map[string]string{m.misspelt, m.variants} {
 		for w := range list {
 			if r, _ := utf8.DecodeRuneInString(w); r < 0x10000 {
@@ -253,6 +274,7 @@ func (m *model) loadWords() error {
 			slices.SortFunc(list, func(a, b wildCand) int { return int(b.f - a.f) })
 		}
 		m.loadPinyin(entries)
+		m.indexHomophones(entries)
 	}()
 	for _, e := range entries {
 		m.addWord(e.word, e.n)
@@ -517,4 +539,82 @@ func (m *model) logProb(w string, runes int) (float64, bool) {
 		return -m.logN - 2, true // unseen character: rarer than any entry
 	}
 	return 0, false
+}
+
+// homMinFreq: only words at least this common are proposed as the word a
+// homophone slip replaced.
+const homMinFreq = 50
+
+// homCand is a word in the homophone index.
+type homCand struct {
+	word string
+	lp   float32
+}
+
+// homKeysInto writes the keys of the combinations of the readings of rs
+// (2–3 BMP runes) into keys and returns how many; 0 if a rune has no
+// reading.
+func (m *model) homKeysInto(rs []rune, keys []uint64) int {
+	n := 0
+	var ids [3][]uint16
+	for i, r := range rs {
+		if r >= 0x10000 || len(m.chars[r].sound) == 0 {
+			return 0
+		}
+		ids[i] = m.chars[r].sound
+	}
+	l := uint64(len(rs)) << 48
+	for ai, a := range ids[0] {
+		if slices.Contains(ids[0][:ai], a) {
+			continue
+		}
+		for bi, b := range ids[1] {
+			if slices.Contains(ids[1][:bi], b) {
+				continue
+			}
+			if len(rs) == 2 {
+				if n < len(keys) {
+					keys[n] = l | uint64(a)<<16 | uint64(b)
+					n++
+				}
+				continue
+			}
+			for ci, c := range ids[2] {
+				if slices.Contains(ids[2][:ci], c) || n == len(keys) {
+					continue
+				}
+				keys[n] = l | uint64(a)<<32 | uint64(b)<<16 | uint64(c)
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// indexHomophones builds the homophone index; it runs after loadPinyin.
+func (m *model) indexHomophones(entries []entry) {
+	m.homophones = make(map[uint64][]homCand, 200_000)
+	type hf struct {
+		c homCand
+		f int32
+	}
+	tmp := map[uint64][]hf{}
+	for _, e := range entries {
+		if e.n < homMinFreq || len(e.rs) < 2 || len(e.rs) > 3 {
+			continue
+		}
+		c := hf{homCand{word: e.word, lp: float32(math.Log(float64(e.n)) - m.logN)}, e.n}
+		var keys [8]uint64
+		for _, k := range keys[:m.homKeysInto(e.rs, keys[:])] {
+			tmp[k] = append(tmp[k], c) // the keys of one word are distinct
+		}
+	}
+	for k, list := range tmp {
+		slices.SortFunc(list, func(a, b hf) int { return int(b.f - a.f) })
+		out := make([]homCand, len(list))
+		for i, x := range list {
+			out[i] = x.c
+		}
+		m.homophones[k] = out
+	}
 }

@@ -81,6 +81,12 @@ type Config struct {
 	// TypoThreshold overrides the language-model margin (natural log) a
 	// correction must win by; 0 means the tuned default. Higher is stricter.
 	TypoThreshold float64
+	// NgramModel is the path of a word n-gram model in KenLM's binary
+	// format (fcitx5's zh_CN.lm from Debian's libime-data-language-model);
+	// empty means the environment variable SHUNIU_PROOFREAD_LM or the usual
+	// system locations, NgramModelNone means none. Without a model the typo
+	// check uses only the embedded unigram model. Only New reads it.
+	NgramModel string `json:"-"`
 }
 
 // Replacement is a wrong (or banned) form and what to write instead.
@@ -103,11 +109,14 @@ type Checker struct {
 	disabled map[string]bool
 	lm       *model
 	custom   *customLists
+	lmp      *lmParams // nil: the tuned defaults (tests and the evaluation set their own)
+	// trace, when set (tuning only), sees every run's scored candidates.
+	trace func(a int, props []proposal)
 }
 
 // New loads the embedded language data and prepares the deployment's lists.
 func New(cfg Config) (*Checker, error) {
-	m, err := loadModel()
+	m, err := loadModel(cfg.NgramModel)
 	if err != nil {
 		return nil, fmt.Errorf("proofread: load language data: %w", err)
 	}

@@ -47,7 +47,9 @@ func (c *Checker) checkTypos(t *text, p span, out *findings) {
 	c.checkDeDiDe(t, p, out)
 	if c.on(CategoryTypo, "T03") {
 		// Score each run of Han characters on its own: punctuation, digits
-		// and Latin break the language model's context.
+		// and Latin break the language model's context. The decision is
+		// taken for the paragraph as a whole (see selectTypos).
+		var props []proposal
 		for i := p.start; i < p.end; {
 			if !isHan(t.r[i]) {
 				i++
@@ -58,10 +60,11 @@ func (c *Checker) checkTypos(t *text, p span, out *findings) {
 				j++
 			}
 			if j-i >= 2 {
-				c.scoreRun(t, i, j, out)
+				props = c.scoreRun(t, i, j, props)
 			}
 			i = j
 		}
+		c.selectTypos(t, props, out)
 	}
 }
 
@@ -206,12 +209,48 @@ func steals(a, b, k int, inWord []bool, wordFreq []int32, wordSpan []span) bool 
 
 // proposal is one candidate correction of the language model.
 type proposal struct {
-	pos   int
-	to    rune
-	gain  float64
-	word  string
+	pos   int  // the first changed position
+	to    rune // the replacement there
+	cost  float64
+	gain  float64 // what decides: the unigram margin, or the trigram model's verdict
+	ugain float64 // the unigram margin (natural log, after the confusion cost)
+	lgain float64 // the trigram model's margin (natural log), when it is loaded
+	kind  int
+	word  string // the word over [start, end) the correction makes
 	start int
 	end   int
+	hom   bool // a whole-word homophone, not a one-character slip
+	// runStart, runEnd bound the Han run the proposal was found in.
+	runStart, runEnd int
+	// origWord: the text replaced is itself a dictionary word, so the slip
+	// made a real word (投诉 → 投宿), which only context can tell.
+	origWord bool
+}
+
+// addCandidate keeps the best perPos candidates of a position, one per
+// replacement character.
+func addCandidate(cands []proposal, p proposal, perPos int) []proposal {
+	for i := range cands {
+		if cands[i].to == p.to {
+			if p.gain > cands[i].gain {
+				cands[i] = p
+			}
+			return cands
+		}
+	}
+	if len(cands) < perPos {
+		return append(cands, p)
+	}
+	worst := 0
+	for i := range cands {
+		if cands[i].gain < cands[worst].gain {
+			worst = i
+		}
+	}
+	if p.gain > cands[worst].gain {
+		cands[worst] = p
+	}
+	return cands
 }
 
 // scoreRun looks for single-character corrections in the Han run r[a:b]
@@ -219,7 +258,7 @@ type proposal struct {
 // position k, so with alpha (best score of the prefix) and beta (of the
 // suffix) the best reading with k replaced is a lookup per window around k,
 // and the best reading without change is alpha[b].
-func (c *Checker) scoreRun(t *text, a, b int, out *findings) {
+func (c *Checker) scoreRun(t *text, a, b int, all []proposal) []proposal {
 	m := c.lm
 	rs := t.r[a:b]
 	n := len(rs)
@@ -297,11 +336,16 @@ func (c *Checker) scoreRun(t *text, a, b int, out *findings) {
 	if threshold == 0 {
 		threshold = defaultTypoThreshold
 	}
+	// With the trigram model, the unigram margin only gathers candidates
+	// and the trigram model decides; without it, the margin decides.
+	low, perPos := threshold, 1
+	if m.ngram != nil {
+		low, perPos = c.lmParams().Low, c.lmParams().PerPos
+	}
 
 	var props []proposal
 	for k := 0; k < n; k++ {
-		var bp proposal
-		bp.gain = math.Inf(-1)
+		var cands []proposal
 		orig := rs[k]
 		origFreq := m.freq[string(orig)]
 		// Function characters and the last characters of organ names are
@@ -326,15 +370,15 @@ func (c *Checker) scoreRun(t *text, a, b int, out *findings) {
 				if !ok {
 					continue
 				}
-				cands := m.wild[key]
+				wcs := m.wild[key]
 				var buf [4]rune
 				copy(buf[:], rs[st:st+wl])
 				var wb [16]byte // the candidate word in UTF-8, for an allocation-free lookup
 				base := alpha[st] + beta[st+wl] - best
-				for _, wc := range cands {
+				for _, wc := range wcs {
 					// The lists are sorted by frequency: once a word cannot
 					// win even at no cost, no later one can.
-					if base+float64(wc.lp) <= threshold {
+					if base+float64(wc.lp) <= low {
 						break
 					}
 					if wl == 2 && float64(wc.f) < charRatio*float64(origFreq) {
@@ -365,19 +409,53 @@ func (c *Checker) scoreRun(t *text, a, b int, out *findings) {
 						continue
 					}
 					gain := base + float64(wc.lp) - confusionCost[kind]
-					if gain > bp.gain {
-						bp = proposal{pos: k, to: cand, gain: gain, word: string(wb[:nb]), start: st, end: st + wl}
+					if gain > low {
+						cands = addCandidate(cands, proposal{pos: k, to: cand, gain: gain, ugain: gain, kind: kind, cost: confusionCost[kind],
+							word: string(wb[:nb]), start: st, end: st + wl}, perPos)
 					}
 				}
 			}
 		}
-		if bp.gain > threshold {
-			props = append(props, bp)
-		}
+		props = append(props, cands...)
 	}
-	// Keep the strongest of overlapping proposals: two corrections inside one
-	// word are rarely both right.
-	slices.SortFunc(props, func(x, y proposal) int {
+	if m.ngram != nil {
+		isWord := func(st, end int) bool {
+			for _, e := range edges[estart[st]:estart[st+1]] {
+				if int(e.end) == end && e.f > 0 {
+					return true
+				}
+			}
+			return false
+		}
+		props = c.homophoneProposals(rs, alpha, beta, isWord, inWord, wordFreq, wordSpan, props)
+	}
+	if m.ngram != nil && len(props) > 0 {
+		props = c.rescore(rs, props)
+	}
+	if c.trace != nil {
+		c.trace(a, props)
+	}
+	for _, p := range props {
+		p.pos += a
+		p.start += a
+		p.end += a
+		p.runStart, p.runEnd = a, b
+		all = append(all, p)
+	}
+	return all
+}
+
+// selectTypos turns a paragraph's scored proposals into findings: the
+// strongest first, none overlapping another. With the trigram model the
+// first correction of a paragraph needs a large margin; once one is made,
+// further ones need less (errors come in clusters: a sentence typed in a
+// hurry has several), and they are judged again with the corrections made
+// so far in their context.
+func (c *Checker) selectTypos(t *text, props []proposal, out *findings) {
+	if len(props) == 0 {
+		return
+	}
+	byGain := func(x, y proposal) int {
 		switch {
 		case x.gain > y.gain:
 			return -1
@@ -385,26 +463,171 @@ func (c *Checker) scoreRun(t *text, a, b int, out *findings) {
 			return 1
 		}
 		return x.pos - y.pos
-	})
+	}
+	slices.SortFunc(props, byGain)
 	var taken []proposal
-	for _, pr := range props {
-		clash := false
+	clashes := func(pr proposal) bool {
 		for _, q := range taken {
 			if pr.start < q.end && q.start < pr.end {
-				clash = true
-				break
+				return true
 			}
 		}
-		if clash {
+		return false
+	}
+	if c.lm.ngram == nil {
+		for _, pr := range props {
+			if !clashes(pr) {
+				taken = append(taken, pr)
+			}
+		}
+	} else {
+		lp := c.lmParams()
+		if props[0].gain < lp.First {
+			return
+		}
+		var rest []proposal
+		for _, pr := range props {
+			switch {
+			case clashes(pr):
+			case pr.gain >= lp.First:
+				taken = append(taken, pr)
+			default:
+				rest = append(rest, pr)
+			}
+		}
+		// The remaining candidates, judged with the corrections made.
+		if len(rest) > 0 {
+			fixed := slices.Clone(t.r)
+			for _, q := range taken {
+				copy(fixed[q.start:q.end], []rune(q.word))
+			}
+			rest = c.rescoreIn(fixed, rest)
+			slices.SortFunc(rest, byGain)
+			for _, pr := range rest {
+				if pr.gain >= lp.More && !clashes(pr) {
+					taken = append(taken, pr)
+				}
+			}
+		}
+	}
+	m := c.lm
+	for _, pr := range taken {
+		wr := []rune(pr.word)
+		first, last := -1, -1
+		for i := range wr {
+			if wr[i] != t.r[pr.start+i] {
+				if first < 0 {
+					first = i
+				}
+				last = i
+			}
+		}
+		if first < 0 {
 			continue
 		}
-		taken = append(taken, pr)
-		sev := SeverityWarning
-		msg := "疑似错别字：“" + string(rs[pr.pos]) + "”可能应为“" + string(pr.to) + "”（" + pr.word + "）"
+		from, to := string(t.r[pr.start+first:pr.start+last+1]), string(wr[first:last+1])
+		msg := "疑似错别字：“" + from + "”可能应为“" + to + "”（" + pr.word + "）"
 		if m.idioms[pr.word] {
 			msg = "疑似错别字：成语“" + pr.word + "”"
 		}
-		out.add(Finding{Start: a + pr.pos, End: a + pr.pos + 1, Category: CategoryTypo, Severity: sev, Rule: "T03",
-			Message: msg, Suggestion: string(pr.to)})
+		out.add(Finding{Start: pr.start + first, End: pr.start + last + 1, Category: CategoryTypo, Severity: SeverityWarning,
+			Rule: "T03", Message: msg, Suggestion: to})
 	}
+}
+
+// homophoneProposals adds, for every span of 2–3 characters, the common
+// words of the same toneless pinyin: the slip of a pinyin IME that put
+// another word of the same sound (部署 → 不熟, 投诉 → 投宿). Only the
+// trigram model can judge these, so they are gathered only when it is
+// loaded, and only when the unigram model does not find them much worse.
+func (c *Checker) homophoneProposals(rs []rune, alpha, beta []float64, isWord func(st, end int) bool, inWord []bool, wordFreq []int32, wordSpan []span, props []proposal) []proposal {
+	m := c.lm
+	lp := c.lmParams()
+	n := len(rs)
+	best := beta[0]
+	for wl := 2; wl <= 3; wl++ {
+		for st := 0; st+wl <= n; st++ {
+			// Only spans the best reading does not cut through: the slip
+			// made a word, or characters the reading leaves alone.
+			if lp.Aligned && (inWord[st] && wordSpan[st].start < st || st+wl < n && inWord[st+wl] && wordSpan[st+wl].start < st+wl) {
+				continue
+			}
+			if stealsSpan(st, st+wl, inWord, wordFreq, wordSpan) {
+				continue
+			}
+			origWord := isWord(st, st+wl)
+			low := lp.LowHom
+			if origWord {
+				low = lp.LowReal
+			}
+			if low >= noCandidates {
+				continue
+			}
+			src := rs[st : st+wl]
+			base := alpha[st] + beta[st+wl] - best
+			var keys [8]uint64
+			nk := m.homKeysInto(src, keys[:])
+			var seen [8]string
+			ns := 0
+			for _, k := range keys[:nk] {
+				list := m.homophones[k]
+				for _, hc := range list {
+					if base+float64(hc.lp) <= low {
+						break
+					}
+					dup := false
+					for _, w := range seen[:ns] {
+						dup = dup || w == hc.word
+					}
+					if dup {
+						continue
+					}
+					if ns < len(seen) {
+						seen[ns] = hc.word
+						ns++
+					}
+					cost, first, ok := 0.0, -1, true
+					i := 0
+					for _, r := range hc.word {
+						if r != src[i] {
+							kind := m.confusion(src[i], r)
+							if kind == confNone || functionChar[src[i]] && kind != confListed && kind != confSameSound {
+								ok = false
+								break
+							}
+							cost += confusionCost[kind]
+							if first < 0 {
+								first = i
+							}
+						}
+						i++
+					}
+					gain := base + float64(hc.lp) - cost
+					if !ok || first < 0 || gain <= low || m.freq[hc.word] <= 0 {
+						continue
+					}
+					props = append(props, proposal{pos: st + first, to: []rune(hc.word)[first], gain: gain, ugain: gain,
+						cost: cost, word: hc.word, start: st, end: st + wl, hom: true, origWord: origWord})
+				}
+			}
+		}
+	}
+	return props
+}
+
+// noCandidates as a minimum margin switches a kind of candidate off.
+const noCandidates = 1000
+
+// stealsSpan reports whether replacing [a,b) would cut a common word of the
+// original reading that reaches outside it.
+func stealsSpan(a, b int, inWord []bool, wordFreq []int32, wordSpan []span) bool {
+	for j := a; j < b; j++ {
+		if !inWord[j] || wordFreq[j] < stealFreq {
+			continue
+		}
+		if sp := wordSpan[j]; sp.start < a || sp.end > b {
+			return true
+		}
+	}
+	return false
 }

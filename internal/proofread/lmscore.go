@@ -1,0 +1,341 @@
+package proofread
+
+import (
+	"errors"
+	"slices"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// ngramPaths are where Debian's libime-data-language-model puts fcitx5's
+// word trigram model (zh_CN.lm, LGPL-2.1+). It is read from the system at
+// start-up, never shipped: see docs/proofread.md.
+var ngramPaths = []string{
+	"/usr/lib/x86_64-linux-gnu/libime/zh_CN.lm",
+	"/usr/lib/aarch64-linux-gnu/libime/zh_CN.lm",
+	"/usr/lib/libime/zh_CN.lm",
+	"/usr/lib64/libime/zh_CN.lm",
+	"/usr/share/libime/zh_CN.lm",
+}
+
+// NgramModelNone in Config.NgramModel switches the word trigram model off.
+const NgramModelNone = "none"
+
+// findNgramModel loads the configured trigram model, or the first one found
+// in the usual places. A missing model is not an error: the checker then
+// works with its embedded unigram model alone.
+func findNgramModel(path string) (*ngramModel, error) {
+	if path == NgramModelNone {
+		return nil, nil
+	}
+	if path != "" {
+		return loadNgramModel(path)
+	}
+	if env := os.Getenv("SHUNIU_PROOFREAD_LM"); env != "" {
+		if env == NgramModelNone {
+			return nil, nil
+		}
+		return loadNgramModel(env)
+	}
+	for _, p := range ngramPaths {
+		m, err := loadNgramModel(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		return m, err
+	}
+	if matches, _ := filepath.Glob("/usr/lib/*/libime/zh_CN.lm"); len(matches) > 0 {
+		return loadNgramModel(matches[0])
+	}
+	return nil, nil
+}
+
+// maxLMWordRunes bounds the words looked up in the trigram model's
+// vocabulary: four runes packed in 64 bits; longer entries are rare.
+const maxLMWordRunes = 4
+
+// lmPrefixBit in a keys value marks a prefix of a longer word; the other
+// bits are the word's ID, 0 if the prefix is not itself a word.
+const lmPrefixBit = 1 << 31
+
+// unkPenalty (log10) is added to the model's <unk> probability for a
+// character it does not know, so that an unknown character never looks
+// better than a known one.
+const unkPenalty = 1.0
+
+// The trigram model scores a run of Han characters by its best
+// segmentation into the model's words: a Viterbi search over the word
+// lattice whose state is the last word, the word before it taken from the
+// best path into that state. The first word of a run is scored without
+// context. A candidate correction is scored by redoing the search only
+// from the first word it touches to a few characters past it, on top of
+// the run's own search: everything before is unchanged.
+
+// lmEdge is one word of the lattice and the best path that ends with it.
+type lmEdge struct {
+	start, end int32
+	w          wordID
+	prevW      wordID // the word before on the best path
+	hasPrev    bool
+	score      float32 // log10; float32Inf while unreached
+}
+
+// float32Inf marks an edge not reached yet (scores are log10, never this
+// large).
+const float32Inf = float32(1e30)
+
+// lattice is the searched lattice of one run (or of a candidate's part).
+type lattice struct {
+	edges []lmEdge
+	ends  [][]int32 // edge indices by end position
+}
+
+func (l *lattice) reset(n int) {
+	l.edges = l.edges[:0]
+	if cap(l.ends) < n+1 {
+		l.ends = make([][]int32, n+1)
+	}
+	l.ends = l.ends[:n+1]
+	for i := range l.ends {
+		l.ends[i] = l.ends[i][:0]
+	}
+}
+
+func (l *lattice) best(at int) float32 {
+	best := float32Inf
+	for _, ei := range l.ends[at] {
+		if v := l.edges[ei].score; v != float32Inf && (best == float32Inf || v > best) {
+			best = v
+		}
+	}
+	return best
+}
+
+// addEdges appends the words of the model that start at i in the text
+// at(0..n-1), ending at most at limit, and keep(end) says which to keep;
+// an unknown character gets a one-character <unk> edge.
+func (m *ngramModel) addEdges(l *lattice, at func(int) rune, i, limit int, keep func(end int) bool) {
+	single := false
+	var k uint64
+	for j := i; j < min(limit, i+maxLMWordRunes); j++ {
+		r := at(j)
+		if r <= 0 || r > 0xFFFF {
+			break
+		}
+		k = k<<16 | uint64(r)
+		v, ok := m.keys[k]
+		if !ok {
+			break
+		}
+		if id := v &^ lmPrefixBit; id != 0 {
+			single = single || j == i
+			if keep(j + 1) {
+				l.edges = append(l.edges, lmEdge{start: int32(i), end: int32(j + 1), w: id, score: float32Inf})
+			}
+		}
+		if v&lmPrefixBit == 0 {
+			break
+		}
+	}
+	if !single && keep(i+1) {
+		l.edges = append(l.edges, lmEdge{start: int32(i), end: int32(i + 1), w: 0, score: float32Inf})
+	}
+}
+
+// relax scores edge e from the edges of preds ending at its start (or from
+// nothing at the run's start) and files it under its end.
+func (m *ngramModel) relax(l *lattice, ei int, preds *lattice, buf *lmBuffers) {
+	e := &l.edges[ei]
+	pen := float32(0)
+	if e.w == 0 {
+		pen = -unkPenalty
+	}
+	if e.start == 0 {
+		e.score = buf.cachedLogProb(m, nil, e.w) + pen
+	} else {
+		for _, pi := range preds.ends[e.start] {
+			p := &preds.edges[pi]
+			if p.score == float32Inf {
+				continue
+			}
+			var ctx [2]wordID
+			c := ctx[:0]
+			if p.hasPrev {
+				c = append(c, p.prevW)
+			}
+			c = append(c, p.w)
+			if v := p.score + buf.cachedLogProb(m, c, e.w) + pen; e.score == float32Inf || v > e.score {
+				e.score, e.prevW, e.hasPrev = v, p.w, true
+			}
+		}
+	}
+	l.ends[e.end] = append(l.ends[e.end], int32(ei))
+}
+
+// search fills l with the searched lattice of rs.
+func (m *ngramModel) search(rs []rune, l *lattice, buf *lmBuffers) {
+	n := len(rs)
+	l.reset(n)
+	at := func(i int) rune { return rs[i] }
+	all := func(int) bool { return true }
+	for i := 0; i < n; i++ {
+		from := len(l.edges)
+		m.addEdges(l, at, i, n, all)
+		for ei := from; ei < len(l.edges); ei++ {
+			m.relax(l, ei, l, buf)
+		}
+	}
+}
+
+// changeGain is the log10 score difference at position b between the run
+// rs (searched in orig) and the run with [s, s+len(word)) replaced by word.
+func (m *ngramModel) changeGain(rs []rune, orig *lattice, s int, word []rune, b int, tmp *lattice, buf *lmBuffers) float32 {
+	e := s + len(word)
+	at := func(i int) rune {
+		if i >= s && i < e {
+			return word[i-s]
+		}
+		return rs[i]
+	}
+	tmp.reset(b)
+	for i := max(0, s-(maxLMWordRunes-1)); i < b; i++ {
+		from := len(tmp.edges)
+		if i < s {
+			// Only the words that reach into the change are new.
+			m.addEdges(tmp, at, i, b, func(end int) bool { return end > s })
+		} else {
+			m.addEdges(tmp, at, i, b, func(int) bool { return true })
+		}
+		preds := tmp
+		if i <= s {
+			preds = orig
+		}
+		for ei := from; ei < len(tmp.edges); ei++ {
+			m.relax(tmp, ei, preds, buf)
+		}
+	}
+	nb, ob := tmp.best(b), orig.best(b)
+	if nb == float32Inf || ob == float32Inf {
+		return 0
+	}
+	return nb - ob
+}
+
+// lmBuffers are the scratch space of the trigram search, reused through
+// ngramModel.buffers.
+type lmBuffers struct {
+	orig, tmp lattice
+	words     []rune
+	cache     []lmCacheSlot
+}
+
+// lmParams are the decision rule's settings when the trigram model is
+// loaded; tuned on the dev split (see evaluate/).
+type lmParams struct {
+	Low     float64 // unigram margin a one-character candidate needs to be considered
+	LowHom  float64 // the same for a whole-word homophone of text that is no word
+	LowReal float64 // … and of text that is a word (most candidates are these)
+	Aligned bool    // homophones only for spans the unigram reading does not cut
+	PerPos  int     // one-character candidates kept per position
+	Window  int     // characters of context on each side of a candidate
+	UW      float64 // weight of the unigram margin in the decision score
+	Hom     float64 // handicap of a whole-word homophone
+	Real    float64 // further handicap when the replaced text is itself a word
+	Min     float64 // score a candidate needs to be kept at all
+	First   float64 // score the strongest correction of a paragraph needs
+	More    float64 // score further corrections of the paragraph need
+}
+
+var defaultLMParams = lmParams{Low: -2, LowHom: 2, LowReal: noCandidates, PerPos: 4, Window: 5, UW: 0.25, Hom: 6, Real: 3, Min: 8, First: 12, More: 8, Aligned: true}
+
+func (c *Checker) lmParams() *lmParams {
+	if c.lmp != nil {
+		return c.lmp
+	}
+	return &defaultLMParams
+}
+
+const ln10 = 2.302585092994046
+
+// rescore judges the unigram model's candidates in one run with the trigram
+// model: the best reading of a window around the candidate with and
+// without the change. Kept are the candidates whose score reaches lp.Min.
+func (c *Checker) rescore(rs []rune, props []proposal) []proposal {
+	lp := c.lmParams()
+	out := props[:0]
+	for _, p := range c.rescoreIn(rs, props) {
+		if p.gain >= lp.Min {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// rescoreIn scores the proposals against the text rs (a run, or the
+// paragraph's text with some corrections made), each within its run.
+func (c *Checker) rescoreIn(rs []rune, props []proposal) []proposal {
+	g := c.lm.ngram
+	lp := c.lmParams()
+	buf := g.buffers.Get().(*lmBuffers)
+	defer g.buffers.Put(buf)
+	// The proposals come run by run; search each run once.
+	slices.SortStableFunc(props, func(x, y proposal) int { return x.runStart - y.runStart })
+	searched := -1
+	for i := range props {
+		p := &props[i]
+		lo, hi := 0, len(rs)
+		if p.runEnd > 0 {
+			lo, hi = p.runStart, p.runEnd
+		}
+		if searched != lo {
+			g.search(rs[lo:hi], &buf.orig, buf)
+			searched = lo
+		}
+		buf.words = append(buf.words[:0], []rune(p.word)...)
+		b := min(hi, p.end+lp.Window) - lo
+		d := g.changeGain(rs[lo:hi], &buf.orig, p.start-lo, buf.words, b, &buf.tmp, buf)
+		p.lgain = float64(d)*ln10 - p.cost
+		p.gain = p.lgain + lp.UW*p.ugain
+		if p.hom {
+			p.gain -= lp.Hom
+			if p.origWord {
+				p.gain -= lp.Real
+			}
+		}
+	}
+	return props
+}
+
+// lmCacheSize is the number of slots of the per-check probability cache:
+// the windows of neighbouring candidates share most of their n-grams.
+const lmCacheSize = 1 << 15
+
+type lmCacheSlot struct {
+	key uint64
+	val float32
+}
+
+// cachedLogProb is logProb through a small direct-mapped cache.
+func (b *lmBuffers) cachedLogProb(m *ngramModel, ctx []wordID, w wordID) float32 {
+	const none = 1<<21 - 1
+	c1, c2 := uint64(none), uint64(none)
+	if len(ctx) >= 2 {
+		c1 = uint64(ctx[len(ctx)-2])
+	}
+	if len(ctx) >= 1 {
+		c2 = uint64(ctx[len(ctx)-1])
+	}
+	key := c1<<42 | c2<<21 | uint64(w) | 1<<63
+	if b.cache == nil {
+		b.cache = make([]lmCacheSlot, lmCacheSize)
+	}
+	h := (key * 0x9E3779B97F4A7C15) >> (64 - 15)
+	sl := &b.cache[h]
+	if sl.key == key {
+		return sl.val
+	}
+	v := m.logProb(ctx, w)
+	sl.key, sl.val = key, v
+	return v
+}
