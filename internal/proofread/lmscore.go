@@ -2,10 +2,10 @@ package proofread
 
 import (
 	"errors"
-	"slices"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 )
 
 // ngramPaths are where Debian's libime-data-language-model puts fcitx5's
