@@ -133,18 +133,24 @@ func (tx *Tx) putSupItem(ctx context.Context, it *supervise.Item, sw *supervise.
 	}
 	light := string(sw.ColorAt(it, tx.now))
 	args := []any{it.Source, it.State, light, it.Office, it.LeadUnit(), it.Title, it.Ref, ts(tx.now), ts(it.Deadline.Due), nsToTS(f.First),
-		nsToTS(f.ClosedAt), nsToTS(f.AcceptedAt), nsToTS(f.LastSubmitAt), nsToTS(f.LastReviewAt), recs, ts(next), rev, string(content), it.ID}
+		nsToTS(f.ClosedAt), nsToTS(f.AcceptedAt), nsToTS(f.LastSubmitAt), nsToTS(f.LastReviewAt), recs, ts(next), rev, it.ID}
 	if insert {
 		_, err = tx.exec(ctx, `INSERT INTO sup_items (source, state, light, office, lead_unit, title, ref, updated_at, deadline_due, first_assigned_at,
-			closed_at, accepted_at, last_submit_at, last_review_at, records, next_notice_at, rev, content, id, created_at, units_fresh)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`, append(args, ts(it.CreatedAt))...)
+			closed_at, accepted_at, last_submit_at, last_review_at, records, next_notice_at, rev, id, created_at, units_fresh)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`, append(args, ts(it.CreatedAt))...)
 		if isUnique(err) {
 			return fmt.Errorf("督办事项 %s 已存在: %w", it.ID, ErrConflict)
+		}
+		if err == nil {
+			_, err = tx.exec(ctx, `INSERT INTO sup_item_content (id, content) VALUES (?, ?)`, it.ID, string(content))
 		}
 	} else {
 		_, err = tx.exec(ctx, `UPDATE sup_items SET source = ?, state = ?, light = ?, office = ?, lead_unit = ?, title = ?, ref = ?, updated_at = ?,
 			deadline_due = ?, first_assigned_at = ?, closed_at = ?, accepted_at = ?, last_submit_at = ?, last_review_at = ?, records = ?,
-			next_notice_at = ?, rev = ?, content = ?, units_fresh = 1 WHERE id = ?`, args...)
+			next_notice_at = ?, rev = ?, units_fresh = 1 WHERE id = ?`, args...)
+		if err == nil {
+			_, err = tx.exec(ctx, `UPDATE sup_item_content SET content = ? WHERE id = ?`, string(content), it.ID)
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("save supervision item: %w", err)
@@ -162,7 +168,7 @@ func tsToNS(us int64) int64 { return us * 1000 }
 func (c conn) SupItem(ctx context.Context, id string) (supervise.Item, error) {
 	var raw string
 	var it supervise.Item
-	err := c.queryRow(ctx, `SELECT content FROM sup_items WHERE id = ?`, id).Scan(&raw)
+	err := c.queryRow(ctx, `SELECT content FROM sup_item_content WHERE id = ?`, id).Scan(&raw)
 	if errors.Is(err, sql.ErrNoRows) {
 		return it, fmt.Errorf("督办事项 %s: %w", id, ErrNotFound)
 	}
@@ -186,7 +192,7 @@ func (tx *Tx) supItemForUpdate(ctx context.Context, id string) (supervise.Item, 
 	var raw string
 	var next int64
 	var it supervise.Item
-	err := tx.queryRow(ctx, `SELECT content, next_notice_at FROM sup_items WHERE id = ?`+lock, id).Scan(&raw, &next)
+	err := tx.queryRow(ctx, `SELECT c.content, i.next_notice_at FROM sup_items i JOIN sup_item_content c ON c.id = i.id WHERE i.id = ?`+lock, id).Scan(&raw, &next)
 	if errors.Is(err, sql.ErrNoRows) {
 		return it, time.Time{}, fmt.Errorf("督办事项 %s: %w", id, ErrNotFound)
 	}
@@ -349,7 +355,7 @@ func (c conn) SupTally(ctx context.Context, f SupFilter) (map[supervise.State]in
 // SupItemsFull loads whole items (for click-through and the 督办通报).
 func (c conn) SupItemsFull(ctx context.Context, f SupFilter) ([]supervise.Item, error) {
 	where, args := f.where()
-	q := `SELECT content FROM sup_items` + where + ` ORDER BY id`
+	q := `SELECT (SELECT content FROM sup_item_content c WHERE c.id = sup_items.id) FROM sup_items` + where + ` ORDER BY id`
 	if f.Limit > 0 {
 		q += fmt.Sprintf(` LIMIT %d`, f.Limit)
 	}

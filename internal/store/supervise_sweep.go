@@ -84,7 +84,8 @@ func (tx *Tx) RunSupervision(ctx context.Context, from, to time.Time, routes Sup
 
 // supWake is the per-item part of the sweep.
 func (tx *Tx) supWake(ctx context.Context, sw *supervise.Sweep, from, to time.Time, res *SupSweepResult, send func(notify.Message) error) error {
-	rows, err := tx.query(ctx, `SELECT id, content, units_fresh FROM sup_items WHERE next_notice_at > 0 AND next_notice_at <= ? ORDER BY next_notice_at, id`, ts(to))
+	rows, err := tx.query(ctx, `SELECT i.id, c.content, i.units_fresh FROM sup_items i JOIN sup_item_content c ON c.id = i.id
+		WHERE i.next_notice_at > 0 AND i.next_notice_at <= ? ORDER BY i.next_notice_at, i.id`, ts(to))
 	if err != nil {
 		return fmt.Errorf("due supervision items: %w", err)
 	}
