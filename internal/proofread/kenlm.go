@@ -7,9 +7,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
-	"os"
 	"slices"
-	"sync"
 	"unicode/utf8"
 )
 
@@ -46,9 +44,9 @@ const kenlmQuantArrayTrie = 5
 // wordID is a word's index in the n-gram model's vocabulary; 0 is unknown.
 type wordID = uint32
 
-// ngramModel is a loaded KenLM trie; it is read-only and holds the whole
+// kenlmTrie is a loaded KenLM trie; it is read-only and holds the whole
 // file in memory.
-type ngramModel struct {
+type kenlmTrie struct {
 	data     []byte
 	order    int
 	counts   []uint64
@@ -57,10 +55,6 @@ type ngramModel struct {
 	boBins   [][]float32
 	middles  []bitPackedLevel
 	longest  bitPackedLevel
-	keys     map[uint64]wordID // words of up to 4 BMP runes, packed, and their prefixes (lmPrefixBit)
-	// buffers holds the scratch space of pathScore, with its probability
-	// cache (n-gram probabilities never change, so the cache is kept).
-	buffers sync.Pool
 }
 
 // bitPackedLevel is one order above the unigrams.
@@ -77,47 +71,34 @@ type bitPackedLevel struct {
 	entries    uint64
 }
 
-// loadNgramModel reads a KenLM binary model. An absent file is reported
-// with an error wrapping os.ErrNotExist, so the caller can fall back.
-func loadNgramModel(path string) (*ngramModel, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	m, err := parseNgramModel(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return m, nil
-}
-
 func align8(n int) int { return (n + 7) &^ 7 }
 
 var errKenLMFormat = errors.New("not a KenLM binary model this reader understands")
 
-func parseNgramModel(data []byte) (*ngramModel, error) {
+// parseKenLM reads a KenLM binary model and returns it with its
+// vocabulary as packed keys (see packWord).
+func parseKenLM(data []byte) (*kenlmTrie, map[uint64]wordID, error) {
 	le := binary.LittleEndian
 	magicLen := align8(len(kenlmMagic) + 1)
 	sanity := magicLen + 3*4 + 3*4 + 8 // floats 0, 1, -0.5; word index 1, max, padding; uint64 1
 	if len(data) < sanity+20 || !bytes.HasPrefix(data, []byte(kenlmMagic)) {
-		return nil, errKenLMFormat
+		return nil, nil, errKenLMFormat
 	}
 	if math.Float32frombits(le.Uint32(data[magicLen+4:])) != 1 || le.Uint64(data[magicLen+24:]) != 1 {
-		return nil, fmt.Errorf("%w: byte order or word size differ", errKenLMFormat)
+		return nil, nil, fmt.Errorf("%w: byte order or word size differ", errKenLMFormat)
 	}
 	p := sanity
 	order := int(data[p])
 	modelType := le.Uint32(data[p+8:])
 	hasVocab := data[p+12] != 0
 	if order < 2 || order > 6 || modelType != kenlmQuantArrayTrie || !hasVocab {
-		return nil, fmt.Errorf("%w: order %d, model type %d, vocabulary %v", errKenLMFormat, order, modelType, hasVocab)
+		return nil, nil, fmt.Errorf("%w: order %d, model type %d, vocabulary %v", errKenLMFormat, order, modelType, hasVocab)
 	}
 	p += 20
 	if len(data) < p+8*order {
-		return nil, errKenLMFormat
+		return nil, nil, errKenLMFormat
 	}
-	m := &ngramModel{data: data, order: order, counts: make([]uint64, order)}
-	m.buffers.New = func() any { return &lmBuffers{cache: make([]lmCacheSlot, lmCacheSize)} }
+	m := &kenlmTrie{data: data, order: order, counts: make([]uint64, order)}
 	for i := range order {
 		m.counts[i] = le.Uint64(data[p+8*i:])
 	}
@@ -126,11 +107,11 @@ func parseNgramModel(data []byte) (*ngramModel, error) {
 	// Vocabulary hashes.
 	nv := m.counts[0]
 	if nv == 0 || nv > 1<<26 || uint64(len(data)) < uint64(p)+8+8*nv {
-		return nil, fmt.Errorf("%w: vocabulary of %d words", errKenLMFormat, nv)
+		return nil, nil, fmt.Errorf("%w: vocabulary of %d words", errKenLMFormat, nv)
 	}
 	stored := le.Uint64(data[p:])
 	if stored > nv {
-		return nil, errKenLMFormat
+		return nil, nil, errKenLMFormat
 	}
 	hashes := make([]uint64, stored)
 	for i := range hashes {
@@ -140,11 +121,11 @@ func parseNgramModel(data []byte) (*ngramModel, error) {
 
 	// Quantisation tables.
 	if len(data) < p+8 || data[p] != 2 {
-		return nil, fmt.Errorf("%w: quantisation header", errKenLMFormat)
+		return nil, nil, fmt.Errorf("%w: quantisation header", errKenLMFormat)
 	}
 	probBits, boBits := uint(data[p+1]), uint(data[p+2])
 	if probBits == 0 || probBits > 25 || boBits == 0 || boBits > 25 {
-		return nil, errKenLMFormat
+		return nil, nil, errKenLMFormat
 	}
 	q := p + 8
 	readTable := func(n uint) ([]float32, error) {
@@ -162,18 +143,18 @@ func parseNgramModel(data []byte) (*ngramModel, error) {
 	for range order - 2 {
 		pt, err := readTable(probBits)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		bt, err := readTable(boBits)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		m.probBins = append(m.probBins, pt)
 		m.boBins = append(m.boBins, bt)
 	}
 	lt, err := readTable(probBits)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	m.probBins = append(m.probBins, lt)
 	p += (order-2)*(4<<probBits+4<<boBits) + 4<<probBits + 8
@@ -182,7 +163,7 @@ func parseNgramModel(data []byte) (*ngramModel, error) {
 	m.unigrams = p
 	p += int(nv+2) * 16
 	if len(data) < p {
-		return nil, errKenLMFormat
+		return nil, nil, errKenLMFormat
 	}
 
 	// Middle orders.
@@ -190,7 +171,7 @@ func parseNgramModel(data []byte) (*ngramModel, error) {
 	for o := 2; o < order; o++ {
 		entries, maxNext := m.counts[o-1], m.counts[o]
 		if len(data) < p+2 || data[p] != 0 {
-			return nil, fmt.Errorf("%w: pointer compression header", errKenLMFormat)
+			return nil, nil, fmt.Errorf("%w: pointer compression header", errKenLMFormat)
 		}
 		configured := uint(data[p+1])
 		required := uint(bits.Len64(maxNext))
@@ -199,7 +180,7 @@ func parseNgramModel(data []byte) (*ngramModel, error) {
 		start := align8(p) + 8
 		size := 8*(1+arrayCount) + 7
 		if len(data) < start+8*arrayCount || len(data) < p+size {
-			return nil, errKenLMFormat
+			return nil, nil, errKenLMFormat
 		}
 		lv := bitPackedLevel{wordBits: wordBits, wordMask: 1<<wordBits - 1, boBits: boBits, probBits: probBits,
 			quantBits: boBits + probBits, inlineBits: required - chop, entries: entries}
@@ -212,7 +193,7 @@ func parseNgramModel(data []byte) (*ngramModel, error) {
 		lv.base = p
 		p += int(((1+entries)*uint64(lv.totalBits)+7)/8) + 8
 		if len(data) < p {
-			return nil, errKenLMFormat
+			return nil, nil, errKenLMFormat
 		}
 		m.middles = append(m.middles, lv)
 	}
@@ -221,13 +202,13 @@ func parseNgramModel(data []byte) (*ngramModel, error) {
 		quantBits: probBits, totalBits: wordBits + probBits, entries: lc}
 	p += int(((1+lc)*uint64(m.longest.totalBits)+7)/8) + 8
 	if len(data) < p+6 || string(data[p:p+6]) != "<unk>\x00" {
-		return nil, fmt.Errorf("%w: vocabulary strings not where expected", errKenLMFormat)
+		return nil, nil, fmt.Errorf("%w: vocabulary strings not where expected", errKenLMFormat)
 	}
 
 	// Words: map each string to its ID through its hash. Only words of up
 	// to maxLMWordRunes BMP runes are kept, packed into integers (longer
 	// ones are rare and the lattice never asks for them).
-	m.keys = make(map[uint64]wordID, 2*nv)
+	keys := make(map[uint64]wordID, 2*nv)
 	matched := 0
 	rest := data[p+6:]
 	for len(rest) > 0 {
@@ -246,15 +227,20 @@ func parseNgramModel(data []byte) (*ngramModel, error) {
 		if !ok {
 			continue
 		}
-		m.keys[key] = m.keys[key]&lmPrefixBit | wordID(k+1)
-		for key >>= 16; key != 0; key >>= 16 {
-			m.keys[key] |= lmPrefixBit
-		}
+		addKey(keys, key, wordID(k+1))
 	}
 	if matched != int(stored) {
-		return nil, fmt.Errorf("%w: %d of %d words match their hashes (a truncated file?)", errKenLMFormat, matched, stored)
+		return nil, nil, fmt.Errorf("%w: %d of %d words match their hashes (a truncated file?)", errKenLMFormat, matched, stored)
 	}
-	return m, nil
+	return m, keys, nil
+}
+
+// addKey files a word's packed key and marks its prefixes.
+func addKey(keys map[uint64]wordID, key uint64, id wordID) {
+	keys[key] = keys[key]&lmPrefixBit | id
+	for key >>= 16; key != 0; key >>= 16 {
+		keys[key] |= lmPrefixBit
+	}
 }
 
 // packWord packs a word of 1–maxLMWordRunes BMP runes into an integer,
@@ -272,15 +258,6 @@ func packWord(w []byte) (uint64, bool) {
 		w = w[size:]
 	}
 	return k, n > 0
-}
-
-// lookup returns a word's ID, 0 if the model does not know it.
-func (m *ngramModel) lookup(w string) wordID {
-	k, ok := packWord([]byte(w))
-	if !ok {
-		return 0
-	}
-	return m.keys[k] &^ lmPrefixBit
 }
 
 // chopBits is how many high bits of a child index the pointer compression
@@ -324,7 +301,7 @@ func murmurHash64A(key []byte, seed uint64) uint64 {
 }
 
 // readBits reads n ≤ 57 bits at bit offset off from the level's base.
-func (m *ngramModel) readBits(base int, off uint64, n uint) uint64 {
+func (m *kenlmTrie) readBits(base int, off uint64, n uint) uint64 {
 	b := base + int(off>>3)
 	var v uint64
 	if b >= len(m.data) {
@@ -341,7 +318,7 @@ func (m *ngramModel) readBits(base int, off uint64, n uint) uint64 {
 }
 
 // unigram returns a word's log10 probability, backoff and child range.
-func (m *ngramModel) unigram(w wordID) (prob, backoff float32, begin, end uint64) {
+func (m *kenlmTrie) unigram(w wordID) (prob, backoff float32, begin, end uint64) {
 	o := m.unigrams + int(w)*16
 	d := m.data
 	prob = math.Float32frombits(binary.LittleEndian.Uint32(d[o:]))
@@ -353,7 +330,7 @@ func (m *ngramModel) unigram(w wordID) (prob, backoff float32, begin, end uint64
 
 // find looks for word w among the records [begin, end) of a level, which
 // are sorted by word ID.
-func (m *ngramModel) find(lv *bitPackedLevel, begin, end uint64, w wordID) (uint64, bool) {
+func (m *kenlmTrie) find(lv *bitPackedLevel, begin, end uint64, w wordID) (uint64, bool) {
 	if end > lv.entries {
 		end = lv.entries
 	}
@@ -374,7 +351,7 @@ func (m *ngramModel) find(lv *bitPackedLevel, begin, end uint64, w wordID) (uint
 }
 
 // middle reads record i of a middle level: prob, backoff and child range.
-func (m *ngramModel) middle(o int, i uint64) (prob, backoff float32, begin, end uint64) {
+func (m *kenlmTrie) middle(o int, i uint64) (prob, backoff float32, begin, end uint64) {
 	lv := &m.middles[o]
 	at := i*uint64(lv.totalBits) + uint64(lv.wordBits)
 	backoff = m.boBins[o][m.readBits(lv.base, at, lv.boBits)]
@@ -390,14 +367,14 @@ func (m *ngramModel) middle(o int, i uint64) (prob, backoff float32, begin, end 
 }
 
 // longestProb reads record i of the longest order.
-func (m *ngramModel) longestProb(i uint64) float32 {
+func (m *kenlmTrie) longestProb(i uint64) float32 {
 	lv := &m.longest
 	return m.probBins[len(m.probBins)-1][m.readBits(lv.base, i*uint64(lv.totalBits)+uint64(lv.wordBits), lv.probBits)]
 }
 
 // logProb returns log10 p(w | ctx) with Katz-style backoff; ctx is oldest
 // first and only its last order-1 words are used.
-func (m *ngramModel) logProb(ctx []wordID, w wordID) float32 {
+func (m *kenlmTrie) logProb(ctx []wordID, w wordID) float32 {
 	if len(ctx) > m.order-1 {
 		ctx = ctx[len(ctx)-(m.order-1):]
 	}
@@ -432,7 +409,7 @@ func (m *ngramModel) logProb(ctx []wordID, w wordID) float32 {
 
 // backoff returns the backoff weight of the n-gram ctx (oldest first), 0
 // if it is not in the model.
-func (m *ngramModel) backoff(ctx []wordID) float32 {
+func (m *kenlmTrie) backoff(ctx []wordID) float32 {
 	last := ctx[len(ctx)-1]
 	_, bo, begin, end := m.unigram(last)
 	for d := 2; d <= len(ctx); d++ {

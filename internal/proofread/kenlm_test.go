@@ -7,34 +7,35 @@ import (
 	"testing"
 )
 
-// systemNgram loads the trigram model installed on this machine, or skips:
-// the model is read from the system (Debian's libime-data-language-model,
-// installed by scripts/setup.sh), never shipped in the repository.
-func systemNgram(t *testing.T) (*ngramModel, []byte) {
+// systemModels loads the trigram models installed on this machine, or
+// skips: they are read from the system (Debian's packages, installed by
+// scripts/setup.sh), never shipped in the repository.
+func systemModels(t *testing.T) []*ngramModel {
 	t.Helper()
+	var out []*ngramModel
 	for _, p := range ngramPaths {
-		data, err := os.ReadFile(p)
+		m, err := loadNgramModel(p)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
 		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := parseNgramModel(data)
-		if err != nil {
 			t.Fatalf("%s: %v", p, err)
 		}
-		return m, data
+		out = append(out, m)
 	}
-	t.Skip("no word trigram model installed (apt-get install libime-data-language-model)")
-	return nil, nil
+	if len(out) == 0 {
+		t.Skip("no word trigram model installed (apt-get install libime-data-language-model)")
+	}
+	return out
 }
 
 func TestNgramModelScores(t *testing.T) {
-	m, _ := systemNgram(t)
-	if m.order != 3 || m.counts[0] < 100_000 {
-		t.Fatalf("order %d, counts %v", m.order, m.counts)
+	for _, m := range systemModels(t) {
+		t.Run(m.path, func(t *testing.T) { testScores(t, m) })
 	}
+}
+
+func testScores(t *testing.T, m *ngramModel) {
 	score := func(ws ...string) float32 {
 		var ctx []wordID
 		var s float32
@@ -57,7 +58,6 @@ func TestNgramModelScores(t *testing.T) {
 			t.Errorf("%v scores %.2f, %v %.2f: the right reading should win clearly", tc.good, g, tc.bad, b)
 		}
 	}
-	// Backoff: an unseen trigram costs more than its bigram alone.
 	a, b := m.lookup("贯彻"), m.lookup("落实")
 	if p3, p2 := m.logProb([]wordID{m.lookup("不"), a}, b), m.logProb([]wordID{a}, b); p3 > 0 || p2 > 0 {
 		t.Errorf("log probabilities must be ≤ 0: %v %v", p3, p2)
@@ -65,16 +65,20 @@ func TestNgramModelScores(t *testing.T) {
 }
 
 func TestNgramModelRejectsDamage(t *testing.T) {
-	_, data := systemNgram(t)
-	for _, n := range []int{0, 10, 100, 200, 1 << 10, 1 << 20, len(data) / 2, len(data) - 100} {
-		if _, err := parseNgramModel(data[:n]); err == nil {
-			t.Errorf("a file cut at %d bytes was accepted", n)
+	for _, m := range systemModels(t) {
+		data, err := os.ReadFile(m.path)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	bad := append([]byte(nil), data[:4096]...)
-	bad[0] = 'x'
-	if _, err := parseNgramModel(bad); err == nil {
-		t.Error("a wrong magic was accepted")
+		parse := func(b []byte) error {
+			_, _, err := parseKenLM(b)
+			return err
+		}
+		for _, n := range []int{0, 10, 100, 200, 1 << 10, 1 << 20, len(data) / 2, len(data) - 100} {
+			if err := parse(data[:n]); err == nil {
+				t.Errorf("%s cut at %d bytes was accepted", m.path, n)
+			}
+		}
 	}
 }
 

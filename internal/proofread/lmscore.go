@@ -2,41 +2,95 @@ package proofread
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
+	"sync"
 )
 
 // ngramPaths are where Debian's libime-data-language-model puts fcitx5's
-// word trigram model (zh_CN.lm, LGPL-2.1+). It is read from the system at
-// start-up, never shipped: see docs/proofread.md.
+// word trigram model (zh_CN.lm, KenLM binary format, LGPL-2.1+). It is read
+// from the system at start-up, never shipped: see docs/proofread.md.
 var ngramPaths = []string{
 	"/usr/lib/x86_64-linux-gnu/libime/zh_CN.lm",
 	"/usr/lib/aarch64-linux-gnu/libime/zh_CN.lm",
+	"/usr/lib/i386-linux-gnu/libime/zh_CN.lm",
 	"/usr/lib/libime/zh_CN.lm",
-	"/usr/lib64/libime/zh_CN.lm",
-	"/usr/share/libime/zh_CN.lm",
 }
 
 // NgramModelNone in Config.NgramModel switches the word trigram model off.
 const NgramModelNone = "none"
 
+// ngramModel is a word n-gram model with its vocabulary, as the lattice
+// search uses it; read-only and safe for concurrent use.
+type ngramModel struct {
+	path string
+	lm   interface {
+		logProb(ctx []wordID, w wordID) float32 // log10 p(w | ctx), ctx oldest first
+	}
+	// keys holds the words of up to maxLMWordRunes BMP runes, packed
+	// (packWord), and marks their prefixes with lmPrefixBit.
+	keys map[uint64]wordID
+	// unk is the log10 probability of a character the model does not know.
+	unk float32
+	// buffers holds the scratch space of the search, with its probability
+	// cache (n-gram probabilities never change, so the cache is kept).
+	buffers sync.Pool
+}
+
+func newNgramModel(path string, lm interface {
+	logProb(ctx []wordID, w wordID) float32
+}, keys map[uint64]wordID, unk float32) *ngramModel {
+	m := &ngramModel{path: path, lm: lm, keys: keys, unk: unk}
+	m.buffers.New = func() any { return &lmBuffers{cache: make([]lmCacheSlot, lmCacheSize)} }
+	return m
+}
+
+// logProb is log10 p(w | ctx); an unknown word (0) gets the unknown
+// character's probability.
+func (m *ngramModel) logProb(ctx []wordID, w wordID) float32 {
+	if w == 0 {
+		return m.unk
+	}
+	return m.lm.logProb(ctx, w)
+}
+
+// lookup returns a word's ID, 0 if the model does not know it.
+func (m *ngramModel) lookup(w string) wordID {
+	k, ok := packWord([]byte(w))
+	if !ok {
+		return 0
+	}
+	return m.keys[k] &^ lmPrefixBit
+}
+
+// loadNgramModel reads a KenLM binary model. An absent file is reported
+// with an error wrapping fs.ErrNotExist, so the caller can fall back.
+func loadNgramModel(path string) (*ngramModel, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	lm, keys, err := parseKenLM(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return newNgramModel(path, lm, keys, lm.logProb(nil, 0)-unkPenalty), nil
+}
+
 // findNgramModel loads the configured trigram model, or the first one found
 // in the usual places. A missing model is not an error: the checker then
 // works with its embedded unigram model alone.
 func findNgramModel(path string) (*ngramModel, error) {
+	if path == "" {
+		path = os.Getenv("SHUNIU_PROOFREAD_LM")
+	}
 	if path == NgramModelNone {
 		return nil, nil
 	}
 	if path != "" {
 		return loadNgramModel(path)
-	}
-	if env := os.Getenv("SHUNIU_PROOFREAD_LM"); env != "" {
-		if env == NgramModelNone {
-			return nil, nil
-		}
-		return loadNgramModel(env)
 	}
 	for _, p := range ngramPaths {
 		m, err := loadNgramModel(p)
@@ -44,9 +98,6 @@ func findNgramModel(path string) (*ngramModel, error) {
 			continue
 		}
 		return m, err
-	}
-	if matches, _ := filepath.Glob("/usr/lib/*/libime/zh_CN.lm"); len(matches) > 0 {
-		return loadNgramModel(matches[0])
 	}
 	return nil, nil
 }
@@ -59,9 +110,9 @@ const maxLMWordRunes = 4
 // bits are the word's ID, 0 if the prefix is not itself a word.
 const lmPrefixBit = 1 << 31
 
-// unkPenalty (log10) is added to the model's <unk> probability for a
-// character it does not know, so that an unknown character never looks
-// better than a known one.
+// unkPenalty (log10) is taken off the model's probability of an unknown
+// word for a character it does not know, so that an unknown character
+// never looks better than a known one.
 const unkPenalty = 1.0
 
 // The trigram model scores a run of Han characters by its best
@@ -148,9 +199,6 @@ func (m *ngramModel) addEdges(l *lattice, at func(int) rune, i, limit int, keep 
 func (m *ngramModel) relax(l *lattice, ei int, preds *lattice, buf *lmBuffers) {
 	e := &l.edges[ei]
 	pen := float32(0)
-	if e.w == 0 {
-		pen = -unkPenalty
-	}
 	if e.start == 0 {
 		e.score = buf.cachedLogProb(m, nil, e.w) + pen
 	} else {
@@ -247,7 +295,7 @@ type lmParams struct {
 	More    float64 // score further corrections of the paragraph need
 }
 
-var defaultLMParams = lmParams{Low: -2, LowHom: 2, LowReal: noCandidates, PerPos: 4, Window: 5, UW: 0.25, Hom: 6, Real: 3, Min: 8, First: 12, More: 8, Aligned: true}
+var defaultLMParams = lmParams{Low: -2, LowHom: 2, LowReal: noCandidates, PerPos: 4, Window: 3, UW: 0.25, Hom: 6, Real: 3, Min: 8, First: 12, More: 8, Aligned: true}
 
 func (c *Checker) lmParams() *lmParams {
 	if c.lmp != nil {
