@@ -31,14 +31,7 @@ func (c *SupFactCache) With(ctx context.Context, s *Store, fn func(ft *supervise
 		c.ft = &supervise.FactTable{}
 	}
 	if last != c.rev {
-		first := c.rev == 0
-		err := s.supFactsSince(ctx, c.rev, func(lead string, f supervise.Facts) {
-			if first {
-				c.ft.AddFacts(lead, f)
-			} else {
-				c.ft.Put(lead, f)
-			}
-		})
+		err := s.supFactsSince(ctx, c.rev, func(lead string, f supervise.Facts) { c.ft.Put(lead, f) })
 		if err != nil {
 			// Start again from nothing next time rather than keep a half-read table.
 			c.ft, c.rev = nil, 0

@@ -136,7 +136,7 @@ func TestSupLifecycle(t *testing.T) {
 			t.Fatal(states, err)
 		}
 		ft, err := s.SupFacts(ctx)
-		if err != nil || len(ft.Rows) != 1 {
+		if err != nil || ft.Len() != 1 {
 			t.Fatal(ft, err)
 		}
 		st := s.SupSweep(clk.now()).ComputeFacts(ft, nil, supervise.Period{From: cst(2026, 3, 1, 0), To: cst(2026, 4, 1, 0)}, clk.now())
@@ -146,8 +146,8 @@ func TestSupLifecycle(t *testing.T) {
 		var cache store.SupFactCache
 		for range 2 {
 			if err := cache.With(ctx, s, func(ft *supervise.FactTable) error {
-				if len(ft.Rows) != 1 {
-					t.Errorf("cache rows %d", len(ft.Rows))
+				if ft.Len() != 1 {
+					t.Errorf("cache rows %d", ft.Len())
 				}
 				return nil
 			}); err != nil {

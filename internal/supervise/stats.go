@@ -147,51 +147,137 @@ func FactsOf(it *Item, lead int32) Facts {
 	return f
 }
 
-// FactTable holds the facts of a set of items, lead units numbered.
+// FactTable holds the facts of a set of items, lead units numbered, in a
+// compact form: one fixed-size row per item with no pointers (a million of
+// them are 80 MB the garbage collector never scans), the records' dates in
+// one shared array, and each unit's rows listed for its 纵比.
 type FactTable struct {
-	Units []string
-	Rows  []Facts
-	index map[string]int32
-	rows  map[string]int // row by item ID, built on the first Put
+	Units  []string
+	index  map[string]int32
+	rows   []factRow
+	events []factEvent
+	ids    map[string]int32 // row by item ID
+	byUnit [][]int32        // rows by lead unit
+	dead   int              // events no row points to any more (after Put)
 }
+
+// factRow is Facts without pointers, with the days the statistics count
+// working days between.
+type factRow struct {
+	first, closedAt, due, acceptedAt, lastSubmitAt, lastReviewAt int64
+	firstDay, closedDay                                          int32
+	lead                                                         int32
+	ev, nev                                                      int32 // the row's records: events[ev : ev+nev]
+	src                                                          uint8
+}
+
+// factEvent is one dated record: a granted extension, a 催办单, a verdict.
+type factEvent struct {
+	at   int64
+	kind uint8
+}
+
+const (
+	evExtension uint8 = iota
+	evUrging
+	evSatisfied
+	evBasicSatisfied
+	evUnsatisfied
+)
 
 // NewFactTable reads the facts of the items.
 func NewFactTable(items []Item) *FactTable {
-	ft := &FactTable{Rows: make([]Facts, 0, len(items)), index: map[string]int32{}}
+	ft := &FactTable{}
 	for i := range items {
 		ft.Add(&items[i])
 	}
 	return ft
 }
 
-// Add appends an item's facts.
-func (ft *FactTable) Add(it *Item) {
-	ft.Rows = append(ft.Rows, FactsOf(it, ft.unitIndex(it.LeadUnit())))
-}
+// Len is the number of rows.
+func (ft *FactTable) Len() int { return len(ft.rows) }
 
-// AddFacts appends a row as a store reads it from its columns, numbering its
-// lead unit.
-func (ft *FactTable) AddFacts(lead string, f Facts) {
-	f.Lead = ft.unitIndex(lead)
-	ft.Rows = append(ft.Rows, f)
-}
+// Add adds an item's facts (or replaces its row).
+func (ft *FactTable) Add(it *Item) { ft.Put(it.LeadUnit(), FactsOf(it, 0)) }
+
+// AddFacts adds a row as a store reads it from its columns, numbering its
+// lead unit (a row with the same ID is replaced).
+func (ft *FactTable) AddFacts(lead string, f Facts) { ft.Put(lead, f) }
 
 // Put adds a row or replaces the row with the same ID: a store's cache
 // refreshes only the items changed since it last read.
 func (ft *FactTable) Put(lead string, f Facts) {
-	if ft.rows == nil {
-		ft.rows = make(map[string]int, len(ft.Rows))
-		for i := range ft.Rows {
-			ft.rows[ft.Rows[i].ID] = i
-		}
+	if ft.ids == nil {
+		ft.ids = map[string]int32{}
 	}
-	f.Lead = ft.unitIndex(lead)
-	if i, ok := ft.rows[f.ID]; ok {
-		ft.Rows[i] = f
+	r := ft.makeRow(lead, &f)
+	if i, ok := ft.ids[f.ID]; ok {
+		old := &ft.rows[i]
+		ft.dead += int(old.nev)
+		if old.lead != r.lead {
+			ft.byUnit[old.lead] = slices.DeleteFunc(ft.byUnit[old.lead], func(x int32) bool { return x == i })
+			ft.byUnit[r.lead] = append(ft.byUnit[r.lead], i)
+		}
+		*old = r
+		if ft.dead > 1024 && ft.dead > len(ft.events)/2 {
+			ft.compact()
+		}
 		return
 	}
-	ft.rows[f.ID] = len(ft.Rows)
-	ft.Rows = append(ft.Rows, f)
+	i := int32(len(ft.rows))
+	ft.ids[f.ID] = i
+	ft.rows = append(ft.rows, r)
+	ft.byUnit[r.lead] = append(ft.byUnit[r.lead], i)
+}
+
+// makeRow turns facts into a row, appending its records to the events.
+func (ft *FactTable) makeRow(lead string, f *Facts) factRow {
+	r := factRow{first: f.First, closedAt: f.ClosedAt, due: f.Due, acceptedAt: f.AcceptedAt, lastSubmitAt: f.LastSubmitAt,
+		lastReviewAt: f.LastReviewAt, lead: ft.unitIndex(lead), src: uint8(sourceIndex(f.Source)), ev: int32(len(ft.events))}
+	if f.First != 0 {
+		r.firstDay = int32(dayOfNanos(f.First))
+	}
+	if f.ClosedAt != 0 {
+		r.closedDay = int32(dayOfNanos(f.ClosedAt))
+	}
+	for i := range f.Extensions {
+		if e := &f.Extensions[i]; e.Decision == Granted && !e.DecidedAt.IsZero() {
+			ft.events = append(ft.events, factEvent{at: nanos(e.DecidedAt), kind: evExtension})
+		}
+	}
+	for i := range f.Urgings {
+		if at := nanos(f.Urgings[i].At); at != 0 {
+			ft.events = append(ft.events, factEvent{at: at, kind: evUrging})
+		}
+	}
+	for i := range f.Rounds {
+		rd := &f.Rounds[i]
+		if rd.SatisfactionAt.IsZero() {
+			continue
+		}
+		switch rd.Satisfaction {
+		case Satisfied:
+			ft.events = append(ft.events, factEvent{at: nanos(rd.SatisfactionAt), kind: evSatisfied})
+		case BasicSatisfied:
+			ft.events = append(ft.events, factEvent{at: nanos(rd.SatisfactionAt), kind: evBasicSatisfied})
+		case Unsatisfied:
+			ft.events = append(ft.events, factEvent{at: nanos(rd.SatisfactionAt), kind: evUnsatisfied})
+		}
+	}
+	r.nev = int32(len(ft.events)) - r.ev
+	return r
+}
+
+// compact drops the events of replaced rows.
+func (ft *FactTable) compact() {
+	ev := make([]factEvent, 0, len(ft.events)-ft.dead)
+	for i := range ft.rows {
+		r := &ft.rows[i]
+		n := int32(len(ev))
+		ev = append(ev, ft.events[r.ev:r.ev+r.nev]...)
+		r.ev = n
+	}
+	ft.events, ft.dead = ev, 0
 }
 
 func (ft *FactTable) unitIndex(lead string) int32 {
@@ -203,6 +289,7 @@ func (ft *FactTable) unitIndex(lead string) int32 {
 		idx = int32(len(ft.Units))
 		ft.index[lead] = idx
 		ft.Units = append(ft.Units, lead)
+		ft.byUnit = append(ft.byUnit, nil)
 	}
 	return idx
 }
@@ -213,67 +300,63 @@ type span struct{ from, to int64 }
 func spanOf(p Period) span      { return span{nanos(p.From), nanos(p.To)} }
 func (s span) has(x int64) bool { return x != 0 && x >= s.from && x < s.to }
 func dayOfNanos(x int64) int    { return dayOf(time.Unix(0, x)) }
-func (f *Facts) pendingAt(t int64) bool {
-	return f.LastSubmitAt != 0 && f.LastSubmitAt <= t && (f.LastReviewAt == 0 || f.LastReviewAt > t)
+func (f *factRow) pendingAt(t int64) bool {
+	return f.lastSubmitAt != 0 && f.lastSubmitAt <= t && (f.lastReviewAt == 0 || f.lastReviewAt > t)
 }
 
 // count is one item's contribution to a period's figures, judged as things
 // stood at now (pass the period's end for a past period: an item closed
 // after it counts as open then).
-func (w *Workdays) count(f *Facts, p span, now int64, c *Counts) {
-	if f.First == 0 || f.First >= p.to {
+func (w *Workdays) count(f *factRow, events []factEvent, p span, now int64, c *Counts) {
+	if f.first == 0 || f.first >= p.to {
 		return
 	}
-	closed := f.ClosedAt != 0 && f.ClosedAt <= now
-	if closed && f.ClosedAt < p.from {
+	closed := f.closedAt != 0 && f.closedAt <= now
+	if closed && f.closedAt < p.from {
 		// Closed before the period: only later records (a verdict) count.
-		f.countRecords(p, c)
+		countRecords(events[f.ev:f.ev+f.nev], p, c)
 		return
 	}
 	c.Items++
-	if p.has(f.First) {
+	if p.has(f.first) {
 		c.New++
 	}
-	closedIn := closed && p.has(f.ClosedAt)
-	if closedIn || p.has(f.Due) {
+	closedIn := closed && p.has(f.closedAt)
+	if closedIn || p.has(f.due) {
 		c.Due++
 	}
 	if closedIn {
 		c.Closed++
 		// On time: the accepted application came by the deadline (with any granted extension).
-		if f.AcceptedAt != 0 && f.AcceptedAt <= f.Due {
+		if f.acceptedAt != 0 && f.acceptedAt <= f.due {
 			c.ClosedOnTime++
 		}
-		c.DaysToClose += w.between(dayOfNanos(f.First), dayOfNanos(f.ClosedAt))
+		c.DaysToClose += w.between(int(f.firstDay), int(f.closedDay))
 	}
-	if !closed && f.Due != 0 && now > f.Due && !f.pendingAt(now) {
+	if !closed && f.due != 0 && now > f.due && !f.pendingAt(now) {
 		c.OverdueNow++
 	}
-	f.countRecords(p, c)
+	if f.nev > 0 {
+		countRecords(events[f.ev:f.ev+f.nev], p, c)
+	}
 }
 
-func (f *Facts) countRecords(p span, c *Counts) {
-	for i := range f.Extensions {
-		if e := &f.Extensions[i]; e.Decision == Granted && p.has(nanos(e.DecidedAt)) {
-			c.Extensions++
-		}
-	}
-	for i := range f.Urgings {
-		if p.has(nanos(f.Urgings[i].At)) {
-			c.Urgings++
-		}
-	}
-	for i := range f.Rounds {
-		rd := &f.Rounds[i]
-		if !p.has(nanos(rd.SatisfactionAt)) {
+func countRecords(events []factEvent, p span, c *Counts) {
+	for i := range events {
+		e := &events[i]
+		if !p.has(e.at) {
 			continue
 		}
-		switch rd.Satisfaction {
-		case Satisfied:
+		switch e.kind {
+		case evExtension:
+			c.Extensions++
+		case evUrging:
+			c.Urgings++
+		case evSatisfied:
 			c.Satisfied++
-		case BasicSatisfied:
+		case evBasicSatisfied:
 			c.BasicSatisfied++
-		case Unsatisfied:
+		case evUnsatisfied:
 			c.Unsatisfied++
 		}
 	}
@@ -281,29 +364,28 @@ func (f *Facts) countRecords(p span, c *Counts) {
 
 // countItem is count for an item read on the fly.
 func (w *Workdays) countItem(it *Item, p Period, now time.Time, c *Counts) {
+	ft := &FactTable{}
 	f := FactsOf(it, 0)
-	w.count(&f, spanOf(p), nanos(now), c)
+	r := ft.makeRow("", &f)
+	w.count(&r, ft.events, spanOf(p), nanos(now), c)
 }
 
 // Compute gathers the figures of the items over the period.
 // "Overdue now" is judged at now (use the period's end for a past period).
 func (s *Sweep) Compute(items []Item, over Overseers, p Period, now time.Time) *Stats {
 	// One item's facts at a time: no table of a million rows to build.
-	ft := &FactTable{Rows: make([]Facts, 1), index: map[string]int32{}}
+	ft := &FactTable{}
 	acc := s.newAccumulator(ft)
 	sp, at := spanOf(p), nanos(now)
 	for i := range items {
 		it := &items[i]
-		lead := it.LeadUnit()
-		idx, ok := ft.index[lead]
-		if !ok {
-			idx = int32(len(ft.Units))
-			ft.index[lead] = idx
-			ft.Units = append(ft.Units, lead)
+		ft.events = ft.events[:0]
+		f := FactsOf(it, 0)
+		r := ft.makeRow(it.LeadUnit(), &f)
+		for len(acc.units) < len(ft.Units) {
 			acc.units = append(acc.units, Counts{})
 		}
-		ft.Rows[0] = FactsOf(it, idx)
-		acc.add(&ft.Rows[0], sp, at)
+		acc.add(&r, ft.events, sp, at)
 	}
 	return acc.stats(ft, over, p, now)
 }
@@ -319,14 +401,14 @@ func (s *Sweep) newAccumulator(ft *FactTable) *accumulator {
 	return &accumulator{w: s.W, units: make([]Counts, len(ft.Units)), bySource: make([]Counts, len(AllSources())+1)}
 }
 
-func (a *accumulator) add(f *Facts, sp span, at int64) {
+func (a *accumulator) add(f *factRow, events []factEvent, sp span, at int64) {
 	var c Counts
-	a.w.count(f, sp, at, &c)
+	a.w.count(f, events, sp, at, &c)
 	if c == (Counts{}) {
 		return
 	}
-	a.units[f.Lead].add(&c)
-	a.bySource[sourceIndex(f.Source)].add(&c)
+	a.units[f.lead].add(&c)
+	a.bySource[f.src].add(&c)
 }
 
 func (a *accumulator) stats(ft *FactTable, over Overseers, p Period, now time.Time) *Stats {
@@ -358,19 +440,19 @@ func (a *accumulator) stats(ft *FactTable, over Overseers, p Period, now time.Ti
 func (s *Sweep) ComputeFacts(ft *FactTable, over Overseers, p Period, now time.Time) *Stats {
 	sp, at := spanOf(p), nanos(now)
 	workers := runtime.GOMAXPROCS(0)
-	if len(ft.Rows) < 100_000 || workers < 2 {
+	if len(ft.rows) < 100_000 || workers < 2 {
 		workers = 1
 	}
 	accs := make([]*accumulator, workers)
-	chunk := (len(ft.Rows) + workers - 1) / workers
+	chunk := (len(ft.rows) + workers - 1) / workers
 	var wg sync.WaitGroup
 	for w := range workers {
 		acc := s.newAccumulator(ft)
 		accs[w] = acc
-		rows := ft.Rows[min(w*chunk, len(ft.Rows)):min((w+1)*chunk, len(ft.Rows))]
+		rows := ft.rows[min(w*chunk, len(ft.rows)):min((w+1)*chunk, len(ft.rows))]
 		wg.Go(func() {
 			for i := range rows {
-				acc.add(&rows[i], sp, at)
+				acc.add(&rows[i], ft.events, sp, at)
 			}
 		})
 	}
@@ -420,35 +502,35 @@ func (s *Sweep) Trend(items []Item, unitID string, periods []Period, now time.Ti
 	out := make([]Counts, len(periods))
 	for i := range items {
 		if it := &items[i]; it.LeadUnit() == unitID {
+			ft := &FactTable{}
 			f := FactsOf(it, 0)
-			s.trendRow(&f, periods, now, out)
+			r := ft.makeRow("", &f)
+			s.trendRow(&r, ft.events, periods, now, out)
 		}
 	}
 	return out
 }
 
-// TrendFacts is Trend over a fact table.
+// TrendFacts is Trend over a fact table: only the unit's rows are read.
 func (s *Sweep) TrendFacts(ft *FactTable, unitID string, periods []Period, now time.Time) []Counts {
 	out := make([]Counts, len(periods))
 	idx, ok := ft.index[unitID]
 	if !ok {
 		return out
 	}
-	for i := range ft.Rows {
-		if f := &ft.Rows[i]; f.Lead == idx {
-			s.trendRow(f, periods, now, out)
-		}
+	for _, i := range ft.byUnit[idx] {
+		s.trendRow(&ft.rows[i], ft.events, periods, now, out)
 	}
 	return out
 }
 
-func (s *Sweep) trendRow(f *Facts, periods []Period, now time.Time, out []Counts) {
+func (s *Sweep) trendRow(f *factRow, events []factEvent, periods []Period, now time.Time, out []Counts) {
 	for j, p := range periods {
 		at := now
 		if p.To.Before(at) {
 			at = p.To
 		}
-		s.W.count(f, spanOf(p), nanos(at), &out[j])
+		s.W.count(f, events, spanOf(p), nanos(at), &out[j])
 	}
 }
 

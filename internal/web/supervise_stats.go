@@ -144,7 +144,7 @@ func (srv *Server) supStats(w http.ResponseWriter, r *http.Request) {
 	if err := srv.supFacts.With(ctx, srv.store, func(ft *supervise.FactTable) error {
 		st = sw.ComputeFacts(ft, over, p, at)
 		trend = sw.TrendFacts(ft, trendUnit, months, now)
-		items = len(ft.Rows)
+		items = ft.Len()
 		return nil
 	}); err != nil {
 		srv.serverError(w, r, err)
