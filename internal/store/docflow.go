@@ -19,11 +19,8 @@ import (
 
 // engine returns the route engine with the calendar in force.
 func (s *Store) engine() route.Engine {
-	return route.Engine{Calendar: s.cal}
+	return route.Engine{Calendar: s.Calendar()}
 }
-
-// Calendar is the working-day calendar in force.
-func (s *Store) Calendar() *calendar.Calendar { return s.cal }
 
 // organOf walks up from a unit past its sections to the organ it belongs to.
 func organOf(units map[string]org.Unit, id string) string {
@@ -49,22 +46,6 @@ func officeOf(units map[string]org.Unit, id string) string {
 	return id
 }
 
-// organID walks up from a unit past its sections with point lookups (a unit
-// tree is shallow), for the hot path where loading the whole tree would cost.
-func (c conn) organID(ctx context.Context, id string) (string, error) {
-	for depth := 0; depth < 16; depth++ {
-		u, err := c.Unit(ctx, id)
-		if err != nil {
-			return "", err
-		}
-		if u.Kind != org.KindSection || u.ParentID == "" {
-			return u.ID, nil
-		}
-		id = u.ParentID
-	}
-	return id, nil
-}
-
 func (c conn) unitMap(ctx context.Context) (map[string]org.Unit, error) {
 	us, err := c.Units(ctx)
 	if err != nil {
@@ -85,77 +66,97 @@ var routeRoles = map[org.Role][]string{
 	org.RoleSupervisor:        {route.RoleSupervisor},
 }
 
+// principalQuery reads in one statement what principal needs: the person's
+// positions in order, each followed by the organ its unit belongs to (walking
+// up past sections), then their roles, then the units they oversee (分管), then
+// — when delegations is non-zero — the leaders whose delegation to them is in
+// force at the given time, latest first. Rows: group, order, name, unit, flag.
+const principalQuery = `WITH RECURSIVE pos(n, unit_id, head) AS (
+		SELECT ROW_NUMBER() OVER (ORDER BY is_primary DESC, sort, id), unit_id, is_head FROM positions WHERE person_id = ?
+	), up(n, id, kind, parent, depth) AS (
+		SELECT pos.n, u.id, u.kind, COALESCE(u.parent_id, ''), 0 FROM pos JOIN units u ON u.id = pos.unit_id
+		UNION ALL
+		SELECT up.n, u.id, u.kind, COALESCE(u.parent_id, ''), up.depth + 1 FROM up JOIN units u ON u.id = up.parent
+		WHERE up.kind = 'section' AND up.parent <> '' AND up.depth < 16
+	)
+	SELECT 0 AS g, n, 0 AS sub, '' AS name, unit_id, head FROM pos
+	UNION ALL SELECT 0, n, 1, '', id, 0 FROM up WHERE kind <> 'section' OR parent = ''
+	UNION ALL SELECT 1, 0, 0, role, unit_id, 0 FROM role_assignments WHERE person_id = ?
+	UNION ALL SELECT 2, 0, 0, '', unit_id, 0 FROM oversight WHERE leader_id = ?
+	UNION ALL SELECT 3, -starts_at, 0, from_id, '', 0 FROM delegations WHERE to_id = ? AND starts_at <= ? AND ends_at > ?
+	ORDER BY 1, 2, 3, 4, 5`
+
 // principal builds what the route engine needs to know about a person: the
 // units they are in, the route roles their org roles grant, and the units they
 // lead (posts marked as head, 分管 units, units where they hold the leader role).
-func (c conn) principal(ctx context.Context, personID string) (route.Principal, error) {
+// With a non-zero at it also returns the people whose delegation to this
+// person is in force then. One statement: it runs on every route operation.
+func (c conn) principal(ctx context.Context, personID string, at time.Time) (route.Principal, []string, error) {
 	p := route.Principal{ID: personID}
-	pos, err := c.Positions(ctx, personID)
-	if err != nil {
-		return p, err
-	}
 	add := func(list *[]string, id string) {
 		if id != "" && !slices.Contains(*list, id) {
 			*list = append(*list, id)
 		}
 	}
-	for _, ps := range pos {
-		add(&p.Units, ps.UnitID)
-		organ, err := c.organID(ctx, ps.UnitID)
-		if err != nil {
-			return p, err
-		}
-		add(&p.Units, organ)
-		if ps.Head {
-			add(&p.Leads, ps.UnitID)
-		}
-	}
-	roles, err := c.Roles(ctx, personID)
+	// No delegation is in force at the epoch: starts_at <= 0 < ends_at
+	// cannot hold for a valid delegation, so at zero reads none.
+	atTS := ts(at)
+	rows, err := c.query(ctx, principalQuery, personID, personID, personID, personID, atTS, atTS)
 	if err != nil {
-		return p, err
+		return p, nil, fmt.Errorf("read principal: %w", err)
 	}
-	for _, r := range roles {
-		if r.Role.Admin() {
-			continue
+	defer rows.Close()
+	var from []string
+	for rows.Next() {
+		var g, n, sub, flag int64
+		var name, unit string
+		if err := rows.Scan(&g, &n, &sub, &name, &unit, &flag); err != nil {
+			return p, nil, fmt.Errorf("read principal: %w", err)
 		}
-		add(&p.Units, r.UnitID)
-		if r.Role == org.RoleLeader {
-			add(&p.Leads, r.UnitID)
+		switch g {
+		case 0: // a position's unit, then its organ
+			add(&p.Units, unit)
+			if sub == 0 && flag == 1 {
+				add(&p.Leads, unit)
+			}
+		case 1: // a role
+			r := org.Role(name)
+			if r.Admin() {
+				continue
+			}
+			add(&p.Units, unit)
+			if r == org.RoleLeader {
+				add(&p.Leads, unit)
+			}
+			for _, rr := range routeRoles[r] {
+				p.Roles = append(p.Roles, route.RoleGrant{Role: rr, Unit: unit})
+			}
+		case 2: // 分管
+			add(&p.Leads, unit)
+		case 3:
+			from = append(from, name)
 		}
-		for _, rr := range routeRoles[r.Role] {
-			p.Roles = append(p.Roles, route.RoleGrant{Role: rr, Unit: r.UnitID})
-		}
 	}
-	overseen, err := c.queryStrings(ctx, `SELECT unit_id FROM oversight WHERE leader_id = ?`, personID)
-	if err != nil {
-		return p, err
+	if err := rows.Err(); err != nil {
+		return p, nil, fmt.Errorf("read principal: %w", err)
 	}
-	for _, u := range overseen {
-		add(&p.Leads, u)
-	}
-	return p, nil
+	return p, from, nil
 }
 
 // Actor builds the route actor for a person at time at, with the principals of
 // the leaders who have delegated to them and whose delegation is in force.
 func (c conn) Actor(ctx context.Context, personID string, at time.Time) (route.Actor, error) {
-	p, err := c.principal(ctx, personID)
+	p, from, err := c.principal(ctx, personID, at)
 	if err != nil {
 		return route.Actor{}, err
 	}
 	a := route.Actor{Principal: p}
-	ds, err := c.Delegations(ctx, personID)
-	if err != nil {
-		return a, err
-	}
-	for _, d := range ds {
-		if d.ToID == personID && d.ActiveAt(at) {
-			dp, err := c.principal(ctx, d.FromID)
-			if err != nil {
-				return a, err
-			}
-			a.Delegations = append(a.Delegations, dp)
+	for _, id := range from {
+		dp, _, err := c.principal(ctx, id, time.Time{})
+		if err != nil {
+			return a, err
 		}
+		a.Delegations = append(a.Delegations, dp)
 	}
 	return a, nil
 }
@@ -594,9 +595,13 @@ func (tx *Tx) startIncoming(ctx context.Context, by org.Person, doc document.Doc
 	if err != nil {
 		return DocRecord{}, err
 	}
+	policy, err := tx.SignForPolicy(ctx) // the administrator's 签收 limits (calendar.go)
+	if err != nil {
+		return DocRecord{}, err
+	}
 	in, events, err := tx.s.engine().Start(tmpl, route.StartOptions{ID: doc.ID, Starter: by.ID,
 		Scope: map[string]string{route.ScopeUnit: unitID, route.ScopeOffice: unitID, route.ScopeOrgan: organOf(units, unitID)},
-		First: document.IncomingFirst(unitID, doc.Urgency, document.DefaultSignFor())}, tx.now)
+		First: document.IncomingFirst(unitID, doc.Urgency, policy)}, tx.now)
 	if err != nil {
 		return DocRecord{}, err
 	}

@@ -22,7 +22,6 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 
-	"github.com/shuniu-oa/shuniu/internal/calendar"
 	_ "modernc.org/sqlite" // registers "sqlite"
 )
 
@@ -57,7 +56,8 @@ type Store struct {
 	r       *sql.DB // reads (SQLite: a pool of read-only connections)
 	path    string  // SQLite file path; "" for PostgreSQL
 	gc      *groupCommit
-	cal     *calendar.Calendar
+	sealer  *sealer   // PostgreSQL: chains queued audit entries (audit.go)
+	cal     *calState // the working-day calendar in force (calendar.go)
 	now     func() time.Time
 	log     *slog.Logger
 	dialect Dialect
@@ -86,13 +86,11 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
-	// The shipped calendar; an administrator's edits (stored as a setting)
-	// replace it when the calendar admin lands.
-	cal, err := calendar.Default()
-	if err != nil {
-		return nil, fmt.Errorf("load calendar: %w", err)
+	// The shipped calendar until the stored one is loaded after migrating.
+	var err error
+	if s.cal, err = newCalState(); err != nil {
+		return nil, err
 	}
-	s.cal = cal
 	if IsPostgres(dsn) {
 		s.dialect = Postgres
 		s.w, err = sql.Open("pgx", dsn)
@@ -103,6 +101,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		s.w.SetMaxIdleConns(10)
 		s.w.SetConnMaxIdleTime(5 * time.Minute)
 		s.r = s.w
+		s.sealer = newSealer(s.w, s.log)
 	} else {
 		s.dialect = SQLite
 		s.path = strings.TrimPrefix(dsn, "file:")
@@ -112,7 +111,10 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		// WAL lets readers run beside the one writer; synchronous=FULL makes a
 		// commit durable across power loss, not only process crashes.
 		common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)"
-		s.w, err = sql.Open("sqlite", "file:"+s.path+"?"+common+"&_txlock=immediate")
+		// Each write runs in a savepoint, whose statement journal would
+		// otherwise go to a temporary file: memory is enough (it is not needed
+		// after a crash) and saves a write per changed page.
+		s.w, err = sql.Open("sqlite", "file:"+s.path+"?"+common+"&_pragma=temp_store(MEMORY)&_txlock=immediate")
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
@@ -122,12 +124,16 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite reader: %w", err)
 		}
+		// Keep the readers open: each new connection parses the schema again
+		// and loses its prepared statements.
 		s.r.SetMaxOpenConns(8)
+		s.r.SetMaxIdleConns(8)
+		s.r.SetConnMaxIdleTime(0)
 	}
-	s.conn = conn{q: s.r, d: s.dialect}
+	s.conn = conn{q: s.r, d: s.dialect, tc: &templateCache{}}
 	if s.dialect == SQLite {
-		// Reads only: the writer's single connection is held by the
-		// transaction, so a statement could not be prepared beside it.
+		// Reads; the writer keeps its own cache on its held connection
+		// (groupCommit.conn).
 		s.conn.stmts = newStmtCache(s.r)
 	}
 	if err := s.w.PingContext(ctx); err != nil {
@@ -139,6 +145,14 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 			s.Close()
 			return nil, err
 		}
+		// Entries a server committed but did not chain before it stopped.
+		if err := s.SealAudit(ctx); err != nil {
+			s.log.Warn("audit entries left queued", "err", err)
+		}
+		if err := s.openCalendar(ctx); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("calendar: %w", err)
+		}
 	}
 	return s, nil
 }
@@ -146,6 +160,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 // Close releases the connections.
 func (s *Store) Close() error {
 	s.conn.stmts.close()
+	s.gc.close()
 	err := s.w.Close()
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
@@ -163,7 +178,29 @@ func (s *Store) Path() string { return s.path }
 func (s *Store) Now() time.Time { return s.now() }
 
 // Ping checks the database answers (for /healthz).
-func (s *Store) Ping(ctx context.Context) error { return s.w.PingContext(ctx) }
+func (s *Store) Ping(ctx context.Context) error {
+	return s.onWriter(ctx, func(q querier) error {
+		_, err := q.ExecContext(ctx, `SELECT 1`)
+		return err
+	})
+}
+
+// onWriter runs fn on a writer connection outside any transaction. On SQLite
+// the one writer connection is held by the group committer, so fn waits for
+// the batch in progress and runs between batches.
+func (s *Store) onWriter(ctx context.Context, fn func(q querier) error) error {
+	if s.dialect != SQLite {
+		return fn(s.w)
+	}
+	g := s.gc
+	g.leader.Lock()
+	defer g.leader.Unlock()
+	w, err := g.conn(s)
+	if err != nil {
+		return fmt.Errorf("connect writer: %w", err)
+	}
+	return fn(w.c)
+}
 
 type migration struct {
 	version int
@@ -205,7 +242,10 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
+	if err := s.onWriter(ctx, func(q querier) error {
+		_, err := q.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`)
+		return err
+	}); err != nil {
 		return nil, fmt.Errorf("create schema_migrations: %w", err)
 	}
 	var applied []string
@@ -253,20 +293,27 @@ type querier interface {
 type conn struct {
 	q     querier
 	d     Dialect
-	stmts *stmtCache // SQLite reads: statements prepared once per database handle
+	stmts *stmtCache     // SQLite: statements prepared once per database handle
+	tc    *templateCache // decoded route templates, shared by the store's views
 }
 
 // stmtCache keeps prepared statements by query text. modernc.org/sqlite
 // compiles every statement it is given; preparing the few dozen queries the
-// store uses once saves that on every call. database/sql prepares a cached
-// statement lazily on each connection it runs on.
+// store uses once saves that on every call. On the reader pool (*sql.DB)
+// database/sql prepares a cached statement lazily on each connection it runs
+// on; on the writer's one held connection (*sql.Conn) each is prepared once.
 type stmtCache struct {
-	db *sql.DB
+	db preparer
 	mu sync.Mutex
 	m  map[string]*sql.Stmt
 }
 
-func newStmtCache(db *sql.DB) *stmtCache { return &stmtCache{db: db, m: map[string]*sql.Stmt{}} }
+// preparer is *sql.DB or *sql.Conn.
+type preparer interface {
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+}
+
+func newStmtCache(db preparer) *stmtCache { return &stmtCache{db: db, m: map[string]*sql.Stmt{}} }
 
 func (c *stmtCache) get(ctx context.Context, q string) (*sql.Stmt, error) {
 	c.mu.Lock()
@@ -373,9 +420,11 @@ func (c conn) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 // Tx is a write transaction. Its audit entries commit or roll back with it.
 type Tx struct {
 	conn
-	tx  *sql.Tx
-	s   *Store
-	now time.Time
+	tx      querier // the transaction itself, bypassing the statement cache (multi-statement SQL)
+	s       *Store
+	now     time.Time
+	batch   *batchState // SQLite: shared by the writes of one group commit
+	audited bool        // PostgreSQL: queued audit entries, to be sealed after commit
 }
 
 // Write runs fn in one transaction and commits it when fn returns nil; an
@@ -395,7 +444,7 @@ func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{conn: conn{q: sqlTx, d: s.dialect}, tx: sqlTx, s: s, now: s.now()}
+	tx := &Tx{conn: conn{q: sqlTx, d: s.dialect, tc: s.tc}, tx: sqlTx, s: s, now: s.now()}
 	if err := callSafely(fn, tx); err != nil {
 		if rbErr := sqlTx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
 			return errors.Join(err, fmt.Errorf("rollback: %w", rbErr))
@@ -405,6 +454,14 @@ func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	if tx.audited {
+		// The write is durable; its audit entries are too, queued. Chaining
+		// them is waited for so that the chain is complete when Write
+		// returns; a failure leaves them queued for the next run.
+		if err := s.sealer.seal(ctx); err != nil {
+			s.log.Warn("audit entries left queued", "err", err)
+		}
+	}
 	return nil
 }
 
@@ -412,8 +469,66 @@ func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
 type groupCommit struct {
 	mu       sync.Mutex // guards queue
 	queue    []*pendingWrite
-	leader   sync.Mutex // held by the goroutine running a batch
+	leader   sync.Mutex // held by the goroutine running a batch; guards wc
 	maxBatch int
+	wc       *writerConn
+}
+
+// writerConn is the writer's one connection, held for the life of the store
+// with its own prepared statements. Batches run on it as BEGIN IMMEDIATE …
+// COMMIT issued as statements rather than through database/sql's Tx, so that
+// statements prepared once serve every transaction: a statement cannot be
+// prepared through the *sql.DB while its only connection is in a Tx, and
+// tx.Stmt would prepare each one anew per transaction.
+type writerConn struct {
+	c     *sql.Conn
+	stmts *stmtCache
+}
+
+func (w *writerConn) exec(ctx context.Context, q string) error {
+	st, err := w.stmts.get(ctx, q)
+	if err != nil {
+		return err
+	}
+	_, err = st.ExecContext(ctx)
+	return err
+}
+
+func (w *writerConn) close() {
+	w.stmts.close()
+	w.c.Close()
+}
+
+// conn returns the held writer connection, connecting first if needed.
+// Called with g.leader held.
+func (g *groupCommit) conn(s *Store) (*writerConn, error) {
+	if g.wc != nil {
+		return g.wc, nil
+	}
+	c, err := s.w.Conn(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	g.wc = &writerConn{c: c, stmts: newStmtCache(c)}
+	return g.wc, nil
+}
+
+// drop forgets the writer connection after an error that may have left it in
+// an unknown state (a failed COMMIT or ROLLBACK); the next batch reconnects.
+func (g *groupCommit) drop() {
+	if g.wc != nil {
+		g.wc.close()
+		g.wc = nil
+	}
+}
+
+func (g *groupCommit) close() {
+	if g == nil {
+		return
+	}
+	g.leader.Lock()
+	defer g.leader.Unlock()
+	g.drop()
 }
 
 type pendingWrite struct {
@@ -451,7 +566,8 @@ func (g *groupCommit) write(ctx context.Context, s *Store, fn func(tx *Tx) error
 	}
 }
 
-// run executes a batch in one transaction, each write in a savepoint.
+// run executes a batch in one transaction, each write in a savepoint. Called
+// with g.leader held.
 func (g *groupCommit) run(batch []*pendingWrite) {
 	defer func() {
 		for _, p := range batch {
@@ -469,46 +585,66 @@ func (g *groupCommit) run(batch []*pendingWrite) {
 			}
 		}
 	}
-	sqlTx, err := s.w.BeginTx(context.Background(), nil)
+	w, err := g.conn(s)
 	if err != nil {
+		fail(fmt.Errorf("connect writer: %w", err))
+		return
+	}
+	bg := context.Background()
+	// abort rolls the whole batch back after a failure of the machinery
+	// itself (not of a write's fn).
+	abort := func(err error) {
+		if rbErr := w.exec(bg, "ROLLBACK"); rbErr != nil {
+			g.drop()
+		}
+		fail(err)
+	}
+	if err := w.exec(bg, "BEGIN IMMEDIATE"); err != nil {
+		g.drop()
 		fail(fmt.Errorf("begin: %w", err))
 		return
 	}
 	ok := 0
-	for i, p := range batch {
+	state := &batchState{}
+	for _, p := range batch {
 		if err := p.ctx.Err(); err != nil {
 			p.err = err
 			continue
 		}
-		sp := "w" + strconv.Itoa(i)
-		if _, err := sqlTx.Exec("SAVEPOINT " + sp); err != nil {
-			_ = sqlTx.Rollback()
-			fail(fmt.Errorf("savepoint: %w", err))
+		saved := *state
+		// One savepoint name serves: each is released before the next opens.
+		if err := w.exec(bg, "SAVEPOINT w"); err != nil {
+			abort(fmt.Errorf("savepoint: %w", err))
 			return
 		}
-		tx := &Tx{conn: conn{q: sqlTx, d: SQLite}, tx: sqlTx, s: p.store, now: p.store.now()}
+		tx := &Tx{conn: conn{q: w.c, d: SQLite, stmts: w.stmts, tc: p.store.tc}, tx: w.c, s: p.store, now: p.store.now(), batch: state}
 		p.err = callSafely(p.fn, tx)
 		if p.err != nil {
-			if _, err := sqlTx.Exec("ROLLBACK TO " + sp); err != nil {
-				_ = sqlTx.Rollback()
-				fail(fmt.Errorf("rollback to savepoint: %w", err))
+			if err := w.exec(bg, "ROLLBACK TO w"); err != nil {
+				abort(fmt.Errorf("rollback to savepoint: %w", err))
 				return
 			}
+			*state = saved
 		} else {
 			ok++
 		}
-		if _, err := sqlTx.Exec("RELEASE " + sp); err != nil {
-			_ = sqlTx.Rollback()
-			fail(fmt.Errorf("release savepoint: %w", err))
+		if err := w.exec(bg, "RELEASE w"); err != nil {
+			abort(fmt.Errorf("release savepoint: %w", err))
 			return
 		}
 	}
 	if ok == 0 {
-		_ = sqlTx.Rollback()
+		if err := w.exec(bg, "ROLLBACK"); err != nil {
+			g.drop()
+		}
 		return
 	}
-	if err := sqlTx.Commit(); err != nil {
-		fail(fmt.Errorf("commit: %w", err))
+	if err := state.flush(bg, conn{q: w.c, d: SQLite, stmts: w.stmts}); err != nil {
+		abort(err)
+		return
+	}
+	if err := w.exec(bg, "COMMIT"); err != nil {
+		abort(fmt.Errorf("commit: %w", err))
 	}
 }
 
@@ -570,7 +706,10 @@ func (s *Store) BackupTo(ctx context.Context, path string) error {
 	if s.dialect != SQLite {
 		return errors.New("PostgreSQL 请使用 pg_dump 备份")
 	}
-	if _, err := s.w.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+	if err := s.onWriter(ctx, func(q querier) error {
+		_, err := q.ExecContext(ctx, `VACUUM INTO ?`, path)
+		return err
+	}); err != nil {
 		return fmt.Errorf("vacuum into %s: %w", path, err)
 	}
 	return nil
