@@ -41,6 +41,11 @@ type Runner struct {
 // deliveries that are due. It returns the first error but tries everything.
 func (r *Runner) Tick(ctx context.Context) error {
 	var errs []error
+	// The sweeps count working days: pick up a calendar edit made on another
+	// server first. On failure they run with the calendar already loaded.
+	if err := r.Store.SyncCalendar(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("calendar: %w", err))
+	}
 	for _, sw := range r.Sweeps {
 		if _, _, err := r.Store.Sweep(ctx, sw.Name, sw.Start, func(tx *store.Tx, from, to time.Time) error {
 			return sw.Run(ctx, tx, from, to)

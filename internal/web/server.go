@@ -84,7 +84,7 @@ func New(s *store.Store, opt Options) (*Server, error) {
 
 // Handler is the server's root handler with every middleware applied.
 func (srv *Server) Handler() http.Handler {
-	return srv.withRequestID(srv.withRecover(srv.withSecurityHeaders(srv.withMetrics(srv.withSession(srv.mux)))))
+	return srv.withRequestID(srv.withRecover(srv.withSecurityHeaders(srv.withMetrics(srv.withCalendar(srv.withSession(srv.mux))))))
 }
 
 func (srv *Server) routes() {
@@ -138,6 +138,7 @@ func (srv *Server) routes() {
 	srv.printRoutes()
 	srv.docRoutes()
 	srv.supRoutes()
+	srv.calendarRoutes()
 	srv.apiRoutes()
 }
 
