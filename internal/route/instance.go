@@ -76,17 +76,22 @@ type Instance struct {
 	ID      string `json:"id"`
 	Starter string `json:"starter"`
 	// Scope fills template placeholders such as "{unit}" and "{office}".
-	Scope     map[string]string `json:"scope,omitempty"`
-	Template  Template          `json:"template"`
-	Status    Status            `json:"status"`
-	Current   int               `json:"current"`
-	Tasks     []Task            `json:"tasks"`
-	Data      map[string]string `json:"data,omitempty"` // fields recorded at steps, "step.field"
-	Seq       int               `json:"seq"`            // last event number
-	Txn       int               `json:"txn"`            // last transaction number
-	Branches  int               `json:"branches"`       // last branch number
-	StartedAt time.Time         `json:"started_at"`
-	UpdatedAt time.Time         `json:"updated_at"`
+	Scope    map[string]string `json:"scope,omitempty"`
+	Template Template          `json:"template"`
+	// TemplateRef names Template where a store keeps templates apart from
+	// instances (by content hash); "" when unknown. The engine never changes
+	// an instance's Template after Start, so the reference stays true; whoever
+	// replaces Template must clear it.
+	TemplateRef string            `json:"-"`
+	Status      Status            `json:"status"`
+	Current     int               `json:"current"`
+	Tasks       []Task            `json:"tasks"`
+	Data        map[string]string `json:"data,omitempty"` // fields recorded at steps, "step.field"
+	Seq         int               `json:"seq"`            // last event number
+	Txn         int               `json:"txn"`            // last transaction number
+	Branches    int               `json:"branches"`       // last branch number
+	StartedAt   time.Time         `json:"started_at"`
+	UpdatedAt   time.Time         `json:"updated_at"`
 }
 
 // CurrentStep is the step the instance is at.

@@ -242,6 +242,24 @@ func (t Template) Validate() error {
 	return nil
 }
 
+// Clone deep-copies the template, so that a copy shared by many instances
+// (a store's cache) cannot be changed through one of them.
+func (t Template) Clone() Template {
+	out := t
+	out.UrgeRoles = append([]string(nil), t.UrgeRoles...)
+	if t.Steps == nil {
+		return out
+	}
+	out.Steps = make([]Step, len(t.Steps))
+	for i, s := range t.Steps {
+		s.Actors = append([]Assignee(nil), s.Actors...)
+		s.Ops = append([]Op(nil), s.Ops...)
+		s.Fields = append([]Field(nil), s.Fields...)
+		out.Steps[i] = s
+	}
+	return out
+}
+
 // StepIndex returns the index of the step with the key, or -1.
 func (t Template) StepIndex(key string) int {
 	for i, s := range t.Steps {

@@ -2,41 +2,238 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"log/slog"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/shuniu-oa/shuniu/internal/audit"
 )
 
-// Audit appends an entry to the chain inside this transaction. The head row is
-// locked (PostgreSQL: FOR UPDATE; SQLite: the write lock is already held), so
-// concurrent transactions on several servers extend the chain one at a time.
+// Audit appends an entry to the chain inside this transaction; it commits or
+// rolls back with the transaction's other writes.
+//
+// SQLite: the write lock is held by the batch (one writer), so the entry is
+// chained at once; the head is kept in memory for the batch and written once
+// before the commit (see groupCommit.run).
+//
+// PostgreSQL: the entry is queued in audit_pending without touching the
+// chain's head, so that concurrent transactions on several servers do not
+// queue on the head row until they commit; after the commit, Write waits for
+// the sealer to chain it (sealer.seal).
 func (tx *Tx) Audit(ctx context.Context, ev audit.Event) error {
 	if ev.Outcome == "" {
 		ev.Outcome = audit.OK
 	}
-	lock := ""
 	if tx.d == Postgres {
-		lock = " FOR UPDATE"
+		if _, err := tx.exec(ctx, `INSERT INTO audit_pending (at, actor_id, actor_name, action, object_kind, object_id, outcome, ip, detail)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			ts(tx.now), ev.ActorID, ev.ActorName, ev.Action, ev.ObjectKind, ev.ObjectID, string(ev.Outcome), ev.IP, ev.Detail); err != nil {
+			return fmt.Errorf("append audit: %w", err)
+		}
+		tx.audited = true
+		return nil
 	}
-	var prev audit.Entry
-	if err := tx.queryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+lock).Scan(&prev.Seq, &prev.Hash); err != nil {
-		return fmt.Errorf("read audit head: %w", err)
+	b := tx.batch
+	if !b.headRead {
+		if err := tx.queryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&b.head.Seq, &b.head.Hash); err != nil {
+			return fmt.Errorf("read audit head: %w", err)
+		}
+		b.headRead = true
 	}
 	var p *audit.Entry
-	if prev.Seq > 0 {
-		p = &prev
+	if b.head.Seq > 0 {
+		p = &b.head
 	}
 	e := audit.Seal(p, ev, tx.now)
-	if _, err := tx.exec(ctx, `INSERT INTO audit_log (seq, at, actor_id, actor_name, action, object_kind, object_id, outcome, ip, detail, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.Seq, ts(e.At), e.ActorID, e.ActorName, e.Action, e.ObjectKind, e.ObjectID, string(e.Outcome), e.IP, e.Detail, e.PrevHash, e.Hash); err != nil {
+	if err := insertAudit(ctx, tx.conn, []audit.Entry{e}); err != nil {
+		return err
+	}
+	b.head, b.headDirty = e, true
+	return nil
+}
+
+// insertAudit appends chained entries to audit_log in one statement.
+func insertAudit(ctx context.Context, c conn, es []audit.Entry) error {
+	args := make([]any, 0, 12*len(es))
+	for _, e := range es {
+		args = append(args, e.Seq, ts(e.At), e.ActorID, e.ActorName, e.Action, e.ObjectKind, e.ObjectID, string(e.Outcome), e.IP, e.Detail, e.PrevHash, e.Hash)
+	}
+	if _, err := c.exec(ctx, `INSERT INTO audit_log (seq, at, actor_id, actor_name, action, object_kind, object_id, outcome, ip, detail, prev_hash, hash)
+		VALUES `+valueRows(len(es), 12), args...); err != nil {
 		return fmt.Errorf("append audit: %w", err)
 	}
-	if _, err := tx.exec(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, e.Seq, e.Hash); err != nil {
+	return nil
+}
+
+// batchState is what the writes of one SQLite group-commit batch share: the
+// chain's head as the batch has advanced it. Only the batch's writes change
+// the head (they hold the write lock), so it is read once and written once.
+type batchState struct {
+	head      audit.Entry // Seq and Hash only
+	headRead  bool
+	headDirty bool
+}
+
+// flush writes the advanced head; called before the batch commits.
+func (b *batchState) flush(ctx context.Context, c conn) error {
+	if !b.headDirty {
+		return nil
+	}
+	if _, err := c.exec(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, b.head.Seq, b.head.Hash); err != nil {
 		return fmt.Errorf("advance audit head: %w", err)
 	}
 	return nil
+}
+
+// sealer chains PostgreSQL's queued audit entries (audit_pending) into
+// audit_log. Sealing runs take the head row's lock, so the runs of all
+// servers on one database take turns; within a process, the writes waiting
+// for a seal share runs. Nothing here is needed for correctness across
+// servers: any server's run chains every committed entry, in queue order.
+type sealer struct {
+	db  *sql.DB
+	log *slog.Logger
+
+	mu      sync.Mutex
+	want    uint64        // seal requests so far
+	done    uint64        // requests covered by finished runs
+	running bool          // a run is in progress in this process
+	wake    chan struct{} // closed (and replaced) when a run ends
+}
+
+func newSealer(db *sql.DB, log *slog.Logger) *sealer {
+	return &sealer{db: db, log: log, wake: make(chan struct{})}
+}
+
+// seal returns once every entry committed before the call is chained.
+func (z *sealer) seal(ctx context.Context) error {
+	z.mu.Lock()
+	z.want++
+	mine := z.want
+	for {
+		if z.done >= mine {
+			z.mu.Unlock()
+			return nil
+		}
+		if !z.running {
+			// A run started now sees every entry committed before the
+			// requests made so far.
+			z.running = true
+			target := z.want
+			z.mu.Unlock()
+			err := z.run(ctx)
+			z.mu.Lock()
+			z.running = false
+			if err == nil && target > z.done {
+				z.done = target
+			}
+			close(z.wake)
+			z.wake = make(chan struct{})
+			if err != nil {
+				z.mu.Unlock()
+				return err
+			}
+			continue
+		}
+		wake := z.wake
+		z.mu.Unlock()
+		select {
+		case <-wake:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		z.mu.Lock()
+	}
+}
+
+// sealBatch bounds one sealing transaction (12 parameters an entry; PostgreSQL
+// takes up to 65,535).
+const sealBatch = 1000
+
+// run chains the queued entries, sealBatch at a time, until none is left.
+func (z *sealer) run(ctx context.Context) error {
+	// The run serves other writers too: one caller giving up must not
+	// abandon it half-way.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	for {
+		n, err := z.runOnce(ctx)
+		if err != nil {
+			return fmt.Errorf("seal audit entries: %w", err)
+		}
+		if n < sealBatch {
+			return nil
+		}
+	}
+}
+
+func (z *sealer) runOnce(ctx context.Context) (int, error) {
+	sqlTx, err := z.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer sqlTx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	c := conn{q: sqlTx, d: Postgres}
+	var head audit.Entry
+	// The lock makes sealing runs (of every server) take turns; a run that
+	// waited here reads the head and the queue as the previous run left them.
+	if err := c.queryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE`).Scan(&head.Seq, &head.Hash); err != nil {
+		return 0, fmt.Errorf("lock audit head: %w", err)
+	}
+	type queued struct {
+		id int64
+		ev audit.Event
+		at int64
+	}
+	qs, err := queryAll(ctx, c, func(r scanner) (queued, error) {
+		var q queued
+		var outcome string
+		err := r.Scan(&q.id, &q.at, &q.ev.ActorID, &q.ev.ActorName, &q.ev.Action, &q.ev.ObjectKind, &q.ev.ObjectID, &outcome, &q.ev.IP, &q.ev.Detail)
+		q.ev.Outcome = audit.Outcome(outcome)
+		return q, err
+	}, fmt.Sprintf(`SELECT id, at, actor_id, actor_name, action, object_kind, object_id, outcome, ip, detail FROM audit_pending ORDER BY id LIMIT %d`, sealBatch))
+	if err != nil || len(qs) == 0 {
+		return 0, err
+	}
+	es := make([]audit.Entry, len(qs))
+	ids := make([]any, len(qs))
+	prev := &head
+	if head.Seq == 0 {
+		prev = nil
+	}
+	for i, q := range qs {
+		es[i] = audit.Seal(prev, q.ev, fromTS(q.at))
+		prev = &es[i]
+		ids[i] = q.id
+	}
+	if err := insertAudit(ctx, c, es); err != nil {
+		return 0, err
+	}
+	// By id, never by range: an entry committed since the read above is
+	// left for the next run.
+	if _, err := c.exec(ctx, `DELETE FROM audit_pending WHERE id IN (`+placeholders(len(ids))+`)`, ids...); err != nil {
+		return 0, fmt.Errorf("dequeue audit entries: %w", err)
+	}
+	last := es[len(es)-1]
+	if _, err := c.exec(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, last.Seq, last.Hash); err != nil {
+		return 0, fmt.Errorf("advance audit head: %w", err)
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return 0, fmt.Errorf("commit: %w", err)
+	}
+	return len(qs), nil
+}
+
+// SealAudit chains every audit entry still queued (PostgreSQL; entries a
+// server committed but had not chained before it stopped). A no-op on SQLite.
+func (s *Store) SealAudit(ctx context.Context) error {
+	if s.sealer == nil {
+		return nil
+	}
+	return s.sealer.seal(ctx)
 }
 
 // AuditAlone records an event in its own transaction: for events with no other
@@ -109,6 +306,9 @@ func scanAudit(rows scanner) (audit.Entry, error) {
 // is caught.
 func (s *Store) VerifyAudit(ctx context.Context) (int64, error) {
 	var v audit.Verifier
+	if err := s.SealAudit(ctx); err != nil {
+		return 0, err
+	}
 	const page = 5000
 	var after int64
 	var lastHash string

@@ -2,11 +2,14 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/shuniu-oa/shuniu/internal/audit"
@@ -287,15 +290,114 @@ func (c conn) Recipients(ctx context.Context, docID string) ([]Recipient, error)
 // Instance returns a document's route state.
 func (c conn) Instance(ctx context.Context, id string) (route.Instance, error) {
 	var raw string
-	var in route.Instance
 	err := c.queryRow(ctx, `SELECT state FROM route_instances WHERE id = ?`, id).Scan(&raw)
 	if errors.Is(err, sql.ErrNoRows) {
-		return in, fmt.Errorf("route %s: %w", id, ErrNotFound)
+		return route.Instance{}, fmt.Errorf("route %s: %w", id, ErrNotFound)
 	}
 	if err != nil {
-		return in, err
+		return route.Instance{}, err
 	}
-	return in, json.Unmarshal([]byte(raw), &in)
+	return c.decodeInstance(ctx, raw)
+}
+
+// storedInstance is a route instance as kept in route_instances.state: its
+// template by reference (route_template_versions). Its Template field hides
+// the embedded one from encoding/json; it is set only in rows written before
+// templates were kept apart.
+type storedInstance struct {
+	route.Instance
+	Template    *route.Template `json:"template,omitempty"`
+	TemplateRef string          `json:"template_ref,omitempty"`
+}
+
+func (c conn) decodeInstance(ctx context.Context, raw string) (route.Instance, error) {
+	var st storedInstance
+	if err := json.Unmarshal([]byte(raw), &st); err != nil {
+		return route.Instance{}, fmt.Errorf("decode route: %w", err)
+	}
+	in := st.Instance
+	if st.Template != nil {
+		in.Template = *st.Template
+		return in, nil
+	}
+	t, err := c.templateVersion(ctx, st.TemplateRef)
+	if err != nil {
+		return in, fmt.Errorf("route %s: %w", in.ID, err)
+	}
+	in.Template, in.TemplateRef = t, st.TemplateRef
+	return in, nil
+}
+
+// templateVersion returns a stored template by its reference.
+func (c conn) templateVersion(ctx context.Context, ref string) (route.Template, error) {
+	if t, ok := c.tc.get(ref); ok {
+		return t, nil
+	}
+	var raw string
+	err := c.queryRow(ctx, `SELECT template FROM route_template_versions WHERE ref = ?`, ref).Scan(&raw)
+	if errors.Is(err, sql.ErrNoRows) {
+		return route.Template{}, fmt.Errorf("route template %q: %w", ref, ErrNotFound)
+	}
+	if err != nil {
+		return route.Template{}, fmt.Errorf("read route template: %w", err)
+	}
+	var t route.Template
+	if err := json.Unmarshal([]byte(raw), &t); err != nil {
+		return t, fmt.Errorf("decode route template %q: %w", ref, err)
+	}
+	c.tc.put(ref, t)
+	return t, nil
+}
+
+// putTemplateVersion stores a template under its content hash (once) and
+// returns the reference.
+func (tx *Tx) putTemplateVersion(ctx context.Context, t route.Template) (string, error) {
+	raw, err := json.Marshal(t)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(raw)
+	ref := hex.EncodeToString(sum[:])
+	if _, err := tx.exec(ctx, `INSERT INTO route_template_versions (ref, template, created_at) VALUES (?, ?, ?) ON CONFLICT (ref) DO NOTHING`,
+		ref, string(raw), ts(tx.now)); err != nil {
+		return "", fmt.Errorf("save route template: %w", err)
+	}
+	return ref, nil
+}
+
+// templateCache keeps decoded route templates by reference. A reference is a
+// hash of the content, so an entry is true on every server for ever; the
+// cache only saves decoding. It hands out copies.
+type templateCache struct {
+	mu sync.Mutex
+	m  map[string]route.Template
+}
+
+func (c *templateCache) get(ref string) (route.Template, bool) {
+	if c == nil {
+		return route.Template{}, false
+	}
+	c.mu.Lock()
+	t, ok := c.m[ref]
+	c.mu.Unlock()
+	if !ok {
+		return t, false
+	}
+	return t.Clone(), true
+}
+
+func (c *templateCache) put(ref string, t route.Template) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	// A deployment has a handful of templates per organ; an unbounded number
+	// would mean something odd, so start over rather than grow.
+	if c.m == nil || len(c.m) >= 1024 {
+		c.m = map[string]route.Template{}
+	}
+	c.m[ref] = t.Clone()
 }
 
 // RouteEvents returns a route's history in order.
@@ -324,7 +426,16 @@ var ErrStale = errors.New("该文件已被他人处理，请刷新后重试")
 // saveInstance writes the route state (refusing if it moved on since prevSeq;
 // prevSeq < 0 inserts), appends its events and rebuilds its open-task index.
 func (tx *Tx) saveInstance(ctx context.Context, in route.Instance, prevSeq int, events []route.Event) error {
-	raw, err := json.Marshal(in)
+	// An instance read from the store names its template already, and that
+	// template row is visible to (and commits with) this transaction.
+	ref := in.TemplateRef
+	if ref == "" {
+		var err error
+		if ref, err = tx.putTemplateVersion(ctx, in.Template); err != nil {
+			return err
+		}
+	}
+	raw, err := json.Marshal(storedInstance{Instance: in, TemplateRef: ref})
 	if err != nil {
 		return err
 	}
@@ -342,41 +453,64 @@ func (tx *Tx) saveInstance(ctx context.Context, in route.Instance, prevSeq int, 
 			return ErrStale
 		}
 	}
-	for _, e := range events {
-		b, err := json.Marshal(e)
-		if err != nil {
-			return err
+	// The events in one statement, the open-task index in two: a route
+	// operation is on every request's path.
+	if len(events) > 0 {
+		args := make([]any, 0, 5*len(events))
+		for _, e := range events {
+			b, err := json.Marshal(e)
+			if err != nil {
+				return err
+			}
+			args = append(args, in.ID, e.Seq, ts(e.At), e.Actor, string(b))
 		}
-		if _, err := tx.exec(ctx, `INSERT INTO route_events (instance_id, seq, at, actor, event) VALUES (?, ?, ?, ?, ?)`, in.ID, e.Seq, ts(e.At), e.Actor, string(b)); err != nil {
+		if _, err := tx.exec(ctx, `INSERT INTO route_events (instance_id, seq, at, actor, event) VALUES `+valueRows(len(events), 5), args...); err != nil {
 			return fmt.Errorf("save route event: %w", err)
 		}
 	}
-	if _, err := tx.exec(ctx, `DELETE FROM open_tasks WHERE instance_id = ?`, in.ID); err != nil {
-		return err
-	}
-	circulateStep := map[int]bool{}
-	for i, st := range in.Template.Steps {
-		circulateStep[i] = st.Circulate
-	}
-	for _, t := range in.OpenTasks() {
-		a := t.Assignee
-		if _, err := tx.exec(ctx, `INSERT INTO open_tasks (instance_id, task_id, kind, person, role, unit, step, circulate, handed_at, due_at, ack_due_at, acked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			in.ID, t.ID, string(a.Kind), a.Person, a.Role, a.Unit, in.Template.Steps[t.Step].Name, b2i(circulateStep[t.Step]), ts(t.HandedAt), ts(t.Due), ts(t.AckDue), b2i(t.Acknowledged())); err != nil {
-			return fmt.Errorf("index open task: %w", err)
+	if prevSeq >= 0 {
+		if _, err := tx.exec(ctx, `DELETE FROM open_tasks WHERE instance_id = ?`, in.ID); err != nil {
+			return err
 		}
+	}
+	open := in.OpenTasks()
+	if len(open) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 12*len(open))
+	for _, t := range open {
+		a, st := t.Assignee, in.Template.Steps[t.Step]
+		args = append(args, in.ID, t.ID, string(a.Kind), a.Person, a.Role, a.Unit, st.Name, b2i(st.Circulate), ts(t.HandedAt), ts(t.Due), ts(t.AckDue), b2i(t.Acknowledged()))
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO open_tasks (instance_id, task_id, kind, person, role, unit, step, circulate, handed_at, due_at, ack_due_at, acked) VALUES `+valueRows(len(open), 12), args...); err != nil {
+		return fmt.Errorf("index open task: %w", err)
 	}
 	return nil
 }
 
+// valueRows is the VALUES list of a multi-row INSERT: rows groups of cols
+// placeholders. Statements are cached by text, and a route operation writes
+// only a few rows, so the texts stay few.
+func valueRows(rows, cols int) string {
+	one := "(" + placeholders(cols) + ")"
+	var b strings.Builder
+	b.Grow(rows * (len(one) + 2))
+	for i := 0; i < rows; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(one)
+	}
+	return b.String()
+}
+
 func (tx *Tx) addParticipant(ctx context.Context, docID, personID string, at time.Time) error {
-	res, err := tx.exec(ctx, `UPDATE participants SET acted_at = ? WHERE doc_id = ? AND person_id = ?`, ts(at), docID, personID)
+	_, err := tx.exec(ctx, `INSERT INTO participants (doc_id, person_id, acted_at) VALUES (?, ?, ?)
+		ON CONFLICT (doc_id, person_id) DO UPDATE SET acted_at = excluded.acted_at`, docID, personID, ts(at))
 	if err != nil {
-		return err
+		return fmt.Errorf("save participant: %w", err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		_, err = tx.exec(ctx, `INSERT INTO participants (doc_id, person_id, acted_at) VALUES (?, ?, ?)`, docID, personID, ts(at))
-	}
-	return err
+	return nil
 }
 
 // Participants lists the people who have acted on a document.
