@@ -181,6 +181,9 @@ func (p *people) run(ctx context.Context, s *store.Store, rng *rand.Rand, pl doc
 				break
 			}
 		}
+		if err := p.acknowledge(ctx, tx, rng, rec.ID); err != nil {
+			return err
+		}
 		// The incoming copies the distribution created, each walked on its own.
 		incoming, err := tx.IncomingFrom(ctx, rec.ID)
 		if err != nil {
@@ -205,6 +208,11 @@ func (p *people) run(ctx context.Context, s *store.Store, rng *rand.Rand, pl doc
 				}
 				if done {
 					break
+				}
+			}
+			if steps > 0 { // a copy never signed for has no handover to confirm
+				if err := p.acknowledge(ctx, tx, rng, in.ID); err != nil {
+					return err
 				}
 			}
 		}
@@ -280,6 +288,29 @@ func (p *people) step(ctx context.Context, tx *store.Tx, rng *rand.Rand, docID, 
 		lastErr = errors.New("无人可办")
 	}
 	return false, fmt.Errorf("%s: %w", in.Template.Steps[t.Step].Name, lastErr)
+}
+
+// acknowledge has the receivers of most of a document's open tasks confirm
+// the handover (签收交接), as people do when they open their 待办; the rest
+// stay unconfirmed and show on the office's 办文预警.
+func (p *people) acknowledge(ctx context.Context, tx *store.Tx, rng *rand.Rand, docID string) error {
+	in, err := tx.Instance(ctx, docID)
+	if err != nil {
+		return err
+	}
+	for _, t := range in.OpenTasks() {
+		if t.Acknowledged() || rng.IntN(3) == 0 {
+			continue
+		}
+		for _, who := range p.candidates(t.Assignee, in.Starter) {
+			if person, ok := p.byID[who]; ok {
+				if _, err := tx.Act(ctx, person, docID, route.Request{Op: route.Acknowledge, Task: t.ID}); err == nil {
+					break
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // next chooses the assignees of a chosen next step, as the office would.

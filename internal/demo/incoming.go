@@ -123,6 +123,9 @@ func (p *people) walkExternal(ctx context.Context, s *store.Store, rng *rand.Ran
 				break
 			}
 		}
-		return nil
+		if steps == 0 {
+			return nil
+		}
+		return p.acknowledge(ctx, tx, rng, rec.ID)
 	})
 }
