@@ -150,8 +150,30 @@ type Milestone struct {
 
 // Attachment is a reference to a stored file (the store holds the bytes).
 type Attachment struct {
-	Name   string `json:"name"`
-	SHA256 string `json:"sha256"`
+	Name      string `json:"name"`
+	SHA256    string `json:"sha256"`
+	Size      int64  `json:"size,omitempty"`
+	MediaType string `json:"media_type,omitempty"` // as sniffed when stored
+}
+
+// Attachment finds a file attached to the item (to a progress report or an
+// application to close) by its content address.
+func (it *Item) Attachment(sha string) (Attachment, bool) {
+	for i := range it.Reports {
+		for _, a := range it.Reports[i].Attachments {
+			if a.SHA256 == sha {
+				return a, true
+			}
+		}
+	}
+	for i := range it.Submits {
+		for _, a := range it.Submits[i].Evidence.Attachments {
+			if a.SHA256 == sha {
+				return a, true
+			}
+		}
+	}
+	return Attachment{}, false
 }
 
 // Report is a progress report (进展反馈) from one unit.

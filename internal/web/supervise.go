@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/shuniu-oa/shuniu/internal/access"
+	"github.com/shuniu-oa/shuniu/internal/blob"
 	"github.com/shuniu-oa/shuniu/internal/document"
 	"github.com/shuniu-oa/shuniu/internal/org"
 	"github.com/shuniu-oa/shuniu/internal/route"
@@ -31,7 +32,8 @@ func (srv *Server) supRoutes() {
 	m.HandleFunc("GET /supervise/items/{id}", srv.requireLogin(srv.supItemPage))
 	m.HandleFunc("GET /supervise/items/{id}/sheet.pdf", srv.requireLogin(srv.supSheetPDF))
 	m.HandleFunc("GET /supervise/items/{id}/urgings/{seq}/sheet.pdf", srv.requireLogin(srv.supUrgeSheetPDF))
-	m.HandleFunc("POST /supervise/items/{id}/{op}", srv.requireLogin(srv.supAction))
+	m.HandleFunc("GET /supervise/items/{id}/files/{sha}", srv.requireLogin(srv.supFile))
+	m.HandleFunc("POST /supervise/items/{id}/{op}", limitBody(srv.requireLogin(srv.supAction)))
 	m.HandleFunc("GET /supervise/stats", srv.requireLogin(srv.supStats))
 	m.HandleFunc("GET /supervise/stats/items", srv.requireLogin(srv.supBehind))
 	m.HandleFunc("GET /supervise/bulletin", srv.requireLogin(srv.supBulletin))
@@ -45,7 +47,8 @@ func (srv *Server) supRoutes() {
 	m.HandleFunc("GET /api/v1/supervise/items", srv.requireLogin(srv.apiSupList))
 	m.HandleFunc("POST /api/v1/supervise/items", srv.requireLogin(srv.supCreate))
 	m.HandleFunc("GET /api/v1/supervise/items/{id}", srv.requireLogin(srv.apiSupItem))
-	m.HandleFunc("POST /api/v1/supervise/items/{id}/{op}", srv.requireLogin(srv.supAction))
+	m.HandleFunc("GET /api/v1/supervise/items/{id}/files/{sha}", srv.requireLogin(srv.supFile))
+	m.HandleFunc("POST /api/v1/supervise/items/{id}/{op}", limitBody(srv.requireLogin(srv.supAction)))
 	m.HandleFunc("GET /api/v1/supervise/stats", srv.requireLogin(srv.supStats))
 	m.HandleFunc("POST /api/v1/supervise/import", srv.requireLogin(srv.supImport))
 	m.HandleFunc("GET /api/v1/inbox", srv.requireLogin(srv.inboxPage))
@@ -633,7 +636,9 @@ func (srv *Server) apiSupItem(w http.ResponseWriter, r *http.Request) {
 }
 
 // supOpFrom turns an operation's name and parameters into the pure call.
-func supOpFrom(op string, f url.Values, loc *time.Location) (store.SupOp, error) {
+// files are the evidence uploaded with a report or an application to close
+// (already in the file store) and the earlier files of the item it refers to.
+func supOpFrom(op string, f url.Values, loc *time.Location, files []supervise.Attachment) (store.SupOp, error) {
 	text := func(k string) string { return strings.TrimSpace(f.Get(k)) }
 	atoi := func(k string) int { n, _ := strconv.Atoi(text(k)); return n }
 	date := func(k, what string) (time.Time, error) {
@@ -648,15 +653,7 @@ func supOpFrom(op string, f url.Values, loc *time.Location) (store.SupOp, error)
 		// The close of office that day (17:30 Beijing time).
 		return time.Date(t.Year(), t.Month(), t.Day(), 17, 30, 0, 0, loc), nil
 	}
-	attachments := func() []supervise.Attachment {
-		var out []supervise.Attachment
-		for i, n := range f["attachment_name"] {
-			if i < len(f["attachment_sha256"]) && strings.TrimSpace(n) != "" {
-				out = append(out, supervise.Attachment{Name: strings.TrimSpace(n), SHA256: f["attachment_sha256"][i]})
-			}
-		}
-		return out
-	}
+	attachments := func() []supervise.Attachment { return files }
 	switch op {
 	case "assign":
 		return func(r supervise.Rules, it supervise.Item, a route.Actor, now time.Time) (supervise.Item, []supervise.Event, error) {
@@ -748,14 +745,23 @@ func (srv *Server) supAction(w http.ResponseWriter, r *http.Request) {
 	op := r.PathValue("op")
 	if err == nil {
 		var fn store.SupOp
-		if fn, err = supOpFrom(op, f, srv.store.Calendar().Location()); err == nil {
-			detail := map[string]string{}
-			for k := range f {
-				if k != "csrf" {
-					detail[k] = truncate(f.Get(k), 200)
+		var files []supervise.Attachment
+		if op == "report" || op == "request_close" {
+			files, err = srv.supFiles(r, &it, f)
+		}
+		if err == nil {
+			if fn, err = supOpFrom(op, f, srv.store.Calendar().Location(), files); err == nil {
+				detail := map[string]any{}
+				for k := range f {
+					if k != "csrf" {
+						detail[k] = truncate(f.Get(k), 200)
+					}
 				}
+				if len(files) > 0 {
+					detail["files"] = files
+				}
+				next, err = srv.store.SupAct(r.Context(), v.Person, it.ID, op, detail, fn)
 			}
-			next, err = srv.store.SupAct(r.Context(), v.Person, it.ID, op, detail, fn)
 		}
 	}
 	if err != nil {
@@ -775,4 +781,62 @@ func (srv *Server) supAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/supervise/items/"+it.ID+"?notice=saved", http.StatusSeeOther)
+}
+
+// supFiles reads the evidence of a report or an application to close: the
+// files uploaded in the form's "files" field, checked against the attachment
+// policy (size, type allow-list, content sniffed) and kept in the
+// content-addressed file store; and, by reference (attachment_name and
+// attachment_sha256, as the API may send them), files already attached to
+// this item — never any other stored file, which a reference could
+// otherwise make downloadable through the item.
+func (srv *Server) supFiles(r *http.Request, it *supervise.Item, f url.Values) ([]supervise.Attachment, error) {
+	var out []supervise.Attachment
+	for i, n := range f["attachment_name"] {
+		if i >= len(f["attachment_sha256"]) || strings.TrimSpace(n) == "" {
+			continue
+		}
+		a, ok := it.Attachment(f["attachment_sha256"][i])
+		if !ok {
+			return nil, formError("附件引用无效：只能引用本事项已有的附件，新文件请上传")
+		}
+		a.Name = strings.TrimSpace(n)
+		out = append(out, a)
+	}
+	up, err := srv.uploads(r, "files")
+	if err != nil {
+		// The policy's refusals are for the user; the file store's faults
+		// (disk, no data directory) are the server's.
+		if msg := err.Error(); strings.HasPrefix(msg, "file store") || strings.Contains(msg, "数据目录") {
+			return nil, err
+		}
+		return nil, formError(err.Error())
+	}
+	for _, a := range up {
+		out = append(out, supervise.Attachment{Name: a.Name, SHA256: a.SHA256, Size: a.Size, MediaType: a.MediaType})
+	}
+	return out, nil
+}
+
+// supFile downloads a file attached to the item, for those who may read the
+// item; only PDF and images are shown inline, nothing as a page (blob.Serve).
+func (srv *Server) supFile(w http.ResponseWriter, r *http.Request) {
+	it, ok := srv.loadSupItem(w, r)
+	if !ok {
+		return
+	}
+	a, found := it.Attachment(r.PathValue("sha"))
+	if !found {
+		srv.notFound(w, r)
+		return
+	}
+	bs, err := srv.blobs()
+	if err == nil {
+		err = bs.Serve(w, r, a.SHA256, a.Name, a.MediaType)
+	}
+	if errors.Is(err, blob.ErrNotFound) {
+		srv.notFound(w, r)
+	} else if err != nil {
+		srv.serverError(w, r, err)
+	}
 }

@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -160,12 +162,12 @@ func TestBrowserSupervision(t *testing.T) {
 	if l := w.text(`[data-testid=sup-light]`); l != "红灯" {
 		t.Fatalf("after the deadline: %q", l)
 	}
-	os, err := e.store.Oversight(context.Background())
+	oversight, err := e.store.Oversight(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	escalated := 0
-	for _, o := range os {
+	for _, o := range oversight {
 		if o.UnitID == dev.ID {
 			if !hasMessage(t, e, o.LeaderID, id, "escalate") {
 				t.Errorf("leader %s overseeing the lead unit was not told", o.LeaderID)
@@ -201,10 +203,19 @@ func TestBrowserSupervision(t *testing.T) {
 	w.as(devHead)
 	open()
 	submit("sup-signfor")
-	w.do(chromedp.SetValue(`[data-testid=sup-close-text]`, "整治完成，附整治前后照片"))
+	// The resubmission carries the photos as a file.
+	photo := filepath.Join(t.TempDir(), "整治前后照片.png")
+	if err := os.WriteFile(photo, append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 64)...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w.do(chromedp.SetValue(`[data-testid=sup-close-text]`, "整治完成，附整治前后照片"),
+		chromedp.SetUploadFiles(`[data-testid=sup-close-files]`, []string{photo}))
 	submit("sup-request-close")
 	w.as(sup)
 	open()
+	if files := w.text(`[data-testid=sup-submits]`); !strings.Contains(files, "整治前后照片.png") {
+		t.Fatalf("the evidence file is not shown: %q", files)
+	}
 	submit("sup-approve")
 	if s := w.text(`[data-testid=sup-state]`); s != "已办结" {
 		t.Fatalf("state after review: %q", s)

@@ -1,0 +1,95 @@
+package web_test
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/shuniu-oa/shuniu/internal/demo"
+)
+
+// Evidence files: a progress report and an application to close carry
+// uploads (checked against the attachment policy, kept by content address),
+// the item page links them, and only those who may read the item download
+// them — images and PDF inline, never as a page of the application.
+func TestSupervisionEvidenceFiles(t *testing.T) {
+	e := newSupEnv(t)
+	dev, fin := e.unit("区发改局"), e.unit("区财政局")
+	sup := e.client()
+	sup.login("ducha", demo.Password)
+	sup.get("/supervise/new")
+	code, _, h := sup.post("/supervise", url.Values{"source": {"leader"}, "title": {"背街小巷路灯修复"}, "instruction": {"请于十个工作日内完成修复。"},
+		"lead_unit": {dev.ID}, "co_unit": {fin.ID}, "workdays": {"10"}, "schedule": {"每周五"}, "assign": {"1"}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("create: %d", code)
+	}
+	page := "/supervise/items/" + supItemLink.FindStringSubmatch(h.Get("Location"))[1]
+	lead := e.client()
+	lead.login("chengban", demo.Password)
+	lead.get(page)
+	if code, _, _ := lead.post(page+"/sign_for", url.Values{"unit": {dev.ID}}); code != http.StatusSeeOther {
+		t.Fatalf("sign for: %d", code)
+	}
+	co := e.client()
+	co.login(e.head(fin.ID).Login, demo.Password)
+	co.get(page)
+	if code, _, _ := co.post(page+"/sign_for", url.Values{"unit": {fin.ID}}); code != http.StatusSeeOther {
+		t.Fatalf("co-unit signs for: %d", code)
+	}
+
+	// A report with a photo.
+	png := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{0}, 64)...)
+	sum := sha256.Sum256(png)
+	pngSHA := hex.EncodeToString(sum[:])
+	lead.get(page)
+	if code, body, _ := lead.postMultipart(page+"/report", url.Values{"unit": {dev.ID}, "text": {"已排查路灯 120 盏"}}, "files", "现场照片.png", png); code != http.StatusSeeOther {
+		t.Fatalf("report with a file: %d %s", code, firstLines(body, "alert", 3))
+	}
+	_, body, _ := lead.get(page)
+	link := page + "/files/" + pngSHA
+	if !strings.Contains(body, link) || !strings.Contains(body, "现场照片.png") {
+		t.Fatalf("item page does not link the file %s", link)
+	}
+	code, got, hh := lead.fetch(link)
+	if code != http.StatusOK || !bytes.Equal(got, png) || hh.Get("X-Content-Type-Options") != "nosniff" || !strings.HasPrefix(hh.Get("Content-Disposition"), "inline") {
+		t.Fatalf("download: %d %v", code, hh)
+	}
+	// A page is refused at upload; a stranger cannot download; a reference to
+	// a file that is not the item's is refused.
+	lead.get(page)
+	if code, body, _ := lead.postMultipart(page+"/report", url.Values{"unit": {dev.ID}, "text": {"附页面"}}, "files", "x.html", []byte("<html><script>alert(1)</script></html>")); code != http.StatusUnprocessableEntity || !strings.Contains(body, "不允许") {
+		t.Fatalf("html upload: %d %s", code, firstLines(body, "alert", 3))
+	}
+	other := e.client()
+	other.login(e.head(e.unit("区教育局").ID).Login, demo.Password)
+	if code, _, _ := other.fetch(link); code != http.StatusForbidden {
+		t.Fatalf("stranger downloads: %d", code)
+	}
+	lead.get(page)
+	if code, body, _ := lead.post(page+"/report", url.Values{"unit": {dev.ID}, "text": {"引用"}, "attachment_name": {"a.pdf"},
+		"attachment_sha256": {strings.Repeat("ab", 32)}}); code != http.StatusUnprocessableEntity || !strings.Contains(body, "附件引用无效") {
+		t.Fatalf("foreign reference: %d %s", code, firstLines(body, "alert", 3))
+	}
+
+	// The application to close with a PDF as evidence.
+	pdf := []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+	lead.get(page)
+	if code, body, _ := lead.postMultipart(page+"/request_close", url.Values{"text": {"已全部修复"}}, "files", "办结报告.pdf", pdf); code != http.StatusSeeOther {
+		t.Fatalf("close with evidence: %d %s", code, firstLines(body, "alert", 3))
+	}
+	it, err := e.store.SupItem(t.Context(), strings.TrimPrefix(page, "/supervise/items/"))
+	if err != nil || len(it.Submits) != 1 || len(it.Submits[0].Evidence.Attachments) != 1 {
+		t.Fatalf("%+v %v", it.Submits, err)
+	}
+	if a := it.Submits[0].Evidence.Attachments[0]; a.Name != "办结报告.pdf" || a.MediaType != "application/pdf" || a.Size != int64(len(pdf)) {
+		t.Fatalf("evidence %+v", a)
+	}
+	sup.get(page)
+	if code, got, _ := sup.fetch(page + "/files/" + it.Submits[0].Evidence.Attachments[0].SHA256); code != http.StatusOK || !bytes.Equal(got, pdf) {
+		t.Fatalf("the 督查室 downloads the evidence: %d", code)
+	}
+}
