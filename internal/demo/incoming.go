@@ -87,7 +87,7 @@ func (p *people) externalIncoming(ctx context.Context, s *store.Store, rng *rand
 			tp := topics[rng.IntN(len(topics))]
 			t := externalTitles[rng.IntN(len(externalTitles))]
 			sender := src.senders[rng.IntN(len(src.senders))]
-			doc := document.Document{Type: t.docType, Title: fmt.Sprintf(t.format, sender, tp.matter), Body: document.ParseBody(body(tp.matter, t.docType))}
+			doc := document.Document{Type: t.docType, Title: fmt.Sprintf(t.format, sender, tp.matter), Body: document.ParseBody(externalBody(tp.matter, t.docType, p.units[organ].Name))}
 			if i%7 == 3 {
 				doc.Urgency = document.Urgent
 			}
@@ -128,4 +128,35 @@ func (p *people) walkExternal(ctx context.Context, s *store.Store, rng *rand.Ran
 		}
 		return p.acknowledge(ctx, tx, rng, rec.ID)
 	})
+}
+
+// externalBody is the text of a document from the city or the province to a
+// district organ.
+func externalBody(matter string, t document.DocType, to string) string {
+	switch t {
+	case document.Letter:
+		return fmt.Sprintf(`%[2]s：
+为进一步做好%[1]s工作，我们起草了有关工作意见（征求意见稿），现送你单位征求意见。
+请认真研究，于收文后10个工作日内将书面意见反馈我单位；无意见的也请书面回复。
+联系人：综合科，电话：0571-8800XXXX。`, matter, to)
+	case document.Bulletin:
+		return fmt.Sprintf(`各区人民政府，市政府各部门：
+为推动%[1]s工作落地见效，近期对各地工作情况进行了检查，现将有关情况通报如下。
+一、总体情况
+各地高度重视，工作总体推进有序。
+二、存在的问题
+（一）部分地区工作进度滞后。
+（二）个别单位台账资料不完善。
+三、下一步要求
+各地要对照问题清单，逐项整改到位，整改情况于月底前报市政府办公室。`, matter)
+	}
+	return fmt.Sprintf(`各区人民政府，市政府各部门：
+为切实做好%[1]s工作，经市政府同意，现将有关事项通知如下。
+一、提高思想认识
+各地各部门要充分认识做好%[1]s工作的重要性，切实加强组织领导。
+二、突出工作重点
+（一）全面排查。对重点领域开展排查，建立问题清单。
+（二）限期整改。对排查发现的问题，明确责任人和整改时限。
+三、按时报送进展
+请于每月20日前将工作进展情况报市政府办公室。`, matter)
 }
