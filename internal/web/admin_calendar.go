@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/shuniu-oa/shuniu/internal/access"
 	"github.com/shuniu-oa/shuniu/internal/calendar"
@@ -144,6 +145,7 @@ type calendarPageData struct {
 	Hours      string
 	HoursNow   string
 	Years      []calendarYearView
+	Missing    []string // years the calendar should have and lacks
 	NextYear   int
 	KindLabels []struct{ Value, Label string }
 }
@@ -204,8 +206,16 @@ func (srv *Server) renderCalendar(w http.ResponseWriter, r *http.Request, status
 		d.Years = append(d.Years, v)
 		d.NextYear = y.Year.Year + 1
 	}
+	// The current year must be covered; the next one from November on,
+	// when the State Council's notice usually appears.
+	now := srv.store.Now().In(cal.Location())
+	for _, y := range []int{now.Year(), now.Year() + 1} {
+		if !cal.Covers(y) && (y == now.Year() || now.Month() >= time.November) {
+			d.Missing = append(d.Missing, fmt.Sprintf("日历中还没有 %d 年：该年只按周一至周五计算期限，节假日和调休不会计入。请在下方“添加年份”中按国务院办公厅通知录入。", y))
+		}
+	}
 	if d.NextYear == 0 {
-		d.NextYear = srv.store.Now().In(cal.Location()).Year()
+		d.NextYear = now.Year()
 	}
 	if which != "day" && which != "newyear" {
 		form = url.Values{} // the add forms start empty unless they failed

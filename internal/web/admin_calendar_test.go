@@ -45,6 +45,9 @@ func TestAdminCalendarPage(t *testing.T) {
 			t.Errorf("page lacks %q", want)
 		}
 	}
+	if strings.Contains(body, "calendar-missing") {
+		t.Error("2026 and 2027 are covered, yet the page says a year is missing")
+	}
 
 	// A bad date is refused with a Chinese message, and what was typed stays.
 	code, body, _ = c.post("/admin/calendar/days", url.Values{"date": {"2026-02-30"}, "kind": {"holiday"}, "name": {"临时调整放假"}})
@@ -128,6 +131,14 @@ func TestAdminCalendarPage(t *testing.T) {
 	}
 	if code, out, _ := c.call("GET", "/api/v1/settings/sign-for", nil); code != 200 || out["ordinary"].(map[string]any)["n"] != float64(2) {
 		t.Errorf("API sign-for: %d %v", code, out)
+	}
+
+	// A year later, with 2029 not in the calendar, the page says so.
+	e.clock.t = time.Date(2029, 2, 1, 9, 0, 0, 0, time.UTC)
+	late := e.client()
+	late.login("sysadmin", demo.Password)
+	if code, body, _ := late.get("/admin/calendar"); code != 200 || !strings.Contains(body, "日历中还没有 2029 年") {
+		t.Errorf("uncovered current year not flagged: %d", code)
 	}
 
 	es, _ := e.store.ListAudit(t.Context(), store.AuditFilter{Action: "calendar."})
