@@ -133,11 +133,11 @@ func (tx *Tx) putSupItem(ctx context.Context, it *supervise.Item, sw *supervise.
 	}
 	light := string(sw.ColorAt(it, tx.now))
 	args := []any{it.Source, it.State, light, it.Office, it.LeadUnit(), it.Title, it.Ref, ts(tx.now), ts(it.Deadline.Due), nsToTS(f.First),
-		nsToTS(f.ClosedAt), nsToTS(f.AcceptedAt), nsToTS(f.LastSubmitAt), nsToTS(f.LastReviewAt), recs, ts(next), rev, it.ID}
+		nsToTS(f.ClosedAt), nsToTS(f.AcceptedAt), nsToTS(f.LastSubmitAt), nsToTS(f.LastReviewAt), recs, ts(next), ts(sw.ReportYellowAt(it, tx.now)), rev, it.ID}
 	if insert {
 		_, err = tx.exec(ctx, `INSERT INTO sup_items (source, state, light, office, lead_unit, title, ref, updated_at, deadline_due, first_assigned_at,
-			closed_at, accepted_at, last_submit_at, last_review_at, records, next_notice_at, rev, id, created_at, units_fresh)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`, append(args, ts(it.CreatedAt))...)
+			closed_at, accepted_at, last_submit_at, last_review_at, records, next_notice_at, report_yellow_at, rev, id, created_at, units_fresh)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`, append(args, ts(it.CreatedAt))...)
 		if isUnique(err) {
 			return fmt.Errorf("督办事项 %s 已存在: %w", it.ID, ErrConflict)
 		}
@@ -147,7 +147,7 @@ func (tx *Tx) putSupItem(ctx context.Context, it *supervise.Item, sw *supervise.
 	} else {
 		_, err = tx.exec(ctx, `UPDATE sup_items SET source = ?, state = ?, light = ?, office = ?, lead_unit = ?, title = ?, ref = ?, updated_at = ?,
 			deadline_due = ?, first_assigned_at = ?, closed_at = ?, accepted_at = ?, last_submit_at = ?, last_review_at = ?, records = ?,
-			next_notice_at = ?, rev = ?, units_fresh = 1 WHERE id = ?`, args...)
+			next_notice_at = ?, report_yellow_at = ?, rev = ?, units_fresh = 1 WHERE id = ?`, args...)
 		if err == nil {
 			_, err = tx.exec(ctx, `UPDATE sup_item_content SET content = ? WHERE id = ?`, string(content), it.ID)
 		}
@@ -210,7 +210,7 @@ type SupSummary struct {
 	ID        string           `json:"id"`
 	Source    supervise.Source `json:"source"`
 	State     supervise.State  `json:"state"`
-	Light     supervise.Color  `json:"light"`
+	Light     supervise.Color  `json:"light"` // as shown (supervise.ShownColor) at the filter's Now
 	Office    string           `json:"office"`
 	LeadUnit  string           `json:"lead_unit"`
 	Title     string           `json:"title"`
@@ -237,9 +237,17 @@ type SupFilter struct {
 	// assigned before to and not closed before from, or registered before to
 	// and not yet assigned (the 督办通报's items).
 	ActiveFrom, ActiveTo time.Time
-	Limit                int
-	Offset               int
+	// Now is the moment the lights are shown for (zero: the store's clock):
+	// a stored green light shows yellow once a missed report's time has come.
+	Now    time.Time
+	Limit  int
+	Offset int
 }
+
+func (f SupFilter) now() int64 { return ts(f.Now) }
+
+// supShownLight is the light shown, in SQL (one argument: now).
+const supShownLight = `CASE WHEN light = 'green' AND report_yellow_at > 0 AND report_yellow_at <= ? THEN 'yellow' ELSE light END`
 
 func (f SupFilter) where() (string, []any) {
 	var w []string
@@ -251,7 +259,13 @@ func (f SupFilter) where() (string, []any) {
 	if f.Open {
 		add(`state <> ?`, string(supervise.Closed))
 	}
-	if f.Light != "" {
+	switch f.Light {
+	case "":
+	case supervise.Yellow:
+		add(`(light = ? OR (light = ? AND report_yellow_at > 0 AND report_yellow_at <= ?))`, string(supervise.Yellow), string(supervise.Green), f.now())
+	case supervise.Green:
+		add(`light = ? AND (report_yellow_at = 0 OR report_yellow_at > ?)`, string(supervise.Green), f.now())
+	default:
 		add(`light = ?`, string(f.Light))
 	}
 	if f.Source != "" {
@@ -293,15 +307,48 @@ func (f SupFilter) where() (string, []any) {
 	return " WHERE " + strings.Join(w, " AND "), args
 }
 
-// SupItems lists items, most recently changed first.
-func (c conn) SupItems(ctx context.Context, f SupFilter) ([]SupSummary, error) {
+// SupItems lists items, most recently changed first, their lights shown at
+// f.Now or the store's clock.
+func (s *Store) SupItems(ctx context.Context, f SupFilter) ([]SupSummary, error) {
+	return s.conn.supItems(ctx, f.at(s.now()))
+}
+
+// SupItems is Store.SupItems inside a transaction (lights at its time).
+func (tx *Tx) SupItems(ctx context.Context, f SupFilter) ([]SupSummary, error) {
+	return tx.conn.supItems(ctx, f.at(tx.now))
+}
+
+// CountSupItems counts the items a filter selects (Limit and Offset ignored).
+func (s *Store) CountSupItems(ctx context.Context, f SupFilter) (int, error) {
+	return s.conn.countSupItems(ctx, f.at(s.now()))
+}
+
+// SupTally counts open items by state and light (closed items by state).
+func (s *Store) SupTally(ctx context.Context, f SupFilter) (map[supervise.State]int, map[supervise.Color]int, error) {
+	return s.conn.supTally(ctx, f.at(s.now()))
+}
+
+// SupItemsForDocument lists the items made from a document's 批办.
+func (s *Store) SupItemsForDocument(ctx context.Context, docID string) ([]SupSummary, error) {
+	return s.SupItems(ctx, SupFilter{Source: supervise.FromInstruction, Ref: docID})
+}
+
+// at sets the moment the lights are shown for, unless given.
+func (f SupFilter) at(now time.Time) SupFilter {
+	if f.Now.IsZero() {
+		f.Now = now
+	}
+	return f
+}
+
+func (c conn) supItems(ctx context.Context, f SupFilter) ([]SupSummary, error) {
 	limit := f.Limit
 	if limit <= 0 || limit > 1000 {
 		limit = 100
 	}
 	where, args := f.where()
-	rows, err := c.query(ctx, `SELECT id, source, state, light, office, lead_unit, title, ref, deadline_due, created_at, updated_at, closed_at FROM sup_items`+
-		where+fmt.Sprintf(` ORDER BY updated_at DESC, id LIMIT %d OFFSET %d`, limit, max(f.Offset, 0)), args...)
+	rows, err := c.query(ctx, `SELECT id, source, state, `+supShownLight+`, office, lead_unit, title, ref, deadline_due, created_at, updated_at, closed_at FROM sup_items`+
+		where+fmt.Sprintf(` ORDER BY updated_at DESC, id LIMIT %d OFFSET %d`, limit, max(f.Offset, 0)), append([]any{f.now()}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("list supervision items: %w", err)
 	}
@@ -321,18 +368,16 @@ func (c conn) SupItems(ctx context.Context, f SupFilter) ([]SupSummary, error) {
 	return out, rows.Err()
 }
 
-// CountSupItems counts the items a filter selects (Limit and Offset ignored).
-func (c conn) CountSupItems(ctx context.Context, f SupFilter) (int, error) {
+func (c conn) countSupItems(ctx context.Context, f SupFilter) (int, error) {
 	where, args := f.where()
 	var n int
 	err := c.queryRow(ctx, `SELECT COUNT(*) FROM sup_items`+where, args...).Scan(&n)
 	return n, err
 }
 
-// SupTally counts open items by state and light (closed items by state).
-func (c conn) SupTally(ctx context.Context, f SupFilter) (map[supervise.State]int, map[supervise.Color]int, error) {
+func (c conn) supTally(ctx context.Context, f SupFilter) (map[supervise.State]int, map[supervise.Color]int, error) {
 	where, args := f.where()
-	rows, err := c.query(ctx, `SELECT state, light, COUNT(*) FROM sup_items`+where+` GROUP BY state, light`, args...)
+	rows, err := c.query(ctx, `SELECT state, `+supShownLight+` AS shown, COUNT(*) FROM sup_items`+where+` GROUP BY state, shown`, append([]any{f.now()}, args...)...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -379,10 +424,6 @@ func (c conn) SupItemsFull(ctx context.Context, f SupFilter) ([]supervise.Item, 
 	return out, rows.Err()
 }
 
-// SupItemsForDocument lists the items made from a document's 批办.
-func (c conn) SupItemsForDocument(ctx context.Context, docID string) ([]SupSummary, error) {
-	return c.SupItems(ctx, SupFilter{Source: supervise.FromInstruction, Ref: docID})
-}
 
 // InsertSupItem stores an item built elsewhere through the pure operations
 // (the demo's year of items, played with a moving clock), with an audit

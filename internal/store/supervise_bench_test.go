@@ -289,8 +289,8 @@ func supBulk(b *testing.B, path string, s *store.Store, now time.Time, gen func(
 				b.Fatal(err)
 			}
 			if ins, err = tx.Prepare(`INSERT INTO sup_items (id, source, state, light, office, lead_unit, title, ref, created_at, updated_at, deadline_due,
-				first_assigned_at, closed_at, accepted_at, last_submit_at, last_review_at, records, next_notice_at, rev, units_fresh)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`); err != nil {
+				first_assigned_at, closed_at, accepted_at, last_submit_at, last_review_at, records, next_notice_at, report_yellow_at, rev, units_fresh)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`); err != nil {
 				b.Fatal(err)
 			}
 			if insC, err = tx.Prepare(`INSERT INTO sup_item_content (id, content) VALUES (?, ?)`); err != nil {
@@ -311,7 +311,7 @@ func supBulk(b *testing.B, path string, s *store.Store, now time.Time, gen func(
 		}
 		if _, err := ins.Exec(it.ID, it.Source, it.State, string(sw.ColorAt(it, now)), it.Office, it.LeadUnit(), it.Title, it.Ref, us(it.CreatedAt), us(now),
 			us(it.Deadline.Due), f.First/1000, f.ClosedAt/1000, f.AcceptedAt/1000, f.LastSubmitAt/1000, f.LastReviewAt/1000, recs,
-			us(sw.NextAt(it, now)), k); err != nil {
+			us(sw.NextAt(it, now)), us(sw.ReportYellowAt(it, now)), k); err != nil {
 			b.Fatal(err)
 		}
 		if _, err := insC.Exec(it.ID, string(content)); err != nil {

@@ -30,7 +30,7 @@ type SupSweepResult struct {
 	Notices  int // notices due in the interval (a digest counts once per recipient)
 	Messages int // inbox messages stored (repeats are no-ops and not counted)
 	Digests  int // digests among the messages
-	Yellowed int // items turned yellow by a missed report
+	Yellowed int // items turned yellow by a yellow window opening
 }
 
 // RunSupervision is the supervision sweep over (from, to]. Call it inside the
@@ -45,8 +45,9 @@ type SupSweepResult struct {
 // Digests: the notices that fall due for most items at once (see
 // supervise/digest.go) are found with set-based queries over sup_units, one
 // per slot, and sent as one digest per recipient, keyed by kind, unit, day and
-// person; at a report's due time the items that missed it turn yellow with
-// one UPDATE. No item is decoded for them.
+// person; the lights that deadlines change are set with set-based updates
+// (those that missed reports change need none: see report_yellow_at). No item
+// is decoded for them.
 func (tx *Tx) RunSupervision(ctx context.Context, from, to time.Time, routes SupRoutes) (SupSweepResult, error) {
 	var res SupSweepResult
 	sw := tx.s.SupSweep(to)
@@ -133,7 +134,8 @@ func (tx *Tx) supWake(ctx context.Context, sw *supervise.Sweep, from, to time.Ti
 			}
 		}
 		next := sw.NextAt(it, to)
-		if _, err := tx.exec(ctx, `UPDATE sup_items SET next_notice_at = ?, light = ?, units_fresh = 1 WHERE id = ?`, ts(next), string(sw.ColorAt(it, to)), it.ID); err != nil {
+		if _, err := tx.exec(ctx, `UPDATE sup_items SET next_notice_at = ?, light = ?, report_yellow_at = ?, units_fresh = 1 WHERE id = ?`,
+			ts(next), string(sw.ColorAt(it, to)), ts(sw.ReportYellowAt(it, to)), it.ID); err != nil {
 			return fmt.Errorf("advance supervision item %s: %w", it.ID, err)
 		}
 		if !items[i].fresh {
@@ -319,14 +321,8 @@ func (tx *Tx) supDigests(ctx context.Context, sw *supervise.Sweep, from, to time
 				out.add(sl.Kind, supervise.DigestKey(sl.Kind, "", sl.Work), g.registrar, true, sl.At, sl.Due, "/supervise?light=yellow", g)
 			}
 		}
-		if sl.Kind == supervise.NoticeReportMissing && len(gs) > 0 {
-			// A missed report turns a green item yellow (red and yellow
-			// stay); it turns back only at an operation, which recomputes it.
-			if err := light(string(supervise.Yellow), `light = ? AND id IN (SELECT item_id FROM sup_units WHERE `+supOwes+`)`,
-				append([]any{string(supervise.Green)}, supOwesArgs(sl)...)...); err != nil {
-				return err
-			}
-		}
+		// The lights need no update: report_yellow_at, set at every
+		// operation, already says when a missed report turns each item yellow.
 	}
 	for _, k := range out.order {
 		d := out.m[k]

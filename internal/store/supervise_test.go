@@ -379,8 +379,9 @@ func TestSupSweepExactlyOnce(t *testing.T) {
 }
 
 // TestSupMissedReportTurnsYellow: the light of an item whose weekly report is
-// missed turns yellow at the report's due time through the digest query
-// (no wake-up of the item), and the digests reach the unit and the 督查室.
+// missed shows yellow from the report's due time (report_yellow_at; no
+// wake-up, no update of the item), the digests reach the unit and the 督查室,
+// and a report turns it green again.
 func TestSupMissedReportTurnsYellow(t *testing.T) {
 	clk := &supClock{t: cst(2026, 3, 2, 9)}
 	storetest.ForEach(t, store.Options{Now: clk.now}, func(t *testing.T, s *store.Store) {
@@ -389,10 +390,14 @@ func TestSupMissedReportTurnsYellow(t *testing.T) {
 		if _, err := s.CreateSupItem(ctx, c.sup, c.newItem("sup-y", 15), true); err != nil {
 			t.Fatal(err)
 		}
-		light := func() supervise.Color {
-			rows, err := s.SupItems(ctx, store.SupFilter{IDs: []string{"sup-y"}})
+		light := func(at time.Time) supervise.Color {
+			rows, err := s.SupItems(ctx, store.SupFilter{IDs: []string{"sup-y"}, Now: at})
 			if err != nil || len(rows) != 1 {
 				t.Fatal(rows, err)
+			}
+			yellow, err := s.CountSupItems(ctx, store.SupFilter{Light: supervise.Yellow, Now: at})
+			if err != nil || (yellow == 1) != (rows[0].Light == supervise.Yellow) {
+				t.Fatalf("yellow filter: %d %v", yellow, err)
 			}
 			return rows[0].Light
 		}
@@ -407,12 +412,16 @@ func TestSupMissedReportTurnsYellow(t *testing.T) {
 			}
 		}
 		run(cst(2026, 3, 2, 9), cst(2026, 3, 6, 17))
-		if l := light(); l != supervise.Green || res.Digests != 2 {
+		if l := light(cst(2026, 3, 6, 17)); l != supervise.Green || res.Digests != 2 {
 			t.Fatalf("before Friday's close: %s, %+v", l, res) // the morning's reminders to both units
 		}
 		run(cst(2026, 3, 6, 17), cst(2026, 3, 6, 18))
-		if l := light(); l != supervise.Yellow || res.Yellowed != 1 || res.Digests != 3 || res.Woken != 0 {
+		if l := light(cst(2026, 3, 6, 18)); l != supervise.Yellow || res.Digests != 3 || res.Woken != 0 {
 			t.Fatalf("after Friday's close: %s, %+v", l, res) // both units and the 督查室 warned
+		}
+		tabs, lights, err := s.SupTally(ctx, store.SupFilter{Now: cst(2026, 3, 6, 18)})
+		if err != nil || lights[supervise.Yellow] != 1 || tabs[supervise.Assigned] != 1 {
+			t.Fatalf("tally: %v %v %v", tabs, lights, err)
 		}
 	})
 }

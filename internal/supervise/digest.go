@@ -199,6 +199,54 @@ func (sl OverdueSlot) OwesOverdue(it *Item) bool {
 	return it.Handling() && !it.Deadline.Due.IsZero() && it.Deadline.Due.Before(sl.DayStart)
 }
 
+// ReportYellowAt is when the item turns yellow for a missed weekly or monthly
+// progress report if nothing more happens to it: a time at or before now if
+// it already has, zero if it cannot (not being handled; milestone reports,
+// which the item's own wake-ups keep in its stored light; a sweep without
+// Digest, whose wake-ups do). A store keeps it as a column beside the stored
+// light, so the many items that miss a report at one close of office turn
+// yellow without an update: the light shown is yellow where the stored light
+// is green and this time has come. Every operation recomputes it.
+func (s *Sweep) ReportYellowAt(it *Item, now time.Time) time.Time {
+	if !s.digested(it) || !it.Handling() || it.AssignedAt.IsZero() {
+		return time.Time{}
+	}
+	if p, ok := s.periodAt(it, now); ok && missed(it, p, now) {
+		return p.due
+	}
+	// A day off moves a due time past later scheduled dates: look back a month.
+	for d, n := nextSched(it, dayOf(now)-31), 0; d != noDay && n < 64; d, n = nextSched(it, d+1), n+1 {
+		due := s.W.reportDue(d)
+		if !due.After(now) {
+			continue
+		}
+		if p, ok := s.periodAt(it, due); ok && p.due.Equal(due) && missed(it, p, due) {
+			return due
+		}
+	}
+	return time.Time{}
+}
+
+// missed reports whether a unit not released has made no report for the
+// period by t (the light's rule).
+func missed(it *Item, p period, t time.Time) bool {
+	for i := range it.Units {
+		if u := &it.Units[i]; !u.Released && !lastReport(it, u.UnitID, t).After(p.prev) {
+			return true
+		}
+	}
+	return false
+}
+
+// ShownColor is the light as a store shows it from its columns: the stored
+// light, yellow where it is green and the report's time has come.
+func ShownColor(stored Color, reportYellowAt, now time.Time) Color {
+	if stored == Green && !reportYellowAt.IsZero() && !reportYellowAt.After(now) {
+		return Yellow
+	}
+	return stored
+}
+
 // DueSoonSlot is a midnight at which the yellow window opens for every item
 // due in [From, To): the days whose window starts that day.
 type DueSoonSlot struct {

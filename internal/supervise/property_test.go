@@ -185,12 +185,9 @@ func TestRandomOperationSequences(t *testing.T) {
 			if until.IsZero() {
 				until = now.Add(90 * 24 * time.Hour)
 			}
-			for _, sl := range dig.ReportSlots(now, until) {
-				if sl.Kind == NoticeReportMissing && sameSchedule(it.Schedule, sl.Schedule) {
-					until = sl.At
-					break
-				}
-			}
+			// The light a store shows from its columns: the stored light and
+			// when a missed report turns it yellow.
+			stored, ryAt := dig.ColorAt(&it, now), dig.ReportYellowAt(&it, now)
 			// … or the midnight the item's yellow window opens, or just after
 			// its deadline (the set-based updates of those).
 			if due := it.Deadline.Due; !due.IsZero() {
@@ -204,9 +201,13 @@ func TestRandomOperationSequences(t *testing.T) {
 					until = d
 				}
 			}
-			for _, x := range []time.Time{until.Add(-time.Nanosecond), now.Add(until.Sub(now) / 2)} {
-				if c := dig.ColorAt(&it, x); c != c0 {
-					t.Fatalf("%s: digest sweep: light %s at %v but %s at %v, before %v", where, c0, now, c, x, until)
+			xs := []time.Time{now, until.Add(-time.Nanosecond), now.Add(until.Sub(now) / 2), now.Add(until.Sub(now) / 5)}
+			if ryAt.After(now) && ryAt.Before(until) {
+				xs = append(xs, ryAt, ryAt.Add(-time.Nanosecond))
+			}
+			for _, x := range xs {
+				if c, shown := dig.ColorAt(&it, x), ShownColor(stored, ryAt, x); c != shown {
+					t.Fatalf("%s: digest sweep: light %s at %v, shown %s (stored %s at %v, report yellow at %v, until %v)", where, c, x, shown, stored, now, ryAt, until)
 				}
 			}
 			// The scheduler polls up to now.

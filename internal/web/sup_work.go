@@ -20,7 +20,7 @@ func (w supWork) Work(ctx context.Context, s access.Subject) (Worklists, error) 
 	if err != nil {
 		return out, err
 	}
-	f := store.SupFilter{Open: true, Limit: 200}
+	f := store.SupFilter{Open: true, Limit: 200, Now: w.srv.store.Now()}
 	if err := w.srv.supScope(ctx, v, &f); err != nil {
 		return out, err
 	}

@@ -214,7 +214,7 @@ func (srv *Server) supScope(ctx context.Context, v *Viewer, f *store.SupFilter) 
 func (srv *Server) supFilterFrom(ctx context.Context, v *Viewer, q url.Values) (store.SupFilter, supListData, error) {
 	d := supListData{Tab: q.Get("tab"), Light: q.Get("light"), State: q.Get("state"), Source: q.Get("source"), Unit: q.Get("unit"),
 		Query: strings.TrimSpace(q.Get("q"))}
-	var f store.SupFilter
+	f := store.SupFilter{Now: srv.store.Now()}
 	if err := srv.supScope(ctx, v, &f); err != nil {
 		return f, d, err
 	}

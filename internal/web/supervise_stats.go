@@ -250,7 +250,7 @@ func (srv *Server) supBehind(w http.ResponseWriter, r *http.Request) {
 		if len(ids) > 1000 {
 			ids = ids[:1000]
 		}
-		if rows, err = srv.store.SupItems(ctx, store.SupFilter{IDs: ids, Limit: 1000}); err != nil {
+		if rows, err = srv.store.SupItems(ctx, store.SupFilter{IDs: ids, Limit: 1000, Now: now}); err != nil {
 			srv.serverError(w, r, err)
 			return
 		}

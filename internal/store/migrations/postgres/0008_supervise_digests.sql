@@ -4,7 +4,7 @@
 -- the due-soon, overdue and escalation warnings of items' own deadlines) are
 -- sent as one digest per recipient and slot, found with the set-based queries
 -- below instead of waking each item, and the lights they change are set with
--- set-based updates. The columns mirror the predicates of supervise/digest.go;
+-- set-based updates (and, for missed reports, report_yellow_at below). The columns mirror the predicates of supervise/digest.go;
 -- each row of sup_units carries what they read of its item.
 ALTER TABLE sup_units ADD COLUMN handling INTEGER NOT NULL DEFAULT 0;        -- item assigned or in progress
 ALTER TABLE sup_units ADD COLUMN released INTEGER NOT NULL DEFAULT 0;        -- co-unit released at 申请办结
@@ -24,6 +24,12 @@ CREATE INDEX sup_units_deadline ON sup_units(deadline_due, deadline_set_at, unit
 	WHERE handling = 1 AND lead = 1;
 -- The lights that deadlines change (yellow when the window opens, red after).
 CREATE INDEX sup_items_deadline ON sup_items(deadline_due) WHERE state IN ('assigned', 'in_progress');
+
+-- When a missed weekly or monthly report turns the item yellow
+-- (supervise.Sweep.ReportYellowAt): the light shown is yellow where the stored
+-- light is green and this time has come, so the many items that miss a report
+-- at one close of office need no update.
+ALTER TABLE sup_items ADD COLUMN report_yellow_at BIGINT NOT NULL DEFAULT 0;
 
 -- The item as JSON moves to a table of its own: sup_items keeps the small
 -- columns that lists, lights and statistics read and write, so the sweep's
