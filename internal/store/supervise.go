@@ -424,7 +424,6 @@ func (c conn) SupItemsFull(ctx context.Context, f SupFilter) ([]supervise.Item, 
 	return out, rows.Err()
 }
 
-
 // InsertSupItem stores an item built elsewhere through the pure operations
 // (the demo's year of items, played with a moving clock), with an audit
 // entry naming who seeded it. Its notices count from the transaction's time
