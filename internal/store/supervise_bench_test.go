@@ -108,7 +108,6 @@ func supSynth(cal *calendar.Calendar, end time.Time, n int, open bool, fn func(i
 // units, every source (proposals with their legal deadline); reports every
 // Friday or on the 25th — the two schedules offices use most, which puts
 // every item's report on one day when the 25th is a Friday (the worst case).
-// Items are assigned over the 200 days before end, due in 10–90 working days.
 // Work is split over the cores; fn is called from one goroutine.
 func supReal(b *testing.B, r supervise.Rules, end time.Time, n int, fn func(it *supervise.Item)) {
 	sup := route.Actor{Principal: route.Principal{ID: "sup", Units: []string{"dcs"}, Roles: []route.RoleGrant{{Role: route.RoleSupervisor, Unit: "dcs"}}}}
@@ -131,14 +130,17 @@ func supReal(b *testing.B, r supervise.Rules, end time.Time, n int, fn func(it *
 		if rng.IntN(2) == 0 {
 			sch, period = supervise.Schedule{Kind: supervise.Monthly, Day: 25}, 30*24*time.Hour
 		}
-		assigned := end.Add(-time.Duration(1+rng.IntN(200*24)) * time.Hour)
+		// Open items are mostly recent ones (older ones have been closed):
+		// assigned over the 120 days before end, due in 20–120 working days,
+		// so about a quarter of them are overdue at end.
+		assigned := end.Add(-time.Duration(1+rng.IntN(120*24)) * time.Hour)
 		assigned = time.Date(assigned.Year(), assigned.Month(), assigned.Day(), 9+rng.IntN(8), rng.IntN(60), 0, 0, assigned.Location())
 		for !cal.IsWorkday(assigned) {
 			assigned = assigned.AddDate(0, 0, -1)
 		}
 		ni := supervise.NewItem{ID: fmt.Sprintf("it-%07d", i), Source: src, Title: fmt.Sprintf("督办事项第 %d 号：推进重点工作落实", i), Office: "dcs",
 			Instruction: "请牵头单位会同配合单位抓紧研究落实，按期报送进展，办结后报督查室。", Units: units, Schedule: sch,
-			Deadline: supervise.DeadlineSpec{Workdays: 10 + rng.IntN(80)}}
+			Deadline: supervise.DeadlineSpec{Workdays: 20 + rng.IntN(100)}}
 		if src == supervise.FromInstruction {
 			ni.Ref, ni.Instructor = fmt.Sprintf("doc-%07d", i), "leader0"
 		}
