@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/shuniu-oa/shuniu/internal/audit"
+	"github.com/shuniu-oa/shuniu/internal/route"
 )
 
 // Audit appends an entry to the chain inside this transaction; it commits or
@@ -68,13 +69,24 @@ func insertAudit(ctx context.Context, c conn, es []audit.Entry) error {
 	return nil
 }
 
-// batchState is what the writes of one SQLite group-commit batch share: the
-// chain's head as the batch has advanced it. Only the batch's writes change
-// the head (they hold the write lock), so it is read once and written once.
+// batchState is what the writes of one SQLite group-commit batch share. They
+// hold the write lock, so nothing outside the batch changes the database
+// while it runs: the chain's head is read once and written once, and the
+// principals of the people acting are read once unless a write in the batch
+// changes the organisation (Tx.orgChanged).
 type batchState struct {
-	head      audit.Entry // Seq and Hash only
-	headRead  bool
-	headDirty bool
+	head       audit.Entry // Seq and Hash only
+	headRead   bool
+	headDirty  bool
+	principals map[string]route.Principal
+}
+
+// orgChanged forgets the principals the batch has read: called by every write
+// to units, positions, roles or 分管.
+func (tx *Tx) orgChanged() {
+	if tx.batch != nil {
+		tx.batch.principals = nil
+	}
 }
 
 // flush writes the advanced head; called before the batch commits.

@@ -68,9 +68,8 @@ var routeRoles = map[org.Role][]string{
 
 // principalQuery reads in one statement what principal needs: the person's
 // positions in order, each followed by the organ its unit belongs to (walking
-// up past sections), then their roles, then the units they oversee (分管), then
-// — when delegations is non-zero — the leaders whose delegation to them is in
-// force at the given time, latest first. Rows: group, order, name, unit, flag.
+// up past sections), then their roles, then the units they oversee (分管).
+// Rows: group, order, sub-order, name, unit, flag.
 const principalQuery = `WITH RECURSIVE pos(n, unit_id, head) AS (
 		SELECT ROW_NUMBER() OVER (ORDER BY is_primary DESC, sort, id), unit_id, is_head FROM positions WHERE person_id = ?
 	), up(n, id, kind, parent, depth) AS (
@@ -83,35 +82,50 @@ const principalQuery = `WITH RECURSIVE pos(n, unit_id, head) AS (
 	UNION ALL SELECT 0, n, 1, '', id, 0 FROM up WHERE kind <> 'section' OR parent = ''
 	UNION ALL SELECT 1, 0, 0, role, unit_id, 0 FROM role_assignments WHERE person_id = ?
 	UNION ALL SELECT 2, 0, 0, '', unit_id, 0 FROM oversight WHERE leader_id = ?
-	UNION ALL SELECT 3, -starts_at, 0, from_id, '', 0 FROM delegations WHERE to_id = ? AND starts_at <= ? AND ends_at > ?
 	ORDER BY 1, 2, 3, 4, 5`
 
 // principal builds what the route engine needs to know about a person: the
 // units they are in, the route roles their org roles grant, and the units they
 // lead (posts marked as head, 分管 units, units where they hold the leader role).
-// With a non-zero at it also returns the people whose delegation to this
-// person is in force then. One statement: it runs on every route operation.
-func (c conn) principal(ctx context.Context, personID string, at time.Time) (route.Principal, []string, error) {
+// One statement: it runs on every route operation; within a group-commit
+// batch it is read once per person.
+func (c conn) principal(ctx context.Context, personID string) (route.Principal, error) {
+	if b := c.batch; b != nil {
+		if p, ok := b.principals[personID]; ok {
+			return p, nil
+		}
+	}
+	p, err := c.readPrincipal(ctx, personID)
+	if err != nil {
+		return p, err
+	}
+	if b := c.batch; b != nil {
+		if b.principals == nil {
+			b.principals = map[string]route.Principal{}
+		}
+		// Handed out by value to the engine, which only reads it.
+		b.principals[personID] = p
+	}
+	return p, nil
+}
+
+func (c conn) readPrincipal(ctx context.Context, personID string) (route.Principal, error) {
 	p := route.Principal{ID: personID}
 	add := func(list *[]string, id string) {
 		if id != "" && !slices.Contains(*list, id) {
 			*list = append(*list, id)
 		}
 	}
-	// No delegation is in force at the epoch: starts_at <= 0 < ends_at
-	// cannot hold for a valid delegation, so at zero reads none.
-	atTS := ts(at)
-	rows, err := c.query(ctx, principalQuery, personID, personID, personID, personID, atTS, atTS)
+	rows, err := c.query(ctx, principalQuery, personID, personID, personID)
 	if err != nil {
-		return p, nil, fmt.Errorf("read principal: %w", err)
+		return p, fmt.Errorf("read principal: %w", err)
 	}
 	defer rows.Close()
-	var from []string
 	for rows.Next() {
 		var g, n, sub, flag int64
 		var name, unit string
 		if err := rows.Scan(&g, &n, &sub, &name, &unit, &flag); err != nil {
-			return p, nil, fmt.Errorf("read principal: %w", err)
+			return p, fmt.Errorf("read principal: %w", err)
 		}
 		switch g {
 		case 0: // a position's unit, then its organ
@@ -133,26 +147,30 @@ func (c conn) principal(ctx context.Context, personID string, at time.Time) (rou
 			}
 		case 2: // 分管
 			add(&p.Leads, unit)
-		case 3:
-			from = append(from, name)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return p, nil, fmt.Errorf("read principal: %w", err)
+		return p, fmt.Errorf("read principal: %w", err)
 	}
-	return p, from, nil
+	return p, nil
 }
 
 // Actor builds the route actor for a person at time at, with the principals of
 // the leaders who have delegated to them and whose delegation is in force.
 func (c conn) Actor(ctx context.Context, personID string, at time.Time) (route.Actor, error) {
-	p, from, err := c.principal(ctx, personID, at)
+	p, err := c.principal(ctx, personID)
 	if err != nil {
 		return route.Actor{}, err
 	}
 	a := route.Actor{Principal: p}
+	// Latest first, as Delegations lists them.
+	from, err := c.queryStrings(ctx, `SELECT from_id FROM delegations WHERE to_id = ? AND starts_at <= ? AND ends_at > ? ORDER BY starts_at DESC`,
+		personID, ts(at), ts(at))
+	if err != nil {
+		return a, fmt.Errorf("read delegations: %w", err)
+	}
 	for _, id := range from {
-		dp, _, err := c.principal(ctx, id, time.Time{})
+		dp, err := c.principal(ctx, id)
 		if err != nil {
 			return a, err
 		}
@@ -419,12 +437,9 @@ func (s *Store) Act(ctx context.Context, by org.Person, docID string, req route.
 func (tx *Tx) Act(ctx context.Context, by org.Person, docID string, req route.Request) (DocRecord, error) {
 	var rec DocRecord
 	err := func() error {
+		var in route.Instance
 		var err error
-		rec, err = tx.Document(ctx, docID)
-		if err != nil {
-			return err
-		}
-		in, err := tx.Instance(ctx, docID)
+		rec, in, err = tx.documentAndRoute(ctx, docID)
 		if err != nil {
 			return err
 		}
@@ -441,6 +456,9 @@ func (tx *Tx) Act(ctx context.Context, by org.Person, docID string, req route.Re
 			return err
 		}
 		finished := (req.Op == route.Approve || req.Op == route.Disagree) && taskStatus(next, req.Task) == route.Finished
+		// Only a step's consequences (onFinish, voidNumber) touch the 公文
+		// itself; most operations change just where it stands.
+		contentChanged := finished
 		if finished {
 			if err := tx.onFinish(ctx, by, &rec, next, stepKey, req); err != nil {
 				return err
@@ -450,12 +468,18 @@ func (tx *Tx) Act(ctx context.Context, by org.Person, docID string, req route.Re
 			if err := tx.voidNumber(ctx, by, &rec, "退回重办："+req.Comment); err != nil {
 				return err
 			}
+			contentChanged = true
 		}
 		rec.Step, rec.Status, rec.UpdatedAt = stepName(next), next.Status, tx.now
 		if next.Status == route.Done && rec.ClosedAt.IsZero() {
 			rec.ClosedAt = tx.now
 		}
-		if err := tx.putDocument(ctx, rec, false); err != nil {
+		if contentChanged {
+			err = tx.putDocument(ctx, rec, false)
+		} else {
+			err = tx.putDocumentState(ctx, rec)
+		}
+		if err != nil {
 			return err
 		}
 		if err := tx.saveInstance(ctx, next, in.Seq, events); err != nil {

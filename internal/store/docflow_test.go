@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -322,6 +323,48 @@ func TestConcurrentNumbering(t *testing.T) {
 		}
 		if problems := document.CheckSequence(nes); len(problems) > 0 {
 			t.Errorf("sequence: %v", problems)
+		}
+	})
+}
+
+// TestActorSeesOrgChangesInBatch checks that the principals a group-commit
+// batch keeps are dropped when a write in it changes the organisation: the
+// actor read after a role change (same transaction, so same batch) has it.
+func TestActorSeesOrgChangesInBatch(t *testing.T) {
+	storetest.ForEach(t, store.Options{}, func(t *testing.T, s *store.Store) {
+		x := seeded(t, s)
+		office := x.unit["政府办"]
+		clerk := x.byLogin["wenmi"]
+		grants := func(a route.Actor) bool {
+			return slices.Contains(a.Roles, route.RoleGrant{Role: route.RoleSupervisor, Unit: office.ID})
+		}
+		err := s.Write(ctx, func(tx *store.Tx) error {
+			before, err := tx.Actor(ctx, clerk.ID, tx.Now())
+			if err != nil {
+				return err
+			}
+			if grants(before) {
+				return errors.New("the clerk is already a supervisor")
+			}
+			roles, err := tx.Roles(ctx, clerk.ID)
+			if err != nil {
+				return err
+			}
+			roles = append(roles, org.RoleAssignment{Role: org.RoleSupervisor, UnitID: office.ID})
+			if err := tx.SetRoles(ctx, clerk.ID, roles); err != nil {
+				return err
+			}
+			after, err := tx.Actor(ctx, clerk.ID, tx.Now())
+			if err != nil {
+				return err
+			}
+			if !grants(after) {
+				return errors.New("the actor read after the role change lacks it")
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
 	})
 }

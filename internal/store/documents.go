@@ -50,12 +50,16 @@ func (r DocRecord) Level() org.Classification { return org.Classification(r.Doc.
 
 const docCols = `id, direction, unit_id, organ_id, source_id, content, doc_number, in_number, sender, step, status, version, created_by, created_at, updated_at, closed_at`
 
-func scanDoc(r scanner) (DocRecord, error) {
+func scanDoc(r scanner) (DocRecord, error) { return scanDocAnd(r) }
+
+// scanDocAnd reads docCols and then the extra columns into extra.
+func scanDocAnd(r scanner, extra ...any) (DocRecord, error) {
 	var d DocRecord
 	var content, status string
 	var created, updated, closed int64
-	if err := r.Scan(&d.ID, &d.Direction, &d.UnitID, &d.OrganID, &d.SourceID, &content, &d.DocNumber, &d.InNumber, &d.Sender,
-		&d.Step, &status, &d.Version, &d.CreatedBy, &created, &updated, &closed); err != nil {
+	dest := append([]any{&d.ID, &d.Direction, &d.UnitID, &d.OrganID, &d.SourceID, &content, &d.DocNumber, &d.InNumber, &d.Sender,
+		&d.Step, &status, &d.Version, &d.CreatedBy, &created, &updated, &closed}, extra...)
+	if err := r.Scan(dest...); err != nil {
 		return d, err
 	}
 	if err := json.Unmarshal([]byte(content), &d.Doc); err != nil {
@@ -73,6 +77,30 @@ func (c conn) Document(ctx context.Context, id string) (DocRecord, error) {
 		return d, fmt.Errorf("document %s: %w", id, ErrNotFound)
 	}
 	return d, err
+}
+
+// documentAndRoute reads a document and its route state in one statement
+// (every route operation starts with both).
+func (c conn) documentAndRoute(ctx context.Context, id string) (DocRecord, route.Instance, error) {
+	var state string
+	d, err := scanDocAnd(c.queryRow(ctx, `SELECT `+docColsOf("d")+`, r.state FROM documents d JOIN route_instances r ON r.id = d.id WHERE d.id = ?`, id), &state)
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, route.Instance{}, fmt.Errorf("document %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return d, route.Instance{}, err
+	}
+	in, err := c.decodeInstance(ctx, state)
+	return d, in, err
+}
+
+// docColsOf is docCols qualified by a table alias.
+func docColsOf(alias string) string {
+	cols := strings.Split(docCols, ", ")
+	for i := range cols {
+		cols[i] = alias + "." + cols[i]
+	}
+	return strings.Join(cols, ", ")
 }
 
 // Documents returns the documents with the given IDs, in that order (missing ones skipped).
@@ -178,6 +206,16 @@ func (tx *Tx) putDocument(ctx context.Context, d DocRecord, insert bool) error {
 			d.Version, string(content), ts(d.UpdatedAt), ts(d.ClosedAt), d.ID)
 	}
 	if err != nil {
+		return fmt.Errorf("save document: %w", err)
+	}
+	return nil
+}
+
+// putDocumentState updates where a document stands — its step, status and
+// times — leaving its content as it is.
+func (tx *Tx) putDocumentState(ctx context.Context, d DocRecord) error {
+	if _, err := tx.exec(ctx, `UPDATE documents SET step = ?, status = ?, updated_at = ?, closed_at = ? WHERE id = ?`,
+		d.Step, string(d.Status), ts(d.UpdatedAt), ts(d.ClosedAt), d.ID); err != nil {
 		return fmt.Errorf("save document: %w", err)
 	}
 	return nil

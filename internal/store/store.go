@@ -295,6 +295,7 @@ type conn struct {
 	d     Dialect
 	stmts *stmtCache     // SQLite: statements prepared once per database handle
 	tc    *templateCache // decoded route templates, shared by the store's views
+	batch *batchState    // SQLite writes: shared by the writes of one group commit
 }
 
 // stmtCache keeps prepared statements by query text. modernc.org/sqlite
@@ -423,8 +424,7 @@ type Tx struct {
 	tx      querier // the transaction itself, bypassing the statement cache (multi-statement SQL)
 	s       *Store
 	now     time.Time
-	batch   *batchState // SQLite: shared by the writes of one group commit
-	audited bool        // PostgreSQL: queued audit entries, to be sealed after commit
+	audited bool // PostgreSQL: queued audit entries, to be sealed after commit
 }
 
 // Write runs fn in one transaction and commits it when fn returns nil; an
@@ -617,7 +617,7 @@ func (g *groupCommit) run(batch []*pendingWrite) {
 			abort(fmt.Errorf("savepoint: %w", err))
 			return
 		}
-		tx := &Tx{conn: conn{q: w.c, d: SQLite, stmts: w.stmts, tc: p.store.tc}, tx: w.c, s: p.store, now: p.store.now(), batch: state}
+		tx := &Tx{conn: conn{q: w.c, d: SQLite, stmts: w.stmts, tc: p.store.tc, batch: state}, tx: w.c, s: p.store, now: p.store.now()}
 		p.err = callSafely(p.fn, tx)
 		if p.err != nil {
 			if err := w.exec(bg, "ROLLBACK TO w"); err != nil {
@@ -625,6 +625,8 @@ func (g *groupCommit) run(batch []*pendingWrite) {
 				return
 			}
 			*state = saved
+			// What the failed write cached may rest on what it wrote.
+			state.principals = nil
 		} else {
 			ok++
 		}
