@@ -407,6 +407,20 @@ func (m *kenlmTrie) logProb(ctx []wordID, w wordID) float32 {
 	return prob
 }
 
+// bigram reports whether the model holds the bigram "a b".
+func (m *kenlmTrie) bigram(a, b wordID) bool {
+	if a == 0 || b == 0 || m.order < 2 {
+		return false
+	}
+	_, _, begin, end := m.unigram(b)
+	lv := &m.longest
+	if m.order > 2 {
+		lv = &m.middles[0]
+	}
+	_, ok := m.find(lv, begin, end, a)
+	return ok
+}
+
 // backoff returns the backoff weight of the n-gram ctx (oldest first), 0
 // if it is not in the model.
 func (m *kenlmTrie) backoff(ctx []wordID) float32 {

@@ -497,8 +497,12 @@ func (m *model) confusion(a, c rune) int {
 	}
 	ia, ic := &m.chars[a], &m.chars[c]
 	best := confNone
+	cs := ic.sound
+	if candReadings > 0 && len(cs) > candReadings {
+		cs = cs[:candReadings]
+	}
 	for i, x := range ia.sound {
-		for j, y := range ic.sound {
+		for j, y := range cs {
 			switch {
 			case x == y && ia.tones[i] == ic.tones[j]:
 				return confSameSound
@@ -541,6 +545,10 @@ func (m *model) logProb(w string, runes int) (float64, bool) {
 	return 0, false
 }
 
+// candReadings is how many readings of a correction's character count
+// when it is compared by sound with the text's (0: all).
+var candReadings = 1
+
 // homMinFreq: only words at least this common are proposed as the word a
 // homophone slip replaced.
 const homMinFreq = 50
@@ -555,6 +563,12 @@ type homCand struct {
 // (2–3 BMP runes) into keys and returns how many; 0 if a rune has no
 // reading.
 func (m *model) homKeysInto(rs []rune, keys []uint64) int {
+	return m.homKeysReadings(rs, keys, 0)
+}
+
+// homKeysReadings is homKeysInto with at most maxReadings readings of
+// each rune (0: all).
+func (m *model) homKeysReadings(rs []rune, keys []uint64, maxReadings int) int {
 	n := 0
 	var ids [3][]uint16
 	for i, r := range rs {
@@ -562,6 +576,9 @@ func (m *model) homKeysInto(rs []rune, keys []uint64) int {
 			return 0
 		}
 		ids[i] = m.chars[r].sound
+		if maxReadings > 0 && len(ids[i]) > maxReadings {
+			ids[i] = ids[i][:maxReadings]
+		}
 	}
 	l := uint64(len(rs)) << 48
 	for ai, a := range ids[0] {
@@ -605,7 +622,7 @@ func (m *model) indexHomophones(entries []entry) {
 		}
 		c := hf{homCand{word: e.word, lp: float32(math.Log(float64(e.n)) - m.logN)}, e.n}
 		var keys [8]uint64
-		for _, k := range keys[:m.homKeysInto(e.rs, keys[:])] {
+		for _, k := range keys[:m.homKeysReadings(e.rs, keys[:], candReadings)] {
 			tmp[k] = append(tmp[k], c) // the keys of one word are distinct
 		}
 	}

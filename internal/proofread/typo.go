@@ -496,17 +496,17 @@ func (c *Checker) selectTypos(t *text, props []proposal, out *findings) {
 			}
 		}
 		// The remaining candidates, judged with the corrections made.
+		fixed := slices.Clone(t.r)
+		for _, q := range taken {
+			copy(fixed[q.start:q.end], []rune(q.word))
+		}
 		if len(rest) > 0 {
-			fixed := slices.Clone(t.r)
-			for _, q := range taken {
-				copy(fixed[q.start:q.end], []rune(q.word))
-			}
 			rest = c.rescoreIn(fixed, rest)
-			slices.SortFunc(rest, byGain)
-			for _, pr := range rest {
-				if pr.gain >= lp.More && !clashes(pr) {
-					taken = append(taken, pr)
-				}
+		}
+		slices.SortFunc(rest, byGain)
+		for _, pr := range rest {
+			if pr.gain >= lp.More && !clashes(pr) {
+				taken = append(taken, pr)
 			}
 		}
 	}
@@ -566,7 +566,7 @@ func (c *Checker) homophoneProposals(rs []rune, alpha, beta []float64, isWord fu
 			src := rs[st : st+wl]
 			base := alpha[st] + beta[st+wl] - best
 			var keys [8]uint64
-			nk := m.homKeysInto(src, keys[:])
+			nk := m.homKeysReadings(src, keys[:], lp.Readings)
 			var seen [8]string
 			ns := 0
 			for _, k := range keys[:nk] {
