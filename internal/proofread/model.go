@@ -84,6 +84,9 @@ type model struct {
 	homophones map[uint64][]homCand
 	// ngram is the word trigram model read from the system, nil if absent.
 	ngram *ngramModel
+	// candReadings is how many readings of a correction's character count
+	// when it is compared by sound with the text's (0: all).
+	candReadings int
 }
 
 type syllable struct {
@@ -145,6 +148,12 @@ func loadModel(ngramPath string) (*model, error) {
 		return nil, fmt.Errorf("word trigram model: %w", nr.err)
 	}
 	m.ngram = nr.m
+	if m.ngram != nil {
+		// With the trigram model to judge, a correction's character is
+		// compared by its common reading only (see homReadings); without
+		// it, all readings found more on the dev split.
+		m.candReadings = homReadings
+	}
 	for _, list := range []map[string]string{m.misspelt, m.variants} {
 		for w := range list {
 			if r, _ := utf8.DecodeRuneInString(w); r < 0x10000 {
@@ -498,8 +507,8 @@ func (m *model) confusion(a, c rune) int {
 	ia, ic := &m.chars[a], &m.chars[c]
 	best := confNone
 	cs := ic.sound
-	if candReadings > 0 && len(cs) > candReadings {
-		cs = cs[:candReadings]
+	if m.candReadings > 0 && len(cs) > m.candReadings {
+		cs = cs[:m.candReadings]
 	}
 	for i, x := range ia.sound {
 		for j, y := range cs {
@@ -545,9 +554,10 @@ func (m *model) logProb(w string, runes int) (float64, bool) {
 	return 0, false
 }
 
-// candReadings is how many readings of a correction's character count
-// when it is compared by sound with the text's (0: all).
-var candReadings = 1
+// homReadings is how many readings of each character of a word index it
+// in the homophone index: the first, the common one. Rarer readings (度
+// zhái, 省 xiǎn) made false homophones (之债 → 制度).
+const homReadings = 1
 
 // homMinFreq: only words at least this common are proposed as the word a
 // homophone slip replaced.
@@ -622,7 +632,7 @@ func (m *model) indexHomophones(entries []entry) {
 		}
 		c := hf{homCand{word: e.word, lp: float32(math.Log(float64(e.n)) - m.logN)}, e.n}
 		var keys [8]uint64
-		for _, k := range keys[:m.homKeysReadings(e.rs, keys[:], candReadings)] {
+		for _, k := range keys[:m.homKeysReadings(e.rs, keys[:], homReadings)] {
 			tmp[k] = append(tmp[k], c) // the keys of one word are distinct
 		}
 	}
