@@ -123,6 +123,16 @@ func New(cfg Config) (*Checker, error) {
 	return newChecker(m, cfg)
 }
 
+// NgramModelPath is the file of the word trigram model in use, empty when
+// none was found and the typo check works with the embedded unigram model
+// alone (see Config.NgramModel).
+func (c *Checker) NgramModelPath() string {
+	if c.lm.ngram == nil {
+		return ""
+	}
+	return c.lm.ngram.path
+}
+
 // With returns a Checker for another configuration that shares this one's
 // language data, without loading it again (e.g. one per deployment).
 func (c *Checker) With(cfg Config) (*Checker, error) { return newChecker(c.lm, cfg) }

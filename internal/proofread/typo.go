@@ -290,8 +290,13 @@ func (c *Checker) scoreRun(t *text, a, b int, all []proposal) []proposal {
 			if !ok && j > i+1 {
 				break
 			}
-			if lp, ok := m.logProb(w, j-i); ok && (f > 0 || j == i+1) {
-				edges = append(edges, edge{int32(j), f, lp})
+			// The word's log probability, as model.logProb gives it,
+			// without looking the word up again.
+			switch {
+			case f > 0:
+				edges = append(edges, edge{int32(j), f, math.Log(float64(f)) - m.logN})
+			case j == i+1:
+				edges = append(edges, edge{int32(j), f, -m.logN - 2})
 			}
 		}
 	}

@@ -32,7 +32,7 @@ func main() {
 	data := flag.String("data", "../shared/data/proofread/ecspell", "folder holding odw_train.tsv, law_train.tsv, med_train.tsv")
 	split := flag.String("split", "test", "which half of each set: dev, test or all")
 	sets := flag.String("sets", "odw,law,med", "comma-separated sets")
-	threshold := flag.Float64("threshold", 0, "language-model margin (0 = the default)")
+	threshold := flag.Float64("threshold", 0, "unigram-model margin when no trigram model is loaded (0 = the default)")
 	show := flag.Int("show", 0, "print up to N wrong dev predictions per set")
 	flag.Parse()
 	if err := run(os.Stdout, *data, *split, strings.Split(*sets, ","), *threshold, *show); err != nil {
@@ -50,7 +50,11 @@ func run(w io.Writer, dir, split string, sets []string, threshold float64, show 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "loaded in %v; split=%s\n\n", time.Since(t0).Round(time.Millisecond), split)
+	lm := c.NgramModelPath()
+	if lm == "" {
+		lm = "none (unigram model only)"
+	}
+	fmt.Fprintf(w, "loaded in %v; split=%s; word trigram model: %s\n\n", time.Since(t0).Round(time.Millisecond), split, lm)
 	fmt.Fprintln(w, "| set | sentences | with errors | det P | det R | det F1 | cor P | cor R | cor F1 | false alarms |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
 	var results []result
