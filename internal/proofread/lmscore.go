@@ -363,7 +363,7 @@ const ln10 = 2.302585092994046
 func (c *Checker) rescore(rs []rune, props []proposal) []proposal {
 	lp := c.lmParams()
 	out := props[:0]
-	for _, p := range c.rescoreIn(rs, props) {
+	for _, p := range c.rescoreIn(rs, 0, props) {
 		if p.gain >= lp.Min {
 			out = append(out, p)
 		}
@@ -371,8 +371,9 @@ func (c *Checker) rescore(rs []rune, props []proposal) []proposal {
 	return out
 }
 
-// rescoreIn scores the proposals against the text rs (a run, or the
-// paragraph's text with some corrections made), each within its run.
+// rescoreIn scores the proposals against the text rs, which starts at
+// position base of the checked text (a run, or the paragraph with some
+// corrections made), each within its run.
 //
 // Besides the trigram margin, it weighs the bigram evidence, which on the
 // dev split separated right from wrong corrections better than any margin:
@@ -380,7 +381,7 @@ func (c *Checker) rescore(rs []rune, props []proposal) []proposal {
 // next to one of its neighbours (the text fits its context: 投宿 is no slip
 // after 游客), and it is handicapped when the corrected word has been seen
 // next to neither (nothing in the model backs it).
-func (c *Checker) rescoreIn(rs []rune, props []proposal) []proposal {
+func (c *Checker) rescoreIn(rs []rune, base int, props []proposal) []proposal {
 	g := c.lm.ngram
 	lp := c.lmParams()
 	buf := g.buffers.Get().(*lmBuffers)
@@ -392,17 +393,16 @@ func (c *Checker) rescoreIn(rs []rune, props []proposal) []proposal {
 	for _, p := range props {
 		lo, hi := 0, len(rs)
 		if p.runEnd > 0 {
-			lo, hi = p.runStart, p.runEnd
+			lo, hi = p.runStart-base, p.runEnd-base
 		}
-		if lp.Evidence {
-			if own := g.wordAt(rs, p.start, p.end, 1); own != 0 && g.wordAt(rs, p.start, p.end, -1) == own &&
-				g.evidence(rs, lo, hi, p.start, p.end, own) > 0 {
-				continue
-			}
-		}
+		st, end := p.start-base, p.end-base
 		ev := 0
 		if lp.Evidence {
-			ev = g.evidence(rs, lo, hi, p.start, p.end, g.lookup(p.word))
+			if own := g.wordAt(rs, st, end, 1); own != 0 && g.wordAt(rs, st, end, -1) == own &&
+				g.evidence(rs, lo, hi, st, end, own) > 0 {
+				continue
+			}
+			ev = g.evidence(rs, lo, hi, st, end, g.lookup(p.word))
 			if ev == 0 && p.hom && lp.HomEvidence {
 				continue
 			}
@@ -412,14 +412,12 @@ func (c *Checker) rescoreIn(rs []rune, props []proposal) []proposal {
 			searched = lo
 		}
 		buf.words = append(buf.words[:0], []rune(p.word)...)
-		b := min(hi, p.end+lp.Window) - lo
-		d := g.changeGain(rs[lo:hi], &buf.orig, p.start-lo, buf.words, b, &buf.tmp, buf)
+		b := min(hi, end+lp.Window) - lo
+		d := g.changeGain(rs[lo:hi], &buf.orig, st-lo, buf.words, b, &buf.tmp, buf)
 		p.lgain = float64(d)*ln10 - p.cost
 		p.gain = p.lgain + lp.UW*p.ugain
-		if lp.Evidence {
-			if ev == 0 {
-				p.gain -= lp.NoEvidence
-			}
+		if ev == 0 && lp.Evidence {
+			p.gain -= lp.NoEvidence
 		}
 		if p.hom {
 			p.gain -= lp.Hom

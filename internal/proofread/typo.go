@@ -501,12 +501,18 @@ func (c *Checker) selectTypos(t *text, props []proposal, out *findings) {
 			}
 		}
 		// The remaining candidates, judged with the corrections made.
-		fixed := slices.Clone(t.r)
-		for _, q := range taken {
-			copy(fixed[q.start:q.end], []rune(q.word))
-		}
 		if len(rest) > 0 {
-			rest = c.rescoreIn(fixed, rest)
+			// Only the paragraph's runs are copied: a long text has many
+			// paragraphs.
+			lo, hi := rest[0].runStart, rest[0].runEnd
+			for _, q := range append(taken, rest...) {
+				lo, hi = min(lo, q.runStart), max(hi, q.runEnd)
+			}
+			fixed := slices.Clone(t.r[lo:hi])
+			for _, q := range taken {
+				copy(fixed[q.start-lo:q.end-lo], []rune(q.word))
+			}
+			rest = c.rescoreIn(fixed, lo, rest)
 		}
 		slices.SortFunc(rest, byGain)
 		for _, pr := range rest {
