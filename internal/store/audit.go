@@ -221,17 +221,24 @@ func (z *sealer) runOnce(ctx context.Context) (int, error) {
 		prev = &es[i]
 		ids[i] = q.id
 	}
-	if err := insertAudit(ctx, c, es); err != nil {
-		return 0, err
-	}
-	// By id, never by range: an entry committed since the read above is
-	// left for the next run.
-	if _, err := c.exec(ctx, `DELETE FROM audit_pending WHERE id IN (`+placeholders(len(ids))+`)`, ids...); err != nil {
-		return 0, fmt.Errorf("dequeue audit entries: %w", err)
-	}
+	// One statement (one round trip) appends the entries, dequeues them —
+	// by id, never by range: an entry committed since the read above is left
+	// for the next run — and advances the head.
 	last := es[len(es)-1]
-	if _, err := c.exec(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, last.Seq, last.Hash); err != nil {
-		return 0, fmt.Errorf("advance audit head: %w", err)
+	args := make([]any, 0, 12*len(es)+len(ids)+2)
+	for _, e := range es {
+		args = append(args, e.Seq, ts(e.At), e.ActorID, e.ActorName, e.Action, e.ObjectKind, e.ObjectID, string(e.Outcome), e.IP, e.Detail, e.PrevHash, e.Hash)
+	}
+	args = append(args, ids...)
+	args = append(args, last.Seq, last.Hash)
+	if _, err := c.exec(ctx, `WITH appended AS (
+			INSERT INTO audit_log (seq, at, actor_id, actor_name, action, object_kind, object_id, outcome, ip, detail, prev_hash, hash)
+			VALUES `+valueRows(len(es), 12)+`
+		), dequeued AS (
+			DELETE FROM audit_pending WHERE id IN (`+placeholders(len(ids))+`)
+		)
+		UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, args...); err != nil {
+		return 0, fmt.Errorf("chain audit entries: %w", err)
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return 0, fmt.Errorf("commit: %w", err)

@@ -101,7 +101,16 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		s.w.SetMaxIdleConns(10)
 		s.w.SetConnMaxIdleTime(5 * time.Minute)
 		s.r = s.w
-		s.sealer = newSealer(s.w, s.log)
+		// The sealer has connections of its own: waiting in the writers'
+		// pool behind the very writes that wait for it would make every
+		// sealing run as slow as the busiest moment.
+		sealDB, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		sealDB.SetMaxOpenConns(1)
+		sealDB.SetConnMaxIdleTime(5 * time.Minute)
+		s.sealer = newSealer(sealDB, s.log)
 	} else {
 		s.dialect = SQLite
 		s.path = strings.TrimPrefix(dsn, "file:")
@@ -162,6 +171,9 @@ func (s *Store) Close() error {
 	s.conn.stmts.close()
 	s.gc.close()
 	err := s.w.Close()
+	if s.sealer != nil {
+		err = errors.Join(err, s.sealer.db.Close())
+	}
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
 	}
