@@ -26,10 +26,7 @@ const NgramModelNone = "none"
 // search uses it; read-only and safe for concurrent use.
 type ngramModel struct {
 	path string
-	lm   interface {
-		logProb(ctx []wordID, w wordID) float32 // log10 p(w | ctx), ctx oldest first
-		bigram(a, b wordID) bool                // the model has seen "a b"
-	}
+	lm   *kenlmTrie
 	// keys holds the words of up to maxLMWordRunes BMP runes, packed
 	// (packWord), and marks their prefixes with lmPrefixBit.
 	keys map[uint64]wordID
@@ -40,10 +37,7 @@ type ngramModel struct {
 	buffers sync.Pool
 }
 
-func newNgramModel(path string, lm interface {
-	logProb(ctx []wordID, w wordID) float32
-	bigram(a, b wordID) bool
-}, keys map[uint64]wordID, unk float32) *ngramModel {
+func newNgramModel(path string, lm *kenlmTrie, keys map[uint64]wordID, unk float32) *ngramModel {
 	m := &ngramModel{path: path, lm: lm, keys: keys, unk: unk}
 	m.buffers.New = func() any { return &lmBuffers{cache: make([]lmCacheSlot, lmCacheSize)} }
 	return m
