@@ -510,7 +510,11 @@ func (p *people) plans(rng *rand.Rand, now time.Time) []docPlan {
 			pl.title = fmt.Sprintf("%s关于申请%s专项经费的请示", p.units[town].Name, tp.plan)
 			pl.to = []string{[]string{district, committee}[i%2]}
 		}
+		// 主送 is the document's own field (pl.to); the body starts after it.
 		pl.body = body(tp.matter, pl.docType)
+		if i := strings.IndexByte(pl.body, '\n'); i > 0 && strings.HasSuffix(pl.body[:i], "：") {
+			pl.body = pl.body[i+1:]
+		}
 		if pl.drafter == "" || pl.unit == "" {
 			continue
 		}
