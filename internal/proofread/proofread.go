@@ -3,8 +3,11 @@
 // number usage and a deployment's own word lists, and returns findings with
 // rune ranges, a Chinese message and, where there is one, a suggestion.
 //
-// It is pure: no database, no HTTP, no files read at run time. The language
-// data is embedded (see data/ and docs/proofread.md). Build one Checker with
+// It is pure: no database, no HTTP. The language data is embedded (see data/
+// and docs/proofread.md), except one file read at start-up when the system
+// has it: fcitx5's word trigram model (Debian's libime-data-language-model,
+// LGPL-2.1+), which judges the typo candidates; without it the checker
+// works as before with its embedded unigram model. Build one Checker with
 // New at start-up and share it: Check and CheckDocument are safe for
 // concurrent use.
 package proofread
@@ -78,8 +81,9 @@ type Config struct {
 	// Banned are sensitive or banned phrases, each with an optional message
 	// and replacement.
 	Banned []Replacement
-	// TypoThreshold overrides the language-model margin (natural log) a
-	// correction must win by; 0 means the tuned default. Higher is stricter.
+	// TypoThreshold overrides the unigram-model margin (natural log) a
+	// correction must win by when no trigram model is loaded; 0 means the
+	// tuned default. Higher is stricter.
 	TypoThreshold float64
 	// NgramModel is the path of a word n-gram model in KenLM's binary
 	// format (fcitx5's zh_CN.lm from Debian's libime-data-language-model);
