@@ -79,6 +79,14 @@ func run(w io.Writer, dir, split string, sets []string, threshold float64, show 
 		fmt.Fprintf(w, "| %s | %d | %d | %.3f | %.3f | %.3f |\n", r.set, r.errors, r.flagged, ratio(r.flaggedRight, r.flagged), ratio(r.flaggedRight, r.errors), ratio(r.fixedRight, r.flagged))
 	}
 	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Sentences flagged but not detected exactly (what pulls strict detection precision down):")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| set | flagged | exact | only some of its errors, nothing else | a correct position flagged | sentence has no error |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|")
+	for _, r := range results {
+		fmt.Fprintf(w, "| %s | %d | %d | %d | %d | %d |\n", r.set, r.predicted, r.detTP, r.partial, r.wrongPos, r.noError)
+	}
+	fmt.Fprintln(w)
 	ps, err := readPairs(filepath.Join(dir, "odw_train.tsv"))
 	if err != nil {
 		return err
@@ -133,7 +141,11 @@ type result struct {
 	// character level: flagged positions, those that are errors, those
 	// also corrected right, and all error positions.
 	flagged, flaggedRight, fixedRight, errors int
-	set                                       string
+	// Sentences flagged but not detected exactly: only some of their
+	// errors flagged and nothing else (partial), any correct position
+	// flagged (wrongPos), and the whole sentence correct (noError).
+	partial, wrongPos, noError int
+	set                        string
 }
 
 func (r result) dp() float64 { return ratio(r.detTP, r.predicted) }
@@ -212,6 +224,14 @@ func score(c *proofread.Checker, ps []pair, show int, w io.Writer) result {
 		}
 		if len(pos) > 0 {
 			r.predicted++
+			switch extra := slices.ContainsFunc(pos, func(i int) bool { return p.src[i] == p.tgt[i] }); {
+			case len(gold) == 0:
+				r.noError++
+			case extra:
+				r.wrongPos++
+			case !slices.Equal(pos, gold):
+				r.partial++
+			}
 			if len(gold) > 0 && slices.Equal(pos, gold) {
 				r.detTP++
 				if string(corrected) == string(p.tgt) {
