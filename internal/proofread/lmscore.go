@@ -337,10 +337,11 @@ type lmParams struct {
 	Evidence    bool    // weigh the bigram evidence (see rescoreIn)
 	NoEvidence  float64 // handicap when the correction has none
 	HomEvidence bool    // a whole-word homophone needs evidence
+	MaxReal     int32   // a text word this frequent is not questioned as a whole (0: no limit)
 }
 
-var defaultLMParams = lmParams{Low: -2, LowHom: 2, LowReal: 0, Aligned: true, Readings: 1, PerPos: 4, Window: 3,
-	UW: 0.25, Hom: 3, Min: 4, First: 9, More: 4, Evidence: true, NoEvidence: 6, HomEvidence: true}
+var defaultLMParams = lmParams{Low: 3, LowHom: 3, LowReal: 1, MaxReal: 1000, Aligned: true, Readings: 1, PerPos: 4,
+	Window: 3, UW: 0.25, Hom: 3, Min: 4, First: 9, More: 4, Evidence: true, NoEvidence: 6, HomEvidence: true}
 
 func (c *Checker) lmParams() *lmParams {
 	if c.lmp != nil {

@@ -424,15 +424,15 @@ func (c *Checker) scoreRun(t *text, a, b int, all []proposal) []proposal {
 		props = append(props, cands...)
 	}
 	if m.ngram != nil {
-		isWord := func(st, end int) bool {
+		wordFreqAt := func(st, end int) int32 {
 			for _, e := range edges[estart[st]:estart[st+1]] {
 				if int(e.end) == end && e.f > 0 {
-					return true
+					return e.f
 				}
 			}
-			return false
+			return 0
 		}
-		props = c.homophoneProposals(rs, alpha, beta, isWord, inWord, wordFreq, wordSpan, props)
+		props = c.homophoneProposals(rs, alpha, beta, wordFreqAt, inWord, wordFreq, wordSpan, props)
 	}
 	if m.ngram != nil && len(props) > 0 {
 		props = c.rescore(rs, props)
@@ -551,7 +551,7 @@ func (c *Checker) selectTypos(t *text, props []proposal, out *findings) {
 // another word of the same sound (部署 → 不熟, 投诉 → 投宿). Only the
 // trigram model can judge these, so they are gathered only when it is
 // loaded, and only when the unigram model does not find them much worse.
-func (c *Checker) homophoneProposals(rs []rune, alpha, beta []float64, isWord func(st, end int) bool, inWord []bool, wordFreq []int32, wordSpan []span, props []proposal) []proposal {
+func (c *Checker) homophoneProposals(rs []rune, alpha, beta []float64, wordFreqAt func(st, end int) int32, inWord []bool, wordFreq []int32, wordSpan []span, props []proposal) []proposal {
 	m := c.lm
 	lp := c.lmParams()
 	n := len(rs)
@@ -566,10 +566,16 @@ func (c *Checker) homophoneProposals(rs []rune, alpha, beta []float64, isWord fu
 			if stealsSpan(st, st+wl, inWord, wordFreq, wordSpan) {
 				continue
 			}
-			origWord := isWord(st, st+wl)
+			f := wordFreqAt(st, st+wl)
+			origWord := f > 0
 			low := lp.LowHom
 			if origWord {
 				low = lp.LowReal
+				// A common word is never questioned as a whole: on the
+				// dev split no slip had made one as common as this.
+				if lp.MaxReal > 0 && f >= lp.MaxReal {
+					continue
+				}
 			}
 			if low >= noCandidates {
 				continue
