@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -366,5 +368,70 @@ func TestActorSeesOrgChangesInBatch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+	})
+}
+
+// TestOldRouteStateReadable rewrites a route's stored state in the form used
+// before templates were kept apart (the template embedded in the instance)
+// and checks that it is read, acted on, and written back by reference.
+func TestOldRouteStateReadable(t *testing.T) {
+	run := func(t *testing.T, s *store.Store, raw *sql.DB, ph func(int) string) {
+		x := seeded(t, s)
+		office := x.unit["政府办"]
+		secretariat := childOf(x, office.ID, "秘书科")
+		clerk := x.byLogin["wenmi"]
+		rec := newDraft(t, s, x, clerk, secretariat, nil)
+		in, err := s.Instance(ctx, rec.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		old, err := json.Marshal(in) // route.Instance's own JSON carries its template
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := raw.ExecContext(ctx, `UPDATE route_instances SET state = `+ph(1)+` WHERE id = `+ph(2), string(old), rec.ID); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Instance(ctx, rec.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Template.Name != in.Template.Name || len(got.Template.Steps) != len(in.Template.Steps) || got.Seq != in.Seq {
+			t.Fatalf("old state read as %+v", got.Template)
+		}
+		act(t, s, clerk, rec.ID, approve("请审核"))
+		var state string
+		if err := raw.QueryRowContext(ctx, `SELECT state FROM route_instances WHERE id = `+ph(1), rec.ID).Scan(&state); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(state, `"steps"`) || !strings.Contains(state, `"template_ref"`) {
+			t.Errorf("state written back with its template: %.200s", state)
+		}
+		if got, err := s.Instance(ctx, rec.ID); err != nil || got.Template.Name != in.Template.Name || got.Current != 1 {
+			t.Errorf("after acting: step %d, template %q, %v", got.Current, got.Template.Name, err)
+		}
+	}
+	t.Run("sqlite", func(t *testing.T) {
+		s := storetest.SQLite(t, store.Options{})
+		raw, err := sql.Open("sqlite", s.Path())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer raw.Close()
+		run(t, s, raw, func(int) string { return "?" })
+	})
+	t.Run("postgres", func(t *testing.T) {
+		dsn := storetest.PostgresDSN(t)
+		s, err := store.Open(ctx, dsn, store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		raw, err := sql.Open("pgx", dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer raw.Close()
+		run(t, s, raw, func(n int) string { return fmt.Sprintf("$%d", n) })
 	})
 }
