@@ -239,6 +239,9 @@ func (d *supDigests) add(kind supervise.NoticeKind, key, person string, wide boo
 // supDigests is the set-based part of the sweep: the digests of the slots in
 // (from, to], and the lights the slots change.
 func (tx *Tx) supDigests(ctx context.Context, sw *supervise.Sweep, from, to time.Time, res *SupSweepResult, send func(notify.Message) error) error {
+	if from.IsZero() {
+		return nil // no start: no slot to count from (schedule.Sweep always gives one)
+	}
 	var out supDigests
 	handling := `state IN ('` + string(supervise.Assigned) + `', '` + string(supervise.InProgress) + `')`
 	light := func(set, where string, args ...any) error {
