@@ -13,9 +13,9 @@ import (
 
 // This file reads a word n-gram language model in KenLM's binary format
 // (version 5, "trie with quantization and array-compressed pointers", the
-// form fcitx5's libime ships as zh_CN.lm). It was written from the format's
-// public description and KenLM's documentation of its data structures; the
-// layout, in file order:
+// form fcitx5's libime ships as zh_CN.lm). It was written for this project
+// after reading how KenLM's public source lays the file out (no code
+// copied); the layout, in file order:
 //
 //	header   magic, sanity values, order, model type, counts per order
 //	vocab    number of words, then the 64-bit MurmurHash64A of every word,
