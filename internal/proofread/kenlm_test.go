@@ -122,3 +122,48 @@ func TestMurmurHash64A(t *testing.T) {
 		t.Error("collision on one byte")
 	}
 }
+
+// With the trigram model: one-character slips, a whole word of the same
+// sound, and clean 公文 sentences left alone. The sentences are written for
+// this test, not taken from the evaluation data.
+func TestTypoWithNgramModel(t *testing.T) {
+	systemModels(t)
+	c, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.NgramModelPath() == "" {
+		t.Fatal("a model is installed but the checker did not load it")
+	}
+	type fix struct{ text, suggestion string }
+	tests := []struct {
+		name string
+		text string
+		want []fix
+	}{
+		{"same sound", "要认真贯彻落石各项工作部署。", []fix{{"石", "实"}}},
+		{"same sound after a verb", "请各单位认真组只实施。", []fix{{"只", "织"}}},
+		{"whole word of the same sound", "进一步提高人民群众的漫溢度。", []fix{{"漫溢", "满意"}}},
+		{"unigram case still found", "要加快建射现代化经济体系。", []fix{{"射", "设"}}},
+		{"clean", "各地区各部门要认真贯彻落实党中央决策部署。", nil},
+		{"clean with a modern term", "坚持以人民为中心的发展思想，不断增强人民群众获得感。", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []fix
+			for _, f := range c.Check(tc.text) {
+				if f.Category == CategoryTypo {
+					got = append(got, fix{f.Text, f.Suggestion})
+				}
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("got %v, want %v", got, tc.want)
+			}
+			for i := range got {
+				if got[i] != tc.want[i] {
+					t.Errorf("got %v, want %v", got, tc.want)
+				}
+			}
+		})
+	}
+}
