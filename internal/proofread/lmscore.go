@@ -328,7 +328,8 @@ type lmParams struct {
 	Aligned     bool    // homophones only for spans the unigram reading does not cut
 	Readings    int     // readings of each character of the text used for homophones (0: all)
 	PerPos      int     // one-character candidates kept per position
-	Window      int     // characters of context on each side of a candidate
+	Window      int     // characters of context after a candidate
+	Left        int     // characters of context before a run's first candidate (0: from the run's start)
 	UW          float64 // weight of the unigram margin in the decision score
 	Hom         float64 // handicap of a whole-word homophone
 	Min         float64 // score a candidate needs to be kept at all
@@ -341,7 +342,7 @@ type lmParams struct {
 }
 
 var defaultLMParams = lmParams{Low: 3, LowHom: 3, LowReal: 1, MaxReal: 1000, Aligned: true, Readings: 1, PerPos: 4,
-	Window: 3, UW: 0.25, Hom: 3, Min: 4, First: 9, More: 4, Evidence: true, NoEvidence: 6, HomEvidence: true}
+	Window: 3, Left: 4, UW: 0.25, Hom: 3, Min: 4, First: 9, More: 4, Evidence: true, NoEvidence: 6, HomEvidence: true}
 
 func (c *Checker) lmParams() *lmParams {
 	if c.lmp != nil {
@@ -381,11 +382,14 @@ func (c *Checker) rescoreIn(rs []rune, base int, props []proposal) []proposal {
 	lp := c.lmParams()
 	buf := g.buffers.Get().(*lmBuffers)
 	defer g.buffers.Put(buf)
-	// The proposals come run by run; search each run once.
+	// The proposals come run by run; each run is searched once, from a few
+	// characters before its first candidate to a few after its last: the
+	// words further away do not change the comparison much.
 	slices.SortStableFunc(props, func(x, y proposal) int { return x.runStart - y.runStart })
 	searched := -1
+	var wlo, whi int
 	out := props[:0]
-	for _, p := range props {
+	for i, p := range props {
 		lo, hi := 0, len(rs)
 		if p.runEnd > 0 {
 			lo, hi = p.runStart-base, p.runEnd-base
@@ -403,12 +407,23 @@ func (c *Checker) rescoreIn(rs []rune, base int, props []proposal) []proposal {
 			}
 		}
 		if searched != lo {
-			g.search(rs[lo:hi], &buf.orig, buf)
 			searched = lo
+			first, last := st, end
+			for _, q := range props[i:] {
+				if q.runStart != p.runStart {
+					break
+				}
+				first, last = min(first, q.start-base), max(last, q.end-base)
+			}
+			wlo, whi = lo, min(hi, last+lp.Window)
+			if lp.Left > 0 {
+				wlo = max(lo, first-lp.Left)
+			}
+			g.search(rs[wlo:whi], &buf.orig, buf)
 		}
 		buf.words = append(buf.words[:0], []rune(p.word)...)
-		b := min(hi, end+lp.Window) - lo
-		d := g.changeGain(rs[lo:hi], &buf.orig, st-lo, buf.words, b, &buf.tmp, buf)
+		b := min(hi, end+lp.Window) - wlo
+		d := g.changeGain(rs[wlo:whi], &buf.orig, st-wlo, buf.words, b, &buf.tmp, buf)
 		p.lgain = float64(d)*ln10 - p.cost
 		p.gain = p.lgain + lp.UW*p.ugain
 		if ev == 0 && lp.Evidence {
