@@ -127,13 +127,13 @@ func TestMurmurHash64A(t *testing.T) {
 // sound, and clean 公文 sentences left alone. The sentences are written for
 // this test, not taken from the evaluation data.
 func TestTypoWithNgramModel(t *testing.T) {
-	systemModels(t)
-	c, err := New(Config{})
+	path := systemModels(t)[0].path
+	c, err := New(Config{NgramModel: path})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.NgramModelPath() == "" {
-		t.Fatal("a model is installed but the checker did not load it")
+	if c.NgramModelPath() != path {
+		t.Fatalf("model %q loaded, want %q", c.NgramModelPath(), path)
 	}
 	type fix struct{ text, suggestion string }
 	tests := []struct {
