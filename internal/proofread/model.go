@@ -569,16 +569,10 @@ type homCand struct {
 	lp   float32
 }
 
-// homKeysInto writes the keys of the combinations of the readings of rs
-// (2–3 BMP runes) into keys and returns how many; 0 if a rune has no
-// reading.
-func (m *model) homKeysInto(rs []rune, keys []uint64) int {
-	return m.homKeysReadings(rs, keys, 0)
-}
-
-// homKeysReadings is homKeysInto with at most maxReadings readings of
-// each rune (0: all).
-func (m *model) homKeysReadings(rs []rune, keys []uint64, maxReadings int) int {
+// homKeys writes the keys of the combinations of the readings of rs (2–3
+// BMP runes), at most maxReadings readings of each rune (0: all), into
+// keys and returns how many; 0 if a rune has no reading.
+func (m *model) homKeys(rs []rune, keys []uint64, maxReadings int) int {
 	n := 0
 	var ids [3][]uint16
 	for i, r := range rs {
@@ -632,7 +626,7 @@ func (m *model) indexHomophones(entries []entry) {
 		}
 		c := hf{homCand{word: e.word, lp: float32(math.Log(float64(e.n)) - m.logN)}, e.n}
 		var keys [8]uint64
-		for _, k := range keys[:m.homKeysReadings(e.rs, keys[:], homReadings)] {
+		for _, k := range keys[:m.homKeys(e.rs, keys[:], homReadings)] {
 			tmp[k] = append(tmp[k], c) // the keys of one word are distinct
 		}
 	}

@@ -209,22 +209,18 @@ func steals(a, b, k int, inWord []bool, wordFreq []int32, wordSpan []span) bool 
 
 // proposal is one candidate correction of the language model.
 type proposal struct {
-	pos   int  // the first changed position
-	to    rune // the replacement there
-	cost  float64
+	pos   int     // the first changed position
+	to    rune    // the replacement there
+	cost  float64 // the confusion cost of the changed characters
 	gain  float64 // what decides: the unigram margin, or the trigram model's verdict
 	ugain float64 // the unigram margin (natural log, after the confusion cost)
 	lgain float64 // the trigram model's margin (natural log), when it is loaded
-	kind  int
-	word  string // the word over [start, end) the correction makes
+	word  string  // the word over [start, end) the correction makes
 	start int
 	end   int
 	hom   bool // a whole-word homophone, not a one-character slip
 	// runStart, runEnd bound the Han run the proposal was found in.
 	runStart, runEnd int
-	// origWord: the text replaced is itself a dictionary word, so the slip
-	// made a real word (投诉 → 投宿), which only context can tell.
-	origWord bool
 }
 
 // addCandidate keeps the best perPos candidates of a position, one per
@@ -415,7 +411,7 @@ func (c *Checker) scoreRun(t *text, a, b int, all []proposal) []proposal {
 					}
 					gain := base + float64(wc.lp) - confusionCost[kind]
 					if gain > low {
-						cands = addCandidate(cands, proposal{pos: k, to: cand, gain: gain, ugain: gain, kind: kind, cost: confusionCost[kind],
+						cands = addCandidate(cands, proposal{pos: k, to: cand, gain: gain, ugain: gain, cost: confusionCost[kind],
 							word: string(wb[:nb]), start: st, end: st + wl}, perPos)
 					}
 				}
@@ -583,7 +579,7 @@ func (c *Checker) homophoneProposals(rs []rune, alpha, beta []float64, wordFreqA
 			src := rs[st : st+wl]
 			base := alpha[st] + beta[st+wl] - best
 			var keys [8]uint64
-			nk := m.homKeysReadings(src, keys[:], lp.Readings)
+			nk := m.homKeys(src, keys[:], lp.Readings)
 			var seen [8]string
 			ns := 0
 			for _, k := range keys[:nk] {
@@ -624,7 +620,7 @@ func (c *Checker) homophoneProposals(rs []rune, alpha, beta []float64, wordFreqA
 						continue
 					}
 					props = append(props, proposal{pos: st + first, to: []rune(hc.word)[first], gain: gain, ugain: gain,
-						cost: cost, word: hc.word, start: st, end: st + wl, hom: true, origWord: origWord})
+						cost: cost, word: hc.word, start: st, end: st + wl, hom: true})
 				}
 			}
 		}
