@@ -334,15 +334,18 @@ func (c *stmtCache) get(ctx context.Context, q string) (*sql.Stmt, error) {
 	if st, ok := c.m[q]; ok {
 		return st, nil
 	}
+	// Queries built with a variable number of parts (IN lists, unions,
+	// multi-row inserts) are not worth keeping past a bound; past it they run
+	// unprepared (nil), as a prepared statement nobody keeps would stay open
+	// on its connection.
+	if len(c.m) >= 512 {
+		return nil, nil
+	}
 	st, err := c.db.PrepareContext(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	// Queries built with a variable number of parts (IN lists, unions) are
-	// not worth keeping past a bound.
-	if len(c.m) < 512 {
-		c.m[q] = st
-	}
+	c.m[q] = st
 	return st, nil
 }
 
@@ -500,6 +503,10 @@ type writerConn struct {
 func (w *writerConn) exec(ctx context.Context, q string) error {
 	st, err := w.stmts.get(ctx, q)
 	if err != nil {
+		return err
+	}
+	if st == nil {
+		_, err = w.c.ExecContext(ctx, q)
 		return err
 	}
 	_, err = st.ExecContext(ctx)
