@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -20,21 +21,15 @@ import (
 // chained at once; the head is kept in memory for the batch and written once
 // before the commit (see groupCommit.run).
 //
-// PostgreSQL: the entry is queued in audit_pending without touching the
-// chain's head, so that concurrent transactions on several servers do not
-// queue on the head row until they commit; after the commit, Write waits for
-// the sealer to chain it (sealer.seal).
+// PostgreSQL: the entry is kept until the transaction's last statement
+// (flushAudit), so that the chain's head row is locked, if at all, only for
+// the commit itself.
 func (tx *Tx) Audit(ctx context.Context, ev audit.Event) error {
 	if ev.Outcome == "" {
 		ev.Outcome = audit.OK
 	}
 	if tx.d == Postgres {
-		if _, err := tx.exec(ctx, `INSERT INTO audit_pending (at, actor_id, actor_name, action, object_kind, object_id, outcome, ip, detail)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			ts(tx.now), ev.ActorID, ev.ActorName, ev.Action, ev.ObjectKind, ev.ObjectID, string(ev.Outcome), ev.IP, ev.Detail); err != nil {
-			return fmt.Errorf("append audit: %w", err)
-		}
-		tx.audited = true
+		tx.events = append(tx.events, timedEvent{ev: ev, at: tx.now})
 		return nil
 	}
 	b := tx.batch
@@ -53,6 +48,75 @@ func (tx *Tx) Audit(ctx context.Context, ev audit.Event) error {
 		return err
 	}
 	b.head, b.headDirty = e, true
+	return nil
+}
+
+// timedEvent is an audit event with the transaction time it happened at.
+type timedEvent struct {
+	ev audit.Event
+	at time.Time
+}
+
+// flushAudit writes a PostgreSQL transaction's audit entries as its last
+// statement before the commit. When no one holds the chain's head (SKIP
+// LOCKED: it never waits), they are chained at once and the head stays locked
+// only through the commit. Otherwise — another writer or a sealer is on it —
+// they are queued in audit_pending, and Write waits after the commit for the
+// sealer to chain them. Either way no writer waits on the head inside its
+// transaction.
+func (tx *Tx) flushAudit(ctx context.Context) error {
+	if len(tx.events) == 0 {
+		return nil
+	}
+	var head audit.Entry
+	err := tx.queryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE SKIP LOCKED`).Scan(&head.Seq, &head.Hash)
+	switch {
+	case err == nil:
+		return chainAudit(ctx, tx.conn, head, tx.events, nil)
+	case !errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("read audit head: %w", err)
+	}
+	args := make([]any, 0, 9*len(tx.events))
+	for _, t := range tx.events {
+		ev := t.ev
+		args = append(args, ts(t.at), ev.ActorID, ev.ActorName, ev.Action, ev.ObjectKind, ev.ObjectID, string(ev.Outcome), ev.IP, ev.Detail)
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO audit_pending (at, actor_id, actor_name, action, object_kind, object_id, outcome, ip, detail)
+		VALUES `+valueRows(len(tx.events), 9), args...); err != nil {
+		return fmt.Errorf("append audit: %w", err)
+	}
+	tx.queued = true
+	return nil
+}
+
+// chainAudit chains events after head, which the caller has locked, in one
+// statement (one round trip): it appends the entries, dequeues the queued
+// ones they came from (dequeue: audit_pending ids; by id, never by range, so
+// that an entry committed since they were read is left for the next run) and
+// advances the head.
+func chainAudit(ctx context.Context, c conn, head audit.Entry, events []timedEvent, dequeue []any) error {
+	prev := &head
+	if head.Seq == 0 {
+		prev = nil
+	}
+	args := make([]any, 0, 12*len(events)+len(dequeue)+2)
+	for _, t := range events {
+		e := audit.Seal(prev, t.ev, t.at)
+		prev = &e
+		args = append(args, e.Seq, ts(e.At), e.ActorID, e.ActorName, e.Action, e.ObjectKind, e.ObjectID, string(e.Outcome), e.IP, e.Detail, e.PrevHash, e.Hash)
+	}
+	args = append(args, dequeue...)
+	args = append(args, prev.Seq, prev.Hash)
+	q := `WITH appended AS (
+			INSERT INTO audit_log (seq, at, actor_id, actor_name, action, object_kind, object_id, outcome, ip, detail, prev_hash, hash)
+			VALUES ` + valueRows(len(events), 12) + `
+		)`
+	if len(dequeue) > 0 {
+		q += `, dequeued AS (DELETE FROM audit_pending WHERE id IN (` + placeholders(len(dequeue)) + `))`
+	}
+	if _, err := c.exec(ctx, q+` UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, args...); err != nil {
+		return fmt.Errorf("chain audit entries: %w", err)
+	}
 	return nil
 }
 
@@ -197,48 +261,26 @@ func (z *sealer) runOnce(ctx context.Context) (int, error) {
 	}
 	type queued struct {
 		id int64
-		ev audit.Event
-		at int64
+		timedEvent
 	}
 	qs, err := queryAll(ctx, c, func(r scanner) (queued, error) {
 		var q queued
+		var at int64
 		var outcome string
-		err := r.Scan(&q.id, &q.at, &q.ev.ActorID, &q.ev.ActorName, &q.ev.Action, &q.ev.ObjectKind, &q.ev.ObjectID, &outcome, &q.ev.IP, &q.ev.Detail)
-		q.ev.Outcome = audit.Outcome(outcome)
+		err := r.Scan(&q.id, &at, &q.ev.ActorID, &q.ev.ActorName, &q.ev.Action, &q.ev.ObjectKind, &q.ev.ObjectID, &outcome, &q.ev.IP, &q.ev.Detail)
+		q.ev.Outcome, q.at = audit.Outcome(outcome), fromTS(at)
 		return q, err
 	}, fmt.Sprintf(`SELECT id, at, actor_id, actor_name, action, object_kind, object_id, outcome, ip, detail FROM audit_pending ORDER BY id LIMIT %d`, sealBatch))
 	if err != nil || len(qs) == 0 {
 		return 0, err
 	}
-	es := make([]audit.Entry, len(qs))
+	events := make([]timedEvent, len(qs))
 	ids := make([]any, len(qs))
-	prev := &head
-	if head.Seq == 0 {
-		prev = nil
-	}
 	for i, q := range qs {
-		es[i] = audit.Seal(prev, q.ev, fromTS(q.at))
-		prev = &es[i]
-		ids[i] = q.id
+		events[i], ids[i] = q.timedEvent, q.id
 	}
-	// One statement (one round trip) appends the entries, dequeues them —
-	// by id, never by range: an entry committed since the read above is left
-	// for the next run — and advances the head.
-	last := es[len(es)-1]
-	args := make([]any, 0, 12*len(es)+len(ids)+2)
-	for _, e := range es {
-		args = append(args, e.Seq, ts(e.At), e.ActorID, e.ActorName, e.Action, e.ObjectKind, e.ObjectID, string(e.Outcome), e.IP, e.Detail, e.PrevHash, e.Hash)
-	}
-	args = append(args, ids...)
-	args = append(args, last.Seq, last.Hash)
-	if _, err := c.exec(ctx, `WITH appended AS (
-			INSERT INTO audit_log (seq, at, actor_id, actor_name, action, object_kind, object_id, outcome, ip, detail, prev_hash, hash)
-			VALUES `+valueRows(len(es), 12)+`
-		), dequeued AS (
-			DELETE FROM audit_pending WHERE id IN (`+placeholders(len(ids))+`)
-		)
-		UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, args...); err != nil {
-		return 0, fmt.Errorf("chain audit entries: %w", err)
+	if err := chainAudit(ctx, c, head, events, ids); err != nil {
+		return 0, err
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return 0, fmt.Errorf("commit: %w", err)

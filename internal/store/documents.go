@@ -83,7 +83,7 @@ func (c conn) Document(ctx context.Context, id string) (DocRecord, error) {
 // (every route operation starts with both).
 func (c conn) documentAndRoute(ctx context.Context, id string) (DocRecord, route.Instance, error) {
 	var state string
-	d, err := scanDocAnd(c.queryRow(ctx, `SELECT `+docColsOf("d")+`, r.state FROM documents d JOIN route_instances r ON r.id = d.id WHERE d.id = ?`, id), &state)
+	d, err := scanDocAnd(c.queryRow(ctx, `SELECT `+docColsD+`, r.state FROM documents d JOIN route_instances r ON r.id = d.id WHERE d.id = ?`, id), &state)
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, route.Instance{}, fmt.Errorf("document %s: %w", id, ErrNotFound)
 	}
@@ -94,14 +94,8 @@ func (c conn) documentAndRoute(ctx context.Context, id string) (DocRecord, route
 	return d, in, err
 }
 
-// docColsOf is docCols qualified by a table alias.
-func docColsOf(alias string) string {
-	cols := strings.Split(docCols, ", ")
-	for i := range cols {
-		cols[i] = alias + "." + cols[i]
-	}
-	return strings.Join(cols, ", ")
-}
+// docColsD is docCols qualified by the alias d (in the same order).
+const docColsD = `d.id, d.direction, d.unit_id, d.organ_id, d.source_id, d.content, d.doc_number, d.in_number, d.sender, d.step, d.status, d.version, d.created_by, d.created_at, d.updated_at, d.closed_at`
 
 // Documents returns the documents with the given IDs, in that order (missing ones skipped).
 func (c conn) Documents(ctx context.Context, ids []string) ([]DocRecord, error) {

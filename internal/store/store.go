@@ -436,10 +436,11 @@ func (c conn) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 // Tx is a write transaction. Its audit entries commit or roll back with it.
 type Tx struct {
 	conn
-	tx      querier // the transaction itself, bypassing the statement cache (multi-statement SQL)
-	s       *Store
-	now     time.Time
-	audited bool // PostgreSQL: queued audit entries, to be sealed after commit
+	tx     querier // the transaction itself, bypassing the statement cache (multi-statement SQL)
+	s      *Store
+	now    time.Time
+	events []timedEvent // PostgreSQL: audit entries, written last (flushAudit)
+	queued bool         // PostgreSQL: they were queued, to be sealed after commit
 }
 
 // Write runs fn in one transaction and commits it when fn returns nil; an
@@ -460,7 +461,11 @@ func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("begin: %w", err)
 	}
 	tx := &Tx{conn: conn{q: sqlTx, d: s.dialect, tc: s.tc}, tx: sqlTx, s: s, now: s.now()}
-	if err := callSafely(fn, tx); err != nil {
+	err = callSafely(fn, tx)
+	if err == nil {
+		err = tx.flushAudit(ctx)
+	}
+	if err != nil {
 		if rbErr := sqlTx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
 			return errors.Join(err, fmt.Errorf("rollback: %w", rbErr))
 		}
@@ -469,7 +474,7 @@ func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	if tx.audited {
+	if tx.queued {
 		// The write is durable; its audit entries are too, queued. Chaining
 		// them is waited for so that the chain is complete when Write
 		// returns; a failure leaves them queued for the next run.

@@ -8,12 +8,14 @@ CREATE TABLE route_template_versions (
 	created_at BIGINT NOT NULL
 );
 
--- Audit entries waiting to be chained. A write appends its entries here in its
--- own transaction, without touching the chain's head; after it commits, a
--- sealer (any server's, one at a time under the head row's lock) moves the
--- waiting entries into audit_log in id order, giving each its chain sequence
--- number and hash. So concurrent writes no longer queue on the head row for
--- the length of their transactions, and the chain stays one gap-free line.
+-- Audit entries waiting to be chained. A write chains its entries itself when
+-- the chain's head row is free as its last statement (it never waits for it);
+-- when another holds it, the entries go here instead, in the write's own
+-- transaction, and after it commits a sealer (any server's, one at a time
+-- under the head row's lock) moves the waiting entries into audit_log in id
+-- order, giving each its chain sequence number and hash. So concurrent writes
+-- no longer queue on the head row for the length of their transactions, and
+-- the chain stays one gap-free line.
 CREATE TABLE audit_pending (
 	id          BIGSERIAL PRIMARY KEY,
 	at          BIGINT NOT NULL,
