@@ -425,3 +425,49 @@ func TestSupMissedReportTurnsYellow(t *testing.T) {
 		}
 	})
 }
+
+// TestSupRowsBeforeDigestsAreFilled: rows written before migration 0008 have
+// the digest columns empty and units_fresh = 0, and the migration wakes every
+// open item; the first sweep fills the columns, so the next report's digests
+// and the light shown find the item.
+func TestSupRowsBeforeDigestsAreFilled(t *testing.T) {
+	clk := &supClock{t: cst(2026, 3, 2, 9)}
+	storetest.ForEach(t, store.Options{Now: clk.now}, func(t *testing.T, s *store.Store) {
+		c := newSupCase(t, s)
+		clk.set(cst(2026, 3, 2, 9))
+		if _, err := s.CreateSupItem(ctx, c.sup, c.newItem("sup-old", 15), true); err != nil {
+			t.Fatal(err)
+		}
+		var res store.SupSweepResult
+		run := func(from, to time.Time, fn func(tx *store.Tx) error) {
+			if err := s.At(func() time.Time { return to }).Write(ctx, func(tx *store.Tx) error {
+				if fn != nil {
+					if err := fn(tx); err != nil {
+						return err
+					}
+				}
+				var err error
+				res, err = tx.RunSupervision(ctx, from, to, nil)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// As migration 0008 leaves an item written before it.
+		run(cst(2026, 3, 2, 9), cst(2026, 3, 2, 10), func(tx *store.Tx) error {
+			if err := store.SupExecForTest(ctx, tx, `UPDATE sup_units SET handling = 0, sched_kind = '', sched_day = 0, round_start = 0, last_report_at = 0,
+				deadline_due = 0, deadline_set_at = 0, registrar = ''`); err != nil {
+				return err
+			}
+			return store.SupExecForTest(ctx, tx, `UPDATE sup_items SET units_fresh = 0, report_yellow_at = 0, next_notice_at = 1`)
+		})
+		if res.Woken != 1 {
+			t.Fatalf("the first sweep after the migration: %+v", res)
+		}
+		run(cst(2026, 3, 2, 10), cst(2026, 3, 6, 18), nil)
+		rows, err := s.SupItems(ctx, store.SupFilter{IDs: []string{"sup-old"}, Now: cst(2026, 3, 6, 18)})
+		if err != nil || len(rows) != 1 || rows[0].Light != supervise.Yellow || res.Digests < 4 {
+			t.Fatalf("after Friday: %+v %+v %v", rows, res, err) // reminders to both units, warnings to both and the 督查室
+		}
+	})
+}
