@@ -75,6 +75,13 @@ func TestSupervisionEvidenceFiles(t *testing.T) {
 		t.Fatalf("foreign reference: %d %s", code, firstLines(body, "alert", 3))
 	}
 
+	// The API takes the same multipart form and answers with the item.
+	jpg := append([]byte{0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 'J', 'F', 'I', 'F', 0}, make([]byte, 64)...)
+	code, body, _ = lead.postMultipart("/api/v1"+page+"/report", url.Values{"unit": {dev.ID}, "text": {"接口报送"}}, "files", "路灯.jpg", jpg)
+	if code != http.StatusOK || !strings.Contains(body, "路灯.jpg") || !strings.Contains(body, "image/jpeg") {
+		t.Fatalf("API report with a file: %d %s", code, body)
+	}
+
 	// The application to close with a PDF as evidence.
 	pdf := []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
 	lead.get(page)
