@@ -351,7 +351,9 @@ var errRollback = errors.New("rollback")
 //     item (weekly on Friday and monthly on the 25th): the worst morning;
 //   - "close": the close of office that day — every unreported item's
 //     warning and yellow light, and the items due that day turning red and
-//     escalated.
+//     escalated;
+//   - "catchup": one run over the three days from Friday's close to
+//     Monday's, as after a weekend of downtime.
 func BenchmarkSupSweep1M(b *testing.B) {
 	n := supN()
 	cst := time.FixedZone("CST", 8*3600)
@@ -374,6 +376,9 @@ func BenchmarkSupSweep1M(b *testing.B) {
 		{"midnight", time.Date(2026, 12, 24, 23, 59, 30, 0, cst), time.Date(2026, 12, 25, 0, 0, 0, 0, cst)},
 		{"morning", time.Date(2026, 12, 25, 8, 29, 30, 0, cst), time.Date(2026, 12, 25, 8, 30, 0, 0, cst)},
 		{"close", time.Date(2026, 12, 25, 17, 29, 30, 0, cst), time.Date(2026, 12, 25, 17, 30, 0, 0, cst)},
+		// The servers down from Friday's close to Monday's: one run catches
+		// up three midnights, Monday's morning and Monday's close.
+		{"catchup", time.Date(2026, 12, 25, 17, 30, 0, 0, cst), time.Date(2026, 12, 28, 17, 30, 0, 0, cst)},
 	} {
 		if c.from.After(swept) {
 			t := time.Now()
