@@ -61,9 +61,6 @@ func DigestKey(kind NoticeKind, unit string, work int) string {
 	return key("digest", kind, unit, dayKey(work))
 }
 
-// SlotDate is the working day's date, for texts.
-func SlotDate(work int) string { return dateOf(work).Format("2006-01-02") }
-
 // ReportSlots lists the report slots whose reminder or warning falls in
 // (t0, t1], in order of time.
 func (s *Sweep) ReportSlots(t0, t1 time.Time) []ReportSlot {
