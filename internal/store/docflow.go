@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -423,14 +424,126 @@ func matches(as route.Assignee, p route.Principal, starter string) bool {
 // Act applies one route operation to a document and its consequences — the
 // 发文字号 at 编号, the 签发 record, the 印发 date, the incoming items at 分发,
 // the 收文编号 at 登记 — all in one transaction with the audit entry.
+//
+// On SQLite the common operation — one that only moves the route — is
+// prepared outside the write (read, apply the engine, encode) and only checked
+// and written inside it, so that the one writer's serial work per operation is
+// small: the write proceeds only if the route, the document's version and the
+// actor read inside the transaction are what the preparation saw, else the
+// operation runs again wholly inside the transaction. (PostgreSQL runs
+// transactions side by side; there the extra statements would only cost.)
 func (s *Store) Act(ctx context.Context, by org.Person, docID string, req route.Request) (DocRecord, error) {
 	var rec DocRecord
+	if s.dialect == SQLite {
+		if pre, ok := s.prepareAct(ctx, by, docID, req); ok {
+			err := s.Write(ctx, func(tx *Tx) error {
+				var err error
+				rec, err = tx.actPrepared(ctx, by, pre)
+				return err
+			})
+			if !errors.Is(err, errPrepared) {
+				return rec, err
+			}
+		}
+	}
 	err := s.Write(ctx, func(tx *Tx) error {
 		var err error
 		rec, err = tx.Act(ctx, by, docID, req)
 		return err
 	})
 	return rec, err
+}
+
+// errPrepared says that a prepared operation no longer fits the database.
+var errPrepared = errors.New("prepared route operation is stale")
+
+// preparedAct is a route operation worked out from committed state.
+type preparedAct struct {
+	rec     DocRecord // as it will be written
+	version int       // the document's version it was read at
+	prevSeq int       // the route's sequence it was read at
+	actor   route.Actor
+	route   encodedRoute
+	audit   audit.Event
+	now     time.Time
+}
+
+// prepareAct works an operation out from committed state; ok is false when
+// it must run inside the transaction instead: anything refused (the
+// transaction gives the authoritative answer), a step whose finishing does
+// more than move the route (finishEffects), a number to void, or a route
+// state still carrying its template.
+func (s *Store) prepareAct(ctx context.Context, by org.Person, docID string, req route.Request) (preparedAct, bool) {
+	now := s.now()
+	rec, in, err := s.documentAndRoute(ctx, docID)
+	if err != nil || in.TemplateRef == "" {
+		return preparedAct{}, false
+	}
+	actor, err := s.Actor(ctx, by.ID, now)
+	if err != nil {
+		return preparedAct{}, false
+	}
+	var stepKey string
+	if t, ok := in.Task(req.Task); ok && t.Step < len(in.Template.Steps) {
+		stepKey = in.Template.Steps[t.Step].Key
+	}
+	next, events, err := s.engine().Apply(in, actor, req, now)
+	if err != nil {
+		return preparedAct{}, false
+	}
+	finished := (req.Op == route.Approve || req.Op == route.Disagree) && taskStatus(next, req.Task) == route.Finished
+	if finished && finishEffects[rec.Direction+"/"+stepKey] {
+		return preparedAct{}, false
+	}
+	if req.Op == route.Return && rec.Direction == Outgoing && rec.Doc.Number != nil && returnedBeforeNumber(next) {
+		return preparedAct{}, false
+	}
+	enc, err := encodeRoute(next, events)
+	if err != nil {
+		return preparedAct{}, false
+	}
+	pre := preparedAct{version: rec.Version, prevSeq: in.Seq, actor: actor, route: enc, now: now,
+		audit: audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "document." + string(req.Op), ObjectKind: "document", ObjectID: docID,
+			Detail: jsonString(map[string]any{"step": stepKey, "task": req.Task, "comment": req.Comment, "on_behalf_of": req.OnBehalfOf})}}
+	rec.Step, rec.Status, rec.UpdatedAt = stepName(next), next.Status, now
+	if next.Status == route.Done && rec.ClosedAt.IsZero() {
+		rec.ClosedAt = now
+	}
+	pre.rec = rec
+	return pre, true
+}
+
+// actPrepared writes a prepared operation after checking, inside the
+// transaction, that it still fits: the same actor, document version and
+// route sequence. It returns errPrepared (rolling back) when not.
+func (tx *Tx) actPrepared(ctx context.Context, by org.Person, pre preparedAct) (DocRecord, error) {
+	tx.now = pre.now // the times the preparation stamped
+	actor, err := tx.Actor(ctx, by.ID, pre.now)
+	if err != nil {
+		return pre.rec, err
+	}
+	if !reflect.DeepEqual(actor, pre.actor) {
+		return pre.rec, errPrepared
+	}
+	d := pre.rec
+	res, err := tx.exec(ctx, `UPDATE documents SET step = ?, status = ?, updated_at = ?, closed_at = ? WHERE id = ? AND version = ?`,
+		d.Step, string(d.Status), ts(d.UpdatedAt), ts(d.ClosedAt), d.ID, pre.version)
+	if err != nil {
+		return d, fmt.Errorf("save document: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return d, errPrepared
+	}
+	if err := tx.writeRoute(ctx, pre.route, pre.prevSeq); err != nil {
+		if errors.Is(err, ErrStale) {
+			return d, errPrepared
+		}
+		return d, err
+	}
+	if err := tx.addParticipant(ctx, d.ID, by.ID, tx.now); err != nil {
+		return d, err
+	}
+	return d, tx.Audit(ctx, pre.audit)
 }
 
 // Act is Store.Act inside a transaction.
@@ -458,7 +571,7 @@ func (tx *Tx) Act(ctx context.Context, by org.Person, docID string, req route.Re
 		finished := (req.Op == route.Approve || req.Op == route.Disagree) && taskStatus(next, req.Task) == route.Finished
 		// Only a step's consequences (onFinish, voidNumber) touch the 公文
 		// itself; most operations change just where it stands.
-		contentChanged := finished
+		contentChanged := finished && finishEffects[rec.Direction+"/"+stepKey]
 		if finished {
 			if err := tx.onFinish(ctx, by, &rec, next, stepKey, req); err != nil {
 				return err
@@ -509,8 +622,19 @@ func returnedBeforeNumber(in route.Instance) bool {
 	return false
 }
 
+// finishEffects are the steps whose finishing does something beyond the
+// route; onFinish acts on these and no others (Store.Act prepares all other
+// operations outside the write).
+var finishEffects = map[string]bool{
+	Outgoing + "/sign_off": true, Outgoing + "/number": true, Outgoing + "/print_issue": true, Outgoing + "/distribute": true,
+	Incoming + "/register": true,
+}
+
 func (tx *Tx) onFinish(ctx context.Context, by org.Person, rec *DocRecord, in route.Instance, stepKey string, req route.Request) error {
 	key := rec.Direction + "/" + stepKey
+	if !finishEffects[key] {
+		return nil
+	}
 	var units map[string]org.Unit
 	switch key {
 	case Outgoing + "/number", Outgoing + "/print_issue", Outgoing + "/distribute", Incoming + "/register":

@@ -435,3 +435,62 @@ func TestOldRouteStateReadable(t *testing.T) {
 		run(t, s, raw, func(n int) string { return fmt.Sprintf("$%d", n) })
 	})
 }
+
+// TestActConcurrentSameTask has many requests act on one task at once: Act
+// prepares each outside the write, so all but one find the route moved on
+// inside it and run again wholly in the transaction, where the engine
+// refuses them. Exactly one approval may be recorded.
+func TestActConcurrentSameTask(t *testing.T) {
+	storetest.ForEach(t, store.Options{}, func(t *testing.T, s *store.Store) {
+		x := seeded(t, s)
+		office := x.unit["政府办"]
+		secretariat := childOf(x, office.ID, "秘书科")
+		clerk := x.byLogin["wenmi"]
+		rec := newDraft(t, s, x, clerk, secretariat, nil)
+		in, err := s.Instance(ctx, rec.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		task := in.OpenTasks()[0].ID
+		const n = 12
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, errs[i] = s.Act(ctx, clerk, rec.ID, route.Request{Op: route.Approve, Task: task, Comment: "请审核"})
+			}()
+		}
+		wg.Wait()
+		ok := 0
+		for _, err := range errs {
+			if err == nil {
+				ok++
+			}
+		}
+		if ok != 1 {
+			t.Fatalf("%d of %d approvals succeeded: %v", ok, n, errs)
+		}
+		in, err = s.Instance(ctx, rec.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		evs, err := s.RouteEvents(ctx, rec.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		approvals := 0
+		for _, e := range evs {
+			if e.Type == route.EvApprove {
+				approvals++
+			}
+		}
+		if approvals != 1 || len(evs) != in.Seq || in.Current != 1 {
+			t.Errorf("%d approvals, %d events for seq %d, at step %d", approvals, len(evs), in.Seq, in.Current)
+		}
+		if got, err := s.Document(ctx, rec.ID); err != nil || got.Step != in.CurrentStep().Name {
+			t.Errorf("document at %q, route at %q (%v)", got.Step, in.CurrentStep().Name, err)
+		}
+	})
+}

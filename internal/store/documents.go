@@ -460,24 +460,62 @@ var ErrStale = errors.New("该文件已被他人处理，请刷新后重试")
 func (tx *Tx) saveInstance(ctx context.Context, in route.Instance, prevSeq int, events []route.Event) error {
 	// An instance read from the store names its template already, and that
 	// template row is visible to (and commits with) this transaction.
-	ref := in.TemplateRef
-	if ref == "" {
-		var err error
-		if ref, err = tx.putTemplateVersion(ctx, in.Template); err != nil {
+	if in.TemplateRef == "" {
+		ref, err := tx.putTemplateVersion(ctx, in.Template)
+		if err != nil {
 			return err
 		}
+		in.TemplateRef = ref
 	}
-	raw, err := json.Marshal(storedInstance{Instance: in, TemplateRef: ref})
+	enc, err := encodeRoute(in, events)
 	if err != nil {
 		return err
 	}
-	if prevSeq < 0 {
-		_, err = tx.exec(ctx, `INSERT INTO route_instances (id, seq, state, updated_at) VALUES (?, ?, ?, ?)`, in.ID, in.Seq, string(raw), ts(in.UpdatedAt))
+	return tx.writeRoute(ctx, enc, prevSeq)
+}
+
+// encodedRoute is a route state and its new events ready to write: the JSON
+// and row values, computed outside the write (see Store.Act).
+type encodedRoute struct {
+	id, state string
+	seq       int
+	updatedAt int64
+	events    []any // route_events rows, 5 values each
+	tasks     []any // open_tasks rows, 12 values each
+}
+
+// encodeRoute encodes an instance whose TemplateRef is set.
+func encodeRoute(in route.Instance, events []route.Event) (encodedRoute, error) {
+	raw, err := json.Marshal(storedInstance{Instance: in, TemplateRef: in.TemplateRef})
+	if err != nil {
+		return encodedRoute{}, err
+	}
+	enc := encodedRoute{id: in.ID, state: string(raw), seq: in.Seq, updatedAt: ts(in.UpdatedAt)}
+	for _, e := range events {
+		b, err := json.Marshal(e)
 		if err != nil {
+			return enc, err
+		}
+		enc.events = append(enc.events, in.ID, e.Seq, ts(e.At), e.Actor, string(b))
+	}
+	for _, t := range in.OpenTasks() {
+		a, st := t.Assignee, in.Template.Steps[t.Step]
+		enc.tasks = append(enc.tasks, in.ID, t.ID, string(a.Kind), a.Person, a.Role, a.Unit, st.Name, b2i(st.Circulate), ts(t.HandedAt), ts(t.Due), ts(t.AckDue), b2i(t.Acknowledged()))
+	}
+	return enc, nil
+}
+
+// writeRoute writes an encoded route state: refusing with ErrStale if it
+// moved on since prevSeq (prevSeq < 0 inserts), then its events in one
+// statement and its open-task index in two — a route operation is on every
+// request's path.
+func (tx *Tx) writeRoute(ctx context.Context, enc encodedRoute, prevSeq int) error {
+	if prevSeq < 0 {
+		if _, err := tx.exec(ctx, `INSERT INTO route_instances (id, seq, state, updated_at) VALUES (?, ?, ?, ?)`, enc.id, enc.seq, enc.state, enc.updatedAt); err != nil {
 			return fmt.Errorf("save route: %w", err)
 		}
 	} else {
-		res, err := tx.exec(ctx, `UPDATE route_instances SET seq = ?, state = ?, updated_at = ? WHERE id = ? AND seq = ?`, in.Seq, string(raw), ts(in.UpdatedAt), in.ID, prevSeq)
+		res, err := tx.exec(ctx, `UPDATE route_instances SET seq = ?, state = ?, updated_at = ? WHERE id = ? AND seq = ?`, enc.seq, enc.state, enc.updatedAt, enc.id, prevSeq)
 		if err != nil {
 			return fmt.Errorf("save route: %w", err)
 		}
@@ -485,37 +523,20 @@ func (tx *Tx) saveInstance(ctx context.Context, in route.Instance, prevSeq int, 
 			return ErrStale
 		}
 	}
-	// The events in one statement, the open-task index in two: a route
-	// operation is on every request's path.
-	if len(events) > 0 {
-		args := make([]any, 0, 5*len(events))
-		for _, e := range events {
-			b, err := json.Marshal(e)
-			if err != nil {
-				return err
-			}
-			args = append(args, in.ID, e.Seq, ts(e.At), e.Actor, string(b))
-		}
-		if _, err := tx.exec(ctx, `INSERT INTO route_events (instance_id, seq, at, actor, event) VALUES `+valueRows(len(events), 5), args...); err != nil {
+	if len(enc.events) > 0 {
+		if _, err := tx.exec(ctx, `INSERT INTO route_events (instance_id, seq, at, actor, event) VALUES `+valueRows(len(enc.events)/5, 5), enc.events...); err != nil {
 			return fmt.Errorf("save route event: %w", err)
 		}
 	}
 	if prevSeq >= 0 {
-		if _, err := tx.exec(ctx, `DELETE FROM open_tasks WHERE instance_id = ?`, in.ID); err != nil {
-			return err
+		if _, err := tx.exec(ctx, `DELETE FROM open_tasks WHERE instance_id = ?`, enc.id); err != nil {
+			return fmt.Errorf("index open tasks: %w", err)
 		}
 	}
-	open := in.OpenTasks()
-	if len(open) == 0 {
-		return nil
-	}
-	args := make([]any, 0, 12*len(open))
-	for _, t := range open {
-		a, st := t.Assignee, in.Template.Steps[t.Step]
-		args = append(args, in.ID, t.ID, string(a.Kind), a.Person, a.Role, a.Unit, st.Name, b2i(st.Circulate), ts(t.HandedAt), ts(t.Due), ts(t.AckDue), b2i(t.Acknowledged()))
-	}
-	if _, err := tx.exec(ctx, `INSERT INTO open_tasks (instance_id, task_id, kind, person, role, unit, step, circulate, handed_at, due_at, ack_due_at, acked) VALUES `+valueRows(len(open), 12), args...); err != nil {
-		return fmt.Errorf("index open task: %w", err)
+	if len(enc.tasks) > 0 {
+		if _, err := tx.exec(ctx, `INSERT INTO open_tasks (instance_id, task_id, kind, person, role, unit, step, circulate, handed_at, due_at, ack_due_at, acked) VALUES `+valueRows(len(enc.tasks)/12, 12), enc.tasks...); err != nil {
+			return fmt.Errorf("index open task: %w", err)
+		}
 	}
 	return nil
 }
