@@ -143,6 +143,16 @@ func (srv *Server) supStats(w http.ResponseWriter, r *http.Request) {
 	var items int
 	if err := srv.supFacts.With(ctx, srv.store, func(ft *supervise.FactTable) error {
 		st = sw.ComputeFacts(ft, over, p, at)
+		// Without a choice, 纵比 shows the viewer's unit if it leads items,
+		// else the unit leading the most — never an empty chart by default.
+		if q.Get("unit") == "" && st.Units[trendUnit] == nil {
+			best := 0
+			for id, c := range st.Units {
+				if c.Items > best || c.Items == best && id < trendUnit {
+					trendUnit, best = id, c.Items
+				}
+			}
+		}
 		trend = sw.TrendFacts(ft, trendUnit, months, now)
 		items = ft.Len()
 		return nil
