@@ -12,6 +12,7 @@ import (
 
 	"github.com/shuniu-oa/shuniu/internal/audit"
 	"github.com/shuniu-oa/shuniu/internal/route"
+	"github.com/shuniu-oa/shuniu/internal/uid"
 )
 
 // Audit appends an entry to the chain inside this transaction; it commits or
@@ -145,12 +146,17 @@ type batchState struct {
 	principals map[string]route.Principal
 }
 
-// orgChanged forgets the principals the batch has read: called by every write
-// to units, positions, roles or 分管.
-func (tx *Tx) orgChanged() {
+// orgChanged forgets the principals the batch has read and moves the
+// organisation's revision, so that every server's principal cache drops what
+// it read before: called by every write to units, positions, roles or 分管.
+func (tx *Tx) orgChanged(ctx context.Context) error {
 	if tx.batch != nil {
 		tx.batch.principals = nil
 	}
+	if _, err := tx.exec(ctx, `UPDATE org_rev SET rev = ? WHERE id = 1`, uid.New()); err != nil {
+		return fmt.Errorf("move the organisation's revision: %w", err)
+	}
+	return nil
 }
 
 // flush writes the advanced head; called before the batch commits.

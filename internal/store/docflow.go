@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/shuniu-oa/shuniu/internal/audit"
@@ -95,6 +96,10 @@ func (c conn) principal(ctx context.Context, personID string) (route.Principal, 
 		if p, ok := b.principals[personID]; ok {
 			return p, nil
 		}
+	} else if c.pc != nil {
+		// Outside a write batch: the store's cache, if the organisation has
+		// not changed since the principal was read (one primary-key read).
+		return c.pc.get(ctx, c, personID)
 	}
 	p, err := c.readPrincipal(ctx, personID)
 	if err != nil {
@@ -106,6 +111,46 @@ func (c conn) principal(ctx context.Context, personID string) (route.Principal, 
 		}
 		// Handed out by value to the engine, which only reads it.
 		b.principals[personID] = p
+	}
+	return p, nil
+}
+
+// principalCache keeps the principals read outside writes, each valid while
+// the organisation's revision (org_rev) is the one it was read under. Every
+// write to units, positions, roles or 分管 replaces the revision in the same
+// transaction (Tx.orgChanged), so a principal is never used after a change
+// committed on any server: the cache saves the reading, not the checking.
+type principalCache struct {
+	mu  sync.Mutex
+	rev string
+	m   map[string]route.Principal
+}
+
+func (pc *principalCache) get(ctx context.Context, c conn, personID string) (route.Principal, error) {
+	var rev string
+	if err := c.queryRow(ctx, `SELECT rev FROM org_rev WHERE id = 1`).Scan(&rev); err != nil {
+		return route.Principal{}, fmt.Errorf("read the organisation's revision: %w", err)
+	}
+	pc.mu.Lock()
+	if pc.rev == rev {
+		if p, ok := pc.m[personID]; ok {
+			pc.mu.Unlock()
+			return p, nil
+		}
+	}
+	pc.mu.Unlock()
+	// Read after the revision: what is read is at least as new as rev.
+	p, err := c.readPrincipal(ctx, personID)
+	if err != nil {
+		return p, err
+	}
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if pc.rev != rev {
+		pc.rev, pc.m = rev, map[string]route.Principal{}
+	}
+	if len(pc.m) < 10000 { // a bound, not an eviction policy: the organisation is small
+		pc.m[personID] = p
 	}
 	return p, nil
 }

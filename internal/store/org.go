@@ -87,7 +87,9 @@ func nullable(s string) any {
 // PutUnit creates or updates a unit after checking its fields and that the
 // new parent exists and makes no cycle.
 func (tx *Tx) PutUnit(ctx context.Context, u org.Unit) error {
-	tx.orgChanged()
+	if err := tx.orgChanged(ctx); err != nil {
+		return err
+	}
 	if err := u.Validate(); err != nil {
 		return err
 	}
@@ -133,7 +135,9 @@ func (tx *Tx) PutUnit(ctx context.Context, u org.Unit) error {
 
 // DeleteUnit removes a unit that has no sub-units and nobody in it.
 func (tx *Tx) DeleteUnit(ctx context.Context, id string) error {
-	tx.orgChanged()
+	if err := tx.orgChanged(ctx); err != nil {
+		return err
+	}
 	var n int
 	if err := tx.queryRow(ctx, `SELECT (SELECT COUNT(*) FROM units WHERE parent_id = ?) + (SELECT COUNT(*) FROM positions WHERE unit_id = ?) + (SELECT COUNT(*) FROM role_assignments WHERE unit_id = ?)`, id, id, id).Scan(&n); err != nil {
 		return err
@@ -317,7 +321,9 @@ func (c conn) positions(ctx context.Context, tail string, args ...any) ([]org.Po
 
 // SetPositions replaces a person's positions.
 func (tx *Tx) SetPositions(ctx context.Context, personID string, ps []org.Position) error {
-	tx.orgChanged()
+	if err := tx.orgChanged(ctx); err != nil {
+		return err
+	}
 	if err := org.CheckPositions(ps); err != nil {
 		return err
 	}
@@ -354,7 +360,9 @@ func (c conn) PeopleWithRole(ctx context.Context, r org.Role) ([]string, error) 
 // SetRoles replaces a person's roles after checking them as a whole, so the
 // separation of the three administrators holds whatever the order of edits.
 func (tx *Tx) SetRoles(ctx context.Context, personID string, as []org.RoleAssignment) error {
-	tx.orgChanged()
+	if err := tx.orgChanged(ctx); err != nil {
+		return err
+	}
 	for i := range as {
 		as[i].PersonID = personID
 	}
@@ -385,7 +393,9 @@ func (c conn) Oversight(ctx context.Context) ([]org.Oversight, error) {
 
 // SetOversight replaces the units a leader oversees.
 func (tx *Tx) SetOversight(ctx context.Context, leaderID string, unitIDs []string) error {
-	tx.orgChanged()
+	if err := tx.orgChanged(ctx); err != nil {
+		return err
+	}
 	if _, err := tx.exec(ctx, `DELETE FROM oversight WHERE leader_id = ?`, leaderID); err != nil {
 		return err
 	}

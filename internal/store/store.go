@@ -139,7 +139,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		s.r.SetMaxIdleConns(8)
 		s.r.SetConnMaxIdleTime(0)
 	}
-	s.conn = conn{q: s.r, d: s.dialect, tc: &templateCache{}}
+	s.conn = conn{q: s.r, d: s.dialect, tc: &templateCache{}, pc: &principalCache{}}
 	if s.dialect == SQLite {
 		// Reads; the writer keeps its own cache on its held connection
 		// (groupCommit.conn).
@@ -305,9 +305,10 @@ type querier interface {
 type conn struct {
 	q     querier
 	d     Dialect
-	stmts *stmtCache     // SQLite: statements prepared once per database handle
-	tc    *templateCache // decoded route templates, shared by the store's views
-	batch *batchState    // SQLite writes: shared by the writes of one group commit
+	stmts *stmtCache      // SQLite: statements prepared once per database handle
+	tc    *templateCache  // decoded route templates, shared by the store's views
+	pc    *principalCache // route principals read outside writes, checked against org_rev
+	batch *batchState     // SQLite writes: shared by the writes of one group commit
 }
 
 // stmtCache keeps prepared statements by query text. modernc.org/sqlite
@@ -460,7 +461,7 @@ func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{conn: conn{q: sqlTx, d: s.dialect, tc: s.tc}, tx: sqlTx, s: s, now: s.now()}
+	tx := &Tx{conn: conn{q: sqlTx, d: s.dialect, tc: s.tc, pc: s.pc}, tx: sqlTx, s: s, now: s.now()}
 	err = callSafely(fn, tx)
 	if err == nil {
 		err = tx.flushAudit(ctx)
@@ -641,7 +642,7 @@ func (g *groupCommit) run(batch []*pendingWrite) {
 			abort(fmt.Errorf("savepoint: %w", err))
 			return
 		}
-		tx := &Tx{conn: conn{q: w.c, d: SQLite, stmts: w.stmts, tc: p.store.tc, batch: state}, tx: w.c, s: p.store, now: p.store.now()}
+		tx := &Tx{conn: conn{q: w.c, d: SQLite, stmts: w.stmts, tc: p.store.tc, pc: p.store.pc, batch: state}, tx: w.c, s: p.store, now: p.store.now()}
 		p.err = callSafely(p.fn, tx)
 		if p.err != nil {
 			if err := w.exec(bg, "ROLLBACK TO w"); err != nil {
