@@ -162,6 +162,18 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 			s.Close()
 			return nil, fmt.Errorf("calendar: %w", err)
 		}
+		if s.dialect == SQLite {
+			// The query planner's statistics: PostgreSQL's autovacuum keeps
+			// them; SQLite gathers them only when asked. optimize analyses
+			// only tables that grew or shrank a lot since (a bounded sample
+			// each), so a start costs milliseconds when nothing changed.
+			if err := s.onWriter(ctx, func(q querier) error {
+				_, err := q.ExecContext(ctx, `PRAGMA analysis_limit=1000; PRAGMA optimize=0x10002`)
+				return err
+			}); err != nil {
+				s.log.Warn("sqlite optimize", "err", err)
+			}
+		}
 	}
 	return s, nil
 }
