@@ -132,7 +132,7 @@ func TestRandomOperationsThroughTheStore(t *testing.T) {
 			if len(stepsOpen) > 1 {
 				t.Fatalf("step %d: open tasks at %d steps at once", i, len(stepsOpen))
 			}
-			checkNumbers(t, s, office.OrganCode, ids)
+			checkNumbers(t, s, office.OrganCode, 2026, ids)
 		}
 		// The walk got somewhere: some document was numbered along the way.
 		evs, err := s.NumberEvents(ctx, office.OrganCode, 2026)
@@ -155,9 +155,12 @@ func TestRandomOperationsThroughTheStore(t *testing.T) {
 	})
 }
 
-func checkNumbers(t *testing.T, s *store.Store, scope string, ids []string) {
+// checkNumbers checks a scope's 发文字号 through the store: the number events
+// form a valid sequence (document.CheckSequence), and every number a document
+// holds was taken by it and not voided, so no two documents hold one.
+func checkNumbers(t *testing.T, s *store.Store, scope string, year int, ids []string) {
 	t.Helper()
-	evs, err := s.NumberEvents(ctx, scope, 2026)
+	evs, err := s.NumberEvents(ctx, scope, year)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,12 +8,13 @@ import (
 	"github.com/shuniu-oa/shuniu/internal/demo"
 	"github.com/shuniu-oa/shuniu/internal/document"
 	"github.com/shuniu-oa/shuniu/internal/route"
+	"github.com/shuniu-oa/shuniu/internal/store"
 )
 
-// TestSenderSeesSignFor: after distribution the sender's document page lists
-// each receiving unit's copy; one not signed for within its limit is flagged
-// 逾期未签收 for the sender and its office.
-func TestSenderSeesSignFor(t *testing.T) {
+// distributed is a 政府办 notice taken through 复核, 印发 and 分发, so that its
+// receivers' copies exist and wait for 签收.
+func distributed(t *testing.T) (*env, store.DocRecord) {
+	t.Helper()
 	e := newProofEnv(t, false)
 	rec := e.proofDraft(document.Unclassified)
 	e.toReview(rec)
@@ -22,6 +23,14 @@ func TestSenderSeesSignFor(t *testing.T) {
 	e.act(clerk, rec.ID, route.Request{Op: route.Approve, Comment: "复核无误"})
 	e.act(clerk, rec.ID, route.Request{Op: route.Approve, Fields: map[string]string{"print_date": "2026-11-30", "copies": "10"}})
 	e.act(clerk, rec.ID, route.Request{Op: route.Approve})
+	return e, rec
+}
+
+// TestSenderSeesSignFor: after distribution the sender's document page lists
+// each receiving unit's copy; one not signed for within its limit is flagged
+// 逾期未签收 for the sender and its office.
+func TestSenderSeesSignFor(t *testing.T) {
+	e, rec := distributed(t)
 	c := e.client()
 	c.login("wenmi", demo.Password)
 	_, body, _ := c.get("/docs/" + rec.ID)
@@ -40,14 +49,7 @@ func TestSenderSeesSignFor(t *testing.T) {
 // were not signed for in time, by receiving unit; a 承办人 outside the office
 // has no such page.
 func TestDocWatch(t *testing.T) {
-	e := newProofEnv(t, false)
-	rec := e.proofDraft(document.Unclassified)
-	e.toReview(rec)
-	rec = e.toNumbered(rec)
-	clerk := e.byLogin("wenmi")
-	e.act(clerk, rec.ID, route.Request{Op: route.Approve, Comment: "复核无误"})
-	e.act(clerk, rec.ID, route.Request{Op: route.Approve, Fields: map[string]string{"print_date": "2026-11-30", "copies": "10"}})
-	e.act(clerk, rec.ID, route.Request{Op: route.Approve})
+	e, rec := distributed(t)
 	c := e.client()
 	c.login("zhuren", demo.Password)
 	_, body, _ := c.get("/docs/watch")

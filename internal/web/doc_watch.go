@@ -190,6 +190,8 @@ func overdueFor(d time.Duration) string {
 	return strconv.Itoa(int(d/(24*time.Hour))) + "天"
 }
 
+// docWatch answers the page and the API alike; the API refuses someone
+// outside any office, the page tells them what it is for.
 func (srv *Server) docWatch(w http.ResponseWriter, r *http.Request) {
 	if !srv.authorize(w, r, access.ViewWorkbench, access.Object{}) {
 		return
@@ -199,16 +201,8 @@ func (srv *Server) docWatch(w http.ResponseWriter, r *http.Request) {
 		srv.serverError(w, r, err)
 		return
 	}
-	srv.render(w, r, http.StatusOK, "doc_watch", pageData{Title: "办文预警", Nav: "docs", Data: d})
-}
-
-func (srv *Server) apiDocWatch(w http.ResponseWriter, r *http.Request) {
-	if !srv.authorize(w, r, access.ViewWorkbench, access.Object{}) {
-		return
-	}
-	d, err := srv.watchData(r.Context(), viewerFrom(r.Context()))
-	if err != nil {
-		srv.serverError(w, r, err)
+	if !isAPI(r) {
+		srv.render(w, r, http.StatusOK, "doc_watch", pageData{Title: "办文预警", Nav: "docs", Data: d})
 		return
 	}
 	if !d.Allowed {

@@ -26,7 +26,7 @@ func (srv *Server) docRoutes() {
 	m.HandleFunc("GET /docs", srv.requireLogin(srv.docList))
 	m.HandleFunc("POST /docs/signfor", srv.requireLogin(srv.docBulkSignFor))
 	m.HandleFunc("GET /docs/watch", srv.requireLogin(srv.docWatch))
-	m.HandleFunc("GET /api/v1/documents/watch", srv.requireLogin(srv.apiDocWatch))
+	m.HandleFunc("GET /api/v1/documents/watch", srv.requireLogin(srv.docWatch))
 	m.HandleFunc("GET /docs/new", srv.requireLogin(srv.docNew))
 	m.HandleFunc("POST /docs/new", limitBody(srv.requireLogin(srv.docCreate)))
 	m.HandleFunc("GET /docs/{id}", srv.requireLogin(srv.docPage))
