@@ -99,36 +99,7 @@ const docColsD = `d.id, d.direction, d.unit_id, d.organ_id, d.source_id, d.conte
 
 // Documents returns the documents with the given IDs, in that order (missing ones skipped).
 func (c conn) Documents(ctx context.Context, ids []string) ([]DocRecord, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	rows, err := c.query(ctx, `SELECT `+docCols+` FROM documents WHERE id IN (`+placeholders(len(ids))+`)`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list documents: %w", err)
-	}
-	defer rows.Close()
-	byID := map[string]DocRecord{}
-	for rows.Next() {
-		d, err := scanDoc(rows)
-		if err != nil {
-			return nil, err
-		}
-		byID[d.ID] = d
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	out := make([]DocRecord, 0, len(ids))
-	for _, id := range ids {
-		if d, ok := byID[id]; ok {
-			out = append(out, d)
-		}
-	}
-	return out, nil
+	return c.docsByID(ctx, docCols, scanDoc, ids)
 }
 
 // summaryCols are a document's list columns: everything but the content.
@@ -139,6 +110,28 @@ const summaryCols = `id, direction, unit_id, organ_id, source_id, title, doc_typ
 // urgency are filled from their columns (no body, no recipients). Decoding the
 // full content of 200 documents would dominate a 待办 page.
 func (c conn) DocSummaries(ctx context.Context, ids []string) ([]DocRecord, error) {
+	return c.docsByID(ctx, summaryCols, scanSummary, ids)
+}
+
+func scanSummary(r scanner) (DocRecord, error) {
+	var d DocRecord
+	var docType, urgency, status string
+	var level int64
+	var created, updated, closed int64
+	if err := r.Scan(&d.ID, &d.Direction, &d.UnitID, &d.OrganID, &d.SourceID, &d.Doc.Title, &docType, &level, &urgency, &d.DocNumber,
+		&d.InNumber, &d.Sender, &d.Step, &status, &d.Version, &d.CreatedBy, &created, &updated, &closed); err != nil {
+		return d, err
+	}
+	d.Doc.ID, d.Doc.Type, d.Doc.Urgency = d.ID, document.DocType(docType), document.Urgency(urgency)
+	d.Doc.Classification.Level = document.Level(level)
+	d.Status = route.Status(status)
+	d.CreatedAt, d.UpdatedAt, d.ClosedAt = fromTS(created), fromTS(updated), fromTS(closed)
+	return d, nil
+}
+
+// docsByID reads the documents with the given IDs through cols and scan, and
+// returns them in the order of ids (missing ones skipped).
+func (c conn) docsByID(ctx context.Context, cols string, scan func(scanner) (DocRecord, error), ids []string) ([]DocRecord, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -146,29 +139,13 @@ func (c conn) DocSummaries(ctx context.Context, ids []string) ([]DocRecord, erro
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := c.query(ctx, `SELECT `+summaryCols+` FROM documents WHERE id IN (`+placeholders(len(ids))+`)`, args...)
+	recs, err := queryAll(ctx, c, scan, `SELECT `+cols+` FROM documents WHERE id IN (`+placeholders(len(ids))+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list documents: %w", err)
 	}
-	defer rows.Close()
-	byID := make(map[string]DocRecord, len(ids))
-	for rows.Next() {
-		var d DocRecord
-		var docType, urgency, status string
-		var level int64
-		var created, updated, closed int64
-		if err := rows.Scan(&d.ID, &d.Direction, &d.UnitID, &d.OrganID, &d.SourceID, &d.Doc.Title, &docType, &level, &urgency, &d.DocNumber,
-			&d.InNumber, &d.Sender, &d.Step, &status, &d.Version, &d.CreatedBy, &created, &updated, &closed); err != nil {
-			return nil, err
-		}
-		d.Doc.ID, d.Doc.Type, d.Doc.Urgency = d.ID, document.DocType(docType), document.Urgency(urgency)
-		d.Doc.Classification.Level = document.Level(level)
-		d.Status = route.Status(status)
-		d.CreatedAt, d.UpdatedAt, d.ClosedAt = fromTS(created), fromTS(updated), fromTS(closed)
+	byID := make(map[string]DocRecord, len(recs))
+	for _, d := range recs {
 		byID[d.ID] = d
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	out := make([]DocRecord, 0, len(ids))
 	for _, id := range ids {
