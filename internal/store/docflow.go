@@ -818,17 +818,8 @@ func (tx *Tx) startIncoming(ctx context.Context, by org.Person, doc document.Doc
 func (s *Store) RegisterIncoming(ctx context.Context, by org.Person, unitID string, doc document.Document, sender string) (DocRecord, error) {
 	var rec DocRecord
 	err := s.Write(ctx, func(tx *Tx) error {
-		if strings.TrimSpace(doc.Title) == "" || strings.TrimSpace(sender) == "" {
-			return errors.New("请填写标题和来文单位")
-		}
-		if err := doc.Classification.Validate(); err != nil {
-			return err
-		}
-		if _, err := tx.Unit(ctx, unitID); err != nil {
-			return errors.New("收文单位不存在")
-		}
 		var err error
-		rec, err = tx.startIncoming(ctx, by, doc, unitID, "", sender)
+		rec, err = tx.RegisterIncoming(ctx, by, unitID, doc, sender)
 		return err
 	})
 	return rec, err

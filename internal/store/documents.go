@@ -607,6 +607,12 @@ type DocFile struct {
 // AddFile records a file (already written to the content-addressed file store
 // under its SHA-256) against a document, with its audit entry.
 func (s *Store) AddFile(ctx context.Context, by org.Person, f DocFile) error {
+	return s.Write(ctx, func(tx *Tx) error { return tx.AddFile(ctx, by, f) })
+}
+
+// AddFile is Store.AddFile inside a transaction, so that a document and the
+// files it was created with are stored together or not at all.
+func (tx *Tx) AddFile(ctx context.Context, by org.Person, f DocFile) error {
 	if f.Role != "attachment" && f.Role != "scan" {
 		return errors.New("未知的文件类别")
 	}
@@ -616,24 +622,22 @@ func (s *Store) AddFile(ctx context.Context, by org.Person, f DocFile) error {
 	if err := document.ValidAttachmentName(f.Name); err != nil {
 		return err
 	}
-	return s.Write(ctx, func(tx *Tx) error {
-		if _, err := tx.Document(ctx, f.DocID); err != nil {
-			return err
+	if _, err := tx.Document(ctx, f.DocID); err != nil {
+		return err
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO blobs (sha256, size, media_type, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
+		f.SHA256, f.Size, f.MediaType, ts(tx.now)); err != nil {
+		return fmt.Errorf("save blob: %w", err)
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO doc_files (doc_id, sha256, name, role, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		f.DocID, f.SHA256, f.Name, f.Role, by.ID, ts(tx.now)); err != nil {
+		if isUnique(err) {
+			return errors.New("该文件已添加")
 		}
-		if _, err := tx.exec(ctx, `INSERT INTO blobs (sha256, size, media_type, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
-			f.SHA256, f.Size, f.MediaType, ts(tx.now)); err != nil {
-			return fmt.Errorf("save blob: %w", err)
-		}
-		if _, err := tx.exec(ctx, `INSERT INTO doc_files (doc_id, sha256, name, role, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			f.DocID, f.SHA256, f.Name, f.Role, by.ID, ts(tx.now)); err != nil {
-			if isUnique(err) {
-				return errors.New("该文件已添加")
-			}
-			return fmt.Errorf("save file: %w", err)
-		}
-		return tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "document.file.add", ObjectKind: "document", ObjectID: f.DocID,
-			Detail: jsonString(map[string]any{"name": f.Name, "sha256": f.SHA256, "size": f.Size, "role": f.Role})})
-	})
+		return fmt.Errorf("save file: %w", err)
+	}
+	return tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "document.file.add", ObjectKind: "document", ObjectID: f.DocID,
+		Detail: jsonString(map[string]any{"name": f.Name, "sha256": f.SHA256, "size": f.Size, "role": f.Role})})
 }
 
 // Files lists a document's files.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"mime/multipart"
@@ -262,7 +263,9 @@ func (srv *Server) docCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	doc.Attachments = atts
-	rec, err := srv.store.CreateOutgoing(ctx, v.Person, store.NewOutgoing{UnitID: unitID, Doc: doc, To: f["to"], CC: f["cc"]})
+	rec, err := srv.createWithFiles(ctx, v.Person, "attachment", atts, func(tx *store.Tx) (store.DocRecord, error) {
+		return tx.CreateOutgoing(ctx, v.Person, store.NewOutgoing{UnitID: unitID, Doc: doc, To: f["to"], CC: f["cc"]})
+	})
 	if err != nil {
 		if isInternal(err) {
 			srv.serverError(w, r, err)
@@ -270,12 +273,6 @@ func (srv *Server) docCreate(w http.ResponseWriter, r *http.Request) {
 		}
 		fail(userMessage(err))
 		return
-	}
-	for _, a := range atts {
-		if err := srv.store.AddFile(ctx, v.Person, store.DocFile{DocID: rec.ID, SHA256: a.SHA256, Name: a.Name, Role: "attachment", Size: a.Size, MediaType: a.MediaType}); err != nil {
-			srv.serverError(w, r, err)
-			return
-		}
 	}
 	http.Redirect(w, r, "/docs/"+rec.ID+"?done=created", http.StatusSeeOther)
 }
@@ -335,7 +332,9 @@ func (srv *Server) incomingCreate(w http.ResponseWriter, r *http.Request) {
 		fail(userMessage(err))
 		return
 	}
-	rec, err := srv.store.RegisterIncoming(ctx, v.Person, unitID, doc, strings.TrimSpace(f.Get("sender")))
+	rec, err := srv.createWithFiles(ctx, v.Person, "scan", atts, func(tx *store.Tx) (store.DocRecord, error) {
+		return tx.RegisterIncoming(ctx, v.Person, unitID, doc, strings.TrimSpace(f.Get("sender")))
+	})
 	if err != nil {
 		if isInternal(err) {
 			srv.serverError(w, r, err)
@@ -344,13 +343,27 @@ func (srv *Server) incomingCreate(w http.ResponseWriter, r *http.Request) {
 		fail(userMessage(err))
 		return
 	}
-	for _, a := range atts {
-		if err := srv.store.AddFile(ctx, v.Person, store.DocFile{DocID: rec.ID, SHA256: a.SHA256, Name: a.Name, Role: "scan", Size: a.Size, MediaType: a.MediaType}); err != nil {
-			srv.serverError(w, r, err)
-			return
-		}
-	}
 	http.Redirect(w, r, "/docs/"+rec.ID+"?done=registered", http.StatusSeeOther)
+}
+
+// createWithFiles creates a document and records the files it came with in
+// one transaction: a draft is never stored without its attachments, nor a
+// registered item without its scan.
+func (srv *Server) createWithFiles(ctx context.Context, by org.Person, role string, atts []document.Attachment, create func(tx *store.Tx) (store.DocRecord, error)) (store.DocRecord, error) {
+	var rec store.DocRecord
+	err := srv.store.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		if rec, err = create(tx); err != nil {
+			return err
+		}
+		for _, a := range atts {
+			if err := tx.AddFile(ctx, by, store.DocFile{DocID: rec.ID, SHA256: a.SHA256, Name: a.Name, Role: role, Size: a.Size, MediaType: a.MediaType}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return rec, err
 }
 
 // withOrganDefaults fills the 发文机关标志 and 署名 the store would default,
