@@ -311,22 +311,32 @@ func (srv *Server) bulletin(ctx context.Context, v *Viewer, q url.Values) (*supe
 	return srv.store.SupSweep(now).Bulletin(items, p, now), p, nil
 }
 
-func (srv *Server) supBulletin(w http.ResponseWriter, r *http.Request) {
+// bulletinFor reads the 督办通报 the request asks for, with the names to show
+// it; on failure it has answered (403, 400 with the reason, or 500).
+func (srv *Server) bulletinFor(w http.ResponseWriter, r *http.Request) (*supervise.Bulletin, supervise.Period, *supNames, bool) {
 	if !srv.authorize(w, r, access.ViewWorkbench, access.Object{}) {
-		return
+		return nil, supervise.Period{}, nil, false
 	}
 	b, p, err := srv.bulletin(r.Context(), viewerFrom(r.Context()), r.URL.Query())
 	if err != nil {
 		if userError(err) {
 			srv.render(w, r, http.StatusBadRequest, "error", pageData{Title: "督办通报", Error: err.Error()})
-			return
+			return nil, p, nil, false
 		}
 		srv.serverError(w, r, err)
-		return
+		return nil, p, nil, false
 	}
 	n, err := srv.supNamesOf(r.Context())
 	if err != nil {
 		srv.serverError(w, r, err)
+		return nil, p, nil, false
+	}
+	return b, p, n, true
+}
+
+func (srv *Server) supBulletin(w http.ResponseWriter, r *http.Request) {
+	b, p, n, ok := srv.bulletinFor(w, r)
+	if !ok {
 		return
 	}
 	loc := srv.store.Calendar().Location()
@@ -340,21 +350,8 @@ func (srv *Server) supBulletin(w http.ResponseWriter, r *http.Request) {
 }
 
 func (srv *Server) supBulletinXLSX(w http.ResponseWriter, r *http.Request) {
-	if !srv.authorize(w, r, access.ViewWorkbench, access.Object{}) {
-		return
-	}
-	b, p, err := srv.bulletin(r.Context(), viewerFrom(r.Context()), r.URL.Query())
-	if err != nil {
-		if userError(err) {
-			srv.render(w, r, http.StatusBadRequest, "error", pageData{Title: "督办通报", Error: err.Error()})
-			return
-		}
-		srv.serverError(w, r, err)
-		return
-	}
-	n, err := srv.supNamesOf(r.Context())
-	if err != nil {
-		srv.serverError(w, r, err)
+	b, p, n, ok := srv.bulletinFor(w, r)
+	if !ok {
 		return
 	}
 	loc := srv.store.Calendar().Location()
