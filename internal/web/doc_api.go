@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -24,14 +25,14 @@ func (srv *Server) docAPIRoutes() {
 	m.HandleFunc("POST /api/v1/documents/sign-for", srv.requireLogin(srv.apiDocSignFor))
 	m.HandleFunc("POST /api/v1/incoming", srv.requireLogin(srv.apiIncomingCreate))
 	m.HandleFunc("GET /api/v1/documents/{id}", srv.requireLogin(srv.apiDocGet))
-	m.HandleFunc("GET /api/v1/documents/{id}/versions", srv.requireLogin(srv.apiDocVersions))
+	m.HandleFunc("GET /api/v1/documents/{id}/versions", srv.requireLogin(docListAPI(srv, "versions", srv.store.Versions)))
 	m.HandleFunc("POST /api/v1/documents/{id}/versions", srv.requireLogin(srv.apiDocSave))
 	m.HandleFunc("GET /api/v1/documents/{id}/diff", srv.requireLogin(srv.apiDocDiff))
 	m.HandleFunc("POST /api/v1/documents/{id}/act", srv.requireLogin(srv.apiDocAct))
 	m.HandleFunc("GET /api/v1/documents/{id}/annotations", srv.requireLogin(srv.apiDocAnnotations))
 	m.HandleFunc("POST /api/v1/documents/{id}/annotations", srv.requireLogin(srv.apiDocAnnotate))
 	m.HandleFunc("POST /api/v1/documents/{id}/annotations/{aid}/resolve", srv.requireLogin(srv.apiDocResolve))
-	m.HandleFunc("GET /api/v1/documents/{id}/files", srv.requireLogin(srv.apiDocFiles))
+	m.HandleFunc("GET /api/v1/documents/{id}/files", srv.requireLogin(docListAPI(srv, "files", srv.store.Files)))
 	m.HandleFunc("POST /api/v1/documents/{id}/files", limitBody(srv.requireLogin(srv.docFileAddAPI)))
 	m.HandleFunc("GET /api/v1/documents/{id}/files/{sha}", srv.requireLogin(srv.docFile))
 }
@@ -199,19 +200,6 @@ func (srv *Server) apiDocGet(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-func (srv *Server) apiDocVersions(w http.ResponseWriter, r *http.Request) {
-	od, ok := srv.openDoc(w, r, "api")
-	if !ok {
-		return
-	}
-	vs, err := srv.store.Versions(r.Context(), od.rec.ID)
-	if err != nil {
-		srv.serverError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"versions": vs})
-}
-
 func (srv *Server) apiDocSave(w http.ResponseWriter, r *http.Request) {
 	od, ok := srv.openDoc(w, r, "api")
 	if !ok {
@@ -357,19 +345,6 @@ func (srv *Server) apiDocResolve(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
 }
 
-func (srv *Server) apiDocFiles(w http.ResponseWriter, r *http.Request) {
-	od, ok := srv.openDoc(w, r, "api")
-	if !ok {
-		return
-	}
-	fs, err := srv.store.Files(r.Context(), od.rec.ID)
-	if err != nil {
-		srv.serverError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"files": fs})
-}
-
 // docFileAddAPI takes a multipart upload (field "files", optional "role":
 // attachment or scan) from the holder of an open task.
 func (srv *Server) docFileAddAPI(w http.ResponseWriter, r *http.Request) {
@@ -407,4 +382,22 @@ func (srv *Server) docFileAddAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"files": added})
+}
+
+// docListAPI answers GET on one of a document's lists (versions, files): the
+// document is opened as for reading (access decided, classified openings
+// audited), then the list is read and sent as {key: [...]}.
+func docListAPI[T any](srv *Server, key string, read func(ctx context.Context, docID string) ([]T, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		od, ok := srv.openDoc(w, r, "api")
+		if !ok {
+			return
+		}
+		list, err := read(r.Context(), od.rec.ID)
+		if err != nil {
+			srv.serverError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{key: list})
+	}
 }

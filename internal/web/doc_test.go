@@ -339,6 +339,12 @@ func TestDocumentAPI(t *testing.T) {
 	if code, out, _ := c.call("POST", "/api/v1/documents/"+id+"/versions", map[string]any{"document": doc, "note": "补充"}); code != http.StatusCreated || out["version"] != 2.0 {
 		t.Fatalf("save version: %d %v", code, out)
 	}
+	if code, out, _ := c.call("GET", "/api/v1/documents/"+id+"/versions", nil); code != 200 || len(out["versions"].([]any)) != 2 {
+		t.Errorf("versions: %d %v", code, out)
+	}
+	if code, out, _ := c.call("GET", "/api/v1/documents/"+id+"/files", nil); code != 200 || out["files"] != nil && len(out["files"].([]any)) != 0 {
+		t.Errorf("files: %d %v", code, out)
+	}
 	if code, out, _ := c.call("GET", "/api/v1/documents/"+id+"/diff?from=1&to=2", nil); code != 200 || out["inserted"] != 7.0 || out["deleted"] != 0.0 {
 		t.Errorf("diff: %d %v", code, out)
 	}
