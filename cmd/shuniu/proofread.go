@@ -9,10 +9,17 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"unicode/utf8"
+
+	"github.com/mattn/go-isatty"
 
 	"github.com/shuniu-oa/shuniu/internal/proofread"
 )
+
+// proofreadData loads the proofreader's language data once per process;
+// each run applies its configuration with With, which shares the data.
+var proofreadData = sync.OnceValues(func() (*proofread.Checker, error) { return proofread.New(proofread.Config{}) })
 
 // runProofread is `shuniu proofread [--format text|json|jsonl] FILE|-`.
 // SHUNIU_PROOFREAD_DISABLE (comma-separated rule IDs or categories) switches
@@ -34,7 +41,10 @@ func runProofread(ctx context.Context, c *cli) int {
 			disabled = append(disabled, d)
 		}
 	}
-	checker, err := proofread.New(proofread.Config{Disabled: disabled})
+	checker, err := proofreadData()
+	if err == nil {
+		checker, err = checker.With(proofread.Config{Disabled: disabled})
+	}
 	if err != nil {
 		fmt.Fprintf(c.stderr, "shuniu proofread: %v\n", err)
 		return 1
@@ -167,16 +177,15 @@ func writeJSONL(ctx context.Context, w io.Writer, c *proofread.Checker, input st
 	return nil
 }
 
+// useColour reports whether the text output goes to a terminal (not to a
+// file, a pipe or another character device such as /dev/null) and colour is
+// not switched off.
 func useColour(c *cli) bool {
 	if c.getenv("NO_COLOR") != "" || c.getenv("TERM") == "dumb" {
 		return false
 	}
 	f, ok := c.stdout.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
 }
 
 var severityName = map[proofread.Severity]string{

@@ -157,3 +157,60 @@ func TestProofreadBadInput(t *testing.T) {
 		})
 	}
 }
+
+// TestProofreadCategories: the categories in the output are exactly the
+// issue's names, and a draft with one slip of each kind the command can find
+// without a deployment's word lists shows each of them, with rune offsets
+// that cut the flagged text out of the input.
+func TestProofreadCategories(t *testing.T) {
+	input := "一、总体要求\n我们要认真的做好工作,确保完成。\n三、其它事项\n会议定于２０２４年召开，参会5-10人，请大家到到会场。\n"
+	out, errOut, code := runCLI(t, input, nil, "--format", "json", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var got struct {
+		Findings []struct {
+			Start, End                  int
+			Category, Severity, Message string
+			Suggestion, Text            string
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{"typo": true, "punctuation": true, "repetition": true, "format": true, "term": true, "number": true, "custom": true}
+	seen := map[string]bool{}
+	runes := []rune(input)
+	for _, f := range got.Findings {
+		if !names[f.Category] {
+			t.Errorf("category %q is not one of the issue's names", f.Category)
+		}
+		if f.Severity != "error" && f.Severity != "warning" && f.Severity != "hint" {
+			t.Errorf("severity %q", f.Severity)
+		}
+		if f.Start < 0 || f.End > len(runes) || f.Start > f.End || string(runes[f.Start:f.End]) != f.Text {
+			t.Errorf("range %d–%d does not cut %q out of the input", f.Start, f.End, f.Text)
+		}
+		seen[f.Category] = true
+	}
+	for _, c := range []string{"typo", "punctuation", "repetition", "format", "term", "number"} {
+		if !seen[c] {
+			t.Errorf("no %s finding in %s", c, out)
+		}
+	}
+	// The keys of the issue's JSON shape are all there, also when a finding
+	// has no suggestion.
+	var raw struct {
+		Findings []map[string]json.RawMessage `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &raw); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range raw.Findings {
+		for _, k := range []string{"start", "end", "category", "severity", "message", "suggestion"} {
+			if _, ok := f[k]; !ok {
+				t.Errorf("finding without %q: %v", k, f)
+			}
+		}
+	}
+}
