@@ -99,14 +99,16 @@ func attachmentText(names []string) string {
 	return strings.Join(lines, "\n")
 }
 
-// attachmentNames reads attachmentText back.
+// attachmentNames reads attachmentText back. Only several names are
+// numbered: a single name keeps what looks like a number ("2024.预算表").
 func attachmentNames(text string) []string {
 	var out []string
-	for i, l := range strings.Split(text, "\n") {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
 		if i == 0 {
 			l = strings.TrimPrefix(l, "附件：")
 		}
-		if j := strings.IndexAny(l, ".．"); j > 0 {
+		if j := strings.IndexAny(l, ".．"); j > 0 && len(lines) > 1 {
 			if _, err := strconv.Atoi(l[:j]); err == nil {
 				_, size := utf8.DecodeRuneInString(l[j:])
 				l = l[j+size:]

@@ -70,7 +70,7 @@ func TestProofSettingsLines(t *testing.T) {
 }
 
 func TestAttachmentTextRoundTrip(t *testing.T) {
-	for _, names := range [][]string{nil, {"实施方案"}, {"值班安排表", "检查重点单位名单", "联系人表"}} {
+	for _, names := range [][]string{nil, {"实施方案"}, {"2024.预算表"}, {"值班安排表", "检查重点单位名单", "联系人表"}} {
 		text := attachmentText(names)
 		if got := attachmentNames(text); !slices.Equal(got, names) {
 			t.Errorf("%q → %q → %q", names, text, got)
@@ -79,6 +79,27 @@ func TestAttachmentTextRoundTrip(t *testing.T) {
 	if got := attachmentText([]string{"甲", "乙"}); got != "附件：1.甲\n2.乙" {
 		t.Errorf("two attachments: %q", got)
 	}
+}
+
+// FuzzAttachmentText: the 附件说明 as the proofreader reads it gives back
+// the names the drafter wrote (trimmed, non-empty lines, as the form keeps
+// them), so that accepting a suggestion in it changes nothing else.
+func FuzzAttachmentText(f *testing.F) {
+	f.Add("实施方案")
+	f.Add("2024.预算表")
+	f.Add("值班安排表\n1.检查重点单位名单\n附件：联系人表")
+	f.Add("3．名单\n\n 表 ")
+	f.Fuzz(func(t *testing.T, lines string) {
+		var names []string
+		for _, l := range strings.Split(lines, "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				names = append(names, l)
+			}
+		}
+		if got := attachmentNames(attachmentText(names)); !slices.Equal(got, names) {
+			t.Fatalf("%q → %q → %q", names, attachmentText(names), got)
+		}
+	})
 }
 
 func TestSegments(t *testing.T) {
