@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -449,6 +451,262 @@ func TestProofreadSettings(t *testing.T) {
 	for _, want := range []string{"区经信委|区经济和信息化局|机构改革后更名", "王伟东|区长、区委副书记", "绝对领先||广告用语", `value="W01" checked`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("settings page lacks %q", want)
+		}
+	}
+}
+
+// TestProofreadAtSignOff: at 签发 the leader who signs sees the open findings
+// next to the sign-off form and accepts one with one click; the count is kept
+// for the sign-off step beside the 核稿 count, on the panel, the API and the
+// 发文稿纸.
+func TestProofreadAtSignOff(t *testing.T) {
+	e := newProofEnv(t, false)
+	ctx := context.Background()
+	rec := e.proofDraft(document.Unclassified)
+	e.toReview(rec)
+	office := e.unit("政府办")
+	cs := e.child(office.ID, "综合科")
+
+	// 核稿 accepts one suggestion (己经), then the draft goes on to 会签 and 签发.
+	clerk := e.client()
+	clerk.login("wenmi", demo.Password)
+	_, body, _ := clerk.get("/docs/" + rec.ID)
+	f := acceptFields(t, body, "typo/T01/己经")
+	f.Set("back", "page")
+	if code, _, _ := clerk.post("/docs/"+rec.ID+"/proofread", f); code != http.StatusSeeOther {
+		t.Fatalf("accept at review: %d", code)
+	}
+	e.act(e.byLogin("wenmi"), rec.ID, route.Request{Op: route.Approve, Comment: "核稿无误", Next: []route.NextTask{{Assignee: route.Assignee{Kind: route.Leader, Unit: cs.ID}}}})
+	e.act(e.head(cs.ID), rec.ID, route.Request{Op: route.Approve, Comment: "同意"})
+
+	leader := e.client()
+	leader.login(e.head(office.ID).Login, demo.Password)
+	_, body, _ = leader.get("/docs/" + rec.ID)
+	i, j := strings.Index(body, `data-testid="task-sign_off"`), strings.Index(body, `data-testid="proofread"`)
+	if i < 0 || j < 0 || j < i {
+		t.Fatalf("sign-off page: task %d, panel %d", i, j)
+	}
+	if strings.Contains(body, `data-key="typo/T01/己经"`) || !strings.Contains(body, `data-key="term/W01/其它"`) {
+		t.Error("the sign-off panel does not show the findings still open")
+	}
+	f = acceptFields(t, body, "term/W01/其它")
+	f.Set("back", "page")
+	if code, _, h := leader.post("/docs/"+rec.ID+"/proofread", f); code != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/docs/"+rec.ID+"?proofread=accept") {
+		t.Fatalf("accept at sign-off: %d %s", code, h.Get("Location"))
+	}
+	got, _ := e.store.Document(ctx, rec.ID)
+	if !strings.Contains(got.Doc.Body.String(), "其他工作") {
+		t.Errorf("after accept at sign-off: %q", got.Doc.Body.String())
+	}
+	if counts, _ := e.store.AcceptedCounts(ctx, rec.ID); !maps.Equal(counts, map[string]int{"review": 1, "sign_off": 1}) {
+		t.Errorf("counts: %v", counts)
+	}
+	_, body, _ = leader.get("/docs/" + rec.ID)
+	if !strings.Contains(body, `data-testid="accepted-total">2<`) || !strings.Contains(body, "领导签发 1") {
+		t.Error("the panel does not show the counts per step")
+	}
+	if _, out, _ := leader.call("GET", "/api/v1/documents/"+rec.ID+"/proofread", nil); out["accepted"] == nil ||
+		out["accepted"].(map[string]any)["sign_off"] != 1.0 || out["accepted"].(map[string]any)["review"] != 1.0 {
+		t.Errorf("API accepted counts: %v", out["accepted"])
+	}
+	if _, body, _ := leader.get("/docs/" + rec.ID + "/sheet"); !strings.Contains(body, "办公室核稿采纳1处；领导签发采纳1处") {
+		t.Error("the sheet does not show both counts")
+	}
+	// Signed off and numbered, the text is fixed: findings are still shown at
+	// 复核, but no longer accepted.
+	e.act(e.head(office.ID), rec.ID, route.Request{Op: route.Approve, Comment: "同意印发"})
+	e.act(e.byLogin("wenmi"), rec.ID, route.Request{Op: route.Approve})
+	_, body, _ = clerk.get("/docs/" + rec.ID + "/proofread")
+	if strings.Contains(body, `data-testid="accept"`) || !strings.Contains(body, `data-testid="finding"`) {
+		t.Error("a numbered document still offers 采纳, or shows no findings")
+	}
+}
+
+// proofSamples are two drafts that between them trip every rule but the
+// statistical T03 (which may or may not fire), written with the word lists of
+// proofLists.
+var proofSamples = []proofread.Document{
+	{DocType: "请示", DocNumber: "清政发[2024]第05号", Title: "关于申请经费的请示报告。", To: "区财政局、区发改局",
+		Body: []proofread.Paragraph{
+			{Text: "一、总体要求", Level: 1},
+			{Text: "截止目前,我们己经完成了部署。。要认真的做好工作，研究研究后到到现场。"},
+			{Text: "三、其它事项", Level: 1},
+			{Text: "（1）区经信委王伟冬区长指出，全区绝对领先，二O二四年参会5-10人，增长20～30%，约50人左右，百分之5，２０２４年，眉首……"},
+			{Text: "他说:“要落实“三个一”要求” 。 请XX单位 抓紧--完成..."},
+		},
+		Attachments: "附件:1、方案。", Date: "2024-1-5", CC: "抄送：市委"},
+	{DocType: "通知", DocNumber: "清政发〔24〕1号", Title: "关于做好冬季防火工作的通知的通知", To: "各镇人民政府：",
+		Body: []proofread.Paragraph{
+			{Text: "截止2024年底，学习《条例》、《办法》，每组三、四个人，要进一步进一步落实，辈份，原国土资源部。"},
+			{Text: "一.加强领导", Level: 1},
+			{Text: "（一)压实责任", Level: 2},
+			{Text: "1、明确分工", Level: 3},
+			{Text: "(1)细化措施", Level: 4},
+		}},
+}
+
+var proofLists = url.Values{"organs": {"区经信委|区经济和信息化局|机构改革后更名"}, "leaders": {"王伟东|区长"}, "banned": {"绝对领先||广告用语"}}
+
+// TestProofreadEveryRuleSwitchable: the findings carry exactly the issue's
+// category names (all seven appear, custom from the office's word lists);
+// every rule that fires is one the settings page offers; and every rule and
+// every category, switched off on the settings page, stops firing for the
+// whole deployment while the others go on.
+func TestProofreadEveryRuleSwitchable(t *testing.T) {
+	e := newProofEnv(t, false)
+	admin := e.client()
+	admin.login("sysadmin", demo.Password)
+	c := e.client()
+	c.login("wenmi", demo.Password)
+
+	save := func(disabled ...string) {
+		t.Helper()
+		form := maps.Clone(proofLists)
+		form["disabled"] = disabled
+		if code, body, _ := admin.post("/settings/proofread", form); code != http.StatusSeeOther {
+			t.Fatalf("save settings %v: %d %s", disabled, code, body)
+		}
+	}
+	// check returns the rules and categories that fire on the samples.
+	check := func() (rules, cats map[string]int) {
+		t.Helper()
+		rules, cats = map[string]int{}, map[string]int{}
+		for _, doc := range proofSamples {
+			code, out, _ := c.call("POST", "/api/v1/proofread", map[string]any{"document": doc})
+			if code != http.StatusOK {
+				t.Fatalf("proofread: %d %v", code, out)
+			}
+			for _, f := range findingsOf(t, out) {
+				rules[f["rule"].(string)]++
+				cats[f["category"].(string)]++
+			}
+		}
+		return rules, cats
+	}
+
+	save()
+	rules, cats := check()
+	offered := map[string]proofread.Category{}
+	for _, r := range proofread.Rules() {
+		offered[r.ID] = r.Category
+		if _, ok := rules[r.ID]; !ok && r.ID != "T03" {
+			t.Errorf("rule %s (%s) does not fire on the samples", r.ID, r.Description)
+		}
+	}
+	for id := range rules {
+		if _, ok := offered[id]; !ok {
+			t.Errorf("rule %s fires but the settings page cannot switch it off", id)
+		}
+	}
+	var names []string
+	for _, cat := range proofread.Categories() {
+		names = append(names, string(cat))
+	}
+	if want := []string{"typo", "punctuation", "repetition", "format", "term", "number", "custom"}; !slices.Equal(names, want) {
+		t.Fatalf("categories %v, want %v", names, want)
+	}
+	for cat := range cats {
+		if !slices.Contains(names, cat) {
+			t.Errorf("category %q is not one of the issue's names", cat)
+		}
+	}
+	for _, cat := range names {
+		if cats[cat] == 0 {
+			t.Errorf("no %s finding", cat)
+		}
+	}
+	// The settings page offers every rule and every category.
+	_, body, _ := admin.get("/settings/proofread")
+	for id := range offered {
+		if !strings.Contains(body, `data-testid="rule-`+id+`"`) {
+			t.Errorf("settings page lacks rule %s", id)
+		}
+	}
+	for _, cat := range names {
+		if !strings.Contains(body, `data-testid="category-`+cat+`"`) {
+			t.Errorf("settings page lacks category %s", cat)
+		}
+	}
+
+	// Each switch, one at a time.
+	switches := slices.Sorted(maps.Keys(rules))
+	switches = append(switches, names...)
+	for _, off := range switches {
+		save(off)
+		gotRules, gotCats := check()
+		if gotRules[off] > 0 || gotCats[off] > 0 {
+			t.Errorf("%s switched off but still fires", off)
+		}
+		for id, n := range rules {
+			if id != off && string(offered[id]) != off && gotRules[id] == 0 && id != "T03" {
+				t.Errorf("switching %s off also stopped %s (%d before)", off, id, n)
+			}
+		}
+	}
+}
+
+// TestProofreadOpenAPI: every answer the proofreading endpoints give is in
+// openapi.json under its path and method.
+func TestProofreadOpenAPI(t *testing.T) {
+	e := newProofEnv(t, false)
+	rec := e.proofDraft(document.Unclassified)
+	off := newDocEnv(t)
+	offRec := off.proofDraft(document.Unclassified)
+
+	c := e.client()
+	c.login("wenmi", demo.Password)
+	_, spec, _ := c.call("GET", "/api/v1/openapi.json", nil)
+	paths := spec["paths"].(map[string]any)
+	documented := func(path, method string, code int) bool {
+		p, ok := paths[path].(map[string]any)
+		if !ok {
+			return false
+		}
+		m, ok := p[method].(map[string]any)
+		if !ok {
+			return false
+		}
+		_, ok = m["responses"].(map[string]any)[strconv.Itoa(code)]
+		return ok
+	}
+	oc := off.client()
+	oc.login("wenmi", demo.Password)
+	other := e.client()
+	other.login("chengban", demo.Password) // another organ
+	colleague := e.client()
+	colleague.login("ducha", demo.Password) // may read, holds no task
+	auditor := e.client()
+	auditor.login("auditor", demo.Password)
+	doc := "/api/v1/documents/" + rec.ID + "/proofread"
+	for _, call := range []struct {
+		who          *client
+		method, path string
+		body         any
+		want         int
+		spec         string
+	}{
+		{c, "POST", "/api/v1/proofread", map[string]any{"text": "其它"}, 200, "/proofread"},
+		{c, "POST", "/api/v1/proofread", map[string]any{}, 400, "/proofread"},
+		{auditor, "POST", "/api/v1/proofread", map[string]any{"text": "其它"}, 403, "/proofread"},
+		{oc, "POST", "/api/v1/proofread", map[string]any{"text": "其它"}, 503, "/proofread"},
+		{c, "GET", doc, nil, 200, "/documents/{id}/proofread"},
+		{other, "GET", doc, nil, 403, "/documents/{id}/proofread"},
+		{c, "GET", "/api/v1/documents/no-such-doc/proofread", nil, 404, "/documents/{id}/proofread"},
+		{oc, "GET", "/api/v1/documents/" + offRec.ID + "/proofread", nil, 503, "/documents/{id}/proofread"},
+		{c, "POST", doc, map[string]any{"op": "ignore", "key": "term/W01/其它"}, 200, "/documents/{id}/proofread"},
+		{c, "POST", doc, map[string]any{"op": 5}, 400, "/documents/{id}/proofread"},
+		{other, "POST", doc, map[string]any{"op": "ignore", "key": "term/W01/其它"}, 403, "/documents/{id}/proofread"},
+		{c, "POST", "/api/v1/documents/no-such-doc/proofread", map[string]any{"op": "ignore", "key": "term/W01/其它"}, 404, "/documents/{id}/proofread"},
+		{colleague, "POST", doc, map[string]any{"op": "ignore", "key": "term/W01/其它"}, 422, "/documents/{id}/proofread"},
+		{c, "POST", doc, map[string]any{"op": "accept", "key": "typo/T01/己经", "part": "body", "index": 1, "start": 3, "version": 9}, 422, "/documents/{id}/proofread"},
+		{oc, "POST", "/api/v1/documents/" + offRec.ID + "/proofread", map[string]any{"op": "accept", "key": "typo/T01/己经", "part": "body", "index": 1, "start": 3}, 503, "/documents/{id}/proofread"},
+	} {
+		code, out, _ := call.who.call(call.method, call.path, call.body)
+		if code != call.want {
+			t.Errorf("%s %s %v: %d %v, want %d", call.method, call.path, call.body, code, out, call.want)
+		}
+		if !documented(call.spec, strings.ToLower(call.method), code) {
+			t.Errorf("openapi.json lacks %d for %s %s", code, call.method, call.spec)
 		}
 	}
 }
