@@ -59,17 +59,17 @@ func TestBrowserProofread(t *testing.T) {
 	}
 	screenshot(t, ctx, "proofread-editor")
 	// One click accepts: a new version with the suggestion, in the editor.
-	w.press(mark("typo/T01/己经")+` [data-testid=accept]`)
+	w.press(mark("typo/T01/己经") + ` [data-testid=accept]`)
 	if v := w.value(`[data-testid=edit-body]`); !strings.Contains(v, "各单位已经完成") {
 		t.Errorf("editor body after accepting: %q", v)
 	}
 	// The office's own list: one click puts the organ's current name in.
-	w.press(mark("custom/C01/区经信委")+` [data-testid=accept]`)
+	w.press(mark("custom/C01/区经信委") + ` [data-testid=accept]`)
 	if v := w.value(`[data-testid=edit-body]`); !strings.Contains(v, "区经济和信息化局要在") {
 		t.Errorf("editor body after accepting the organ name: %q", v)
 	}
 	// 不是错误: gone now and after reloading.
-	w.press(mark("term/W01/其它")+` [data-testid=ignore]`)
+	w.press(mark("term/W01/其它") + ` [data-testid=ignore]`)
 	w.do(chromedp.Navigate(e.srv.URL+"/docs/"+rec.ID+"/edit"), chromedp.WaitVisible(`[data-testid=proofread]`))
 	if w.eval(`document.querySelector('` + mark("term/W01/其它") + `') !== null`) {
 		t.Error("the finding marked 不是错误 is shown again")
@@ -87,7 +87,7 @@ func TestBrowserProofread(t *testing.T) {
 	if !w.eval(`!!(document.querySelector('[data-testid="task-review"]').compareDocumentPosition(document.querySelector('[data-testid=proofread]')) & Node.DOCUMENT_POSITION_FOLLOWING)`) {
 		t.Error("the findings are not beside the 核稿 form")
 	}
-	w.press(mark("punctuation/P01/,")+` [data-testid=accept]`)
+	w.press(mark("punctuation/P01/,") + ` [data-testid=accept]`)
 	if n := w.text(`[data-testid=accepted-total]`); n != "3" {
 		t.Errorf("accepted after 核稿: %q", n)
 	}
@@ -99,7 +99,7 @@ func TestBrowserProofread(t *testing.T) {
 	w.as(e.head(office.ID))
 	w.open(rec.ID)
 	w.do(chromedp.WaitVisible(`[data-testid="task-sign_off"]`), chromedp.WaitVisible(mark("number/U01/２０２４")))
-	w.press(mark("number/U01/２０２４")+` [data-testid=accept]`)
+	w.press(mark("number/U01/２０２４") + ` [data-testid=accept]`)
 	if n := w.text(`[data-testid=accepted-total]`); n != "4" {
 		t.Errorf("accepted after 签发: %q", n)
 	}
