@@ -16,6 +16,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/shuniu-oa/shuniu/internal/demo"
 	"github.com/shuniu-oa/shuniu/internal/document"
@@ -579,6 +580,15 @@ func TestProofreadEveryRuleSwitchable(t *testing.T) {
 			for _, f := range findingsOf(t, out) {
 				rules[f["rule"].(string)]++
 				cats[f["category"].(string)]++
+				if sev := f["severity"]; sev != "error" && sev != "warning" && sev != "hint" {
+					t.Errorf("severity %v", sev)
+				}
+				if msg, _ := f["message"].(string); !strings.ContainsFunc(msg, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
+					t.Errorf("message %q is not in Chinese", msg)
+				}
+				if _, ok := f["suggestion"].(string); !ok {
+					t.Errorf("finding without a suggestion field: %v", f)
+				}
 			}
 		}
 		return rules, cats
@@ -708,5 +718,28 @@ func TestProofreadOpenAPI(t *testing.T) {
 		if !documented(call.spec, strings.ToLower(call.method), code) {
 			t.Errorf("openapi.json lacks %d for %s %s", code, call.method, call.spec)
 		}
+	}
+}
+
+// TestProofreadIgnoreIsPerDocument: "not an error" on one document hides the
+// finding there only; the same slip in another draft is still flagged.
+func TestProofreadIgnoreIsPerDocument(t *testing.T) {
+	e := newProofEnv(t, false)
+	one, two := e.proofDraft(document.Unclassified), e.proofDraft(document.Unclassified)
+	c := e.client()
+	c.login("wenmi", demo.Password)
+	if code, _, _ := c.call("POST", "/api/v1/documents/"+one.ID+"/proofread", map[string]any{"op": "ignore", "key": "term/W01/其它"}); code != 200 {
+		t.Fatalf("ignore: %d", code)
+	}
+	_, out, _ := c.call("GET", "/api/v1/documents/"+one.ID+"/proofread", nil)
+	if findingWith(findingsOf(t, out), "其它") != nil {
+		t.Error("the marked finding still shows on its document")
+	}
+	_, out, _ = c.call("GET", "/api/v1/documents/"+two.ID+"/proofread", nil)
+	if findingWith(findingsOf(t, out), "其它") == nil {
+		t.Error("a mark on one document hides the finding on another")
+	}
+	if _, body, _ := c.get("/docs/" + two.ID + "/edit"); !strings.Contains(body, `data-key="term/W01/其它"`) {
+		t.Error("the other draft's editor does not flag 其它")
 	}
 }
