@@ -26,8 +26,12 @@ var proofreadData = sync.OnceValues(func() (*proofread.Checker, error) { return 
 // rules off, as a deployment's configuration does.
 func runProofread(ctx context.Context, c *cli) int {
 	format, path, err := parseProofreadArgs(c.args)
+	if errors.Is(err, errProofreadHelp) {
+		fmt.Fprintln(c.stdout, proofreadUsage)
+		return 0
+	}
 	if err != nil {
-		fmt.Fprintf(c.stderr, "shuniu proofread: %v\n用法: shuniu proofread [--format text|json|jsonl] FILE|-\n", err)
+		fmt.Fprintf(c.stderr, "shuniu proofread: %v\n%s\n", err, proofreadUsage)
 		return 2
 	}
 	input, err := readProofreadInput(path, c.stdin)
@@ -64,6 +68,13 @@ func runProofread(ctx context.Context, c *cli) int {
 	return 0
 }
 
+const proofreadUsage = `用法: shuniu proofread [--format text|json|jsonl] FILE|-
+校对 UTF-8 文本或 .docx 文件（- 为标准输入）：text 在上下文中列出问题，json 输出 {"findings":[…]}（字符偏移），
+jsonl 逐行校对、每行输出 {"line":N,"findings":[…]}。SHUNIU_PROOFREAD_DISABLE=规则或类别,… 关闭规则。`
+
+// errProofreadHelp asks for the usage text.
+var errProofreadHelp = errors.New("help")
+
 func parseProofreadArgs(args []string) (format, path string, err error) {
 	format = "text"
 	for i := 0; i < len(args); i++ {
@@ -77,8 +88,8 @@ func parseProofreadArgs(args []string) (format, path string, err error) {
 			format = args[i]
 		case strings.HasPrefix(a, "--format="), strings.HasPrefix(a, "-format="):
 			format = a[strings.IndexByte(a, '=')+1:]
-		case a == "-h" || a == "--help":
-			return "", "", errors.New("校对 UTF-8 文本或 .docx 文件")
+		case a == "-h" || a == "--help" || a == "-help":
+			return "", "", errProofreadHelp
 		case a == "-" || !strings.HasPrefix(a, "-"):
 			if path != "" {
 				return "", "", errors.New("只能校对一个文件")

@@ -131,6 +131,13 @@ func TestProofreadDocx(t *testing.T) {
 	}
 }
 
+func TestProofreadHelp(t *testing.T) {
+	out, errOut, code := runCLI(t, "", nil, "--help")
+	if code != 0 || !strings.Contains(out, "shuniu proofread [--format text|json|jsonl] FILE|-") || errOut != "" {
+		t.Errorf("--help: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
+
 func TestProofreadBadInput(t *testing.T) {
 	tests := []struct {
 		name  string
