@@ -19,7 +19,7 @@ import (
 // The language data shipped with the package; origins and licences are in
 // data/*/LICENSE and docs/proofread.md.
 //
-//go:embed data/gse/s_1.txt.gz data/pycorrector/same_stroke.txt data/simple-csc/prone_to_confusion_dict.json data/thuocl/THUOCL_chengyu.txt data/ecspell/variant_words.txt data/macro-correct/confusion_dict.json data/shuniu/gongwen_terms.txt
+//go:embed data/gse/s_1.txt.gz data/pycorrector/same_stroke.txt data/simple-csc/prone_to_confusion_dict.json data/thuocl/THUOCL_chengyu.txt data/ecspell/variant_words.txt data/macro-correct/confusion_dict.json data/shuniu/gongwen_terms.txt data/shuniu/shape_similar.txt
 var dataFS embed.FS
 
 // supplementFreq is the frequency given to the project's own 公文 terms:
@@ -64,9 +64,12 @@ func makeWildKey(rs []rune, blank int) (wildKey, bool) {
 // model is the loaded language data, read-only after loadModel.
 type model struct {
 	freq map[string]int32 // word -> frequency; 0 marks a prefix of a longer word
-	pos  map[string]string
-	logN float64
-	wild map[wildKey][]wildCand // sorted by frequency, most frequent first
+	// freq4 is freq for the words of up to four BMP runes, packed 16 bits
+	// a rune: integer keys hash much faster in the scorer's hot loops.
+	freq4 map[uint64]int32
+	pos   map[string]string
+	logN  float64
+	wild  map[wildKey][]wildCand // sorted by frequency, most frequent first
 	// chars holds, for every BMP character, what it can be confused with;
 	// a dense table because the scorer asks for every candidate.
 	chars  []charInfo
@@ -101,6 +104,7 @@ type charInfo struct {
 	fuzzy []uint16 // IDs after folding the IME fuzzy pairs (zh→z, ang→an, …)
 	shape []rune   // look-alike characters
 	prone []rune   // characters listed as often confused with this one
+	freq  int32    // the character's frequency as a word
 }
 
 // Model loading is separated so that Checker.With can share one model.
@@ -153,6 +157,18 @@ func loadModel(ngramPath string) (*model, error) {
 		// compared by its common reading only (see homReadings); without
 		// it, all readings found more on the dev split.
 		m.candReadings = homReadings
+	}
+	m.freq4 = make(map[uint64]int32, len(m.freq))
+	for w, f := range m.freq {
+		if k, ok := packWord([]byte(w)); ok {
+			m.freq4[k] = f
+		}
+	}
+	var b [4]byte
+	for r := range m.chars {
+		if utf8.ValidRune(rune(r)) {
+			m.chars[r].freq = m.freq[string(b[:utf8.EncodeRune(b[:], rune(r))])]
+		}
 	}
 	for _, list := range []map[string]string{m.misspelt, m.variants} {
 		for w := range list {
@@ -309,6 +325,32 @@ func (m *model) addWord(word string, n int32) {
 	}
 }
 
+// packFail marks a key that cannot be packed (see freq4).
+const packFail = ^uint64(0)
+
+// freqRunes is the frequency of the word rs (0 for none or a prefix).
+func (m *model) freqRunes(rs []rune) int32 {
+	if len(rs) <= 4 {
+		var k uint64
+		for _, r := range rs {
+			if r <= 0 || r > 0xFFFF {
+				return m.freq[string(rs)]
+			}
+			k = k<<16 | uint64(r)
+		}
+		return m.freq4[k]
+	}
+	return m.freq[string(rs)]
+}
+
+// freqWord is freqRunes for a word given as a string.
+func (m *model) freqWord(w string) int32 {
+	if k, ok := packWord([]byte(w)); ok {
+		return m.freq4[k]
+	}
+	return m.freq[w]
+}
+
 func isRuneBoundary(s string, i int) bool { return i == 0 || i == len(s) || s[i]&0xC0 != 0x80 }
 
 func allHan(rs []rune) bool {
@@ -411,6 +453,38 @@ func foldFinal(f string) string {
 	return f
 }
 
+// loadShapeTable adds the look-alikes of the project's 形近字表 (made from
+// glyph shapes by ./shapegen), both ways: a slip can go either way.
+func (m *model) loadShapeTable() error {
+	b, err := dataFS.ReadFile("data/shuniu/shape_similar.txt")
+	if err != nil {
+		return err
+	}
+	add := func(a, c rune) {
+		if a == c || a >= 0x10000 || slices.Contains(m.chars[a].shape, c) {
+			return
+		}
+		m.chars[a].shape = append(m.chars[a].shape, c)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		ch, list, ok := strings.Cut(line, "\t")
+		a, n := utf8.DecodeRuneInString(ch)
+		if !ok || n != len(ch) || a >= 0x10000 {
+			continue
+		}
+		for _, c := range list {
+			if c < 0x10000 {
+				add(a, c)
+				add(c, a)
+			}
+		}
+	}
+	return nil
+}
+
 func (m *model) loadConfusion() error {
 	b, err := dataFS.ReadFile("data/pycorrector/same_stroke.txt")
 	if err != nil {
@@ -430,6 +504,9 @@ func (m *model) loadConfusion() error {
 				}
 			}
 		}
+	}
+	if err := m.loadShapeTable(); err != nil {
+		return err
 	}
 	var prone map[string][]string
 	if err := readJSON("data/simple-csc/prone_to_confusion_dict.json", &prone); err != nil {

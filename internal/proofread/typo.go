@@ -221,6 +221,21 @@ type proposal struct {
 	hom   bool // a whole-word homophone, not a one-character slip
 	// runStart, runEnd bound the Han run the proposal was found in.
 	runStart, runEnd int
+	// What the ranker weighs besides the margins (see ranker.go): the
+	// kind of confusion of the first changed character, the frequency of
+	// the word the unigram reading has at pos (0: none), and the bigram
+	// evidence for the correction.
+	kind  int
+	origF int32
+	ev    int
+	ownEv bool
+	// wid and origWid are the trigram model's IDs of the word and of the
+	// text it replaces (0: unknown).
+	wid, origWid wordID
+	// rivalGap is the trigram margin over the best other candidate for
+	// the same position (30 when there is none); rivals counts them.
+	rivalGap float64
+	rivals   int
 }
 
 // addCandidate keeps the best perPos candidates of a position, one per
@@ -280,9 +295,19 @@ func (c *Checker) scoreRun(t *text, a, b int, all []proposal) []proposal {
 	edges := make([]edge, 0, 2*n)
 	for i := 0; i < n; i++ {
 		estart[i] = int32(len(edges))
+		var key uint64
 		for j := i + 1; j <= min(n, i+maxWordRunes); j++ {
-			w := s[off[i]:off[j]]
-			f, ok := m.freq[w]
+			var f int32
+			var ok bool
+			if r := rs[j-1]; j-i <= 4 && key != packFail && r > 0 && r <= 0xFFFF {
+				// Words of up to four runes are looked up packed: the
+				// hot loop of the scorer.
+				key = key<<16 | uint64(r)
+				f, ok = m.freq4[key]
+			} else {
+				key = packFail
+				f, ok = m.freq[s[off[i]:off[j]]]
+			}
 			if !ok && j > i+1 {
 				break
 			}
@@ -348,7 +373,7 @@ func (c *Checker) scoreRun(t *text, a, b int, all []proposal) []proposal {
 	for k := 0; k < n; k++ {
 		var cands []proposal
 		orig := rs[k]
-		origFreq := m.freq[string(orig)]
+		origFreq := m.charFreq(orig)
 		// Function characters and the last characters of organ names are
 		// questioned only for their listed confusions (在/再, 的/地/得):
 		// they stand alone in correct text all the time, and organ names
@@ -399,12 +424,12 @@ func (c *Checker) scoreRun(t *text, a, b int, all []proposal) []proposal {
 						continue
 					}
 					buf[k-st] = cand
+					if m.freqRunes(buf[:wl]) <= 0 {
+						continue // a known misspelling, removed from the dictionary
+					}
 					nb := 0
 					for _, r := range buf[:wl] {
 						nb += utf8.EncodeRune(wb[nb:], r)
-					}
-					if m.freq[string(wb[:nb])] <= 0 {
-						continue // a known misspelling, removed from the dictionary
 					}
 					if steals(st, st+wl, k, inWord, wordFreq, wordSpan) {
 						continue
@@ -412,7 +437,7 @@ func (c *Checker) scoreRun(t *text, a, b int, all []proposal) []proposal {
 					gain := base + float64(wc.lp) - confusionCost[kind]
 					if gain > low {
 						cands = addCandidate(cands, proposal{pos: k, to: cand, gain: gain, ugain: gain, cost: confusionCost[kind],
-							word: string(wb[:nb]), start: st, end: st + wl}, perPos)
+							word: string(wb[:nb]), start: st, end: st + wl, kind: kind, origF: wordFreq[k]}, perPos)
 					}
 				}
 			}
@@ -581,11 +606,11 @@ func (c *Checker) homophoneProposals(rs []rune, alpha, beta []float64, wordFreqA
 			var keys [8]uint64
 			nk := m.homKeys(src, keys[:], lp.Readings)
 			var seen [8]string
-			ns := 0
+			ns, taken := 0, 0
 			for _, k := range keys[:nk] {
 				list := m.homophones[k]
 				for _, hc := range list {
-					if base+float64(hc.lp) <= low {
+					if base+float64(hc.lp) <= low || lp.HomPerSpan > 0 && taken >= lp.HomPerSpan {
 						break
 					}
 					dup := false
@@ -599,7 +624,7 @@ func (c *Checker) homophoneProposals(rs []rune, alpha, beta []float64, wordFreqA
 						seen[ns] = hc.word
 						ns++
 					}
-					cost, first, ok := 0.0, -1, true
+					cost, first, ok, fkind := 0.0, -1, true, confNone
 					i := 0
 					for _, r := range hc.word {
 						if r != src[i] {
@@ -610,17 +635,18 @@ func (c *Checker) homophoneProposals(rs []rune, alpha, beta []float64, wordFreqA
 							}
 							cost += confusionCost[kind]
 							if first < 0 {
-								first = i
+								first, fkind = i, kind
 							}
 						}
 						i++
 					}
 					gain := base + float64(hc.lp) - cost
-					if !ok || first < 0 || gain <= low || m.freq[hc.word] <= 0 {
+					if !ok || first < 0 || gain <= low || m.freqWord(hc.word) <= 0 {
 						continue
 					}
+					taken++
 					props = append(props, proposal{pos: st + first, to: []rune(hc.word)[first], gain: gain, ugain: gain,
-						cost: cost, word: hc.word, start: st, end: st + wl, hom: true})
+						cost: cost, word: hc.word, start: st, end: st + wl, hom: true, kind: fkind, origF: f})
 				}
 			}
 		}
