@@ -336,58 +336,71 @@ func stepName(in route.Instance) string {
 // holds an open task on it may edit; 批注 follow the text to the new version.
 func (s *Store) SaveDraft(ctx context.Context, by org.Person, docID string, doc document.Document, note string) (int, error) {
 	var n int
-	err := s.Write(ctx, func(tx *Tx) error {
-		rec, err := tx.Document(ctx, docID)
-		if err != nil {
-			return err
-		}
-		in, err := tx.Instance(ctx, docID)
-		if err != nil {
-			return err
-		}
-		actor, err := tx.Actor(ctx, by.ID, tx.now)
-		if err != nil {
-			return err
-		}
-		if in.Status != route.Active || !holdsTask(in, actor) {
-			return errors.New("只有当前办理人可以修改文稿")
-		}
-		if strings.TrimSpace(doc.Title) == "" {
-			return errors.New("请填写标题")
-		}
-		if err := doc.Classification.Validate(); err != nil {
-			return err
-		}
-		// Elements the office sets stay as they are.
-		doc.ID, doc.Number, doc.To, doc.CC, doc.Signers, doc.Date, doc.PrintDate =
-			rec.Doc.ID, rec.Doc.Number, rec.Doc.To, rec.Doc.CC, rec.Doc.Signers, rec.Doc.Date, rec.Doc.PrintDate
-		oldText := rec.Doc.Text()
-		rec.Doc, rec.Version, rec.UpdatedAt = doc, rec.Version+1, tx.now
-		n = rec.Version
-		if err := tx.putDocument(ctx, rec, false); err != nil {
-			return err
-		}
-		if err := tx.addVersion(ctx, docID, document.Version{N: n, Doc: doc, Author: by.ID, At: tx.now, Note: note}); err != nil {
-			return err
-		}
-		anns, err := tx.Annotations(ctx, docID)
-		if err != nil {
-			return err
-		}
-		newText := doc.Text()
-		edits := document.Diff(oldText, newText)
-		for _, a := range anns {
-			if err := tx.putAnnotation(ctx, docID, document.CarryForward(a, edits, n, newText)); err != nil {
-				return err
-			}
-		}
-		if err := tx.addParticipant(ctx, docID, by.ID, tx.now); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "document.save", ObjectKind: "document", ObjectID: docID,
-			Detail: jsonString(map[string]any{"version": n, "note": note})})
+	err := s.Write(ctx, func(tx *Tx) (err error) {
+		n, err = tx.saveDraft(ctx, by, docID, doc, note, -1)
+		return err
 	})
 	return n, err
+}
+
+// saveDraft is SaveDraft in a transaction; when base is not negative, the
+// document must still be at that version (else ErrStale).
+func (tx *Tx) saveDraft(ctx context.Context, by org.Person, docID string, doc document.Document, note string, base int) (int, error) {
+	rec, err := tx.Document(ctx, docID)
+	if err != nil {
+		return 0, err
+	}
+	if base >= 0 && rec.Version != base {
+		return 0, ErrStale
+	}
+	in, err := tx.Instance(ctx, docID)
+	if err != nil {
+		return 0, err
+	}
+	actor, err := tx.Actor(ctx, by.ID, tx.now)
+	if err != nil {
+		return 0, err
+	}
+	if in.Status != route.Active || !holdsTask(in, actor) {
+		return 0, errors.New("只有当前办理人可以修改文稿")
+	}
+	if strings.TrimSpace(doc.Title) == "" {
+		return 0, errors.New("请填写标题")
+	}
+	if err := doc.Classification.Validate(); err != nil {
+		return 0, err
+	}
+	// Elements the office sets stay as they are.
+	doc.ID, doc.Number, doc.To, doc.CC, doc.Signers, doc.Date, doc.PrintDate =
+		rec.Doc.ID, rec.Doc.Number, rec.Doc.To, rec.Doc.CC, rec.Doc.Signers, rec.Doc.Date, rec.Doc.PrintDate
+	oldText := rec.Doc.Text()
+	rec.Doc, rec.Version, rec.UpdatedAt = doc, rec.Version+1, tx.now
+	n := rec.Version
+	if err := tx.putDocument(ctx, rec, false); err != nil {
+		return 0, err
+	}
+	if err := tx.addVersion(ctx, docID, document.Version{N: n, Doc: doc, Author: by.ID, At: tx.now, Note: note}); err != nil {
+		return 0, err
+	}
+	anns, err := tx.Annotations(ctx, docID)
+	if err != nil {
+		return 0, err
+	}
+	newText := doc.Text()
+	edits := document.Diff(oldText, newText)
+	for _, a := range anns {
+		if err := tx.putAnnotation(ctx, docID, document.CarryForward(a, edits, n, newText)); err != nil {
+			return 0, err
+		}
+	}
+	if err := tx.addParticipant(ctx, docID, by.ID, tx.now); err != nil {
+		return 0, err
+	}
+	if err := tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "document.save", ObjectKind: "document", ObjectID: docID,
+		Detail: jsonString(map[string]any{"version": n, "note": note})}); err != nil {
+		return 0, err
+	}
+	return n, nil
 }
 
 // Annotate adds a 批注 on a rune range of the current version.

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/shuniu-oa/shuniu/internal/audit"
+	"github.com/shuniu-oa/shuniu/internal/document"
 	"github.com/shuniu-oa/shuniu/internal/org"
 )
 
@@ -101,6 +102,26 @@ func (tx *Tx) RecordAccepted(ctx context.Context, by org.Person, docID, step str
 	}
 	return tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "proofread.accept", ObjectKind: "document", ObjectID: docID,
 		Detail: jsonString(map[string]any{"step": step, "count": n, "key": key})})
+}
+
+// AcceptSuggestion saves doc — the document with one of the proofreader's
+// suggestions applied — as the next version of a document still at version
+// base, and counts the suggestion accepted at step, in one transaction: the
+// version and the count stand or fall together, and a second request made
+// from the same version (a double click, a stale page) is refused with
+// ErrStale instead of saving and counting again.
+func (s *Store) AcceptSuggestion(ctx context.Context, by org.Person, docID string, base int, doc document.Document, note, step, key string) (int, error) {
+	if base < 0 {
+		return 0, errors.New("缺少文稿版本")
+	}
+	var n int
+	err := s.Write(ctx, func(tx *Tx) (err error) {
+		if n, err = tx.saveDraft(ctx, by, docID, doc, note, base); err != nil {
+			return err
+		}
+		return tx.RecordAccepted(ctx, by, docID, step, 1, key)
+	})
+	return n, err
 }
 
 // AcceptedCounts returns the number of accepted suggestions on a document by

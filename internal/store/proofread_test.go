@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/shuniu-oa/shuniu/internal/store"
@@ -75,6 +76,71 @@ func TestProofreadState(t *testing.T) {
 		}
 		if es, _ := s.ListAudit(ctx, store.AuditFilter{Action: "proofread.accept"}); len(es) != 5 {
 			t.Errorf("accept audit: %d entries", len(es))
+		}
+		if n, err := s.VerifyAudit(ctx); err != nil {
+			t.Errorf("audit chain after %d: %v", n, err)
+		}
+	})
+}
+
+// TestAcceptSuggestion: the version with the accepted suggestion and the
+// count are written together; the same acceptance sent twice from one
+// version (a double click), even at the same moment, saves and counts once;
+// a refused save counts nothing.
+func TestAcceptSuggestion(t *testing.T) {
+	storetest.ForEach(t, store.Options{}, func(t *testing.T, s *store.Store) {
+		x := seeded(t, s)
+		office := x.unit["政府办"]
+		clerk := x.byLogin["wenmi"]
+		rec := newDraft(t, s, x, clerk, childOf(x, office.ID, "秘书科"), nil)
+		doc := rec.Doc
+		doc.Title += "（修改）"
+
+		const tries = 4
+		errs := make(chan error, tries)
+		var wg sync.WaitGroup
+		for range tries {
+			wg.Go(func() {
+				_, err := s.AcceptSuggestion(ctx, clerk, rec.ID, rec.Version, doc, "采纳校对建议：己经→已经", "draft", "typo/T01/己经")
+				errs <- err
+			})
+		}
+		wg.Wait()
+		close(errs)
+		ok := 0
+		for err := range errs {
+			switch {
+			case err == nil:
+				ok++
+			case !errors.Is(err, store.ErrStale):
+				t.Errorf("second acceptance: %v", err)
+			}
+		}
+		if ok != 1 {
+			t.Fatalf("%d of %d acceptances from one version went through", ok, tries)
+		}
+		got, err := s.Document(ctx, rec.ID)
+		if err != nil || got.Version != rec.Version+1 || got.Doc.Title != doc.Title {
+			t.Fatalf("after accepting: v%d %q %v", got.Version, got.Doc.Title, err)
+		}
+		if counts, _ := s.AcceptedCounts(ctx, rec.ID); !maps.Equal(counts, map[string]int{"draft": 1}) {
+			t.Errorf("counts: %v", counts)
+		}
+		// A save the store refuses (no title) counts nothing.
+		bad := got.Doc
+		bad.Title = " "
+		if _, err := s.AcceptSuggestion(ctx, clerk, rec.ID, got.Version, bad, "采纳", "draft", "format/F08/。"); err == nil {
+			t.Fatal("untitled version accepted")
+		}
+		if counts, _ := s.AcceptedCounts(ctx, rec.ID); counts["draft"] != 1 {
+			t.Errorf("a refused save was counted: %v", counts)
+		}
+		// Someone without a task neither saves nor counts.
+		if _, err := s.AcceptSuggestion(ctx, x.byLogin["ducha"], rec.ID, got.Version, got.Doc, "采纳", "draft", "typo/T01/己经"); err == nil {
+			t.Error("accepted by someone without a task")
+		}
+		if counts, _ := s.AcceptedCounts(ctx, rec.ID); counts["draft"] != 1 {
+			t.Errorf("counts after a refused acceptance: %v", counts)
 		}
 		if n, err := s.VerifyAudit(ctx); err != nil {
 			t.Errorf("audit chain after %d: %v", n, err)

@@ -20,9 +20,10 @@ import (
 
 // Proofreading (校对) of documents: the proofreader's findings on the current
 // version, part by part, highlighted in the text; one click accepts a
-// suggestion (a new version through store.SaveDraft, counted for the step the
-// viewer acts at) or marks a finding "not an error" (kept per document by its
-// key, so it stays hidden after unrelated edits).
+// suggestion (a new version through store.AcceptSuggestion, counted for the
+// step the viewer acts at in the same transaction) or marks a finding "not
+// an error" (kept per document by its key, so it stays hidden after
+// unrelated edits).
 
 func (srv *Server) proofreadRoutes() {
 	m := srv.mux
@@ -496,16 +497,13 @@ func (srv *Server) applyProofOp(ctx context.Context, od openedDoc, op proofOp) (
 	if err != nil {
 		return 0, err
 	}
-	n, err := srv.store.SaveDraft(ctx, v.Person, od.rec.ID, doc, "采纳校对建议："+f.Text+"→"+f.Suggestion)
-	if err != nil {
-		return 0, err
+	// The new version and the count in one transaction, from the version the
+	// suggestion was made on: a second click on the same finding is refused.
+	n, err := srv.store.AcceptSuggestion(ctx, v.Person, od.rec.ID, od.rec.Version, doc, "采纳校对建议："+f.Text+"→"+f.Suggestion, step, f.Key)
+	if errors.Is(err, store.ErrStale) {
+		return 0, errFindingGone
 	}
-	// A separate write: SaveDraft is its own transaction. Should this one
-	// fail, the new version stands and only the count misses one.
-	if err := srv.store.RecordAccepted(ctx, v.Person, od.rec.ID, step, 1, f.Key); err != nil {
-		return n, err
-	}
-	return n, nil
+	return n, err
 }
 
 // withPart puts a corrected part back into the document.

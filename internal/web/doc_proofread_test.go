@@ -743,3 +743,48 @@ func TestProofreadIgnoreIsPerDocument(t *testing.T) {
 		t.Error("the other draft's editor does not flag 其它")
 	}
 }
+
+// TestProofreadDoubleClick: the same 采纳 sent several times at once (a
+// double click, two tabs) makes one new version and counts one.
+func TestProofreadDoubleClick(t *testing.T) {
+	e := newProofEnv(t, false)
+	ctx := context.Background()
+	rec := e.proofDraft(document.Unclassified)
+	c := e.client()
+	c.login("wenmi", demo.Password)
+	_, body, _ := c.get("/docs/" + rec.ID + "/edit")
+	f := acceptFields(t, body, "typo/T01/己经")
+	f.Set("csrf", c.csrf)
+	var wg sync.WaitGroup
+	codes := make(chan int, 3)
+	for range 3 {
+		wg.Go(func() {
+			resp, err := c.http.PostForm(e.srv.URL+"/docs/"+rec.ID+"/proofread", f)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			codes <- resp.StatusCode
+		})
+	}
+	wg.Wait()
+	close(codes)
+	ok := 0
+	for code := range codes {
+		switch code {
+		case http.StatusSeeOther:
+			ok++
+		case http.StatusUnprocessableEntity:
+		default:
+			t.Errorf("status %d", code)
+		}
+	}
+	got, _ := e.store.Document(ctx, rec.ID)
+	if ok != 1 || got.Version != 2 {
+		t.Errorf("%d acceptances went through, version %d", ok, got.Version)
+	}
+	if counts, _ := e.store.AcceptedCounts(ctx, rec.ID); !maps.Equal(counts, map[string]int{"draft": 1}) {
+		t.Errorf("counts: %v", counts)
+	}
+}
