@@ -12,6 +12,9 @@ type customLists struct {
 	banned  []Replacement
 	leaders []Leader
 	maxName int
+	// protected are the deployment's own right forms (organ names,
+	// leaders' names and titles): the typo check never questions them.
+	protected []string
 }
 
 func newCustomLists(cfg Config) (*customLists, error) {
@@ -34,6 +37,17 @@ func newCustomLists(cfg Config) (*customLists, error) {
 		}
 		cl.leaders = append(cl.leaders, l)
 		cl.maxName = max(cl.maxName, utf8.RuneCountInString(l.Name))
+		cl.protected = append(cl.protected, l.Name)
+		for _, tt := range l.Titles {
+			if utf8.RuneCountInString(tt) >= 2 {
+				cl.protected = append(cl.protected, tt)
+			}
+		}
+	}
+	for _, r := range cfg.Organs {
+		if utf8.RuneCountInString(r.Right) >= 2 {
+			cl.protected = append(cl.protected, r.Right)
+		}
 	}
 	return cl, nil
 }

@@ -26,6 +26,9 @@ var dataFS embed.FS
 // that of a common word, not of a very common one.
 const supplementFreq = 300
 
+// maxTermRunes bounds the 公文 terms the typo check protects.
+const maxTermRunes = 6
+
 // maxWordRunes bounds dictionary lookups; longer entries are rare names.
 const maxWordRunes = 8
 
@@ -74,6 +77,9 @@ type model struct {
 	// a dense table because the scorer asks for every candidate.
 	chars  []charInfo
 	idioms map[string]bool
+	// terms are the project's contemporary 公文 terms (gongwen_terms.txt)
+	// of up to maxTermRunes runes.
+	terms map[string]bool
 	// misspelt are known wrong forms (the spec's list and the reviewed part
 	// of macro-correct's): never treated as words, always flagged.
 	misspelt map[string]string
@@ -126,6 +132,7 @@ func loadModel(ngramPath string) (*model, error) {
 		chars:    make([]charInfo, 0x10000),
 		starts:   make([]bool, 0x10000),
 		idioms:   map[string]bool{},
+		terms:    map[string]bool{},
 		misspelt: map[string]string{},
 		variants: map[string]string{},
 	}
@@ -230,6 +237,9 @@ func (m *model) loadWords() error {
 	for _, line := range strings.Split(string(b), "\n") {
 		if w := strings.TrimSpace(line); w != "" && !strings.HasPrefix(w, "#") {
 			extra[w] = supplementFreq
+			if n := utf8.RuneCountInString(w); n >= 2 && n <= maxTermRunes {
+				m.terms[w] = true
+			}
 		}
 	}
 	entries := make([]entry, 0, 360_000)

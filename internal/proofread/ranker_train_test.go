@@ -63,6 +63,7 @@ func readDevPairs(t *testing.T, dir, set string) []pairRunes {
 type sample struct {
 	x [nFeatures]float64
 	y float64
+	w float64 // weight (0 counts as 1)
 }
 
 // collect runs the checker with every candidate kept and returns the
@@ -102,7 +103,7 @@ func collect(c *Checker, ps []pairRunes) []sample {
 					y = 0
 				}
 			}
-			out = append(out, sample{cc.lm.features(p[0], q), y})
+			out = append(out, sample{x: cc.lm.features(p[0], q), y: y})
 		}
 	}
 	return out
@@ -150,7 +151,11 @@ func trainGB(ss []sample, nTrees int, eta, lambda float64, minH float64) *gbRank
 	for it := 0; it < nTrees; it++ {
 		for k := range ss {
 			p := 1 / (1 + math.Exp(-F[k]))
-			g[k], h[k] = p-ss[k].y, max(p*(1-p), 1e-6)
+			wt := ss[k].w
+			if wt == 0 {
+				wt = 1
+			}
+			g[k], h[k] = wt*(p-ss[k].y), wt*max(p*(1-p), 1e-6)
 			node[k] = 0
 		}
 		var t gbTree
@@ -308,6 +313,8 @@ const (
 	gbEta      = 0.1
 	gbLambda   = 1
 	gbMinH     = 5
+	// odwWeight: see weighted.
+	odwWeight = 3
 )
 
 func TestTrainRanker(t *testing.T) {
@@ -323,7 +330,7 @@ func TestTrainRanker(t *testing.T) {
 	}
 	odw := readDevPairs(t, *trainDir, "odw")
 	others := append(readDevPairs(t, *trainDir, "law"), readDevPairs(t, *trainDir, "med")...)
-	othersS := collect(c, others)
+	var othersS []sample
 
 	// Two folds of the odw dev half, split by another hash than the one
 	// that made it.
@@ -336,7 +343,10 @@ func TestTrainRanker(t *testing.T) {
 	type key struct{ first, more float64 }
 	sum := map[key]strict{}
 	for f := range folds {
-		ss := append(collect(c, folds[f]), othersS...)
+		if othersS == nil {
+			othersS = collect(c, others)
+		}
+		ss := append(weighted(collect(c, folds[f])), othersS...)
 		rk := trainGB(ss, gbTrees, gbEta, gbLambda, gbMinH)
 		pre, preMin := trainPre(ss)
 		for _, first := range firsts {
@@ -359,7 +369,7 @@ func TestTrainRanker(t *testing.T) {
 		}
 	}
 
-	ss := append(collect(c, odw), othersS...)
+	ss := append(weighted(collect(c, odw)), collect(c, others)...)
 	rk := trainGB(ss, gbTrees, gbEta, gbLambda, gbMinH)
 	pre, preMin := trainPre(ss)
 	var b bytes.Buffer
@@ -439,6 +449,15 @@ func trainPre(ss []sample) (*gbRanker, float64) {
 // preMiss is the share of right candidates (of the training samples) the
 // pre-ranker may drop.
 const preMiss = 0.01
+
+// weighted gives 公文 samples (odw) odwWeight times the weight of the
+// others: the ranker is for 公文 first.
+func weighted(ss []sample) []sample {
+	for i := range ss {
+		ss[i].w = odwWeight
+	}
+	return ss
+}
 
 // constRanker scores every candidate alike.
 type constRanker float64

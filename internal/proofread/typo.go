@@ -557,6 +557,9 @@ func (c *Checker) selectTypos(t *text, props []proposal, out *findings) {
 		if first < 0 {
 			continue
 		}
+		if c.protectedAt(t, pr.start+first, pr.start+last+1) {
+			continue
+		}
 		from, to := string(t.r[pr.start+first:pr.start+last+1]), string(wr[first:last+1])
 		msg := "疑似错别字：“" + from + "”可能应为“" + to + "”（" + pr.word + "）"
 		if m.idioms[pr.word] {
@@ -565,6 +568,40 @@ func (c *Checker) selectTypos(t *text, props []proposal, out *findings) {
 		out.add(Finding{Start: pr.start + first, End: pr.start + last + 1, Category: CategoryTypo, Severity: SeverityWarning,
 			Rule: "T03", Message: msg, Suggestion: to})
 	}
+}
+
+// protectedAt reports whether [s, e) lies in a word the checker must not
+// question: one of the project's contemporary 公文 terms (which the
+// trigram model, trained on older general text, may not know: 抗疫,
+// 施策), or the deployment's own organ names, leaders' names and titles.
+func (c *Checker) protectedAt(t *text, s, e int) bool {
+	m := c.lm
+	for a := max(0, s-maxTermRunes+1); a < e; a++ {
+		for b := max(e, a+2); b <= min(len(t.r), a+maxTermRunes); b++ {
+			if m.terms[string(t.r[a:b])] {
+				return true
+			}
+		}
+	}
+	if c.custom == nil || len(c.custom.protected) == 0 {
+		return false
+	}
+	para := string(t.r[max(0, s-64):min(len(t.r), e+64)])
+	off := max(0, s-64)
+	for _, w := range c.custom.protected {
+		for i := 0; ; {
+			j := strings.Index(para[i:], w)
+			if j < 0 {
+				break
+			}
+			a := off + utf8.RuneCountInString(para[:i+j])
+			if b := a + utf8.RuneCountInString(w); a < e && s < b {
+				return true
+			}
+			i += j + len(w)
+		}
+	}
+	return false
 }
 
 // homophoneProposals adds, for every span of 2–3 characters, the common
