@@ -70,6 +70,8 @@ type model struct {
 	// freq4 is freq for the words of up to four BMP runes, packed 16 bits
 	// a rune: integer keys hash much faster in the scorer's hot loops.
 	freq4 map[uint64]int32
+	// freq4F and wildF filter the lookups of freq4 and wild.
+	freq4F, wildF keyFilter
 	pos   map[string]string
 	logN  float64
 	wild  map[wildKey][]wildCand // sorted by frequency, most frequent first
@@ -166,10 +168,15 @@ func loadModel(ngramPath string) (*model, error) {
 		m.candReadings = homReadings
 	}
 	m.freq4 = make(map[uint64]int32, len(m.freq))
+	m.freq4F, m.wildF = newKeyFilter(), newKeyFilter()
 	for w, f := range m.freq {
 		if k, ok := packWord([]byte(w)); ok {
 			m.freq4[k] = f
+			m.freq4F.add(k)
 		}
+	}
+	for k := range m.wild {
+		m.wildF.add(uint64(k))
 	}
 	var b [4]byte
 	for r := range m.chars {

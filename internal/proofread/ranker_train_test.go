@@ -448,7 +448,7 @@ func trainPre(ss []sample) (*gbRanker, float64) {
 
 // preMiss is the share of right candidates (of the training samples) the
 // pre-ranker may drop.
-const preMiss = 0.01
+const preMiss = 0.05
 
 // weighted gives 公文 samples (odw) odwWeight times the weight of the
 // others: the ranker is for 公文 first.

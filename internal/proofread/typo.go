@@ -303,7 +303,9 @@ func (c *Checker) scoreRun(t *text, a, b int, all []proposal) []proposal {
 				// Words of up to four runes are looked up packed: the
 				// hot loop of the scorer.
 				key = key<<16 | uint64(r)
-				f, ok = m.freq4[key]
+				if m.freq4F.mayHave(key) {
+					f, ok = m.freq4[key]
+				}
 			} else {
 				key = packFail
 				f, ok = m.freq[s[off[i]:off[j]]]
@@ -393,7 +395,7 @@ func (c *Checker) scoreRun(t *text, a, b int, all []proposal) []proposal {
 		for wl := 2; wl <= 4; wl++ {
 			for st := max(0, k-wl+1); st <= k && st+wl <= n; st++ {
 				key, ok := makeWildKey(rs[st:st+wl], k-st)
-				if !ok {
+				if !ok || !m.wildF.mayHave(uint64(key)) {
 					continue
 				}
 				wcs := m.wild[key]
@@ -635,6 +637,13 @@ func (c *Checker) homophoneProposals(rs []rune, alpha, beta []float64, wordFreqA
 					continue
 				}
 			}
+			// Nor is a common word that fits its context (seen next to a
+			// neighbour): on the dev split such a word was almost never a
+			// slip, and there are many. Asked only once a candidate comes.
+			fits := 0 // unknown; 1 fits, -1 does not
+			if !origWord || lp.FitsFreq <= 0 || f < lp.FitsFreq {
+				fits = -1
+			}
 			if low >= noCandidates {
 				continue
 			}
@@ -662,9 +671,13 @@ func (c *Checker) homophoneProposals(rs []rune, alpha, beta []float64, wordFreqA
 						ns++
 					}
 					cost, first, ok, fkind := 0.0, -1, true, confNone
+					var to rune
 					i := 0
 					for _, r := range hc.word {
 						if r != src[i] {
+							if first < 0 {
+								to = r
+							}
 							kind := m.confusion(src[i], r)
 							if kind == confNone || functionChar[src[i]] && kind != confListed && kind != confSameSound {
 								ok = false
@@ -681,8 +694,18 @@ func (c *Checker) homophoneProposals(rs []rune, alpha, beta []float64, wordFreqA
 					if !ok || first < 0 || gain <= low || m.freqWord(hc.word) <= 0 {
 						continue
 					}
+					if fits == 0 {
+						fits = -1
+						if w := m.ngram.wordAt(rs, st, st+wl, 1); w != 0 && m.ngram.wordAt(rs, st, st+wl, -1) == w &&
+							m.ngram.evidence(rs, 0, n, st, st+wl, w) > 0 {
+							fits = 1
+						}
+					}
+					if fits > 0 {
+						break
+					}
 					taken++
-					props = append(props, proposal{pos: st + first, to: []rune(hc.word)[first], gain: gain, ugain: gain,
+					props = append(props, proposal{pos: st + first, to: to, gain: gain, ugain: gain,
 						cost: cost, word: hc.word, start: st, end: st + wl, hom: true, kind: fkind, origF: f})
 				}
 			}
