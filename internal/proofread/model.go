@@ -72,9 +72,9 @@ type model struct {
 	freq4 map[uint64]int32
 	// freq4F and wildF filter the lookups of freq4 and wild.
 	freq4F, wildF keyFilter
-	pos   map[string]string
-	logN  float64
-	wild  map[wildKey][]wildCand // sorted by frequency, most frequent first
+	pos           map[string]string
+	logN          float64
+	wild          map[wildKey][]wildCand // sorted by frequency, most frequent first
 	// chars holds, for every BMP character, what it can be confused with;
 	// a dense table because the scorer asks for every candidate.
 	chars  []charInfo
