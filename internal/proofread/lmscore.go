@@ -446,10 +446,6 @@ func (c *Checker) rescoreIn(rs []rune, base int, props []proposal) []proposal {
 				continue
 			}
 		}
-		zzCount[0]++
-		if p.hom {
-			zzCount[1]++
-		}
 		if lp.Pre != nil {
 			q := p
 			q.start, q.end, q.pos, q.ev = st, end, p.pos-base, ev
@@ -461,10 +457,6 @@ func (c *Checker) rescoreIn(rs []rune, base int, props []proposal) []proposal {
 			if lp.Pre.score(&x) < lp.PreMin {
 				continue
 			}
-		}
-		zzCount[2]++
-		if p.hom {
-			zzCount[3]++
 		}
 		if searched != lo {
 			searched = lo
