@@ -107,26 +107,53 @@ func (c *Checker) checkCustom(t *text, p span, out *findings) {
 			out.add(Finding{Start: i, End: i + n, Category: CategoryCustom, Severity: SeverityError, Rule: "C02",
 				Message: "领导姓名疑似有误：是否为“" + l.Name + "”？", Suggestion: l.Name})
 		}
-		// A title written with the name that is not among the leader's titles.
+		// A title written with the name, before or after it (副区长王伟东,
+		// 王伟东副区长), that is not among the leader's titles.
 		c.eachIndex(para, l.Name, p.start, func(s, e int) {
 			if len(l.Titles) == 0 {
 				return
 			}
-			before := string(t.r[max(p.start, s-8):s])
-			for _, title := range l.Titles {
-				if strings.HasSuffix(before, title) {
-					return
-				}
-			}
-			for _, generic := range leaderTitleWords {
-				if strings.HasSuffix(before, generic) {
+			before := string(t.r[max(p.start, s-10):s])
+			after := string(t.r[e:min(p.end, e+10)])
+			for _, found := range []string{writtenTitle(before, l.Titles, strings.HasSuffix), writtenTitle(after, l.Titles, strings.HasPrefix)} {
+				if found != "" && !titleFits(found, l.Titles) {
 					out.add(Finding{Start: s, End: e, Category: CategoryCustom, Severity: SeverityWarning, Rule: "C02",
-						Message: "领导职务疑似有误：" + l.Name + "的现任职务为“" + strings.Join(l.Titles, "、") + "”"})
+						Message: "领导职务疑似有误：写作“" + found + "”，" + l.Name + "的现任职务为“" + strings.Join(l.Titles, "、") + "”"})
 					return
 				}
 			}
 		})
 	}
+}
+
+// writtenTitle is the longest title (the leader's own or a generic one)
+// that the text next to a name ends (before it) or starts (after it) with.
+func writtenTitle(next string, titles []string, touches func(s, title string) bool) string {
+	found := ""
+	for _, list := range [][]string{titles, leaderTitleWords} {
+		for _, title := range list {
+			if len(title) > len(found) && touches(next, title) {
+				found = title
+			}
+		}
+	}
+	return found
+}
+
+// titleFits reports whether a written title names one of the leader's
+// titles: the title itself, or its generic end with only a qualifier left
+// off (副区长 for 常务副区长, 书记 for 区委书记) — never a higher post (区长
+// for 副区长: what is left off ends in 副).
+func titleFits(written string, titles []string) bool {
+	for _, title := range titles {
+		if title == written {
+			return true
+		}
+		if rest, ok := strings.CutSuffix(title, written); ok && !strings.HasSuffix(rest, "副") {
+			return true
+		}
+	}
+	return false
 }
 
 var leaderTitleWords = []string{"书记", "副书记", "市长", "副市长", "区长", "副区长", "县长", "副县长", "省长", "副省长", "主任", "副主任", "部长", "副部长", "局长", "副局长", "主席", "副主席", "秘书长", "镇长", "乡长"}

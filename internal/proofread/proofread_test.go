@@ -282,6 +282,87 @@ func TestCustomLists(t *testing.T) {
 	}
 }
 
+// A leader's title is checked exactly, before and after the name: a wrong
+// title that ends with a right one (副区长 for 区长) is no longer missed.
+func TestLeaderTitles(t *testing.T) {
+	c, err := checker(t).With(Config{Leaders: []Leader{
+		{Name: "王伟东", Titles: []string{"区长"}},
+		{Name: "李红梅", Titles: []string{"区委副书记", "常务副区长"}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		text  string
+		wrong bool
+	}{
+		{"区长王伟东主持会议。", false},
+		{"副区长王伟东主持会议。", true},
+		{"王伟东区长主持会议。", false},
+		{"王伟东副区长主持会议。", true},
+		{"区委书记王伟东主持会议。", true},
+		{"王伟东同志主持会议。", false},
+		{"会议由王伟东主持。", false},
+		{"区委副书记李红梅出席。", false},
+		{"副书记李红梅出席。", false}, // 区委副书记 without 区委
+		{"副区长李红梅出席。", false}, // 常务副区长 without 常务
+		{"常务副区长李红梅出席。", false},
+		{"区长李红梅出席。", true}, // 常务副区长 is no 区长
+		{"区委书记李红梅出席。", true},
+		{"李红梅区长出席。", true},
+	} {
+		got := false
+		for _, f := range c.Check(tc.text) {
+			if f.Rule == "C02" && f.Suggestion == "" {
+				got = true
+			}
+		}
+		if got != tc.wrong {
+			t.Errorf("%s: title flagged %v, want %v", tc.text, got, tc.wrong)
+		}
+	}
+}
+
+// The typo check leaves the deployment's own names and the project's 公文
+// terms alone.
+func TestTypoProtectsOwnNames(t *testing.T) {
+	base := checker(t)
+	const text = "抗疫一线的同志们辛苦了。"
+	for _, f := range base.Check(text) {
+		if f.Category == CategoryTypo && f.Start <= 1 && f.End >= 1 {
+			t.Errorf("the 公文 term 抗疫 was questioned: %+v", f)
+		}
+	}
+	// Whatever the trigram model thinks of a name, the office's roster wins.
+	const name = "蒋介"
+	text2 := name + "同志在调研时强调，要狠抓落实。"
+	questioned := func(c *Checker) bool {
+		for _, f := range c.Check(text2) {
+			if f.Category == CategoryTypo && f.Start < len([]rune(name)) {
+				return true
+			}
+		}
+		return false
+	}
+	if !questioned(base) {
+		t.Fatalf("%s is not questioned even without the roster: pick another name for this test", name)
+	}
+	c, err := base.With(Config{Leaders: []Leader{{Name: name}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if questioned(c) {
+		t.Errorf("leader %s questioned as a typo", name)
+	}
+	c, err = base.With(Config{Organs: []Replacement{{Wrong: "蒋介办", Right: name}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if questioned(c) {
+		t.Errorf("organ name %s questioned as a typo", name)
+	}
+}
+
 func TestFindingsInRange(t *testing.T) {
 	c := checker(t)
 	for _, s := range []string{"", "\n\n", "一、", "（", "\xff\xfe中文", "a,b", strings.Repeat("的", 100)} {
