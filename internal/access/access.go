@@ -26,6 +26,7 @@ const (
 	IssueAPIToken  Action = "token.issue"     // one's own API tokens
 	Delegate       Action = "delegation.set"  // 委托: who acts for a person while away (object: the person)
 	ManageRoutes   Action = "route.manage"    // a unit's route templates (object: the organ)
+	EditWordLists  Action = "proofread.lists" // the proofreader's word lists: organ names, leaders, banned phrases
 
 	GrantClearance Action = "clearance.grant" // a person's clearance level
 	ManageGrants   Action = "grant.manage"    // explicit access grants on objects
@@ -41,7 +42,7 @@ const (
 // AllActions lists every action, for tables and tests.
 func AllActions() []Action {
 	return []Action{ViewWorkbench, ViewDirectory, ChangePassword, ManageAccounts, ManageUnits, ManagePeople,
-		AssignRoles, ManageSettings, IssueAPIToken, Delegate, ManageRoutes, GrantClearance, ManageGrants, ManagePolicy, ReadAudit,
+		AssignRoles, ManageSettings, IssueAPIToken, Delegate, ManageRoutes, EditWordLists, GrantClearance, ManageGrants, ManagePolicy, ReadAudit,
 		VerifyAudit, ReadObject, CreateObject}
 }
 
@@ -121,6 +122,15 @@ func Decide(s Subject, a Action, o Object) Decision {
 			return allow("本单位办公室负责调整流程")
 		}
 		return deny("流程模板只能由本单位办公室主任或系统管理员调整")
+	case EditWordLists:
+		// The lists are the office's content (its organs' names, its leaders,
+		// the phrases it avoids), kept by the office that answers for what the
+		// organs publish, like its route templates; the system administrator
+		// keeps the proofreader's rule switches (ManageSettings).
+		if s.has(org.RoleOfficeDirector) {
+			return allow("由办公室主任维护校对词表")
+		}
+		return deny("校对词表只能由办公室主任维护")
 	case ViewWorkbench:
 		if s.business() {
 			return allow("业务用户")

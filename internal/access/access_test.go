@@ -32,6 +32,7 @@ var roleActions = map[Action][]org.Role{
 	ManagePeople:   {org.RoleSysAdmin},
 	AssignRoles:    {org.RoleSysAdmin},
 	ManageSettings: {org.RoleSysAdmin},
+	EditWordLists:  {org.RoleOfficeDirector},
 	GrantClearance: {org.RoleSecurityOfficer},
 	ManageGrants:   {org.RoleSecurityOfficer},
 	ManagePolicy:   {org.RoleSecurityOfficer},
@@ -153,6 +154,19 @@ func TestManageRoutes(t *testing.T) {
 			wantOther := r == org.RoleSysAdmin
 			if own != wantOwn || other != wantOther {
 				t.Errorf("%s/%s: own %v other %v, want %v %v", r, level.Label(), own, other, wantOwn, wantOther)
+			}
+		}
+	}
+}
+
+// TestEditWordLists: the word lists are the deployment's, so an office
+// director of any unit keeps them, whatever the object names.
+func TestEditWordLists(t *testing.T) {
+	for _, unit := range []string{myUnit, otherUnit, "u-town"} {
+		s := Subject{PersonID: me, Roles: []org.RoleAssignment{{PersonID: me, Role: org.RoleOfficeDirector, UnitID: unit}}}
+		for _, o := range []Object{{}, {Kind: "settings", UnitID: otherUnit}} {
+			if d := Decide(s, EditWordLists, o); !d.Allow {
+				t.Errorf("director of %s on %+v: %s", unit, o, d.Reason)
 			}
 		}
 	}
