@@ -326,14 +326,23 @@ func TestLeaderTitles(t *testing.T) {
 // The typo check leaves the deployment's own names and the project's 公文
 // terms alone.
 func TestTypoProtectsOwnNames(t *testing.T) {
-	base := checker(t)
+	base, err := checker(t).With(Config{}) // its own copy: the test changes its thresholds
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An eager checker, so that the words below are questioned without
+	// their protection whatever the tuned thresholds are.
+	eager := defaultLMParams
+	eager.First, eager.More = -3, -3
+	base.lmp = &eager
 	const text = "抗疫一线的同志们辛苦了。"
 	for _, f := range base.Check(text) {
 		if f.Category == CategoryTypo && f.Start <= 1 && f.End >= 1 {
 			t.Errorf("the 公文 term 抗疫 was questioned: %+v", f)
 		}
 	}
-	// Whatever the trigram model thinks of a name, the office's roster wins.
+	// Whatever the trigram model thinks of a name, the office's roster
+	// wins.
 	const name = "蒋介"
 	text2 := name + "同志在调研时强调，要狠抓落实。"
 	questioned := func(c *Checker) bool {
@@ -351,6 +360,7 @@ func TestTypoProtectsOwnNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	c.lmp = &eager
 	if questioned(c) {
 		t.Errorf("leader %s questioned as a typo", name)
 	}
@@ -358,6 +368,7 @@ func TestTypoProtectsOwnNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	c.lmp = &eager
 	if questioned(c) {
 		t.Errorf("organ name %s questioned as a typo", name)
 	}
