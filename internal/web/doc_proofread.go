@@ -33,15 +33,17 @@ func (srv *Server) proofreadRoutes() {
 	m.HandleFunc("GET /api/v1/documents/{id}/proofread", srv.requireLogin(srv.apiDocProofread))
 	m.HandleFunc("POST /api/v1/documents/{id}/proofread", srv.requireLogin(srv.apiDocProofreadPost))
 	m.HandleFunc("GET /settings/proofread", srv.requireLogin(srv.proofSettingsPage))
-	m.HandleFunc("POST /settings/proofread", srv.requireLogin(srv.proofSettingsSave))
+	m.HandleFunc("POST /settings/proofread/lists", srv.requireLogin(srv.proofListsSave))
+	m.HandleFunc("POST /settings/proofread/rules", srv.requireLogin(srv.proofRulesSave))
 }
 
 // errProofreadOff answers when the server runs without a proofreader.
 var errProofreadOff = errors.New("校对功能未启用")
 
 // checker is the deployment's proofreader: the process's checker with the
-// word lists and switched-off rules the system administrator set. With shares
-// the loaded language data, so deriving it per request costs little.
+// office's word lists and the rules the system administrator switched off.
+// With shares the loaded language data, so deriving it per request costs
+// little.
 func (srv *Server) checker(ctx context.Context) (*proofread.Checker, error) {
 	base := srv.opt.Proofreader
 	if base == nil {

@@ -13,11 +13,12 @@ import (
 )
 
 // TestBrowserProofread drives the proofreader through the pages as the
-// office uses it: the system administrator types the office's word lists on
-// 校对设置; in the draft editor the findings are highlighted in the text and
-// one click on 采纳 applies a suggestion (also one from the office's list),
-// one click on 不是错误 hides a finding for good; at 核稿 and at 签发 the open
-// findings stand beside the action form and what each accepts is counted.
+// office uses it: the office director types the office's word lists on
+// 校对设置 and the system administrator switches a rule off; in the draft
+// editor the findings are highlighted in the text and one click on 采纳
+// applies a suggestion (also one from the office's list), one click on 不是错误
+// hides a finding for good; at 核稿 and at 签发 the open findings stand beside
+// the action form and what each accepts is counted.
 func TestBrowserProofread(t *testing.T) {
 	e := newProofEnv(t, false)
 	ctx := browser(t)
@@ -25,21 +26,33 @@ func TestBrowserProofread(t *testing.T) {
 	office := e.unit("政府办")
 	cs := e.child(office.ID, "综合科")
 
-	// 校对设置: the office's lists, typed in the page.
-	w.as(e.byLogin("sysadmin"))
-	w.do(chromedp.Navigate(e.srv.URL+"/settings/proofread"), chromedp.WaitVisible(`[data-testid=proofread-settings]`),
+	// 校对设置: the office director types the office's lists in the page,
+	// following the link in the navigation.
+	w.as(e.byLogin("zhuren"))
+	w.do(chromedp.Navigate(e.srv.URL+"/org"), chromedp.Click(`[data-testid=proofread-settings-link]`), chromedp.WaitVisible(`[data-testid=proofread-lists]`),
 		chromedp.SetValue(`[data-testid=organs]`, "区经信委|区经济和信息化局|机构改革后更名"),
 		chromedp.SetValue(`[data-testid=leaders]`, "王伟东|区长"),
 		chromedp.SetValue(`[data-testid=banned]`, "绝对领先||广告用语"),
-		chromedp.Click(`[data-testid=rule-W03]`),
-		chromedp.Click(`[data-testid=save]`), chromedp.WaitVisible(`.alert.ok`))
+		chromedp.Click(`[data-testid=save-lists]`), chromedp.WaitVisible(`.alert.ok`))
 	if v := w.value(`[data-testid=organs]`); !strings.Contains(v, "区经信委|区经济和信息化局") {
 		t.Fatalf("organ list after saving: %q", v)
 	}
+	if w.eval(`document.querySelector('[data-testid=rule-W03]') !== null`) {
+		t.Error("the office director is offered the rule switches")
+	}
+	screenshot(t, ctx, "proofread-settings-lists")
+	// The system administrator switches a rule off; the lists stay as typed.
+	w.as(e.byLogin("sysadmin"))
+	w.do(chromedp.Navigate(e.srv.URL+"/settings/proofread"), chromedp.WaitVisible(`[data-testid=proofread-rules]`),
+		chromedp.Click(`[data-testid=rule-W03]`),
+		chromedp.Click(`[data-testid=save-rules]`), chromedp.WaitVisible(`.alert.ok`))
 	if checked := w.eval(`document.querySelector('[data-testid=rule-W03]').checked`); !checked {
 		t.Error("W03 not kept switched off")
 	}
-	screenshot(t, ctx, "proofread-settings")
+	if v := w.value(`[data-testid=organs]`); !strings.Contains(v, "区经信委|区经济和信息化局") || !w.eval(`document.querySelector('[data-testid=organs]').readOnly`) {
+		t.Errorf("the system administrator's view of the lists: %q", v)
+	}
+	screenshot(t, ctx, "proofread-settings-rules")
 
 	rec, err := e.store.CreateOutgoing(context.Background(), e.byLogin("wenmi"), store.NewOutgoing{
 		UnitID: e.child(office.ID, "秘书科").ID, To: []string{e.towns(1)[0].ID}, Doc: document.Document{Type: document.Notice,

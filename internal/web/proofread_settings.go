@@ -14,9 +14,10 @@ import (
 	"github.com/shuniu-oa/shuniu/internal/store"
 )
 
-// The system administrator's proofreader settings: the deployment's organ
-// names, leaders, banned phrases and the rules switched off, stored as one
-// setting and applied with Checker.With.
+// The proofreader's settings (校对设置): the deployment's organ names,
+// leaders and banned phrases, kept by the office, and the rules switched off,
+// kept by the system administrator; stored as one setting and applied with
+// Checker.With.
 
 // maxListLines bounds each word list; a deployment's lists are hundreds of
 // lines, not hundreds of thousands.
@@ -127,8 +128,14 @@ func formatLeaders(ls []proofread.Leader) string {
 	return b.String()
 }
 
-// proofConfigFromForm reads the settings form.
-func proofConfigFromForm(f url.Values) (proofread.Config, error) {
+// The two parts of the proofreader's setting, each saved by the one who owns
+// it: the office director's word lists (access.EditWordLists) and the system
+// administrator's rule switches (access.ManageSettings). A save changes only
+// its part of the stored proofread.Config, read and written in one
+// transaction, so neither undoes the other.
+
+// listsFromForm reads the word-list form: organs, leaders, banned phrases.
+func listsFromForm(f url.Values) (proofread.Config, error) {
 	var cfg proofread.Config
 	var errs []error
 	var err error
@@ -141,6 +148,12 @@ func proofConfigFromForm(f url.Values) (proofread.Config, error) {
 	if cfg.Banned, err = parseReplacements(f.Get("banned"), "禁用词语", false); err != nil {
 		errs = append(errs, err)
 	}
+	return cfg, errors.Join(errs...)
+}
+
+// rulesFromForm reads the rule-switch form: the rules and categories off.
+func rulesFromForm(f url.Values) (proofread.Config, error) {
+	var cfg proofread.Config
 	known := map[string]bool{}
 	for _, c := range proofread.Categories() {
 		known[string(c)] = true
@@ -148,6 +161,7 @@ func proofConfigFromForm(f url.Values) (proofread.Config, error) {
 	for _, r := range proofread.Rules() {
 		known[r.ID] = true
 	}
+	var errs []error
 	for _, d := range f["disabled"] {
 		if !known[d] {
 			errs = append(errs, fmt.Errorf("未知的校对规则“%s”", d))
@@ -158,6 +172,14 @@ func proofConfigFromForm(f url.Values) (proofread.Config, error) {
 		}
 	}
 	return cfg, errors.Join(errs...)
+}
+
+// proofConfigFromForm reads both parts, as proofConfigForm writes them.
+func proofConfigFromForm(f url.Values) (proofread.Config, error) {
+	cfg, lerr := listsFromForm(f)
+	rules, rerr := rulesFromForm(f)
+	cfg.Disabled = rules.Disabled
+	return cfg, errors.Join(lerr, rerr)
 }
 
 func proofConfigForm(cfg proofread.Config) url.Values {
@@ -177,6 +199,12 @@ type ruleOption struct {
 	Off             bool
 }
 
+// offRule is a rule or a whole category switched off, as the office reads it.
+type offRule struct {
+	ID, Label string
+	Whole     bool // a category
+}
+
 func ruleGroups(disabled []string) []ruleGroup {
 	var out []ruleGroup
 	for _, c := range proofread.Categories() {
@@ -191,8 +219,38 @@ func ruleGroups(disabled []string) []ruleGroup {
 	return out
 }
 
+// proofSettingsPart is one part of the settings page: who may save it, how
+// it is read from its form, how it goes over the stored setting, and the
+// names of its form fields.
+type proofSettingsPart struct {
+	action access.Action
+	audit  string // the audit entry's action
+	read   func(url.Values) (proofread.Config, error)
+	apply  func(dst *proofread.Config, src proofread.Config)
+	fields []string
+}
+
+var (
+	proofListsPart = proofSettingsPart{access.EditWordLists, "settings.proofread.lists", listsFromForm,
+		func(dst *proofread.Config, src proofread.Config) {
+			dst.Organs, dst.Leaders, dst.Banned = src.Organs, src.Leaders, src.Banned
+		},
+		[]string{"organs", "leaders", "banned"}}
+	proofRulesPart = proofSettingsPart{access.ManageSettings, "settings.proofread.rules", rulesFromForm,
+		func(dst *proofread.Config, src proofread.Config) { dst.Disabled = src.Disabled },
+		[]string{"disabled"}}
+)
+
+// proofSettingsLock is a setting row each save writes first. On PostgreSQL a
+// statement reads what was committed when it began, so two saves at once
+// would both read the old setting and the later write would drop the
+// earlier's part; writing this row first makes the second save wait until
+// the first commits, and its read then sees the first's part. (On SQLite the
+// one writer runs them one after the other anyway.)
+const proofSettingsLock = store.ProofreadSettingKey + ".lock"
+
 func (srv *Server) proofSettingsPage(w http.ResponseWriter, r *http.Request) {
-	if !srv.authorize(w, r, access.ManageSettings, access.Object{}) {
+	if !srv.mayOpenProofSettings(w, r) {
 		return
 	}
 	var cfg proofread.Config
@@ -203,45 +261,103 @@ func (srv *Server) proofSettingsPage(w http.ResponseWriter, r *http.Request) {
 	srv.renderProofSettings(w, r, http.StatusOK, proofConfigForm(cfg), "")
 }
 
+// mayOpenProofSettings: the page is for whoever owns one of its parts; the
+// other part is shown read-only.
+func (srv *Server) mayOpenProofSettings(w http.ResponseWriter, r *http.Request) bool {
+	if v := viewerFrom(r.Context()); v.Can(proofListsPart.action) || v.Can(proofRulesPart.action) {
+		return true
+	}
+	srv.refuse(w, r, string(proofListsPart.action), "校对设置仅限办公室主任（词表）和系统管理员（规则开关）")
+	return false
+}
+
 func (srv *Server) renderProofSettings(w http.ResponseWriter, r *http.Request, status int, form url.Values, errMsg string) {
+	v := viewerFrom(r.Context())
 	data := struct {
-		Groups []ruleGroup
-		Off    bool
-	}{ruleGroups(form["disabled"]), srv.opt.Proofreader == nil}
+		Groups    []ruleGroup
+		Disabled  []offRule // what is switched off, for those who only read the switches
+		Off       bool
+		EditLists bool
+		EditRules bool
+	}{Groups: ruleGroups(form["disabled"]), Off: srv.opt.Proofreader == nil,
+		EditLists: v.Can(proofListsPart.action), EditRules: v.Can(proofRulesPart.action)}
+	for _, g := range data.Groups {
+		if g.Off {
+			data.Disabled = append(data.Disabled, offRule{ID: g.Category, Label: "整类关闭：" + g.Label, Whole: true})
+		}
+		for _, o := range g.Rules {
+			if o.Off {
+				data.Disabled = append(data.Disabled, offRule{ID: o.ID, Label: o.Description})
+			}
+		}
+	}
 	srv.render(w, r, status, "proofread_settings", pageData{Title: "校对设置", Nav: "proofread", Data: data, Form: form, Error: errMsg})
 }
 
-func (srv *Server) proofSettingsSave(w http.ResponseWriter, r *http.Request) {
-	if !srv.authorize(w, r, access.ManageSettings, access.Object{}) {
+func (srv *Server) proofListsSave(w http.ResponseWriter, r *http.Request) {
+	srv.proofSettingsSave(w, r, proofListsPart)
+}
+
+func (srv *Server) proofRulesSave(w http.ResponseWriter, r *http.Request) {
+	srv.proofSettingsSave(w, r, proofRulesPart)
+}
+
+// proofSettingsSave saves one part: the posted fields over the stored
+// setting, read and written in one transaction, audited with before and
+// after. The other part, and any field no form shows, is kept as stored.
+func (srv *Server) proofSettingsSave(w http.ResponseWriter, r *http.Request, part proofSettingsPart) {
+	if !srv.authorize(w, r, part.action, access.Object{}) {
 		return
 	}
 	ctx := r.Context()
 	v := viewerFrom(ctx)
-	cfg, err := proofConfigFromForm(r.PostForm)
+	posted, err := part.read(r.PostForm)
 	if err == nil && srv.opt.Proofreader != nil {
-		if _, werr := srv.opt.Proofreader.With(cfg); werr != nil {
+		if _, werr := srv.opt.Proofreader.With(posted); werr != nil {
 			err = fmt.Errorf("词表无效：%w", werr)
 		}
 	}
-	if err == nil {
-		err = srv.store.Write(ctx, func(tx *store.Tx) error {
+	write := func() error {
+		return srv.store.Write(ctx, func(tx *store.Tx) error {
+			if err := tx.PutSetting(ctx, proofSettingsLock, map[string]string{"by": v.Person.ID}); err != nil {
+				return err
+			}
 			var old proofread.Config
 			if _, err := tx.Setting(ctx, store.ProofreadSettingKey, &old); err != nil {
 				return err
 			}
+			cfg := old
+			part.apply(&cfg, posted)
 			if err := tx.PutSetting(ctx, store.ProofreadSettingKey, cfg); err != nil {
 				return err
 			}
-			return tx.Audit(ctx, audit.Event{ActorID: v.Person.ID, ActorName: v.Person.Name, Action: "settings.proofread", ObjectKind: "settings",
+			return tx.Audit(ctx, audit.Event{ActorID: v.Person.ID, ActorName: v.Person.Name, Action: part.audit, ObjectKind: "settings",
 				ObjectID: store.ProofreadSettingKey, IP: clientIP(r), Detail: fmt.Sprintf(`{"before":%s,"after":%s}`, jsonDetail(old), jsonDetail(cfg))})
 		})
+	}
+	if err == nil {
+		// The first two saves ever, at the same moment, both insert the lock
+		// row and one of them fails; once more, it finds the row and waits.
+		if err = write(); err != nil && ctx.Err() == nil {
+			err = write()
+		}
 	}
 	if err != nil {
 		if isInternal(err) {
 			srv.serverError(w, r, err)
 			return
 		}
-		srv.renderProofSettings(w, r, http.StatusUnprocessableEntity, r.PostForm, userMessage(err))
+		// Show what was posted for this part, and the other part as stored.
+		var stored proofread.Config
+		if _, serr := srv.store.Setting(ctx, store.ProofreadSettingKey, &stored); serr != nil {
+			srv.serverError(w, r, serr)
+			return
+		}
+		form := proofConfigForm(stored)
+		for _, f := range part.fields {
+			form[f] = r.PostForm[f]
+		}
+		srv.renderProofSettings(w, r, http.StatusUnprocessableEntity, form, userMessage(err))
 		return
 	}
 	http.Redirect(w, r, "/settings/proofread?notice=saved", http.StatusSeeOther)
