@@ -229,6 +229,32 @@ func (c conn) Setting(ctx context.Context, key string, v any) (bool, error) {
 	return true, nil
 }
 
+// SettingForUpdate reads a setting as Setting does and holds it for the
+// rest of the transaction, so that two servers changing parts of one
+// setting at once apply their changes one after the other instead of the
+// later dropping the earlier's part. A setting not stored yet gets a
+// placeholder row (JSON null) to lock, and reads as not found. On SQLite
+// the one writer already runs such transactions one after the other.
+func (tx *Tx) SettingForUpdate(ctx context.Context, key string, v any) (bool, error) {
+	if tx.d != Postgres {
+		return tx.Setting(ctx, key, v)
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO settings (key, value) VALUES (?, 'null') ON CONFLICT (key) DO NOTHING`, key); err != nil {
+		return false, fmt.Errorf("lock setting %s: %w", key, err)
+	}
+	var raw string
+	if err := tx.queryRow(ctx, `SELECT value FROM settings WHERE key = ? FOR UPDATE`, key).Scan(&raw); err != nil {
+		return false, fmt.Errorf("lock setting %s: %w", key, err)
+	}
+	if raw == "null" {
+		return false, nil
+	}
+	if err := json.Unmarshal([]byte(raw), v); err != nil {
+		return false, fmt.Errorf("decode setting %s: %w", key, err)
+	}
+	return true, nil
+}
+
 // PutSetting stores v as JSON under key.
 func (tx *Tx) PutSetting(ctx context.Context, key string, v any) error {
 	b, err := json.Marshal(v)

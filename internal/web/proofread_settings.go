@@ -241,14 +241,6 @@ var (
 		[]string{"disabled"}}
 )
 
-// proofSettingsLock is a setting row each save writes first. On PostgreSQL a
-// statement reads what was committed when it began, so two saves at once
-// would both read the old setting and the later write would drop the
-// earlier's part; writing this row first makes the second save wait until
-// the first commits, and its read then sees the first's part. (On SQLite the
-// one writer runs them one after the other anyway.)
-const proofSettingsLock = store.ProofreadSettingKey + ".lock"
-
 func (srv *Server) proofSettingsPage(w http.ResponseWriter, r *http.Request) {
 	if !srv.mayOpenProofSettings(w, r) {
 		return
@@ -319,11 +311,10 @@ func (srv *Server) proofSettingsSave(w http.ResponseWriter, r *http.Request, par
 	}
 	write := func() error {
 		return srv.store.Write(ctx, func(tx *store.Tx) error {
-			if err := tx.PutSetting(ctx, proofSettingsLock, map[string]string{"by": v.Person.ID}); err != nil {
-				return err
-			}
+			// Held to the end: a save of the other part waits for this one
+			// and then reads it, on every store.
 			var old proofread.Config
-			if _, err := tx.Setting(ctx, store.ProofreadSettingKey, &old); err != nil {
+			if _, err := tx.SettingForUpdate(ctx, store.ProofreadSettingKey, &old); err != nil {
 				return err
 			}
 			cfg := old
@@ -336,11 +327,7 @@ func (srv *Server) proofSettingsSave(w http.ResponseWriter, r *http.Request, par
 		})
 	}
 	if err == nil {
-		// The first two saves ever, at the same moment, both insert the lock
-		// row and one of them fails; once more, it finds the row and waits.
-		if err = write(); err != nil && ctx.Err() == nil {
-			err = write()
-		}
+		err = write()
 	}
 	if err != nil {
 		if isInternal(err) {
