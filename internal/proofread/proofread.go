@@ -245,3 +245,30 @@ func Filter(fs []Finding, ignored []string) []Finding {
 	}
 	return out
 }
+
+// TypoEdits reads the typo findings of text as a correction: the flagged
+// positions (runes, sorted, each once) and the text with every suggestion
+// of the same length applied. It is how a typo check is scored against a
+// corrected text (see evaluate/).
+func TypoEdits(text []rune, fs []Finding) (positions []int, corrected []rune) {
+	corrected = slices.Clone(text)
+	for _, f := range fs {
+		if f.Category != CategoryTypo || f.Start < 0 || f.End > len(text) {
+			continue
+		}
+		if sug := []rune(f.Suggestion); len(sug) == f.End-f.Start {
+			for i := range sug {
+				if text[f.Start+i] != sug[i] {
+					positions = append(positions, f.Start+i)
+					corrected[f.Start+i] = sug[i]
+				}
+			}
+			continue
+		}
+		for i := f.Start; i < f.End; i++ {
+			positions = append(positions, i)
+		}
+	}
+	slices.Sort(positions)
+	return slices.Compact(positions), corrected
+}

@@ -445,3 +445,29 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestTypoEdits(t *testing.T) {
+	text := []rune("我们己经完成了部暑工作")
+	for _, tc := range []struct {
+		name      string
+		fs        []Finding
+		positions []int
+		corrected string
+	}{
+		{"none", nil, nil, "我们己经完成了部暑工作"},
+		{"one character", []Finding{{Start: 2, End: 3, Category: CategoryTypo, Suggestion: "已"}}, []int{2}, "我们已经完成了部暑工作"},
+		{"a word, one character changed", []Finding{{Start: 7, End: 9, Category: CategoryTypo, Suggestion: "部署"}}, []int{8}, "我们己经完成了部署工作"},
+		{"no suggestion flags the span", []Finding{{Start: 2, End: 4, Category: CategoryTypo}}, []int{2, 3}, "我们己经完成了部暑工作"},
+		{"other categories ignored", []Finding{{Start: 2, End: 3, Category: CategoryPunctuation, Suggestion: "，"}}, nil, "我们己经完成了部暑工作"},
+		{"overlapping findings counted once", []Finding{{Start: 2, End: 3, Category: CategoryTypo, Suggestion: "已"}, {Start: 2, End: 4, Category: CategoryTypo, Suggestion: "已经"}}, []int{2}, "我们已经完成了部暑工作"},
+		{"out of range ignored", []Finding{{Start: 10, End: 12, Category: CategoryTypo, Suggestion: "作品"}}, nil, "我们己经完成了部暑工作"},
+	} {
+		pos, got := TypoEdits(text, tc.fs)
+		if !slices.Equal(pos, tc.positions) || string(got) != tc.corrected {
+			t.Errorf("%s: got %v %q, want %v %q", tc.name, pos, string(got), tc.positions, tc.corrected)
+		}
+	}
+	if string(text) != "我们己经完成了部暑工作" {
+		t.Error("TypoEdits changed its input")
+	}
+}

@@ -254,29 +254,7 @@ func (s strict) String() string {
 
 func strictScore(c *Checker, ps []pairRunes) strict {
 	var s strict
-	typoPositions := func(src []rune) ([]int, []rune) {
-		out := slices.Clone(src)
-		var pos []int
-		for _, f := range c.Check(string(src)) {
-			if f.Category != CategoryTypo {
-				continue
-			}
-			if sug := []rune(f.Suggestion); len(sug) == f.End-f.Start {
-				for i := range sug {
-					if src[f.Start+i] != sug[i] {
-						pos = append(pos, f.Start+i)
-						out[f.Start+i] = sug[i]
-					}
-				}
-			} else {
-				for i := f.Start; i < f.End; i++ {
-					pos = append(pos, i)
-				}
-			}
-		}
-		slices.Sort(pos)
-		return slices.Compact(pos), out
-	}
+	typoPositions := func(src []rune) ([]int, []rune) { return TypoEdits(src, c.Check(string(src))) }
 	for _, p := range ps {
 		var gold []int
 		for i := range p[0] {

@@ -170,28 +170,7 @@ func f1(p, r float64) float64 {
 // predict returns the flagged positions and the corrected sentence from
 // the typo findings.
 func predict(c *proofread.Checker, s []rune) ([]int, []rune) {
-	out := slices.Clone(s)
-	var pos []int
-	for _, f := range c.Check(string(s)) {
-		if f.Category != proofread.CategoryTypo {
-			continue
-		}
-		sug := []rune(f.Suggestion)
-		if len(sug) == f.End-f.Start {
-			for i := range sug {
-				if s[f.Start+i] != sug[i] {
-					pos = append(pos, f.Start+i)
-					out[f.Start+i] = sug[i]
-				}
-			}
-		} else {
-			for i := f.Start; i < f.End; i++ {
-				pos = append(pos, i)
-			}
-		}
-	}
-	slices.Sort(pos)
-	return slices.Compact(pos), out
+	return proofread.TypoEdits(s, c.Check(string(s)))
 }
 
 // score computes the strict sentence-level figures of the CSC literature:
