@@ -2,6 +2,7 @@ package proofread
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"embed"
 	"encoding/json"
@@ -177,6 +178,9 @@ func loadModel(ngramPath string) (*model, error) {
 	}
 	for k := range m.wild {
 		m.wildF.add(uint64(k))
+	}
+	if m.ngram != nil {
+		m.addModelHomophones() // after freq4, which it reads
 	}
 	var b [4]byte
 	for r := range m.chars {
@@ -646,6 +650,52 @@ func (m *model) logProb(w string, runes int) (float64, bool) {
 		return -m.logN - 2, true // unseen character: rarer than any entry
 	}
 	return 0, false
+}
+
+// addModelHomophones puts into the homophone index the words of 2–3
+// characters that the dictionary has but rates below homMinFreq while the
+// trigram model, trained on newer text, rates them at least that common
+// (the dictionary gives 拐卖 34, 售后 27 and 征收 3); such a word enters
+// with the model's probability. (Doing the same for the one-character
+// index, below minCandidateFreq, gained nothing on the dev split.)
+func (m *model) addModelHomophones() {
+	g := m.ngram
+	changed := map[uint64]bool{}
+	var rs []rune
+	for key, v := range g.keys {
+		id := v &^ lmPrefixBit
+		if id == 0 {
+			continue
+		}
+		rs = rs[:0]
+		for k := key; k != 0; k >>= 16 {
+			rs = append(rs, rune(k&0xFFFF))
+		}
+		if len(rs) < 2 || len(rs) > 3 {
+			continue
+		}
+		slices.Reverse(rs)
+		if f := m.freqRunes(rs); f <= 0 || f >= homMinFreq {
+			continue // unknown to the segmenter (or a known misspelling), or indexed already
+		}
+		lp := float64(g.logProb(nil, id)) * ln10 // natural log of its probability in the model
+		if lp < math.Log(homMinFreq)-m.logN {
+			continue
+		}
+		c := homCand{word: string(rs), lp: float32(lp)}
+		var keys [8]uint64
+		for _, k := range keys[:m.homKeys(rs, keys[:], homReadings)] {
+			m.homophones[k] = append(m.homophones[k], c)
+			changed[k] = true
+		}
+	}
+	for k := range changed {
+		// The model's words came in map order: ties go by the word, so
+		// that every start-up builds the same lists.
+		slices.SortStableFunc(m.homophones[k], func(a, b homCand) int {
+			return cmp.Or(cmp.Compare(b.lp, a.lp), strings.Compare(a.word, b.word))
+		})
+	}
 }
 
 // homReadings is how many readings of each character of a word index it
