@@ -14,7 +14,7 @@ type customLists struct {
 	maxName int
 	// protected are the deployment's own right forms (organ names,
 	// leaders' names and titles): the typo check never questions them.
-	protected []string
+	protected [][]rune
 }
 
 func newCustomLists(cfg Config) (*customLists, error) {
@@ -37,16 +37,16 @@ func newCustomLists(cfg Config) (*customLists, error) {
 		}
 		cl.leaders = append(cl.leaders, l)
 		cl.maxName = max(cl.maxName, utf8.RuneCountInString(l.Name))
-		cl.protected = append(cl.protected, l.Name)
+		cl.protected = append(cl.protected, []rune(l.Name))
 		for _, tt := range l.Titles {
 			if utf8.RuneCountInString(tt) >= 2 {
-				cl.protected = append(cl.protected, tt)
+				cl.protected = append(cl.protected, []rune(tt))
 			}
 		}
 	}
 	for _, r := range cfg.Organs {
 		if utf8.RuneCountInString(r.Right) >= 2 {
-			cl.protected = append(cl.protected, r.Right)
+			cl.protected = append(cl.protected, []rune(r.Right))
 		}
 	}
 	return cl, nil

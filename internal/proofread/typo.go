@@ -585,22 +585,15 @@ func (c *Checker) protectedAt(t *text, s, e int) bool {
 			}
 		}
 	}
-	if c.custom == nil || len(c.custom.protected) == 0 {
+	if c.custom == nil {
 		return false
 	}
-	para := string(t.r[max(0, s-64):min(len(t.r), e+64)])
-	off := max(0, s-64)
 	for _, w := range c.custom.protected {
-		for i := 0; ; {
-			j := strings.Index(para[i:], w)
-			if j < 0 {
-				break
-			}
-			a := off + utf8.RuneCountInString(para[:i+j])
-			if b := a + utf8.RuneCountInString(w); a < e && s < b {
+		// Any occurrence of w that overlaps [s, e).
+		for st := max(0, s-len(w)+1); st < e && st+len(w) <= len(t.r); st++ {
+			if slices.Equal(t.r[st:st+len(w)], w) {
 				return true
 			}
-			i += j + len(w)
 		}
 	}
 	return false
