@@ -46,8 +46,7 @@ const (
 	nFeatures
 )
 
-// featureNames label the weights in ranker_weights.go and the trainer's
-// report.
+// featureNames label the features in the trainer's report.
 var featureNames = [nFeatures]string{"bias", "lgain", "lgain>9", "ugain", "cost", "same sound", "other tone", "listed",
 	"near sound", "shape", "no evidence", "both evidence", "homophone word", "word runes", "log word freq",
 	"log orig char freq", "log cand char freq", "log orig word freq", "guarded", "idiom", "changed", "own evidence", "lgain × no evidence", "lgain × homophone word",

@@ -368,6 +368,20 @@ func TestTrainRanker(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("wrote ranker_model.go (%d + %d trees)", len(rk.trees), len(pre.trees))
+	// Which features the trees split on, and how often.
+	var used [nFeatures]int
+	for _, tr := range rk.trees {
+		for i, f := range tr.feat {
+			if !math.IsInf(tr.thr[i], 1) {
+				used[f]++
+			}
+		}
+	}
+	for f, n := range used {
+		if n > 0 {
+			t.Logf("splits on %-24s %d", featureNames[f], n)
+		}
+	}
 }
 
 // writeGB writes the Go declaration of a boosted-trees model.
