@@ -65,6 +65,7 @@ func TestCheckFindsErrors(t *testing.T) {
 		{"book titles with 顿号", "学习《条例》、《办法》。", []want{{"P05", "、", ""}}},
 		{"space between Han", "加强 管理工作。", []want{{"P12", " ", ""}}},
 		{"doubled character", "我们到到会场开会。", []want{{"P08", "到", ""}}},
+		{"a reduplication that breaks a word", "各有限责任公公司要优化营商环环境。", []want{{"P08", "公", ""}, {"P08", "环", ""}}},
 		{"doubled word", "要进一步进一步加强管理。", []want{{"P09", "进一步", ""}}},
 		{"其它", "其它事项另行通知。", []want{{"W01", "其它", "其他"}}},
 		{"outdated organ", "经国土资源部批准。", []want{{"W05", "国土资源部", "自然资源部"}}},
@@ -111,6 +112,7 @@ func TestCheckCleanText(t *testing.T) {
 		"他说：“要落实‘三个一’要求。”",
 		"学习《中华人民共和国公务员法》《党政机关公文处理工作条例》。",
 		"人人参与、人人尽力、人人享有。",
+		"年年有余，天天向上，大大提高了办事效率，事事有落实，件件有回音，层层压实责任。",
 		"2021—2025年，每组5～10人，增长20%～30%。",
 	}
 	for _, s := range clean {
