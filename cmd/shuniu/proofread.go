@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"sync"
@@ -15,17 +16,18 @@ import (
 	"github.com/mattn/go-isatty"
 
 	"github.com/shuniu-oa/shuniu/internal/proofread"
+	"github.com/shuniu-oa/shuniu/internal/store"
 )
 
 // proofreadData loads the proofreader's language data once per process;
 // each run applies its configuration with With, which shares the data.
 var proofreadData = sync.OnceValues(func() (*proofread.Checker, error) { return proofread.New(proofread.Config{}) })
 
-// runProofread is `shuniu proofread [--format text|json|jsonl] FILE|-`.
-// SHUNIU_PROOFREAD_DISABLE (comma-separated rule IDs or categories) switches
-// rules off, as a deployment's configuration does.
+// runProofread is `shuniu proofread [--format text|json|jsonl] [--db DSN] FILE|-`.
+// --db applies a deployment's word lists and switches; SHUNIU_PROOFREAD_DISABLE
+// (comma-separated rule IDs or categories) switches further rules off.
 func runProofread(ctx context.Context, c *cli) int {
-	format, path, err := parseProofreadArgs(c.args)
+	format, path, db, err := parseProofreadArgs(c.args)
 	if errors.Is(err, errProofreadHelp) {
 		fmt.Fprintln(c.stdout, proofreadUsage)
 		return 0
@@ -39,15 +41,22 @@ func runProofread(ctx context.Context, c *cli) int {
 		fmt.Fprintf(c.stderr, "shuniu proofread: %v\n", err)
 		return 2
 	}
-	var disabled []string
+	var cfg proofread.Config
+	if db != "" {
+		// The deployment's own lists and switches, as the web pages use them.
+		if cfg, err = deploymentProofConfig(ctx, db); err != nil {
+			fmt.Fprintf(c.stderr, "shuniu proofread: %v\n", err)
+			return 2
+		}
+	}
 	for _, d := range strings.Split(c.getenv("SHUNIU_PROOFREAD_DISABLE"), ",") {
 		if d = strings.TrimSpace(d); d != "" {
-			disabled = append(disabled, d)
+			cfg.Disabled = append(cfg.Disabled, d)
 		}
 	}
 	checker, err := proofreadData()
 	if err == nil {
-		checker, err = checker.With(proofread.Config{Disabled: disabled})
+		checker, err = checker.With(cfg)
 	}
 	if err != nil {
 		fmt.Fprintf(c.stderr, "shuniu proofread: %v\n", err)
@@ -70,44 +79,75 @@ func runProofread(ctx context.Context, c *cli) int {
 
 const proofreadUsage = `用法: shuniu proofread [--format text|json|jsonl] FILE|-
 校对 UTF-8 文本或 .docx 文件（- 为标准输入）：text 在上下文中列出问题，json 输出 {"findings":[…]}（字符偏移），
-jsonl 逐行校对、每行输出 {"line":N,"findings":[…]}。SHUNIU_PROOFREAD_DISABLE=规则或类别,… 关闭规则。`
+jsonl 逐行校对、每行输出 {"line":N,"findings":[…]}。
+--db 数据库（postgres://… 或 SQLite 文件）：使用该部署“校对设置”中的词表和规则开关（只读，不迁移）。
+SHUNIU_PROOFREAD_DISABLE=规则或类别,… 另外关闭规则。`
+
+// deploymentProofConfig reads the proofreader's setting (the office's word
+// lists and the switched-off rules) from a deployment's database, without
+// migrating it.
+func deploymentProofConfig(ctx context.Context, db string) (proofread.Config, error) {
+	var cfg proofread.Config
+	if !strings.HasPrefix(db, "postgres://") && !strings.HasPrefix(db, "postgresql://") {
+		// Opening a SQLite path that does not exist would create an empty
+		// database there.
+		if _, err := os.Stat(db); err != nil {
+			return cfg, fmt.Errorf("无法打开数据库：%w", err)
+		}
+	}
+	s, err := store.Open(ctx, db, store.Options{NoMigrate: true, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return cfg, fmt.Errorf("无法打开数据库：%w", err)
+	}
+	defer s.Close()
+	if _, err := s.Setting(ctx, store.ProofreadSettingKey, &cfg); err != nil {
+		return cfg, fmt.Errorf("无法读取校对设置：%w", err)
+	}
+	return cfg, nil
+}
 
 // errProofreadHelp asks for the usage text.
 var errProofreadHelp = errors.New("help")
 
-func parseProofreadArgs(args []string) (format, path string, err error) {
+func parseProofreadArgs(args []string) (format, path, db string, err error) {
 	format = "text"
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {
-		case a == "--format" || a == "-format" || a == "-f":
+		case a == "--format" || a == "-format" || a == "-f" || a == "--db" || a == "-db":
 			if i+1 >= len(args) {
-				return "", "", errors.New("--format 需要一个值")
+				return "", "", "", fmt.Errorf("%s 需要一个值", a)
 			}
 			i++
-			format = args[i]
+			if strings.HasSuffix(a, "db") {
+				db = args[i]
+			} else {
+				format = args[i]
+			}
 		case strings.HasPrefix(a, "--format="), strings.HasPrefix(a, "-format="):
 			format = a[strings.IndexByte(a, '=')+1:]
+		case strings.HasPrefix(a, "--db="), strings.HasPrefix(a, "-db="):
+			db = a[strings.IndexByte(a, '=')+1:]
 		case a == "-h" || a == "--help" || a == "-help":
-			return "", "", errProofreadHelp
+			return "", "", "", errProofreadHelp
 		case a == "-" || !strings.HasPrefix(a, "-"):
 			if path != "" {
-				return "", "", errors.New("只能校对一个文件")
+				return "", "", "", errors.New("只能校对一个文件")
 			}
 			path = a
 		default:
-			return "", "", fmt.Errorf("未知参数 %q", a)
+			return "", "", "", fmt.Errorf("未知参数 %q", a)
 		}
 	}
 	switch format {
 	case "text", "json", "jsonl":
 	default:
-		return "", "", fmt.Errorf("不支持的输出格式 %q（可用 text、json、jsonl）", format)
+		return "", "", "", fmt.Errorf("不支持的输出格式 %q（可用 text、json、jsonl）", format)
 	}
 	if path == "" {
-		return "", "", errors.New("缺少文件参数（用 - 表示标准输入）")
+		return "", "", "", errors.New("缺少文件参数（用 - 表示标准输入）")
 	}
-	return format, path, nil
+	return format, path, db, nil
 }
 
 // readProofreadInput reads UTF-8 text or a .docx (detected by its zip

@@ -32,11 +32,11 @@ const docxSeedXML = `<?xml version="1.0"?><w:document xmlns:w="http://schemas.op
 // FuzzProofreadArgs: whatever the arguments, parsing never panics, and what
 // it accepts is one of the three formats and one input.
 func FuzzProofreadArgs(f *testing.F) {
-	for _, s := range []string{"--format json -", "--format=jsonl a.txt", "-f text", "--format", "a b", "- -", "--x", "", "-h"} {
+	for _, s := range []string{"--format json -", "--format=jsonl a.txt", "-f text", "--db x.db -", "--db=postgres://h/d a.txt", "--db", "--format", "a b", "- -", "--x", "", "-h"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, line string) {
-		format, path, err := parseProofreadArgs(strings.Fields(line))
+		format, path, _, err := parseProofreadArgs(strings.Fields(line))
 		if err != nil {
 			return
 		}

@@ -5,10 +5,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/shuniu-oa/shuniu/internal/proofread"
+	"github.com/shuniu-oa/shuniu/internal/store"
 )
 
 func runCLI(t *testing.T, stdin string, env map[string]string, args ...string) (string, string, int) {
@@ -219,5 +223,58 @@ func TestProofreadCategories(t *testing.T) {
 				t.Errorf("finding without %q: %v", k, f)
 			}
 		}
+	}
+}
+
+// --db applies the deployment's own lists and switches, as 校对设置 stores
+// them, to the command line; a database that is not there is an input
+// error and is not created.
+func TestProofreadDeploymentLists(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "shuniu.db")
+	s, err := store.Open(ctx, db, store.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := proofread.Config{Banned: []proofread.Replacement{{Wrong: "绝对领先", Message: "广告用语"}}, Disabled: []string{"punctuation"}}
+	if err := s.Write(ctx, func(tx *store.Tx) error { return tx.PutSetting(ctx, store.ProofreadSettingKey, cfg) }); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	const text = "我们的工作绝对领先,确保完成。"
+	categories := func(out string) map[string]bool {
+		var got struct {
+			Findings []struct{ Category, Rule string } `json:"findings"`
+		}
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatalf("output is not JSON: %v\n%s", err, out)
+		}
+		cats := map[string]bool{}
+		for _, f := range got.Findings {
+			cats[f.Category] = true
+		}
+		return cats
+	}
+	out, errOut, code := runCLI(t, text, nil, "--format", "json", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if cats := categories(out); cats["custom"] || !cats["punctuation"] {
+		t.Errorf("without --db: categories %v, want punctuation and no custom", cats)
+	}
+	out, errOut, code = runCLI(t, text, nil, "--db", db, "--format", "json", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if cats := categories(out); !cats["custom"] || cats["punctuation"] {
+		t.Errorf("with --db: categories %v, want custom and no punctuation", cats)
+	}
+	missing := filepath.Join(t.TempDir(), "none.db")
+	_, errOut, code = runCLI(t, text, nil, "--db="+missing, "-")
+	if code != 2 || !strings.Contains(errOut, "无法打开数据库") {
+		t.Errorf("missing database: exit %d, stderr %q; want 2 and a message", code, errOut)
+	}
+	if _, err := os.Stat(missing); err == nil {
+		t.Error("a missing database file was created")
 	}
 }
