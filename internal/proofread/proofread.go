@@ -114,8 +114,9 @@ type Checker struct {
 	lm       *model
 	custom   *customLists
 	lmp      *lmParams // nil: the tuned defaults (tests and the evaluation set their own)
-	// trace, when set (tuning only), sees every run's scored candidates.
-	trace func(a int, props []proposal)
+	// trace, when set (tuning only), sees every run's scored candidates,
+	// with offsets into the checked text.
+	trace func(props []proposal)
 }
 
 // New loads the embedded language data and prepares the deployment's lists.

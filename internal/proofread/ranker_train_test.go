@@ -78,22 +78,9 @@ func collect(c *Checker, ps []pairRunes) []sample {
 	cc.lmp = &lp
 	var out []sample
 	var props []proposal
-	var src []rune
-	cc.trace = func(a int, pr []proposal) {
-		b := a
-		for b < len(src) && isHan(src[b]) {
-			b++
-		}
-		for _, q := range pr {
-			q.start += a
-			q.end += a
-			q.pos += a
-			q.runStart, q.runEnd = a, b
-			props = append(props, q)
-		}
-	}
+	cc.trace = func(pr []proposal) { props = append(props, pr...) }
 	for _, p := range ps {
-		props, src = props[:0], p[0]
+		props = props[:0]
 		cc.Check(string(p[0]))
 		for i := range props {
 			q := &props[i]

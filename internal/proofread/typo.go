@@ -460,15 +460,16 @@ func (c *Checker) scoreRun(t *text, a, b int, all []proposal) []proposal {
 	if m.ngram != nil && len(props) > 0 {
 		props = c.rescore(rs, props)
 	}
-	if c.trace != nil {
-		c.trace(a, props)
-	}
+	from := len(all)
 	for _, p := range props {
 		p.pos += a
 		p.start += a
 		p.end += a
 		p.runStart, p.runEnd = a, b
 		all = append(all, p)
+	}
+	if c.trace != nil {
+		c.trace(all[from:])
 	}
 	return all
 }
