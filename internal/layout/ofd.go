@@ -3,13 +3,17 @@ package layout
 import (
 	"archive/zip"
 	"crypto/sha1"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"strings"
 	"time"
+
+	"github.com/shuniu-oa/shuniu/internal/gmcrypto"
 )
 
 // ofdNS is the OFD namespace of GB/T 33190-2016.
@@ -19,11 +23,46 @@ const ofdNS = "http://www.ofdspec.org/2016"
 // OFD.xml, Doc_0/Document.xml, a public resource file with the embedded
 // TrueType subsets, and one Content.xml per page. Units are millimetres.
 func (fs *Fonts) WriteOFD(w io.Writer, pages []*Page, title string) error {
+	return fs.writeOFD(w, pages, title, nil)
+}
+
+// WriteSealedOFD writes the pages as WriteOFD does, with one electronic seal
+// per seal place as GB/T 38540 sets out: Doc_0/Signs/Signatures.xml lists a
+// Signature of type Seal per stamp; each Sign_N/Signature.xml holds the SM3
+// check values of every file of the package outside Doc_0/Signs (and of
+// Signatures.xml), the stamp's place (StampAnnot) and the path of its
+// SignedValue.dat, the sealer's SES_Signature over that Signature.xml. The
+// seal's picture travels in the SES_Signature; OFD readers draw it at the
+// StampAnnot's boundary.
+func (fs *Fonts) WriteSealedOFD(w io.Writer, pages []*Page, title string, sealer Sealer) error {
+	if sealer == nil {
+		return errors.New("没有盖章者")
+	}
+	return fs.writeOFD(w, pages, title, sealer)
+}
+
+func (fs *Fonts) writeOFD(w io.Writer, pages []*Page, title string, sealer Sealer) error {
+	var (
+		stamps []Stamp
+		places []placeRef
+	)
+	if sealer != nil {
+		var err error
+		if stamps, places, err = stampPlaces(pages, sealer); err != nil {
+			return err
+		}
+	}
 	used := fs.usedGlyphs(pages)
 	zw := zip.NewWriter(w)
 	// A fixed time keeps the package reproducible for the same input.
 	stamp := time.Date(2012, 7, 1, 0, 0, 0, 0, time.UTC)
+	type checked struct {
+		name string
+		sum  [gmcrypto.SM3Size]byte
+	}
+	var files []checked // what the seals' References cover, in order
 	put := func(name string, data []byte) error {
+		files = append(files, checked{name, gmcrypto.SM3(data)})
 		f, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: stamp})
 		if err != nil {
 			return err
@@ -97,19 +136,68 @@ func (fs *Fonts) WriteOFD(w io.Writer, pages []*Page, title string) error {
 		return fmt.Errorf("写出 OFD：%w", err)
 	}
 
+	signs := ""
+	if sealer != nil {
+		signs = `<ofd:Signatures>Doc_0/Signs/Signatures.xml</ofd:Signatures>`
+	}
 	sum := sha1.Sum([]byte(d.String() + title))
 	var o strings.Builder
 	o.WriteString(xml.Header)
-	fmt.Fprintf(&o, `<ofd:OFD xmlns:ofd="%s" Version="1.0" DocType="OFD"><ofd:DocBody><ofd:DocInfo><ofd:DocID>%s</ofd:DocID><ofd:Title>%s</ofd:Title><ofd:Creator>Shuniu</ofd:Creator></ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>`,
-		ofdNS, hex.EncodeToString(sum[:16]), xmlEsc(title))
+	fmt.Fprintf(&o, `<ofd:OFD xmlns:ofd="%s" Version="1.0" DocType="OFD"><ofd:DocBody><ofd:DocInfo><ofd:DocID>%s</ofd:DocID><ofd:Title>%s</ofd:Title><ofd:Creator>Shuniu</ofd:Creator></ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot>%s</ofd:DocBody></ofd:OFD>`,
+		ofdNS, hex.EncodeToString(sum[:16]), xmlEsc(title), signs)
 	if err := put("OFD.xml", []byte(o.String())); err != nil {
 		return fmt.Errorf("写出 OFD：%w", err)
+	}
+
+	if sealer != nil {
+		var sl strings.Builder
+		sl.WriteString(xml.Header)
+		fmt.Fprintf(&sl, `<ofd:Signatures xmlns:ofd="%s"><ofd:MaxSignId>%d</ofd:MaxSignId>`, ofdNS, len(stamps))
+		for i := range stamps {
+			fmt.Fprintf(&sl, `<ofd:Signature ID="%d" Type="Seal" BaseLoc="/Doc_0/Signs/Sign_%d/Signature.xml"/>`, i+1, i)
+		}
+		sl.WriteString(`</ofd:Signatures>`)
+		if err := put("Doc_0/Signs/Signatures.xml", []byte(sl.String())); err != nil {
+			return fmt.Errorf("写出 OFD：%w", err)
+		}
+		covered := files
+		at := sealer.SigningTime().UTC().Format("20060102150405Z")
+		for i, ref := range places {
+			p := pages[ref.page].Seals[ref.seal]
+			var sx strings.Builder
+			sx.WriteString(xml.Header)
+			fmt.Fprintf(&sx, `<ofd:Signature xmlns:ofd="%s"><ofd:SignedInfo><ofd:Provider ProviderName="Shuniu" Company="Shuniu"/><ofd:SignatureMethod>%s</ofd:SignatureMethod><ofd:SignatureDateTime>%s</ofd:SignatureDateTime><ofd:References CheckMethod="%s">`,
+				ofdNS, OIDSM2WithSM3, at, OIDSM3)
+			for _, c := range covered {
+				fmt.Fprintf(&sx, `<ofd:Reference FileRef="/%s"><ofd:CheckValue>%s</ofd:CheckValue></ofd:Reference>`, xmlEsc(c.name), base64.StdEncoding.EncodeToString(c.sum[:]))
+			}
+			fmt.Fprintf(&sx, `</ofd:References><ofd:StampAnnot ID="%d" PageRef="%d" Boundary="%s %s %s %s"/></ofd:SignedInfo><ofd:SignedValue>/Doc_0/Signs/Sign_%d/SignedValue.dat</ofd:SignedValue></ofd:Signature>`,
+				i+1, pageIDs[ref.page], num(p.X), num(p.Y), num(p.W), num(p.H), i)
+			path := fmt.Sprintf("Doc_0/Signs/Sign_%d/Signature.xml", i)
+			sigXML := []byte(sx.String())
+			value, err := sealer.SignOFD(i, sigXML, "/"+path)
+			if err != nil {
+				return fmt.Errorf("加盖电子印章“%s”：%w", stamps[i].Name, err)
+			}
+			if err := put(path, sigXML); err != nil {
+				return fmt.Errorf("写出 OFD：%w", err)
+			}
+			if err := put(fmt.Sprintf("Doc_0/Signs/Sign_%d/SignedValue.dat", i), value); err != nil {
+				return fmt.Errorf("写出 OFD：%w", err)
+			}
+		}
 	}
 	if err := zw.Close(); err != nil {
 		return fmt.Errorf("写出 OFD：%w", err)
 	}
 	return nil
 }
+
+// The object identifiers OFD signatures name (GB/T 33190 §18, GM/T 0006).
+const (
+	OIDSM2WithSM3 = "1.2.156.10197.1.501"
+	OIDSM3        = "1.2.156.10197.1.401"
+)
 
 // ofdText writes one text run as a TextObject whose Boundary is its em box;
 // the TextCode's DeltaX keeps every glyph where the typesetter put it.

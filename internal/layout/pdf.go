@@ -4,11 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"compress/zlib"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 )
 
@@ -130,12 +133,60 @@ func (fs *Fonts) baselineRatio(f Face) float64 {
 // TrueType subsets (CIDFontType2, Identity-H, with a ToUnicode map so the
 // text can be searched and extracted).
 func (fs *Fonts) WritePDF(w io.Writer, pages []*Page, title string) error {
+	return fs.writePDF(w, pages, title, nil)
+}
+
+// WriteSealedPDF writes the pages as WritePDF does, with each stamp's image
+// over its seal place and one signature field whose value is the sealer's
+// CMS signature (SubFilter adbe.pkcs7.detached) over the whole file except
+// that value (/ByteRange).
+func (fs *Fonts) WriteSealedPDF(w io.Writer, pages []*Page, title string, sealer Sealer) error {
+	if sealer == nil {
+		return errors.New("没有盖章者")
+	}
+	return fs.writePDF(w, pages, title, sealer)
+}
+
+// pdfSigReserve is the room kept for the CMS signature, in bytes, beyond
+// pdfSigPerStamp for each signer (an SM2 signer with its certificate takes
+// under 1 KiB).
+const (
+	pdfSigReserve  = 4096
+	pdfSigPerStamp = 3072
+)
+
+func (fs *Fonts) writePDF(w io.Writer, pages []*Page, title string, sealer Sealer) error {
+	var (
+		stamps []Stamp
+		images []*sealImage
+	)
+	if sealer != nil {
+		var err error
+		if stamps, _, err = stampPlaces(pages, sealer); err != nil {
+			return err
+		}
+		for _, s := range stamps {
+			im, err := decodeStamp(s)
+			if err != nil {
+				return err
+			}
+			images = append(images, im)
+		}
+	}
 	used := fs.usedGlyphs(pages)
-	pw := &pdfWriter{w: bufio.NewWriterSize(w, 64<<10)}
+	out := w
+	var sealed bytes.Buffer
+	if sealer != nil {
+		// The signature covers the finished file: write it whole, then
+		// fill in the byte range and the signature.
+		out = &sealed
+	}
+	pw := &pdfWriter{w: bufio.NewWriterSize(out, 64<<10)}
 	pw.printf("%%PDF-1.7\n%%\xe2\xe3\xcf\xd3\n")
 
 	// Object ids: 1 catalog, 2 page tree, 3 info, 4 graphics state, then 5
-	// per used face, then 2 per page.
+	// per used face, then 2 per page, then (sealed) 2 per stamp image and
+	// the signature value and its field.
 	next := 5
 	var fontID [numFaces]int
 	for f := Face(0); f < numFaces; f++ {
@@ -149,9 +200,27 @@ func (fs *Fonts) WritePDF(w io.Writer, pages []*Page, title string) error {
 		pageID[i] = next
 		next += 2
 	}
+	imageID := make([]int, len(images))
+	for i := range images {
+		imageID[i] = next
+		next += 2
+	}
+	sigID, fieldID, fieldPage := next, next+1, -1
+	if sealer != nil {
+		for i, p := range pages {
+			if len(p.Seals) > 0 {
+				fieldPage = i
+				break
+			}
+		}
+	}
 
 	pw.begin(1)
-	pw.printf("<< /Type /Catalog /Pages 2 0 R >>\nendobj\n")
+	if sealer != nil {
+		pw.printf("<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [%d 0 R] /SigFlags 3 >> >>\nendobj\n", fieldID)
+	} else {
+		pw.printf("<< /Type /Catalog /Pages 2 0 R >>\nendobj\n")
+	}
 	pw.begin(2)
 	pw.printf("<< /Type /Pages /Count %d /Kids [", len(pages))
 	for _, id := range pageID {
@@ -172,16 +241,69 @@ func (fs *Fonts) WritePDF(w io.Writer, pages []*Page, title string) error {
 		fmt.Fprintf(&resFonts, " /F%d %d 0 R", f, fontID[f])
 		remap[f] = fs.writePDFFont(pw, f, fontID[f], used[f])
 	}
+	var resImages bytes.Buffer
+	for i, im := range images {
+		fmt.Fprintf(&resImages, " /Seal%d %d 0 R", i, imageID[i])
+		pw.begin(imageID[i])
+		pw.printf("<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB /BitsPerComponent 8 /SMask %d 0 R /Filter /FlateDecode /Length %d >>\nstream\n", im.w, im.h, imageID[i]+1, len(im.rgb))
+		pw.Write(im.rgb)
+		pw.printf("\nendstream\nendobj\n")
+		pw.begin(imageID[i] + 1)
+		pw.printf("<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n", im.w, im.h, len(im.alpha))
+		pw.Write(im.alpha)
+		pw.printf("\nendstream\nendobj\n")
+	}
 	res := fmt.Sprintf("<< /Font <<%s >> /ExtGState << /GS1 4 0 R >> >>", resFonts.String())
+	if len(images) > 0 {
+		// Multiply: the text under a seal shows through its ink, as on paper.
+		res = fmt.Sprintf("<< /Font <<%s >> /ExtGState << /GS1 4 0 R /GSM << /Type /ExtGState /BM /Multiply >> >> /XObject <<%s >> >>", resFonts.String(), resImages.String())
+	}
 
 	var content bytes.Buffer
+	stamp := 0
 	for i, p := range pages {
 		content.Reset()
 		fs.pageContent(&content, p, &remap)
+		if sealer != nil {
+			// The seals go over the text (红章压字), as ink does.
+			for _, place := range p.Seals {
+				im := images[stamp]
+				x, y, bw, bh := fitBox(place, im.w, im.h)
+				fmt.Fprintf(&content, "q /GSM gs %s 0 0 %s %s %s cm /Seal%d Do Q\n", num(pt(bw)), num(pt(bh)), num(pt(x)), num(pt(p.Height-y-bh)), stamp)
+				stamp++
+			}
+		}
+		annots := ""
+		if i == fieldPage {
+			annots = fmt.Sprintf(" /Annots [%d 0 R]", fieldID)
+		}
 		pw.begin(pageID[i])
-		pw.printf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %s %s] /Resources %s /Contents %d 0 R >>\nendobj\n",
-			num(pt(p.Width)), num(pt(p.Height)), res, pageID[i]+1)
+		pw.printf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %s %s] /Resources %s /Contents %d 0 R%s >>\nendobj\n",
+			num(pt(p.Width)), num(pt(p.Height)), res, pageID[i]+1, annots)
 		pw.stream(pageID[i]+1, "", content.Bytes(), true)
+	}
+
+	var byteRangeAt, contentsAt, contentsEnd int64
+	if sealer != nil {
+		names := make([]string, len(stamps))
+		for i, s := range stamps {
+			names[i] = s.Name
+		}
+		reserve := pdfSigReserve + pdfSigPerStamp*len(stamps)
+		pw.begin(sigID)
+		pw.printf("<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /Name %s /Reason %s /M (%s) /ByteRange ",
+			pdfString(strings.Join(names, "、")), pdfString("电子印章"), pdfDate(sealer.SigningTime()))
+		byteRangeAt = pw.n
+		pw.printf("[0 0000000000 0000000000 0000000000] /Contents ")
+		contentsAt = pw.n
+		pw.printf("<%s>", strings.Repeat("0", 2*reserve))
+		contentsEnd = pw.n
+		pw.printf(" >>\nendobj\n")
+		// The field and its widget in one dictionary; the widget has no
+		// area, as the seals are drawn in the page content.
+		pw.begin(fieldID)
+		pw.printf("<< /Type /Annot /Subtype /Widget /FT /Sig /T %s /V %d 0 R /F 132 /Rect [0 0 0 0] /P %d 0 R >>\nendobj\n",
+			pdfString("电子印章"), sigID, pageID[fieldPage])
 	}
 
 	xref := pw.n
@@ -194,6 +316,26 @@ func (fs *Fonts) WritePDF(w io.Writer, pages []*Page, title string) error {
 		return fmt.Errorf("写出 PDF：%w", pw.err)
 	}
 	if err := pw.w.Flush(); err != nil {
+		return fmt.Errorf("写出 PDF：%w", err)
+	}
+	if sealer == nil {
+		return nil
+	}
+
+	file := sealed.Bytes()
+	br := fmt.Sprintf("[0 %010d %010d %010d]", contentsAt, contentsEnd, int64(len(file))-contentsEnd)
+	copy(file[byteRangeAt:], br)
+	signed := make([]byte, 0, int64(len(file))-(contentsEnd-contentsAt))
+	signed = append(append(signed, file[:contentsAt]...), file[contentsEnd:]...)
+	sig, err := sealer.SignPDF(signed)
+	if err != nil {
+		return fmt.Errorf("加盖电子印章：%w", err)
+	}
+	if 2*len(sig) > int(contentsEnd-contentsAt)-2 {
+		return fmt.Errorf("加盖电子印章：签名（%d 字节）超出预留空间", len(sig))
+	}
+	hex.Encode(file[contentsAt+1:], sig)
+	if _, err := w.Write(file); err != nil {
 		return fmt.Errorf("写出 PDF：%w", err)
 	}
 	return nil

@@ -46,6 +46,9 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, out Output, doc *Doc
 		return err
 	}
 	if out == DOCX {
+		if opts.Sealer != nil {
+			return fmt.Errorf("DOCX 文件不能加盖电子印章，请用 PDF 或 OFD")
+		}
 		return r.fonts.WriteDOCX(w, doc, opts)
 	}
 	pages, err := r.fonts.Typeset(doc, opts)
@@ -57,9 +60,9 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, out Output, doc *Doc
 	}
 	switch out {
 	case PDF:
-		return r.fonts.WritePDF(w, pages, doc.Title)
+		return r.fonts.writePDF(w, pages, doc.Title, opts.Sealer)
 	case OFD:
-		return r.fonts.WriteOFD(w, pages, doc.Title)
+		return r.fonts.writeOFD(w, pages, doc.Title, opts.Sealer)
 	}
 	return fmt.Errorf("不支持的输出格式 %q（可用 pdf、ofd、docx）", out)
 }

@@ -16,6 +16,11 @@ type Options struct {
 	// Watermark, when not empty, is drawn diagonally across every page, e.g.
 	// the viewer's name and the time of printing.
 	Watermark string
+	// Sealer, when set, presses the organs' electronic seals on the PDF or
+	// OFD: their images in the seal places and their signatures over the
+	// file (see Sealer). The document must use the sealed layout. A DOCX
+	// cannot be sealed.
+	Sealer Sealer
 }
 
 type typesetter struct {
