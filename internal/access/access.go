@@ -31,6 +31,7 @@ const (
 	GrantClearance Action = "clearance.grant" // a person's clearance level
 	ManageGrants   Action = "grant.manage"    // explicit access grants on objects
 	ManagePolicy   Action = "policy.manage"   // password and session policy
+	ManageSeals    Action = "seal.manage"     // register and revoke the organs' electronic seals (电子印章)
 
 	ReadAudit   Action = "audit.read"
 	VerifyAudit Action = "audit.verify"
@@ -42,7 +43,7 @@ const (
 // AllActions lists every action, for tables and tests.
 func AllActions() []Action {
 	return []Action{ViewWorkbench, ViewDirectory, ChangePassword, ManageAccounts, ManageUnits, ManagePeople,
-		AssignRoles, ManageSettings, IssueAPIToken, Delegate, ManageRoutes, EditWordLists, GrantClearance, ManageGrants, ManagePolicy, ReadAudit,
+		AssignRoles, ManageSettings, IssueAPIToken, Delegate, ManageRoutes, EditWordLists, GrantClearance, ManageGrants, ManagePolicy, ManageSeals, ReadAudit,
 		VerifyAudit, ReadObject, CreateObject}
 }
 
@@ -83,8 +84,11 @@ var adminOnly = map[Action]org.Role{
 	GrantClearance: org.RoleSecurityOfficer,
 	ManageGrants:   org.RoleSecurityOfficer,
 	ManagePolicy:   org.RoleSecurityOfficer,
-	ReadAudit:      org.RoleAuditor,
-	VerifyAudit:    org.RoleAuditor,
+	// Seals are security objects, kept like the physical seals' register by
+	// the security officer, not by whoever issues documents.
+	ManageSeals: org.RoleSecurityOfficer,
+	ReadAudit:   org.RoleAuditor,
+	VerifyAudit: org.RoleAuditor,
 }
 
 // Decide returns whether s may do a on o. Anything not explicitly allowed is denied.

@@ -36,6 +36,7 @@ var roleActions = map[Action][]org.Role{
 	GrantClearance: {org.RoleSecurityOfficer},
 	ManageGrants:   {org.RoleSecurityOfficer},
 	ManagePolicy:   {org.RoleSecurityOfficer},
+	ManageSeals:    {org.RoleSecurityOfficer},
 	ReadAudit:      {org.RoleAuditor},
 	VerifyAudit:    {org.RoleAuditor},
 }
