@@ -37,6 +37,8 @@ func commands() []command {
 		{"audit", "审计日志 verify", runAudit},
 		{"proofread", "校对文稿 [--format text|json|jsonl] FILE|-", runProofread},
 		{"layout", "按 GB/T 9704 排版 [--format pdf|ofd|docx] SOURCE.txt [-o OUT]", runLayout},
+		{"seal", "电子印章 add|list|revoke", runSeal},
+		{"verify", "验证收到的 PDF/OFD 文件的电子印章 FILE", runVerify},
 		{"version", "版本信息", runVersion},
 	}
 }

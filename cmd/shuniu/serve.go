@@ -50,6 +50,10 @@ func serve(ctx context.Context, c *cli, cfg *config, isDemo bool) int {
 	}
 	defer s.Close()
 	opt := web.Options{Logger: log, SecureCookies: cfg.secure, Version: versionString(), DataDir: cfg.dataDir}
+	if opt.MasterKey, err = cfg.loadMasterKey(); err != nil {
+		fmt.Fprintln(c.stderr, "shuniu: 主密钥：", err)
+		return 1
+	}
 	// The proofreader and the fonts are loaded once per process and shared by
 	// every request. Without fonts the server still runs; printing says why not.
 	if opt.Proofreader, err = proofread.New(proofread.Config{}); err != nil {
@@ -104,8 +108,16 @@ func serve(ctx context.Context, c *cli, cfg *config, isDemo bool) int {
 		_ = sched.Run(schedCtx, 30*time.Second)
 	}()
 	defer func() { stopSched(); <-schedDone }()
-	err = web.Serve(ctx, cfg.addr, srv.Handler(), log, func(addr string) {
-		fmt.Fprintf(c.stdout, "枢纽已启动：http://%s/  （数据库：%s %s）\n", addr, s.Dialect(), cfg.dbLabel())
+	scheme := "http"
+	listen := func(ready func(string)) error { return web.Serve(ctx, cfg.addr, srv.Handler(), log, ready) }
+	if cfg.tlsCert != "" {
+		scheme = "https"
+		listen = func(ready func(string)) error {
+			return web.ServeTLS(ctx, cfg.addr, cfg.tlsCert, cfg.tlsKey, srv.Handler(), log, ready)
+		}
+	}
+	err = listen(func(addr string) {
+		fmt.Fprintf(c.stdout, "枢纽已启动：%s://%s/  （数据库：%s %s）\n", scheme, addr, s.Dialect(), cfg.dbLabel())
 		if isDemo {
 			fmt.Fprintln(c.stdout, "演示账户（密码均为 "+demo.Password+"）：")
 			for _, l := range opt.DemoLogins {

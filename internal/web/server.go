@@ -4,6 +4,7 @@ package web
 
 import (
 	"context"
+	"crypto/tls"
 	"embed"
 	"errors"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/shuniu-oa/shuniu/internal/gmcrypto"
 	"github.com/shuniu-oa/shuniu/internal/layout"
 	"github.com/shuniu-oa/shuniu/internal/proofread"
 	"github.com/shuniu-oa/shuniu/internal/store"
@@ -47,6 +49,10 @@ type Options struct {
 	// fonts could not be loaded, and RendererErr then says why.
 	Renderer    *layout.Renderer
 	RendererErr error
+	// MasterKey wraps the keys kept in the database (the seals' private
+	// keys). It is read from a file outside the database; nil turns seal
+	// registration off.
+	MasterKey *gmcrypto.MasterKey
 }
 
 // DemoLogin is one demo account shown on the login page.
@@ -139,6 +145,7 @@ func (srv *Server) routes() {
 	srv.docRoutes()
 	srv.supRoutes()
 	srv.calendarRoutes()
+	srv.sealRoutes()
 	srv.apiRoutes()
 }
 
@@ -164,6 +171,22 @@ func (srv *Server) healthz(w http.ResponseWriter, r *http.Request) {
 // Serve runs the server on addr until ctx is cancelled, then shuts down
 // gracefully, letting requests in flight finish.
 func Serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, ready func(addr string)) error {
+	return serve(ctx, addr, nil, h, log, ready)
+}
+
+// ServeTLS is Serve over TLS with the certificate and key in the PEM files
+// given (TLS 1.2 at least). A 国密 TLCP (GB/T 38636) endpoint is not served
+// here: a 国密 gateway or a 国密 build of nginx/Tengine terminates TLCP in
+// front (docs/security.md).
+func ServeTLS(ctx context.Context, addr, certFile, keyFile string, h http.Handler, log *slog.Logger, ready func(addr string)) error {
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return fmt.Errorf("TLS 证书或私钥无法读取：%w", err)
+	}
+	return serve(ctx, addr, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, h, log, ready)
+}
+
+func serve(ctx context.Context, addr string, tlsConfig *tls.Config, h http.Handler, log *slog.Logger, ready func(addr string)) error {
 	hs := &http.Server{
 		Addr:              addr,
 		Handler:           h,
@@ -172,6 +195,7 @@ func Serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, r
 		WriteTimeout:      120 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    1 << 20,
+		TLSConfig:         tlsConfig,
 	}
 	ln, err := listen(addr)
 	if err != nil {
@@ -181,7 +205,13 @@ func Serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, r
 		ready(ln.Addr().String())
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() {
+		if tlsConfig != nil {
+			errc <- hs.ServeTLS(ln, "", "")
+			return
+		}
+		errc <- hs.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		return err
