@@ -1,12 +1,14 @@
 package seal
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/binary"
 	"image"
 	"image/color"
 	"image/png"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -192,7 +194,11 @@ func TestSealedDocuments(t *testing.T) {
 				changed := bytes.Clone(file)
 				changed[off] ^= 0xff
 				rep, err := Verify(changed)
-				if err == nil && rep.Intact {
+				// An OFD's signatures cover its files' contents: a change to
+				// compressed bytes that inflate to the same content (a code
+				// length of an unused symbol in a deflate block's header)
+				// changes no file, and is rightly not reported.
+				if err == nil && rep.Intact && (out == layout.PDF || !sameContents(t, file, changed)) {
 					t.Errorf("%s: byte %d of %d changed, still intact", name, off, len(file))
 				}
 			}
@@ -240,6 +246,42 @@ func zipAttributeBytes(file []byte) map[int]bool {
 		p += 46 + int(le.Uint16(file[p+28:])) + int(le.Uint16(file[p+30:])) + int(le.Uint16(file[p+32:]))
 	}
 	return out
+}
+
+// sameContents reports whether two zip packages hold the same files with the
+// same contents.
+func sameContents(t *testing.T, a, b []byte) bool {
+	read := func(data []byte) map[string]string {
+		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			return nil
+		}
+		out := map[string]string{}
+		for _, f := range zr.File {
+			rc, err := f.Open()
+			if err != nil {
+				return nil
+			}
+			c, err := io.ReadAll(rc)
+			rc.Close()
+			if err != nil {
+				return nil
+			}
+			out[f.Name] = string(c)
+		}
+		return out
+	}
+	fa, fb := read(a), read(b)
+	if fa == nil || fb == nil || len(fa) != len(fb) {
+		return false
+	}
+	for k, v := range fa {
+		if fb[k] != v {
+			return false
+		}
+	}
+	t.Logf("a changed byte left every file's content as it was")
+	return true
 }
 
 // offsets spreads about 60 offsets over a file: its start and end, and every
