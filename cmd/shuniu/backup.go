@@ -45,7 +45,7 @@ func runBackup(ctx context.Context, c *cli) int {
 	if out == "" {
 		out = "shuniu-backup-" + time.Now().Format("20060102-150405") + ".tar.gz"
 	}
-	s, ok := openStore(ctx, c, &cfg, true)
+	s, ok := openStore(ctx, c, &cfg, true, keyIgnored)
 	if !ok {
 		return 1
 	}
@@ -56,6 +56,8 @@ func runBackup(ctx context.Context, c *cli) int {
 		return 1
 	}
 	fmt.Fprintf(c.stdout, "备份完成：%s\n", out)
+	// The key must not travel with the data it protects (docs/security.md).
+	fmt.Fprintln(c.stdout, "审计密钥与审计检查点不在备份中：请另行保管（恢复后校验审计链需要原来的密钥）。")
 	if s.Dialect() == store.Postgres {
 		fmt.Fprintln(c.stdout, `PostgreSQL 数据库不在此备份中（其中只有附件）。请另行备份数据库，例如：
   pg_dump --format=custom --file=shuniu.pgdump "$SHUNIU_DB"

@@ -1,15 +1,21 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"github.com/shuniu-oa/shuniu/internal/audit"
 	"github.com/shuniu-oa/shuniu/internal/gmcrypto"
+	"github.com/shuniu-oa/shuniu/internal/store"
 )
 
 // config is what every data-touching subcommand shares: flags, with SHUNIU_*
@@ -26,6 +32,13 @@ type config struct {
 	masterKey string
 	tlsCert   string // serving: PEM certificate chain for HTTPS
 	tlsKey    string // serving: its PEM private key
+
+	// The audit chain's key and checkpoints (docs/security.md, "Audit chain").
+	auditKey        string // SHUNIU_AUDIT_KEY: the key itself, hexadecimal (e.g. handed over by a KMS agent)
+	auditKeyFile    string // "" → <data-dir>/audit.key, made on first start
+	checkpointDir   string // "" → <data-dir>/audit-checkpoints
+	checkpointEvery time.Duration
+	syslog          string // tcp://host:port or udp://host:port; "" → none
 }
 
 // flags registers the common flags on fs. Serving commands also get --addr.
@@ -39,9 +52,18 @@ func (c *config) flags(fs *flag.FlagSet, getenv func(string) string, serving boo
 	fs.StringVar(&c.dataDir, "data-dir", env("SHUNIU_DATA_DIR", defaultDir), "数据目录：SQLite 数据库与附件 (SHUNIU_DATA_DIR)")
 	fs.StringVar(&c.db, "db", env("SHUNIU_DB", ""), "数据库：postgres://… 或 SQLite 文件路径；默认为数据目录下的 shuniu.db (SHUNIU_DB)")
 	fs.StringVar(&c.masterKey, "master-key", env("SHUNIU_MASTER_KEY_FILE", ""), "主密钥文件（加密保管印章私钥；权限须为 600，勿与数据库放在同一备份中）；默认为数据目录下的 keys/master.key (SHUNIU_MASTER_KEY_FILE)")
+	c.auditKey = getenv("SHUNIU_AUDIT_KEY")
+	fs.StringVar(&c.auditKeyFile, "audit-key-file", env("SHUNIU_AUDIT_KEY_FILE", ""), "审计密钥文件（十六进制）；默认为数据目录下的 audit.key，首次启动时生成 (SHUNIU_AUDIT_KEY_FILE；或以 SHUNIU_AUDIT_KEY 直接给出密钥)")
+	fs.StringVar(&c.checkpointDir, "audit-checkpoint-dir", env("SHUNIU_AUDIT_CHECKPOINT_DIR", ""), "审计检查点目录（只追加的 JSON 行文件）；默认为数据目录下的 audit-checkpoints (SHUNIU_AUDIT_CHECKPOINT_DIR)")
 	if serving {
 		fs.StringVar(&c.tlsCert, "tls-cert", env("SHUNIU_TLS_CERT", ""), "HTTPS 证书文件（PEM），与 --tls-key 一起给出时以 HTTPS 服务 (SHUNIU_TLS_CERT)")
 		fs.StringVar(&c.tlsKey, "tls-key", env("SHUNIU_TLS_KEY", ""), "HTTPS 私钥文件（PEM）(SHUNIU_TLS_KEY)")
+		every, err := time.ParseDuration(env("SHUNIU_AUDIT_CHECKPOINT_EVERY", "1m"))
+		if err != nil || every <= 0 {
+			every = time.Minute
+		}
+		fs.DurationVar(&c.checkpointEvery, "audit-checkpoint-every", every, "链头有变化时写审计检查点的间隔 (SHUNIU_AUDIT_CHECKPOINT_EVERY)")
+		fs.StringVar(&c.syslog, "audit-syslog", env("SHUNIU_AUDIT_SYSLOG", ""), "另将审计检查点发往远程 syslog（RFC 5424）：tcp://主机:端口 或 udp://主机:端口 (SHUNIU_AUDIT_SYSLOG)")
 		fs.StringVar(&c.addr, "addr", env("SHUNIU_ADDR", "127.0.0.1:8080"), "监听地址 (SHUNIU_ADDR)")
 		fs.BoolVar(&c.secure, "secure-cookies", env("SHUNIU_SECURE_COOKIES", "") == "1", "Cookie 仅经 HTTPS 发送（部署在 HTTPS 之后时开启）(SHUNIU_SECURE_COOKIES=1)")
 		fs.BoolVar(&c.logJSON, "log-json", env("SHUNIU_LOG_JSON", "") == "1", "以 JSON 输出日志 (SHUNIU_LOG_JSON=1)")
@@ -65,6 +87,9 @@ func (c *config) resolve() error {
 	if (c.tlsCert == "") != (c.tlsKey == "") {
 		return fmt.Errorf("--tls-cert 与 --tls-key 须同时给出")
 	}
+	if c.checkpointDir == "" {
+		c.checkpointDir = filepath.Join(c.dataDir, "audit-checkpoints")
+	}
 	return nil
 }
 
@@ -72,6 +97,101 @@ func (c *config) resolve() error {
 // first time.
 func (c *config) loadMasterKey() (*gmcrypto.MasterKey, error) {
 	return gmcrypto.LoadOrCreateMasterKey(c.masterKey)
+}
+
+// keyUse says what a command needs of the audit key.
+type keyUse int
+
+const (
+	keyIgnored keyUse = iota // writes no audit entry and verifies nothing (backup)
+	keyVerify                // verifies: the chain's key must be at hand
+	keyWrite                 // writes entries: made on first start if the chain has none
+)
+
+// defaultKeyFile is where the key is kept unless told otherwise.
+func (c *config) defaultKeyFile() string { return filepath.Join(c.dataDir, "audit.key") }
+
+// loadAuditKey finds the audit key: SHUNIU_AUDIT_KEY, else the file
+// --audit-key-file names (which must exist: a KMS or secret manager put it
+// there), else <data-dir>/audit.key; nil when that default file is absent.
+func (c *config) loadAuditKey() (*audit.Key, error) {
+	if c.auditKey != "" {
+		k, err := audit.ParseKey([]byte(c.auditKey))
+		if err != nil {
+			return nil, fmt.Errorf("SHUNIU_AUDIT_KEY: %w", err)
+		}
+		return k, nil
+	}
+	if c.auditKeyFile != "" {
+		k, err := audit.ReadKeyFile(c.auditKeyFile)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("审计密钥文件 %s 不存在（由 --audit-key-file 或 SHUNIU_AUDIT_KEY_FILE 指定）", c.auditKeyFile)
+		}
+		return k, err
+	}
+	k, err := audit.ReadKeyFile(c.defaultKeyFile())
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return k, err
+}
+
+// openStore opens the database with the audit key and checkpoints. The key
+// file under the data directory is made (0600) on first start only, when the
+// database holds no keyed chain: a missing key for an existing chain is an
+// error, never replaced by a new one.
+func (c *config) openStore(ctx context.Context, log *slog.Logger, noMigrate bool, use keyUse) (*store.Store, error) {
+	key, err := c.loadAuditKey()
+	if err != nil {
+		return nil, err
+	}
+	if key == nil && use != keyIgnored {
+		probe, err := store.Open(ctx, c.db, store.Options{NoMigrate: true, Logger: log})
+		if err != nil {
+			return nil, fmt.Errorf("无法打开数据库 %s: %w", c.dbLabel(), err)
+		}
+		id, err := probe.AuditKeyID(ctx)
+		probe.Close()
+		switch {
+		case err != nil:
+			return nil, err
+		case id != "":
+			return nil, fmt.Errorf("审计密钥缺失：审计链用密钥 %s 签名，而 %s 不存在。请放回原来的密钥文件，或用 --audit-key-file、SHUNIU_AUDIT_KEY_FILE 或 SHUNIU_AUDIT_KEY 给出它（见 docs/security.md）", id, c.defaultKeyFile())
+		case use == keyWrite:
+			if key, err = audit.GenerateKeyFile(c.defaultKeyFile()); err != nil {
+				return nil, err
+			}
+			log.Info("audit key created; keep a copy apart from the database and give it to every server", "path", c.defaultKeyFile(), "key_id", key.ID())
+		}
+	}
+	s, err := store.Open(ctx, c.db, store.Options{NoMigrate: noMigrate, Logger: log, AuditKey: key, AuditCheckpoints: audit.CheckpointDir(c.checkpointDir)})
+	if err != nil {
+		return nil, fmt.Errorf("无法打开数据库 %s: %w", c.dbLabel(), err)
+	}
+	return s, nil
+}
+
+// checkpointer writes signed checkpoints of the audit chain's head to the
+// checkpoint directory and, if configured, to remote syslog.
+func (c *config) checkpointer(s *store.Store, server string, log *slog.Logger) (*audit.Checkpointer, error) {
+	key, err := c.loadAuditKey()
+	if err != nil {
+		return nil, err
+	}
+	if key == nil {
+		return nil, errors.New("没有审计密钥，无法签署检查点")
+	}
+	cp := &audit.Checkpointer{Key: key, Head: s.AuditHead, Server: server, Log: log,
+		Sinks: []audit.CheckpointSink{audit.CheckpointDir(c.checkpointDir)}}
+	if c.syslog != "" {
+		sl, err := audit.ParseSyslog(c.syslog)
+		if err != nil {
+			return nil, err
+		}
+		sl.Hostname, _ = os.Hostname()
+		cp.Sinks = append(cp.Sinks, sl)
+	}
+	return cp, nil
 }
 
 // dbLabel names the database without its password, for messages.

@@ -57,8 +57,12 @@ func TestOperatorCommands(t *testing.T) {
 	if code, _, _ := run(t, env, "user", "lock", "--login", "nobody"); code != 1 {
 		t.Errorf("lock unknown: %d", code)
 	}
-	if code, out, _ := run(t, env, "audit", "verify"); code != 0 || !strings.Contains(out, "完整") {
+	if code, out, _ := run(t, env, "audit", "verify"); code != 0 || !strings.Contains(out, "完整") || !strings.Contains(out, "未找到检查点") {
 		t.Fatalf("audit verify: %d %q", code, out)
+	}
+	// The key was made on first start, readable by its owner only.
+	if fi, err := os.Stat(filepath.Join(dir, "audit.key")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("audit key file: %v %v", fi, err)
 	}
 
 	// Backup, then restore into a fresh data directory, and the data is there.
@@ -83,6 +87,11 @@ func TestOperatorCommands(t *testing.T) {
 	if b, err := os.ReadFile(filepath.Join(dir2, "files", "ab", "abcdef")); err != nil || string(b) != "附件内容" {
 		t.Errorf("restored attachment: %q %v", b, err)
 	}
+	// The key is not in the backup: verification needs it brought back.
+	if code, _, errs := run(t, env2, "audit", "verify"); code != 1 || !strings.Contains(errs, "审计密钥缺失") {
+		t.Errorf("restored chain without its key: %d %q", code, errs)
+	}
+	env2["SHUNIU_AUDIT_KEY_FILE"] = filepath.Join(dir, "audit.key")
 	if code, out, _ := run(t, env2, "audit", "verify"); code != 0 || !strings.Contains(out, "共 4 条") {
 		t.Errorf("restored chain: %d %q", code, out)
 	}
@@ -104,5 +113,57 @@ func TestOperatorCommands(t *testing.T) {
 	}
 	if code, out, _ := run(t, env2, "audit", "verify"); code != 1 || !strings.Contains(out, "第 2 条") {
 		t.Errorf("tampered chain: %d %q", code, out)
+	}
+}
+
+// TestAuditCommands: checkpoints, a deleted tail and a wrong key, through the
+// command line.
+func TestAuditCommands(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"SHUNIU_DATA_DIR": dir}
+	for _, login := range []string{"a1", "a2", "a3"} {
+		if code, _, errs := run(t, env, "user", "add", "--login", login, "--name", "张三"); code != 0 {
+			t.Fatalf("user add: %d %q", code, errs)
+		}
+	}
+	if code, out, errs := run(t, env, "audit", "checkpoint"); code != 0 || !strings.Contains(out, "第 3 条") {
+		t.Fatalf("audit checkpoint: %d %q %q", code, out, errs)
+	}
+	if code, out, _ := run(t, env, "audit", "verify"); code != 0 || !strings.Contains(out, "与 1 个检查点一致") {
+		t.Fatalf("verify with a checkpoint: %d %q", code, out)
+	}
+	// Another key: refused by the writing commands, reported by verify.
+	other := map[string]string{"SHUNIU_DATA_DIR": dir, "SHUNIU_AUDIT_KEY": strings.Repeat("5a", 32)}
+	if code, out, _ := run(t, other, "audit", "verify"); code != 1 || !strings.Contains(out, "审计密钥不符（第 1 条）") {
+		t.Errorf("verify with another key: %d %q", code, out)
+	}
+	if code, _, errs := run(t, other, "user", "lock", "--login", "a1"); code != 1 || !strings.Contains(errs, "审计密钥不符") {
+		t.Errorf("write with another key: %d %q", code, errs)
+	}
+	// The database's administrator deletes the last entry and moves the head
+	// back: the checkpoint outside the database names it.
+	raw, err := sql.Open("sqlite", filepath.Join(dir, "shuniu.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 3;
+		UPDATE audit_head SET seq = 2, hash = (SELECT hash FROM audit_log WHERE seq = 2)`); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := run(t, env, "audit", "verify"); code != 1 || !strings.Contains(out, "第 3 条与检查点不符") || !strings.Contains(out, "链尾被删除") {
+		t.Errorf("deleted tail: %d %q", code, out)
+	}
+	// A key file that others can read is refused.
+	if err := os.Chmod(filepath.Join(dir, "audit.key"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := run(t, env, "audit", "verify"); code != 1 || !strings.Contains(errs, "权限") {
+		t.Errorf("world-readable key: %d %q", code, errs)
+	}
+	// A key named by reference must exist: it is never made there.
+	ref := map[string]string{"SHUNIU_DATA_DIR": t.TempDir(), "SHUNIU_AUDIT_KEY_FILE": filepath.Join(dir, "kms", "audit.key")}
+	if code, _, errs := run(t, ref, "migrate"); code != 1 || !strings.Contains(errs, "不存在") {
+		t.Errorf("missing referenced key: %d %q", code, errs)
 	}
 }

@@ -17,14 +17,14 @@ import (
 // operator is how command-line changes appear in the audit log.
 const operator = "运维（命令行）"
 
-func openStore(ctx context.Context, c *cli, cfg *config, noMigrate bool) (*store.Store, bool) {
+func openStore(ctx context.Context, c *cli, cfg *config, noMigrate bool, use keyUse) (*store.Store, bool) {
 	if err := cfg.resolve(); err != nil {
 		fmt.Fprintln(c.stderr, "shuniu:", err)
 		return nil, false
 	}
-	s, err := store.Open(ctx, cfg.db, store.Options{NoMigrate: noMigrate, Logger: cfg.logger(c.stderr)})
+	s, err := cfg.openStore(ctx, cfg.logger(c.stderr), noMigrate, use)
 	if err != nil {
-		fmt.Fprintf(c.stderr, "shuniu: 无法打开数据库 %s: %v\n", cfg.dbLabel(), err)
+		fmt.Fprintln(c.stderr, "shuniu:", err)
 		return nil, false
 	}
 	return s, true
@@ -37,7 +37,7 @@ func runMigrate(ctx context.Context, c *cli) int {
 	if !parse(fs, c.args, c.stderr) {
 		return 2
 	}
-	s, ok := openStore(ctx, c, &cfg, true)
+	s, ok := openStore(ctx, c, &cfg, true, keyWrite)
 	if !ok {
 		return 1
 	}
@@ -95,7 +95,7 @@ func runUser(ctx context.Context, c *cli) int {
 		fmt.Fprintln(c.stderr, "shuniu user: 必须给出 --login")
 		return 2
 	}
-	s, ok := openStore(ctx, c, &cfg, false)
+	s, ok := openStore(ctx, c, &cfg, false, keyWrite)
 	if !ok {
 		return 1
 	}
@@ -192,31 +192,58 @@ func runUser(ctx context.Context, c *cli) int {
 }
 
 func runAudit(ctx context.Context, c *cli) int {
-	if len(c.args) == 0 || c.args[0] != "verify" {
-		fmt.Fprintln(c.stderr, "用法: shuniu audit verify [--db …] [--data-dir …]")
+	if len(c.args) == 0 || (c.args[0] != "verify" && c.args[0] != "checkpoint") {
+		fmt.Fprintln(c.stderr, `用法:
+  shuniu audit verify     [--db …] [--data-dir …] [--audit-key-file F] [--audit-checkpoint-dir D]
+      校验整条审计链（带密钥的哈希）及其与检查点的一致；有问题时指出第一条出错的条目，退出码 1
+  shuniu audit checkpoint [--db …] [--data-dir …] [--audit-key-file F] [--audit-checkpoint-dir D] [--audit-syslog URL]
+      立即为链头写一个签名检查点（服务运行时每分钟自动写）`)
 		return 2
 	}
+	sub := c.args[0]
 	var cfg config
-	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
+	fs := flag.NewFlagSet("audit "+sub, flag.ContinueOnError)
 	cfg.flags(fs, c.getenv, false, "shuniu-data")
+	if sub == "checkpoint" {
+		fs.StringVar(&cfg.syslog, "audit-syslog", c.getenv("SHUNIU_AUDIT_SYSLOG"), "另发往远程 syslog：tcp://主机:端口 或 udp://主机:端口 (SHUNIU_AUDIT_SYSLOG)")
+	}
 	if !parse(fs, c.args[1:], c.stderr) {
 		return 2
 	}
-	s, ok := openStore(ctx, c, &cfg, true)
+	s, ok := openStore(ctx, c, &cfg, true, keyVerify)
 	if !ok {
 		return 1
 	}
 	defer s.Close()
-	n, err := s.VerifyAudit(ctx)
+	if sub == "checkpoint" {
+		cp, err := cfg.checkpointer(s, workerName(), cfg.logger(c.stderr))
+		if err == nil {
+			_, err = cp.Once(ctx)
+		}
+		if err != nil {
+			fmt.Fprintln(c.stderr, "shuniu audit checkpoint:", err)
+			return 1
+		}
+		seq, _, _ := s.AuditHead(ctx)
+		fmt.Fprintf(c.stdout, "已写入检查点：链头为第 %d 条（%s）。\n", seq, cfg.checkpointDir)
+		return 0
+	}
+	r, err := s.VerifyAuditFull(ctx)
 	var be *audit.BrokenError
 	switch {
 	case errors.As(err, &be):
-		fmt.Fprintf(c.stdout, "审计链损坏：%v（此前 %d 条完好）\n", be, n)
+		fmt.Fprintf(c.stdout, "审计链损坏：%v（此前 %d 条完好）\n", be, r.Entries)
 		return 1
 	case err != nil:
 		fmt.Fprintln(c.stderr, "shuniu audit verify:", err)
 		return 1
 	}
-	fmt.Fprintf(c.stdout, "审计链完整：共 %d 条。\n", n)
+	fmt.Fprintf(c.stdout, "审计链完整：共 %d 条。\n", r.Entries)
+	if r.Checkpoints == 0 {
+		fmt.Fprintf(c.stdout, "未找到检查点（%s）：只校验了带密钥的哈希，删除链尾无从发现。\n", cfg.checkpointDir)
+	} else {
+		l := r.LastCheckpoint
+		fmt.Fprintf(c.stdout, "与 %d 个检查点一致；最新的记下第 %d 条（%s，%s）。\n", r.Checkpoints, l.Seq, l.At.Local().Format("2006-01-02 15:04:05"), l.Server)
+	}
 	return 0
 }

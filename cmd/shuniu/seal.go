@@ -51,7 +51,7 @@ func runSeal(ctx context.Context, c *cli) int {
 	if !parse(fs, c.args[1:], c.stderr) {
 		return 2
 	}
-	s, ok := openStore(ctx, c, &cfg, false)
+	s, ok := openStore(ctx, c, &cfg, false, keyWrite)
 	if !ok {
 		return 1
 	}

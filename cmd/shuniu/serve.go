@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/shuniu-oa/shuniu/internal/audit"
 	"github.com/shuniu-oa/shuniu/internal/demo"
 	"github.com/shuniu-oa/shuniu/internal/layout"
 	"github.com/shuniu-oa/shuniu/internal/notify"
@@ -43,9 +44,15 @@ func serve(ctx context.Context, c *cli, cfg *config, isDemo bool) int {
 		return 1
 	}
 	log := cfg.logger(c.stderr)
-	s, err := store.Open(ctx, cfg.db, store.Options{Logger: log})
+	if cfg.syslog != "" {
+		if _, err := audit.ParseSyslog(cfg.syslog); err != nil {
+			fmt.Fprintln(c.stderr, "shuniu:", err)
+			return 2
+		}
+	}
+	s, err := cfg.openStore(ctx, log, false, keyWrite)
 	if err != nil {
-		fmt.Fprintf(c.stderr, "shuniu: 无法打开数据库 %s: %v\n", cfg.dbLabel(), err)
+		fmt.Fprintln(c.stderr, "shuniu:", err)
 		return 1
 	}
 	defer s.Close()
@@ -108,6 +115,20 @@ func serve(ctx context.Context, c *cli, cfg *config, isDemo bool) int {
 		_ = sched.Run(schedCtx, 30*time.Second)
 	}()
 	defer func() { stopSched(); <-schedDone }()
+	// Every server signs checkpoints of the audit chain's head, out of the
+	// database's reach; the last one as it stops.
+	cp, err := cfg.checkpointer(s, workerName(), log)
+	if err != nil {
+		fmt.Fprintln(c.stderr, "shuniu:", err)
+		return 1
+	}
+	cpCtx, stopCP := context.WithCancel(ctx)
+	cpDone := make(chan struct{})
+	go func() {
+		defer close(cpDone)
+		cp.Run(cpCtx, cfg.checkpointEvery)
+	}()
+	defer func() { stopCP(); <-cpDone }()
 	scheme := "http"
 	listen := func(ready func(string)) error { return web.Serve(ctx, cfg.addr, srv.Handler(), log, ready) }
 	if cfg.tlsCert != "" {

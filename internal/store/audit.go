@@ -44,7 +44,7 @@ func (tx *Tx) Audit(ctx context.Context, ev audit.Event) error {
 	if b.head.Seq > 0 {
 		p = &b.head
 	}
-	e := audit.Seal(p, ev, tx.now)
+	e := audit.Seal(tx.s.key, p, ev, tx.now)
 	if err := insertAudit(ctx, tx.conn, []audit.Entry{e}); err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func (tx *Tx) flushAudit(ctx context.Context) error {
 	err := tx.queryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE SKIP LOCKED`).Scan(&head.Seq, &head.Hash)
 	switch {
 	case err == nil:
-		return chainAudit(ctx, tx.conn, head, tx.events, nil)
+		return chainAudit(ctx, tx.conn, tx.s.key, head, tx.events, nil)
 	case !errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("read audit head: %w", err)
 	}
@@ -91,26 +91,26 @@ func (tx *Tx) flushAudit(ctx context.Context) error {
 }
 
 // chainAudit chains events after head, which the caller has locked, in one
-// statement (one round trip): it appends the entries, dequeues the queued
-// ones they came from (dequeue: audit_pending ids; by id, never by range, so
-// that an entry committed since they were read is left for the next run) and
-// advances the head.
-func chainAudit(ctx context.Context, c conn, head audit.Entry, events []timedEvent, dequeue []any) error {
+// statement (one round trip): it appends the entries, keyed with k, dequeues
+// the queued ones they came from (dequeue: audit_pending ids; by id, never by
+// range, so that an entry committed since they were read is left for the next
+// run) and advances the head.
+func chainAudit(ctx context.Context, c conn, k *audit.Key, head audit.Entry, events []timedEvent, dequeue []any) error {
 	prev := &head
 	if head.Seq == 0 {
 		prev = nil
 	}
-	args := make([]any, 0, 12*len(events)+len(dequeue)+2)
+	args := make([]any, 0, auditCols*len(events)+len(dequeue)+2)
 	for _, t := range events {
-		e := audit.Seal(prev, t.ev, t.at)
+		e := audit.Seal(k, prev, t.ev, t.at)
 		prev = &e
-		args = append(args, e.Seq, ts(e.At), e.ActorID, e.ActorName, e.Action, e.ObjectKind, e.ObjectID, string(e.Outcome), e.IP, e.Detail, e.PrevHash, e.Hash)
+		args = appendAuditArgs(args, e)
 	}
 	args = append(args, dequeue...)
 	args = append(args, prev.Seq, prev.Hash)
 	q := `WITH appended AS (
-			INSERT INTO audit_log (seq, at, actor_id, actor_name, action, object_kind, object_id, outcome, ip, detail, prev_hash, hash)
-			VALUES ` + valueRows(len(events), 12) + `
+			INSERT INTO audit_log (` + auditColumns + `)
+			VALUES ` + valueRows(len(events), auditCols) + `
 		)`
 	if len(dequeue) > 0 {
 		q += `, dequeued AS (DELETE FROM audit_pending WHERE id IN (` + placeholders(len(dequeue)) + `))`
@@ -121,14 +121,25 @@ func chainAudit(ctx context.Context, c conn, head audit.Entry, events []timedEve
 	return nil
 }
 
+// auditColumns are audit_log's columns, in the order of appendAuditArgs and
+// scanAudit.
+const (
+	auditColumns = `seq, at, actor_id, actor_name, action, object_kind, object_id, outcome, ip, detail, prev_hash, hash, alg, key_id`
+	auditCols    = 14
+)
+
+func appendAuditArgs(args []any, e audit.Entry) []any {
+	return append(args, e.Seq, ts(e.At), e.ActorID, e.ActorName, e.Action, e.ObjectKind, e.ObjectID, string(e.Outcome), e.IP, e.Detail, e.PrevHash, e.Hash, e.Alg, e.KeyID)
+}
+
 // insertAudit appends chained entries to audit_log in one statement.
 func insertAudit(ctx context.Context, c conn, es []audit.Entry) error {
-	args := make([]any, 0, 12*len(es))
+	args := make([]any, 0, auditCols*len(es))
 	for _, e := range es {
-		args = append(args, e.Seq, ts(e.At), e.ActorID, e.ActorName, e.Action, e.ObjectKind, e.ObjectID, string(e.Outcome), e.IP, e.Detail, e.PrevHash, e.Hash)
+		args = appendAuditArgs(args, e)
 	}
-	if _, err := c.exec(ctx, `INSERT INTO audit_log (seq, at, actor_id, actor_name, action, object_kind, object_id, outcome, ip, detail, prev_hash, hash)
-		VALUES `+valueRows(len(es), 12), args...); err != nil {
+	if _, err := c.exec(ctx, `INSERT INTO audit_log (`+auditColumns+`)
+		VALUES `+valueRows(len(es), auditCols), args...); err != nil {
 		return fmt.Errorf("append audit: %w", err)
 	}
 	return nil
@@ -177,6 +188,7 @@ func (b *batchState) flush(ctx context.Context, c conn) error {
 // servers: any server's run chains every committed entry, in queue order.
 type sealer struct {
 	db  *sql.DB
+	key *audit.Key
 	log *slog.Logger
 
 	mu      sync.Mutex
@@ -186,8 +198,8 @@ type sealer struct {
 	wake    chan struct{} // closed (and replaced) when a run ends
 }
 
-func newSealer(db *sql.DB, log *slog.Logger) *sealer {
-	return &sealer{db: db, log: log, wake: make(chan struct{})}
+func newSealer(db *sql.DB, key *audit.Key, log *slog.Logger) *sealer {
+	return &sealer{db: db, key: key, log: log, wake: make(chan struct{})}
 }
 
 // seal returns once every entry committed before the call is chained.
@@ -231,7 +243,7 @@ func (z *sealer) seal(ctx context.Context) error {
 	}
 }
 
-// sealBatch bounds one sealing transaction (12 parameters an entry; PostgreSQL
+// sealBatch bounds one sealing transaction (14 parameters an entry; PostgreSQL
 // takes up to 65,535).
 const sealBatch = 1000
 
@@ -285,7 +297,7 @@ func (z *sealer) runOnce(ctx context.Context) (int, error) {
 	for i, q := range qs {
 		events[i], ids[i] = q.timedEvent, q.id
 	}
-	if err := chainAudit(ctx, c, head, events, ids); err != nil {
+	if err := chainAudit(ctx, c, z.key, head, events, ids); err != nil {
 		return 0, err
 	}
 	if err := sqlTx.Commit(); err != nil {
@@ -347,7 +359,7 @@ func (c conn) ListAudit(ctx context.Context, f AuditFilter) ([]audit.Entry, erro
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
-	q := `SELECT seq, at, actor_id, actor_name, action, object_kind, object_id, outcome, ip, detail, prev_hash, hash FROM audit_log`
+	q := `SELECT ` + auditColumns + ` FROM audit_log`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -359,7 +371,7 @@ func scanAudit(rows scanner) (audit.Entry, error) {
 	var e audit.Entry
 	var at int64
 	var outcome string
-	if err := rows.Scan(&e.Seq, &at, &e.ActorID, &e.ActorName, &e.Action, &e.ObjectKind, &e.ObjectID, &outcome, &e.IP, &e.Detail, &e.PrevHash, &e.Hash); err != nil {
+	if err := rows.Scan(&e.Seq, &at, &e.ActorID, &e.ActorName, &e.Action, &e.ObjectKind, &e.ObjectID, &outcome, &e.IP, &e.Detail, &e.PrevHash, &e.Hash, &e.Alg, &e.KeyID); err != nil {
 		return e, fmt.Errorf("scan audit: %w", err)
 	}
 	e.At = fromTS(at)
@@ -367,55 +379,172 @@ func scanAudit(rows scanner) (audit.Entry, error) {
 	return e, nil
 }
 
+// AuditVerification is what VerifyAudit found.
+type AuditVerification struct {
+	Entries        int64            // entries verified
+	Checkpoints    int              // checkpoints read and verified
+	LastCheckpoint audit.Checkpoint // the one with the highest sequence number, if any
+}
+
 // VerifyAudit walks the whole chain in order and returns the number of entries
-// checked, or an *audit.BrokenError naming the first broken entry. It also
+// checked, or an *audit.BrokenError naming the first entry that fails: its
+// link, its keyed hash under the store's key, or a signed checkpoint. It also
 // checks that the head row agrees with the last entry, so that a truncated tail
-// is caught.
+// is caught even where no checkpoint covers it.
 func (s *Store) VerifyAudit(ctx context.Context) (int64, error) {
-	var v audit.Verifier
+	r, err := s.VerifyAuditFull(ctx)
+	return r.Entries, err
+}
+
+// VerifyAuditFull is VerifyAudit with what the checkpoints said.
+func (s *Store) VerifyAuditFull(ctx context.Context) (AuditVerification, error) {
+	var r AuditVerification
+	if err := s.auditSchema(ctx); err != nil {
+		return r, err
+	}
+	v := audit.NewVerifier(s.key)
+	if s.checkpoints != nil {
+		cps, err := s.checkpoints.ReadCheckpoints()
+		if err != nil {
+			return r, fmt.Errorf("读取审计检查点: %w", err)
+		}
+		for _, c := range cps {
+			if err := v.AddCheckpoint(c); err != nil {
+				return r, err
+			}
+		}
+		r.Checkpoints = v.Checkpoints()
+		r.LastCheckpoint, _ = v.LastCheckpoint()
+	}
 	if err := s.SealAudit(ctx); err != nil {
-		return 0, err
+		return r, err
 	}
 	const page = 5000
 	var after int64
 	var lastHash string
 	for {
-		rows, err := s.query(ctx, fmt.Sprintf(`SELECT seq, at, actor_id, actor_name, action, object_kind, object_id, outcome, ip, detail, prev_hash, hash
+		rows, err := s.query(ctx, fmt.Sprintf(`SELECT `+auditColumns+`
 			FROM audit_log WHERE seq > ? ORDER BY seq LIMIT %d`, page), after)
 		if err != nil {
-			return v.Checked(), fmt.Errorf("read audit: %w", err)
+			return r, fmt.Errorf("read audit: %w", err)
 		}
 		n := 0
 		for rows.Next() {
 			e, err := scanAudit(rows)
+			if err == nil {
+				err = v.Check(e)
+			}
 			if err != nil {
 				rows.Close()
-				return v.Checked(), err
-			}
-			if err := v.Check(e); err != nil {
-				rows.Close()
-				return v.Checked(), err
+				r.Entries = v.Checked()
+				return r, err
 			}
 			after, lastHash = e.Seq, e.Hash
 			n++
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return v.Checked(), err
+			r.Entries = v.Checked()
+			return r, err
 		}
 		if n < page {
 			break
 		}
 	}
-	var headSeq int64
-	var headHash string
-	if err := s.queryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&headSeq, &headHash); err != nil {
-		return v.Checked(), fmt.Errorf("read audit head: %w", err)
+	r.Entries = v.Checked()
+	if err := v.Finish(); err != nil {
+		return r, err
+	}
+	headSeq, headHash, err := s.AuditHead(ctx)
+	if err != nil {
+		return r, err
 	}
 	if headSeq != after || headHash != lastHash {
-		return v.Checked(), &audit.BrokenError{Seq: after + 1, Reason: fmt.Sprintf("链尾缺失：应有 %d 条，实有 %d 条", headSeq, after)}
+		return r, &audit.BrokenError{Seq: after + 1, Kind: audit.KindChain, Reason: fmt.Sprintf("链尾缺失：应有 %d 条，实有 %d 条", headSeq, after)}
 	}
-	return v.Checked(), nil
+	return r, nil
+}
+
+// AuditHead is the chain's head: the last entry's sequence number and hash
+// (0 and "" for an empty chain). Checkpoints sign it.
+func (s *Store) AuditHead(ctx context.Context) (int64, string, error) {
+	var seq int64
+	var hash string
+	if err := s.queryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&seq, &hash); err != nil {
+		return 0, "", fmt.Errorf("read audit head: %w", err)
+	}
+	return seq, hash, nil
+}
+
+// auditKeyedVersion is the migration that keyed the chain.
+const auditKeyedVersion = 17
+
+// auditSchema checks that the database has the keyed chain's columns (a
+// store opened without migrating may be older).
+func (s *Store) auditSchema(ctx context.Context) error {
+	var n int
+	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, auditKeyedVersion).Scan(&n); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if n == 0 {
+		return errors.New("数据库结构不是最新，审计链尚未改为带密钥：请先运行 shuniu migrate（或启动一次服务）")
+	}
+	return nil
+}
+
+// ErrAuditKey is returned when the configured key is not the one the chain
+// is being made with.
+var ErrAuditKey = errors.New("审计密钥不符")
+
+// AuditKeyID is the ID of the key the chain's last keyed entry was made with;
+// "" when there is none (a new database, or one not yet keyed).
+func (s *Store) AuditKeyID(ctx context.Context) (string, error) {
+	var n int
+	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, auditKeyedVersion).Scan(&n); err != nil || n == 0 {
+		// No table yet (a new database) or not migrated: no keyed entry.
+		return "", nil
+	}
+	var id string
+	err := s.queryRow(ctx, `SELECT key_id FROM audit_log WHERE alg <> '' ORDER BY seq DESC LIMIT 1`).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read audit key: %w", err)
+	}
+	return id, nil
+}
+
+// keyAudit is run after every migration: it checks that the store's key is
+// the chain's, and seals a chain that ends in unkeyed (legacy) entries with a
+// keyed entry linking to their head, from which on every entry is keyed.
+// Several servers starting at once take turns on the migrations' lock.
+func (s *Store) keyAudit(ctx context.Context) error {
+	return s.Write(ctx, func(tx *Tx) error {
+		if s.dialect == Postgres {
+			if _, err := tx.tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7477370)`); err != nil {
+				return err
+			}
+		}
+		var seq int64
+		var alg, keyID, hash string
+		err := tx.queryRow(ctx, `SELECT seq, alg, key_id, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&seq, &alg, &keyID, &hash)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return nil // a new chain: keyed from its first entry
+		case err != nil:
+			return fmt.Errorf("read audit tail: %w", err)
+		case alg != audit.AlgLegacy && keyID != s.key.ID():
+			return fmt.Errorf("%w：审计链用密钥 %s 签名，而配置的密钥是 %s。请配置原来的审计密钥（见 docs/security.md）", ErrAuditKey, keyID, s.key.ID())
+		case alg != audit.AlgLegacy:
+			return nil
+		}
+		detail, err := jsonMarshal(map[string]any{"alg": s.key.Alg(), "key_id": s.key.ID(), "legacy_entries": seq, "legacy_head": hash})
+		if err != nil {
+			return err
+		}
+		return tx.Audit(ctx, audit.Event{ActorName: "系统", Action: "audit.key", ObjectKind: "audit", Detail: string(detail)})
+	})
 }
 
 func escapeLike(s string) string {

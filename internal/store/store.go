@@ -23,6 +23,8 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 
 	_ "modernc.org/sqlite" // registers "sqlite"
+
+	"github.com/shuniu-oa/shuniu/internal/audit"
 )
 
 // Dialect is the SQL flavour of a store.
@@ -61,6 +63,9 @@ type Store struct {
 	now     func() time.Time
 	log     *slog.Logger
 	dialect Dialect
+
+	key         *audit.Key             // keys the audit chain (audit.go)
+	checkpoints audit.CheckpointSource // read by VerifyAudit; nil: none
 }
 
 // Options tune a store.
@@ -69,6 +74,12 @@ type Options struct {
 	Logger *slog.Logger
 	// NoMigrate skips applying migrations at open (for `migrate --status`).
 	NoMigrate bool
+	// AuditKey keys the audit chain; it is held outside the database and is
+	// the same on every server sharing one. Nil: audit.UnprotectedKey, for
+	// tests and tools only (`shuniu` always passes one; docs/security.md).
+	AuditKey *audit.Key
+	// AuditCheckpoints are read by VerifyAudit; nil: none.
+	AuditCheckpoints audit.CheckpointSource
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -79,7 +90,10 @@ func IsPostgres(dsn string) bool {
 // Open connects to dsn — a postgres:// URL or an SQLite file path — and
 // applies pending migrations.
 func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
-	s := &Store{now: opt.Now, log: opt.Logger, gc: &groupCommit{maxBatch: 256}}
+	s := &Store{now: opt.Now, log: opt.Logger, gc: &groupCommit{maxBatch: 256}, key: opt.AuditKey, checkpoints: opt.AuditCheckpoints}
+	if s.key == nil {
+		s.key = audit.UnprotectedKey()
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -110,7 +124,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		}
 		sealDB.SetMaxOpenConns(1)
 		sealDB.SetConnMaxIdleTime(5 * time.Minute)
-		s.sealer = newSealer(sealDB, s.log)
+		s.sealer = newSealer(sealDB, s.key, s.log)
 	} else {
 		s.dialect = SQLite
 		s.path = strings.TrimPrefix(dsn, "file:")
@@ -260,7 +274,8 @@ func (s *Store) migrations() ([]migration, error) {
 
 // Migrate applies pending migrations, each in its own transaction, and returns
 // the names of those applied. Several servers starting at once on one
-// PostgreSQL serialise on an advisory lock.
+// PostgreSQL serialise on an advisory lock. Then it checks the audit key
+// against the chain and seals an unkeyed chain (keyAudit).
 func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	ms, err := s.migrations()
 	if err != nil {
@@ -302,6 +317,9 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 			applied = append(applied, m.name)
 			s.log.Info("migration applied", "name", m.name, "dialect", s.dialect.String())
 		}
+	}
+	if err := s.keyAudit(ctx); err != nil {
+		return applied, err
 	}
 	return applied, nil
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -299,12 +300,17 @@ func TestAuditChainConcurrent(t *testing.T) {
 
 // TestAuditChainServers appends through several servers on one PostgreSQL
 // database at once, each with its own connections and sealer: every entry
-// must end up in one gap-free chain, in the order of no one server.
+// must end up in one gap-free chain, in the order of no one server, keyed
+// with the key they share whichever server chained it.
 func TestAuditChainServers(t *testing.T) {
 	dsn := storetest.PostgresDSN(t)
+	key, err := audit.NewKey(audit.AlgHMACSHA256, []byte("the key all three servers are given"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var servers []*store.Store
 	for i := 0; i < 3; i++ {
-		s, err := store.Open(ctx, dsn, store.Options{})
+		s, err := store.Open(ctx, dsn, store.Options{AuditKey: key, Logger: slog.New(slog.DiscardHandler)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -352,6 +358,11 @@ func TestAuditChainServers(t *testing.T) {
 	es, err := servers[1].ListAudit(ctx, store.AuditFilter{Action: "test.append", Limit: 500})
 	if err != nil || len(es) != 270 {
 		t.Fatalf("listed %d entries (want 270): %v", len(es), err)
+	}
+	for _, e := range es {
+		if e.KeyID != key.ID() {
+			t.Fatalf("entry %d keyed with %q", e.Seq, e.KeyID)
+		}
 	}
 	for i, s := range servers {
 		n, err := s.VerifyAudit(ctx)

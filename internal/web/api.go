@@ -179,7 +179,7 @@ func (srv *Server) apiAuditVerify(w http.ResponseWriter, r *http.Request) {
 	var be *audit.BrokenError
 	switch {
 	case errors.As(err, &be):
-		writeJSON(w, http.StatusOK, map[string]any{"ok": false, "checked": n, "broken_seq": be.Seq, "reason": be.Error()})
+		writeJSON(w, http.StatusOK, map[string]any{"ok": false, "checked": n, "broken_seq": be.Seq, "kind": be.Kind, "reason": be.Error()})
 	case err != nil:
 		srv.serverError(w, r, err)
 	default:
