@@ -142,7 +142,8 @@ func (srv *Server) auditVerify(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	v := viewerFrom(ctx)
-	n, err := srv.store.VerifyAudit(ctx)
+	res, err := srv.store.VerifyAuditFull(ctx)
+	n := res.Entries
 	var be *audit.BrokenError
 	d := auditData{}
 	outcome := audit.OK
@@ -152,8 +153,12 @@ func (srv *Server) auditVerify(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		srv.serverError(w, r, err)
 		return
+	case res.Checkpoints == 0:
+		d.OK, d.Verify = true, fmt.Sprintf("审计链完整：共校验 %d 条，未发现篡改。未找到检查点，删除链尾无从发现。", n)
 	default:
-		d.OK, d.Verify = true, fmt.Sprintf("审计链完整：共校验 %d 条，未发现篡改。", n)
+		l := res.LastCheckpoint
+		d.OK, d.Verify = true, fmt.Sprintf("审计链完整：共校验 %d 条，未发现篡改；与 %d 个检查点一致，最新的记下第 %d 条（%s）。",
+			n, res.Checkpoints, l.Seq, l.At.Local().Format("2006-01-02 15:04:05"))
 	}
 	if err := srv.store.AuditAlone(ctx, audit.Event{ActorID: v.Person.ID, ActorName: v.Person.Name, Action: "audit.verify", Outcome: outcome, IP: clientIP(r), Detail: jsonDetail(map[string]any{"checked": n, "result": d.Verify})}); err != nil {
 		srv.serverError(w, r, err)
