@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/shuniu-oa/shuniu/internal/audit"
 )
 
 func run(t *testing.T, env map[string]string, args ...string) (int, string, string) {
@@ -165,5 +169,49 @@ func TestAuditCommands(t *testing.T) {
 	ref := map[string]string{"SHUNIU_DATA_DIR": t.TempDir(), "SHUNIU_AUDIT_KEY_FILE": filepath.Join(dir, "kms", "audit.key")}
 	if code, _, errs := run(t, ref, "migrate"); code != 1 || !strings.Contains(errs, "不存在") {
 		t.Errorf("missing referenced key: %d %q", code, errs)
+	}
+}
+
+// TestServeWritesCheckpoints: a server signs a checkpoint of the chain's head
+// at start, to the checkpoint directory and the remote syslog, and one more
+// as it stops.
+func TestServeWritesCheckpoints(t *testing.T) {
+	dir := t.TempDir()
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close()
+	env := map[string]string{"SHUNIU_DATA_DIR": dir, "SHUNIU_AUDIT_SYSLOG": "udp://" + pc.LocalAddr().String()}
+	if code, _, errs := run(t, env, "user", "add", "--login", "a1", "--name", "张三"); code != 0 {
+		t.Fatalf("user add: %d %q", code, errs)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan int)
+	var out, errb bytes.Buffer
+	go func() {
+		done <- dispatch(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, strings.NewReader(""), &out, &errb, func(k string) string { return env[k] })
+	}()
+	_ = pc.SetReadDeadline(time.Now().Add(60 * time.Second))
+	b := make([]byte, 4096)
+	n, _, err := pc.ReadFrom(b)
+	if err != nil {
+		stop()
+		<-done
+		t.Fatalf("no checkpoint on syslog: %v (%s)", err, errb.String())
+	}
+	if msg := string(b[:n]); !strings.HasPrefix(msg, "<109>1 ") || !strings.Contains(msg, `"seq":1,`) {
+		t.Errorf("syslog message: %q", msg)
+	}
+	stop()
+	if code := <-done; code != 0 {
+		t.Fatalf("serve: %d %s", code, errb.String())
+	}
+	cps, err := audit.CheckpointDir(filepath.Join(dir, "audit-checkpoints")).ReadCheckpoints()
+	if err != nil || len(cps) == 0 || cps[0].Seq != 1 {
+		t.Fatalf("checkpoints in the directory: %+v %v", cps, err)
+	}
+	if code, out, _ := run(t, env, "audit", "verify"); code != 0 || !strings.Contains(out, "检查点一致") {
+		t.Errorf("verify: %d %q", code, out)
 	}
 }
