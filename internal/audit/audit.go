@@ -189,12 +189,17 @@ func (v *Verifier) AddCheckpoint(c Checkpoint) error {
 	if !k.checkpointOK(c) {
 		return &BrokenError{Seq: c.Seq, Kind: KindCheckpoint, Reason: fmt.Sprintf("检查点 %s 的签名无效（检查点被改动或伪造）", c.Source)}
 	}
+	v.ncps++
+	for _, o := range v.cps[c.Seq] {
+		if o.Hash == c.Hash {
+			return nil // the same head, from another server or minute: one is enough to check against
+		}
+	}
 	v.cps[c.Seq] = append(v.cps[c.Seq], c)
 	if v.last == nil || c.Seq > v.last.Seq {
 		cp := c
 		v.last = &cp
 	}
-	v.ncps++
 	return nil
 }
 

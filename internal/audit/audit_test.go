@@ -167,6 +167,16 @@ func TestChain(t *testing.T) {
 	if err := verify([]*Key{k}, nil, nil); err != nil {
 		t.Errorf("empty chain: %v", err)
 	}
+	// The same head from several servers is counted, and kept once.
+	v := NewVerifier(k)
+	for _, c := range []Checkpoint{cp, k.SignCheckpoint(4, good[3].Hash, "s2", t0.Add(time.Minute))} {
+		if err := v.AddCheckpoint(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if v.Checkpoints() != 2 || len(v.cps[4]) != 1 {
+		t.Errorf("checkpoints %d, kept %d", v.Checkpoints(), len(v.cps[4]))
+	}
 }
 
 // relink replaces entries from i on with re(e) after fixing each one's link,
