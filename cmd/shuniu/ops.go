@@ -217,12 +217,17 @@ func runAudit(ctx context.Context, c *cli) int {
 	defer s.Close()
 	if sub == "checkpoint" {
 		cp, err := cfg.checkpointer(s, workerName(), cfg.logger(c.stderr))
+		wrote := false
 		if err == nil {
-			_, err = cp.Once(ctx)
+			wrote, err = cp.Once(ctx)
 		}
 		if err != nil {
 			fmt.Fprintln(c.stderr, "shuniu audit checkpoint:", err)
 			return 1
+		}
+		if !wrote {
+			fmt.Fprintln(c.stdout, "审计链为空，无需检查点。")
+			return 0
 		}
 		seq, _, _ := s.AuditHead(ctx)
 		fmt.Fprintf(c.stdout, "已写入检查点：链头为第 %d 条（%s）。\n", seq, cfg.checkpointDir)
