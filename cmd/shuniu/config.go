@@ -35,7 +35,7 @@ type config struct {
 
 	// The audit chain's key and checkpoints (docs/security.md, "Audit chain").
 	auditKey        string // SHUNIU_AUDIT_KEY: the key itself, hexadecimal (e.g. handed over by a KMS agent)
-	auditKeyFile    string // "" → <data-dir>/audit.key, made on first start
+	auditKeyFile    string // "" → <data-dir>/keys/audit.key, made on first start
 	checkpointDir   string // "" → <data-dir>/audit-checkpoints
 	checkpointEvery time.Duration
 	syslog          string // tcp://host:port or udp://host:port; "" → none
@@ -53,7 +53,7 @@ func (c *config) flags(fs *flag.FlagSet, getenv func(string) string, serving boo
 	fs.StringVar(&c.db, "db", env("SHUNIU_DB", ""), "数据库：postgres://… 或 SQLite 文件路径；默认为数据目录下的 shuniu.db (SHUNIU_DB)")
 	fs.StringVar(&c.masterKey, "master-key", env("SHUNIU_MASTER_KEY_FILE", ""), "主密钥文件（加密保管印章私钥；权限须为 600，勿与数据库放在同一备份中）；默认为数据目录下的 keys/master.key (SHUNIU_MASTER_KEY_FILE)")
 	c.auditKey = getenv("SHUNIU_AUDIT_KEY")
-	fs.StringVar(&c.auditKeyFile, "audit-key-file", env("SHUNIU_AUDIT_KEY_FILE", ""), "审计密钥文件（十六进制）；默认为数据目录下的 audit.key，首次启动时生成 (SHUNIU_AUDIT_KEY_FILE；或以 SHUNIU_AUDIT_KEY 直接给出密钥)")
+	fs.StringVar(&c.auditKeyFile, "audit-key-file", env("SHUNIU_AUDIT_KEY_FILE", ""), "审计密钥文件（十六进制，权限须为 600，勿与数据库放在同一备份中）；默认为数据目录下的 keys/audit.key，首次启动时生成 (SHUNIU_AUDIT_KEY_FILE；或以 SHUNIU_AUDIT_KEY 直接给出密钥)")
 	fs.StringVar(&c.checkpointDir, "audit-checkpoint-dir", env("SHUNIU_AUDIT_CHECKPOINT_DIR", ""), "审计检查点目录（只追加的 JSON 行文件）；默认为数据目录下的 audit-checkpoints (SHUNIU_AUDIT_CHECKPOINT_DIR)")
 	if serving {
 		fs.StringVar(&c.tlsCert, "tls-cert", env("SHUNIU_TLS_CERT", ""), "HTTPS 证书文件（PEM），与 --tls-key 一起给出时以 HTTPS 服务 (SHUNIU_TLS_CERT)")
@@ -109,11 +109,12 @@ const (
 )
 
 // defaultKeyFile is where the key is kept unless told otherwise.
-func (c *config) defaultKeyFile() string { return filepath.Join(c.dataDir, "audit.key") }
+func (c *config) defaultKeyFile() string { return filepath.Join(c.dataDir, "keys", "audit.key") }
 
 // loadAuditKey finds the audit key: SHUNIU_AUDIT_KEY, else the file
 // --audit-key-file names (which must exist: a KMS or secret manager put it
-// there), else <data-dir>/audit.key; nil when that default file is absent.
+// there), else <data-dir>/keys/audit.key; nil when that default file is
+// absent.
 func (c *config) loadAuditKey() (*audit.Key, error) {
 	if c.auditKey != "" {
 		k, err := audit.ParseKey([]byte(c.auditKey))

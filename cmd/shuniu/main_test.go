@@ -65,7 +65,7 @@ func TestOperatorCommands(t *testing.T) {
 		t.Fatalf("audit verify: %d %q", code, out)
 	}
 	// The key was made on first start, readable by its owner only.
-	if fi, err := os.Stat(filepath.Join(dir, "audit.key")); err != nil || fi.Mode().Perm() != 0o600 {
+	if fi, err := os.Stat(filepath.Join(dir, "keys", "audit.key")); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("audit key file: %v %v", fi, err)
 	}
 
@@ -95,7 +95,7 @@ func TestOperatorCommands(t *testing.T) {
 	if code, _, errs := run(t, env2, "audit", "verify"); code != 1 || !strings.Contains(errs, "审计密钥缺失") {
 		t.Errorf("restored chain without its key: %d %q", code, errs)
 	}
-	env2["SHUNIU_AUDIT_KEY_FILE"] = filepath.Join(dir, "audit.key")
+	env2["SHUNIU_AUDIT_KEY_FILE"] = filepath.Join(dir, "keys", "audit.key")
 	if code, out, _ := run(t, env2, "audit", "verify"); code != 0 || !strings.Contains(out, "共 4 条") {
 		t.Errorf("restored chain: %d %q", code, out)
 	}
@@ -125,7 +125,9 @@ func TestOperatorCommands(t *testing.T) {
 func TestAuditCommands(t *testing.T) {
 	dir := t.TempDir()
 	env := map[string]string{"SHUNIU_DATA_DIR": dir}
-	for _, login := range []string{"a1", "a2", "a3"} {
+	// Logins that a generated one-time password (alternating character
+	// classes) cannot contain.
+	for _, login := range []string{"zhangsan", "lisi", "wangwu"} {
 		if code, _, errs := run(t, env, "user", "add", "--login", login, "--name", "张三"); code != 0 {
 			t.Fatalf("user add: %d %q", code, errs)
 		}
@@ -141,7 +143,7 @@ func TestAuditCommands(t *testing.T) {
 	if code, out, _ := run(t, other, "audit", "verify"); code != 1 || !strings.Contains(out, "审计密钥不符（第 1 条）") {
 		t.Errorf("verify with another key: %d %q", code, out)
 	}
-	if code, _, errs := run(t, other, "user", "lock", "--login", "a1"); code != 1 || !strings.Contains(errs, "审计密钥不符") {
+	if code, _, errs := run(t, other, "user", "lock", "--login", "lisi"); code != 1 || !strings.Contains(errs, "审计密钥不符") {
 		t.Errorf("write with another key: %d %q", code, errs)
 	}
 	// The database's administrator deletes the last entry and moves the head
@@ -159,7 +161,7 @@ func TestAuditCommands(t *testing.T) {
 		t.Errorf("deleted tail: %d %q", code, out)
 	}
 	// A key file that others can read is refused.
-	if err := os.Chmod(filepath.Join(dir, "audit.key"), 0o644); err != nil {
+	if err := os.Chmod(filepath.Join(dir, "keys", "audit.key"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if code, _, errs := run(t, env, "audit", "verify"); code != 1 || !strings.Contains(errs, "权限") {
@@ -183,7 +185,7 @@ func TestServeWritesCheckpoints(t *testing.T) {
 	}
 	defer pc.Close()
 	env := map[string]string{"SHUNIU_DATA_DIR": dir, "SHUNIU_AUDIT_SYSLOG": "udp://" + pc.LocalAddr().String()}
-	if code, _, errs := run(t, env, "user", "add", "--login", "a1", "--name", "张三"); code != 0 {
+	if code, _, errs := run(t, env, "user", "add", "--login", "zhangsan", "--name", "张三"); code != 0 {
 		t.Fatalf("user add: %d %q", code, errs)
 	}
 	ctx, stop := context.WithCancel(context.Background())

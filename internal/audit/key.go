@@ -11,6 +11,7 @@ import (
 	"hash"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 )
@@ -136,15 +137,16 @@ func ParseKey(text []byte) (*Key, error) {
 	return NewKey(AlgHMACSHA256, secret)
 }
 
-// ReadKeyFile reads a key file. A file that others may read or anyone but
-// its owner and group may write is refused: it would give the key away.
+// ReadKeyFile reads a key file. A file that group or others may read or
+// write is refused, as the master key's is (gmcrypto): it would give the key
+// away.
 func ReadKeyFile(path string) (*Key, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, err
 	}
-	if fi.Mode().Perm()&0o027 != 0 {
-		return nil, fmt.Errorf("审计密钥文件 %s 的权限 %04o 过宽：其他用户不得读取，只有属主可写（chmod 600 %s）", path, fi.Mode().Perm(), path)
+	if fi.Mode().Perm()&0o077 != 0 {
+		return nil, fmt.Errorf("审计密钥文件 %s 的权限 %04o 过宽：只能属主读写（chmod 600 %s）", path, fi.Mode().Perm(), path)
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -157,20 +159,25 @@ func ReadKeyFile(path string) (*Key, error) {
 	return k, nil
 }
 
-// GenerateKeyFile makes a new random key and writes it to path, which must
-// not exist, readable by its owner only.
+// GenerateKeyFile makes a new random key and writes it to path, readable by
+// its owner only, in a directory only the owner may enter (made if needed).
+// The file appears whole or not at all; if another process made one first,
+// that one is read and returned instead.
 func GenerateKeyFile(path string) (*Key, error) {
 	secret := make([]byte, KeyBytes)
 	if _, err := rand.Read(secret); err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return nil, fmt.Errorf("审计密钥文件 %s 已存在，不会覆盖", path)
-		}
-		return nil, err
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("审计密钥目录：%w", err)
 	}
+	f, err := os.CreateTemp(dir, ".audit-*.tmp") // mode 0600
+	if err != nil {
+		return nil, fmt.Errorf("创建审计密钥文件：%w", err)
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
 	_, err = f.WriteString(hex.EncodeToString(secret) + "\n")
 	if err == nil {
 		err = f.Sync()
@@ -179,8 +186,13 @@ func GenerateKeyFile(path string) (*Key, error) {
 		err = cerr
 	}
 	if err != nil {
-		os.Remove(path)
 		return nil, fmt.Errorf("写入审计密钥 %s: %w", path, err)
+	}
+	if err := os.Link(tmp, path); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return ReadKeyFile(path)
+		}
+		return nil, fmt.Errorf("创建审计密钥文件：%w", err)
 	}
 	return NewKey(AlgHMACSHA256, secret)
 }
