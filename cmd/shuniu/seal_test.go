@@ -22,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shuniu-oa/shuniu/internal/audit"
 	"github.com/shuniu-oa/shuniu/internal/gmcrypto"
 	"github.com/shuniu-oa/shuniu/internal/layout"
 	"github.com/shuniu-oa/shuniu/internal/org"
@@ -36,7 +37,12 @@ func TestSealAndVerifyCommands(t *testing.T) {
 		t.Fatalf("migrate: %s", errs)
 	}
 	ctx := context.Background()
-	s, err := store.Open(ctx, filepath.Join(dir, "shuniu.db"), store.Options{})
+	// The store as the commands open it: with the audit key migrate made.
+	auditKey, err := audit.ReadKeyFile(filepath.Join(dir, "keys", "audit.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := store.Open(ctx, filepath.Join(dir, "shuniu.db"), store.Options{AuditKey: auditKey})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +76,10 @@ func TestSealAndVerifyCommands(t *testing.T) {
 	}
 
 	// Seal a document with the registered seal, as 印发 will, and verify it.
-	s, _ = store.Open(ctx, filepath.Join(dir, "shuniu.db"), store.Options{})
+	s, err = store.Open(ctx, filepath.Join(dir, "shuniu.db"), store.Options{AuditKey: auditKey})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ss, _ := s.Seals(ctx)
 	s.Close()
 	master, err := gmcrypto.LoadMasterKey(filepath.Join(dir, "keys", "master.key"))
