@@ -18,13 +18,13 @@ const (
 	ViewDirectory  Action = "directory.view"  // the unit tree and the people in it
 	ChangePassword Action = "password.change" // one's own password
 
-	ManageAccounts Action = "account.manage"  // create, reset, lock/unlock accounts
+	ManageAccounts Action = "account.manage"  // create, reset, lock/unlock accounts (object: the person, or none for the list)
 	ManageUnits    Action = "unit.manage"     // the unit tree
-	ManagePeople   Action = "person.manage"   // people and positions, 分管, delegation
+	ManagePeople   Action = "person.manage"   // people and positions, 分管
 	AssignRoles    Action = "role.assign"     // business roles
 	ManageSettings Action = "settings.manage" // system settings, calendar
-	IssueAPIToken  Action = "token.issue"     // one's own API tokens
-	Delegate       Action = "delegation.set"  // 委托: who acts for a person while away (object: the person)
+	IssueAPIToken  Action = "token.issue"     // one's own API tokens, from a browser session
+	Delegate       Action = "delegation.set"  // 委托: who acts for a person while away (object: the person, UnitID the office serving them)
 	ManageRoutes   Action = "route.manage"    // a unit's route templates (object: the organ)
 	EditWordLists  Action = "proofread.lists" // the proofreader's word lists: organ names, leaders, banned phrases
 
@@ -52,6 +52,10 @@ type Subject struct {
 	PersonID  string
 	Roles     []org.RoleAssignment
 	Clearance org.Classification
+	// Bearer: the request is signed with an API token, not a browser
+	// session. A token acts for its holder but cannot make more tokens or
+	// change the password, so a leaked token cannot outlive its revocation.
+	Bearer bool
 }
 
 // Object is what the action is on. For actions that are not about one object
@@ -63,6 +67,14 @@ type Object struct {
 	Level        org.Classification // its 密级
 	Participants []string           // people on its route
 	Grants       []string           // people explicitly granted access
+
+	// Admin: a person object that holds one of the three administrators'
+	// roles. Their accounts are reset and locked only from the command line.
+	Admin bool
+	// DirectorDelegates: for Delegate, the deployment lets the office
+	// director of UnitID (the office serving the person) set the person's
+	// delegations for them (account.Policy.DirectorDelegates).
+	DirectorDelegates bool
 }
 
 // Decision is the answer, with a reason fit to show a user and to audit.
@@ -96,6 +108,11 @@ func Decide(s Subject, a Action, o Object) Decision {
 	if s.PersonID == "" {
 		return deny("未登录")
 	}
+	if a == ManageAccounts && o.Admin {
+		// Otherwise the system administrator could reset the auditor's
+		// password, sign in as the auditor and read the audit log.
+		return deny("三员账户的密码和停用只能由运维人员在命令行设置（shuniu user passwd / lock / unlock），或由本人修改密码")
+	}
 	if role, ok := adminOnly[a]; ok {
 		if s.has(role) {
 			return allow("由" + role.Label() + "负责")
@@ -103,21 +120,35 @@ func Decide(s Subject, a Action, o Object) Decision {
 		return deny("此操作仅限" + role.Label())
 	}
 	switch a {
-	case ChangePassword, ViewDirectory:
+	case ViewDirectory:
+		return allow("所有登录用户")
+	case ChangePassword:
+		if s.Bearer {
+			return deny("接口令牌不能修改密码，请在浏览器中登录后修改")
+		}
 		return allow("所有登录用户")
 	case IssueAPIToken:
-		if len(s.Roles) == 0 {
+		switch {
+		case s.Bearer:
+			return deny("接口令牌不能申请或撤销令牌，请在浏览器中登录后操作")
+		case len(s.Roles) == 0:
 			return deny("没有任何角色的账户不能申请接口令牌")
 		}
 		return allow("本人令牌")
 	case Delegate:
+		// Who acts for a leader holds the leader's 批办: the leader decides
+		// it, never an administrator.
 		switch {
-		case s.has(org.RoleSysAdmin):
-			return allow("由系统管理员设置")
+		case o.ID == "" || o.Admin:
+			return deny("三员账户没有业务委托")
 		case s.business() && o.ID == s.PersonID:
 			return allow("本人委托")
+		case o.DirectorDelegates && o.UnitID != "" && s.holds(org.RoleOfficeDirector, o.UnitID):
+			return allow("本部署允许办公室主任代为设置委托")
+		case o.DirectorDelegates:
+			return deny("委托只能由本人或为其服务的办公室主任设置")
 		}
-		return deny("只能设置本人的委托")
+		return deny("委托只能由本人设置")
 	case ManageRoutes:
 		switch {
 		case s.has(org.RoleSysAdmin):

@@ -2,6 +2,7 @@ package access
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/shuniu-oa/shuniu/internal/org"
@@ -130,17 +131,67 @@ func TestReadAndCreateObjects(t *testing.T) {
 	}
 }
 
+// A delegation is made by the person who delegates, or, where the deployment
+// allows it, by the director of the office serving them; never by an
+// administrator, and never for an administrator.
 func TestDelegate(t *testing.T) {
+	const office = "u-office"
 	for _, r := range org.AllRoles() {
 		for _, level := range org.AllClassifications() {
-			s := subjectWith(r, level)
-			self := Decide(s, Delegate, Object{Kind: "person", ID: me}).Allow
-			other := Decide(s, Delegate, Object{Kind: "person", ID: "p-other"}).Allow
-			wantSelf := !r.Admin() || r == org.RoleSysAdmin
-			wantOther := r == org.RoleSysAdmin
-			if self != wantSelf || other != wantOther {
-				t.Errorf("%s/%s: self %v other %v, want %v %v", r, level.Label(), self, other, wantSelf, wantOther)
+			for _, directors := range []bool{false, true} {
+				s := subjectWith(r, level)
+				// The director's role is held in the office serving the person.
+				for i := range s.Roles {
+					if s.Roles[i].Role == org.RoleOfficeDirector {
+						s.Roles[i].UnitID = office
+					}
+				}
+				self := Decide(s, Delegate, Object{Kind: "person", ID: me, UnitID: office, DirectorDelegates: directors})
+				served := Decide(s, Delegate, Object{Kind: "person", ID: "p-leader", UnitID: office, DirectorDelegates: directors})
+				elsewhere := Decide(s, Delegate, Object{Kind: "person", ID: "p-other", UnitID: "u-other-office", DirectorDelegates: directors})
+				admin := Decide(s, Delegate, Object{Kind: "person", ID: "p-auditor", UnitID: office, DirectorDelegates: directors, Admin: true})
+				wantSelf := !r.Admin()
+				wantServed := directors && r == org.RoleOfficeDirector
+				if self.Allow != wantSelf || served.Allow != wantServed || elsewhere.Allow || admin.Allow {
+					t.Errorf("%s/%s directors=%v: self %v served %v elsewhere %v admin %v, want %v %v false false",
+						r, level.Label(), directors, self.Allow, served.Allow, elsewhere.Allow, admin.Allow, wantSelf, wantServed)
+				}
+				if !served.Allow && served.Reason == "" {
+					t.Errorf("%s: empty reason", r)
+				}
 			}
+		}
+	}
+}
+
+// The system administrator manages accounts, but not the three
+// administrators' own: those are reset and locked from the command line.
+func TestManageAdminAccounts(t *testing.T) {
+	for _, r := range org.AllRoles() {
+		s := subjectWith(r, org.Unclassified)
+		list := Decide(s, ManageAccounts, Object{}).Allow
+		person := Decide(s, ManageAccounts, Object{Kind: "person", ID: "p-clerk"}).Allow
+		admin := Decide(s, ManageAccounts, Object{Kind: "person", ID: "p-auditor", Admin: true})
+		want := r == org.RoleSysAdmin
+		if list != want || person != want || admin.Allow || !strings.Contains(admin.Reason, "命令行") {
+			t.Errorf("%s: list %v person %v admin %v (%s)", r, list, person, admin.Allow, admin.Reason)
+		}
+	}
+}
+
+// A bearer token acts for its holder, except to make tokens or change the
+// password: those need a browser session.
+func TestBearer(t *testing.T) {
+	for _, r := range org.AllRoles() {
+		s := subjectWith(r, org.Secret)
+		s.Bearer = true
+		for _, a := range []Action{IssueAPIToken, ChangePassword} {
+			if d := Decide(s, a, Object{}); d.Allow || !strings.Contains(d.Reason, "浏览器") {
+				t.Errorf("%s by token: %v (%s)", a, d.Allow, d.Reason)
+			}
+		}
+		if d := Decide(s, ViewDirectory, Object{}); !d.Allow {
+			t.Errorf("%s: token cannot read the directory: %s", r, d.Reason)
 		}
 	}
 }
