@@ -22,6 +22,7 @@ import (
 // environment variables as defaults.
 type config struct {
 	addr    string
+	metrics string // listen address of /metrics; "off" for none
 	db      string
 	dataDir string
 	secure  bool
@@ -65,6 +66,14 @@ func (c *config) flags(fs *flag.FlagSet, getenv func(string) string, serving boo
 		fs.DurationVar(&c.checkpointEvery, "audit-checkpoint-every", every, "链头有变化时写审计检查点的间隔 (SHUNIU_AUDIT_CHECKPOINT_EVERY)")
 		fs.StringVar(&c.syslog, "audit-syslog", env("SHUNIU_AUDIT_SYSLOG", ""), "另将审计检查点发往远程 syslog（RFC 5424）：tcp://主机:端口 或 udp://主机:端口 (SHUNIU_AUDIT_SYSLOG)")
 		fs.StringVar(&c.addr, "addr", env("SHUNIU_ADDR", "127.0.0.1:8080"), "监听地址 (SHUNIU_ADDR)")
+		// The metrics tell who uses which page how often: loopback only unless
+		// the operator says otherwise. The demo takes any free port, so that
+		// two demos on one machine do not collide.
+		defMetrics := "127.0.0.1:9464"
+		if defaultDir == "shuniu-demo" {
+			defMetrics = "127.0.0.1:0"
+		}
+		fs.StringVar(&c.metrics, "metrics-addr", env("SHUNIU_METRICS_ADDR", defMetrics), "Prometheus 指标 /metrics 的监听地址，默认只在本机；off 为不提供 (SHUNIU_METRICS_ADDR)")
 		fs.BoolVar(&c.secure, "secure-cookies", env("SHUNIU_SECURE_COOKIES", "") == "1", "Cookie 仅经 HTTPS 发送（部署在 HTTPS 之后时开启）(SHUNIU_SECURE_COOKIES=1)")
 		fs.BoolVar(&c.logJSON, "log-json", env("SHUNIU_LOG_JSON", "") == "1", "以 JSON 输出日志 (SHUNIU_LOG_JSON=1)")
 	}

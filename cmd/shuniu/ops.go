@@ -60,10 +60,10 @@ func runUser(ctx context.Context, c *cli) int {
 	usage := func() int {
 		fmt.Fprintln(c.stderr, `用法:
   shuniu user add    --login L --name 姓名 [--role 角色] [--unit 单位ID] [--password P]
-  shuniu user passwd --login L [--password P]     重置密码（未给出则生成，首次登录须修改）
+  shuniu user passwd --login L [--password P]     重置密码（未给出则生成，首次登录须修改；会话结束、接口令牌撤销）
   shuniu user lock   --login L                    停用账户
   shuniu user unlock --login L                    启用账户并解除锁定
-三员角色（sysadmin、security_officer、auditor）只能在这里设置。`)
+三员角色（sysadmin、security_officer、auditor）只能在这里设置；三员账户的密码也只能在这里重置、账户只能在这里停用和启用。`)
 		return 2
 	}
 	if len(c.args) == 0 {
@@ -115,7 +115,13 @@ func runUser(ctx context.Context, c *cli) int {
 	}
 	var hash string
 	if password != "" {
-		if err := pol.CheckPassword(password, login); err != nil {
+		holder := account.Holder{Login: login, Name: name}
+		if sub == "passwd" {
+			if p, err := s.PersonByLogin(ctx, login); err == nil {
+				holder.Name = p.Name
+			}
+		}
+		if err := pol.CheckPassword(password, holder); err != nil {
 			fmt.Fprintln(c.stderr, "shuniu user: 密码不符合策略:", err)
 			return 2
 		}
@@ -159,7 +165,9 @@ func runUser(ctx context.Context, c *cli) int {
 			ev.ObjectID = p.ID
 			switch sub {
 			case "passwd":
-				err = tx.SetPassword(ctx, p.ID, hash, true)
+				// The one way to reset an administrator's password; it also
+				// ends the person's sessions and revokes their API tokens.
+				err = tx.ResetPassword(ctx, p.ID, hash)
 			case "lock":
 				err = tx.SetDisabled(ctx, p.ID, true)
 			case "unlock":

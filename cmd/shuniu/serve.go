@@ -107,7 +107,7 @@ func serve(ctx context.Context, c *cli, cfg *config, isDemo bool) int {
 	// number of them from firing a timer twice.
 	chans := channels(c.getenv)
 	sched := &schedule.Runner{Store: s, Worker: workerName(), Channels: chans, Log: log,
-		Sweeps: []schedule.Sweep{supervisionSweep(s.Now(), supRoutes(chans)), docWatchSweep(s.Now())}}
+		Sweeps: []schedule.Sweep{supervisionSweep(s.Now(), supRoutes(chans)), docWatchSweep(s.Now()), signInSweep(s.Now())}}
 	schedCtx, stopSched := context.WithCancel(ctx)
 	schedDone := make(chan struct{})
 	go func() {
@@ -129,6 +129,25 @@ func serve(ctx context.Context, c *cli, cfg *config, isDemo bool) int {
 		cp.Run(cpCtx, cfg.checkpointEvery)
 	}()
 	defer func() { stopCP(); <-cpDone }()
+	// /metrics has its own listener, loopback by default: it is not on the
+	// public address.
+	metricsURL := ""
+	if cfg.metrics != "off" && cfg.metrics != "" {
+		ln, err := web.Listen(cfg.metrics)
+		if err != nil {
+			fmt.Fprintln(c.stderr, "shuniu: 指标地址:", err)
+			return 1
+		}
+		metricsURL = "http://" + ln.Addr().String() + "/metrics"
+		metricsDone := make(chan struct{})
+		go func() {
+			defer close(metricsDone)
+			if err := web.ServeOn(ctx, ln, srv.MetricsHandler(), log); err != nil {
+				log.Error("metrics server", "err", err)
+			}
+		}()
+		defer func() { <-metricsDone }()
+	}
 	scheme := "http"
 	listen := func(ready func(string)) error { return web.Serve(ctx, cfg.addr, srv.Handler(), log, ready) }
 	if cfg.tlsCert != "" {
@@ -139,6 +158,9 @@ func serve(ctx context.Context, c *cli, cfg *config, isDemo bool) int {
 	}
 	err = listen(func(addr string) {
 		fmt.Fprintf(c.stdout, "枢纽已启动：%s://%s/  （数据库：%s %s）\n", scheme, addr, s.Dialect(), cfg.dbLabel())
+		if metricsURL != "" {
+			fmt.Fprintf(c.stdout, "监控指标：%s\n", metricsURL)
+		}
 		if isDemo {
 			fmt.Fprintln(c.stdout, "演示账户（密码均为 "+demo.Password+"）：")
 			for _, l := range opt.DemoLogins {
@@ -170,6 +192,16 @@ func supervisionSweep(start time.Time, routes store.SupRoutes) schedule.Sweep {
 func docWatchSweep(start time.Time) schedule.Sweep {
 	return schedule.Sweep{Name: store.DocWatchSweepName, Start: start, Run: func(ctx context.Context, tx *store.Tx, from, to time.Time) error {
 		_, err := tx.RunDocWatch(ctx, from, to)
+		return err
+	}}
+}
+
+// signInSweep forgets sign-in counters that no longer matter (no stop in
+// force, no failure for a day, no sign-in for UsualFor), so that strangers
+// trying made-up names do not grow the table for ever.
+func signInSweep(start time.Time) schedule.Sweep {
+	return schedule.Sweep{Name: "sign_in_limits", Start: start, Run: func(ctx context.Context, tx *store.Tx, from, to time.Time) error {
+		_, err := tx.PruneLoginLimits(ctx, to, 24*time.Hour)
 		return err
 	}}
 }

@@ -1,6 +1,7 @@
 // Package account holds the rules of local accounts: password policy and
-// hashing (argon2id), lockout after repeated failures, sessions and API
-// tokens. It is pure; the store keeps the state and the web layer applies it.
+// hashing (argon2id), the sign-in limits per account and per source, sessions
+// and API tokens. It is pure; the store keeps the state and the web layer
+// applies it.
 package account
 
 import (
@@ -24,12 +25,16 @@ import (
 type Policy struct {
 	MinLength      int           `json:"min_length"`       // runes
 	MinClasses     int           `json:"min_classes"`      // of upper, lower, digit, symbol
-	MaxFailures    int           `json:"max_failures"`     // consecutive failures before lockout
-	LockFor        time.Duration `json:"lock_for"`         // how long a lockout lasts
+	MaxFailures    int           `json:"max_failures"`     // failures of one account from one source before that source is stopped
+	LockFor        time.Duration `json:"lock_for"`         // how long a stop lasts, and the window failures are counted in
 	IdleTimeout    time.Duration `json:"idle_timeout"`     // a session ends after this long unused
 	MaxSessionAge  time.Duration `json:"max_session_age"`  // and after this long in any case
 	ChangeOnFirst  bool          `json:"change_on_first"`  // a new or reset password must be changed at first login
 	PasswordMaxAge time.Duration `json:"password_max_age"` // 0: no expiry
+	// DirectorDelegates lets the office director who serves a person set that
+	// person's delegations (委托) for them, e.g. for a leader called away at
+	// short notice. Off by default: a delegation is made by its giver.
+	DirectorDelegates bool `json:"director_delegates"`
 }
 
 // DefaultPolicy is what a new deployment starts with.
@@ -65,16 +70,25 @@ func (p Policy) Validate() error {
 	return nil
 }
 
-// CheckPassword tells whether a new password satisfies the policy; login is
-// the account name, which the password must not contain.
-func (p Policy) CheckPassword(password, login string) error {
+// Holder is whose password is being set: the password must not contain
+// their login name or their name in pinyin.
+type Holder struct {
+	Login string
+	Name  string // in Chinese characters, as in the directory
+}
+
+// MaxPasswordBytes bounds what is hashed: argon2 reads all of it.
+const MaxPasswordBytes = 256
+
+// CheckPassword tells whether a new password satisfies the policy for its holder.
+func (p Policy) CheckPassword(password string, h Holder) error {
 	if !utf8.ValidString(password) {
 		return errors.New("密码包含无效字符")
 	}
 	if n := utf8.RuneCountInString(password); n < p.MinLength {
 		return fmt.Errorf("密码至少需要 %d 个字符（现有 %d 个）", p.MinLength, n)
 	}
-	if len(password) > 256 {
+	if len(password) > MaxPasswordBytes {
 		return errors.New("密码过长")
 	}
 	var upper, lower, digit, symbol int
@@ -95,63 +109,105 @@ func (p Policy) CheckPassword(password, login string) error {
 	if c := upper + lower + digit + symbol; c < p.MinClasses {
 		return fmt.Errorf("密码需包含大写字母、小写字母、数字、符号中的至少 %d 类（现有 %d 类）", p.MinClasses, c)
 	}
-	if login != "" && strings.Contains(strings.ToLower(password), strings.ToLower(login)) {
+	if h.Login != "" && strings.Contains(strings.ToLower(password), strings.ToLower(h.Login)) {
 		return errors.New("密码不能包含账户名")
+	}
+	if common(password) {
+		return errors.New("这是常见密码（或在常见密码前后加了数字、符号），很容易被猜中，请换一个")
+	}
+	if py, ok := containsNamePinyin(password, h.Name); ok {
+		return fmt.Errorf("密码不能包含本人姓名的拼音（%s）", py)
 	}
 	return nil
 }
 
-// argon2id parameters (RFC 9106's second recommended option, memory-hard but
-// quick enough for an interactive login on a small server).
+// Params are argon2id's cost parameters.
+type Params struct {
+	Time    uint32 // passes
+	Memory  uint32 // KiB
+	Threads uint8
+}
+
+// DefaultParams are OWASP's first recommendation for argon2id (m = 19 MiB,
+// t = 2, p = 1; Password Storage Cheat Sheet). RFC 9106's memory-constrained
+// option (64 MiB, t = 3) costs about 0.2 s of CPU and 64 MiB a sign-in on a
+// small server, so a morning's burst of sign-ins queues for minutes; these
+// cost about 25 ms and 19 MiB, and the server bounds how many run at once
+// (see Hasher). Hashes made with other parameters still verify and are
+// replaced at the next successful sign-in (NeedsRehash). docs/perf.md has the
+// measurements.
+var DefaultParams = Params{Time: 2, Memory: 19 * 1024, Threads: 1}
+
 const (
-	argonTime    = 3
-	argonMemory  = 64 * 1024 // KiB
-	argonThreads = 2
-	argonKeyLen  = 32
-	saltLen      = 16
+	argonKeyLen = 32
+	saltLen     = 16
 )
 
-// HashPassword returns an argon2id hash in the PHC string format.
+// HashPassword returns an argon2id hash of password in the PHC string format,
+// with DefaultParams. It runs at once: servers go through a Hasher, which
+// bounds how many run together.
 func HashPassword(password string) (string, error) {
+	return hashWith(DefaultParams, password)
+}
+
+func hashWith(pr Params, password string) (string, error) {
 	salt := make([]byte, saltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("read random salt: %w", err)
 	}
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+	key := argon2.IDKey([]byte(password), salt, pr.Time, pr.Memory, pr.Threads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, pr.Memory, pr.Time, pr.Threads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
 }
 
 // ErrBadHash is returned for a stored hash this package cannot read.
 var ErrBadHash = errors.New("stored password hash is malformed")
 
-// VerifyPassword reports whether password matches the PHC-format hash.
-func VerifyPassword(hash, password string) (bool, error) {
+type parsedHash struct {
+	Params
+	salt, key []byte
+}
+
+func parseHash(hash string) (parsedHash, error) {
+	var ph parsedHash
 	parts := strings.Split(hash, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
-		return false, ErrBadHash
+		return ph, ErrBadHash
 	}
 	var version int
 	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
-		return false, ErrBadHash
+		return ph, ErrBadHash
 	}
-	var mem uint32
-	var iters uint32
-	var threads uint8
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &mem, &iters, &threads); err != nil || mem == 0 || iters == 0 || threads == 0 ||
-		mem > 1<<20 || iters > 16 { // bounds: a corrupt row must not exhaust memory or CPU
-		return false, ErrBadHash
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &ph.Memory, &ph.Time, &ph.Threads); err != nil || ph.Memory == 0 || ph.Time == 0 || ph.Threads == 0 ||
+		ph.Memory > 1<<20 || ph.Time > 16 { // bounds: a corrupt row must not exhaust memory or CPU
+		return ph, ErrBadHash
 	}
-	salt, err := base64.RawStdEncoding.DecodeString(parts[4])
+	var err error
+	if ph.salt, err = base64.RawStdEncoding.DecodeString(parts[4]); err != nil {
+		return ph, ErrBadHash
+	}
+	if ph.key, err = base64.RawStdEncoding.DecodeString(parts[5]); err != nil || len(ph.key) == 0 {
+		return ph, ErrBadHash
+	}
+	return ph, nil
+}
+
+// VerifyPassword reports whether password matches the PHC-format hash.
+func VerifyPassword(hash, password string) (bool, error) {
+	ph, err := parseHash(hash)
 	if err != nil {
-		return false, ErrBadHash
+		return false, err
 	}
-	want, err := base64.RawStdEncoding.DecodeString(parts[5])
-	if err != nil || len(want) == 0 {
-		return false, ErrBadHash
-	}
-	got := argon2.IDKey([]byte(password), salt, iters, mem, threads, uint32(len(want)))
-	return subtle.ConstantTimeCompare(got, want) == 1, nil
+	got := argon2.IDKey([]byte(password), ph.salt, ph.Time, ph.Memory, ph.Threads, uint32(len(ph.key)))
+	return subtle.ConstantTimeCompare(got, ph.key) == 1, nil
+}
+
+// NeedsRehash reports whether a stored hash was made with other parameters
+// than DefaultParams, so that it should be replaced once the password is
+// known again (at a successful sign-in).
+func NeedsRehash(hash string) bool {
+	ph, err := parseHash(hash)
+	return err == nil && (ph.Params != DefaultParams || len(ph.key) != argonKeyLen || len(ph.salt) != saltLen)
 }
 
 // NewToken returns a random secret for a session, CSRF or API token, and the
@@ -170,6 +226,14 @@ func HashToken(secret string) string {
 	sum := sha256.Sum256([]byte(secret))
 	return hex.EncodeToString(sum[:])
 }
+
+// API tokens live DefaultTokenLife unless their holder asks for another
+// life of at most MaxTokenLife: a token forgotten in a script stops working
+// on its own.
+const (
+	DefaultTokenLife = 90 * 24 * time.Hour
+	MaxTokenLife     = 365 * 24 * time.Hour
+)
 
 // TempPassword makes a one-time password (for a new account or a reset) that
 // has every character class, so it satisfies any valid policy. It is shown

@@ -24,9 +24,9 @@ type Credentials struct {
 // Credentials looks an account up by login.
 func (c conn) Credentials(ctx context.Context, login string) (Credentials, error) {
 	var cr Credentials
-	var must, disabled, locked, pwAt int64
-	err := c.queryRow(ctx, `SELECT id, login, name, password_hash, must_change, failures, locked_until, disabled, password_at FROM people WHERE login = ?`, login).
-		Scan(&cr.PersonID, &cr.Login, &cr.Name, &cr.PasswordHash, &must, &cr.State.Failures, &locked, &disabled, &pwAt)
+	var must, disabled, pwAt int64
+	err := c.queryRow(ctx, `SELECT id, login, name, password_hash, must_change, disabled, password_at FROM people WHERE login = ?`, login).
+		Scan(&cr.PersonID, &cr.Login, &cr.Name, &cr.PasswordHash, &must, &disabled, &pwAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return cr, fmt.Errorf("login %q: %w", login, ErrNotFound)
 	}
@@ -34,7 +34,7 @@ func (c conn) Credentials(ctx context.Context, login string) (Credentials, error
 		return cr, fmt.Errorf("read credentials: %w", err)
 	}
 	cr.State.MustChange, cr.State.Disabled = must == 1, disabled == 1
-	cr.State.LockedUntil, cr.PasswordAt = fromTS(locked), fromTS(pwAt)
+	cr.PasswordAt = fromTS(pwAt)
 	return cr, nil
 }
 
@@ -50,21 +50,11 @@ func (c conn) CredentialsByID(ctx context.Context, personID string) (Credentials
 	return c.Credentials(ctx, login)
 }
 
-// SaveLoginState stores the outcome of a sign-in attempt.
-func (tx *Tx) SaveLoginState(ctx context.Context, personID string, s account.State) error {
-	_, err := tx.exec(ctx, `UPDATE people SET failures = ?, locked_until = ?, disabled = ?, must_change = ? WHERE id = ?`,
-		s.Failures, ts(s.LockedUntil), b2i(s.Disabled), b2i(s.MustChange), personID)
-	if err != nil {
-		return fmt.Errorf("save login state: %w", err)
-	}
-	return nil
-}
-
-// SetPassword stores a new password hash. mustChange forces a change at the
-// next sign-in (after an administrator's reset). All sessions of the person
-// end, so a stolen session does not survive a password change.
+// SetPassword stores a new password hash chosen by its holder (or given at
+// creation). mustChange forces a change at the next sign-in. All sessions of
+// the person end, so a stolen session does not survive a password change.
 func (tx *Tx) SetPassword(ctx context.Context, personID, hash string, mustChange bool) error {
-	res, err := tx.exec(ctx, `UPDATE people SET password_hash = ?, must_change = ?, failures = 0, locked_until = 0, password_at = ?, updated_at = ? WHERE id = ?`,
+	res, err := tx.exec(ctx, `UPDATE people SET password_hash = ?, must_change = ?, password_at = ?, updated_at = ? WHERE id = ?`,
 		hash, b2i(mustChange), ts(tx.now), ts(tx.now), personID)
 	if err != nil {
 		return fmt.Errorf("set password: %w", err)
@@ -72,13 +62,41 @@ func (tx *Tx) SetPassword(ctx context.Context, personID, hash string, mustChange
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("person %s: %w", personID, ErrNotFound)
 	}
+	if err := tx.clearLoginStops(ctx, personID); err != nil {
+		return err
+	}
 	return tx.DeleteSessionsOf(ctx, personID)
 }
 
+// ResetPassword is an operator's or administrator's reset: a one-time
+// password that must be changed at the next sign-in. Besides ending every
+// session it revokes every API token, which would otherwise go on working for
+// whoever had the account before the reset.
+func (tx *Tx) ResetPassword(ctx context.Context, personID, hash string) error {
+	if err := tx.SetPassword(ctx, personID, hash, true); err != nil {
+		return err
+	}
+	_, err := tx.RevokeAPITokensOf(ctx, personID)
+	return err
+}
+
+// RehashPassword replaces a stored hash by one of the same password made
+// with the current parameters (after a successful sign-in). It changes
+// nothing else: the password, its age and the sessions are the same.
+func (tx *Tx) RehashPassword(ctx context.Context, personID, oldHash, newHash string) error {
+	// Only if the hash is still the one that was checked: a password
+	// changed meanwhile stays changed.
+	_, err := tx.exec(ctx, `UPDATE people SET password_hash = ? WHERE id = ? AND password_hash = ?`, newHash, personID, oldHash)
+	if err != nil {
+		return fmt.Errorf("rehash password: %w", err)
+	}
+	return nil
+}
+
 // SetDisabled locks or unlocks an account (administrator's lock). Unlocking
-// also clears a lockout from failures.
+// also lifts the sign-in stops of the account (see account.Throttle).
 func (tx *Tx) SetDisabled(ctx context.Context, personID string, disabled bool) error {
-	res, err := tx.exec(ctx, `UPDATE people SET disabled = ?, failures = 0, locked_until = 0, updated_at = ? WHERE id = ?`, b2i(disabled), ts(tx.now), personID)
+	res, err := tx.exec(ctx, `UPDATE people SET disabled = ?, updated_at = ? WHERE id = ?`, b2i(disabled), ts(tx.now), personID)
 	if err != nil {
 		return fmt.Errorf("set disabled: %w", err)
 	}
@@ -88,7 +106,116 @@ func (tx *Tx) SetDisabled(ctx context.Context, personID string, disabled bool) e
 	if disabled {
 		return tx.DeleteSessionsOf(ctx, personID)
 	}
+	return tx.clearLoginStops(ctx, personID)
+}
+
+// clearLoginStops lifts every stop on a person's account, keeping which
+// sources are usual.
+func (tx *Tx) clearLoginStops(ctx context.Context, personID string) error {
+	_, err := tx.exec(ctx, `UPDATE login_limits SET failures = 0, locked_until = 0
+		WHERE kind IN ('pair', 'account') AND login = (SELECT login FROM people WHERE id = ?)`, personID)
+	if err != nil {
+		return fmt.Errorf("clear sign-in stops: %w", err)
+	}
 	return nil
+}
+
+// Keys of the sign-in counters. Login names are bounded so that a stranger's
+// megabyte of "login" is not stored.
+const maxLimitKey = 100
+
+func limitKeys(login, source string) [3][3]string {
+	if len(login) > maxLimitKey {
+		login = login[:maxLimitKey]
+	}
+	if len(source) > maxLimitKey {
+		source = source[:maxLimitKey]
+	}
+	// In primary-key order, so that transactions locking them cannot deadlock.
+	return [3][3]string{{"account", login, ""}, {"pair", login, source}, {"source", "", source}}
+}
+
+func (c conn) readThrottle(ctx context.Context, login, source string, forUpdate bool) (account.Throttle, error) {
+	var th account.Throttle
+	keys := limitKeys(login, source)
+	into := [3]*account.Counter{&th.Account, &th.Pair, &th.Source}
+	lock := ""
+	if forUpdate {
+		lock = " FOR UPDATE"
+	}
+	for i, k := range keys {
+		var f, lf, lu, ok int64
+		err := c.queryRow(ctx, `SELECT failures, last_failure, locked_until, last_ok FROM login_limits WHERE kind = ? AND login = ? AND source = ?`+lock, k[0], k[1], k[2]).
+			Scan(&f, &lf, &lu, &ok)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return th, fmt.Errorf("read sign-in limits: %w", err)
+		}
+		*into[i] = account.Counter{Failures: int(f), LastFailure: fromTS(lf), LockedUntil: fromTS(lu), LastOK: fromTS(ok)}
+	}
+	return th, nil
+}
+
+// LoginThrottle reads the sign-in counters that bear on login from source
+// (whether or not the login exists).
+func (c conn) LoginThrottle(ctx context.Context, login, source string) (account.Throttle, error) {
+	return c.readThrottle(ctx, login, source, false)
+}
+
+// LoginThrottleForUpdate reads the counters as LoginThrottle does and holds
+// them to the end of the transaction, so that concurrent attempts on other
+// servers count one after the other instead of losing failures. (On SQLite
+// the one writer already runs write transactions one at a time.)
+func (tx *Tx) LoginThrottleForUpdate(ctx context.Context, login, source string) (account.Throttle, error) {
+	if tx.d != Postgres {
+		return tx.readThrottle(ctx, login, source, false)
+	}
+	for _, k := range limitKeys(login, source) {
+		if _, err := tx.exec(ctx, `INSERT INTO login_limits (kind, login, source) VALUES (?, ?, ?) ON CONFLICT (kind, login, source) DO NOTHING`, k[0], k[1], k[2]); err != nil {
+			return account.Throttle{}, fmt.Errorf("lock sign-in limits: %w", err)
+		}
+	}
+	return tx.readThrottle(ctx, login, source, true)
+}
+
+// SaveLoginThrottle stores the counters after an attempt.
+func (tx *Tx) SaveLoginThrottle(ctx context.Context, login, source string, th account.Throttle) error {
+	cs := [3]account.Counter{th.Account, th.Pair, th.Source}
+	for i, k := range limitKeys(login, source) {
+		c := cs[i]
+		if _, err := tx.exec(ctx, `INSERT INTO login_limits (kind, login, source, failures, last_failure, locked_until, last_ok) VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (kind, login, source) DO UPDATE SET failures = excluded.failures, last_failure = excluded.last_failure,
+			locked_until = excluded.locked_until, last_ok = excluded.last_ok`,
+			k[0], k[1], k[2], c.Failures, ts(c.LastFailure), ts(c.LockedUntil), ts(c.LastOK)); err != nil {
+			return fmt.Errorf("save sign-in limits: %w", err)
+		}
+	}
+	return nil
+}
+
+// LoginStoppedUntil is the latest end of a stop on a login (from some source
+// or from unusual sources), for the administrator's view; zero if none.
+func (c conn) LoginStoppedUntil(ctx context.Context, login string, now time.Time) (time.Time, error) {
+	var until sql.NullInt64
+	err := c.queryRow(ctx, `SELECT MAX(locked_until) FROM login_limits WHERE kind IN ('pair', 'account') AND login = ? AND locked_until > ?`, login, ts(now)).Scan(&until)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("read sign-in stops: %w", err)
+	}
+	return fromTS(until.Int64), nil
+}
+
+// PruneLoginLimits forgets counters that no longer matter: no stop in force,
+// no failure within keep, and no successful sign-in within account.UsualFor.
+// It returns how many it removed.
+func (tx *Tx) PruneLoginLimits(ctx context.Context, now time.Time, keep time.Duration) (int64, error) {
+	res, err := tx.exec(ctx, `DELETE FROM login_limits WHERE locked_until < ? AND last_failure < ? AND last_ok < ?`,
+		ts(now), ts(now.Add(-keep)), ts(now.Add(-account.UsualFor)))
+	if err != nil {
+		return 0, fmt.Errorf("prune sign-in limits: %w", err)
+	}
+	return res.RowsAffected()
 }
 
 // Session is a signed-in browser.
@@ -161,14 +288,21 @@ type APIToken struct {
 	Name      string
 	TokenHash string
 	Created   time.Time
+	Expires   time.Time
 	LastUsed  time.Time
 	Revoked   bool
 }
 
+// Live reports whether the token may be used at now.
+func (t APIToken) Live(now time.Time) bool { return !t.Revoked && now.Before(t.Expires) }
+
 // CreateAPIToken stores a token.
 func (tx *Tx) CreateAPIToken(ctx context.Context, t APIToken) error {
-	_, err := tx.exec(ctx, `INSERT INTO api_tokens (id, person_id, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?)`,
-		t.ID, t.PersonID, t.Name, t.TokenHash, ts(t.Created))
+	if !t.Expires.After(t.Created) {
+		return fmt.Errorf("api token %s: expiry before creation", t.ID)
+	}
+	_, err := tx.exec(ctx, `INSERT INTO api_tokens (id, person_id, name, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		t.ID, t.PersonID, t.Name, t.TokenHash, ts(t.Created), ts(t.Expires))
 	if err != nil {
 		return fmt.Errorf("create api token: %w", err)
 	}
@@ -178,13 +312,13 @@ func (tx *Tx) CreateAPIToken(ctx context.Context, t APIToken) error {
 // APITokenByHash looks up a live token.
 func (c conn) APITokenByHash(ctx context.Context, hash string) (APIToken, error) {
 	var t APIToken
-	var created, used, revoked int64
-	err := c.queryRow(ctx, `SELECT id, person_id, name, token_hash, created_at, last_used, revoked FROM api_tokens WHERE token_hash = ?`, hash).
-		Scan(&t.ID, &t.PersonID, &t.Name, &t.TokenHash, &created, &used, &revoked)
+	var created, expires, used, revoked int64
+	err := c.queryRow(ctx, `SELECT id, person_id, name, token_hash, created_at, expires_at, last_used, revoked FROM api_tokens WHERE token_hash = ?`, hash).
+		Scan(&t.ID, &t.PersonID, &t.Name, &t.TokenHash, &created, &expires, &used, &revoked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, ErrNotFound
 	}
-	t.Created, t.LastUsed, t.Revoked = fromTS(created), fromTS(used), revoked == 1
+	t.Created, t.Expires, t.LastUsed, t.Revoked = fromTS(created), fromTS(expires), fromTS(used), revoked == 1
 	return t, err
 }
 
@@ -192,13 +326,13 @@ func (c conn) APITokenByHash(ctx context.Context, hash string) (APIToken, error)
 func (c conn) APITokens(ctx context.Context, personID string) ([]APIToken, error) {
 	return queryAll(ctx, c, func(rows scanner) (APIToken, error) {
 		var t APIToken
-		var created, used, revoked int64
-		if err := rows.Scan(&t.ID, &t.PersonID, &t.Name, &t.TokenHash, &created, &used, &revoked); err != nil {
+		var created, expires, used, revoked int64
+		if err := rows.Scan(&t.ID, &t.PersonID, &t.Name, &t.TokenHash, &created, &expires, &used, &revoked); err != nil {
 			return t, err
 		}
-		t.Created, t.LastUsed, t.Revoked = fromTS(created), fromTS(used), revoked == 1
+		t.Created, t.Expires, t.LastUsed, t.Revoked = fromTS(created), fromTS(expires), fromTS(used), revoked == 1
 		return t, nil
-	}, `SELECT id, person_id, name, token_hash, created_at, last_used, revoked FROM api_tokens WHERE person_id = ? ORDER BY created_at DESC`, personID)
+	}, `SELECT id, person_id, name, token_hash, created_at, expires_at, last_used, revoked FROM api_tokens WHERE person_id = ? ORDER BY created_at DESC`, personID)
 }
 
 // RevokeAPIToken revokes one of a person's tokens.
@@ -211,6 +345,15 @@ func (tx *Tx) RevokeAPIToken(ctx context.Context, personID, id string) error {
 		return ErrNotFound
 	}
 	return nil
+}
+
+// RevokeAPITokensOf revokes every live token of a person and returns how many.
+func (tx *Tx) RevokeAPITokensOf(ctx context.Context, personID string) (int64, error) {
+	res, err := tx.exec(ctx, `UPDATE api_tokens SET revoked = 1 WHERE person_id = ? AND revoked = 0`, personID)
+	if err != nil {
+		return 0, fmt.Errorf("revoke api tokens: %w", err)
+	}
+	return res.RowsAffected()
 }
 
 // Setting reads a JSON setting into v; it reports whether it was set.

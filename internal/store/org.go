@@ -450,3 +450,28 @@ func (tx *Tx) EndDelegation(ctx context.Context, id, fromID string, t time.Time)
 	}
 	return nil
 }
+
+// ServingOffice is the office unit that serves a person: the office of the
+// organ their primary position belongs to (a leader of 区政府 is served by
+// 政府办; a bureau's people by the bureau itself, whose 办公室 is a section).
+// "" when the person holds no position.
+func (c conn) ServingOffice(ctx context.Context, personID string) (string, error) {
+	ps, err := c.Positions(ctx, personID)
+	if err != nil {
+		return "", err
+	}
+	unit := ""
+	for _, p := range ps {
+		if p.Primary || unit == "" {
+			unit = p.UnitID
+		}
+	}
+	if unit == "" {
+		return "", nil
+	}
+	units, err := c.unitMap(ctx)
+	if err != nil {
+		return "", err
+	}
+	return officeOf(units, organOf(units, unit)), nil
+}

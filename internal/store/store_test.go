@@ -207,13 +207,13 @@ func TestAccountsSessionsTokens(t *testing.T) {
 		if err != nil || !cr.State.MustChange || cr.PasswordHash != hash {
 			t.Fatalf("credentials: %+v %v", cr, err)
 		}
-		locked := account.State{Failures: 0, LockedUntil: s.Now().Add(15 * time.Minute).Truncate(time.Microsecond).UTC()}
-		if err := s.Write(ctx, func(tx *store.Tx) error { return tx.SaveLoginState(ctx, p.ID, locked) }); err != nil {
+		// A stop from failures (see account.Throttle) is lifted by a new password.
+		th0 := account.Throttle{Pair: account.Counter{Failures: 0, LockedUntil: s.Now().Add(15 * time.Minute).Truncate(time.Microsecond).UTC()}}
+		if err := s.Write(ctx, func(tx *store.Tx) error { return tx.SaveLoginThrottle(ctx, "zhaom", "10.0.0.9", th0) }); err != nil {
 			t.Fatal(err)
 		}
-		cr, _ = s.Credentials(ctx, "zhaom")
-		if !cr.State.LockedUntil.Equal(locked.LockedUntil) {
-			t.Errorf("locked until %v, want %v", cr.State.LockedUntil, locked.LockedUntil)
+		if until, err := s.LoginStoppedUntil(ctx, "zhaom", s.Now()); err != nil || !until.Equal(th0.Pair.LockedUntil) {
+			t.Errorf("stopped until %v (%v), want %v", until, err, th0.Pair.LockedUntil)
 		}
 		secret, th, _ := account.NewToken()
 		now := s.Now()
@@ -233,16 +233,19 @@ func TestAccountsSessionsTokens(t *testing.T) {
 			t.Errorf("session survived password change: %v", err)
 		}
 		cr, _ = s.Credentials(ctx, "zhaom")
-		if cr.State.MustChange || !cr.State.LockedUntil.IsZero() {
-			t.Errorf("after set password: %+v", cr.State)
+		if until, _ := s.LoginStoppedUntil(ctx, "zhaom", s.Now()); cr.State.MustChange || !until.IsZero() {
+			t.Errorf("after set password: %+v, stopped until %v", cr.State, until)
 		}
 		_, tokHash, _ := account.NewToken()
-		tok := store.APIToken{ID: uid.New(), PersonID: p.ID, Name: "脚本", TokenHash: tokHash, Created: now}
+		tok := store.APIToken{ID: uid.New(), PersonID: p.ID, Name: "脚本", TokenHash: tokHash, Created: now, Expires: now.Add(account.DefaultTokenLife)}
 		if err := s.Write(ctx, func(tx *store.Tx) error { return tx.CreateAPIToken(ctx, tok) }); err != nil {
 			t.Fatal(err)
 		}
-		if got, err := s.APITokenByHash(ctx, tokHash); err != nil || got.Revoked {
+		if got, err := s.APITokenByHash(ctx, tokHash); err != nil || !got.Live(now) || !got.Expires.Equal(tok.Expires.Truncate(time.Microsecond)) {
 			t.Fatalf("token: %+v %v", got, err)
+		}
+		if got, _ := s.APITokenByHash(ctx, tokHash); got.Live(now.Add(account.DefaultTokenLife)) {
+			t.Error("token live after its expiry")
 		}
 		if err := s.Write(ctx, func(tx *store.Tx) error { return tx.RevokeAPIToken(ctx, p.ID, tok.ID) }); err != nil {
 			t.Fatal(err)

@@ -18,12 +18,13 @@ import (
 
 func policyValues(p account.Policy) url.Values {
 	return url.Values{
-		"min_length":   {strconv.Itoa(p.MinLength)},
-		"min_classes":  {strconv.Itoa(p.MinClasses)},
-		"max_failures": {strconv.Itoa(p.MaxFailures)},
-		"lock_minutes": {strconv.Itoa(int(p.LockFor.Minutes()))},
-		"idle_minutes": {strconv.Itoa(int(p.IdleTimeout.Minutes()))},
-		"max_hours":    {strconv.Itoa(int(p.MaxSessionAge.Hours()))},
+		"min_length":         {strconv.Itoa(p.MinLength)},
+		"min_classes":        {strconv.Itoa(p.MinClasses)},
+		"max_failures":       {strconv.Itoa(p.MaxFailures)},
+		"lock_minutes":       {strconv.Itoa(int(p.LockFor.Minutes()))},
+		"idle_minutes":       {strconv.Itoa(int(p.IdleTimeout.Minutes()))},
+		"max_hours":          {strconv.Itoa(int(p.MaxSessionAge.Hours()))},
+		"director_delegates": {map[bool]string{true: "1"}[p.DirectorDelegates]},
 	}
 }
 
@@ -89,6 +90,7 @@ func (srv *Server) policySave(w http.ResponseWriter, r *http.Request) {
 		if err := errors.Join(errs...); err != nil {
 			return err
 		}
+		p.DirectorDelegates = f.Get("director_delegates") == "1"
 		if err := p.Validate(); err != nil {
 			return err
 		}
@@ -174,8 +176,11 @@ func (srv *Server) auditVerify(w http.ResponseWriter, r *http.Request) {
 }
 
 type tokensData struct {
-	Tokens []store.APIToken
-	Secret string
+	Tokens      []store.APIToken
+	Secret      string
+	Expires     time.Time // of the token just made
+	DefaultDays int
+	MaxDays     int
 }
 
 func (srv *Server) tokensPage(w http.ResponseWriter, r *http.Request) {
@@ -191,7 +196,15 @@ func (srv *Server) renderTokens(w http.ResponseWriter, r *http.Request, status i
 		srv.serverError(w, r, err)
 		return
 	}
-	srv.render(w, r, status, "tokens", pageData{Title: "接口令牌", Data: tokensData{Tokens: ts, Secret: secret}, Error: errMsg})
+	d := tokensData{Tokens: ts, Secret: secret, DefaultDays: int(account.DefaultTokenLife / (24 * time.Hour)), MaxDays: int(account.MaxTokenLife / (24 * time.Hour))}
+	if secret != "" && len(ts) > 0 {
+		d.Expires = ts[0].Expires
+	}
+	form := r.PostForm
+	if form == nil || form.Get("days") == "" || errMsg == "" {
+		form = url.Values{"days": {strconv.Itoa(d.DefaultDays)}}
+	}
+	srv.render(w, r, status, "tokens", pageData{Title: "接口令牌", Data: d, Error: errMsg, Form: form})
 }
 
 func (srv *Server) tokenCreate(w http.ResponseWriter, r *http.Request) {
@@ -205,17 +218,27 @@ func (srv *Server) tokenCreate(w http.ResponseWriter, r *http.Request) {
 		srv.renderTokens(w, r, http.StatusUnprocessableEntity, "", "请填写令牌用途（不超过 40 字）")
 		return
 	}
+	days := int(account.DefaultTokenLife / (24 * time.Hour))
+	if s := strings.TrimSpace(r.PostFormValue("days")); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || time.Duration(n)*24*time.Hour > account.MaxTokenLife {
+			srv.renderTokens(w, r, http.StatusUnprocessableEntity, "", fmt.Sprintf("有效期应为 1 到 %d 天", int(account.MaxTokenLife/(24*time.Hour))))
+			return
+		}
+		days = n
+	}
 	secret, hash, err := account.NewToken()
 	if err != nil {
 		srv.serverError(w, r, err)
 		return
 	}
-	t := store.APIToken{ID: uid.New(), PersonID: v.Person.ID, Name: name, TokenHash: hash, Created: srv.store.Now()}
+	now := srv.store.Now()
+	t := store.APIToken{ID: uid.New(), PersonID: v.Person.ID, Name: name, TokenHash: hash, Created: now, Expires: now.Add(time.Duration(days) * 24 * time.Hour)}
 	err = srv.store.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.CreateAPIToken(ctx, t); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, audit.Event{ActorID: v.Person.ID, ActorName: v.Person.Name, Action: "token.create", ObjectKind: "api_token", ObjectID: t.ID, IP: clientIP(r), Detail: jsonDetail(map[string]string{"name": name})})
+		return tx.Audit(ctx, audit.Event{ActorID: v.Person.ID, ActorName: v.Person.Name, Action: "token.create", ObjectKind: "api_token", ObjectID: t.ID, IP: clientIP(r), Detail: jsonDetail(map[string]any{"name": name, "expires": t.Expires})})
 	})
 	if err != nil {
 		srv.serverError(w, r, err)

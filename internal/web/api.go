@@ -30,6 +30,8 @@ func (srv *Server) apiRoutes() {
 	m.HandleFunc("POST /api/v1/units", srv.requireLogin(srv.apiUnitCreate))
 	m.HandleFunc("GET /api/v1/people", srv.requireLogin(srv.apiPeople))
 	m.HandleFunc("GET /api/v1/people/{id}", srv.requireLogin(srv.apiPerson))
+	m.HandleFunc("GET /api/v1/people/{id}/delegations", srv.requireLogin(srv.apiDelegations))
+	m.HandleFunc("POST /api/v1/people/{id}/delegations", srv.requireLogin(srv.apiDelegationSet))
 	m.HandleFunc("GET /api/v1/audit", srv.requireLogin(srv.apiAudit))
 	m.HandleFunc("POST /api/v1/audit/verify", srv.requireLogin(srv.apiAuditVerify))
 }

@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/shuniu-oa/shuniu/internal/access"
 	"github.com/shuniu-oa/shuniu/internal/account"
@@ -89,7 +91,7 @@ func (srv *Server) loadViewer(ctx context.Context, personID string) (*Viewer, er
 // refuses a request itself; requireLogin does.
 func (srv *Server) withSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz" || r.URL.Path == "/metrics" {
+		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz" {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -99,7 +101,7 @@ func (srv *Server) withSession(next http.Handler) http.Handler {
 				next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, keyViewer, v)))
 				return
 			}
-			writeJSONError(w, http.StatusUnauthorized, "接口令牌无效或已撤销")
+			writeJSONError(w, http.StatusUnauthorized, "接口令牌无效、已过期或已撤销")
 			return
 		}
 		c, err := r.Cookie(sessionCookie)
@@ -160,7 +162,7 @@ func (srv *Server) withSession(next http.Handler) http.Handler {
 
 func (srv *Server) viewerFromToken(ctx context.Context, secret string) *Viewer {
 	t, err := srv.store.APITokenByHash(ctx, account.HashToken(secret))
-	if err != nil || t.Revoked {
+	if err != nil || !t.Live(srv.store.Now()) {
 		return nil
 	}
 	cr, err := srv.store.CredentialsByID(ctx, t.PersonID)
@@ -171,7 +173,7 @@ func (srv *Server) viewerFromToken(ctx context.Context, secret string) *Viewer {
 	if err != nil {
 		return nil
 	}
-	v.ViaToken = true
+	v.ViaToken, v.Subject.Bearer = true, true
 	return v
 }
 
@@ -289,23 +291,84 @@ func (srv *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 		Form: url.Values{"next": {safeNext(r.URL.Query().Get("next"))}}, Data: srv.opt.DemoLogins})
 }
 
-// safeNext keeps post-login redirects on this site.
+// safeNext keeps post-login redirects on this site. It accepts only a path
+// that starts with exactly one "/" followed by a character that is not "/",
+// "\\" or white space — as given and after percent-decoding, since a browser
+// reads "/\t/host" and "/%2F/host" as "//host", another site — with no
+// control characters or spaces anywhere (browsers drop them from URLs), and
+// answers "/" for anything else. The path is given back unchanged.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "/" || !utf8.ValidString(next) || len(next) > 2000 {
+		return "/"
+	}
+	for _, r := range next {
+		if unicode.IsSpace(r) || unicode.IsControl(r) || r == '\\' || r == utf8.RuneError {
+			return "/"
+		}
+	}
+	// The start must hold however many times it is decoded.
+	for s, i := next, 0; i < 4; i++ {
+		if !pathStart(s) {
+			return "/"
+		}
+		dec, err := url.PathUnescape(s)
+		if err != nil {
+			return "/"
+		}
+		if dec == s {
+			break
+		}
+		s = dec
+	}
+	if u, err := url.Parse(next); err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
 		return "/"
 	}
 	return next
 }
 
+// pathStart reports whether s starts with one "/" and then a character that
+// is not a slash, a backslash, white space or a control character.
+func pathStart(s string) bool {
+	if len(s) < 2 || s[0] != '/' {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[1:])
+	return r != '/' && r != '\\' && !unicode.IsSpace(r) && !unicode.IsControl(r) && r != utf8.RuneError
+}
+
 var errLogin = errors.New("账户名或密码错误")
 
+// stopMessage tells a stopped sign-in why and until when, without saying
+// whether the account exists (the counters are kept alike for both).
+func stopMessage(stop account.Stop, until time.Time) string {
+	at := until.In(chinaTime).Format("15:04")
+	switch stop {
+	case account.StoppedAcct:
+		return "该账户近期多次输错密码，已暂停从不常用的电脑登录，请在 " + at + " 后重试，或在平时使用的电脑上登录"
+	case account.StoppedSource:
+		return "本机登录失败次数过多，已暂停登录，请在 " + at + " 后重试"
+	}
+	return "本机连续输错密码次数过多，已暂停从本机登录该账户，请在 " + at + " 后重试或联系系统管理员"
+}
+
+func stopReason(stop account.Stop) string {
+	return map[account.Stop]string{account.StoppedPair: "stopped: account from this source", account.StoppedAcct: "stopped: account from unusual sources",
+		account.StoppedSource: "stopped: this source"}[stop]
+}
+
+// loginSubmit signs a person in. Every attempt, for a login that exists or
+// not, takes the same path: the counters of the login and the source, one
+// password verification (against a stand-in hash when there is no account),
+// and one transaction that counts the outcome and audits it; the answers are
+// the same for both. Hashing waits its turn (srv.hasher), so a burst of
+// sign-ins holds flat memory.
 func (srv *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	if err := r.ParseForm(); err != nil {
 		srv.render(w, r, http.StatusBadRequest, "login", pageData{Title: "登录", Error: "表单无效"})
 		return
 	}
-	login := strings.TrimSpace(strings.ToLower(r.PostFormValue("login")))
+	login := truncate(strings.TrimSpace(strings.ToLower(r.PostFormValue("login"))), 100)
 	password := r.PostFormValue("password")
 	form := url.Values{"login": {login}, "next": {safeNext(r.PostFormValue("next"))}}
 	fail := func(status int, msg string) {
@@ -318,39 +381,77 @@ func (srv *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ip := clientIP(r)
-	cr, err := srv.store.Credentials(ctx, login)
-	if errors.Is(err, store.ErrNotFound) {
-		// Spend the same time as a real check, so that timing does not reveal
-		// which accounts exist.
-		_, _ = account.VerifyPassword(dummyHash, password)
-		_ = srv.store.AuditAlone(ctx, audit.Event{ActorName: login, Action: "login", Outcome: audit.Failed, IP: ip, Detail: `{"reason":"unknown login"}`})
-		fail(http.StatusUnauthorized, errLogin.Error())
-		return
-	}
-	if err != nil {
-		srv.serverError(w, r, err)
-		return
-	}
+	src := account.SourceKey(ip)
 	pol, err := srv.store.Policy(ctx)
 	if err != nil {
 		srv.serverError(w, r, err)
 		return
 	}
+	th, err := srv.store.LoginThrottle(ctx, login, src)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	if stop, until := pol.Stopped(th, srv.store.Now()); stop != account.NotStopped {
+		// Refused before any hashing: a stopped stranger costs next to nothing.
+		_ = srv.store.AuditAlone(ctx, audit.Event{ActorName: login, Action: "login", Outcome: audit.Failed, IP: ip,
+			Detail: jsonDetail(map[string]string{"login": login, "reason": stopReason(stop)})})
+		w.Header().Set("Retry-After", fmt.Sprint(int(time.Until(until).Seconds())+1))
+		fail(http.StatusTooManyRequests, stopMessage(stop, until))
+		return
+	}
+	cr, err := srv.store.Credentials(ctx, login)
+	known := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		srv.serverError(w, r, err)
+		return
+	}
+	if len(password) > 4*account.MaxPasswordBytes {
+		password = "" // no policy allows it; hash a bounded input
+	}
 	ok := false
-	if cr.PasswordHash != "" {
-		ok, err = account.VerifyPassword(cr.PasswordHash, password)
-		if err != nil {
+	if known && cr.PasswordHash != "" {
+		ok, err = srv.hasher.Verify(ctx, cr.PasswordHash, password)
+		if err != nil && !errors.Is(err, account.ErrBusy) {
 			srv.log.Error("stored password hash", "person", cr.PersonID, "err", err)
 		}
+	} else {
+		err = srv.hasher.VerifyNone(ctx, password)
 	}
-	now := srv.store.Now()
-	state, result := pol.Attempt(cr.State, ok, now)
+	if errors.Is(err, account.ErrBusy) {
+		fail(http.StatusServiceUnavailable, account.ErrBusy.Error())
+		return
+	}
+	// A hash made with older parameters is replaced now that the password is known.
+	var rehash string
+	if ok && account.NeedsRehash(cr.PasswordHash) {
+		if rehash, err = srv.hasher.Hash(ctx, password); err != nil {
+			srv.log.Warn("rehash password", "person", cr.PersonID, "err", err)
+			rehash = ""
+		}
+	}
 	var secret string
+	var result account.LoginResult
+	var left int
+	var stop account.Stop
+	var until time.Time
 	err = srv.store.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.SaveLoginState(ctx, cr.PersonID, state); err != nil {
+		now := tx.Now()
+		th, err := tx.LoginThrottleForUpdate(ctx, login, src)
+		if err != nil {
 			return err
 		}
-		ev := audit.Event{ActorID: cr.PersonID, ActorName: cr.Name, Action: "login", ObjectKind: "session", IP: ip, Detail: jsonDetail(map[string]string{"login": cr.Login})}
+		th, result = pol.Attempt(th, cr.State, ok, now)
+		left = pol.Left(th, now)
+		stop, until = pol.Stopped(th, now)
+		if err := tx.SaveLoginThrottle(ctx, login, src, th); err != nil {
+			return err
+		}
+		ev := audit.Event{ActorID: cr.PersonID, ActorName: cr.Name, Action: "login", ObjectKind: "session", IP: ip, Detail: jsonDetail(map[string]string{"login": login})}
+		if !known {
+			ev.ActorName = login
+		}
+		reason := ""
 		switch result {
 		case account.LoginOK:
 			var th string
@@ -366,12 +467,23 @@ func (srv *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 			if err := tx.CreateSession(ctx, store.Session{TokenHash: th, PersonID: cr.PersonID, CSRF: csrf, Created: now, LastSeen: now, IP: ip, UserAgent: truncate(r.UserAgent(), 200)}); err != nil {
 				return err
 			}
-		case account.LoginLocked:
-			ev.Outcome, ev.Detail = audit.Failed, jsonDetail(map[string]any{"login": cr.Login, "reason": "locked"})
+			if rehash != "" {
+				if err := tx.RehashPassword(ctx, cr.PersonID, cr.PasswordHash, rehash); err != nil {
+					return err
+				}
+			}
+		case account.LoginStopped:
+			reason = stopReason(stop)
 		case account.LoginDisabled:
-			ev.Outcome, ev.Detail = audit.Failed, jsonDetail(map[string]any{"login": cr.Login, "reason": "disabled"})
+			reason = "disabled"
 		default:
-			ev.Outcome, ev.Detail = audit.Failed, jsonDetail(map[string]any{"login": cr.Login, "reason": "bad password", "failures": state.Failures})
+			reason = "bad password"
+			if !known {
+				reason = "unknown login"
+			}
+		}
+		if reason != "" {
+			ev.Outcome, ev.Detail = audit.Failed, jsonDetail(map[string]any{"login": login, "reason": reason, "failures": th.Pair.Failures})
 		}
 		return tx.Audit(ctx, ev)
 	})
@@ -380,22 +492,19 @@ func (srv *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch result {
-	case account.LoginLocked:
-		fail(http.StatusUnauthorized, fmt.Sprintf("连续输错密码，账户已锁定，请在 %s 后重试或联系系统管理员", state.LockedUntil.In(chinaTime).Format("15:04")))
+	case account.LoginStopped:
+		w.Header().Set("Retry-After", fmt.Sprint(int(time.Until(until).Seconds())+1))
+		fail(http.StatusTooManyRequests, stopMessage(stop, until))
 	case account.LoginDisabled:
 		fail(http.StatusUnauthorized, "账户已停用，请联系系统管理员")
 	case account.LoginBadPassword:
-		left := pol.MaxFailures - state.Failures
-		fail(http.StatusUnauthorized, fmt.Sprintf("%s（再错 %d 次将锁定 %d 分钟）", errLogin, left, int(pol.LockFor.Minutes())))
+		fail(http.StatusUnauthorized, fmt.Sprintf("%s（在本机再错 %d 次，将暂停从本机登录该账户 %d 分钟）", errLogin, left, int(pol.LockFor.Minutes())))
 	default:
 		srv.setSessionCookie(w, r, secret)
 		http.SetCookie(w, &http.Cookie{Name: preCSRFCookie, Value: "", Path: "/login", MaxAge: -1})
 		http.Redirect(w, r, form.Get("next"), http.StatusSeeOther)
 	}
 }
-
-// dummyHash is a valid argon2id hash of a random string.
-const dummyHash = "$argon2id$v=19$m=65536,t=3,p=2$c2h1bml1LWR1bW15LXNhbHQ$3Pb9yv2tG3QkH6JcS0m3mSx8m3lFvB4S0J2yKq3aJxY"
 
 func truncate(s string, n int) string {
 	if len(s) <= n {
@@ -451,9 +560,70 @@ func (srv *Server) passwordSubmit(w http.ResponseWriter, r *http.Request) {
 		srv.serverError(w, r, err)
 		return
 	}
-	if ok, _ := account.VerifyPassword(cr.PasswordHash, r.PostFormValue("current")); !ok {
-		_ = srv.store.AuditAlone(ctx, audit.Event{ActorID: v.Person.ID, ActorName: v.Person.Name, Action: "password.change", Outcome: audit.Failed, IP: clientIP(r), Detail: `{"reason":"wrong current password"}`})
-		fail("当前密码不正确")
+	pol, err := srv.store.Policy(ctx)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	// Guesses at the current password count like failed sign-ins from this
+	// source: a borrowed session cannot be used to guess the password at will.
+	ip := clientIP(r)
+	src := account.SourceKey(ip)
+	th, err := srv.store.LoginThrottle(ctx, cr.Login, src)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	if stop, until := pol.Stopped(th, srv.store.Now()); stop == account.StoppedPair {
+		fail(stopMessage(stop, until))
+		return
+	}
+	current := r.PostFormValue("current")
+	if len(current) > 4*account.MaxPasswordBytes {
+		current = ""
+	}
+	ok, err := srv.hasher.Verify(ctx, cr.PasswordHash, current)
+	if errors.Is(err, account.ErrBusy) {
+		fail(account.ErrBusy.Error())
+		return
+	}
+	if !ok {
+		var result account.LoginResult
+		var left int
+		var until time.Time
+		err := srv.store.Write(ctx, func(tx *store.Tx) error {
+			now := tx.Now()
+			th, err := tx.LoginThrottleForUpdate(ctx, cr.Login, src)
+			if err != nil {
+				return err
+			}
+			th, result = pol.Attempt(th, cr.State, false, now)
+			left = pol.Left(th, now)
+			if err := tx.SaveLoginThrottle(ctx, cr.Login, src, th); err != nil {
+				return err
+			}
+			if result == account.LoginStopped {
+				// Stopped: this session ends too; the holder signs in again later.
+				until = th.Pair.LockedUntil
+				if err := tx.DeleteSession(ctx, v.tokenHash); err != nil {
+					return err
+				}
+			}
+			return tx.Audit(ctx, audit.Event{ActorID: v.Person.ID, ActorName: v.Person.Name, Action: "password.change", Outcome: audit.Failed, IP: ip,
+				Detail: jsonDetail(map[string]any{"reason": "wrong current password", "failures": th.Pair.Failures})})
+		})
+		if err != nil {
+			srv.serverError(w, r, err)
+			return
+		}
+		if result == account.LoginStopped {
+			srv.clearSessionCookie(w, r)
+			r = r.WithContext(context.WithValue(ctx, keyViewer, (*Viewer)(nil))) // signed out now
+			srv.render(w, r, http.StatusTooManyRequests, "login", pageData{Title: "登录", Error: stopMessage(account.StoppedPair, until),
+				CSRF: srv.preCSRF(w, r), Form: url.Values{"login": {cr.Login}, "next": {"/"}}})
+			return
+		}
+		fail(fmt.Sprintf("当前密码不正确（再错 %d 次，将暂停从本机登录并退出）", left))
 		return
 	}
 	next := r.PostFormValue("new")
@@ -461,21 +631,20 @@ func (srv *Server) passwordSubmit(w http.ResponseWriter, r *http.Request) {
 		fail("两次输入的新密码不一致")
 		return
 	}
-	if next == r.PostFormValue("current") {
+	if next == current {
 		fail("新密码不能与当前密码相同")
 		return
 	}
-	pol, err := srv.store.Policy(ctx)
-	if err != nil {
-		srv.serverError(w, r, err)
-		return
-	}
-	if err := pol.CheckPassword(next, v.Person.Login); err != nil {
+	if err := pol.CheckPassword(next, account.Holder{Login: v.Person.Login, Name: v.Person.Name}); err != nil {
 		fail(err.Error())
 		return
 	}
-	hash, err := account.HashPassword(next)
+	hash, err := srv.hasher.Hash(ctx, next)
 	if err != nil {
+		if errors.Is(err, account.ErrBusy) {
+			fail(account.ErrBusy.Error())
+			return
+		}
 		srv.serverError(w, r, err)
 		return
 	}

@@ -113,6 +113,9 @@ func (srv *Server) withSecurityHeaders(next http.Handler) http.Handler {
 type metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	hashes   prometheus.Counter
+	hashWait prometheus.Histogram
+	hashRun  prometheus.Histogram
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -120,8 +123,17 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "shuniu_http_requests_total", Help: "HTTP requests by route and status."}, []string{"route", "method", "code"}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "shuniu_http_request_duration_seconds", Help: "HTTP request duration by route.", Buckets: []float64{.001, .0025, .005, .01, .02, .05, .1, .25, .5, 1, 2.5}}, []string{"route"}),
 	}
-	reg.MustRegister(m.requests, m.duration)
+	m.hashes = prometheus.NewCounter(prometheus.CounterOpts{Name: "shuniu_password_hashes_total", Help: "Password hashes and verifications run (argon2id), including those for unknown logins."})
+	m.hashWait = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "shuniu_password_hash_wait_seconds", Help: "Time a password hash waited for a free slot.", Buckets: []float64{.001, .01, .05, .1, .25, .5, 1, 2.5}})
+	m.hashRun = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "shuniu_password_hash_seconds", Help: "Time a password hash ran.", Buckets: []float64{.005, .01, .02, .05, .1, .25, .5}})
+	reg.MustRegister(m.requests, m.duration, m.hashes, m.hashWait, m.hashRun)
 	return m
+}
+
+func (m *metrics) observeHash(wait, run time.Duration) {
+	m.hashes.Inc()
+	m.hashWait.Observe(wait.Seconds())
+	m.hashRun.Observe(run.Seconds())
 }
 
 func (srv *Server) withMetrics(next http.Handler) http.Handler {

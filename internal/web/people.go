@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -28,6 +29,8 @@ type personData struct {
 	Levels      []org.Classification
 	ShowSecret  bool // clearance: the security officer and the person
 	ShowAccount bool // account state: the system administrator
+	CanAccount  bool // the administrator may reset and lock this account (not one of the three administrators')
+	StoppedTill time.Time
 	CanDelegate bool
 	Delegations []delegationView
 	TempPass    string
@@ -65,7 +68,7 @@ func (srv *Server) personCreate(w http.ResponseWriter, r *http.Request) {
 		srv.serverError(w, r, err)
 		return
 	}
-	hash, err := account.HashPassword(pass)
+	hash, err := srv.hasher.Hash(ctx, pass)
 	if err != nil {
 		srv.serverError(w, r, err)
 		return
@@ -155,7 +158,13 @@ func (srv *Server) renderPerson(w http.ResponseWriter, r *http.Request, status i
 			d.Oversees = append(d.Oversees, o.UnitID)
 		}
 	}
-	d.CanDelegate = access.Decide(v.Subject, access.Delegate, access.Object{Kind: "person", ID: id}).Allow
+	obj, err := srv.personObject(ctx, id)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	d.CanDelegate = access.Decide(v.Subject, access.Delegate, obj).Allow
+	d.CanAccount = access.Decide(v.Subject, access.ManageAccounts, obj).Allow
 	ds, err := srv.store.Delegations(ctx, id)
 	if err != nil {
 		srv.serverError(w, r, err)
@@ -183,6 +192,10 @@ func (srv *Server) renderPerson(w http.ResponseWriter, r *http.Request, status i
 			return
 		}
 		d.State = cr.State
+		if d.StoppedTill, err = srv.store.LoginStoppedUntil(ctx, cr.Login, now); err != nil {
+			srv.serverError(w, r, err)
+			return
+		}
 	}
 	srv.render(w, r, status, "person", pageData{Title: p.Name, Nav: "org", Data: d, Notice: notice, Error: errMsg})
 }
@@ -328,14 +341,53 @@ func (srv *Server) personClearance(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// personObject is a person as the object of an account or delegation
+// decision: whether they are one of the three administrators, and the
+// office that serves them, with the deployment's delegation setting.
+func (srv *Server) personObject(ctx context.Context, id string) (access.Object, error) {
+	o := access.Object{Kind: "person", ID: id}
+	roles, err := srv.store.Roles(ctx, id)
+	if err != nil {
+		return o, err
+	}
+	for _, ra := range roles {
+		o.Admin = o.Admin || ra.Role.Admin()
+	}
+	if o.UnitID, err = srv.store.ServingOffice(ctx, id); err != nil {
+		return o, err
+	}
+	pol, err := srv.store.Policy(ctx)
+	if err != nil {
+		return o, err
+	}
+	o.DirectorDelegates = pol.DirectorDelegates
+	return o, nil
+}
+
 func (srv *Server) personAccount(w http.ResponseWriter, r *http.Request) {
-	if !srv.authorize(w, r, access.ManageAccounts, access.Object{}) {
+	ctx := r.Context()
+	obj, err := srv.personObject(ctx, r.PathValue("id"))
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	if !srv.authorize(w, r, access.ManageAccounts, obj) {
 		return
 	}
 	op := r.PostFormValue("op")
+	var hash string
 	var temp string
+	if op == "reset" {
+		if temp, err = account.TempPassword(); err != nil {
+			srv.serverError(w, r, err)
+			return
+		}
+		if hash, err = srv.hasher.Hash(ctx, temp); err != nil {
+			srv.serverError(w, r, err)
+			return
+		}
+	}
 	srv.personWrite(w, r, "account."+op, func(tx *store.Tx, p org.Person) (string, error) {
-		ctx := r.Context()
 		if p.ID == viewerFrom(ctx).Person.ID && op == "lock" {
 			return "", errors.New("不能停用自己的账户")
 		}
@@ -345,18 +397,11 @@ func (srv *Server) personAccount(w http.ResponseWriter, r *http.Request) {
 		case "unlock":
 			return "", tx.SetDisabled(ctx, p.ID, false)
 		case "reset":
-			var err error
-			if temp, err = account.TempPassword(); err != nil {
+			// Also ends the person's sessions and revokes their API tokens.
+			if err := tx.ResetPassword(ctx, p.ID, hash); err != nil {
 				return "", err
 			}
-			hash, err := account.HashPassword(temp)
-			if err != nil {
-				return "", err
-			}
-			if err := tx.SetPassword(ctx, p.ID, hash, true); err != nil {
-				return "", err
-			}
-			return "notice:密码已重置为 " + temp + " ——只显示这一次，请当面交给本人，首次登录须修改。", nil
+			return "notice:密码已重置为 " + temp + " ——只显示这一次，请当面交给本人，首次登录须修改。本人的接口令牌已全部撤销。", nil
 		}
 		return "", errors.New("未知操作")
 	})
@@ -378,41 +423,5 @@ func (srv *Server) personOversight(w http.ResponseWriter, r *http.Request) {
 			return "", err
 		}
 		return fmt.Sprintf(`{"after":%s}`, jsonDetail(units)), nil
-	})
-}
-
-// datetimeLocal is the format of an <input type="datetime-local">, read as Beijing time.
-const datetimeLocal = "2006-01-02T15:04"
-
-func (srv *Server) personDelegation(w http.ResponseWriter, r *http.Request) {
-	if !srv.authorize(w, r, access.Delegate, access.Object{Kind: "person", ID: r.PathValue("id")}) {
-		return
-	}
-	srv.personWrite(w, r, "delegation."+r.PostFormValue("op"), func(tx *store.Tx, p org.Person) (string, error) {
-		ctx := r.Context()
-		switch r.PostFormValue("op") {
-		case "add":
-			to, err := tx.PersonByLogin(ctx, strings.ToLower(strings.TrimSpace(r.PostFormValue("to_login"))))
-			if err != nil {
-				return "", errors.New("受托人账户不存在")
-			}
-			start, err1 := time.ParseInLocation(datetimeLocal, r.PostFormValue("start"), chinaTime)
-			end, err2 := time.ParseInLocation(datetimeLocal, r.PostFormValue("end"), chinaTime)
-			if err1 != nil || err2 != nil {
-				return "", errors.New("请填写委托的开始和结束时间")
-			}
-			d := org.Delegation{ID: uid.New(), FromID: p.ID, ToID: to.ID, Start: start, End: end, Reason: strings.TrimSpace(r.PostFormValue("reason"))}
-			if err := tx.AddDelegation(ctx, d); err != nil {
-				return "", err
-			}
-			return jsonDetail(map[string]any{"to": to.Name, "start": start, "end": end, "reason": d.Reason}), nil
-		case "end":
-			id := r.PostFormValue("delegation_id")
-			if err := tx.EndDelegation(ctx, id, p.ID, tx.Now()); err != nil {
-				return "", errors.New("该委托不存在或已结束")
-			}
-			return jsonDetail(map[string]string{"delegation": id}), nil
-		}
-		return "", errors.New("未知操作")
 	})
 }

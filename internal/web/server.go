@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
+	"runtime"
 	"slices"
 	"time"
 
@@ -18,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/shuniu-oa/shuniu/internal/account"
 	"github.com/shuniu-oa/shuniu/internal/gmcrypto"
 	"github.com/shuniu-oa/shuniu/internal/layout"
 	"github.com/shuniu-oa/shuniu/internal/proofread"
@@ -53,6 +56,9 @@ type Options struct {
 	// keys). It is read from a file outside the database; nil turns seal
 	// registration off.
 	MasterKey *gmcrypto.MasterKey
+	// HashSlots bounds how many password hashes this process runs at once
+	// (sign-ins, password changes); 0 means one per core (GOMAXPROCS).
+	HashSlots int
 }
 
 // DemoLogin is one demo account shown on the login page.
@@ -68,6 +74,7 @@ type Server struct {
 	metrics  *metrics
 	reg      *prometheus.Registry
 	supFacts store.SupFactCache // the supervision statistics' facts, refreshed from the store
+	hasher   *account.Hasher    // bounds concurrent argon2id work in this process
 }
 
 // New builds a server on an open store.
@@ -82,10 +89,26 @@ func New(s *store.Store, opt Options) (*Server, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv := &Server{store: s, log: opt.Logger, opt: opt, pages: pg, mux: http.NewServeMux(), metrics: newMetrics(reg), reg: reg}
+	slots := opt.HashSlots
+	if slots <= 0 {
+		slots = runtime.GOMAXPROCS(0)
+	}
+	srv.hasher = account.NewHasher(slots)
+	srv.hasher.OnHash = srv.metrics.observeHash
 	// Documents and supervision fill the workbench themselves, so callers need not wire them.
 	srv.opt.WorkSources = append(slices.Clip(opt.WorkSources), docWork{srv}, supWork{srv})
 	srv.routes()
 	return srv, nil
+}
+
+// MetricsHandler serves the Prometheus metrics. It is not on the public
+// handler: the per-route counts tell an outsider what the office does, so
+// the command serves them on their own, loopback-only address by default
+// (--metrics-addr).
+func (srv *Server) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(srv.reg, promhttp.HandlerOpts{}))
+	return mux
 }
 
 // Handler is the server's root handler with every middleware applied.
@@ -98,7 +121,6 @@ func (srv *Server) routes() {
 	static, _ := fs.Sub(staticFS, "static")
 	m.Handle("GET /static/", http.StripPrefix("/static/", cacheForever(http.FileServerFS(static))))
 	m.HandleFunc("GET /healthz", srv.healthz)
-	m.Handle("GET /metrics", promhttp.HandlerFor(srv.reg, promhttp.HandlerOpts{}))
 
 	m.HandleFunc("GET /login", srv.loginPage)
 	m.HandleFunc("POST /login", srv.loginSubmit)
@@ -187,8 +209,28 @@ func ServeTLS(ctx context.Context, addr, certFile, keyFile string, h http.Handle
 }
 
 func serve(ctx context.Context, addr string, tlsConfig *tls.Config, h http.Handler, log *slog.Logger, ready func(addr string)) error {
+	ln, err := Listen(addr)
+	if err != nil {
+		return err
+	}
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	return serveOn(ctx, ln, tlsConfig, h, log)
+}
+
+// Listen opens a listener on addr ("host:0" picks a free port).
+func Listen(addr string) (net.Listener, error) { return listen(addr) }
+
+// ServeOn serves h (plain HTTP) on an open listener until ctx is cancelled,
+// then shuts down gracefully.
+func ServeOn(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
+	return serveOn(ctx, ln, nil, h, log)
+}
+
+func serveOn(ctx context.Context, ln net.Listener, tlsConfig *tls.Config, h http.Handler, log *slog.Logger) error {
 	hs := &http.Server{
-		Addr:              addr,
+		Addr:              ln.Addr().String(),
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
@@ -196,13 +238,6 @@ func serve(ctx context.Context, addr string, tlsConfig *tls.Config, h http.Handl
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    1 << 20,
 		TLSConfig:         tlsConfig,
-	}
-	ln, err := listen(addr)
-	if err != nil {
-		return err
-	}
-	if ready != nil {
-		ready(ln.Addr().String())
 	}
 	errc := make(chan error, 1)
 	go func() {

@@ -29,6 +29,7 @@ func (c *clock) now() time.Time { return c.t }
 type env struct {
 	t     *testing.T
 	srv   *httptest.Server
+	web   *web.Server
 	store *store.Store
 	clock *clock
 	d     demo.District
@@ -37,7 +38,12 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	c := &clock{t: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}
-	s := storetest.SQLite(t, store.Options{Now: c.now, Logger: slog.New(slog.DiscardHandler)})
+	return newEnvOn(t, storetest.SQLite(t, store.Options{Now: c.now, Logger: slog.New(slog.DiscardHandler)}), c)
+}
+
+// newEnvOn seeds the demo district into s (whose clock is c) and serves it.
+func newEnvOn(t *testing.T, s *store.Store, c *clock) *env {
+	t.Helper()
 	d := demo.NewDistrict(c.now())
 	if err := demo.Seed(context.Background(), s, d); err != nil {
 		t.Fatal(err)
@@ -48,7 +54,7 @@ func newEnv(t *testing.T) *env {
 	}
 	ts := httptest.NewServer(h.Handler())
 	t.Cleanup(ts.Close)
-	return &env{t: t, srv: ts, store: s, clock: c, d: d}
+	return &env{t: t, srv: ts, web: h, store: s, clock: c, d: d}
 }
 
 type client struct {
@@ -58,8 +64,26 @@ type client struct {
 }
 
 func (e *env) client() *client {
+	return e.clientFrom("")
+}
+
+// clientFrom is a browser at the address ip (sent as X-Real-IP, which the
+// server honours from loopback, as from a proxy in front of it).
+func (e *env) clientFrom(ip string) *client {
 	jar, _ := cookiejar.New(nil)
-	return &client{e: e, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	var rt http.RoundTripper = http.DefaultTransport
+	if ip != "" {
+		rt = realIP{ip}
+	}
+	return &client{e: e, http: &http.Client{Jar: jar, Transport: rt, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+type realIP struct{ ip string }
+
+func (t realIP) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("X-Real-IP", t.ip)
+	return http.DefaultTransport.RoundTrip(r)
 }
 
 var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
@@ -196,11 +220,11 @@ func TestLockoutAndFirstLoginChange(t *testing.T) {
 			t.Fatalf("attempt %d: %d", i, code)
 		}
 	}
-	if _, body := c.login("zhuren", "Wrong@2026xx"); !strings.Contains(body, "已锁定") {
-		t.Fatal("not locked after 5 failures")
+	if code, body := c.login("zhuren", "Wrong@2026xx"); code != http.StatusTooManyRequests || !strings.Contains(body, "暂停从本机登录") {
+		t.Fatalf("not stopped after 5 failures: %d", code)
 	}
-	if code, body := c.login("zhuren", demo.Password); code != http.StatusUnauthorized || !strings.Contains(body, "已锁定") {
-		t.Fatalf("right password during lockout: %d", code)
+	if code, body := c.login("zhuren", demo.Password); code != http.StatusTooManyRequests || !strings.Contains(body, "暂停从本机登录") {
+		t.Fatalf("right password during the stop: %d", code)
 	}
 	e.clock.t = e.clock.t.Add(16 * time.Minute)
 	if code, _ := c.login("zhuren", demo.Password); code != http.StatusSeeOther {
@@ -238,7 +262,13 @@ func TestLockoutAndFirstLoginChange(t *testing.T) {
 	if code, body, _ := n.post("/password", url.Values{"current": {temp}, "new": {"short"}, "confirm": {"short"}}); code != http.StatusUnprocessableEntity || !strings.Contains(body, "至少") {
 		t.Fatalf("weak password: %d", code)
 	}
-	if code, _, _ := n.post("/password", url.Values{"current": {temp}, "new": {"Xin@tongzhi26"}, "confirm": {"Xin@tongzhi26"}}); code != http.StatusSeeOther {
+	// The name in pinyin and the common passwords are refused.
+	for _, weak := range []string{"Xin@tongzhi26", "Abcdefgh12"} {
+		if code, body, _ := n.post("/password", url.Values{"current": {temp}, "new": {weak}, "confirm": {weak}}); code != http.StatusUnprocessableEntity || !strings.Contains(body, "拼音") && !strings.Contains(body, "常见密码") {
+			t.Fatalf("%s: %d", weak, code)
+		}
+	}
+	if code, _, _ := n.post("/password", url.Values{"current": {temp}, "new": {"Qing@lan2026x"}, "confirm": {"Qing@lan2026x"}}); code != http.StatusSeeOther {
 		t.Fatalf("change password: %d", code)
 	}
 	if code, _, _ := n.get("/org"); code != 200 {
@@ -293,21 +323,23 @@ func TestAPIAndOps(t *testing.T) {
 	if code, out := call("GET", "/api/v1/units", m[1]); code != 200 || len(out["units"].([]any)) != len(e.d.Units) {
 		t.Errorf("units: %d", code)
 	}
-	resp, err := http.Get(e.srv.URL + "/metrics")
-	if err != nil {
-		t.Fatal(err)
+	// The metrics are on their own handler (their own address), not the public one.
+	if b := e.metrics(); !strings.Contains(b, `shuniu_http_requests_total{code="200",method="GET",route="GET /api/v1/audit"}`) {
+		t.Errorf("metrics missing route label:\n%s", firstLines(b, "shuniu_http", 5))
 	}
+	resp, _ := http.Get(e.srv.URL + "/healthz")
 	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if !strings.Contains(string(b), `shuniu_http_requests_total{code="200",method="GET",route="GET /api/v1/audit"}`) {
-		t.Errorf("metrics missing route label:\n%s", firstLines(string(b), "shuniu_http", 5))
-	}
-	resp, _ = http.Get(e.srv.URL + "/healthz")
-	b, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != 200 || !strings.Contains(string(b), `"ok"`) {
 		t.Errorf("healthz: %d %s", resp.StatusCode, b)
 	}
+}
+
+// metrics reads the server's metrics from its metrics handler.
+func (e *env) metrics() string {
+	rec := httptest.NewRecorder()
+	e.web.MetricsHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	return rec.Body.String()
 }
 
 func firstLines(s, prefix string, n int) string {
