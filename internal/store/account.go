@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/shuniu-oa/shuniu/internal/account"
 )
@@ -121,16 +123,23 @@ func (tx *Tx) clearLoginStops(ctx context.Context, personID string) error {
 }
 
 // Keys of the sign-in counters. Login names are bounded so that a stranger's
-// megabyte of "login" is not stored.
+// megabyte of "login" is not stored, and kept valid UTF-8 for PostgreSQL.
 const maxLimitKey = 100
 
+func limitKey(s string) string {
+	s = strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "\uFFFD")
+	if len(s) <= maxLimitKey {
+		return s
+	}
+	i := maxLimitKey
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i]
+}
+
 func limitKeys(login, source string) [3][3]string {
-	if len(login) > maxLimitKey {
-		login = login[:maxLimitKey]
-	}
-	if len(source) > maxLimitKey {
-		source = source[:maxLimitKey]
-	}
+	login, source = limitKey(login), limitKey(source)
 	// In primary-key order, so that transactions locking them cannot deadlock.
 	return [3][3]string{{"account", login, ""}, {"pair", login, source}, {"source", "", source}}
 }

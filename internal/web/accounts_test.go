@@ -270,6 +270,12 @@ func TestSignInLimitsPerSource(t *testing.T) {
 		if code, body := e.clientFrom("10.1.1.20").login("lingdao", demo.Password); code != http.StatusSeeOther {
 			t.Fatalf("holder during the account stop: %d %s", code, alert(body))
 		}
+		// Whatever a stranger types as the login name is counted and answered, never a server error.
+		for _, name := range []string{"nul\x00name", "bad\xff\xfeutf8", strings.Repeat("区长", 80)} {
+			if code, body := e.clientFrom("192.0.2.200").login(name, "Guess@2026z"); code != http.StatusUnauthorized {
+				t.Errorf("login %q: %d %s", name, code, alert(body))
+			}
+		}
 		// The stops end.
 		e.clock.t = e.clock.t.Add(16 * time.Minute)
 		if code, _ := stranger.login("lingdao", demo.Password); code != http.StatusSeeOther {

@@ -506,11 +506,24 @@ func (srv *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// truncate cuts s to at most n bytes on a character boundary, as valid UTF-8
+// without control characters: PostgreSQL refuses invalid UTF-8 and NUL, and a
+// stranger's login name or user agent may hold either.
 func truncate(s string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
 	if len(s) <= n {
 		return s
 	}
-	return s[:n]
+	i := n
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i]
 }
 
 func (srv *Server) logout(w http.ResponseWriter, r *http.Request) {
