@@ -128,15 +128,18 @@ type Params struct {
 	Threads uint8
 }
 
-// DefaultParams are OWASP's first recommendation for argon2id (m = 19 MiB,
-// t = 2, p = 1; Password Storage Cheat Sheet). RFC 9106's memory-constrained
-// option (64 MiB, t = 3) costs about 0.2 s of CPU and 64 MiB a sign-in on a
-// small server, so a morning's burst of sign-ins queues for minutes; these
-// cost about 25 ms and 19 MiB, and the server bounds how many run at once
+// DefaultParams are one of OWASP's equal-strength configurations for argon2id
+// (Password Storage Cheat Sheet: m = 19 MiB with t = 2, m = 12 MiB with t = 3,
+// m = 9 MiB with t = 4 …, p = 1): m = 12 MiB, t = 3 costs a little less CPU
+// than 19 MiB with t = 2 on our servers and a third less memory, which is
+// what a burst of sign-ins holds. RFC 9106's memory-constrained option
+// (64 MiB, t = 3) costs about 0.2 s of CPU and 64 MiB a sign-in on a small
+// server, so a morning's burst queued for minutes and took gigabytes; these
+// cost about 20 ms and 12 MiB, and the server bounds how many run at once
 // (see Hasher). Hashes made with other parameters still verify and are
 // replaced at the next successful sign-in (NeedsRehash). docs/perf.md has the
 // measurements.
-var DefaultParams = Params{Time: 2, Memory: 19 * 1024, Threads: 1}
+var DefaultParams = Params{Time: 3, Memory: 12 * 1024, Threads: 1}
 
 const (
 	argonKeyLen = 32

@@ -406,7 +406,7 @@ func TestRehashAtSignIn(t *testing.T) {
 			t.Fatalf("sign-in with the old hash: %d", code)
 		}
 		after, _ := e.store.Credentials(ctx, "wenmi")
-		if after.PasswordHash == oldHash || account.NeedsRehash(after.PasswordHash) || !strings.Contains(after.PasswordHash, "m=19456,t=2,p=1") {
+		if after.PasswordHash == oldHash || account.NeedsRehash(after.PasswordHash) || !strings.Contains(after.PasswordHash, "m=12288,t=3,p=1") {
 			t.Fatalf("not rehashed: %s", after.PasswordHash)
 		}
 		if ok, _ := account.VerifyPassword(after.PasswordHash, demo.Password); !ok {
