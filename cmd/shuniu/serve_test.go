@@ -6,6 +6,7 @@ import (
 	"flag"
 	"io"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/shuniu-oa/shuniu/internal/account"
+	"github.com/shuniu-oa/shuniu/internal/audit"
 	"github.com/shuniu-oa/shuniu/internal/store"
 	"github.com/shuniu-oa/shuniu/internal/uid"
 )
@@ -102,7 +104,12 @@ func TestUserPasswdRevokesTokens(t *testing.T) {
 		t.Fatalf("user add: %d %s", code, errs)
 	}
 	ctx := context.Background()
-	s, err := store.Open(ctx, dir+"/shuniu.db", store.Options{})
+	// Opened as the commands open it: with the audit key they made.
+	auditKey, err := audit.ReadKeyFile(filepath.Join(dir, "keys", "audit.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := store.Open(ctx, filepath.Join(dir, "shuniu.db"), store.Options{AuditKey: auditKey})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +132,7 @@ func TestUserPasswdRevokesTokens(t *testing.T) {
 	if code, out, errs := run(t, env, "user", "passwd", "--login", "auditor"); code != 0 || !strings.Contains(out, "一次性密码") {
 		t.Fatalf("user passwd: %d %q %q", code, out, errs)
 	}
-	s, err = store.Open(ctx, dir+"/shuniu.db", store.Options{})
+	s, err = store.Open(ctx, filepath.Join(dir, "shuniu.db"), store.Options{AuditKey: auditKey})
 	if err != nil {
 		t.Fatal(err)
 	}
