@@ -304,7 +304,7 @@ func (tx *Tx) CreateOutgoing(ctx context.Context, by org.Person, n NewOutgoing) 
 		}
 		rec = DocRecord{ID: n.Doc.ID, Direction: Outgoing, UnitID: unit.ID, OrganID: organ.ID, Doc: n.Doc, Step: stepName(in),
 			Status: in.Status, Version: 1, CreatedBy: by.ID, CreatedAt: now, UpdatedAt: now}
-		if err := tx.putDocument(ctx, rec, true); err != nil {
+		if err := tx.putDocument(ctx, rec, true, 0); err != nil {
 			return err
 		}
 		if err := tx.addVersion(ctx, rec.ID, document.Version{N: 1, Doc: n.Doc, Author: by.ID, At: now, Note: "起草"}); err != nil {
@@ -343,15 +343,30 @@ func (s *Store) SaveDraft(ctx context.Context, by org.Person, docID string, doc 
 	return n, err
 }
 
+// SaveDraftFrom is SaveDraft from version base: if the document is no
+// longer at it (someone saved meanwhile), nothing is saved and the error is
+// ErrModified. The editor and the API send the version they started from.
+func (s *Store) SaveDraftFrom(ctx context.Context, by org.Person, docID string, base int, doc document.Document, note string) (int, error) {
+	if base < 0 {
+		return 0, errors.New("缺少文稿版本")
+	}
+	var n int
+	err := s.Write(ctx, func(tx *Tx) (err error) {
+		n, err = tx.saveDraft(ctx, by, docID, doc, note, base)
+		return err
+	})
+	return n, err
+}
+
 // saveDraft is SaveDraft in a transaction; when base is not negative, the
-// document must still be at that version (else ErrStale).
+// document must still be at that version (else ErrModified).
 func (tx *Tx) saveDraft(ctx context.Context, by org.Person, docID string, doc document.Document, note string, base int) (int, error) {
-	rec, err := tx.Document(ctx, docID)
+	rec, err := tx.documentForUpdate(ctx, docID)
 	if err != nil {
 		return 0, err
 	}
 	if base >= 0 && rec.Version != base {
-		return 0, ErrStale
+		return 0, ErrModified
 	}
 	in, err := tx.Instance(ctx, docID)
 	if err != nil {
@@ -374,9 +389,10 @@ func (tx *Tx) saveDraft(ctx context.Context, by org.Person, docID string, doc do
 	doc.ID, doc.Number, doc.To, doc.CC, doc.Signers, doc.Date, doc.PrintDate =
 		rec.Doc.ID, rec.Doc.Number, rec.Doc.To, rec.Doc.CC, rec.Doc.Signers, rec.Doc.Date, rec.Doc.PrintDate
 	oldText := rec.Doc.Text()
+	prev := rec.Version
 	rec.Doc, rec.Version, rec.UpdatedAt = doc, rec.Version+1, tx.now
 	n := rec.Version
-	if err := tx.putDocument(ctx, rec, false); err != nil {
+	if err := tx.putDocument(ctx, rec, false, prev); err != nil {
 		return 0, err
 	}
 	if err := tx.addVersion(ctx, docID, document.Version{N: n, Doc: doc, Author: by.ID, At: tx.now, Note: note}); err != nil {
@@ -407,7 +423,9 @@ func (tx *Tx) saveDraft(ctx context.Context, by org.Person, docID string, doc do
 func (s *Store) Annotate(ctx context.Context, by org.Person, docID string, start, end int, comment string) (document.Annotation, error) {
 	var a document.Annotation
 	err := s.Write(ctx, func(tx *Tx) error {
-		rec, err := tx.Document(ctx, docID)
+		// Held, so that a version saved at the same time carries this 批注
+		// forward or comes after it.
+		rec, err := tx.documentForUpdate(ctx, docID)
 		if err != nil {
 			return err
 		}
@@ -427,6 +445,9 @@ func (s *Store) Annotate(ctx context.Context, by org.Person, docID string, start
 // ResolveAnnotation marks a 批注 resolved.
 func (s *Store) ResolveAnnotation(ctx context.Context, by org.Person, docID, id string) error {
 	return s.Write(ctx, func(tx *Tx) error {
+		if err := tx.lockDocument(ctx, docID); err != nil {
+			return err
+		}
 		anns, err := tx.Annotations(ctx, docID)
 		if err != nil {
 			return err
@@ -608,6 +629,12 @@ func (tx *Tx) actPrepared(ctx context.Context, by org.Person, pre preparedAct) (
 func (tx *Tx) Act(ctx context.Context, by org.Person, docID string, req route.Request) (DocRecord, error) {
 	var rec DocRecord
 	err := func() error {
+		// On PostgreSQL, operations on one document wait for each other
+		// rather than all but one failing on the route's sequence: two
+		// countersigning units approving at once both go through.
+		if err := tx.lockDocument(ctx, docID); err != nil {
+			return err
+		}
 		var in route.Instance
 		var err error
 		rec, in, err = tx.documentAndRoute(ctx, docID)
@@ -646,7 +673,7 @@ func (tx *Tx) Act(ctx context.Context, by org.Person, docID string, req route.Re
 			rec.ClosedAt = tx.now
 		}
 		if contentChanged {
-			err = tx.putDocument(ctx, rec, false)
+			err = tx.putDocument(ctx, rec, false, rec.Version)
 		} else {
 			err = tx.putDocumentState(ctx, rec)
 		}
@@ -813,7 +840,7 @@ func (tx *Tx) startIncoming(ctx context.Context, by org.Person, doc document.Doc
 	}
 	rec := DocRecord{ID: doc.ID, Direction: Incoming, UnitID: unitID, OrganID: organOf(units, unitID), SourceID: sourceID, Doc: doc,
 		Sender: sender, Step: stepName(in), Status: in.Status, Version: 1, CreatedBy: by.ID, CreatedAt: tx.now, UpdatedAt: tx.now}
-	if err := tx.putDocument(ctx, rec, true); err != nil {
+	if err := tx.putDocument(ctx, rec, true, 0); err != nil {
 		return rec, err
 	}
 	if err := tx.addVersion(ctx, rec.ID, document.Version{N: 1, Doc: doc, Author: by.ID, At: tx.now, Note: "收文"}); err != nil {

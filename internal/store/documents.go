@@ -160,8 +160,38 @@ func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
 }
 
-// putDocument inserts or replaces a document row.
-func (tx *Tx) putDocument(ctx context.Context, d DocRecord, insert bool) error {
+// lockDocument holds a document's row to the end of the transaction on
+// PostgreSQL, so that what the transaction reads of the document next — its
+// row, its route, its annotations — is the latest committed and stays so
+// until it commits: two writes on one document then run one after the other
+// instead of both working from the same reading. (SQLite has one writer, so
+// a transaction sees no other's changes anyway.)
+func (tx *Tx) lockDocument(ctx context.Context, id string) error {
+	if tx.d != Postgres {
+		return nil
+	}
+	var one int
+	err := tx.queryRow(ctx, `SELECT 1 FROM documents WHERE id = ? FOR UPDATE`, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("document %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("lock document: %w", err)
+	}
+	return nil
+}
+
+// documentForUpdate is lockDocument and then the document.
+func (tx *Tx) documentForUpdate(ctx context.Context, id string) (DocRecord, error) {
+	if err := tx.lockDocument(ctx, id); err != nil {
+		return DocRecord{}, err
+	}
+	return tx.Document(ctx, id)
+}
+
+// putDocument inserts a document row, or replaces one that is still at
+// version prev (else ErrModified: someone saved it since it was read).
+func (tx *Tx) putDocument(ctx context.Context, d DocRecord, insert bool, prev int) error {
 	content, err := json.Marshal(d.Doc)
 	if err != nil {
 		return err
@@ -172,9 +202,15 @@ func (tx *Tx) putDocument(ctx context.Context, d DocRecord, insert bool) error {
 			d.ID, d.Direction, d.UnitID, d.OrganID, d.SourceID, d.Doc.Title, string(d.Doc.Type), int64(d.Doc.Classification.Level), string(d.Doc.Urgency),
 			d.DocNumber, d.InNumber, d.Sender, d.Step, string(d.Status), d.Version, string(content), d.CreatedBy, ts(d.CreatedAt), ts(d.UpdatedAt), ts(d.ClosedAt))
 	} else {
-		_, err = tx.exec(ctx, `UPDATE documents SET title = ?, doc_type = ?, level = ?, urgency = ?, doc_number = ?, in_number = ?, step = ?, status = ?, version = ?, content = ?, updated_at = ?, closed_at = ? WHERE id = ?`,
+		var res sql.Result
+		res, err = tx.exec(ctx, `UPDATE documents SET title = ?, doc_type = ?, level = ?, urgency = ?, doc_number = ?, in_number = ?, step = ?, status = ?, version = ?, content = ?, updated_at = ?, closed_at = ? WHERE id = ? AND version = ?`,
 			d.Doc.Title, string(d.Doc.Type), int64(d.Doc.Classification.Level), string(d.Doc.Urgency), d.DocNumber, d.InNumber, d.Step, string(d.Status),
-			d.Version, string(content), ts(d.UpdatedAt), ts(d.ClosedAt), d.ID)
+			d.Version, string(content), ts(d.UpdatedAt), ts(d.ClosedAt), d.ID, prev)
+		if err == nil {
+			if n, _ := res.RowsAffected(); n == 0 {
+				return ErrModified
+			}
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("save document: %w", err)
@@ -207,6 +243,10 @@ func (tx *Tx) addVersion(ctx context.Context, docID string, v document.Version) 
 	}
 	_, err = tx.exec(ctx, `INSERT INTO doc_versions (doc_id, n, content, author, note, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		docID, v.N, string(content), v.Author, v.Note, ts(v.At))
+	if isUnique(err) {
+		// Another write made this version first.
+		return ErrModified
+	}
 	if err != nil {
 		return fmt.Errorf("save version: %w", err)
 	}
@@ -431,6 +471,17 @@ func queryJSON[T any](ctx context.Context, c conn, q string, args ...any) ([]T, 
 
 // ErrStale is returned when someone else changed a route since it was read.
 var ErrStale = errors.New("该文件已被他人处理，请刷新后重试")
+
+// ErrModified is returned when a document (or an office's route template)
+// changed since the version an edit started from: two people saving, or
+// accepting a proofreading suggestion, from the same version. It is an
+// ErrStale, answered with 409.
+var ErrModified error = modifiedError{}
+
+type modifiedError struct{}
+
+func (modifiedError) Error() string        { return "已被他人修改，请刷新后重试" }
+func (modifiedError) Is(target error) bool { return target == ErrStale }
 
 // saveInstance writes the route state (refusing if it moved on since prevSeq;
 // prevSeq < 0 inserts), appends its events and rebuilds its open-task index.

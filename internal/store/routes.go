@@ -39,8 +39,12 @@ func SystemStep(kind, key string) bool { return slices.Contains(systemSteps[kind
 // RouteTemplate returns the route an organ uses for a kind: its own when its
 // office has adjusted it, else the default.
 func (c conn) RouteTemplate(ctx context.Context, organID, kind string) (route.Template, bool, error) {
+	return c.routeTemplate(ctx, organID, kind, "")
+}
+
+func (c conn) routeTemplate(ctx context.Context, organID, kind, lock string) (route.Template, bool, error) {
 	var raw string
-	err := c.queryRow(ctx, `SELECT template FROM route_templates WHERE organ_id = ? AND kind = ?`, organID, kind).Scan(&raw)
+	err := c.queryRow(ctx, `SELECT template FROM route_templates WHERE organ_id = ? AND kind = ?`+lock, organID, kind).Scan(&raw)
 	if errors.Is(err, sql.ErrNoRows) {
 		t, ok := DefaultTemplate(kind)
 		if !ok {
@@ -57,7 +61,10 @@ func (c conn) RouteTemplate(ctx context.Context, organID, kind string) (route.Te
 
 // PutRouteTemplate stores an organ's adjusted route after checking it: the
 // engine's own validation, the system steps all present, the first step
-// unchanged. The version goes up by one; running instances are unaffected.
+// unchanged. t.Version is the version the edit started from: if the stored
+// route is no longer at it (another editor saved or reset it meanwhile), the
+// save is refused with ErrModified rather than silently undoing theirs. The
+// version goes up by one; running instances are unaffected.
 func (tx *Tx) PutRouteTemplate(ctx context.Context, by org.Person, organID string, t route.Template) error {
 	def, ok := DefaultTemplate(t.Kind)
 	if !ok {
@@ -74,9 +81,16 @@ func (tx *Tx) PutRouteTemplate(ctx context.Context, by org.Person, organID strin
 	if t.Steps[0].Key != def.Steps[0].Key {
 		return fmt.Errorf("第一个环节须是“%s”", def.Steps[0].Name)
 	}
-	old, _, err := tx.RouteTemplate(ctx, organID, t.Kind)
+	lock := ""
+	if tx.d == Postgres {
+		lock = " FOR UPDATE" // an organ's template row: its editors take turns
+	}
+	old, _, err := tx.routeTemplate(ctx, organID, t.Kind, lock)
 	if err != nil {
 		return err
+	}
+	if old.Version != t.Version {
+		return ErrModified
 	}
 	t.Version = old.Version + 1
 	raw, err := json.Marshal(t)
@@ -88,7 +102,13 @@ func (tx *Tx) PutRouteTemplate(ctx context.Context, by org.Person, organID strin
 		return fmt.Errorf("save route template: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		if _, err := tx.exec(ctx, `INSERT INTO route_templates (organ_id, kind, template, updated_by, updated_at) VALUES (?, ?, ?, ?, ?)`, organID, t.Kind, string(raw), by.ID, ts(tx.now)); err != nil {
+		_, err := tx.exec(ctx, `INSERT INTO route_templates (organ_id, kind, template, updated_by, updated_at) VALUES (?, ?, ?, ?, ?)`, organID, t.Kind, string(raw), by.ID, ts(tx.now))
+		if isUnique(err) {
+			// Another editor made the organ's first own version meanwhile
+			// (there was no row to lock).
+			return ErrModified
+		}
+		if err != nil {
 			return fmt.Errorf("save route template: %w", err)
 		}
 	}

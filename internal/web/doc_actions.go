@@ -92,6 +92,8 @@ func actError(err error) (msg string, status int, internal bool) {
 	switch {
 	case errors.As(err, &ref):
 		return ref.Msg, http.StatusUnprocessableEntity, false
+	case errors.Is(err, store.ErrModified):
+		return store.ErrModified.Error(), http.StatusConflict, false
 	case errors.Is(err, store.ErrStale):
 		return store.ErrStale.Error(), http.StatusConflict, false
 	case !isInternal(err):

@@ -470,7 +470,8 @@ func (srv *Server) applyProofOp(ctx context.Context, od openedDoc, op proofOp) (
 		return 0, errors.New("未知的校对操作")
 	}
 	if op.Version != 0 && op.Version != od.rec.Version {
-		return 0, errFindingGone
+		// The page was of an earlier version: someone saved since.
+		return 0, store.ErrModified
 	}
 	if od.rec.Direction != store.Outgoing || od.rec.Doc.Number != nil {
 		return 0, errors.New("文件已编号，不能再修改文稿")
@@ -501,11 +502,9 @@ func (srv *Server) applyProofOp(ctx context.Context, od openedDoc, op proofOp) (
 	}
 	// The new version and the count in one transaction, from the version the
 	// suggestion was made on: a second click on the same finding is refused.
-	n, err := srv.store.AcceptSuggestion(ctx, v.Person, od.rec.ID, od.rec.Version, doc, "采纳校对建议："+f.Text+"→"+f.Suggestion, step, f.Key)
-	if errors.Is(err, store.ErrStale) {
-		return 0, errFindingGone
-	}
-	return n, err
+	// Two reviewers accepting at once: the second is told the text changed
+	// (ErrModified, 409), never a database error.
+	return srv.store.AcceptSuggestion(ctx, v.Person, od.rec.ID, od.rec.Version, doc, "采纳校对建议："+f.Text+"→"+f.Suggestion, step, f.Key)
 }
 
 // withPart puts a corrected part back into the document.

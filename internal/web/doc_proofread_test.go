@@ -1,8 +1,11 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"maps"
 	"net/http"
@@ -296,8 +299,9 @@ func TestProofreadEditorAcceptAndIgnore(t *testing.T) {
 	if _, body, _ := c.get(h.Get("Location")); !strings.Contains(body, `data-testid="proofread-notice"`) || strings.Contains(body, `data-key="typo/T01/己经"`) {
 		t.Error("after accept the editor does not confirm, or still flags 己经")
 	}
-	// The same form again: the finding is gone from the current version.
-	if code, body, _ := c.post("/docs/"+rec.ID+"/proofread", f); code != http.StatusUnprocessableEntity || !strings.Contains(body, "已不存在") {
+	// The same form again: it was of version 1, and the text has changed
+	// since — a conflict, said plainly.
+	if code, body, _ := c.post("/docs/"+rec.ID+"/proofread", f); code != http.StatusConflict || !strings.Contains(body, "已被他人修改，请刷新") {
 		t.Errorf("stale accept: %d", code)
 	}
 
@@ -733,4 +737,89 @@ func TestProofreadDoubleClick(t *testing.T) {
 	if counts, _ := e.store.AcceptedCounts(ctx, rec.ID); !maps.Equal(counts, map[string]int{"draft": 1}) {
 		t.Errorf("counts: %v", counts)
 	}
+}
+
+// TestAcceptAtOnce: two reviewers at 核稿 click 采纳 on the same finding at
+// the same moment, on the page and through the API. One acceptance makes a
+// version; the other is told plainly that the text changed (409, 已被他人修改，
+// 请刷新) — never a database error — on both stores.
+func TestAcceptAtOnce(t *testing.T) {
+	c := &clock{t: time.Date(2026, 11, 30, 1, 30, 0, 0, time.UTC)}
+	storetest.ForEach(t, store.Options{Now: c.now, Logger: slog.New(slog.DiscardHandler)}, func(t *testing.T, s *store.Store) {
+		e := newProofEnvOn(t, s, c, false)
+		ctx := context.Background()
+		office := e.unit("政府办")
+		var reviewers []*client
+		for _, a := range e.d.Roles {
+			if a.Role == org.RoleClerk && a.UnitID == office.ID && len(reviewers) < 2 {
+				r := e.client()
+				r.login(e.person(a.PersonID).Login, demo.Password)
+				reviewers = append(reviewers, r)
+			}
+		}
+		if len(reviewers) != 2 {
+			t.Fatalf("%d reviewers in 政府办", len(reviewers))
+		}
+		for round, api := range []bool{false, true} {
+			rec := e.proofDraft(document.Unclassified)
+			e.toReview(rec)
+			var forms []url.Values
+			for _, r := range reviewers {
+				_, body, _ := r.get("/docs/" + rec.ID + "/proofread")
+				forms = append(forms, acceptFields(t, body, "typo/T01/己经"))
+			}
+			type answer struct {
+				code int
+				body string
+			}
+			answers := make([]answer, len(reviewers))
+			var wg sync.WaitGroup
+			for i, r := range reviewers {
+				f := forms[i]
+				wg.Go(func() {
+					var req *http.Request
+					if api {
+						n, _ := strconv.Atoi(f.Get("version"))
+						idx, _ := strconv.Atoi(f.Get("index"))
+						start, _ := strconv.Atoi(f.Get("start"))
+						b, _ := json.Marshal(map[string]any{"op": "accept", "key": f.Get("key"), "part": f.Get("part"), "index": idx, "start": start, "version": n})
+						req, _ = http.NewRequest("POST", e.srv.URL+"/api/v1/documents/"+rec.ID+"/proofread", bytes.NewReader(b))
+						req.Header.Set("Content-Type", "application/json")
+						req.Header.Set("X-CSRF-Token", r.csrf)
+					} else {
+						f.Set("csrf", r.csrf)
+						req, _ = http.NewRequest("POST", e.srv.URL+"/docs/"+rec.ID+"/proofread", strings.NewReader(f.Encode()))
+						req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+					}
+					resp, err := r.http.Do(req)
+					if err != nil {
+						answers[i] = answer{0, err.Error()}
+						return
+					}
+					defer resp.Body.Close()
+					b, _ := io.ReadAll(resp.Body)
+					answers[i] = answer{resp.StatusCode, string(b)}
+				})
+			}
+			wg.Wait()
+			ok, conflicts := 0, 0
+			for _, a := range answers {
+				switch {
+				case a.code == http.StatusSeeOther || a.code == http.StatusOK:
+					ok++
+				case a.code == http.StatusConflict && strings.Contains(a.body, "已被他人修改，请刷新"):
+					conflicts++
+				default:
+					t.Errorf("round %d: answer %d %s", round, a.code, firstLines(a.body, "<div class=\"alert", 3))
+				}
+			}
+			if ok != 1 || conflicts != 1 {
+				t.Errorf("round %d (api %v): %d accepted, %d conflicts", round, api, ok, conflicts)
+			}
+			got, _ := e.store.Document(ctx, rec.ID)
+			if counts, _ := e.store.AcceptedCounts(ctx, rec.ID); got.Version != 2 || counts["review"] != 1 {
+				t.Errorf("round %d: v%d, counts %v", round, got.Version, counts)
+			}
+		}
+	})
 }

@@ -252,8 +252,17 @@ func (srv *Server) routesSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t, err := templateFromForm(base, r.PostForm)
+	// The version the page showed: the store refuses the save if another
+	// editor changed the route since (the form's rows are that version's).
+	if n, verr := strconv.Atoi(r.PostFormValue("version")); verr == nil {
+		t.Version = n
+	}
 	if err == nil {
 		err = srv.store.Write(ctx, func(tx *store.Tx) error { return tx.PutRouteTemplate(ctx, v.Person, unitID, t) })
+	}
+	if errors.Is(err, store.ErrModified) {
+		srv.renderRoutes(w, r, http.StatusConflict, nil, err.Error())
+		return
 	}
 	if err != nil {
 		if isInternal(err) {
