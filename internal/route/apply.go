@@ -15,6 +15,18 @@ func (e Engine) Apply(in Instance, actor Actor, req Request, now time.Time) (Ins
 	if in.Status != Active {
 		return in, nil, refuse("流程已办结，不能再%s", req.Op.Label())
 	}
+	if req.Step != "" {
+		t, ok := in.Task(req.Task)
+		if !ok {
+			return in, nil, refuse("待办事项不存在")
+		}
+		if t.Step >= len(in.Template.Steps) || in.Template.Steps[t.Step].Key != req.Step {
+			if i := in.Template.StepIndex(req.Step); i >= 0 {
+				return in, nil, refuse("该事项不在“%s”环节，不能在此办理", in.Template.Steps[i].Name)
+			}
+			return in, nil, refuse("该事项不能在此办理")
+		}
+	}
 	tx := in.begin(now)
 	var err error
 	switch req.Op {

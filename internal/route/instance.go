@@ -190,6 +190,10 @@ type Request struct {
 	Next       []NextTask        `json:"next,omitempty"`
 	OnBehalfOf string            `json:"on_behalf_of,omitempty"`
 	Fields     map[string]string `json:"fields,omitempty"`
+	// Step, when set, is the key of the step the task must be on: a request
+	// made for one step's operation (批量签收 names "sign_for") is refused on
+	// a task of any other, so that it cannot be used to do another's work.
+	Step string `json:"step,omitempty"`
 }
 
 // Refusal is an operation refused by the rules; Error is in Chinese for the user.

@@ -302,6 +302,10 @@ func TestRefusals(t *testing.T) {
 		{"unknown op", secHead, Request{Op: "jump", Task: task}, "不支持"},
 		{"no actor", Actor{}, Request{Op: Approve, Task: task}, "操作人"},
 		{"acting for someone who did not delegate", secretary, Request{Op: Approve, Task: task, OnBehalfOf: "l1"}, "不是"},
+		// A request made for one step's operation refuses a task of another.
+		{"task of another step", secHead, Request{Op: Approve, Task: task, Step: "sign_off"}, "不在“领导签发”环节"},
+		{"task of an unknown step", secHead, Request{Op: Approve, Task: task, Step: "sign_for"}, "不能在此办理"},
+		{"missing task of a step", secHead, Request{Op: Approve, Task: 99, Step: "review"}, "不存在"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -310,6 +314,10 @@ func TestRefusals(t *testing.T) {
 		})
 	}
 	f.t = t
+	// Naming the task's own step changes nothing.
+	if _, _, err := f.e.Apply(f.in, secHead, Request{Op: Approve, Task: task, Step: f.in.Template.Steps[f.in.Tasks[task-1].Step].Key}, f.now); err != nil {
+		t.Errorf("approving with the task's own step: %v", err)
+	}
 	// The drafter may urge (starter) and withdraw while the head has not acted.
 	f.do(drafter, Request{Op: Urge, Task: task, Comment: "领导请审核"})
 	f.do(secHead, Request{Op: Acknowledge})

@@ -281,7 +281,7 @@ func (srv *Server) apiDocSignFor(w http.ResponseWriter, r *http.Request) {
 	for _, it := range in.Items {
 		items = append(items, it.Document+":"+strconv.Itoa(it.Task))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"results": srv.signForAll(r.Context(), viewerFrom(r.Context()), items)})
+	writeJSON(w, http.StatusOK, map[string]any{"results": srv.signForAll(r, items)})
 }
 
 func (srv *Server) apiDocAnnotations(w http.ResponseWriter, r *http.Request) {
