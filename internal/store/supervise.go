@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/shuniu-oa/shuniu/internal/audit"
+	"github.com/shuniu-oa/shuniu/internal/document"
 	"github.com/shuniu-oa/shuniu/internal/org"
 	"github.com/shuniu-oa/shuniu/internal/route"
 	"github.com/shuniu-oa/shuniu/internal/supervise"
@@ -50,6 +51,24 @@ func (tx *Tx) CreateSupItem(ctx context.Context, by org.Person, n supervise.NewI
 	actor, err := tx.Actor(ctx, by.ID, tx.now)
 	if err != nil {
 		return supervise.Item{}, err
+	}
+	if n.Source == supervise.FromInstruction {
+		// A 领导批办 item names the document whose 批办 it follows; the
+		// instruction and who gave it are read from that document's route.
+		// (Whether the 督查员 may open the document is the caller's access
+		// decision.)
+		rec, in, err := tx.documentAndRoute(ctx, strings.TrimSpace(n.Ref))
+		if errors.Is(err, ErrNotFound) {
+			return supervise.Item{}, &supervise.Refusal{Msg: "所引来文不存在"}
+		}
+		if err != nil {
+			return supervise.Item{}, err
+		}
+		ins, found := document.InstructionOf(in)
+		if n, err = supervise.WithInstruction(n, rec.Doc, ins, found); err != nil {
+			return supervise.Item{}, err
+		}
+		n.Ref = rec.ID
 	}
 	rules := tx.s.SupRules()
 	it, _, err := rules.Create(n, actor, tx.now)

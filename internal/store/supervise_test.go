@@ -5,10 +5,12 @@ import (
 	"errors"
 	"log/slog"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/shuniu-oa/shuniu/internal/document"
 	"github.com/shuniu-oa/shuniu/internal/notify"
 	"github.com/shuniu-oa/shuniu/internal/org"
 	"github.com/shuniu-oa/shuniu/internal/route"
@@ -468,6 +470,74 @@ func TestSupRowsBeforeDigestsAreFilled(t *testing.T) {
 		rows, err := s.SupItems(ctx, store.SupFilter{IDs: []string{"sup-old"}, Now: cst(2026, 3, 6, 18)})
 		if err != nil || len(rows) != 1 || rows[0].Light != supervise.Yellow || res.Digests < 4 {
 			t.Fatalf("after Friday: %+v %+v %v", rows, res, err) // reminders to both units, warnings to both and the 督查室
+		}
+	})
+}
+
+// instructedIncoming registers an incoming document at 政府办 at level and
+// walks it to the 副区长's 批办, returning it and the instruction.
+func instructedIncoming(t *testing.T, s *store.Store, x district, level document.Level) (store.DocRecord, string) {
+	t.Helper()
+	office := x.unit["政府办"]
+	doc := document.Document{Type: document.Notice, Title: "关于推进老旧小区改造的通知", Body: document.ParseBody("请抓紧推进。")}
+	if level > document.Unclassified {
+		doc.Classification = document.Classification{Level: level, PeriodYears: 1}
+	}
+	rec, err := s.RegisterIncoming(ctx, x.byLogin["jiyao"], office.ID, doc, "市政府办公室")
+	if err != nil {
+		t.Fatal(err)
+	}
+	clerk, director, leader := x.byLogin["wenmi"], x.withRole(t, org.RoleOfficeDirector, office.ID), x.byLogin["lingdao"]
+	act(t, s, clerk, rec.ID, approve("签收"))
+	act(t, s, clerk, rec.ID, approve("登记"))
+	act(t, s, director, rec.ID, route.Request{Op: route.Approve, Comment: "拟请分管副区长阅示", Next: []route.NextTask{
+		{Assignee: route.Assignee{Kind: route.Person, Person: leader.ID}}}})
+	const instruction = "请区住建局牵头，月底前报送推进方案。"
+	act(t, s, leader, rec.ID, route.Request{Op: route.Approve, Comment: instruction, Next: []route.NextTask{
+		{Assignee: route.Assignee{Kind: route.Person, Person: director.ID}, Lead: true}}})
+	return rec, instruction
+}
+
+// TestSupItemFromInstruction: a 领导批办 item must name a document; its
+// instruction and instructor are the document's 批办, not what the request
+// made up; a document with no 批办, a classified one and a made-up ID
+// (all zeros) are refused, leaving nothing behind.
+func TestSupItemFromInstruction(t *testing.T) {
+	clk := &supClock{t: cst(2026, 3, 2, 9)}
+	storetest.ForEach(t, store.Options{Now: clk.now}, func(t *testing.T, s *store.Store) {
+		c := newSupCase(t, s)
+		rec, instruction := instructedIncoming(t, s, c.x, document.Unclassified)
+		secret, _ := instructedIncoming(t, s, c.x, document.Confidential)
+		bare, err := s.RegisterIncoming(ctx, c.x.byLogin["jiyao"], c.x.unit["政府办"].ID, document.Document{Type: document.Notice,
+			Title: "关于报送统计数据的通知", Body: document.ParseBody("请报送。")}, "市统计局")
+		if err != nil {
+			t.Fatal(err)
+		}
+		made := func(id, ref, title string) supervise.NewItem {
+			n := c.newItem(id, 10)
+			n.Source, n.Ref, n.Title, n.Instruction, n.Instructor = supervise.FromInstruction, ref, title, "编造的批示内容", c.sup.ID
+			return n
+		}
+		for _, bad := range []struct{ ref, want string }{
+			{"00000000-0000-0000-0000-000000000000", "所引来文不存在"},
+			{bare.ID, "尚无领导批示"},
+			{secret.ID, "秘密文件"},
+		} {
+			_, err := s.CreateSupItem(ctx, c.sup, made("sup-bad", bad.ref, "编造的事项"), true)
+			var r *supervise.Refusal
+			if !errors.As(err, &r) || !strings.Contains(err.Error(), bad.want) {
+				t.Errorf("ref %s: %v, want a refusal with %q", bad.ref, err, bad.want)
+			}
+		}
+		if n, _ := s.CountSupItems(ctx, store.SupFilter{}); n != 0 {
+			t.Fatalf("%d items after the refusals", n)
+		}
+		it, err := s.CreateSupItem(ctx, c.sup, made("sup-ok", rec.ID, ""), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if it.Instruction != instruction || it.Instructor != c.x.byLogin["lingdao"].ID || it.Title != rec.Doc.Title || it.Ref != rec.ID {
+			t.Errorf("item: %q by %s, %q, ref %s", it.Instruction, it.Instructor, it.Title, it.Ref)
 		}
 	})
 }

@@ -1,6 +1,8 @@
 package supervise
 
 import (
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -55,5 +57,52 @@ func TestItemFromInstructionOnAnIncomingDocument(t *testing.T) {
 	it := must(t)(rules(t).Create(n, sup, now))
 	if it.Instruction != text {
 		t.Fatal("instruction altered at 立项")
+	}
+}
+
+// TestWithInstruction: a 领导批办 item takes its instruction and instructor
+// from the document's 批办, never from the request; it needs a 批办 and a
+// 非密 document; other sources are left as they are.
+func TestWithInstruction(t *testing.T) {
+	ins := document.Instruction{Leader: "zs", Text: "请住建局牵头落实。"}
+	deputy := document.Instruction{Leader: "ms", OnBehalfOf: "zs", Text: "请住建局牵头落实。"}
+	open := document.Document{ID: "doc-7", Title: "关于老旧小区改造的请示"}
+	secret := open
+	secret.Classification = document.Classification{Level: document.Confidential}
+	asked := NewItem{Source: FromInstruction, Ref: "doc-7", Instruction: "编造的批示", Instructor: "nobody"}
+	titled := asked
+	titled.Title = "老旧小区改造"
+	leader := asked
+	leader.Source = FromLeader
+	cases := []struct {
+		name                      string
+		n                         NewItem
+		doc                       document.Document
+		ins                       document.Instruction
+		found                     bool
+		refusal                   string
+		title, instruction, giver string
+	}{
+		{"the 批办's words and leader", asked, open, ins, true, "", open.Title, ins.Text, "zs"},
+		{"the request's title kept", titled, open, ins, true, "", "老旧小区改造", ins.Text, "zs"},
+		{"given under delegation", asked, open, deputy, true, "", open.Title, ins.Text, "zs"},
+		{"no 批办 yet", asked, open, document.Instruction{}, false, "尚无领导批示", "", "", ""},
+		{"a 秘密 document", asked, secret, ins, true, "秘密文件", "", "", ""},
+		{"another source untouched", leader, secret, document.Instruction{}, false, "", "", "编造的批示", "nobody"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := WithInstruction(c.n, c.doc, c.ins, c.found)
+			if c.refusal != "" {
+				var r *Refusal
+				if !errors.As(err, &r) || !strings.Contains(err.Error(), c.refusal) {
+					t.Fatalf("err = %v, want a refusal with %q", err, c.refusal)
+				}
+				return
+			}
+			if err != nil || got.Title != c.title || got.Instruction != c.instruction || got.Instructor != c.giver {
+				t.Errorf("got %q %q %q (%v)", got.Title, got.Instruction, got.Instructor, err)
+			}
+		})
 	}
 }

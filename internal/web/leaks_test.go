@@ -14,6 +14,8 @@ import (
 	"github.com/shuniu-oa/shuniu/internal/audit"
 	"github.com/shuniu-oa/shuniu/internal/demo"
 	"github.com/shuniu-oa/shuniu/internal/document"
+	"github.com/shuniu-oa/shuniu/internal/org"
+	"github.com/shuniu-oa/shuniu/internal/route"
 	"github.com/shuniu-oa/shuniu/internal/store"
 	"github.com/shuniu-oa/shuniu/internal/store/storetest"
 	"github.com/shuniu-oa/shuniu/internal/web"
@@ -142,6 +144,101 @@ func TestBulkSignForLeaks(t *testing.T) {
 		}
 		if got, _ := e.store.Document(ctx, in.ID); got.Step != "登记" || got.InNumber != "" {
 			t.Errorf("the document was registered through bulk 签收: %s %q", got.Step, got.InNumber)
+		}
+	})
+}
+
+// instructed registers an incoming document at 政府办 at level and walks it
+// to the 副区长's 批办; it returns the document and the instruction.
+func (e *env) instructed(title string, level document.Level) (store.DocRecord, string) {
+	e.t.Helper()
+	office := e.unit("政府办")
+	doc := document.Document{Type: document.Notice, Title: title, Body: document.ParseBody("请抓紧推进。")}
+	if level > document.Unclassified {
+		doc.Classification = document.Classification{Level: level, PeriodYears: 1}
+	}
+	rec, err := e.store.RegisterIncoming(context.Background(), e.byLogin("jiyao"), office.ID, doc, "市政府办公室")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	clerk, director, leader := e.byLogin("wenmi"), e.withRole(org.RoleOfficeDirector, office.ID), e.byLogin("lingdao")
+	e.act(clerk, rec.ID, route.Request{Op: route.Approve, Comment: "签收"})
+	e.act(clerk, rec.ID, route.Request{Op: route.Approve, Comment: "登记"})
+	e.act(director, rec.ID, route.Request{Op: route.Approve, Comment: "拟请分管副区长阅示", Next: []route.NextTask{
+		{Assignee: route.Assignee{Kind: route.Person, Person: leader.ID}}}})
+	instruction := "请区住建局牵头，月底前报送推进方案（" + level.Label() + "）。"
+	e.act(leader, rec.ID, route.Request{Op: route.Approve, Comment: instruction, Next: []route.NextTask{
+		{Assignee: route.Assignee{Kind: route.Person, Person: director.ID}, Lead: true}}})
+	return rec, instruction
+}
+
+// TestSuperviseRefLeaks: the 立项 form shows the title and the 批示 of the
+// named document only to a 督查员 who may open it (a refusal, audited, reads
+// like a missing document); 立项 through the API refuses a ref the 督查员 may
+// not open — a classified document, an all-zero ID — and takes the
+// instruction and the instructor from the document's 批办, not from the
+// request; the item page shows the document's title only to readers who may
+// open the document.
+func TestSuperviseRefLeaks(t *testing.T) {
+	forEachDocEnv(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		secret := e.secretDoc()
+		confidential, secretWords := e.instructed("关于秘密级重点项目的通知", document.Confidential)
+		open, words := e.instructed("关于推进老旧小区改造的通知", document.Unclassified)
+		sup := e.client()
+		sup.login("ducha", demo.Password) // 督查员 of 政府办, 秘密 clearance, on neither route
+
+		for _, doc := range []store.DocRecord{secret, confidential} {
+			code, body, _ := sup.get("/supervise/new?doc=" + doc.ID)
+			if code != http.StatusOK || strings.Contains(body, doc.Doc.Title) || strings.Contains(body, secretWords) || !strings.Contains(body, "所引来文不存在或您无权查看") {
+				t.Errorf("立项 form on %s: %d, title shown %v, 批示 shown %v", doc.Doc.Classification.Level.Label(), code,
+					strings.Contains(body, doc.Doc.Title), strings.Contains(body, secretWords))
+			}
+			if n := len(e.refusals(doc.ID)); n != 1 {
+				t.Errorf("%d refusals audited for the %s document", n, doc.Doc.Classification.Level.Label())
+			}
+		}
+		// The 非密 one is prefilled from its 批办.
+		if code, body, _ := sup.get("/supervise/new?doc=" + open.ID); code != 200 || !strings.Contains(body, open.Doc.Title) || !strings.Contains(body, words) {
+			t.Errorf("立项 form on the 非密 document: %d", code)
+		}
+
+		item := func(ref string) map[string]any {
+			return map[string]any{"source": "instruction", "ref": ref, "title": "编造的督办事项", "instruction": "编造的批示",
+				"instructor": e.byLogin("ducha").ID, "lead_unit": e.unit("区住建局").ID, "workdays": "10", "schedule": "每周五"}
+		}
+		for _, ref := range []string{"00000000-0000-0000-0000-000000000000", secret.ID, confidential.ID} {
+			if code, out, _ := sup.call("POST", "/api/v1/supervise/items", item(ref)); code != http.StatusUnprocessableEntity || out["error"] != "所引来文不存在或您无权查看" {
+				t.Errorf("立项 with ref %s: %d %v", ref, code, out)
+			}
+		}
+		if n := len(e.refusals(secret.ID)); n != 2 {
+			t.Errorf("%d refusals audited for the 机密 document after the API", n)
+		}
+		if n, _ := e.store.CountSupItems(ctx, store.SupFilter{}); n != 0 {
+			t.Fatalf("%d items made from refused refs", n)
+		}
+		code, out, _ := sup.call("POST", "/api/v1/supervise/items", item(open.ID))
+		if code != http.StatusCreated || out["instruction"] != words || out["instructor"] != e.byLogin("lingdao").ID || out["ref"] != open.ID {
+			t.Fatalf("立项 from the 非密 document: %d %v", code, out)
+		}
+		id := out["id"].(string)
+		// The lead unit's responsible person reads the item, but may not open
+		// the 政府办 document it came from: no title, refusal audited.
+		handler := e.client()
+		lead := e.person(out["units"].([]any)[0].(map[string]any)["responsible"].(string))
+		handler.login(lead.Login, demo.Password)
+		before := len(e.refusals(open.ID))
+		code, body, _ := handler.get("/supervise/items/" + id)
+		if code != 200 || strings.Contains(body, open.Doc.Title) || !strings.Contains(body, "来文（您无权查看该文件）") {
+			t.Errorf("item page for the lead unit: %d, document title shown %v", code, strings.Contains(body, open.Doc.Title))
+		}
+		if n := len(e.refusals(open.ID)); n != before+1 {
+			t.Errorf("refusal on the item page not audited (%d → %d)", before, n)
+		}
+		// The 督查员, who may open it, sees it linked.
+		if _, body, _ := sup.get("/supervise/items/" + id); !strings.Contains(body, `data-testid="sup-doc-link">`+open.Doc.Title) {
+			t.Error("the 督查员 does not see the document linked")
 		}
 	})
 }

@@ -319,8 +319,13 @@ type supNewData struct {
 	Leaders  []org.Person
 	Existing []store.SupSummary // items already made from the document
 	NoInstr  bool
+	DocNote  string          // why nothing of the named document is shown
 	Co       map[string]bool // co-units chosen
 }
+
+// refHidden answers a 立项 whose document does not exist or may not be
+// opened by the 督查员, in the same words, so that it tells nothing of it.
+const refHidden = "所引来文不存在或您无权查看"
 
 func (srv *Server) supNew(w http.ResponseWriter, r *http.Request) {
 	v := viewerFrom(r.Context())
@@ -333,7 +338,7 @@ func (srv *Server) supNew(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	form := url.Values{"source": {string(supervise.FromLeader)}, "schedule": {"每周五"}, "workdays": {"10"}, "assign": {"1"}}
-	d, err := srv.supNewData(r.Context(), r.URL.Query().Get("doc"), form)
+	d, err := srv.supNewData(r, r.URL.Query().Get("doc"), form)
 	if err != nil {
 		srv.serverError(w, r, err)
 		return
@@ -342,8 +347,11 @@ func (srv *Server) supNew(w http.ResponseWriter, r *http.Request) {
 }
 
 // supNewData loads the form's lists; with a document, it prefills the
-// fields from the leader's 批办 (the instruction verbatim).
-func (srv *Server) supNewData(ctx context.Context, docID string, form url.Values) (supNewData, error) {
+// fields from the leader's 批办 (the instruction verbatim) — if the 督查员
+// may open the document (a refusal is audited and shows nothing of it) and
+// it is 非密 (an item is not made from a classified document).
+func (srv *Server) supNewData(r *http.Request, docID string, form url.Values) (supNewData, error) {
+	ctx := r.Context()
 	d := supNewData{Sources: supervise.AllSources(), Co: map[string]bool{}}
 	for _, u := range form["co_unit"] {
 		d.Co[u] = true
@@ -362,11 +370,22 @@ func (srv *Server) supNewData(ctx context.Context, docID string, form url.Values
 	}
 	if docID != "" && (form.Get("source") == "" || form.Get("source") == string(supervise.FromInstruction) || form.Get("title") == "") {
 		rec, err := srv.store.Document(ctx, docID)
-		if err != nil {
-			if errors.Is(err, store.ErrNotFound) {
-				return d, nil
+		if err == nil {
+			var ok bool
+			if ok, err = srv.mayReadDoc(ctx, r, rec, "supervise.new"); err == nil && !ok {
+				err = store.ErrNotFound
 			}
+		}
+		if errors.Is(err, store.ErrNotFound) {
+			d.DocNote = refHidden
+			return d, nil
+		}
+		if err != nil {
 			return d, err
+		}
+		if err := supervise.SourceDocument(rec.Doc); err != nil {
+			d.DocNote = err.Error()
+			return d, nil
 		}
 		d.FromDoc = &rec
 		if d.Existing, err = srv.store.SupItemsForDocument(ctx, docID); err != nil {
@@ -555,6 +574,9 @@ func (srv *Server) supCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	f, err := formOf(r)
 	if err == nil {
+		err = srv.checkRef(r, f)
+	}
+	if err == nil {
 		var n supervise.NewItem
 		if n, err = srv.newItemFromForm(ctx, f, office); err == nil {
 			var it supervise.Item
@@ -576,12 +598,37 @@ func (srv *Server) supCreate(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusUnprocessableEntity, err.Error())
 		return
 	}
-	d, derr := srv.supNewData(ctx, f.Get("ref"), f)
+	d, derr := srv.supNewData(r, f.Get("ref"), f)
 	if derr != nil {
 		srv.serverError(w, r, derr)
 		return
 	}
 	srv.render(w, r, http.StatusUnprocessableEntity, "sup_new", pageData{Title: "督办立项", Nav: "supervise", Data: d, Form: f, Error: err.Error()})
+}
+
+// checkRef decides the document a 领导批办 立项 names, as opening it would:
+// a document the 督查员 may not open is answered like one that does not
+// exist (refusal audited). The store then takes the instruction from its 批办.
+func (srv *Server) checkRef(r *http.Request, f url.Values) error {
+	ref := strings.TrimSpace(f.Get("ref"))
+	if supervise.Source(f.Get("source")) != supervise.FromInstruction || ref == "" {
+		return nil
+	}
+	rec, err := srv.store.Document(r.Context(), ref)
+	if errors.Is(err, store.ErrNotFound) {
+		return formError(refHidden)
+	}
+	if err != nil {
+		return err
+	}
+	ok, err := srv.mayReadDoc(r.Context(), r, rec, "supervise.create")
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return formError(refHidden)
+	}
+	return nil
 }
 
 // userError reports whether err is for the user (a refusal or bad input)

@@ -33,6 +33,7 @@ type supItemData struct {
 	Pending    []supervise.Extension
 	Open       bool
 	Doc        string // the document's title, for 批办 items
+	DocHidden  bool   // the item names a document the viewer may not open
 	Names      *supNames
 	Op         string // the operation whose form failed
 	Person     func(id string) string
@@ -98,8 +99,18 @@ func (srv *Server) renderSupItem(w http.ResponseWriter, r *http.Request, it supe
 		d.Targets = append(d.Targets, supTarget{m.ID, "节点：" + m.Title})
 	}
 	if it.Source == supervise.FromInstruction && it.Ref != "" {
+		// The document's title only to those who may open the document:
+		// reading the item is not reading the document it came from.
 		if rec, err := srv.store.Document(ctx, it.Ref); err == nil {
-			d.Doc = rec.Doc.Title
+			ok, err := srv.mayReadDoc(ctx, r, rec, "supervise.item")
+			if err != nil {
+				srv.serverError(w, r, err)
+				return
+			}
+			d.Doc, d.DocHidden = rec.Doc.Title, !ok
+			if !ok {
+				d.Doc = ""
+			}
 		}
 	}
 	srv.render(w, r, status, "sup_item", pageData{Title: it.Title, Nav: "supervise", Data: d, Error: msg, Form: form})
