@@ -38,13 +38,18 @@ const (
 
 	ReadObject   Action = "object.read"   // open a business object (document, item…)
 	CreateObject Action = "object.create" // create a business object in a unit
+
+	// Classify is 定密, 变更密级 and 解密: setting a document's 密级 and
+	// 保密期限, as an operation of its own. Object: the document (UnitID its
+	// organ, Level its current level, NewLevel the level asked for).
+	Classify Action = "document.classify"
 )
 
 // AllActions lists every action, for tables and tests.
 func AllActions() []Action {
 	return []Action{ViewWorkbench, ViewDirectory, ChangePassword, ManageAccounts, ManageUnits, ManagePeople,
 		AssignRoles, ManageSettings, IssueAPIToken, Delegate, ManageRoutes, EditWordLists, GrantClearance, ManageGrants, ManagePolicy, ManageSeals, ReadAudit,
-		VerifyAudit, ReadObject, CreateObject}
+		VerifyAudit, ReadObject, CreateObject, Classify}
 }
 
 // Subject is the person asking, with what the decision needs to know about them.
@@ -67,6 +72,7 @@ type Object struct {
 	Level        org.Classification // its 密级
 	Participants []string           // people on its route
 	Grants       []string           // people explicitly granted access
+	NewLevel     org.Classification // Classify: the 密级 it is to have
 
 	// Admin: a person object that holds one of the three administrators'
 	// roles. Their accounts are reset and locked only from the command line.
@@ -184,8 +190,31 @@ func Decide(s Subject, a Action, o Object) Decision {
 		return allow("本单位业务人员")
 	case ReadObject:
 		return decideRead(s, o)
+	case Classify:
+		return decideClassify(s, o)
 	}
 	return deny("未定义的操作，默认拒绝")
+}
+
+// decideClassify: the 保守国家秘密法 makes an organ's head and the people the
+// head names its 定密责任人, who classify, change and declassify its own
+// documents. Here they are the organ's leaders and its office director —
+// whoever answers for what the organ issues — and only within their own
+// clearance: nobody sets or lifts a level they could not read.
+func decideClassify(s Subject, o Object) Decision {
+	if !s.business() {
+		return deny("三员账户不能定密")
+	}
+	if !o.Level.Valid() || !o.NewLevel.Valid() {
+		return deny("无效密级")
+	}
+	if o.UnitID == "" || !(s.holds(org.RoleLeader, o.UnitID) || s.holds(org.RoleOfficeDirector, o.UnitID)) {
+		return deny("定密和变更密级由本机关定密责任人（机关负责人、办公室主任）办理")
+	}
+	if top := max(o.Level, o.NewLevel); top > s.Clearance {
+		return deny(fmt.Sprintf("您的涉密等级（%s）低于%s，不能办理", s.Clearance.Label(), top.Label()))
+	}
+	return allow("本机关定密责任人")
 }
 
 func decideRead(s Subject, o Object) Decision {

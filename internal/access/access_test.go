@@ -44,7 +44,7 @@ var roleActions = map[Action][]org.Role{
 
 func TestRoleActions(t *testing.T) {
 	for _, a := range AllActions() {
-		if a == ReadObject || a == CreateObject || a == Delegate || a == ManageRoutes {
+		if a == ReadObject || a == CreateObject || a == Delegate || a == ManageRoutes || a == Classify {
 			continue
 		}
 		allowed, ok := roleActions[a]
@@ -248,4 +248,47 @@ func ExampleDecide() {
 	d := Decide(s, ReadObject, Object{UnitID: "u1", Level: org.Secret, Participants: []string{"p1"}})
 	fmt.Println(d.Allow, d.Reason)
 	// Output: false 您的涉密等级（秘密）低于该事项的密级（机密）
+}
+
+// TestClassify: 定密, 变更密级 and 解密 of a document are for the 定密责任人 of
+// the organ that owns it — its leaders and office director — within their
+// clearance (the higher of the current and the new level); for nobody else,
+// whatever their role or clearance, and never for the three administrators.
+func TestClassify(t *testing.T) {
+	levels := org.AllClassifications()
+	for _, r := range org.AllRoles() {
+		for _, clearance := range levels {
+			for _, from := range levels {
+				for _, to := range levels {
+					for _, unit := range []string{myUnit, otherUnit} {
+						s := subjectWith(r, clearance)
+						d := Decide(s, Classify, Object{Kind: "document", ID: "d1", UnitID: unit, Level: from, NewLevel: to})
+						want := (r == org.RoleLeader || r == org.RoleOfficeDirector) && unit == myUnit && clearance >= max(from, to)
+						if d.Allow != want || d.Reason == "" {
+							t.Errorf("%s (clearance %s) in %s: %s → %s: allow=%v (%s), want %v",
+								r, clearance.Label(), unit, from.Label(), to.Label(), d.Allow, d.Reason, want)
+						}
+					}
+				}
+			}
+		}
+	}
+	// Named reasons for the usual refusals.
+	director := subjectWith(org.RoleOfficeDirector, org.Confidential)
+	for _, c := range []struct {
+		s    Subject
+		o    Object
+		want string
+	}{
+		{director, Object{UnitID: myUnit, Level: org.Confidential, NewLevel: org.Secret}, "低于机密"},
+		{director, Object{UnitID: otherUnit, NewLevel: org.Confidential}, "定密责任人"},
+		{subjectWith(org.RoleClerk, org.Secret), Object{UnitID: myUnit, NewLevel: org.Confidential}, "定密责任人"},
+		{subjectWith(org.RoleSecurityOfficer, org.Secret), Object{NewLevel: org.Confidential}, "三员"},
+		{director, Object{UnitID: myUnit, NewLevel: org.Classification(3)}, "无效密级"},
+		{Subject{}, Object{UnitID: myUnit}, "未登录"},
+	} {
+		if d := Decide(c.s, Classify, c.o); d.Allow || !strings.Contains(d.Reason, c.want) {
+			t.Errorf("%+v on %+v: %v %q, want a refusal with %q", c.s.Roles, c.o, d.Allow, d.Reason, c.want)
+		}
+	}
 }

@@ -382,8 +382,8 @@ func (tx *Tx) saveDraft(ctx context.Context, by org.Person, docID string, doc do
 	if strings.TrimSpace(doc.Title) == "" {
 		return 0, errors.New("请填写标题")
 	}
-	if err := doc.Classification.Validate(); err != nil {
-		return 0, err
+	if doc.Classification != rec.Doc.Classification {
+		return 0, ErrMarkingBySave
 	}
 	// Elements the office sets stay as they are.
 	doc.ID, doc.Number, doc.To, doc.CC, doc.Signers, doc.Date, doc.PrintDate =
@@ -417,6 +417,107 @@ func (tx *Tx) saveDraft(ctx context.Context, by org.Person, docID string, doc do
 		return 0, err
 	}
 	return n, nil
+}
+
+// ErrMarkingBySave refuses a save that would change the 密级 or the 保密期限:
+// they change only through Classify.
+var ErrMarkingBySave = errors.New("密级和保密期限不能在修改文稿时改变，请由本机关定密责任人通过“变更密级”办理")
+
+// Classify sets a document's marking — 定密, 变更密级 or 解密 — as an
+// operation of its own; whether by may is the caller's access decision
+// (access.Classify: the organ's 定密责任人, within their clearance, which the
+// store checks again). It makes a new version with the new marking and the
+// text as it stands, from version base (else ErrModified), and audits the old
+// and the new marking with the stated basis; earlier versions keep theirs.
+// An incoming document's marking is its sender's to change, so Classify
+// takes outgoing documents; the copies it was distributed as within the
+// deployment take the new marking with it, each a new version, audited.
+func (s *Store) Classify(ctx context.Context, by org.Person, docID string, base int, to document.Classification, basis string) (DocRecord, error) {
+	var rec DocRecord
+	err := s.Write(ctx, func(tx *Tx) error {
+		var err error
+		rec, err = tx.documentForUpdate(ctx, docID)
+		if err != nil {
+			return err
+		}
+		if rec.Version != base {
+			return ErrModified
+		}
+		if rec.Direction != Outgoing {
+			return errors.New("收文的密级由来文机关确定，本机关不能变更；如有疑问，请商来文机关")
+		}
+		from := rec.Doc.Classification
+		if err := document.Reclassify(from, to, basis); err != nil {
+			return err
+		}
+		if top := org.Classification(max(from.Level, to.Level)); top > by.Clearance {
+			return fmt.Errorf("您的涉密等级（%s）低于%s，不能办理", by.Clearance.Label(), top.Label())
+		}
+		basis = strings.TrimSpace(basis)
+		if err := tx.setMarking(ctx, by, &rec, to, basis, ""); err != nil {
+			return err
+		}
+		if err := tx.addParticipant(ctx, rec.ID, by.ID, tx.now); err != nil {
+			return err
+		}
+		copies, err := tx.IncomingFrom(ctx, rec.ID)
+		if err != nil {
+			return err
+		}
+		for _, c := range copies {
+			if err := tx.lockDocument(ctx, c.ID); err != nil {
+				return err
+			}
+			if c, err = tx.Document(ctx, c.ID); err != nil {
+				return err
+			}
+			if c.Doc.Classification == to {
+				continue
+			}
+			if err := tx.setMarking(ctx, by, &c, to, basis, rec.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return rec, err
+}
+
+// markingLabel is a marking as the audit trail and the version notes say it.
+func markingLabel(c document.Classification) string {
+	if s := c.String(); s != "" {
+		return s
+	}
+	return "非密"
+}
+
+// setMarking gives rec the marking to as a new version, with its audit
+// entry; source is the outgoing document whose change a copy follows.
+func (tx *Tx) setMarking(ctx context.Context, by org.Person, rec *DocRecord, to document.Classification, basis, source string) error {
+	from := rec.Doc.Classification
+	kind := document.ClassifyKind(from, to)
+	note := kind + "：" + markingLabel(from) + "→" + markingLabel(to) + "（" + basis + "）"
+	if source != "" {
+		note = "来文机关" + note
+	}
+	prev := rec.Version
+	rec.Doc.Classification, rec.Version, rec.UpdatedAt = to, rec.Version+1, tx.now
+	if err := tx.putDocument(ctx, *rec, false, prev); err != nil {
+		return err
+	}
+	if err := tx.addVersion(ctx, rec.ID, document.Version{N: rec.Version, Doc: rec.Doc, Author: by.ID, At: tx.now, Note: note}); err != nil {
+		return err
+	}
+	action := map[string]string{"定密": "document.classify", "解密": "document.declassify"}[kind]
+	if action == "" {
+		action = "document.reclassify"
+	}
+	detail := map[string]any{"from": markingLabel(from), "to": markingLabel(to), "from_level": int(from.Level), "to_level": int(to.Level),
+		"basis": basis, "version": rec.Version}
+	if source != "" {
+		detail["source"] = source
+	}
+	return tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: action, ObjectKind: "document", ObjectID: rec.ID, Detail: jsonString(detail)})
 }
 
 // Annotate adds a 批注 on a rune range of the current version.

@@ -230,10 +230,11 @@ func (tx *Tx) putDocumentState(ctx context.Context, d DocRecord) error {
 
 // VersionMeta describes one saved version.
 type VersionMeta struct {
-	N      int       `json:"n"`
-	Author string    `json:"author"`
-	Note   string    `json:"note,omitempty"`
-	At     time.Time `json:"at"`
+	N      int            `json:"n"`
+	Author string         `json:"author"`
+	Note   string         `json:"note,omitempty"`
+	At     time.Time      `json:"at"`
+	Level  document.Level `json:"level"` // the version's own 密级
 }
 
 func (tx *Tx) addVersion(ctx context.Context, docID string, v document.Version) error {
@@ -241,8 +242,8 @@ func (tx *Tx) addVersion(ctx context.Context, docID string, v document.Version) 
 	if err != nil {
 		return err
 	}
-	_, err = tx.exec(ctx, `INSERT INTO doc_versions (doc_id, n, content, author, note, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		docID, v.N, string(content), v.Author, v.Note, ts(v.At))
+	_, err = tx.exec(ctx, `INSERT INTO doc_versions (doc_id, n, content, author, note, created_at, level) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		docID, v.N, string(content), v.Author, v.Note, ts(v.At), int64(v.Doc.Classification.Level))
 	if isUnique(err) {
 		// Another write made this version first.
 		return ErrModified
@@ -257,13 +258,13 @@ func (tx *Tx) addVersion(ctx context.Context, docID string, v document.Version) 
 func (c conn) Versions(ctx context.Context, docID string) ([]VersionMeta, error) {
 	return queryAll(ctx, c, func(rows scanner) (VersionMeta, error) {
 		var v VersionMeta
-		var at int64
-		if err := rows.Scan(&v.N, &v.Author, &v.Note, &at); err != nil {
+		var at, level int64
+		if err := rows.Scan(&v.N, &v.Author, &v.Note, &at, &level); err != nil {
 			return v, err
 		}
-		v.At = fromTS(at)
+		v.At, v.Level = fromTS(at), document.Level(level)
 		return v, nil
-	}, `SELECT n, author, note, created_at FROM doc_versions WHERE doc_id = ? ORDER BY n`, docID)
+	}, `SELECT n, author, note, created_at, level FROM doc_versions WHERE doc_id = ? ORDER BY n`, docID)
 }
 
 // Version returns one saved version.

@@ -25,7 +25,8 @@ func (srv *Server) docAPIRoutes() {
 	m.HandleFunc("POST /api/v1/documents/sign-for", srv.requireLogin(srv.apiDocSignFor))
 	m.HandleFunc("POST /api/v1/incoming", srv.requireLogin(srv.apiIncomingCreate))
 	m.HandleFunc("GET /api/v1/documents/{id}", srv.requireLogin(srv.apiDocGet))
-	m.HandleFunc("GET /api/v1/documents/{id}/versions", srv.requireLogin(docListAPI(srv, "versions", srv.store.Versions)))
+	m.HandleFunc("GET /api/v1/documents/{id}/versions", srv.requireLogin(srv.apiDocVersions))
+	m.HandleFunc("POST /api/v1/documents/{id}/classification", srv.requireLogin(srv.apiDocClassify))
 	m.HandleFunc("POST /api/v1/documents/{id}/versions", srv.requireLogin(srv.apiDocSave))
 	m.HandleFunc("GET /api/v1/documents/{id}/diff", srv.requireLogin(srv.apiDocDiff))
 	m.HandleFunc("POST /api/v1/documents/{id}/act", srv.requireLogin(srv.apiDocAct))
@@ -208,12 +209,20 @@ func (srv *Server) apiDocSave(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Document document.Document `json:"document"`
 		Note     string            `json:"note"`
+		// BaseVersion, when given, is the version the edit started from:
+		// if someone saved since, the answer is 409 and nothing is saved.
+		BaseVersion *int `json:"base_version"`
 	}
 	if !decodeJSON(w, r, &in) {
 		return
 	}
 	// Elements a client leaves out keep their stored value rather than
-	// silently vanishing from the next version.
+	// silently vanishing from the next version. The marking is not changed
+	// by a save (POST …/classification does that): a document sent without
+	// one keeps its own, one sent with another is refused.
+	if in.Document.Classification == (document.Classification{}) {
+		in.Document.Classification = od.rec.Doc.Classification
+	}
 	if in.Document.IssuerMark == "" {
 		in.Document.IssuerMark = od.rec.Doc.IssuerMark
 	}
@@ -224,7 +233,13 @@ func (srv *Server) apiDocSave(w http.ResponseWriter, r *http.Request) {
 		in.Document.Type = od.rec.Doc.Type
 	}
 	ctx := r.Context()
-	n, err := srv.store.SaveDraft(ctx, viewerFrom(ctx).Person, od.rec.ID, in.Document, in.Note)
+	var n int
+	var err error
+	if in.BaseVersion != nil {
+		n, err = srv.store.SaveDraftFrom(ctx, viewerFrom(ctx).Person, od.rec.ID, *in.BaseVersion, in.Document, in.Note)
+	} else {
+		n, err = srv.store.SaveDraft(ctx, viewerFrom(ctx).Person, od.rec.ID, in.Document, in.Note)
+	}
 	if err != nil {
 		srv.apiFail(w, r, err)
 		return
@@ -238,12 +253,38 @@ func (srv *Server) apiDocDiff(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	rl, err := srv.redline(r.Context(), od.rec.ID, q.Get("from"), q.Get("to"))
+	rl, _, err := srv.redline(r, od, q.Get("from"), q.Get("to"))
+	var refused errVersionRefused
+	if errors.As(err, &refused) {
+		writeJSONError(w, http.StatusForbidden, refused.reason)
+		return
+	}
 	if err != nil {
 		writeJSONError(w, http.StatusUnprocessableEntity, err.Error())
 		return
 	}
 	writeJSON(w, http.StatusOK, rl)
+}
+
+// apiDocVersions lists the versions; one above what the viewer may read (it
+// keeps its own 密级) is listed without its note, which may quote the text.
+func (srv *Server) apiDocVersions(w http.ResponseWriter, r *http.Request) {
+	od, ok := srv.openDoc(w, r, "api")
+	if !ok {
+		return
+	}
+	vs, err := srv.store.Versions(r.Context(), od.rec.ID)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	v := viewerFrom(r.Context())
+	for i := range vs {
+		if !mayReadVersion(v, od, org.Classification(vs[i].Level)) {
+			vs[i].Note = ""
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"versions": vs})
 }
 
 func (srv *Server) apiDocAct(w http.ResponseWriter, r *http.Request) {

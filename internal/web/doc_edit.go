@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/shuniu-oa/shuniu/internal/blob"
 	"github.com/shuniu-oa/shuniu/internal/document"
+	"github.com/shuniu-oa/shuniu/internal/org"
 	"github.com/shuniu-oa/shuniu/internal/route"
 	"github.com/shuniu-oa/shuniu/internal/store"
 )
@@ -44,6 +46,8 @@ type versionRow struct {
 	Author string
 	Note   string
 	At     time.Time
+	Level  string // the version's own 密级, when classified
+	Hidden bool   // above what the viewer may read: no note, no comparing
 }
 
 type annotationRow struct {
@@ -95,7 +99,14 @@ func (srv *Server) renderEdit(w http.ResponseWriter, r *http.Request, status int
 		return
 	}
 	for _, x := range vs {
-		d.Versions = append(d.Versions, versionRow{N: x.N, Author: n.person(x.Author), Note: x.Note, At: x.At})
+		row := versionRow{N: x.N, Author: n.person(x.Author), Note: x.Note, At: x.At}
+		if x.Level > document.Unclassified {
+			row.Level = x.Level.Label()
+		}
+		if !mayReadVersion(v, od, org.Classification(x.Level)) {
+			row.Note, row.Hidden = "", true
+		}
+		d.Versions = append(d.Versions, row)
 	}
 	anns, err := srv.store.Annotations(ctx, od.rec.ID)
 	if err != nil {
@@ -117,15 +128,16 @@ func (srv *Server) renderEdit(w http.ResponseWriter, r *http.Request, status int
 	srv.render(w, r, status, "doc_edit", pageData{Title: "修改文稿 · " + od.rec.Doc.Title, Nav: "docs", Data: d, Error: errMsg, Notice: notice, Form: form})
 }
 
-// editedDoc applies the editor's fields to the stored document.
+// editedDoc applies the editor's fields to the stored document. The 密级
+// and 保密期限 are not the editor's: they change only through 变更密级.
 func editedDoc(old document.Document, f url.Values) (document.Document, error) {
 	d, err := docFromForm(f, nil)
 	if err != nil {
 		return old, err
 	}
 	doc := old
-	doc.Type, doc.Title, doc.Body, doc.Note, doc.AttachmentNote, doc.Classification, doc.Urgency =
-		d.Type, d.Title, d.Body, d.Note, d.AttachmentNote, d.Classification, d.Urgency
+	doc.Type, doc.Title, doc.Body, doc.Note, doc.AttachmentNote, doc.Urgency =
+		d.Type, d.Title, d.Body, d.Note, d.AttachmentNote, d.Urgency
 	return doc, nil
 }
 
@@ -137,14 +149,16 @@ func (srv *Server) docSave(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	v := viewerFrom(ctx)
 	doc, err := editedDoc(od.rec.Doc, r.PostForm)
-	if err == nil {
-		if int(doc.Classification.Level) > int(v.Person.Clearance) {
-			err = errors.New("您的涉密等级低于所选密级")
-		}
-	}
 	var n int
 	if err == nil {
-		n, err = srv.store.SaveDraft(ctx, v.Person, od.rec.ID, doc, strings.TrimSpace(r.PostFormValue("version_note")))
+		note := strings.TrimSpace(r.PostFormValue("version_note"))
+		// From the version the editor showed: a save made meanwhile by
+		// someone else is not overwritten (409).
+		if base, verr := strconv.Atoi(r.PostFormValue("version")); verr == nil {
+			n, err = srv.store.SaveDraftFrom(ctx, v.Person, od.rec.ID, base, doc, note)
+		} else {
+			n, err = srv.store.SaveDraft(ctx, v.Person, od.rec.ID, doc, note)
+		}
 	}
 	if err != nil {
 		msg, status, internal := actError(err)
@@ -161,25 +175,40 @@ func (srv *Server) docSave(w http.ResponseWriter, r *http.Request) {
 type diffData struct {
 	Rec       store.DocRecord
 	Redline   document.Redline
-	Versions  []store.VersionMeta
 	Watermark string
 }
 
-func (srv *Server) redline(ctx context.Context, docID, from, to string) (document.Redline, error) {
+// errVersionRefused is redline's answer when a compared version is above
+// what the viewer may read; the refusal has been audited.
+type errVersionRefused struct{ reason string }
+
+func (e errVersionRefused) Error() string { return e.reason }
+
+// redline compares two versions of an opened document. Each version is
+// decided at its own 密级 (a document lowered to 非密 keeps its earlier 机密
+// versions closed to those not cleared for them); a refusal is audited and
+// returned as errVersionRefused. top is the highest level compared, for the
+// watermark.
+func (srv *Server) redline(r *http.Request, od openedDoc, from, to string) (rl document.Redline, top org.Classification, err error) {
 	a, err1 := strconv.Atoi(from)
 	b, err2 := strconv.Atoi(to)
 	if err1 != nil || err2 != nil {
-		return document.Redline{}, errors.New("请选择要比较的两个版本")
+		return rl, top, errors.New("请选择要比较的两个版本")
 	}
-	va, err := srv.store.Version(ctx, docID, a)
-	if err != nil {
-		return document.Redline{}, errors.New("版本不存在")
+	ctx := r.Context()
+	var vs [2]document.Version
+	top = od.rec.Level()
+	for i, n := range []int{a, b} {
+		if vs[i], err = srv.store.Version(ctx, od.rec.ID, n); err != nil {
+			return rl, top, errors.New("版本不存在")
+		}
+		level := org.Classification(vs[i].Doc.Classification.Level)
+		if d := srv.decideDocAt(r, od.rec, od.involved, level, "version "+strconv.Itoa(n)); !d.Allow {
+			return rl, top, errVersionRefused{fmt.Sprintf("第 %d 版为%s：%s", n, level.Label(), d.Reason)}
+		}
+		top = max(top, level)
 	}
-	vb, err := srv.store.Version(ctx, docID, b)
-	if err != nil {
-		return document.Redline{}, errors.New("版本不存在")
-	}
-	return document.Compare(va, vb), nil
+	return document.Compare(vs[0], vs[1]), top, nil
 }
 
 func (srv *Server) docDiff(w http.ResponseWriter, r *http.Request) {
@@ -189,13 +218,15 @@ func (srv *Server) docDiff(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	q := r.URL.Query()
-	rl, err := srv.redline(ctx, od.rec.ID, q.Get("from"), q.Get("to"))
-	vs, verr := srv.store.Versions(ctx, od.rec.ID)
-	if verr != nil {
-		srv.serverError(w, r, verr)
+	rl, top, err := srv.redline(r, od, q.Get("from"), q.Get("to"))
+	var refused errVersionRefused
+	if errors.As(err, &refused) {
+		srv.render(w, r, http.StatusForbidden, "error", pageData{Title: "无权查看", Error: refused.reason})
 		return
 	}
-	d := diffData{Rec: od.rec, Redline: rl, Versions: vs, Watermark: srv.watermark(viewerFrom(ctx), od.rec)}
+	marked := od.rec
+	marked.Doc.Classification.Level = document.Level(top)
+	d := diffData{Rec: od.rec, Redline: rl, Watermark: srv.watermark(viewerFrom(ctx), marked)}
 	status, msg := http.StatusOK, ""
 	if err != nil {
 		status, msg = http.StatusUnprocessableEntity, err.Error()

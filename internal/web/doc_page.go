@@ -47,6 +47,7 @@ type docPageData struct {
 	Route        string // the template's name
 	Done         bool
 	Proofread    template.HTML // the proofreading panel, at a review or the sign-off
+	Classify     *classifyForm // the 变更密级 form, for the organ's 定密责任人
 }
 
 type trackRow struct {
@@ -147,6 +148,8 @@ func (srv *Server) docPage(w http.ResponseWriter, r *http.Request) {
 		notice = "收文已登记，已进入收文流程。"
 	case "file":
 		notice = "附件已添加。"
+	case "classify":
+		notice = "密级已变更，已记入新版本和审计日志。"
 	case string(route.Approve):
 		notice = "已办理。"
 	default:
@@ -192,6 +195,7 @@ func (srv *Server) docPageData(ctx context.Context, od openedDoc) (docPageData, 
 		d.Level = rec.Doc.Classification.String()
 	}
 	d.TypeName = typeName(rec.Doc.Type)
+	d.Classify = classifyFormFor(v, rec)
 	if rec.Direction == store.Outgoing {
 		stage := document.Drafting
 		if rec.Doc.Number != nil {

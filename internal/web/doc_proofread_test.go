@@ -658,7 +658,7 @@ func TestProofreadOpenAPI(t *testing.T) {
 		{other, "POST", doc, map[string]any{"op": "ignore", "key": "term/W01/其它"}, 403, "/documents/{id}/proofread"},
 		{c, "POST", "/api/v1/documents/no-such-doc/proofread", map[string]any{"op": "ignore", "key": "term/W01/其它"}, 404, "/documents/{id}/proofread"},
 		{colleague, "POST", doc, map[string]any{"op": "ignore", "key": "term/W01/其它"}, 422, "/documents/{id}/proofread"},
-		{c, "POST", doc, map[string]any{"op": "accept", "key": "typo/T01/己经", "part": "body", "index": 1, "start": 3, "version": 9}, 422, "/documents/{id}/proofread"},
+		{c, "POST", doc, map[string]any{"op": "accept", "key": "typo/T01/己经", "part": "body", "index": 1, "start": 3, "version": 9}, 409, "/documents/{id}/proofread"},
 		{oc, "POST", "/api/v1/documents/" + offRec.ID + "/proofread", map[string]any{"op": "accept", "key": "typo/T01/己经", "part": "body", "index": 1, "start": 3}, 503, "/documents/{id}/proofread"},
 	} {
 		code, out, _ := call.who.call(call.method, call.path, call.body)
@@ -725,7 +725,7 @@ func TestProofreadDoubleClick(t *testing.T) {
 		switch code {
 		case http.StatusSeeOther:
 			ok++
-		case http.StatusUnprocessableEntity:
+		case http.StatusConflict: // 已被他人修改，请刷新
 		default:
 			t.Errorf("status %d", code)
 		}

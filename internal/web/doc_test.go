@@ -393,7 +393,7 @@ func TestDocumentAPI(t *testing.T) {
 	// Bulk sign-for reports each item.
 	_, out, _ = c.call("POST", "/api/v1/documents/sign-for", map[string]any{"items": []map[string]any{{"document": id, "task": task}, {"document": "nope", "task": 1}}})
 	rs := out["results"].([]any)
-	if len(rs) != 2 || rs[0].(map[string]any)["ok"] != false || rs[1].(map[string]any)["message"] != "文件不存在" {
+	if len(rs) != 2 || rs[0].(map[string]any)["ok"] != false || rs[1].(map[string]any)["message"] != "文件不存在或您无权办理" {
 		t.Errorf("bulk results: %v", out)
 	}
 	if code, out, _ := c.call("GET", "/api/v1/openapi.json", nil); code != 200 || out["paths"].(map[string]any)["/documents/{id}/act"] == nil {

@@ -34,6 +34,7 @@ func (srv *Server) docRoutes() {
 	m.HandleFunc("GET /docs/{id}/edit", srv.requireLogin(srv.docEdit))
 	m.HandleFunc("POST /docs/{id}/edit", srv.requireLogin(srv.docSave))
 	m.HandleFunc("GET /docs/{id}/diff", srv.requireLogin(srv.docDiff))
+	m.HandleFunc("POST /docs/{id}/classify", srv.requireLogin(srv.docClassify))
 	m.HandleFunc("POST /docs/{id}/annotations", srv.requireLogin(srv.docAnnotate))
 	m.HandleFunc("POST /docs/{id}/annotations/{aid}/resolve", srv.requireLogin(srv.docResolve))
 	m.HandleFunc("GET /docs/{id}/sheet", srv.requireLogin(srv.docSheet))
@@ -145,12 +146,6 @@ func (srv *Server) openDoc(w http.ResponseWriter, r *http.Request, what string) 
 // refusal is audited with the document named (never its title); the caller
 // then shows nothing of it.
 func (srv *Server) mayReadDoc(ctx context.Context, r *http.Request, rec store.DocRecord, view string) (bool, error) {
-	return srv.mayReadDocAt(ctx, r, rec, rec.Level(), view)
-}
-
-// mayReadDocAt is mayReadDoc for the document as it stood at level — an
-// earlier version keeps its own 密级.
-func (srv *Server) mayReadDocAt(ctx context.Context, r *http.Request, rec store.DocRecord, level org.Classification, view string) (bool, error) {
 	v := viewerFrom(ctx)
 	actor, err := srv.store.Actor(ctx, v.Person.ID, srv.store.Now())
 	if err != nil {
@@ -160,13 +155,29 @@ func (srv *Server) mayReadDocAt(ctx context.Context, r *http.Request, rec store.
 	if err != nil {
 		return false, err
 	}
+	return srv.decideDocAt(r, rec, involved, rec.Level(), view).Allow, nil
+}
+
+// decideDocAt decides reading the document as it stood at level — an
+// earlier version keeps its own 密级 — auditing a refusal.
+func (srv *Server) decideDocAt(r *http.Request, rec store.DocRecord, involved bool, level org.Classification, view string) access.Decision {
+	v := viewerFrom(r.Context())
 	o := docObject(rec, v.Person.ID, involved)
 	o.Level = level
 	d := access.Decide(v.Subject, access.ReadObject, o)
 	if !d.Allow {
 		srv.auditRefusal(r, access.ReadObject, o, d.Reason, view)
 	}
-	return d.Allow, nil
+	return d
+}
+
+// mayReadVersion reports, without auditing, whether the viewer may read a
+// version at its own level: lists of versions show the others without
+// their notes (which may quote the text).
+func mayReadVersion(v *Viewer, od openedDoc, level org.Classification) bool {
+	o := docObject(od.rec, v.Person.ID, od.involved)
+	o.Level = level
+	return access.Decide(v.Subject, access.ReadObject, o).Allow
 }
 
 // auditRefusal records that the viewer was refused action on o, naming the

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -239,6 +240,141 @@ func TestSuperviseRefLeaks(t *testing.T) {
 		// The 督查员, who may open it, sees it linked.
 		if _, body, _ := sup.get("/supervise/items/" + id); !strings.Contains(body, `data-testid="sup-doc-link">`+open.Doc.Title) {
 			t.Error("the 督查员 does not see the document linked")
+		}
+	})
+}
+
+// TestClassifyAndVersionLevels replays the issue's exploit: the drafter can
+// no longer change the 密级 by saving (not raise her draft, not lower a 机密
+// one); 定密, 变更密级 and 解密 are done on their own form by the organ's 定密
+// 责任人 only (others refused, audited), from the version shown, with a
+// basis, audited with the old and the new marking; and after a 机密 document
+// is lowered to 非密, a member of the unit not cleared for 机密 opens it but
+// not its 机密 versions — not the diff (page and API, refusals audited), not
+// their notes in the version lists.
+func TestClassifyAndVersionLevels(t *testing.T) {
+	forEachDocEnv(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		secret := e.secretDoc()
+		office := e.unit("区委办")
+		director := e.withRole(org.RoleOfficeDirector, office.ID) // 机密 clearance, the organ's 定密责任人
+		if err := e.store.Write(ctx, func(tx *store.Tx) error {
+			return tx.AddGrant(ctx, store.Grant{ID: "g-director", PersonID: director.ID, ObjectKind: "document", ObjectID: secret.ID, GrantedBy: e.byLogin("secadmin").ID})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		drafter := e.client()
+		drafter.login("jiyao", demo.Password)
+		dir := e.client()
+		dir.login(director.Login, demo.Password)
+		member := e.client()
+		member.login(e.withRole(org.RoleClerk, office.ID).Login, demo.Password) // 秘密 clearance
+
+		// Saving cannot change the marking: the editor has no such field (a
+		// forged one is ignored), the API refuses another marking and keeps
+		// the stored one when none is sent.
+		if _, body, _ := drafter.get("/docs/" + secret.ID + "/edit"); strings.Contains(body, `name="level"`) || !strings.Contains(body, "机密★10年") {
+			t.Error("the editor still offers the 密级, or does not show it")
+		}
+		f := url.Values{"type": {string(secret.Doc.Type)}, "title": {secret.Doc.Title}, "body": {secret.Doc.Body.String()},
+			"level": {"0"}, "period": {""}, "version": {"1"}}
+		if code, _, _ := drafter.post("/docs/"+secret.ID+"/edit", f); code != http.StatusSeeOther {
+			t.Fatalf("editor save: %d", code)
+		}
+		lowered := secret.Doc
+		lowered.Classification = document.Classification{Level: document.Confidential, PeriodYears: 1}
+		if code, out, _ := drafter.call("POST", "/api/v1/documents/"+secret.ID+"/versions", map[string]any{"document": lowered}); code != http.StatusUnprocessableEntity || !strings.Contains(out["error"].(string), "变更密级") {
+			t.Errorf("API save lowering to 秘密: %d %v", code, out)
+		}
+		unmarked := secret.Doc
+		unmarked.Classification = document.Classification{}
+		if code, out, _ := drafter.call("POST", "/api/v1/documents/"+secret.ID+"/versions", map[string]any{"document": unmarked, "base_version": 2}); code != http.StatusCreated {
+			t.Errorf("API save without a marking: %d %v", code, out)
+		}
+		if code, out, _ := drafter.call("POST", "/api/v1/documents/"+secret.ID+"/versions", map[string]any{"document": unmarked, "base_version": 2}); code != http.StatusConflict || out["error"] != "已被他人修改，请刷新后重试" {
+			t.Errorf("API save from a stale version: %d %v", code, out)
+		}
+		got, _ := e.store.Document(ctx, secret.ID)
+		if got.Version != 3 || got.Doc.Classification != secret.Doc.Classification {
+			t.Fatalf("after the saves: v%d %s", got.Version, got.Doc.Classification)
+		}
+		if code, _, _ := member.get("/docs/" + secret.ID); code != http.StatusForbidden {
+			t.Fatalf("uncleared member before 解密: %d", code)
+		}
+
+		// Only the 定密责任人 is offered the form, and may use it.
+		if _, body, _ := drafter.get("/docs/" + secret.ID); strings.Contains(body, `data-testid="classify"`) {
+			t.Error("the drafter is offered 变更密级")
+		}
+		declassify := url.Values{"level": {"0"}, "period": {""}, "basis": {"已公开发布"}, "version": {"3"}}
+		if code, _, _ := drafter.post("/docs/"+secret.ID+"/classify", maps.Clone(declassify)); code != http.StatusForbidden {
+			t.Errorf("the drafter declassifies: %d", code)
+		}
+		if code, out, _ := drafter.call("POST", "/api/v1/documents/"+secret.ID+"/classification", map[string]any{"classification": map[string]any{"level": "unclassified"}, "basis": "x", "version": 3}); code != http.StatusForbidden {
+			t.Errorf("the drafter declassifies through the API: %d %v", code, out)
+		}
+		denied, _ := e.store.ListAudit(ctx, store.AuditFilter{Action: "access.deny", ActorID: e.byLogin("jiyao").ID})
+		if len(denied) != 2 {
+			t.Errorf("%d refusals of 变更密级 audited, want 2", len(denied))
+		}
+		_, body, _ := dir.get("/docs/" + secret.ID)
+		if !strings.Contains(body, `data-testid="classify-form"`) {
+			t.Fatal("the 定密责任人 is not offered 变更密级")
+		}
+		noBasis := url.Values{"level": {"0"}, "basis": {" "}, "version": {"3"}}
+		if code, body, _ := dir.post("/docs/"+secret.ID+"/classify", noBasis); code != http.StatusUnprocessableEntity || !strings.Contains(body, "请填写解密的依据") {
+			t.Errorf("without a basis: %d", code)
+		}
+		stale := url.Values{"level": {"0"}, "basis": {"已公开发布"}, "version": {"2"}}
+		if code, body, _ := dir.post("/docs/"+secret.ID+"/classify", stale); code != http.StatusConflict || !strings.Contains(body, "已被他人修改，请刷新") {
+			t.Errorf("from a stale page: %d", code)
+		}
+		if code, body, h := dir.post("/docs/"+secret.ID+"/classify", declassify); code != http.StatusSeeOther || !strings.Contains(h.Get("Location"), "done=classify") {
+			t.Fatalf("解密: %d %s %s", code, h.Get("Location"), firstLines(body, "<div class=\"alert", 3))
+		}
+		es, _ := e.store.ListAudit(ctx, store.AuditFilter{Action: "document.declassify"})
+		if len(es) != 1 || es[0].ActorID != director.ID || !strings.Contains(es[0].Detail, `"from":"机密★10年"`) || !strings.Contains(es[0].Detail, `"to":"非密"`) || !strings.Contains(es[0].Detail, "已公开发布") {
+			t.Errorf("解密 audit: %+v", es)
+		}
+
+		// Now 非密: the member opens it, but not its 机密 versions.
+		if code, _, _ := member.get("/docs/" + secret.ID); code != 200 {
+			t.Fatalf("member after 解密: %d", code)
+		}
+		before := len(e.refusals(secret.ID))
+		if code, body, _ := member.get("/docs/" + secret.ID + "/diff?from=1&to=4"); code != http.StatusForbidden || !strings.Contains(body, "第 1 版为机密") || strings.Contains(body, "机密内容") {
+			t.Errorf("member's diff of the 机密 version: %d", code)
+		}
+		if code, out, _ := member.call("GET", "/api/v1/documents/"+secret.ID+"/diff?from=3&to=4", nil); code != http.StatusForbidden {
+			t.Errorf("member's API diff: %d %v", code, out)
+		}
+		if n := len(e.refusals(secret.ID)); n != before+2 {
+			t.Errorf("%d refusals of earlier versions audited, want 2", n-before)
+		}
+		_, out, _ := member.call("GET", "/api/v1/documents/"+secret.ID+"/versions", nil)
+		vs, _ := out["versions"].([]any)
+		if len(vs) != 4 {
+			t.Fatalf("versions: %v", out)
+		}
+		for i, x := range vs {
+			v := x.(map[string]any)
+			want := map[bool]string{true: "secret", false: "unclassified"}[i < 3]
+			if v["level"] != want || (i < 3 && v["note"] != nil) || (i == 3 && v["note"] == nil) {
+				t.Errorf("version %d as the member sees it: %v", i+1, v)
+			}
+		}
+		if _, body, _ := member.get("/docs/" + secret.ID + "/edit"); strings.Count(body, "您的涉密等级不足以查看此版本") != 3 || !strings.Contains(body, "解密：机密★10年→非密（已公开发布）") {
+			t.Error("the member's version list shows the 机密 versions' notes, or hides the 非密 one's")
+		}
+		// The 定密责任人 compares them, watermarked.
+		if code, body, _ := dir.get("/docs/" + secret.ID + "/diff?from=1&to=4"); code != 200 || !strings.Contains(body, "watermark") {
+			t.Errorf("the director's diff: %d", code)
+		}
+		// And may classify it again through the API.
+		code, out, _ := dir.call("POST", "/api/v1/documents/"+secret.ID+"/classification", map[string]any{
+			"classification": map[string]any{"level": "confidential", "period_years": 5}, "basis": "涉及未公开的后续安排", "version": 4})
+		if code != 200 || out["document"].(map[string]any)["classification"].(map[string]any)["level"] != "confidential" {
+			t.Errorf("定密 through the API: %d %v", code, out)
 		}
 	})
 }
