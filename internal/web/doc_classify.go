@@ -78,7 +78,7 @@ func (srv *Server) classify(w http.ResponseWriter, r *http.Request, od openedDoc
 	if err := to.Validate(); err != nil {
 		return od.rec, true, err
 	}
-	if !srv.authorize(w, r, access.Classify, classifyObject(od.rec, to.Level)) {
+	if !srv.authorizeObject(w, r, access.Classify, classifyObject(od.rec, to.Level), "classify") {
 		return od.rec, false, nil
 	}
 	rec, err := srv.store.Classify(r.Context(), viewerFrom(r.Context()).Person, od.rec.ID, base, to, basis)

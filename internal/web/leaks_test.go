@@ -301,6 +301,9 @@ func TestClassifyAndVersionLevels(t *testing.T) {
 		if code, _, _ := member.get("/docs/" + secret.ID); code != http.StatusForbidden {
 			t.Fatalf("uncleared member before 解密: %d", code)
 		}
+		if rs := e.refusals(secret.ID); len(rs) != 1 || rs[0].ObjectKind != "document" || !strings.Contains(rs[0].Detail, "机密") {
+			t.Errorf("the refused opening is not audited naming the document: %+v", rs)
+		}
 
 		// Only the 定密责任人 is offered the form, and may use it.
 		if _, body, _ := drafter.get("/docs/" + secret.ID); strings.Contains(body, `data-testid="classify"`) {
@@ -314,7 +317,7 @@ func TestClassifyAndVersionLevels(t *testing.T) {
 			t.Errorf("the drafter declassifies through the API: %d %v", code, out)
 		}
 		denied, _ := e.store.ListAudit(ctx, store.AuditFilter{Action: "access.deny", ActorID: e.byLogin("jiyao").ID})
-		if len(denied) != 2 {
+		if len(denied) != 2 || denied[0].ObjectID != secret.ID || !strings.Contains(denied[0].Detail, "定密责任人") {
 			t.Errorf("%d refusals of 变更密级 audited, want 2", len(denied))
 		}
 		_, body, _ := dir.get("/docs/" + secret.ID)
@@ -375,6 +378,56 @@ func TestClassifyAndVersionLevels(t *testing.T) {
 			"classification": map[string]any{"level": "confidential", "period_years": 5}, "basis": "涉及未公开的后续安排", "version": 4})
 		if code != 200 || out["document"].(map[string]any)["classification"].(map[string]any)["level"] != "confidential" {
 			t.Errorf("定密 through the API: %d %v", code, out)
+		}
+	})
+}
+
+// TestSupListsOnlyReadable: the item lists (and so the workbench, the
+// statistics' click-through and the 督办通报, which share their scope) show
+// a person only items that person may open: for people of a unit on the item
+// (whatever their section), for its 督查室, and for the leaders overseeing
+// (分管) its units — to whom the overdue items are escalated — every listed
+// item opens.
+func TestSupListsOnlyReadable(t *testing.T) {
+	forEachDocEnv(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		if err := demo.SeedSupervision(ctx, e.store, e.d, e.clock.now()); err != nil {
+			t.Fatal(err)
+		}
+		os, err := e.store.Oversight(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		logins := map[string]bool{"ducha": true, "chengban": true, "lingdao": true}
+		for _, o := range os[:3] {
+			logins[e.person(o.LeaderID).Login] = true
+		}
+		// Someone in the same section as a lead unit's responsible person.
+		items, _ := e.store.SupItems(ctx, store.SupFilter{Limit: 20})
+		for _, it := range items[:min(5, len(items))] {
+			for _, p := range e.d.Positions {
+				if p.UnitID == it.LeadUnit {
+					logins[e.person(p.PersonID).Login] = true
+					break
+				}
+			}
+		}
+		checked := 0
+		for login := range logins {
+			c := e.client()
+			c.login(login, demo.Password)
+			_, out, _ := c.call("GET", "/api/v1/supervise/items?tab=all&limit=50", nil)
+			rows, _ := out["items"].([]any)
+			for _, x := range rows {
+				id := x.(map[string]any)["id"].(string)
+				if code, out, _ := c.call("GET", "/api/v1/supervise/items/"+id, nil); code != 200 {
+					t.Errorf("%s lists item %s but may not open it: %d %v", login, id, code, out["error"])
+				}
+				checked++
+			}
+		}
+		if checked < 20 {
+			t.Fatalf("only %d listed items checked", checked)
 		}
 	})
 }

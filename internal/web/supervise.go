@@ -86,20 +86,33 @@ func viewerUnits(v *Viewer) []string {
 	return out
 }
 
-// supObject is the item as the access function sees it: owned by the unit
-// of the item the viewer works in (the 督查室, a co-unit) or else by the lead
-// unit; the people on it are its participants.
-func supObject(v *Viewer, it *supervise.Item) access.Object {
+// supObject is the item as the access function sees it, so that whoever
+// the item lists show it to (supScope) may open it: it is owned by the unit
+// on it — the 督查室, a lead or co-unit — whose organ the viewer holds a role
+// in (a unit on the item may be a section, and roles are held in the
+// organ), or else by the lead unit; the people on it are its participants,
+// and so are the leaders overseeing (分管) a unit on it, to whom it is
+// escalated.
+func supObject(v *Viewer, it *supervise.Item, units map[string]org.Unit, oversight []org.Oversight) access.Object {
 	o := access.Object{Kind: "supervision_item", ID: it.ID, UnitID: it.LeadUnit()}
-	mine := viewerUnits(v)
-	if slices.Contains(mine, it.Office) {
-		o.UnitID = it.Office
-	} else {
-		for _, u := range it.Units {
-			if slices.Contains(mine, u.UnitID) {
-				o.UnitID = u.UnitID
-				break
-			}
+	var roleUnits []string
+	for _, r := range v.Roles {
+		if !r.Role.Admin() {
+			roleUnits = append(roleUnits, r.UnitID)
+		}
+	}
+	onItem := []string{it.Office}
+	for _, u := range it.Units {
+		onItem = append(onItem, u.UnitID)
+	}
+	for _, u := range onItem {
+		if slices.Contains(roleUnits, u) {
+			o.UnitID = u
+			break
+		}
+		if organ := organOf(units, u); slices.Contains(roleUnits, organ) {
+			o.UnitID = organ
+			break
 		}
 	}
 	add := func(id string) {
@@ -116,7 +129,25 @@ func supObject(v *Viewer, it *supervise.Item) access.Object {
 	for _, e := range it.History {
 		add(e.Actor)
 	}
+	for _, ov := range oversight {
+		if ov.LeaderID == v.Person.ID && slices.Contains(onItem[1:], ov.UnitID) {
+			add(v.Person.ID)
+		}
+	}
 	return o
+}
+
+// supObjectFor is supObject with the unit tree and the 分管 read.
+func (srv *Server) supObjectFor(ctx context.Context, v *Viewer, it *supervise.Item) (access.Object, error) {
+	n, err := srv.supNamesOf(ctx)
+	if err != nil {
+		return access.Object{}, err
+	}
+	os, err := srv.store.Oversight(ctx)
+	if err != nil {
+		return access.Object{}, err
+	}
+	return supObject(v, it, n.units, os), nil
 }
 
 // supNames resolves unit and person IDs for display.
@@ -667,7 +698,12 @@ func (srv *Server) loadSupItem(w http.ResponseWriter, r *http.Request) (supervis
 		srv.serverError(w, r, err)
 		return it, false
 	}
-	if !srv.authorize(w, r, access.ReadObject, supObject(viewerFrom(r.Context()), &it)) {
+	o, err := srv.supObjectFor(r.Context(), viewerFrom(r.Context()), &it)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return it, false
+	}
+	if !srv.authorizeObject(w, r, access.ReadObject, o, "supervise.item") {
 		return it, false
 	}
 	return it, true
