@@ -320,7 +320,7 @@ func (tx *Tx) CreateOutgoing(ctx context.Context, by org.Person, n NewOutgoing) 
 			return err
 		}
 		return tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "document.create", ObjectKind: "document", ObjectID: rec.ID,
-			Detail: jsonString(map[string]any{"title": n.Doc.Title, "type": n.Doc.Type, "unit": unit.ShortName})})
+			Detail: jsonString(withTitle(map[string]any{"type": n.Doc.Type, "unit": unit.ShortName}, n.Doc))})
 	}()
 	return rec, err
 }
@@ -507,6 +507,19 @@ func (tx *Tx) setMarking(ctx context.Context, by org.Person, rec *DocRecord, to 
 	}
 	if err := tx.addVersion(ctx, rec.ID, document.Version{N: rec.Version, Doc: rec.Doc, Author: by.ID, At: tx.now, Note: note}); err != nil {
 		return err
+	}
+	// The 批注 follow to the new version (the text is the same), so that
+	// what they quote is read at its level.
+	anns, err := tx.Annotations(ctx, rec.ID)
+	if err != nil {
+		return err
+	}
+	text := rec.Doc.Text()
+	same := document.Diff(text, text)
+	for _, a := range anns {
+		if err := tx.putAnnotation(ctx, rec.ID, document.CarryForward(a, same, rec.Version, text)); err != nil {
+			return err
+		}
 	}
 	action := map[string]string{"定密": "document.classify", "解密": "document.declassify"}[kind]
 	if action == "" {
@@ -951,7 +964,19 @@ func (tx *Tx) startIncoming(ctx context.Context, by org.Person, doc document.Doc
 		return rec, err
 	}
 	return rec, tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "document.receive", ObjectKind: "document", ObjectID: rec.ID,
-		Detail: jsonString(map[string]any{"title": doc.Title, "from": sender, "source": sourceID, "unit": units[unitID].ShortName})})
+		Detail: jsonString(withTitle(map[string]any{"from": sender, "source": sourceID, "unit": units[unitID].ShortName}, doc))})
+}
+
+// withTitle adds a document's title to an audit entry's detail — for a 非密
+// document only: the auditor reads the log and may not read a classified
+// document, so its entries name it by ID and level.
+func withTitle(detail map[string]any, doc document.Document) map[string]any {
+	if doc.Classification.Level == document.Unclassified {
+		detail["title"] = doc.Title
+	} else {
+		detail["level"] = doc.Classification.Level.Label()
+	}
+	return detail
 }
 
 // RegisterIncoming records a paper or external document received by a unit

@@ -179,7 +179,7 @@ func (srv *Server) apiDocGet(w http.ResponseWriter, r *http.Request) {
 		srv.serverError(w, r, err)
 		return
 	}
-	if out.Annotations, err = srv.store.Annotations(ctx, od.rec.ID); err != nil {
+	if out.Annotations, err = srv.annotationsFor(r, od); err != nil {
 		srv.serverError(w, r, err)
 		return
 	}
@@ -266,6 +266,19 @@ func (srv *Server) apiDocDiff(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, rl)
 }
 
+// annotationsFor reads the 批注 as the viewer may see them (readableQuotes).
+func (srv *Server) annotationsFor(r *http.Request, od openedDoc) ([]document.Annotation, error) {
+	anns, err := srv.store.Annotations(r.Context(), od.rec.ID)
+	if err != nil {
+		return nil, err
+	}
+	vs, err := srv.store.Versions(r.Context(), od.rec.ID)
+	if err != nil {
+		return nil, err
+	}
+	return readableQuotes(viewerFrom(r.Context()), od, anns, vs), nil
+}
+
 // apiDocVersions lists the versions; one above what the viewer may read (it
 // keeps its own 密级) is listed without its note, which may quote the text.
 func (srv *Server) apiDocVersions(w http.ResponseWriter, r *http.Request) {
@@ -330,7 +343,7 @@ func (srv *Server) apiDocAnnotations(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	anns, err := srv.store.Annotations(r.Context(), od.rec.ID)
+	anns, err := srv.annotationsFor(r, od)
 	if err != nil {
 		srv.serverError(w, r, err)
 		return

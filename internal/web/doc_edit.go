@@ -113,7 +113,7 @@ func (srv *Server) renderEdit(w http.ResponseWriter, r *http.Request, status int
 		srv.serverError(w, r, err)
 		return
 	}
-	for _, a := range anns {
+	for _, a := range readableQuotes(v, od, anns, vs) {
 		d.Annotations = append(d.Annotations, annotationRow{Annotation: a, AuthorName: n.person(a.Author)})
 	}
 	if form == nil {
@@ -126,6 +126,28 @@ func (srv *Server) renderEdit(w http.ResponseWriter, r *http.Request, status int
 		}
 	}
 	srv.render(w, r, status, "doc_edit", pageData{Title: "修改文稿 · " + od.rec.Doc.Title, Nav: "docs", Data: d, Error: errMsg, Notice: notice, Form: form})
+}
+
+// readableQuotes leaves out the quoted text of the 批注 whose quote comes
+// from a version the viewer may not read at its own 密级: a 批注 still on the
+// text quotes its version; one whose text was deleted (orphaned) quotes an
+// earlier version, so the highest level up to its version counts. After a
+// 机密 document is lowered, its deleted 机密 passages stay closed.
+func readableQuotes(v *Viewer, od openedDoc, anns []document.Annotation, vs []store.VersionMeta) []document.Annotation {
+	out := make([]document.Annotation, 0, len(anns))
+	for _, a := range anns {
+		var level document.Level
+		for _, x := range vs {
+			if x.N == a.Version || (a.Orphaned && x.N < a.Version) {
+				level = max(level, x.Level)
+			}
+		}
+		if !mayReadVersion(v, od, org.Classification(level)) {
+			a.Quote = "（您的涉密等级不足以查看所引原文）"
+		}
+		out = append(out, a)
+	}
+	return out
 }
 
 // editedDoc applies the editor's fields to the stored document. The 密级

@@ -137,7 +137,8 @@ func (srv *Server) auditPrint(w http.ResponseWriter, r *http.Request, rec store.
 	v := viewerFrom(r.Context())
 	err := srv.store.AuditAlone(r.Context(), audit.Event{ActorID: v.Person.ID, ActorName: v.Person.Name, Action: "document.print",
 		ObjectKind: "document", ObjectID: rec.ID, IP: clientIP(r),
-		Detail: jsonDetail(map[string]string{"level": rec.Level().Label(), "format": format, "copy": copyNo, "watermark": wm, "title": rec.Doc.Title})})
+		// No title: the auditor reads this log and may not read the document.
+		Detail: jsonDetail(map[string]string{"level": rec.Level().Label(), "format": format, "copy": copyNo, "watermark": wm})})
 	if err != nil {
 		srv.serverError(w, r, err)
 		return false

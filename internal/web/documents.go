@@ -125,7 +125,8 @@ func (srv *Server) openDoc(w http.ResponseWriter, r *http.Request, what string) 
 	if rec.Level() > org.Unclassified {
 		err := srv.store.AuditAlone(ctx, audit.Event{ActorID: v.Person.ID, ActorName: v.Person.Name, Action: "document.read",
 			ObjectKind: "document", ObjectID: rec.ID, IP: clientIP(r),
-			Detail: jsonDetail(map[string]string{"level": rec.Level().Label(), "view": what, "title": rec.Doc.Title})})
+			// No title: the auditor reads this log and may not read the document.
+			Detail: jsonDetail(map[string]string{"level": rec.Level().Label(), "view": what})})
 		if err != nil {
 			// Opening a classified document that cannot be recorded is refused.
 			srv.serverError(w, r, err)

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"maps"
 	"net/http"
@@ -298,6 +299,19 @@ func TestClassifyAndVersionLevels(t *testing.T) {
 		if got.Version != 3 || got.Doc.Classification != secret.Doc.Classification {
 			t.Fatalf("after the saves: v%d %s", got.Version, got.Doc.Classification)
 		}
+		// A 批注 on a 机密 passage, which the next version deletes: its quote
+		// is the 机密 text.
+		text := []rune(got.Doc.Text())
+		at := strings.Index(string(text), "机密内容")
+		start := len([]rune(string(text)[:at]))
+		if code, out, _ := drafter.call("POST", "/api/v1/documents/"+secret.ID+"/annotations", map[string]any{"start": start, "end": start + 4, "comment": "此段须删去"}); code != http.StatusCreated {
+			t.Fatalf("批注: %d %v", code, out)
+		}
+		redacted := got.Doc
+		redacted.Body = document.ParseBody("各单位：\n一、已公开的事项")
+		if code, out, _ := drafter.call("POST", "/api/v1/documents/"+secret.ID+"/versions", map[string]any{"document": redacted, "base_version": 3}); code != http.StatusCreated {
+			t.Fatalf("redacting save: %d %v", code, out)
+		}
 		if code, _, _ := member.get("/docs/" + secret.ID); code != http.StatusForbidden {
 			t.Fatalf("uncleared member before 解密: %d", code)
 		}
@@ -309,11 +323,11 @@ func TestClassifyAndVersionLevels(t *testing.T) {
 		if _, body, _ := drafter.get("/docs/" + secret.ID); strings.Contains(body, `data-testid="classify"`) {
 			t.Error("the drafter is offered 变更密级")
 		}
-		declassify := url.Values{"level": {"0"}, "period": {""}, "basis": {"已公开发布"}, "version": {"3"}}
+		declassify := url.Values{"level": {"0"}, "period": {""}, "basis": {"已公开发布"}, "version": {"4"}}
 		if code, _, _ := drafter.post("/docs/"+secret.ID+"/classify", maps.Clone(declassify)); code != http.StatusForbidden {
 			t.Errorf("the drafter declassifies: %d", code)
 		}
-		if code, out, _ := drafter.call("POST", "/api/v1/documents/"+secret.ID+"/classification", map[string]any{"classification": map[string]any{"level": "unclassified"}, "basis": "x", "version": 3}); code != http.StatusForbidden {
+		if code, out, _ := drafter.call("POST", "/api/v1/documents/"+secret.ID+"/classification", map[string]any{"classification": map[string]any{"level": "unclassified"}, "basis": "x", "version": 4}); code != http.StatusForbidden {
 			t.Errorf("the drafter declassifies through the API: %d %v", code, out)
 		}
 		denied, _ := e.store.ListAudit(ctx, store.AuditFilter{Action: "access.deny", ActorID: e.byLogin("jiyao").ID})
@@ -324,11 +338,11 @@ func TestClassifyAndVersionLevels(t *testing.T) {
 		if !strings.Contains(body, `data-testid="classify-form"`) {
 			t.Fatal("the 定密责任人 is not offered 变更密级")
 		}
-		noBasis := url.Values{"level": {"0"}, "basis": {" "}, "version": {"3"}}
+		noBasis := url.Values{"level": {"0"}, "basis": {" "}, "version": {"4"}}
 		if code, body, _ := dir.post("/docs/"+secret.ID+"/classify", noBasis); code != http.StatusUnprocessableEntity || !strings.Contains(body, "请填写解密的依据") {
 			t.Errorf("without a basis: %d", code)
 		}
-		stale := url.Values{"level": {"0"}, "basis": {"已公开发布"}, "version": {"2"}}
+		stale := url.Values{"level": {"0"}, "basis": {"已公开发布"}, "version": {"3"}}
 		if code, body, _ := dir.post("/docs/"+secret.ID+"/classify", stale); code != http.StatusConflict || !strings.Contains(body, "已被他人修改，请刷新") {
 			t.Errorf("from a stale page: %d", code)
 		}
@@ -345,10 +359,10 @@ func TestClassifyAndVersionLevels(t *testing.T) {
 			t.Fatalf("member after 解密: %d", code)
 		}
 		before := len(e.refusals(secret.ID))
-		if code, body, _ := member.get("/docs/" + secret.ID + "/diff?from=1&to=4"); code != http.StatusForbidden || !strings.Contains(body, "第 1 版为机密") || strings.Contains(body, "机密内容") {
+		if code, body, _ := member.get("/docs/" + secret.ID + "/diff?from=1&to=5"); code != http.StatusForbidden || !strings.Contains(body, "第 1 版为机密") || strings.Contains(body, "机密内容") {
 			t.Errorf("member's diff of the 机密 version: %d", code)
 		}
-		if code, out, _ := member.call("GET", "/api/v1/documents/"+secret.ID+"/diff?from=3&to=4", nil); code != http.StatusForbidden {
+		if code, out, _ := member.call("GET", "/api/v1/documents/"+secret.ID+"/diff?from=3&to=5", nil); code != http.StatusForbidden {
 			t.Errorf("member's API diff: %d %v", code, out)
 		}
 		if n := len(e.refusals(secret.ID)); n != before+2 {
@@ -356,26 +370,40 @@ func TestClassifyAndVersionLevels(t *testing.T) {
 		}
 		_, out, _ := member.call("GET", "/api/v1/documents/"+secret.ID+"/versions", nil)
 		vs, _ := out["versions"].([]any)
-		if len(vs) != 4 {
+		if len(vs) != 5 {
 			t.Fatalf("versions: %v", out)
 		}
 		for i, x := range vs {
 			v := x.(map[string]any)
-			want := map[bool]string{true: "secret", false: "unclassified"}[i < 3]
-			if v["level"] != want || (i < 3 && v["note"] != nil) || (i == 3 && v["note"] == nil) {
+			want := map[bool]string{true: "secret", false: "unclassified"}[i < 4]
+			if v["level"] != want || (i < 4 && v["note"] != nil) || (i == 4 && v["note"] == nil) {
 				t.Errorf("version %d as the member sees it: %v", i+1, v)
 			}
 		}
-		if _, body, _ := member.get("/docs/" + secret.ID + "/edit"); strings.Count(body, "您的涉密等级不足以查看此版本") != 3 || !strings.Contains(body, "解密：机密★10年→非密（已公开发布）") {
+		if _, body, _ := member.get("/docs/" + secret.ID + "/edit"); strings.Count(body, "您的涉密等级不足以查看此版本") != 4 || !strings.Contains(body, "解密：机密★10年→非密（已公开发布）") {
 			t.Error("the member's version list shows the 机密 versions' notes, or hides the 非密 one's")
 		}
+		// Nor the deleted 机密 passage a 批注 quotes (page and API); the 批注
+		// itself shows.
+		if _, body, _ := member.get("/docs/" + secret.ID + "/edit"); strings.Contains(body, "机密内容") || !strings.Contains(body, "此段须删去") {
+			t.Error("the member's editor shows the deleted 机密 passage a 批注 quotes")
+		}
+		for _, path := range []string{"/annotations", ""} {
+			_, out, _ := member.call("GET", "/api/v1/documents/"+secret.ID+path, nil)
+			if b, _ := json.Marshal(out); strings.Contains(string(b), "机密内容") || !strings.Contains(string(b), "此段须删去") {
+				t.Errorf("GET …%s shows the member the deleted 机密 passage", path)
+			}
+		}
+		if _, body, _ := drafter.get("/docs/" + secret.ID + "/edit"); !strings.Contains(body, "<q>机密内容</q>") {
+			t.Error("the drafter, cleared for it, does not see what the 批注 quotes")
+		}
 		// The 定密责任人 compares them, watermarked.
-		if code, body, _ := dir.get("/docs/" + secret.ID + "/diff?from=1&to=4"); code != 200 || !strings.Contains(body, "watermark") {
+		if code, body, _ := dir.get("/docs/" + secret.ID + "/diff?from=1&to=5"); code != 200 || !strings.Contains(body, "watermark") {
 			t.Errorf("the director's diff: %d", code)
 		}
 		// And may classify it again through the API.
 		code, out, _ := dir.call("POST", "/api/v1/documents/"+secret.ID+"/classification", map[string]any{
-			"classification": map[string]any{"level": "confidential", "period_years": 5}, "basis": "涉及未公开的后续安排", "version": 4})
+			"classification": map[string]any{"level": "confidential", "period_years": 5}, "basis": "涉及未公开的后续安排", "version": 5})
 		if code != 200 || out["document"].(map[string]any)["classification"].(map[string]any)["level"] != "confidential" {
 			t.Errorf("定密 through the API: %d %v", code, out)
 		}
@@ -428,6 +456,43 @@ func TestSupListsOnlyReadable(t *testing.T) {
 		}
 		if checked < 20 {
 			t.Fatalf("only %d listed items checked", checked)
+		}
+	})
+}
+
+// TestAuditLogWithoutClassifiedTitles: the audit log is read by the auditor,
+// who may not read business content; the entries of a classified document —
+// created, received, opened, printed, refused — name it by ID and level,
+// never by its title.
+func TestAuditLogWithoutClassifiedTitles(t *testing.T) {
+	forEachDocEnv(t, func(t *testing.T, e *env) {
+		secret := e.secretDoc()
+		in, err := e.store.RegisterIncoming(context.Background(), e.byLogin("jiyao"), e.unit("区委办").ID, document.Document{Type: document.Notice,
+			Title: "关于机密来文的通知", Classification: document.Classification{Level: document.Secret}, Body: document.ParseBody("机密来文。")}, "市委办公室")
+		if err != nil {
+			t.Fatal(err)
+		}
+		jiyao := e.client()
+		jiyao.login("jiyao", demo.Password)
+		for _, path := range []string{"/docs/" + secret.ID, "/docs/" + secret.ID + "/sheet", "/api/v1/documents/" + in.ID} {
+			if code, _, _ := jiyao.get(path); code != 200 {
+				t.Fatalf("%s: %d", path, code)
+			}
+		}
+		other := e.client()
+		other.login("wenmi", demo.Password)
+		other.get("/docs/" + secret.ID)
+		auditor := e.client()
+		auditor.login("auditor", demo.Password)
+		code, out, _ := auditor.call("GET", "/api/v1/audit?limit=500", nil)
+		b, _ := json.Marshal(out)
+		if code != 200 || !strings.Contains(string(b), secret.ID) || !strings.Contains(string(b), in.ID) {
+			t.Fatalf("audit log: %d", code)
+		}
+		for _, title := range []string{secretTitle, in.Doc.Title} {
+			if strings.Contains(string(b), title) {
+				t.Errorf("the audit log names the classified document 《%s》", title)
+			}
 		}
 	})
 }
