@@ -486,8 +486,16 @@ func (tx *Tx) RevokeGrant(ctx context.Context, id string) (Grant, error) {
 		return g, err
 	}
 	g.Created = fromTS(at)
-	_, err = tx.exec(ctx, `DELETE FROM grants WHERE id = ?`, id)
-	return g, err
+	res, err := tx.exec(ctx, `DELETE FROM grants WHERE id = ?`, id)
+	if err != nil {
+		return g, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		// Revoked by someone else since it was read (PostgreSQL): it is
+		// revoked once, and audited once.
+		return g, fmt.Errorf("grant %s: %w", id, ErrNotFound)
+	}
+	return g, nil
 }
 
 // DocumentByNumber finds a document by its 发文字号 or 收文编号.

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/shuniu-oa/shuniu/internal/audit"
 	"github.com/shuniu-oa/shuniu/internal/document"
 	"github.com/shuniu-oa/shuniu/internal/route"
 	"github.com/shuniu-oa/shuniu/internal/store"
@@ -202,6 +203,55 @@ func TestRouteTemplateEditedAtOnce(t *testing.T) {
 			if ok != 1 || !custom || got.Version != base.Version+1 {
 				t.Fatalf("round %d: %d of %d saves went through; stored version %d from %d", round, ok, n, got.Version, base.Version)
 			}
+		}
+	})
+}
+
+// TestGrantRevokedAtOnce: a 知悉范围 grant revoked twice at once is revoked
+// once and audited once; the other revocation finds it gone.
+func TestGrantRevokedAtOnce(t *testing.T) {
+	storetest.ForEach(t, store.Options{}, func(t *testing.T, s *store.Store) {
+		x := seeded(t, s)
+		clerk := x.byLogin["wenmi"]
+		rec := newDraft(t, s, x, clerk, x.unit["政府办"], nil)
+		officer := x.byLogin["secadmin"]
+		for round := range 3 {
+			id := fmt.Sprintf("g-%d", round)
+			if err := s.Write(ctx, func(tx *store.Tx) error {
+				return tx.AddGrant(ctx, store.Grant{ID: id, PersonID: x.byLogin["ducha"].ID, ObjectKind: "document", ObjectID: rec.ID, GrantedBy: officer.ID})
+			}); err != nil {
+				t.Fatal(err)
+			}
+			errs := make(chan error, 2)
+			var wg sync.WaitGroup
+			for range 2 {
+				wg.Go(func() {
+					errs <- s.Write(ctx, func(tx *store.Tx) error {
+						g, err := tx.RevokeGrant(ctx, id)
+						if err != nil {
+							return err
+						}
+						return tx.Audit(ctx, audit.Event{ActorID: officer.ID, ActorName: officer.Name, Action: "grant.revoke", ObjectKind: g.ObjectKind, ObjectID: g.ObjectID})
+					})
+				})
+			}
+			wg.Wait()
+			close(errs)
+			ok := 0
+			for err := range errs {
+				switch {
+				case err == nil:
+					ok++
+				case !errors.Is(err, store.ErrNotFound):
+					t.Errorf("revoking: %v", err)
+				}
+			}
+			if ok != 1 {
+				t.Errorf("round %d: revoked %d times", round, ok)
+			}
+		}
+		if es, _ := s.ListAudit(ctx, store.AuditFilter{Action: "grant.revoke"}); len(es) != 3 {
+			t.Errorf("%d revocations audited for 3 grants", len(es))
 		}
 	})
 }
