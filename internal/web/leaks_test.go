@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/shuniu-oa/shuniu/internal/audit"
 	"github.com/shuniu-oa/shuniu/internal/demo"
 	"github.com/shuniu-oa/shuniu/internal/document"
@@ -495,4 +497,43 @@ func TestAuditLogWithoutClassifiedTitles(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestBrowserClassify: the 办公室主任 of 政府办 — its 定密责任人 — opens a 非密
+// draft, opens 变更密级, sets 秘密★5年 with a basis and submits; the page
+// confirms and shows the new marking. The drafter is offered no such form.
+func TestBrowserClassify(t *testing.T) {
+	e := newDocEnv(t)
+	ctx := browser(t)
+	w := &walker{t: t, ctx: ctx, e: e}
+	office := e.unit("政府办")
+	rec, err := e.store.CreateOutgoing(context.Background(), e.byLogin("wenmi"), store.NewOutgoing{UnitID: e.child(office.ID, "秘书科").ID,
+		Doc: document.Document{Type: document.Notice, Title: "清澜区人民政府办公室关于年度重点项目安排的通知", Body: document.ParseBody("一、项目安排")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.as(e.byLogin("wenmi"))
+	w.open(rec.ID)
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid=classify]').length`))
+	if err != nil || n != 0 {
+		t.Error("the drafter is offered 变更密级")
+	}
+	w.as(e.withRole(org.RoleOfficeDirector, office.ID))
+	w.open(rec.ID)
+	w.do(chromedp.Click(`[data-testid=classify] summary`), chromedp.WaitVisible(`[data-testid=classify-form]`),
+		chromedp.SetValue(`[data-testid=classify-level]`, "1"),
+		chromedp.SetValue(`[data-testid=classify-period]`, "5"),
+		chromedp.SetValue(`[data-testid=classify-basis]`, "涉及尚未公布的项目安排"))
+	screenshot(t, ctx, "doc-classify-form")
+	w.do(chromedp.Click(`[data-testid=classify-submit]`), chromedp.WaitVisible(`.alert`))
+	if msg := w.text(`.alert`); !strings.Contains(msg, "密级已变更") {
+		t.Fatalf("after 变更密级: %q", msg)
+	}
+	if tag := w.text(`[data-testid=classification]`); tag != "秘密★5年" {
+		t.Errorf("marking shown: %q", tag)
+	}
+	screenshot(t, ctx, "doc-classified")
+	if got, _ := e.store.Document(context.Background(), rec.ID); got.Doc.Classification != (document.Classification{Level: document.Confidential, PeriodYears: 5}) {
+		t.Errorf("stored marking: %v", got.Doc.Classification)
+	}
 }
