@@ -511,6 +511,7 @@ type encodedRoute struct {
 	updatedAt int64
 	events    []any // route_events rows, 5 values each
 	tasks     []any // open_tasks rows, 12 values each
+	notices   []route.Notice
 }
 
 // encodeRoute encodes an instance whose TemplateRef is set.
@@ -519,7 +520,7 @@ func encodeRoute(in route.Instance, events []route.Event) (encodedRoute, error) 
 	if err != nil {
 		return encodedRoute{}, err
 	}
-	enc := encodedRoute{id: in.ID, state: string(raw), seq: in.Seq, updatedAt: ts(in.UpdatedAt)}
+	enc := encodedRoute{id: in.ID, state: string(raw), seq: in.Seq, updatedAt: ts(in.UpdatedAt), notices: route.Notices(in, events)}
 	for _, e := range events {
 		b, err := json.Marshal(e)
 		if err != nil {
@@ -537,7 +538,8 @@ func encodeRoute(in route.Instance, events []route.Event) (encodedRoute, error) 
 // writeRoute writes an encoded route state: refusing with ErrStale if it
 // moved on since prevSeq (prevSeq < 0 inserts), then its events in one
 // statement and its open-task index in two — a route operation is on every
-// request's path.
+// request's path — and the messages it owes (tellRoute), in the same
+// transaction.
 func (tx *Tx) writeRoute(ctx context.Context, enc encodedRoute, prevSeq int) error {
 	if prevSeq < 0 {
 		if _, err := tx.exec(ctx, `INSERT INTO route_instances (id, seq, state, updated_at) VALUES (?, ?, ?, ?)`, enc.id, enc.seq, enc.state, enc.updatedAt); err != nil {
@@ -567,7 +569,7 @@ func (tx *Tx) writeRoute(ctx context.Context, enc encodedRoute, prevSeq int) err
 			return fmt.Errorf("index open task: %w", err)
 		}
 	}
-	return nil
+	return tx.tellRoute(ctx, enc.id, enc.notices)
 }
 
 // valueRows is the VALUES list of a multi-row INSERT: rows groups of cols
