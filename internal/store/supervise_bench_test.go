@@ -441,9 +441,9 @@ func BenchmarkSupStatsPage1M(b *testing.B) {
 	p := supervise.Period{From: time.Date(2026, 5, 1, 0, 0, 0, 0, cst), To: time.Date(2026, 11, 25, 0, 0, 0, 0, cst)}
 	months := supervise.Months(now, 12)
 	page := func() {
-		if err := cache.With(ctx, s, func(ft *supervise.FactTable) error {
-			st := sw.ComputeFacts(ft, over, p, now)
-			tr := sw.TrendFacts(ft, "u07", months, now)
+		if err := cache.With(ctx, s, func(ft *supervise.FactView) error {
+			st := sw.ComputeView(ft, over, p, now)
+			tr := sw.TrendView(ft, "u07", months, now)
 			if st.Total.Items == 0 || len(tr) != 12 {
 				b.Fatalf("empty statistics: %+v", st.Total)
 			}

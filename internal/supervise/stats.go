@@ -438,6 +438,11 @@ func (a *accumulator) stats(ft *FactTable, over Overseers, p Period, now time.Ti
 // A large table is split over the available cores (the figures are sums, so
 // the split does not change them).
 func (s *Sweep) ComputeFacts(ft *FactTable, over Overseers, p Period, now time.Time) *Stats {
+	return s.computeRows(ft, nil, over, p, now)
+}
+
+// computeRows is ComputeFacts skipping the rows set in hide (a bitset).
+func (s *Sweep) computeRows(ft *FactTable, hide []uint64, over Overseers, p Period, now time.Time) *Stats {
 	sp, at := spanOf(p), nanos(now)
 	workers := runtime.GOMAXPROCS(0)
 	if len(ft.rows) < 100_000 || workers < 2 {
@@ -449,9 +454,13 @@ func (s *Sweep) ComputeFacts(ft *FactTable, over Overseers, p Period, now time.T
 	for w := range workers {
 		acc := s.newAccumulator(ft)
 		accs[w] = acc
-		rows := ft.rows[min(w*chunk, len(ft.rows)):min((w+1)*chunk, len(ft.rows))]
+		lo := min(w*chunk, len(ft.rows))
+		rows := ft.rows[lo:min((w+1)*chunk, len(ft.rows))]
 		wg.Go(func() {
 			for i := range rows {
+				if hidden(hide, lo+i) {
+					continue
+				}
 				acc.add(&rows[i], ft.events, sp, at)
 			}
 		})
@@ -522,6 +531,19 @@ func (s *Sweep) TrendFacts(ft *FactTable, unitID string, periods []Period, now t
 		s.trendRow(&ft.rows[i], ft.events, periods, now, out)
 	}
 	return out
+}
+
+// trendRows adds a unit's rows not set in hide to out.
+func (s *Sweep) trendRows(ft *FactTable, hide []uint64, unitID string, periods []Period, now time.Time, out []Counts) {
+	idx, ok := ft.index[unitID]
+	if !ok {
+		return
+	}
+	for _, i := range ft.byUnit[idx] {
+		if !hidden(hide, int(i)) {
+			s.trendRow(&ft.rows[i], ft.events, periods, now, out)
+		}
+	}
 }
 
 func (s *Sweep) trendRow(f *factRow, events []factEvent, periods []Period, now time.Time, out []Counts) {

@@ -141,8 +141,8 @@ func (srv *Server) supStats(w http.ResponseWriter, r *http.Request) {
 	var st *supervise.Stats
 	var trend []supervise.Counts
 	var items int
-	if err := srv.supFacts.With(ctx, srv.store, func(ft *supervise.FactTable) error {
-		st = sw.ComputeFacts(ft, over, p, at)
+	if err := srv.supFacts.With(ctx, srv.store, func(ft *supervise.FactView) error {
+		st = sw.ComputeView(ft, over, p, at)
 		// Without a choice, 纵比 shows the viewer's unit if it leads items,
 		// else the unit leading the most — never an empty chart by default.
 		if q.Get("unit") == "" && st.Units[trendUnit] == nil {
@@ -153,7 +153,7 @@ func (srv *Server) supStats(w http.ResponseWriter, r *http.Request) {
 				}
 			}
 		}
-		trend = sw.TrendFacts(ft, trendUnit, months, now)
+		trend = sw.TrendView(ft, trendUnit, months, now)
 		items = ft.Len()
 		return nil
 	}); err != nil {
