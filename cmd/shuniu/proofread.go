@@ -27,6 +27,9 @@ var proofreadData = sync.OnceValues(func() (*proofread.Checker, error) { return 
 // --db applies a deployment's word lists and switches; SHUNIU_PROOFREAD_DISABLE
 // (comma-separated rule IDs or categories) switches further rules off.
 func runProofread(ctx context.Context, c *cli) int {
+	if len(c.args) > 0 && c.args[0] == "build-model" {
+		return runBuildModel(ctx, &cli{args: c.args[1:], stdin: c.stdin, stdout: c.stdout, stderr: c.stderr, getenv: c.getenv})
+	}
 	format, path, db, err := parseProofreadArgs(c.args)
 	if errors.Is(err, errProofreadHelp) {
 		fmt.Fprintln(c.stdout, proofreadUsage)

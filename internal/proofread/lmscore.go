@@ -314,9 +314,10 @@ func (m *ngramModel) changeGain(rs []rune, orig *lattice, s int, word []rune, b 
 // lmBuffers are the scratch space of the trigram search, reused through
 // ngramModel.buffers.
 type lmBuffers struct {
-	orig, tmp lattice
-	words     []rune
-	cache     []lmCacheSlot
+	orig, tmp  lattice
+	words      []rune
+	norm, cbuf []rune // the text for the character model, and its scratch
+	cache      []lmCacheSlot
 }
 
 // lmParams are the decision rule's settings when the trigram model is
@@ -411,6 +412,11 @@ func (c *Checker) rescoreIn(rs []rune, base int, props []proposal) []proposal {
 	slices.SortStableFunc(props, func(x, y proposal) int { return x.runStart - y.runStart })
 	searched := -1
 	var wlo, whi int
+	var norm []rune
+	if c.lm.char != nil {
+		norm = normRunes(rs, buf.norm)
+		buf.norm = norm
+	}
 	ownSt, ownEnd, ownLo, ownHi := -1, -1, -1, -1
 	var ownWid wordID
 	var ownFits bool
@@ -448,6 +454,10 @@ func (c *Checker) rescoreIn(rs []rune, base int, props []proposal) []proposal {
 			if ev == 0 && p.hom && lp.HomEvidence {
 				continue
 			}
+		}
+		if norm != nil {
+			buf.words = append(buf.words[:0], []rune(p.word)...)
+			p.cgain, p.csurprise, buf.cbuf = c.lm.charGain(norm, st, buf.words, buf.cbuf)
 		}
 		if lp.Pre != nil {
 			q := p.from(base)

@@ -15,6 +15,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/mozillazg/go-pinyin"
+
+	"github.com/shuniu-oa/shuniu/internal/proofread/charlm"
 )
 
 // The language data shipped with the package; origins and licences are in
@@ -96,6 +98,8 @@ type model struct {
 	homophones map[uint64][]homCand
 	// ngram is the word trigram model read from the system, nil if absent.
 	ngram *ngramModel
+	// char is the character n-gram model of official writing, nil if none.
+	char *charlm.Model
 	// candReadings is how many readings of a correction's character count
 	// when it is compared by sound with the text's (0: all).
 	candReadings int
@@ -117,7 +121,7 @@ type charInfo struct {
 }
 
 // Model loading is separated so that Checker.With can share one model.
-func loadModel(ngramPath string) (*model, error) {
+func loadModel(ngramPath, charPath string) (*model, error) {
 	// The trigram model (a 17 MB file) loads beside the embedded data.
 	type ngramResult struct {
 		m   *ngramModel
@@ -162,6 +166,10 @@ func loadModel(ngramPath string) (*model, error) {
 		return nil, fmt.Errorf("word trigram model: %w", nr.err)
 	}
 	m.ngram = nr.m
+	var err error
+	if m.char, err = findCharModel(charPath); err != nil {
+		return nil, fmt.Errorf("character model: %w", err)
+	}
 	if m.ngram != nil {
 		// With the trigram model to judge, a correction's character is
 		// compared by its common reading only (see homReadings); without

@@ -91,6 +91,11 @@ type Config struct {
 	// system locations, NgramModelNone means none. Without a model the typo
 	// check uses only the embedded unigram model. Only New reads it.
 	NgramModel string `json:"-"`
+	// CharModel is the path of a character n-gram model built by `shuniu
+	// proofread build-model` (package charlm); empty means the environment
+	// variable SHUNIU_PROOFREAD_CHARLM or the model shipped with Shuniu,
+	// CharModelNone means none. Only New reads it.
+	CharModel string `json:"-"`
 }
 
 // Replacement is a wrong (or banned) form and what to write instead.
@@ -121,7 +126,7 @@ type Checker struct {
 
 // New loads the embedded language data and prepares the deployment's lists.
 func New(cfg Config) (*Checker, error) {
-	m, err := loadModel(cfg.NgramModel)
+	m, err := loadModel(cfg.NgramModel, cfg.CharModel)
 	if err != nil {
 		return nil, fmt.Errorf("proofread: load language data: %w", err)
 	}

@@ -43,6 +43,9 @@ const (
 	fAtEdge
 	fLMWord
 	fLMOrig
+	fCGain     // the character model's margin
+	fCGainHigh // … above 9
+	fCSurprise // how unlikely the character model finds the text's own characters
 	nFeatures
 )
 
@@ -50,7 +53,8 @@ const (
 var featureNames = [nFeatures]string{"bias", "lgain", "lgain>9", "ugain", "cost", "same sound", "other tone", "listed",
 	"near sound", "shape", "no evidence", "both evidence", "homophone word", "word runes", "log word freq",
 	"log orig char freq", "log cand char freq", "log orig word freq", "guarded", "idiom", "changed", "own evidence", "lgain × no evidence", "lgain × homophone word",
-	"gap to rival", "rivals", "log run length", "at run edge", "word's LM unigram", "text's LM unigram"}
+	"gap to rival", "rivals", "log run length", "at run edge", "word's LM unigram", "text's LM unigram",
+	"char gain", "char gain>9", "char surprise"}
 
 // charFreq is a character's frequency as a word.
 func (m *model) charFreq(r rune) int32 {
@@ -132,6 +136,9 @@ func (m *model) features(rs []rune, p *proposal) [nFeatures]float64 {
 		x[fLMOrig] = float64(g.logProb(nil, p.origWid))
 	}
 	x[fLGainHom] = x[fLGain] * x[fHom]
+	x[fCGain] = clip(p.cgain, -30, 30)
+	x[fCGainHigh] = clip(p.cgain-9, 0, 30)
+	x[fCSurprise] = clip(p.csurprise, 0, 30)
 	return x
 }
 

@@ -215,10 +215,13 @@ type proposal struct {
 	gain  float64 // what decides: the unigram margin, or the trigram model's verdict
 	ugain float64 // the unigram margin (natural log, after the confusion cost)
 	lgain float64 // the trigram model's margin (natural log), when it is loaded
-	word  string  // the word over [start, end) the correction makes
-	start int
-	end   int
-	hom   bool // a whole-word homophone, not a one-character slip
+	// cgain is the character model's margin (natural log) and csurprise
+	// the text's own characters' mean surprise there, when it is loaded.
+	cgain, csurprise float64
+	word             string // the word over [start, end) the correction makes
+	start            int
+	end              int
+	hom              bool // a whole-word homophone, not a one-character slip
 	// runStart, runEnd bound the Han run the proposal was found in.
 	runStart, runEnd int
 	// What the ranker weighs besides the margins (see ranker.go): the

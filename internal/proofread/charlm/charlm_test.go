@@ -1,0 +1,122 @@
+package charlm
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const sample = `国务院关于加强地方政府性债务管理的意见
+各省、自治区、直辖市人民政府，国务院各部委、各直属机构：
+为加强地方政府性债务管理，促进国民经济持续健康发展，根据党的十八届三中全会精神，现提出以下意见。
+坚持党的领导，深化改革，防范化解隐性债务风险。
+党的二十届三中全会对进一步全面深化改革作出部署。
+各地区各部门要认真贯彻落实，确保各项任务落到实处。
+已经完成的任务要巩固，尚未完成的任务要抓紧。
+地方政府债务管理已纳入法治轨道。`
+
+func buildSample(t *testing.T, opt Options) (*Model, []byte) {
+	t.Helper()
+	b, err := NewBuilder(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if err := b.AddLines(strings.NewReader(sample)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.AddParagraph("政府工作报告：2025年GDP增长5%")
+	var buf bytes.Buffer
+	if _, err := b.Write(context.Background(), &buf); err != nil {
+		t.Fatal(err)
+	}
+	m, err := FromBytes(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, buf.Bytes()
+}
+
+// The distribution after any context sums to one over the characters the
+// model knows, the paragraph end and the unknown character, pruned or not.
+func TestSumsToOne(t *testing.T) {
+	counts := map[rune]uint32{EOS: 100}
+	for _, r := range strings.Repeat(sample, 3) + "政府工作报告：0年A增长%" {
+		if r != '\n' {
+			counts[Norm(r)]++
+		}
+	}
+	for _, opt := range []Options{
+		{Order: 3},
+		{Order: 5, MinCount: []uint32{1, 1, 2, 3, 3}},
+		{Order: 4, MinCount: []uint32{2, 2, 4}},
+	} {
+		m, _ := buildSample(t, opt)
+		for _, ctx := range []string{"", "\x02", "\x02国务", "政府", "债务管理", "已经", "陌生的字", "党的二十"} {
+			c := []rune(ctx)
+			sum := math.Pow(10, float64(m.LogProb(c, 0x4E00-1))) // an unknown character stands for all of them
+			for r, n := range counts {
+				if len(opt.MinCount) > 0 && n < opt.MinCount[0] {
+					continue // unknown
+				}
+				sum += math.Pow(10, float64(m.LogProb(c, r)))
+			}
+			if math.Abs(sum-1) > 0.02 {
+				t.Errorf("order %d min %v: after %q the probabilities sum to %.4f", opt.Order, opt.MinCount, ctx, sum)
+			}
+		}
+	}
+}
+
+// The model prefers the text it was built from to a slip in it, and knows
+// the set phrases.
+func TestPrefersSeenText(t *testing.T) {
+	m, _ := buildSample(t, Options{Order: 5})
+	for _, c := range [][2]string{
+		{"党的二十届三中全会", "党的二十第三中全会"},
+		{"防范化解隐性债务风险", "防范化解隐性银行风险"},
+		{"已经完成的任务", "己经完成的任务"},
+	} {
+		a, b := []rune(c[0]), []rune(c[1])
+		if sa, sb := m.Score(a, 0, len(a)), m.Score(b, 0, len(b)); sa <= sb {
+			t.Errorf("%s scores %.2f, %s %.2f", c[0], sa, c[1], sb)
+		}
+	}
+}
+
+// The same text and options give the same bytes; a file maps and reads
+// the same as the bytes; a damaged file is refused.
+func TestFileRoundTrip(t *testing.T) {
+	opt := Options{Order: 4, MinCount: []uint32{1, 1, 2, 2}}
+	m1, b1 := buildSample(t, opt)
+	_, b2 := buildSample(t, opt)
+	if !bytes.Equal(b1, b2) {
+		t.Fatal("two builds differ")
+	}
+	p := filepath.Join(t.TempDir(), "m.clm")
+	if err := os.WriteFile(p, b1, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m2, err := Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m2.Close()
+	rs := []rune("各地区各部门要认真贯彻落实")
+	if a, b := m1.Score(rs, 0, len(rs)), m2.Score(rs, 0, len(rs)); a != b {
+		t.Fatalf("mapped %v, in memory %v", b, a)
+	}
+	for _, bad := range [][]byte{b1[:len(b1)/2], b1[:20], append([]byte("XXXXXXXX"), b1[8:]...)} {
+		if _, err := FromBytes(bad); err == nil {
+			t.Errorf("a damaged file of %d bytes was accepted", len(bad))
+		}
+	}
+	if _, err := NewBuilder(Options{Order: 1}); err == nil {
+		t.Error("order 1 accepted")
+	}
+}

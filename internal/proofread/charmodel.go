@@ -1,0 +1,73 @@
+package proofread
+
+import (
+	"os"
+
+	"github.com/shuniu-oa/shuniu/internal/proofread/charlm"
+)
+
+// CharModelNone in Config.CharModel switches the character model off.
+const CharModelNone = "none"
+
+// shippedCharModel is the character model committed with Shuniu (built
+// from laws, government work reports and news statistics, see
+// docs/proofread.md), set by charmodel_shipped.go; empty without it.
+var shippedCharModel string
+
+// findCharModel opens the configured character model, or the shipped one.
+// A file is mapped into memory; the shipped model is read in place from
+// the binary, so neither is parsed or copied at start-up.
+func findCharModel(path string) (*charlm.Model, error) {
+	if path == "" {
+		path = os.Getenv("SHUNIU_PROOFREAD_CHARLM")
+	}
+	switch {
+	case path == CharModelNone:
+		return nil, nil
+	case path != "":
+		return charlm.Open(path)
+	case shippedCharModel != "":
+		return charlm.FromBytes([]byte(shippedCharModel))
+	}
+	return nil, nil
+}
+
+// CharModelEntries is the number of n-grams of each order in the character
+// model in use, nil when there is none.
+func (c *Checker) CharModelEntries() []uint64 {
+	if c.lm.char == nil {
+		return nil
+	}
+	return c.lm.char.Entries()
+}
+
+// normRunes is rs as the character model counts it.
+func normRunes(rs []rune, buf []rune) []rune {
+	buf = buf[:0]
+	for _, r := range rs {
+		buf = append(buf, charlm.Norm(r))
+	}
+	return buf
+}
+
+// charGain is the character model's verdict on writing word over
+// norm[s:s+len(word)] (norm: the text through charlm.Norm): the log
+// probability (natural log) of the text from s to a few characters past
+// the change with the change minus without it; and how surprising the
+// text's own characters there are (minus their mean log probability).
+func (m *model) charGain(norm []rune, s int, word []rune, buf []rune) (gain, surprise float64, _ []rune) {
+	cm := m.char
+	if cm == nil {
+		return 0, 0, buf
+	}
+	e := s + len(word)
+	lo, hi := max(0, s-(cm.Order()-1)), min(len(norm), e+cm.Order()-1)
+	buf = append(buf[:0], norm[lo:hi]...)
+	for i, r := range word {
+		buf[s-lo+i] = charlm.Norm(r)
+	}
+	orig := cm.Score(norm[lo:hi], s-lo, hi-lo)
+	cand := cm.Score(buf, s-lo, hi-lo)
+	own := cm.Score(norm[lo:hi], s-lo, e-lo)
+	return (cand - orig) * ln10, -own * ln10 / float64(len(word)), buf
+}
