@@ -147,7 +147,7 @@ func lines(p bboxPage) []textLine {
 			l.YMax = math.Max(l.YMax, w.YMax)
 			continue
 		}
-		out = append(out, textLine{w.Text, w.XMin, w.YMin, w.XMax, w.YMax})
+		out = append(out, textLine(w))
 	}
 	return out
 }

@@ -192,9 +192,7 @@ func setHeader(d *Document, key, val string) error {
 	case "发文字号":
 		d.DocNumber = val // checked once the format is known
 	case "签发人":
-		for _, n := range strings.FieldsFunc(val, func(r rune) bool { return r == '、' || r == '，' || r == ',' || r == ' ' || r == '\u3000' }) {
-			d.Signers = append(d.Signers, n)
-		}
+		d.Signers = append(d.Signers, strings.FieldsFunc(val, func(r rune) bool { return r == '、' || r == '，' || r == ',' || r == ' ' || r == '\u3000' })...)
 	case "标题":
 		d.Title = val
 	case "主送机关":

@@ -16,8 +16,6 @@ type Period struct {
 	To   time.Time `json:"to"`
 }
 
-func (p Period) has(t time.Time) bool { return !t.IsZero() && !t.Before(p.From) && t.Before(p.To) }
-
 // Months returns n consecutive calendar months (Asia/Shanghai) ending with
 // the month of t, oldest first: the periods of a 纵比.
 func Months(t time.Time, n int) []Period {

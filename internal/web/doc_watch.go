@@ -31,7 +31,6 @@ type watchRow struct {
 	Handed  time.Time `json:"handed_at"`
 	Due     time.Time `json:"due"`
 	Overdue string    `json:"overdue"` // how long past, in words
-	task    int
 }
 
 type watchData struct {

@@ -83,8 +83,7 @@ func main() {
 		log.Fatal(err)
 	}
 	var kept []rune
-	var glyphs [][]*Glyph // [face][char]
-	glyphs = make([][]*Glyph, len(faces))
+	glyphs := make([][]*Glyph, len(faces)) // [face][char]
 	var missing []rune
 	parts := make([]partGlyphs, len(faces))
 	for _, r := range chars {

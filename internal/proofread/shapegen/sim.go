@@ -61,15 +61,6 @@ func (b *Bitmap) Dilate() Bitmap {
 	return d
 }
 
-// and counts the pixels on in both a and b.
-func and(a, b *Bitmap) int {
-	n := 0
-	for y := range a.Rows {
-		n += bits.OnesCount64(a.Rows[y] & b.Rows[y])
-	}
-	return n
-}
-
 // Glyph is one character's bitmap with its dilations, ready for comparison.
 type Glyph struct {
 	B  Bitmap // the glyph
