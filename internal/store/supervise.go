@@ -71,17 +71,22 @@ func (tx *Tx) CreateSupItem(ctx context.Context, by org.Person, n supervise.NewI
 		n.Ref = rec.ID
 	}
 	rules := tx.s.SupRules()
-	it, _, err := rules.Create(n, actor, tx.now)
+	it, evs, err := rules.Create(n, actor, tx.now)
 	if err != nil {
 		return supervise.Item{}, err
 	}
 	if assign {
-		if it, _, err = rules.Assign(it, actor, tx.now); err != nil {
+		var more []supervise.Event
+		if it, more, err = rules.Assign(it, actor, tx.now); err != nil {
 			return supervise.Item{}, err
 		}
+		evs = append(evs, more...)
 	}
 	sw := tx.s.SupSweep(tx.now)
 	if err := tx.putSupItem(ctx, &it, sw, true, time.Time{}); err != nil {
+		return supervise.Item{}, err
+	}
+	if err := tx.tellSup(ctx, &it, evs); err != nil {
 		return supervise.Item{}, err
 	}
 	return it, tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "supervise.create", ObjectKind: "supervision_item",
@@ -110,12 +115,15 @@ func (tx *Tx) SupAct(ctx context.Context, by org.Person, id, action string, deta
 	if err != nil {
 		return supervise.Item{}, err
 	}
-	it, _, err := op(tx.s.SupRules(), cur, actor, tx.now)
+	it, evs, err := op(tx.s.SupRules(), cur, actor, tx.now)
 	if err != nil {
 		return supervise.Item{}, err
 	}
 	sw := tx.s.SupSweep(tx.now)
 	if err := tx.putSupItem(ctx, &it, sw, false, next); err != nil {
+		return supervise.Item{}, err
+	}
+	if err := tx.tellSup(ctx, &it, evs); err != nil {
 		return supervise.Item{}, err
 	}
 	return it, tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "supervise." + action, ObjectKind: "supervision_item",
