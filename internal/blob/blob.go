@@ -179,3 +179,18 @@ func (s *sniffBuffer) Write(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
+
+// Verify reads a stored file again and reports whether its content still has
+// the SHA-256 it is stored under (a receiver's 校验 of what was sent).
+func (s *Store) Verify(sum string) (bool, error) {
+	f, err := s.Open(sum)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return false, fmt.Errorf("file store: %w", err)
+	}
+	return hex.EncodeToString(h.Sum(nil)) == sum, nil
+}

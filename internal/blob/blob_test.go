@@ -116,3 +116,30 @@ func FuzzPut(f *testing.F) {
 		}
 	})
 }
+
+// TestVerify: a stored file checks as its hash until its content changes.
+func TestVerify(t *testing.T) {
+	dir := t.TempDir()
+	s, err := New(dir, document.DefaultAttachmentPolicy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj, err := s.Put("a.txt", strings.NewReader("附件内容"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := s.Verify(obj.SHA256); !ok || err != nil {
+		t.Fatalf("fresh file: %v %v", ok, err)
+	}
+	p := filepath.Join(dir, "files", obj.SHA256[:2], obj.SHA256)
+	if err := os.WriteFile(p, []byte("改过的内容"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := s.Verify(obj.SHA256); ok || err != nil {
+		t.Fatalf("changed file: %v %v", ok, err)
+	}
+	os.Remove(p)
+	if _, err := s.Verify(obj.SHA256); err != ErrNotFound {
+		t.Fatalf("missing file: %v", err)
+	}
+}

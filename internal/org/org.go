@@ -190,3 +190,35 @@ func (d Delegation) Validate() error {
 func (d Delegation) ActiveAt(t time.Time) bool {
 	return !t.Before(d.Start) && t.Before(d.End)
 }
+
+// OrganOf walks up from a unit past its sections to the organ it belongs to.
+func OrganOf(units map[string]Unit, id string) string {
+	for u, ok := units[id]; ok; u, ok = units[u.ParentID] {
+		if u.Kind != KindSection {
+			return u.ID
+		}
+	}
+	return id
+}
+
+// OfficeOf is where a unit's incoming documents are handled: the unit itself
+// when it is an office, else its own office (a town's 党政办) when it has
+// one, else the unit. Of several offices the first by sort order and ID is
+// taken, so the answer does not depend on map order.
+func OfficeOf(units map[string]Unit, id string) string {
+	if u, ok := units[id]; ok && u.Kind == KindOffice {
+		return id
+	}
+	best := ""
+	for _, u := range units {
+		if u.ParentID == id && u.Kind == KindOffice {
+			if b, ok := units[best]; best == "" || !ok || u.Sort < b.Sort || (u.Sort == b.Sort && u.ID < best) {
+				best = u.ID
+			}
+		}
+	}
+	if best == "" {
+		return id
+	}
+	return best
+}

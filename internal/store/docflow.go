@@ -24,29 +24,10 @@ func (s *Store) engine() route.Engine {
 	return route.Engine{Calendar: s.Calendar()}
 }
 
-// organOf walks up from a unit past its sections to the organ it belongs to.
-func organOf(units map[string]org.Unit, id string) string {
-	for u, ok := units[id]; ok; u, ok = units[u.ParentID] {
-		if u.Kind != org.KindSection {
-			return u.ID
-		}
-	}
-	return id
-}
+// organOf and officeOf are the organisation's rules (org.OrganOf, org.OfficeOf).
+func organOf(units map[string]org.Unit, id string) string { return org.OrganOf(units, id) }
 
-// officeOf is where a unit's incoming documents are handled: its own office
-// unit (a town's 党政办) when it has one, else the unit itself.
-func officeOf(units map[string]org.Unit, id string) string {
-	if u, ok := units[id]; ok && u.Kind == org.KindOffice {
-		return id
-	}
-	for _, u := range units {
-		if u.ParentID == id && u.Kind == org.KindOffice {
-			return u.ID
-		}
-	}
-	return id
-}
+func officeOf(units map[string]org.Unit, id string) string { return org.OfficeOf(units, id) }
 
 func (c conn) unitMap(ctx context.Context) (map[string]org.Unit, error) {
 	us, err := c.Units(ctx)
@@ -741,6 +722,33 @@ func (tx *Tx) actPrepared(ctx context.Context, by org.Person, pre preparedAct) (
 
 // Act is Store.Act inside a transaction.
 func (tx *Tx) Act(ctx context.Context, by org.Person, docID string, req route.Request) (DocRecord, error) {
+	return tx.act(ctx, by, docID, req, nil)
+}
+
+// IssuedText is the 版式 text of an outgoing document as issued — the PDF
+// and OFD the layout engine made of version Version — stored in the file
+// store and recorded with the document when it is distributed, so that
+// every copy carries it.
+type IssuedText struct {
+	Version int
+	Files   []DocFile
+}
+
+// ActIssuing is Act for the 分发 step with the issued text: the text is
+// recorded against the document and carried by every copy, in the one
+// transaction. If the document is no longer at issued.Version the
+// operation is refused with ErrModified (the text would not be what is sent).
+func (s *Store) ActIssuing(ctx context.Context, by org.Person, docID string, req route.Request, issued IssuedText) (DocRecord, error) {
+	var rec DocRecord
+	err := s.Write(ctx, func(tx *Tx) error {
+		var err error
+		rec, err = tx.act(ctx, by, docID, req, &issued)
+		return err
+	})
+	return rec, err
+}
+
+func (tx *Tx) act(ctx context.Context, by org.Person, docID string, req route.Request, issued *IssuedText) (DocRecord, error) {
 	var rec DocRecord
 	err := func() error {
 		// On PostgreSQL, operations on one document wait for each other
@@ -771,8 +779,15 @@ func (tx *Tx) Act(ctx context.Context, by org.Person, docID string, req route.Re
 		// Only a step's consequences (onFinish, voidNumber) touch the 公文
 		// itself; most operations change just where it stands.
 		contentChanged := finished && finishEffects[rec.Direction+"/"+stepKey]
+		if issued != nil && finished && rec.Direction == Outgoing && stepKey == document.StepDistribute {
+			if issued.Version != rec.Version {
+				return ErrModified
+			}
+		} else {
+			issued = nil
+		}
 		if finished {
-			if err := tx.onFinish(ctx, by, &rec, next, stepKey, req); err != nil {
+			if err := tx.onFinish(ctx, by, &rec, next, stepKey, req, issued); err != nil {
 				return err
 			}
 		}
@@ -829,7 +844,7 @@ var finishEffects = map[string]bool{
 	Incoming + "/register": true,
 }
 
-func (tx *Tx) onFinish(ctx context.Context, by org.Person, rec *DocRecord, in route.Instance, stepKey string, req route.Request) error {
+func (tx *Tx) onFinish(ctx context.Context, by org.Person, rec *DocRecord, in route.Instance, stepKey string, req route.Request, issued *IssuedText) error {
 	key := rec.Direction + "/" + stepKey
 	if !finishEffects[key] {
 		return nil
@@ -883,7 +898,7 @@ func (tx *Tx) onFinish(ctx context.Context, by org.Person, rec *DocRecord, in ro
 		}
 		rec.Doc.PrintedBy = units[officeOf(units, rec.OrganID)].Name
 	case Outgoing + "/distribute":
-		return tx.distribute(ctx, by, rec, units)
+		return tx.distribute(ctx, by, rec, units, issued)
 	case Incoming + "/register":
 		u := units[rec.UnitID]
 		code := units[organOf(units, u.ID)].OrganCode
@@ -915,21 +930,64 @@ func (tx *Tx) voidNumber(ctx context.Context, by org.Person, rec *DocRecord, rea
 		Detail: jsonString(map[string]any{"number": n.String(), "reason": reason})})
 }
 
-// distribute creates, for every 主送 and 抄送 unit, its incoming item at once
-// (electronic exchange within the deployment), each on its own 收文 route.
-func (tx *Tx) distribute(ctx context.Context, by org.Person, rec *DocRecord, units map[string]org.Unit) error {
+// distribute records the issued text (if the server could typeset it) and
+// makes the copies the rules decide (document.OnFinish): for every 主送 and
+// 抄送 unit an incoming item at once (electronic exchange within the
+// deployment), each on its own 收文 route, carrying the issued text and every
+// attachment.
+func (tx *Tx) distribute(ctx context.Context, by org.Person, rec *DocRecord, units map[string]org.Unit, issued *IssuedText) error {
+	if issued != nil {
+		for _, f := range issued.Files {
+			f.DocID, f.Role = rec.ID, string(document.FileIssued)
+			if err := tx.AddFile(ctx, by, f); err != nil {
+				return err
+			}
+		}
+	}
 	rs, err := tx.Recipients(ctx, rec.ID)
 	if err != nil {
 		return err
 	}
-	sender := units[rec.OrganID].Name
+	files, err := tx.Files(ctx, rec.ID)
+	if err != nil {
+		return err
+	}
+	f := document.Finish{Outgoing: true, Step: document.StepDistribute, Doc: rec.Doc, Units: units, Files: domainFiles(files)}
 	for _, r := range rs {
-		target := officeOf(units, r.UnitID)
-		if _, err := tx.startIncoming(ctx, by, rec.Doc, target, rec.ID, sender); err != nil {
+		f.Recipients = append(f.Recipients, document.Addressee{UnitID: r.UnitID, Kind: document.RecipientKind(r.Kind)})
+	}
+	eff, err := document.OnFinish(f)
+	if err != nil {
+		return err
+	}
+	return tx.makeCopies(ctx, by, *rec, units[rec.OrganID].Name, eff.Copies)
+}
+
+// makeCopies carries out the copies the rules decided: each an incoming
+// item in its office with the files it carries (the same stored files,
+// recorded against the copy with their hashes).
+func (tx *Tx) makeCopies(ctx context.Context, by org.Person, src DocRecord, sender string, copies []document.Copy) error {
+	for _, c := range copies {
+		in, err := tx.startIncoming(ctx, by, src.Doc, c.OfficeID, src.ID, sender)
+		if err != nil {
 			return err
+		}
+		for _, f := range c.Files {
+			if _, err := tx.exec(ctx, `INSERT INTO doc_files (doc_id, sha256, name, role, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?)`,
+				in.ID, f.SHA256, f.Name, string(f.Role), by.ID, ts(tx.now)); err != nil {
+				return fmt.Errorf("copy file: %w", err)
+			}
 		}
 	}
 	return nil
+}
+
+func domainFiles(fs []DocFile) []document.File {
+	out := make([]document.File, len(fs))
+	for i, f := range fs {
+		out[i] = document.File{SHA256: f.SHA256, Name: f.Name, Role: document.FileRole(f.Role), Size: f.Size, MediaType: f.MediaType}
+	}
+	return out
 }
 
 func (tx *Tx) startIncoming(ctx context.Context, by org.Person, doc document.Document, unitID, sourceID, sender string) (DocRecord, error) {

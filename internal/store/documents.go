@@ -651,7 +651,7 @@ type DocFile struct {
 	DocID     string    `json:"doc_id"`
 	SHA256    string    `json:"sha256"`
 	Name      string    `json:"name"`
-	Role      string    `json:"role"` // attachment | scan
+	Role      string    `json:"role"` // issued | attachment | scan (document.FileRole)
 	Size      int64     `json:"size"`
 	MediaType string    `json:"media_type"`
 	AddedBy   string    `json:"added_by"`
@@ -667,7 +667,7 @@ func (s *Store) AddFile(ctx context.Context, by org.Person, f DocFile) error {
 // AddFile is Store.AddFile inside a transaction, so that a document and the
 // files it was created with are stored together or not at all.
 func (tx *Tx) AddFile(ctx context.Context, by org.Person, f DocFile) error {
-	if f.Role != "attachment" && f.Role != "scan" {
+	if r := document.FileRole(f.Role); r != document.FileAttachment && r != document.FileScan && r != document.FileIssued {
 		return errors.New("未知的文件类别")
 	}
 	if err := document.ValidSHA256(f.SHA256); err != nil {

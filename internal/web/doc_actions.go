@@ -111,7 +111,7 @@ func (srv *Server) docAct(w http.ResponseWriter, r *http.Request) {
 	v := viewerFrom(ctx)
 	req, err := requestFromForm(r.PostForm, od.in)
 	if err == nil {
-		_, err = srv.store.Act(ctx, v.Person, od.rec.ID, req)
+		_, err = srv.act(ctx, v.Person, od, req)
 	}
 	if err != nil {
 		msg, status, internal := actError(err)

@@ -310,7 +310,7 @@ func (srv *Server) apiDocAct(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	rec, err := srv.store.Act(ctx, viewerFrom(ctx).Person, od.rec.ID, req)
+	rec, err := srv.act(ctx, viewerFrom(ctx).Person, od, req)
 	if err != nil {
 		srv.apiFail(w, r, err)
 		return

@@ -27,6 +27,7 @@ type docPageData struct {
 	Urgency      string
 	Findings     []document.Finding
 	Files        []store.DocFile
+	Checks       map[string]string // the 校验 of each file by SHA-256, when asked (?verify=1)
 	Track        []trackRow
 	Flags        []flagRow
 	Copies       []copyRow // outgoing: each receiving unit's copy and whether it was signed for in time
@@ -166,6 +167,17 @@ func (srv *Server) renderDocPage(w http.ResponseWriter, r *http.Request, status 
 	}
 	for i, o := range d.Pick {
 		d.Pick[i].Next, d.Pick[i].Lead, d.Pick[i].Add = slices.Contains(form["next"], o.Value), form.Get("lead") == o.Value, slices.Contains(form["add"], o.Value)
+	}
+	if r.URL.Query().Get("verify") == "1" {
+		checks, err := srv.checkFiles(d.Files)
+		if err != nil {
+			srv.serverError(w, r, err)
+			return
+		}
+		d.Checks = map[string]string{}
+		for _, c := range checks {
+			d.Checks[c.SHA256] = c.Result
+		}
 	}
 	if d.Proofread, err = srv.docPageProofread(r, od, d.Mine); err != nil {
 		srv.serverError(w, r, err)

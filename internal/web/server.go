@@ -164,6 +164,7 @@ func (srv *Server) routes() {
 
 	srv.proofreadRoutes()
 	srv.printRoutes()
+	srv.sendRoutes()
 	srv.docRoutes()
 	srv.supRoutes()
 	srv.calendarRoutes()

@@ -1,0 +1,134 @@
+package document
+
+import (
+	"errors"
+	"slices"
+
+	"github.com/shuniu-oa/shuniu/internal/org"
+)
+
+// What follows from finishing a step of a document's route is decided here,
+// as plain values (house.md, "Where a step's consequences live"); the store
+// carries the effects out in the same transaction as the step.
+
+// FileRole says what a file is to its document.
+type FileRole string
+
+const (
+	FileIssued     FileRole = "issued"     // 正式文本: the 版式 file (PDF, OFD) as issued
+	FileAttachment FileRole = "attachment" // 附件
+	FileScan       FileRole = "scan"       // 扫描件 of a paper original
+)
+
+// Label is the role's Chinese name.
+func (r FileRole) Label() string {
+	switch r {
+	case FileIssued:
+		return "正式文本"
+	case FileScan:
+		return "扫描件"
+	}
+	return "附件"
+}
+
+// File is a file a document carries, by its content address.
+type File struct {
+	SHA256    string
+	Name      string
+	Role      FileRole
+	Size      int64
+	MediaType string
+}
+
+// Addressee is a unit on a document's distribution list.
+type Addressee struct {
+	UnitID string
+	Kind   RecipientKind
+}
+
+// Copy is one copy of a document sent to a unit: its 收文 is handled by the
+// unit's office, and it carries the files.
+type Copy struct {
+	UnitID   string // the unit as addressed
+	OfficeID string // where the copy is signed for and registered
+	Kind     RecipientKind
+	Files    []File
+}
+
+// Step keys whose finishing has consequences beyond the route.
+const (
+	StepDistribute = "distribute"
+)
+
+// Finish is what the rules need to know about a finished step.
+type Finish struct {
+	Outgoing   bool
+	Step       string // the finished step's key
+	Doc        Document
+	Units      map[string]org.Unit // the organisation, by ID
+	Recipients []Addressee         // the distribution list (outgoing)
+	Files      []File              // the document's files, the issued text among them
+}
+
+// Effects are what must happen when a step finishes.
+type Effects struct {
+	Copies []Copy // copies to make, each on its own 收文 route
+}
+
+// OnFinish decides the consequences of a finished step.
+func OnFinish(f Finish) (Effects, error) {
+	var e Effects
+	if f.Outgoing && f.Step == StepDistribute {
+		cs, err := Copies(f.Units, f.Recipients, f.Files)
+		if err != nil {
+			return e, err
+		}
+		e.Copies = cs
+	}
+	return e, nil
+}
+
+// Copies decides the copies sending a document makes: one per receiving
+// office (a unit named as 主送 and 抄送, or two units handled by one office,
+// get one copy, as 主送 if either is), each carrying every file the document
+// has — the issued text first, then the attachments, then any scans — with
+// their hashes, so that the receiver holds what was sent and can check it.
+func Copies(units map[string]org.Unit, to []Addressee, files []File) ([]Copy, error) {
+	carried := CarriedFiles(files)
+	var out []Copy
+	at := map[string]int{}
+	for _, a := range to {
+		if _, ok := units[a.UnitID]; !ok {
+			return nil, errors.New("主送或抄送单位不存在")
+		}
+		office := org.OfficeOf(units, a.UnitID)
+		if i, ok := at[office]; ok {
+			if a.Kind == ToRecipient {
+				out[i].Kind = ToRecipient
+			}
+			continue
+		}
+		at[office] = len(out)
+		out = append(out, Copy{UnitID: a.UnitID, OfficeID: office, Kind: a.Kind, Files: slices.Clone(carried)})
+	}
+	return out, nil
+}
+
+// CarriedFiles orders the files a copy carries: issued text, attachments,
+// scans, each group in the order given; the same file under the same name
+// once.
+func CarriedFiles(files []File) []File {
+	rank := map[FileRole]int{FileIssued: 0, FileAttachment: 1, FileScan: 2}
+	var out []File
+	seen := map[[2]string]bool{}
+	for _, f := range files {
+		k := [2]string{f.SHA256, f.Name}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, f)
+	}
+	slices.SortStableFunc(out, func(a, b File) int { return rank[a.Role] - rank[b.Role] })
+	return out
+}
