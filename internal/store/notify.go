@@ -70,6 +70,14 @@ func (c conn) Inbox(ctx context.Context, personID string, unreadOnly bool, limit
 	}, q+fmt.Sprintf(` ORDER BY created_at DESC, msg_key LIMIT %d`, limit), personID)
 }
 
+// UnreadCount counts a person's unread messages, up to limit (the badge
+// shows "99+" beyond).
+func (c conn) UnreadCount(ctx context.Context, personID string, limit int) (int, error) {
+	var n int
+	err := c.queryRow(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 FROM inbox WHERE person_id = ? AND read_at = 0 LIMIT %d) u`, limit), personID).Scan(&n)
+	return n, err
+}
+
 // MarkRead marks a person's message read.
 func (tx *Tx) MarkRead(ctx context.Context, personID, key string) error {
 	_, err := tx.exec(ctx, `UPDATE inbox SET read_at = ? WHERE person_id = ? AND msg_key = ? AND read_at = 0`, ts(tx.now), personID, key)

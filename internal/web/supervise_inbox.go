@@ -37,23 +37,36 @@ func (srv *Server) inboxPage(w http.ResponseWriter, r *http.Request) {
 	srv.render(w, r, http.StatusOK, "sup_inbox", pageData{Title: "消息", Nav: "inbox", Data: d})
 }
 
-// inboxUnread is the header's unread count, loaded by htmx after the page.
+// inboxUnread is the header's unread count. The badge polls it (htmx,
+// every unreadPoll), so a message written by any server sharing the database
+// shows without a reload: the count is read from the database each time.
 func (srv *Server) inboxUnread(w http.ResponseWriter, r *http.Request) {
 	v := viewerFrom(r.Context())
-	items, err := srv.store.Inbox(r.Context(), v.Person.ID, true, 100)
+	n, err := srv.store.UnreadCount(r.Context(), v.Person.ID, 100)
 	if err != nil {
 		srv.serverError(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	if n := len(items); n > 0 {
+	fmt.Fprint(w, unreadBadge(n))
+}
+
+// unreadPoll is how often the header's unread badge asks again.
+const unreadPoll = "every 15s"
+
+// unreadBadge is the header's badge with n unread messages; it replaces
+// itself on each poll.
+func unreadBadge(n int) string {
+	inner := ""
+	if n > 0 {
 		label := fmt.Sprint(n)
 		if n >= 100 {
 			label = "99+"
 		}
-		fmt.Fprintf(w, ` <b class="count unread" data-testid="inbox-unread">%s</b>`, label)
+		inner = fmt.Sprintf(` <b class="count unread" data-testid="inbox-unread">%s</b>`, label)
 	}
+	return fmt.Sprintf(`<span data-testid="inbox-badge" hx-get="/inbox/unread" hx-trigger="%s" hx-swap="outerHTML" aria-live="polite">%s</span>`, unreadPoll, inner)
 }
 
 func (srv *Server) inboxRead(w http.ResponseWriter, r *http.Request) {
