@@ -46,7 +46,7 @@ func supPeriod(q url.Values, now time.Time, loc *time.Location) (supervise.Perio
 type supStatRow struct {
 	Key, Name string
 	Counts    supervise.Counts
-	Link      string // the query selecting the group, for click-through
+	Link      template.URL // the query selecting the group, for click-through (every part query-escaped)
 }
 
 func (r supStatRow) Rate() string {
@@ -87,7 +87,7 @@ type supStatsData struct {
 	TrendSVG       template.HTML
 	TrendCountsSVG template.HTML
 	Units4Trend    []org.Unit
-	PeriodQ        string
+	PeriodQ        template.URL
 	Items          int
 	ComputedIn     time.Duration
 }
@@ -166,19 +166,21 @@ func (srv *Server) supStats(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	from, to := p.From.In(loc).Format("2006-01-02"), p.To.In(loc).AddDate(0, 0, -1).Format("2006-01-02")
-	pq := "from=" + from + "&to=" + to
+	// Every value is query-escaped here, so the template may take the query as a
+	// URL as it is (a plain string after "?" would have its = and & escaped).
+	pq := template.URL("from=" + url.QueryEscape(from) + "&to=" + url.QueryEscape(to))
 	d := supStatsData{From: from, To: to, Period: p, Kind: string(kind), Kinds: []org.UnitKind{org.KindDepartment, org.KindTown},
 		TrendUnit: trendUnit, TrendName: n.Unit(trendUnit), PeriodQ: pq, Items: items, ComputedIn: took}
 	d.Total = supStatRow{Name: "合计", Counts: st.Total, Link: pq}
 	for id, c := range st.Units {
-		d.Units = append(d.Units, supStatRow{Key: id, Name: n.Short(id), Counts: *c, Link: pq + "&lead=" + url.QueryEscape(id)})
+		d.Units = append(d.Units, supStatRow{Key: id, Name: n.Short(id), Counts: *c, Link: pq + template.URL("&lead="+url.QueryEscape(id))})
 	}
 	for id, c := range st.Leaders {
-		d.Leaders = append(d.Leaders, supStatRow{Key: id, Name: srv.personName(ctx, n, id), Counts: *c, Link: pq + "&leader=" + url.QueryEscape(id)})
+		d.Leaders = append(d.Leaders, supStatRow{Key: id, Name: srv.personName(ctx, n, id), Counts: *c, Link: pq + template.URL("&leader="+url.QueryEscape(id))})
 	}
 	for _, src := range supervise.AllSources() {
 		if c, ok := st.Sources[src]; ok {
-			d.Sources = append(d.Sources, supStatRow{Key: string(src), Name: src.Label(), Counts: *c, Link: pq + "&source=" + string(src)})
+			d.Sources = append(d.Sources, supStatRow{Key: string(src), Name: src.Label(), Counts: *c, Link: pq + template.URL("&source="+url.QueryEscape(string(src)))})
 		}
 	}
 	byItems := func(a, b supStatRow) int {
@@ -199,7 +201,7 @@ func (srv *Server) supStats(w http.ResponseWriter, r *http.Request) {
 	slices.SortFunc(d.Units4Trend, func(a, b org.Unit) int { return a.Sort - b.Sort })
 	ranked := supervise.Compare(st, all, kind)
 	cmp := supervise.CompareChart("横比："+kind.Label()+"按期办结率", ranked, func(id string) string {
-		return "/supervise/stats/items?" + pq + "&metric=due&lead=" + url.QueryEscape(id)
+		return "/supervise/stats/items?" + string(pq) + "&metric=due&lead=" + url.QueryEscape(id)
 	})
 	// The chart package escapes every text it writes: its SVG is safe to embed.
 	d.CompareSVG = template.HTML(cmp.Bar())

@@ -134,6 +134,15 @@ func TestSupervisionPages(t *testing.T) {
 	if !strings.Contains(body, "<svg") || !strings.Contains(body, "100.0%") {
 		t.Errorf("stats page: no chart or rate")
 	}
+	// The drill-down links carry the period and the unit as a query, not one
+	// escaped value ("?from%3d…" once opened the whole district's items).
+	link := "/supervise/stats/items?from=2026-01-01&to=2026-12-31&lead=" + dev.ID + "&metric=items"
+	if strings.Contains(body, "%3d") || !strings.Contains(strings.ReplaceAll(body, "&amp;", "&"), link) {
+		t.Errorf("stats page: drill-down link mis-encoded; want %s", link)
+	}
+	if _, body, _ := sup.get(link); !strings.Contains(body, "背街小巷路灯修复") {
+		t.Errorf("drill-down by unit lacks the item")
+	}
 	resp, err := sup.http.Get(e.srv.URL + "/supervise/bulletin.xlsx")
 	if err != nil || resp.StatusCode != http.StatusOK || !strings.Contains(resp.Header.Get("Content-Type"), "spreadsheet") {
 		t.Fatalf("xlsx: %v %v", resp, err)
