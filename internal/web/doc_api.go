@@ -34,7 +34,7 @@ func (srv *Server) docAPIRoutes() {
 	m.HandleFunc("POST /api/v1/documents/{id}/annotations", srv.requireLogin(srv.apiDocAnnotate))
 	m.HandleFunc("POST /api/v1/documents/{id}/annotations/{aid}/resolve", srv.requireLogin(srv.apiDocResolve))
 	m.HandleFunc("GET /api/v1/documents/{id}/files", srv.requireLogin(docListAPI(srv, "files", srv.store.Files)))
-	m.HandleFunc("POST /api/v1/documents/{id}/files", limitBody(srv.requireLogin(srv.docFileAddAPI)))
+	m.HandleFunc("POST /api/v1/documents/{id}/files", srv.requireLogin(srv.docFileAddAPI))
 	m.HandleFunc("GET /api/v1/documents/{id}/files/{sha}", srv.requireLogin(srv.docFile))
 }
 

@@ -28,7 +28,7 @@ func (srv *Server) docRoutes() {
 	m.HandleFunc("GET /docs/watch", srv.requireLogin(srv.docWatch))
 	m.HandleFunc("GET /api/v1/documents/watch", srv.requireLogin(srv.docWatch))
 	m.HandleFunc("GET /docs/new", srv.requireLogin(srv.docNew))
-	m.HandleFunc("POST /docs/new", limitBody(srv.requireLogin(srv.docCreate)))
+	m.HandleFunc("POST /docs/new", srv.requireLogin(srv.docCreate))
 	m.HandleFunc("GET /docs/{id}", srv.requireLogin(srv.docPage))
 	m.HandleFunc("POST /docs/{id}/act", srv.requireLogin(srv.docAct))
 	m.HandleFunc("GET /docs/{id}/edit", srv.requireLogin(srv.docEdit))
@@ -39,23 +39,15 @@ func (srv *Server) docRoutes() {
 	m.HandleFunc("POST /docs/{id}/annotations/{aid}/resolve", srv.requireLogin(srv.docResolve))
 	m.HandleFunc("GET /docs/{id}/sheet", srv.requireLogin(srv.docSheet))
 	m.HandleFunc("GET /docs/{id}/files/{sha}", srv.requireLogin(srv.docFile))
-	m.HandleFunc("POST /docs/{id}/files", limitBody(srv.requireLogin(srv.docFileAdd)))
+	m.HandleFunc("POST /docs/{id}/files", srv.requireLogin(srv.docFileAdd))
 	m.HandleFunc("GET /incoming/new", srv.requireLogin(srv.incomingNew))
-	m.HandleFunc("POST /incoming/new", limitBody(srv.requireLogin(srv.incomingCreate)))
+	m.HandleFunc("POST /incoming/new", srv.requireLogin(srv.incomingCreate))
 	srv.docAPIRoutes()
 }
 
 // maxUpload caps a request that carries files: a few attachments at the
-// policy's 50 MiB each. The cap applies before the CSRF check reads the form,
-// so an oversized body is cut off rather than spooled to disk.
+// policy's 50 MiB each (see bodyLimits in input.go).
 const maxUpload = 200 << 20
-
-func limitBody(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
-		h(w, r)
-	}
-}
 
 // docWork is the documents' WorkSource for the workbench.
 type docWork struct{ srv *Server }

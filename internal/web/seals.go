@@ -26,24 +26,17 @@ import (
 func (srv *Server) sealRoutes() {
 	m := srv.mux
 	m.HandleFunc("GET /security/seals", srv.requireLogin(srv.sealsPage))
-	m.HandleFunc("POST /security/seals", limitSealBody(srv.requireLogin(srv.sealAdd)))
+	m.HandleFunc("POST /security/seals", srv.requireLogin(srv.sealAdd))
 	m.HandleFunc("POST /security/seals/{id}/revoke", srv.requireLogin(srv.sealRevoke))
 	m.HandleFunc("GET /security/seals/{id}/image", srv.requireLogin(srv.sealImage))
 	m.HandleFunc("GET /api/v1/seals", srv.requireLogin(srv.apiSeals))
-	m.HandleFunc("POST /api/v1/seals", limitSealBody(srv.requireLogin(srv.apiSealAdd)))
+	m.HandleFunc("POST /api/v1/seals", srv.requireLogin(srv.apiSealAdd))
 	m.HandleFunc("POST /api/v1/seals/{id}/revoke", srv.requireLogin(srv.apiSealRevoke))
 }
 
 // maxSealBody bounds a seal registration: the image (seal.MaxImageBytes) in
 // a form or as base64 in JSON, and the fields.
 const maxSealBody = 2*seal.MaxImageBytes + 64<<10
-
-func limitSealBody(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxSealBody)
-		h(w, r)
-	}
-}
 
 // sealOut is a seal as pages and the API show it: no key material.
 type sealOut struct {

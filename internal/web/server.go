@@ -113,7 +113,7 @@ func (srv *Server) MetricsHandler() http.Handler {
 
 // Handler is the server's root handler with every middleware applied.
 func (srv *Server) Handler() http.Handler {
-	return srv.withRequestID(srv.withRecover(srv.withSecurityHeaders(srv.withMetrics(srv.withCalendar(srv.withSession(srv.mux))))))
+	return srv.withRequestID(srv.withRecover(srv.withSecurityHeaders(srv.withMetrics(srv.withCalendar(srv.withSession(srv.withInput(srv.mux)))))))
 }
 
 func (srv *Server) routes() {
