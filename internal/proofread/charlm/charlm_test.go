@@ -120,3 +120,36 @@ func TestFileRoundTrip(t *testing.T) {
 		t.Error("order 1 accepted")
 	}
 }
+
+// The lines a build holds out are exactly those HeldOut picks from the raw
+// lines, and none of them reaches the builder.
+func TestHeldOutLines(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "c.txt")
+	var lines []string
+	for i := range 2000 {
+		lines = append(lines, "第"+strings.Repeat("条", i%7)+"规定的事项"+string(rune(0x4E00+i)))
+	}
+	if err := os.WriteFile(p, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	built := map[string]bool{}
+	if err := ReadCorpusFile(p, 50, func(s string) { built[s] = true }, nil); err != nil {
+		t.Fatal(err)
+	}
+	held := 0
+	if err := ReadRawLines(p, func(s string) {
+		if HeldOut(s, 50) {
+			held++
+			if built[s] {
+				t.Errorf("held-out line %q was counted", s)
+			}
+		} else if !built[s] {
+			t.Errorf("line %q lost", s)
+		}
+	}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if held < 20 || held > 70 {
+		t.Errorf("%d of 2000 lines held out at 1 in 50", held)
+	}
+}

@@ -90,12 +90,25 @@ func Clean(line string) string {
 // plain) that is not held out to add. progress, if set, is told the bytes
 // of the file read so far.
 func ReadCorpusFile(path string, holdOut int, add func(string), progress func(done int64)) error {
-	f, err := os.Open(path)
+	return ReadRawLines(path, func(line string) {
+		if HeldOut(line, holdOut) {
+			return
+		}
+		if line = Clean(line); line != "" {
+			add(line)
+		}
+	}, progress)
+}
+
+// ReadRawLines passes every line of a corpus file (gzip or plain) to f as
+// it is.
+func ReadRawLines(path string, f func(string), progress func(done int64)) error {
+	fh, err := os.Open(path)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	var r io.Reader = &countingReader{r: f, progress: progress}
+	defer fh.Close()
+	var r io.Reader = &countingReader{r: fh, progress: progress}
 	if strings.HasSuffix(path, ".gz") {
 		z, err := gzip.NewReader(r)
 		if err != nil {
@@ -104,14 +117,10 @@ func ReadCorpusFile(path string, holdOut int, add func(string), progress func(do
 		defer z.Close()
 		r = z
 	}
-	return eachLine(r, func(line string) {
-		if HeldOut(line, holdOut) {
-			return
-		}
-		if line = Clean(line); line != "" {
-			add(line)
-		}
-	})
+	if err := eachLine(r, f); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
 }
 
 type countingReader struct {

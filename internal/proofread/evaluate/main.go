@@ -34,14 +34,22 @@ func main() {
 	sets := flag.String("sets", "odw,law,med", "comma-separated sets")
 	threshold := flag.Float64("threshold", 0, "unigram-model margin when no trigram model is loaded (0 = the default)")
 	show := flag.Int("show", 0, "print up to N wrong dev predictions per set")
+	corpus := flag.String("corpus", "", "folder of the model's text corpus: also measure false alarms on its held-out lines")
+	holdOut := flag.Int("holdout", 500, "the builds' --holdout: one line in N of the corpus is held out")
+	perFile := flag.Int("clean", 1000, "held-out corpus sentences per file")
 	flag.Parse()
-	if err := run(os.Stdout, *data, *split, strings.Split(*sets, ","), *threshold, *show); err != nil {
+	if err := run(os.Stdout, *data, *split, strings.Split(*sets, ","), *threshold, *show, corpusOpts{*corpus, *holdOut, *perFile}); err != nil {
 		fmt.Fprintln(os.Stderr, "evaluate:", err)
 		os.Exit(1)
 	}
 }
 
-func run(w io.Writer, dir, split string, sets []string, threshold float64, show int) error {
+type corpusOpts struct {
+	dir              string
+	holdOut, perFile int
+}
+
+func run(w io.Writer, dir, split string, sets []string, threshold float64, show int, co corpusOpts) error {
 	if show > 0 && split != "dev" {
 		return fmt.Errorf("-show prints only the dev split")
 	}
@@ -54,7 +62,12 @@ func run(w io.Writer, dir, split string, sets []string, threshold float64, show 
 	if lm == "" {
 		lm = "none (unigram model only)"
 	}
-	fmt.Fprintf(w, "loaded in %v; split=%s; word trigram model: %s\n\n", time.Since(t0).Round(time.Millisecond), split, lm)
+	fmt.Fprintf(w, "loaded in %v; split=%s; word trigram model: %s; character model: %v n-grams\n\n", time.Since(t0).Round(time.Millisecond), split, lm, c.CharModelEntries())
+	if co.dir != "" {
+		if err := cleanCorpus(w, c, co.dir, co.holdOut, co.perFile); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintln(w, "| set | sentences | with errors | det P | det R | det F1 | cor P | cor R | cor F1 | false alarms |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
 	var results []result
