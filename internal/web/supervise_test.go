@@ -197,3 +197,28 @@ func (l testLog) Write(b []byte) (int, error) {
 	l.t.Log(strings.TrimSpace(string(b)))
 	return len(b), nil
 }
+
+// 督办通报 numbers its overdue items from 1, as a printed 通报 does.
+func TestBulletinNumbersFromOne(t *testing.T) {
+	e := newSupEnv(t)
+	dev := e.unit("区发改局")
+	sup := e.client()
+	sup.login("ducha", demo.Password)
+	sup.get("/supervise/new")
+	form := url.Values{"source": {"leader"}, "title": {"农贸市场改造"}, "instruction": {"请抓紧完成。"},
+		"lead_unit": {dev.ID}, "workdays": {"1"}, "schedule": {"每周五"}, "assign": {"1"}}
+	if code, body, _ := sup.post("/supervise", form); code != http.StatusSeeOther {
+		t.Fatalf("create: %d %s", code, firstLines(body, "alert", 3))
+	}
+	e.clock.t = e.clock.t.Add(15 * 24 * time.Hour)
+	sup = e.client() // the first session has long expired
+	sup.login("ducha", demo.Password)
+	_, body, _ := sup.get("/supervise/bulletin")
+	i := strings.Index(body, `data-testid="bulletin-overdue"`)
+	if i < 0 {
+		t.Fatalf("no overdue table")
+	}
+	if row := body[i:]; !strings.Contains(row, "<tr><td>1</td><td>农贸市场改造</td>") {
+		t.Errorf("first overdue row not numbered 1: %s", row[:min(len(row), 400)])
+	}
+}
