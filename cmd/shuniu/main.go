@@ -39,6 +39,7 @@ func commands() []command {
 		{"layout", "按 GB/T 9704 排版 [--format pdf|ofd|docx] SOURCE.txt [-o OUT]", runLayout},
 		{"seal", "电子印章 add|list|revoke", runSeal},
 		{"verify", "验证收到的 PDF/OFD 文件的电子印章 FILE", runVerify},
+		{"bench", "负载测试 load：对运行中的服务重放区县工作日高峰", runBench},
 		{"version", "版本信息", runVersion},
 	}
 }
