@@ -149,6 +149,12 @@ func (srv *Server) docBulkSignFor(w http.ResponseWriter, r *http.Request) {
 	if !srv.authorize(w, r, access.ViewWorkbench, access.Object{}) {
 		return
 	}
+	// The form is read here: with the CSRF token in a header nothing
+	// else has parsed it, and every item would be missed unaudited.
+	if err := r.ParseForm(); err != nil {
+		srv.renderDocList(w, r, http.StatusBadRequest, nil, "")
+		return
+	}
 	results := srv.signForAll(r, r.PostForm["item"])
 	if len(results) == 0 {
 		srv.renderDocList(w, r, http.StatusUnprocessableEntity, nil, "")

@@ -411,6 +411,12 @@ func (srv *Server) personOversight(w http.ResponseWriter, r *http.Request) {
 	if !srv.authorize(w, r, access.ManagePeople, access.Object{}) {
 		return
 	}
+	// Parsed here: with the CSRF token in a header nothing else has, and
+	// an unparsed form would clear the person's 分管.
+	if err := r.ParseForm(); err != nil {
+		writeJSONError(w, http.StatusBadRequest, "表单无效")
+		return
+	}
 	srv.personWrite(w, r, "person.oversight", func(tx *store.Tx, p org.Person) (string, error) {
 		ctx := r.Context()
 		units := r.PostForm["unit_id"]

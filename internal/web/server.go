@@ -70,7 +70,7 @@ type Server struct {
 	log      *slog.Logger
 	opt      Options
 	pages    *pages
-	mux      *http.ServeMux
+	mux      *routeMux
 	metrics  *metrics
 	reg      *prometheus.Registry
 	supFacts store.SupFactCache // the supervision statistics' facts, refreshed from the store
@@ -88,7 +88,7 @@ func New(s *store.Store, opt Options) (*Server, error) {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	srv := &Server{store: s, log: opt.Logger, opt: opt, pages: pg, mux: http.NewServeMux(), metrics: newMetrics(reg), reg: reg}
+	srv := &Server{store: s, log: opt.Logger, opt: opt, pages: pg, mux: &routeMux{ServeMux: http.NewServeMux()}, metrics: newMetrics(reg), reg: reg}
 	slots := opt.HashSlots
 	if slots <= 0 {
 		slots = runtime.GOMAXPROCS(0)
@@ -170,6 +170,24 @@ func (srv *Server) routes() {
 	srv.calendarRoutes()
 	srv.sealRoutes()
 	srv.apiRoutes()
+}
+
+// routeMux is the server's ServeMux, remembering every pattern registered:
+// http.ServeMux cannot list them, and the authorization matrix test walks
+// them all, so that a route added without an entry there fails it.
+type routeMux struct {
+	*http.ServeMux
+	patterns []string
+}
+
+func (m *routeMux) Handle(pattern string, h http.Handler) {
+	m.patterns = append(m.patterns, pattern)
+	m.ServeMux.Handle(pattern, h)
+}
+
+func (m *routeMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	m.patterns = append(m.patterns, pattern)
+	m.ServeMux.HandleFunc(pattern, h)
 }
 
 func cacheForever(h http.Handler) http.Handler {
