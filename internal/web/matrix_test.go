@@ -208,6 +208,7 @@ var matrix = map[string]entry{
 	"GET /api/v1/documents/{id}/files":                      readDoc,
 	"POST /api/v1/documents/{id}/files":                     onDoc,
 	"GET /api/v1/documents/{id}/files/{sha}":                readDoc,
+	"GET /api/v1/documents/{id}/files/verify":               readDoc,
 	"GET /docs/{id}/proofread":                              onDoc,
 	"POST /docs/{id}/proofread":                             onDoc,
 	"GET /api/v1/documents/{id}/proofread":                  onDoc,
