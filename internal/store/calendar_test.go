@@ -203,7 +203,11 @@ func TestSignForDueFollowsCalendarAndPolicy(t *testing.T) {
 	now := shDay(2026, 12, 7, 10, 0)
 	storetest.ForEach(t, store.Options{Now: func() time.Time { return now }}, func(t *testing.T, s *store.Store) {
 		_, office, _ := seedUnits(t, s)
-		clerk := org.Person{ID: uid.New(), Name: "收文员"}
+		clerk := org.Person{ID: uid.New(), Name: "收文员", Login: "shouwen"}
+		// The clerk is a stored person: 签收 tasks tell the office's pool who registered the item.
+		if err := s.Write(ctx, func(tx *store.Tx) error { return tx.CreatePerson(ctx, clerk, "", true) }); err != nil {
+			t.Fatal(err)
+		}
 		due := func(u document.Urgency) time.Time {
 			t.Helper()
 			rec, err := s.RegisterIncoming(ctx, clerk, office, document.Document{Type: document.Notice, Title: "关于做好岁末年初安全生产工作的通知", Urgency: u}, "云泽市人民政府")
