@@ -82,6 +82,9 @@ func (tx *Tx) CreateSupItem(ctx context.Context, by org.Person, n supervise.NewI
 		}
 		evs = append(evs, more...)
 	}
+	if err := tx.numberSupItem(ctx, &it); err != nil {
+		return supervise.Item{}, err
+	}
 	sw := tx.s.SupSweep(tx.now)
 	if err := tx.putSupItem(ctx, &it, sw, true, time.Time{}); err != nil {
 		return supervise.Item{}, err
@@ -91,6 +94,27 @@ func (tx *Tx) CreateSupItem(ctx context.Context, by org.Person, n supervise.NewI
 	}
 	return it, tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "supervise.create", ObjectKind: "supervision_item",
 		ObjectID: it.ID, Detail: jsonString(map[string]any{"source": it.Source, "ref": it.Ref, "title": it.Title, "assigned": assign})})
+}
+
+// numberSupItem gives a registered item its 督办编号 from its 督查室's
+// counter for the year of registration. It runs only once the rules have
+// accepted the registration, inside its transaction, so a refusal or a
+// rollback takes no number and the sequence has no gaps.
+func (tx *Tx) numberSupItem(ctx context.Context, it *supervise.Item) error {
+	if !it.Number.IsZero() {
+		return nil
+	}
+	at := it.CreatedAt
+	if at.IsZero() {
+		at = tx.now
+	}
+	year := supervise.NumberYear(at, tx.s.Calendar().Location())
+	seq, err := tx.nextNumber(ctx, supervise.NumberScope(it.Office), year)
+	if err != nil {
+		return err
+	}
+	it.Number = supervise.Number{Year: year, Seq: seq}
+	return nil
 }
 
 // SupAct applies one operation to an item with its audit entry, in one
@@ -160,11 +184,12 @@ func (tx *Tx) putSupItem(ctx context.Context, it *supervise.Item, sw *supervise.
 	}
 	light := string(sw.ColorAt(it, tx.now))
 	args := []any{it.Source, it.State, light, it.Office, it.LeadUnit(), it.Title, it.Ref, ts(tx.now), ts(it.Deadline.Due), nsToTS(f.First),
-		nsToTS(f.ClosedAt), nsToTS(f.AcceptedAt), nsToTS(f.LastSubmitAt), nsToTS(f.LastReviewAt), recs, ts(next), ts(sw.ReportYellowAt(it, tx.now)), rev, it.ID}
+		nsToTS(f.ClosedAt), nsToTS(f.AcceptedAt), nsToTS(f.LastSubmitAt), nsToTS(f.LastReviewAt), recs, ts(next), ts(sw.ReportYellowAt(it, tx.now)), rev,
+		it.Number.String(), it.Instructor, it.ID}
 	if insert {
 		_, err = tx.exec(ctx, `INSERT INTO sup_items (source, state, light, office, lead_unit, title, ref, updated_at, deadline_due, first_assigned_at,
-			closed_at, accepted_at, last_submit_at, last_review_at, records, next_notice_at, report_yellow_at, rev, id, created_at, units_fresh)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`, append(args, ts(it.CreatedAt))...)
+			closed_at, accepted_at, last_submit_at, last_review_at, records, next_notice_at, report_yellow_at, rev, number, instructor, id, created_at, units_fresh)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`, append(args, ts(it.CreatedAt))...)
 		if isUnique(err) {
 			return fmt.Errorf("督办事项 %s 已存在: %w", it.ID, ErrConflict)
 		}
@@ -174,7 +199,7 @@ func (tx *Tx) putSupItem(ctx context.Context, it *supervise.Item, sw *supervise.
 	} else {
 		_, err = tx.exec(ctx, `UPDATE sup_items SET source = ?, state = ?, light = ?, office = ?, lead_unit = ?, title = ?, ref = ?, updated_at = ?,
 			deadline_due = ?, first_assigned_at = ?, closed_at = ?, accepted_at = ?, last_submit_at = ?, last_review_at = ?, records = ?,
-			next_notice_at = ?, report_yellow_at = ?, rev = ?, units_fresh = 1 WHERE id = ?`, args...)
+			next_notice_at = ?, report_yellow_at = ?, rev = ?, number = ?, instructor = ?, units_fresh = 1 WHERE id = ?`, args...)
 		if err == nil {
 			_, err = tx.exec(ctx, `UPDATE sup_item_content SET content = ? WHERE id = ?`, string(content), it.ID)
 		}
@@ -235,6 +260,7 @@ func (tx *Tx) supItemForUpdate(ctx context.Context, id string) (supervise.Item, 
 // SupSummary is an item as lists show it, from its columns.
 type SupSummary struct {
 	ID        string           `json:"id"`
+	Number    string           `json:"number,omitempty"` // 督办编号
 	Source    supervise.Source `json:"source"`
 	State     supervise.State  `json:"state"`
 	Light     supervise.Color  `json:"light"` // as shown (supervise.ShownColor) at the filter's Now
@@ -256,10 +282,12 @@ type SupFilter struct {
 	Source   supervise.Source
 	LeadUnit string
 	Units    []string // items on which any of these units is lead or co-unit
-	Office   string
-	Ref      string
-	IDs      []string
-	Query    string // in the title
+	// Instructor adds (OR) to Units the items this leader instructed.
+	Instructor string
+	Office     string
+	Ref        string
+	IDs        []string
+	Query      string // in the title or the 督办编号
 	// ActiveFrom and ActiveTo select the items handled in [from, to): first
 	// assigned before to and not closed before from, or registered before to
 	// and not yet assigned (the 督办通报's items).
@@ -308,14 +336,23 @@ func (f SupFilter) where() (string, []any) {
 		add(`ref = ?`, f.Ref)
 	}
 	if f.Query != "" {
-		add(`title LIKE ? ESCAPE '\'`, "%"+escapeLike(f.Query)+"%")
+		q := "%" + escapeLike(f.Query) + "%"
+		add(`(title LIKE ? ESCAPE '\' OR number LIKE ? ESCAPE '\')`, q, q)
 	}
-	if len(f.Units) > 0 {
+	switch {
+	case len(f.Units) > 0:
 		a := make([]any, len(f.Units))
 		for i, u := range f.Units {
 			a[i] = u
 		}
-		add(`id IN (SELECT item_id FROM sup_units WHERE unit_id IN (`+placeholders(len(a))+`))`, a...)
+		cond := `id IN (SELECT item_id FROM sup_units WHERE unit_id IN (` + placeholders(len(a)) + `))`
+		if f.Instructor != "" {
+			cond = `(` + cond + ` OR instructor = ?)`
+			a = append(a, f.Instructor)
+		}
+		add(cond, a...)
+	case f.Instructor != "":
+		add(`instructor = ?`, f.Instructor)
 	}
 	if !f.ActiveTo.IsZero() {
 		add(`((first_assigned_at > 0 AND first_assigned_at < ? AND (closed_at = 0 OR closed_at >= ?)) OR (state = ? AND created_at < ?))`,
@@ -374,7 +411,7 @@ func (c conn) supItems(ctx context.Context, f SupFilter) ([]SupSummary, error) {
 		limit = 100
 	}
 	where, args := f.where()
-	rows, err := c.query(ctx, `SELECT id, source, state, `+supShownLight+`, office, lead_unit, title, ref, deadline_due, created_at, updated_at, closed_at FROM sup_items`+
+	rows, err := c.query(ctx, `SELECT id, number, source, state, `+supShownLight+`, office, lead_unit, title, ref, deadline_due, created_at, updated_at, closed_at FROM sup_items`+
 		where+fmt.Sprintf(` ORDER BY updated_at DESC, id LIMIT %d OFFSET %d`, limit, max(f.Offset, 0)), append([]any{f.now()}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("list supervision items: %w", err)
@@ -385,7 +422,7 @@ func (c conn) supItems(ctx context.Context, f SupFilter) ([]SupSummary, error) {
 		var s SupSummary
 		var src, state, light string
 		var due, created, updated, closed int64
-		if err := rows.Scan(&s.ID, &src, &state, &light, &s.Office, &s.LeadUnit, &s.Title, &s.Ref, &due, &created, &updated, &closed); err != nil {
+		if err := rows.Scan(&s.ID, &s.Number, &src, &state, &light, &s.Office, &s.LeadUnit, &s.Title, &s.Ref, &due, &created, &updated, &closed); err != nil {
 			return nil, err
 		}
 		s.Source, s.State, s.Light = supervise.Source(src), supervise.State(state), supervise.Color(light)
@@ -456,6 +493,9 @@ func (c conn) SupItemsFull(ctx context.Context, f SupFilter) ([]supervise.Item, 
 // entry naming who seeded it. Its notices count from the transaction's time
 // on: nothing before it fires.
 func (tx *Tx) InsertSupItem(ctx context.Context, by org.Person, it supervise.Item) error {
+	if err := tx.numberSupItem(ctx, &it); err != nil {
+		return err
+	}
 	if err := tx.putSupItem(ctx, &it, tx.s.SupSweep(tx.now), true, time.Time{}); err != nil {
 		return err
 	}

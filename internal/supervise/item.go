@@ -250,7 +250,9 @@ type Urging struct {
 
 // Item is a supervision item (督办事项).
 type Item struct {
-	ID     string `json:"id"`
+	ID string `json:"id"`
+	// Number is the 督办编号 (督字〔2026〕5号), given by the store at 立项.
+	Number Number `json:"number,omitzero"`
 	Source Source `json:"source"`
 	// Ref is the source's reference: the document ID for 批办, the meeting ID,
 	// the higher level's file number, the proposal number, the list row.

@@ -47,7 +47,7 @@ func (srv *Server) supSheetPDF(w http.ResponseWriter, r *http.Request) {
 	}
 	values := map[string]string{
 		"机关名称": n.Unit(it.Office),
-		"督办编号": shortID(it.ID),
+		"督办编号": supNumber(it),
 		"督办事项": it.Title,
 		"事项来源": it.Source.Label(),
 		"交办领导": srv.personName(ctx, n, it.Instructor),
@@ -97,7 +97,7 @@ func (srv *Server) supUrgeSheetPDF(w http.ResponseWriter, r *http.Request) {
 	}
 	values := map[string]string{
 		"机关名称":   n.Unit(it.Office),
-		"催办编号":   shortID(it.ID) + "-" + strconv.Itoa(u.Seq),
+		"催办编号":   supNumber(it) + "-" + strconv.Itoa(u.Seq),
 		"事项":     it.Title,
 		"承办单位":   n.Unit(u.UnitID),
 		"原定时限":   dateOf(it.Deadline.Original),
@@ -147,6 +147,15 @@ func dateOf(t time.Time) string {
 		return ""
 	}
 	return t.In(chinaTime).Format("2006年1月2日")
+}
+
+// supNumber is the item's 督办编号; items registered before numbering began
+// show the end of their ID instead.
+func supNumber(it supervise.Item) string {
+	if !it.Number.IsZero() {
+		return it.Number.String()
+	}
+	return shortID(it.ID)
 }
 
 func shortID(id string) string {

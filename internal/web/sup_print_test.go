@@ -35,9 +35,17 @@ func TestSupervisionForms(t *testing.T) {
 	if !strings.Contains(body, page+"/sheet.pdf") || um == "" {
 		t.Fatal("the item page has no print links")
 	}
+	// The 督办编号 is 督字〔year〕N号 on the page, in the list and on the sheet.
+	number := regexp.MustCompile(`督字〔\d{4}〕\d+号`).FindString(body)
+	if number == "" {
+		t.Fatal("the item page shows no 督办编号")
+	}
+	if _, list, _ := sup.get("/supervise?q=" + url.QueryEscape(number)); !strings.Contains(list, number) || !strings.Contains(list, "背街小巷路灯修复") {
+		t.Errorf("the list searched by %s does not show it", number)
+	}
 	for path, want := range map[string][]string{
-		page + "/sheet.pdf": {"督办单", "背街小巷路灯修复", "请于十个工作日内完成修复。", "清澜区发展和改革局", "领导交办"},
-		um:                  {"催办单", "请抓紧推进，周五前反馈。", "第1次", "尚未签收"},
+		page + "/sheet.pdf": {"督办单", number, "背街小巷路灯修复", "请于十个工作日内完成修复。", "清澜区发展和改革局", "领导交办"},
+		um:                  {"催办单", number + "-", "请抓紧推进，周五前反馈。", "第1次", "尚未签收"},
 	} {
 		code, pdf, _ := sup.fetch(path)
 		if code != 200 || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
