@@ -67,16 +67,42 @@ func SeedSupervision(ctx context.Context, s *store.Store, d District, now time.T
 		}
 		units = append(units, supervise.DemoUnit{ID: u.ID, Person: a})
 	}
-	// A spread of kinds, so 横比 has towns and departments alike.
-	slices.SortStableFunc(units, func(a, b supervise.DemoUnit) int { return compareKinds(d, a.ID, b.ID) })
-	if len(units) > 24 {
-		units = append(units[:12:12], units[len(units)-12:]...)
+	// A spread of kinds, so 横比 has towns and departments alike, twelve of
+	// each, the printed leader's 分管 units first so that the 领导 login finds
+	// its units' items in its lists.
+	leaders, overseen := demoInstructors(d)
+	first := func(a, b supervise.DemoUnit) int {
+		if c := compareKinds(d, a.ID, b.ID); c != 0 {
+			return c
+		}
+		switch oa, ob := overseen[a.ID], overseen[b.ID]; {
+		case oa && !ob:
+			return -1
+		case ob && !oa:
+			return 1
+		}
+		return 0
 	}
-	items, err := s.SupRules().DemoItems(office, supActor, units, now, SupervisionItems, 2026)
+	slices.SortStableFunc(units, first)
+	if len(units) > 24 {
+		var deps, towns []supervise.DemoUnit
+		for _, u := range units {
+			if compareKinds(d, u.ID, units[0].ID) == 0 {
+				deps = append(deps, u)
+			} else {
+				towns = append(towns, u)
+			}
+		}
+		units = append(deps[:min(12, len(deps)):min(12, len(deps))], towns[:min(12, len(towns))]...)
+	}
+	items, err := s.SupRules().DemoItems(office, supActor, leaders, units, now, SupervisionItems, 2026)
 	if err != nil {
 		return fmt.Errorf("演示督办事项: %w", err)
 	}
-	for _, it := range items {
+	// Stored in the order of registration, so the 督办编号 follow it.
+	ordered := slices.Clone(items)
+	slices.SortStableFunc(ordered, func(a, b supervise.Item) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	for _, it := range ordered {
 		if err := s.Write(ctx, func(tx *store.Tx) error { return tx.InsertSupItem(ctx, sup, it) }); err != nil {
 			return fmt.Errorf("演示督办事项《%s》: %w", it.Title, err)
 		}
@@ -125,6 +151,31 @@ func awaitReview(ctx context.Context, s *store.Store, d District, items []superv
 		}
 	}
 	return nil
+}
+
+// demoInstructors are the leaders who instruct the demo's items — the printed
+// 领导 login first, then the district government's other leaders — and the
+// units the printed leader oversees.
+func demoInstructors(d District) ([]string, map[string]bool) {
+	var printed string
+	for _, l := range d.Logins {
+		if l.Role == org.RoleLeader {
+			printed = l.PersonID
+		}
+	}
+	var out []string
+	if printed != "" {
+		out = append(out, printed)
+	}
+	overseen := map[string]bool{}
+	for _, o := range d.Oversight {
+		if o.LeaderID == printed {
+			overseen[o.UnitID] = true
+		} else if !slices.Contains(out, o.LeaderID) {
+			out = append(out, o.LeaderID)
+		}
+	}
+	return out, overseen
 }
 
 // demoSupervisor is the printed 督查员 login and the office of their role.

@@ -2,9 +2,12 @@ package demo
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/shuniu-oa/shuniu/internal/calendar"
+	"github.com/shuniu-oa/shuniu/internal/org"
 	"github.com/shuniu-oa/shuniu/internal/store"
 	"github.com/shuniu-oa/shuniu/internal/store/storetest"
 	"github.com/shuniu-oa/shuniu/internal/supervise"
@@ -59,4 +62,46 @@ func TestSeedSupervision(t *testing.T) {
 		t.Errorf("statistics too thin: %+v", st.Total)
 	}
 	t.Logf("states %v lights %v total %+v", states, lights, st.Total)
+
+	// The printed 领导 login finds items it instructed and items its 分管
+	// units lead; every item has a 督办编号, gap-free per year in the order
+	// of registration.
+	var leader string
+	for _, l := range d.Logins {
+		if l.Role == org.RoleLeader {
+			leader = l.PersonID
+		}
+	}
+	var overseen []string
+	for _, o := range d.Oversight {
+		if o.LeaderID == leader {
+			overseen = append(overseen, o.UnitID)
+		}
+	}
+	if n, err := s.CountSupItems(ctx, store.SupFilter{Instructor: leader}); err != nil || n == 0 {
+		t.Errorf("the 领导 login instructed %d items, %v", n, err)
+	}
+	if n, err := s.CountSupItems(ctx, store.SupFilter{Units: overseen}); err != nil || n == 0 {
+		t.Errorf("the 领导 login's 分管 units are on %d items, %v", n, err)
+	}
+	all, err := s.SupItemsFull(ctx, store.SupFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.SortFunc(all, func(a, b supervise.Item) int {
+		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+			return c
+		}
+		return a.Number.Seq - b.Number.Seq // registered at the same moment
+	})
+	next := map[int]int{}
+	for _, it := range all {
+		next[it.Number.Year]++
+		if it.Number.Year != it.CreatedAt.In(calendar.Shanghai()).Year() || it.Number.Seq != next[it.Number.Year] {
+			t.Fatalf("%s registered %v numbered %s", it.ID, it.CreatedAt, it.Number)
+		}
+		if it.Instructor != "" && it.Instructor != leader && !slices.ContainsFunc(d.People, func(p org.Person) bool { return p.ID == it.Instructor }) {
+			t.Fatalf("%s instructed by %q, no person", it.ID, it.Instructor)
+		}
+	}
 }

@@ -20,8 +20,9 @@ type DemoUnit struct {
 // source in every state, green, yellow and red ones, missed reports,
 // extensions, urging, returns, and proposals with satisfaction recorded (some
 // 不满意 and handled again). The store seeds them; statistics over them show
-// trends. units needs at least two entries.
-func (r Rules) DemoItems(office string, supervisor route.Actor, units []DemoUnit, now time.Time, n int, seed uint64) ([]Item, error) {
+// trends. units needs at least two entries; instructors are the leaders
+// (person IDs) who give the 批示 and 交办 items, taken in turn.
+func (r Rules) DemoItems(office string, supervisor route.Actor, instructors []string, units []DemoUnit, now time.Time, n int, seed uint64) ([]Item, error) {
 	if len(units) < 2 {
 		return nil, fmt.Errorf("supervise: demo needs at least two units")
 	}
@@ -51,7 +52,11 @@ func (r Rules) DemoItems(office string, supervisor route.Actor, units []DemoUnit
 		if !start.Before(now) {
 			start = morning(now, loc).AddDate(0, 0, -1)
 		}
-		it, err := r.demoItem(i, src, titles[src][rng.IntN(3)], office, supervisor, units, start, now, rng)
+		instructor := ""
+		if len(instructors) > 0 && (src == FromInstruction || src == FromLeader) {
+			instructor = instructors[(i/len(AllSources()))%len(instructors)]
+		}
+		it, err := r.demoItem(i, src, titles[src][rng.IntN(3)], office, supervisor, instructor, units, start, now, rng)
 		if err != nil {
 			return nil, fmt.Errorf("supervise: demo item %d: %w", i, err)
 		}
@@ -66,16 +71,16 @@ func morning(t time.Time, loc *time.Location) time.Time {
 }
 
 // demoItem plays one item's life from start until now.
-func (r Rules) demoItem(i int, src Source, title, office string, sup route.Actor, units []DemoUnit, start, now time.Time, rng *rand.Rand) (Item, error) {
+func (r Rules) demoItem(i int, src Source, title, office string, sup route.Actor, instructor string, units []DemoUnit, start, now time.Time, rng *rand.Rand) (Item, error) {
 	li := rng.IntN(len(units))
 	lead := units[li]
 	co := units[(li+1+rng.IntN(len(units)-1))%len(units)]
 	n := NewItem{
 		ID: fmt.Sprintf("demo-%04d", i+1), Source: src, Title: title, Office: office,
-		Instruction: "请牵头单位会同配合单位抓紧研究落实，按期报送进展，办结后报督查室。",
-		Units:       []Unit{{UnitID: lead.ID, Lead: true, Responsible: lead.Person.ID}},
-		Schedule:    Schedule{Kind: Weekly, Weekday: time.Friday},
-		Deadline:    DeadlineSpec{Workdays: 10 + rng.IntN(30)},
+		Instruction: "请牵头单位会同配合单位抓紧研究落实，按期报送进展，办结后报督查室。", Instructor: instructor,
+		Units:    []Unit{{UnitID: lead.ID, Lead: true, Responsible: lead.Person.ID}},
+		Schedule: Schedule{Kind: Weekly, Weekday: time.Friday},
+		Deadline: DeadlineSpec{Workdays: 10 + rng.IntN(30)},
 	}
 	withCo := rng.IntN(2) == 0 && !src.IsProposal()
 	if withCo {
@@ -87,7 +92,6 @@ func (r Rules) demoItem(i int, src Source, title, office string, sup route.Actor
 	switch src {
 	case FromInstruction:
 		n.Ref = fmt.Sprintf("demo-doc-%d", i+1)
-		n.Instructor = "区长"
 	case FromNPC, FromCPPCC:
 		n.Deadline = DeadlineSpec{}
 		n.Proposal = &ProposalInfo{Number: fmt.Sprintf("第%d号", i+1), Proposer: []string{"王代表", "李委员", "赵代表", "陈委员"}[rng.IntN(4)]}

@@ -20,7 +20,7 @@ func demoUnits() []DemoUnit {
 func TestDemoItemsCoverEverything(t *testing.T) {
 	r, sw := rules(t), sweep(t)
 	now := at(11, 20, 10, 0)
-	items, err := r.DemoItems("dcs", sup, demoUnits(), now, 400, 1)
+	items, err := r.DemoItems("dcs", sup, nil, demoUnits(), now, 400, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestDemoItemsCoverEverything(t *testing.T) {
 	t.Logf("states %v lights %v verdicts %d reopened %d returned %d extended %d urged %d", states, lights, verdicts, reopened, returned, extended, urged)
 
 	// Deterministic.
-	again, _ := r.DemoItems("dcs", sup, demoUnits(), now, 400, 1)
+	again, _ := r.DemoItems("dcs", sup, nil, demoUnits(), now, 400, 1)
 	if !reflect.DeepEqual(items, again) {
 		t.Fatal("demo items differ between runs with the same seed")
 	}

@@ -43,6 +43,19 @@ func (t EventType) Label() string {
 	return string(t)
 }
 
+// byOffice are the steps the 督查室 takes (立项, 交办, 审核, 延期 decisions,
+// 催办, 满意度, 重新办理).
+var byOffice = map[EventType]bool{
+	EvCreated: true, EvAssigned: true, EvClosed: true, EvReturned: true, EvExtensionGranted: true,
+	EvExtensionRefused: true, EvUrged: true, EvSatisfaction: true, EvReopened: true,
+}
+
+// ByOffice reports whether the item's 督查室 takes this step: the actor
+// then acts for the 督查室, and an event's UnitID names the unit the step is
+// addressed to (the unit urged, returned to, granted an extension), not the
+// actor's own.
+func (t EventType) ByOffice() bool { return byOffice[t] }
+
 // Event is one entry of an item's append-only history.
 type Event struct {
 	Seq    int       `json:"seq"`

@@ -130,8 +130,14 @@ func supObject(v *Viewer, it *supervise.Item, units map[string]org.Unit, oversig
 		add(e.Actor)
 	}
 	for _, ov := range oversight {
-		if ov.LeaderID == v.Person.ID && slices.Contains(onItem[1:], ov.UnitID) {
-			add(v.Person.ID)
+		if ov.LeaderID != v.Person.ID {
+			continue
+		}
+		for _, u := range onItem[1:] {
+			// A unit overseen, or one of its sections (as supViewerUnits lists).
+			if u == ov.UnitID || (units[u].ParentID == ov.UnitID && ov.UnitID != "") {
+				add(v.Person.ID)
+			}
 		}
 	}
 	return o
@@ -218,28 +224,53 @@ type supListData struct {
 }
 
 // supScope narrows a filter to what the viewer may see: a 督查员 sees their
-// office's items, others the items on which one of their units works or
-// that their 分管 units lead.
+// office's items, others the items on which one of their units works, those
+// their 分管 units (or the sections of those units) are on, and those they
+// instructed.
 func (srv *Server) supScope(ctx context.Context, v *Viewer, f *store.SupFilter) error {
 	if off := supOffice(v); off != "" {
 		f.Office = off
 		return nil
 	}
-	units := viewerUnits(v)
-	os, err := srv.store.Oversight(ctx)
+	units, err := srv.supViewerUnits(ctx, v)
 	if err != nil {
 		return err
 	}
+	f.Units, f.Instructor = units, v.Person.ID
+	return nil
+}
+
+// supViewerUnits are the units whose items are the viewer's own work: where
+// they work, and for a leader the units they oversee with their sections.
+func (srv *Server) supViewerUnits(ctx context.Context, v *Viewer) ([]string, error) {
+	units := viewerUnits(v)
+	os, err := srv.store.Oversight(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var overseen []string
 	for _, o := range os {
-		if o.LeaderID == v.Person.ID && !slices.Contains(units, o.UnitID) {
-			units = append(units, o.UnitID)
+		if o.LeaderID == v.Person.ID {
+			overseen = append(overseen, o.UnitID)
+		}
+	}
+	if len(overseen) > 0 {
+		all, err := srv.store.Units(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range all {
+			if slices.Contains(overseen, u.ID) || slices.Contains(overseen, u.ParentID) {
+				if !slices.Contains(units, u.ID) {
+					units = append(units, u.ID)
+				}
+			}
 		}
 	}
 	if len(units) == 0 {
 		units = []string{"-"}
 	}
-	f.Units = units
-	return nil
+	return units, nil
 }
 
 func (srv *Server) supFilterFrom(ctx context.Context, v *Viewer, q url.Values) (store.SupFilter, supListData, error) {
@@ -251,8 +282,12 @@ func (srv *Server) supFilterFrom(ctx context.Context, v *Viewer, q url.Values) (
 	}
 	switch d.Tab {
 	case "mine":
-		f.Units = viewerUnits(v)
-		f.Office = ""
+		// The viewer's own work: a 督查员's units too, and what they instructed.
+		units, err := srv.supViewerUnits(ctx, v)
+		if err != nil {
+			return f, d, err
+		}
+		f.Units, f.Instructor, f.Office = units, v.Person.ID, ""
 	case "closed":
 		f.State = supervise.Closed
 	case "all":

@@ -19,7 +19,11 @@ type supUnitRow struct {
 
 type supEventRow struct {
 	supervise.Event
-	ActorName, UnitName string
+	ActorName string
+	// ActorUnit is the unit the actor acted for: the 督查室 for its own
+	// steps, else the event's unit. Target is the unit a 督查室's step is
+	// addressed to.
+	ActorUnit, Target string
 }
 
 type supItemData struct {
@@ -85,18 +89,33 @@ func (srv *Server) renderSupItem(w http.ResponseWriter, r *http.Request, it supe
 	}
 	for i := len(it.History) - 1; i >= 0; i-- {
 		e := it.History[i]
-		d.History = append(d.History, supEventRow{Event: e, ActorName: d.Person(e.Actor), UnitName: n.Short(e.UnitID)})
+		row := supEventRow{Event: e, ActorName: d.Person(e.Actor)}
+		switch {
+		case e.Type.ByOffice():
+			row.ActorUnit = n.Short(it.Office)
+			if e.UnitID != "" {
+				row.Target = n.Short(e.UnitID)
+			}
+		case e.UnitID != "":
+			row.ActorUnit = n.Short(e.UnitID)
+		}
+		d.History = append(d.History, row)
 	}
 	for _, e := range it.Extensions {
 		if e.Decision == "" {
 			d.Pending = append(d.Pending, e)
 		}
 	}
+	// Only what is still to be done can be reported done or extended.
 	for _, s := range it.SubItems {
-		d.Targets = append(d.Targets, supTarget{s.ID, "子事项：" + s.Title})
+		if s.DoneAt.IsZero() {
+			d.Targets = append(d.Targets, supTarget{s.ID, "子事项：" + s.Title})
+		}
 	}
 	for _, m := range it.Milestones {
-		d.Targets = append(d.Targets, supTarget{m.ID, "节点：" + m.Title})
+		if m.DoneAt.IsZero() {
+			d.Targets = append(d.Targets, supTarget{m.ID, "节点：" + m.Title})
+		}
 	}
 	if it.Source == supervise.FromInstruction && it.Ref != "" {
 		// The document's title only to those who may open the document:
