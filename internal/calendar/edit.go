@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/shuniu-oa/shuniu/internal/textlimit"
 )
 
 // The administrator's edits work on one Year at a time; each returns a new
@@ -29,6 +31,9 @@ func DayOf(date string) (int, error) {
 	return t.Year(), nil
 }
 
+// MaxDayName bounds a holiday's name (国庆节、中秋节) in characters.
+const MaxDayName = 40
+
 // WithDay returns the year with d added. A date already listed is refused,
 // not overwritten, so a slip of the keyboard cannot silently turn a 调休上班
 // into a holiday; the administrator removes the old entry first.
@@ -44,8 +49,8 @@ func (y Year) WithDay(d Day) (Year, error) {
 	if d.Kind != Holiday && d.Kind != Workday {
 		return y, fmt.Errorf("%s 的类型“%s”无效，应为放假或调休上班", d.Date, d.Kind)
 	}
-	if len([]rune(d.Name)) > 40 {
-		return y, fmt.Errorf("名称“%s”过长（最多 40 字）", d.Name)
+	if err := textlimit.Text("name", "节假日名称", MaxDayName, d.Name); err != nil {
+		return y, err
 	}
 	for _, old := range y.Days {
 		if old.Date == d.Date {

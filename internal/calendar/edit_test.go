@@ -18,7 +18,8 @@ func TestYearEdits(t *testing.T) {
 		{"other year", Day{Date: "2027-01-01", Kind: Holiday}, "不属于 2026 年"},
 		{"bad date", Day{Date: "2026-02-30", Kind: Holiday}, "YYYY-MM-DD"},
 		{"bad kind", Day{Date: "2026-12-02", Kind: "half"}, "无效"},
-		{"long name", Day{Date: "2026-12-02", Kind: Holiday, Name: strings.Repeat("假", 41)}, "过长"},
+		{"name at the limit", Day{Date: "2026-12-02", Kind: Holiday, Name: strings.Repeat("假", MaxDayName)}, ""},
+		{"long name", Day{Date: "2026-12-02", Kind: Holiday, Name: strings.Repeat("假", MaxDayName+1)}, "节假日名称不能超过 40 字（现有 41 字）"},
 	} {
 		got, err := y.WithDay(tc.day)
 		switch {

@@ -32,6 +32,9 @@ func Annotate(id string, version int, text string, start, end int, author, comme
 	if strings.TrimSpace(comment) == "" {
 		return Annotation{}, fmt.Errorf("批注内容不能为空")
 	}
+	if err := OpinionLimit("text", "批注", comment); err != nil {
+		return Annotation{}, err
+	}
 	return Annotation{ID: id, Version: version, Start: start, End: end, Quote: string([]rune(text)[start:end]),
 		Author: author, Text: comment, At: at}, nil
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+
+	"github.com/shuniu-oa/shuniu/internal/textlimit"
 )
 
 // Severity of a finding.
@@ -58,6 +60,12 @@ func ValidateWith(d Document, r TypeRule, stage Stage) []Finding {
 	var out []Finding
 	add := func(rule, field string, sev Severity, format string, a ...any) {
 		out = append(out, Finding{Rule: rule, Field: field, Severity: sev, Message: fmt.Sprintf(format, a...)})
+	}
+	// A field over its limit is the one finding: the other rules are not run
+	// over input no person would write (and would be slow on it).
+	if err := CheckLimits(d); err != nil {
+		e, _ := textlimit.As(err)
+		return []Finding{{Rule: "LIMIT", Field: e.Field, Severity: Error, Message: err.Error()}}
 	}
 	issuing := stage == Issuing
 	dir := d.EffectiveDirection()

@@ -22,6 +22,8 @@ import (
 	"net/textproto"
 	"strings"
 	"time"
+
+	"github.com/shuniu-oa/shuniu/internal/textlimit"
 )
 
 // Message is one notice for one person. Key makes it idempotent: the same
@@ -46,8 +48,21 @@ func (m Message) Validate() error {
 	case strings.TrimSpace(m.Subject) == "":
 		return errors.New("通知缺少标题")
 	}
-	return nil
+	// Messages are written by the system from bounded fields (a title, an
+	// opinion); these limits catch a rule that quotes too much.
+	return textlimit.First(
+		textlimit.Text("subject", "通知标题", MaxSubject, m.Subject),
+		textlimit.Text("body", "通知内容", MaxBody, m.Body),
+		textlimit.Text("link", "通知链接", MaxLink, m.Link),
+	)
 }
+
+// Limits on a message, in characters.
+const (
+	MaxSubject = 500
+	MaxBody    = 20_000
+	MaxLink    = 2_000
+)
 
 // Delivery is a message on its way out through one channel to one address.
 type Delivery struct {

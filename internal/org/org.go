@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/shuniu-oa/shuniu/internal/textlimit"
 )
 
 // UnitKind says what a unit is in the district's structure.
@@ -54,6 +56,9 @@ type Unit struct {
 
 // Validate checks a unit's own fields.
 func (u Unit) Validate() error {
+	if err := u.checkLimits(); err != nil {
+		return err
+	}
 	var errs []error
 	if strings.TrimSpace(u.Name) == "" {
 		errs = append(errs, errors.New("单位名称不能为空"))
@@ -150,6 +155,9 @@ func CheckPositions(ps []Position) error {
 		if strings.TrimSpace(p.Title) == "" {
 			return errors.New("职务名称不能为空")
 		}
+		if err := textlimit.Text("title", "职务名称", MaxPositionTitle, p.Title); err != nil {
+			return err
+		}
 	}
 	if primaries != 1 {
 		return fmt.Errorf("一个人必须有且只有一个主职务（现有 %d 个）", primaries)
@@ -182,6 +190,9 @@ func (d Delegation) Validate() error {
 		return errors.New("不能委托给自己")
 	case !d.End.After(d.Start):
 		return errors.New("委托结束时间必须晚于开始时间")
+	}
+	if err := textlimit.Text("reason", "委托事由", MaxReason, d.Reason); err != nil {
+		return err
 	}
 	return nil
 }

@@ -3,6 +3,8 @@ package route
 import (
 	"strings"
 	"time"
+
+	"github.com/shuniu-oa/shuniu/internal/textlimit"
 )
 
 // Apply performs one operation. On success it returns the new state and the
@@ -11,6 +13,9 @@ import (
 func (e Engine) Apply(in Instance, actor Actor, req Request, now time.Time) (Instance, []Event, error) {
 	if actor.ID == "" {
 		return in, nil, refuse("未识别操作人")
+	}
+	if err := req.CheckLimits(); err != nil {
+		return in, nil, err
 	}
 	if in.Status != Active {
 		return in, nil, refuse("流程已办结，不能再%s", req.Op.Label())
@@ -478,4 +483,29 @@ func (in Instance) mayUrge(actor Actor) bool {
 		}
 	}
 	return false
+}
+
+// Limits on what an actor writes into a route (issue 11). An opinion is a
+// 批示, 签发意见, 会签/办理意见, a return's reason or an urging; a field is a
+// short value a step asks for (文号, 印发日期, 份数, 收文编号).
+const (
+	MaxComment    = 5_000
+	MaxFieldValue = 200
+	MaxFields     = 20
+)
+
+// CheckLimits refuses a request whose opinion or fields are over the limits.
+func (req Request) CheckLimits() error {
+	if err := textlimit.Text("comment", "意见", MaxComment, req.Comment); err != nil {
+		return err
+	}
+	if err := textlimit.Count("fields", "办理字段", MaxFields, len(req.Fields), "项"); err != nil {
+		return err
+	}
+	for k, v := range req.Fields {
+		if err := textlimit.Text(k, "字段“"+k+"”", MaxFieldValue, v); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -16,6 +16,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/shuniu-oa/shuniu/internal/gmcrypto"
+
+	"github.com/shuniu-oa/shuniu/internal/textlimit"
 )
 
 // Kind is what a seal stands for.
@@ -102,6 +104,13 @@ func (s *Seal) Active(t time.Time) bool {
 // Validity is how long a new seal's certificate runs.
 const Validity = 5 * 365 * 24 * time.Hour
 
+// Limits on a seal's names, in characters: the name is carved round the
+// seal's edge, so it is short; the organ is a unit's full name.
+const (
+	MaxName  = 60
+	MaxOrgan = 100
+)
+
 // NewRequest is what registering a seal needs.
 type NewRequest struct {
 	ID        string // the new seal's ID (uid.New)
@@ -127,8 +136,10 @@ func New(req NewRequest, master *gmcrypto.MasterKey) (Seal, error) {
 		return Seal{}, errors.New("缺少机关名称")
 	case req.Name == "":
 		return Seal{}, errors.New("请填写印章名称，如“枢纽市人民政府印章”")
-	case utf8.RuneCountInString(req.Name) > 60:
-		return Seal{}, errors.New("印章名称不能超过60个字")
+	case utf8.RuneCountInString(req.Name) > MaxName:
+		return Seal{}, textlimit.Text("name", "印章名称", MaxName, req.Name)
+	case utf8.RuneCountInString(req.Organ) > MaxOrgan:
+		return Seal{}, textlimit.Text("organ", "机关名称", MaxOrgan, req.Organ)
 	case !req.Kind.Valid():
 		return Seal{}, fmt.Errorf("印章类别无效：%q", req.Kind)
 	case master == nil:

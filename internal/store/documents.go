@@ -16,6 +16,8 @@ import (
 	"github.com/shuniu-oa/shuniu/internal/document"
 	"github.com/shuniu-oa/shuniu/internal/org"
 	"github.com/shuniu-oa/shuniu/internal/route"
+
+	"github.com/shuniu-oa/shuniu/internal/textlimit"
 )
 
 // Directions of a stored document.
@@ -192,6 +194,11 @@ func (tx *Tx) documentForUpdate(ctx context.Context, id string) (DocRecord, erro
 // putDocument inserts a document row, or replaces one that is still at
 // version prev (else ErrModified: someone saved it since it was read).
 func (tx *Tx) putDocument(ctx context.Context, d DocRecord, insert bool, prev int) error {
+	// Every path that writes a document's content comes here: the API, the
+	// forms, imports and 分发's copies all meet the same limits.
+	if err := document.CheckLimits(d.Doc); err != nil {
+		return err
+	}
 	content, err := json.Marshal(d.Doc)
 	if err != nil {
 		return err
@@ -238,6 +245,9 @@ type VersionMeta struct {
 }
 
 func (tx *Tx) addVersion(ctx context.Context, docID string, v document.Version) error {
+	if err := textlimit.Text("version_note", "版本说明", document.MaxVersionNote, v.Note); err != nil {
+		return err
+	}
 	content, err := json.Marshal(v.Doc)
 	if err != nil {
 		return err

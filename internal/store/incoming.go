@@ -19,6 +19,9 @@ func (tx *Tx) RegisterIncoming(ctx context.Context, by org.Person, unitID string
 	if err := doc.Classification.Validate(); err != nil {
 		return DocRecord{}, err
 	}
+	if err := document.NameLimit("sender", "来文单位", sender); err != nil {
+		return DocRecord{}, err
+	}
 	if _, err := tx.Unit(ctx, unitID); err != nil {
 		return DocRecord{}, errors.New("收文单位不存在")
 	}

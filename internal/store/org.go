@@ -231,6 +231,9 @@ func (tx *Tx) CreatePerson(ctx context.Context, p org.Person, passwordHash strin
 	if strings.TrimSpace(p.Name) == "" {
 		return errors.New("姓名不能为空")
 	}
+	if err := p.CheckLimits(); err != nil {
+		return err
+	}
 	if err := checkLogin(p.Login); err != nil {
 		return err
 	}
@@ -266,6 +269,9 @@ func checkLogin(login string) error {
 func (tx *Tx) UpdatePerson(ctx context.Context, p org.Person) error {
 	if strings.TrimSpace(p.Name) == "" {
 		return errors.New("姓名不能为空")
+	}
+	if err := p.CheckLimits(); err != nil {
+		return err
 	}
 	res, err := tx.exec(ctx, `UPDATE people SET name = ?, phone = ?, sort = ?, updated_at = ? WHERE id = ?`, p.Name, p.Phone, p.Sort, ts(tx.now), p.ID)
 	if err != nil {

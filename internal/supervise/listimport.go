@@ -243,8 +243,8 @@ func parseListRow(line int, cell func(string) string, units map[string]string, d
 	}
 	if n.Title == "" {
 		bad(colTitle, "不能为空")
-	} else if len([]rune(n.Title)) > 200 {
-		bad(colTitle, "过长（不超过 200 字）")
+	} else if n := len([]rune(n.Title)); n > MaxTitle {
+		bad(colTitle, "不能超过 %d 字（现有 %d 字）", MaxTitle, n)
 	}
 	if n.Instruction == "" {
 		n.Instruction = n.Title

@@ -8,6 +8,7 @@ import (
 
 	"github.com/shuniu-oa/shuniu/internal/calendar"
 	"github.com/shuniu-oa/shuniu/internal/route"
+	"github.com/shuniu-oa/shuniu/internal/textlimit"
 )
 
 // Rules applies the operations. It holds the calendar and the office's
@@ -135,6 +136,9 @@ func (r Rules) Create(n NewItem, actor route.Actor, now time.Time) (Item, []Even
 }
 
 func validateNew(n NewItem) error {
+	if err := checkNew(n); err != nil {
+		return err
+	}
 	switch {
 	case blank(n.ID):
 		return refuse("督办事项缺少编号")
@@ -148,9 +152,6 @@ func validateNew(n NewItem) error {
 		return refuse("未指定督查室")
 	case n.Source == FromInstruction && blank(n.Ref):
 		return refuse("领导批办的事项须关联来文")
-	}
-	if len([]rune(n.Title)) > 200 {
-		return refuse("标题过长（不超过 200 字）")
 	}
 	leads := 0
 	seen := map[string]bool{}
@@ -460,6 +461,9 @@ type ReportInput struct {
 
 // Report records a progress report (进展反馈) from a unit that has signed for the item.
 func (r Rules) Report(it Item, actor route.Actor, in ReportInput, now time.Time) (Item, []Event, error) {
+	if err := CheckReport(in); err != nil {
+		return it, nil, err
+	}
 	if it.State != InProgress && it.State != Assigned {
 		return it, nil, refuse("事项%s，不能反馈进展", it.State.Label())
 	}
@@ -546,6 +550,9 @@ func checkAttachments(as []Attachment) error {
 // evidence. Every sub-item and milestone must be done; a proposal needs a
 // record of 沟通 in this round and the 答复函 as an attachment.
 func (r Rules) RequestClose(it Item, actor route.Actor, ev Evidence, now time.Time) (Item, []Event, error) {
+	if err := CheckEvidence(ev); err != nil {
+		return it, nil, err
+	}
 	if it.State != InProgress {
 		if it.State == Assigned {
 			return it, nil, refuse("尚有单位未签收，不能申请办结")
@@ -607,6 +614,9 @@ func (r Rules) RequestClose(it Item, actor route.Actor, ev Evidence, now time.Ti
 // Review is the 督查室's decision on an application to close: close it, or
 // return it with a reason.
 func (r Rules) Review(it Item, actor route.Actor, approve bool, reason string, now time.Time) (Item, []Event, error) {
+	if err := checkReason("reason", "审核意见", reason); err != nil {
+		return it, nil, err
+	}
 	if err := requireSupervisor(&it, actor, "审核办结"); err != nil {
 		return it, nil, err
 	}
@@ -684,6 +694,9 @@ type ExtensionInput struct {
 
 // RequestExtension records a unit's request for more time.
 func (r Rules) RequestExtension(it Item, actor route.Actor, in ExtensionInput, now time.Time) (Item, []Event, error) {
+	if err := checkReason("reason", "延期理由", in.Reason); err != nil {
+		return it, nil, err
+	}
 	if r.Calendar == nil {
 		return it, nil, errNoCalendar
 	}
@@ -723,6 +736,9 @@ func (r Rules) RequestExtension(it Item, actor route.Actor, in ExtensionInput, n
 // refuses (with a reason) a pending extension. The original deadline stays
 // on record.
 func (r Rules) DecideExtension(it Item, actor route.Actor, seq int, grant bool, due time.Time, note string, now time.Time) (Item, []Event, error) {
+	if err := checkReason("note", "审批意见", note); err != nil {
+		return it, nil, err
+	}
 	if r.Calendar == nil {
 		return it, nil, errNoCalendar
 	}
@@ -776,6 +792,9 @@ func (r Rules) DecideExtension(it Item, actor route.Actor, seq int, grant bool, 
 // Urge sends a formal urging notice (催办单) to a unit with an open task;
 // the unit must sign for it.
 func (r Rules) Urge(it Item, actor route.Actor, unitID, text string, now time.Time) (Item, []Event, error) {
+	if err := textlimit.Text("text", "催办内容", MaxText, text); err != nil {
+		return it, nil, err
+	}
 	if err := requireSupervisor(&it, actor, "催办"); err != nil {
 		return it, nil, err
 	}

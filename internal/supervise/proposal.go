@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/shuniu-oa/shuniu/internal/route"
+	"github.com/shuniu-oa/shuniu/internal/textlimit"
 )
 
 // Satisfaction is the deputy's or member's verdict on the answer.
@@ -115,6 +116,9 @@ func (p *Proposal) unanswered() {
 
 // RecordContact records 沟通 with the proposer by the lead unit.
 func (r Rules) RecordContact(it Item, actor route.Actor, c Contact, now time.Time) (Item, []Event, error) {
+	if err := textlimit.First(textlimit.Text("way", "沟通方式", MaxWay, c.Way), textlimit.Text("note", "沟通记录", MaxText, c.Note)); err != nil {
+		return it, nil, err
+	}
 	if it.Proposal == nil {
 		return it, nil, refuse("只有建议提案需要记录与代表委员的沟通")
 	}
@@ -147,6 +151,9 @@ func (r Rules) RecordContact(it Item, actor route.Actor, c Contact, now time.Tim
 // 不满意 reopens the item for a second handling by the same units, due
 // ReopenMonths later; the earlier round stays on record.
 func (r Rules) RecordSatisfaction(it Item, actor route.Actor, s Satisfaction, note string, now time.Time) (Item, []Event, error) {
+	if err := textlimit.Text("note", "满意度说明", MaxText, note); err != nil {
+		return it, nil, err
+	}
 	if r.Calendar == nil {
 		return it, nil, errNoCalendar
 	}

@@ -12,6 +12,8 @@ import (
 	"github.com/shuniu-oa/shuniu/internal/calendar"
 	"github.com/shuniu-oa/shuniu/internal/route"
 	"github.com/shuniu-oa/shuniu/internal/store"
+
+	"github.com/shuniu-oa/shuniu/internal/textlimit"
 )
 
 // requestFromForm builds a route request from the action forms of the
@@ -90,6 +92,9 @@ func requestFromForm(f url.Values, in route.Instance) (route.Request, error) {
 func actError(err error) (msg string, status int, internal bool) {
 	var ref *route.Refusal
 	switch {
+	case errors.Is(err, textlimit.ErrTooLong):
+		// A field over its limit: the request itself is wrong.
+		return userMessage(err), http.StatusBadRequest, false
 	case errors.As(err, &ref):
 		return ref.Msg, http.StatusUnprocessableEntity, false
 	case errors.Is(err, store.ErrModified):

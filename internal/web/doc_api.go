@@ -105,6 +105,10 @@ func (srv *Server) apiDocCreate(w http.ResponseWriter, r *http.Request) {
 		doc.CC = append(doc.CC, units[id].Name)
 	}
 	withOrganDefaults(&doc, units[organOf(units, in.UnitID)])
+	if err := document.CheckLimits(doc); err != nil {
+		srv.apiFail(w, r, err)
+		return
+	}
 	if fs := document.Validate(doc, document.Drafting); document.HasErrors(fs) {
 		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": "文稿未通过校验", "findings": fs})
 		return

@@ -201,8 +201,10 @@ type docSubmission struct {
 }
 
 // fail shows the form again with the message and the input as submitted.
-func (s *docSubmission) fail(msg string) {
-	s.srv.render(s.w, s.r, http.StatusUnprocessableEntity, s.page, pageData{Title: s.title, Nav: "docs", Data: s.fd, Form: s.f, Error: msg})
+func (s *docSubmission) fail(msg string) { s.failWith(http.StatusUnprocessableEntity, msg) }
+
+func (s *docSubmission) failWith(status int, msg string) {
+	s.srv.render(s.w, s.r, status, s.page, pageData{Title: s.title, Nav: "docs", Data: s.fd, Form: s.f, Error: msg})
 }
 
 // readDocForm reads a draft (or, with incoming, a registration) form into a
@@ -229,6 +231,16 @@ func (srv *Server) readDocForm(w http.ResponseWriter, r *http.Request, incoming 
 	}
 	if s.doc, err = docFromForm(s.f, s.units); err != nil {
 		s.fail(err.Error())
+		return nil
+	}
+	// Before anything is stored or checked further: a field over its limit
+	// is refused with the form as typed (400).
+	if err := document.CheckLimits(s.doc); err != nil {
+		s.failWith(http.StatusBadRequest, err.Error())
+		return nil
+	}
+	if err := document.NameLimit("sender", "来文单位", s.f.Get("sender")); incoming && err != nil {
+		s.failWith(http.StatusBadRequest, err.Error())
 		return nil
 	}
 	return s

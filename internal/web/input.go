@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/shuniu-oa/shuniu/internal/textlimit"
 )
 
 // Bad input is refused at the edge, before any handler sees it (issue 11):
@@ -144,7 +146,15 @@ func checkURL(u *url.URL) string {
 	if err != nil {
 		return "地址中的查询参数无效"
 	}
-	return checkValues(q)
+	if msg := checkValues(q); msg != "" {
+		return msg
+	}
+	for _, s := range q["q"] {
+		if err := textlimit.Text("q", "搜索词", textlimit.MaxQuery, s); err != nil {
+			return err.Error()
+		}
+	}
+	return ""
 }
 
 func checkValues(vs map[string][]string) string {

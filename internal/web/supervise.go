@@ -21,6 +21,8 @@ import (
 	"github.com/shuniu-oa/shuniu/internal/store"
 	"github.com/shuniu-oa/shuniu/internal/supervise"
 	"github.com/shuniu-oa/shuniu/internal/uid"
+
+	"github.com/shuniu-oa/shuniu/internal/textlimit"
 )
 
 // supRoutes registers the 督查督办 pages, their JSON API and the inbox.
@@ -660,8 +662,9 @@ func (srv *Server) supCreate(w http.ResponseWriter, r *http.Request) {
 		srv.serverError(w, r, err)
 		return
 	}
+	status := refusedStatus(err)
 	if isAPI(r) {
-		writeJSONError(w, http.StatusUnprocessableEntity, err.Error())
+		writeJSONError(w, status, err.Error())
 		return
 	}
 	d, derr := srv.supNewData(r, f.Get("ref"), f)
@@ -669,7 +672,7 @@ func (srv *Server) supCreate(w http.ResponseWriter, r *http.Request) {
 		srv.serverError(w, r, derr)
 		return
 	}
-	srv.render(w, r, http.StatusUnprocessableEntity, "sup_new", pageData{Title: "督办立项", Nav: "supervise", Data: d, Form: f, Error: err.Error()})
+	srv.render(w, r, status, "sup_new", pageData{Title: "督办立项", Nav: "supervise", Data: d, Form: f, Error: err.Error()})
 }
 
 // checkRef decides the document a 领导批办 立项 names, as opening it would:
@@ -711,6 +714,15 @@ func userError(err error) bool {
 	}
 	var fe formError
 	return errors.As(err, &fe) || !strings.ContainsAny(err.Error(), "abcdefghijklmnopqrstuvwxyz")
+}
+
+// refusedStatus is the status of a refusal for the user: 400 for a field
+// over its limit (the request itself is wrong), 422 for a rule's refusal.
+func refusedStatus(err error) int {
+	if errors.Is(err, textlimit.ErrTooLong) {
+		return http.StatusBadRequest
+	}
+	return http.StatusUnprocessableEntity
 }
 
 // formError is bad input, said in Chinese.
@@ -887,11 +899,12 @@ func (srv *Server) supAction(w http.ResponseWriter, r *http.Request) {
 			srv.serverError(w, r, err)
 			return
 		}
+		status := refusedStatus(err)
 		if isAPI(r) {
-			writeJSONError(w, http.StatusUnprocessableEntity, err.Error())
+			writeJSONError(w, status, err.Error())
 			return
 		}
-		srv.renderSupItem(w, r, it, http.StatusUnprocessableEntity, err.Error(), op, f)
+		srv.renderSupItem(w, r, it, status, err.Error(), op, f)
 		return
 	}
 	if isAPI(r) {
