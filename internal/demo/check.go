@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/shuniu-oa/shuniu/internal/document"
 	"github.com/shuniu-oa/shuniu/internal/org"
 	"github.com/shuniu-oa/shuniu/internal/uid"
 )
@@ -52,6 +53,10 @@ func (d District) Validate() error {
 		}
 		units[u.ID] = u
 		parentOf[u.ID] = u.ParentID
+	}
+
+	if err := document.CheckSeries(d.Series, units); err != nil {
+		bad("文号系列：%w", err)
 	}
 
 	people := map[string]org.Person{}

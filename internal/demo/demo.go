@@ -13,6 +13,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/shuniu-oa/shuniu/internal/document"
 	"github.com/shuniu-oa/shuniu/internal/org"
 	"github.com/shuniu-oa/shuniu/internal/uid"
 )
@@ -34,6 +35,8 @@ type District struct {
 	Oversight   []org.Oversight
 	Roles       []org.RoleAssignment
 	Delegations []org.Delegation
+	// Series are each organ's 发文字号 series (文号系列).
+	Series []document.Series
 	// Logins are the accounts to print at start, one per role. Every person
 	// has a login (Person.Login) and the same Password; only these are shown.
 	Logins []Login
@@ -78,6 +81,7 @@ func build(now time.Time) (District, error) {
 	b.buildOversight()
 	b.buildDelegations(now)
 	b.buildLogins()
+	b.buildSeries()
 	return b.d, errors.Join(b.errs...)
 }
 

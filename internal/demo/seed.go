@@ -6,6 +6,7 @@ import (
 
 	"github.com/shuniu-oa/shuniu/internal/account"
 	"github.com/shuniu-oa/shuniu/internal/audit"
+	"github.com/shuniu-oa/shuniu/internal/document"
 	"github.com/shuniu-oa/shuniu/internal/org"
 	"github.com/shuniu-oa/shuniu/internal/store"
 )
@@ -70,6 +71,19 @@ func Seed(ctx context.Context, s *store.Store, d District) error {
 		for _, dl := range d.Delegations {
 			if err := tx.AddDelegation(ctx, dl); err != nil {
 				return fmt.Errorf("delegation: %w", err)
+			}
+		}
+		bySeries := map[string][]document.Series{}
+		var organs []string
+		for _, sr := range d.Series {
+			if _, ok := bySeries[sr.OrganID]; !ok {
+				organs = append(organs, sr.OrganID)
+			}
+			bySeries[sr.OrganID] = append(bySeries[sr.OrganID], sr)
+		}
+		for _, o := range organs {
+			if err := tx.SetDocSeries(ctx, org.Person{Name: "系统"}, o, bySeries[o]); err != nil {
+				return fmt.Errorf("series: %w", err)
 			}
 		}
 		if err := tx.PutSetting(ctx, seededKey, d.Name); err != nil {

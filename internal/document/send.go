@@ -3,6 +3,7 @@ package document
 import (
 	"errors"
 	"slices"
+	"time"
 
 	"github.com/shuniu-oa/shuniu/internal/org"
 )
@@ -57,8 +58,12 @@ type Copy struct {
 
 // Step keys whose finishing has consequences beyond the route.
 const (
+	StepNumber     = "number"
 	StepDistribute = "distribute"
 )
+
+// FieldSeries is the 编号 step's field in which the clerk chooses the series.
+const FieldSeries = "series"
 
 // Finish is what the rules need to know about a finished step.
 type Finish struct {
@@ -68,16 +73,36 @@ type Finish struct {
 	Units      map[string]org.Unit // the organisation, by ID
 	Recipients []Addressee         // the distribution list (outgoing)
 	Files      []File              // the document's files, the issued text among them
+	OrganID    string              // the organ in whose name the document is issued
+	Series     []Series            // the series of the deployment's organs (编号)
+	Fields     map[string]string   // what was recorded at the step (编号: the chosen series)
+	At         time.Time           // when the step finished
 }
 
 // Effects are what must happen when a step finishes.
 type Effects struct {
-	Copies []Copy // copies to make, each on its own 收文 route
+	Copies []Copy      // copies to make, each on its own 收文 route
+	Number *NumberTake // the 发文字号 to take (编号), in the step's transaction
 }
 
 // OnFinish decides the consequences of a finished step.
 func OnFinish(f Finish) (Effects, error) {
 	var e Effects
+	if f.Outgoing && f.Step == StepNumber {
+		organ, ok := f.Units[f.OrganID]
+		if !ok {
+			return e, errors.New("发文机关不存在")
+		}
+		allowed := SeriesFor(f.Series, organ, f.Doc.Type)
+		if r, ok := RuleFor(f.Doc.Type); ok && !r.NumberRequired && len(allowed) == 0 && f.Fields[FieldSeries] == "" {
+			return e, nil // a 纪要 where the organ keeps no series for them: it goes by its 期号
+		}
+		s, err := ChooseSeries(allowed, organ, f.Doc.Type, f.Fields[FieldSeries])
+		if err != nil {
+			return e, err
+		}
+		e.Number = &NumberTake{Series: s, Year: numberYear(f.At)}
+	}
 	if f.Outgoing && f.Step == StepDistribute {
 		cs, err := Copies(f.Units, f.Recipients, f.Files)
 		if err != nil {

@@ -40,7 +40,7 @@ func Outgoing() Template {
 			{Key: "sign_off", Name: "领导签发", Actors: []Assignee{{Kind: Leader, Unit: inScope(ScopeOrgan)}},
 				CommentRequired: true, Limit: calendar.Days(1), Ops: all},
 			{Key: "number", Name: "编号", Actors: []Assignee{{Kind: Role, Role: RoleOfficeClerk, Unit: inScope(ScopeOffice)}},
-				Fields: []Field{{Key: "doc_number", Label: "发文字号"}}, Limit: calendar.Hours(4), Ops: []Op{Return, Withdraw, Urge}},
+				Fields: []Field{{Key: "doc_number", Label: "发文字号"}, {Key: "series", Label: "文号系列"}}, Limit: calendar.Hours(4), Ops: []Op{Return, Withdraw, Urge}},
 			{Key: "recheck", Name: "复核", Actors: []Assignee{{Kind: Role, Role: RoleOfficeReviewer, Unit: inScope(ScopeOffice)}},
 				Limit: calendar.Hours(4), Ops: []Op{Return, Withdraw, Forward, Urge}},
 			{Key: "print_issue", Name: "印发", Actors: []Assignee{{Kind: Role, Role: RoleOfficeClerk, Unit: inScope(ScopeOffice)}},

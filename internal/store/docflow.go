@@ -873,19 +873,17 @@ func (tx *Tx) onFinish(ctx context.Context, by org.Person, rec *DocRecord, in ro
 		}
 		rec.Doc = document.WithSignOff(rec.Doc, so, p.Name)
 	case Outgoing + "/number":
-		organ := units[rec.OrganID]
-		if organ.OrganCode == "" {
-			return fmt.Errorf("“%s”未设置机关代字，不能编号，请联系系统管理员", organ.ShortName)
-		}
-		year := tx.now.In(calendar.Shanghai()).Year()
-		seq, err := tx.nextNumber(ctx, organ.OrganCode, year)
+		series, err := tx.DocSeries(ctx)
 		if err != nil {
 			return err
 		}
-		num := document.DocNumber{OrganCode: organ.OrganCode, Year: year, Seq: seq}
-		rec.Doc.Number, rec.DocNumber = &num, num.String()
-		if err := tx.recordNumber(ctx, uid.New(), NumberEventRecord{Scope: organ.OrganCode, Year: year, Seq: seq, DocID: rec.ID, Kind: string(document.Assigned), By: by.ID, At: tx.now}); err != nil {
+		eff, err := document.OnFinish(document.Finish{Outgoing: true, Step: document.StepNumber, Doc: rec.Doc, Units: units,
+			OrganID: rec.OrganID, Series: series, Fields: req.Fields, At: tx.now})
+		if err != nil {
 			return err
+		}
+		if eff.Number != nil {
+			return tx.takeNumber(ctx, by, rec, *eff.Number)
 		}
 	case Outgoing + "/print_issue":
 		d, err := parseDate(req.Fields["print_date"])
@@ -917,6 +915,20 @@ func (tx *Tx) onFinish(ctx context.Context, by org.Person, rec *DocRecord, in ro
 		}
 	}
 	return nil
+}
+
+// takeNumber carries out the 编号 the rules decided: the next number of the
+// series in the year, taken in the step's transaction (a rollback gives it
+// back), recorded as assigned.
+func (tx *Tx) takeNumber(ctx context.Context, by org.Person, rec *DocRecord, take document.NumberTake) error {
+	code := take.Series.Code
+	seq, err := tx.nextNumber(ctx, code, take.Year)
+	if err != nil {
+		return err
+	}
+	num := document.DocNumber{OrganCode: code, Year: take.Year, Seq: seq}
+	rec.Doc.Number, rec.DocNumber = &num, num.String()
+	return tx.recordNumber(ctx, uid.New(), NumberEventRecord{Scope: code, Year: take.Year, Seq: seq, DocID: rec.ID, Kind: string(document.Assigned), By: by.ID, At: tx.now})
 }
 
 // voidNumber takes a 发文字号 back: it is recorded as voided and never reused.

@@ -132,10 +132,10 @@ func TestRandomOperationsThroughTheStore(t *testing.T) {
 			if len(stepsOpen) > 1 {
 				t.Fatalf("step %d: open tasks at %d steps at once", i, len(stepsOpen))
 			}
-			checkNumbers(t, s, office.OrganCode, 2026, ids)
+			checkNumbers(t, s, office.OrganCode+"发", 2026, ids)
 		}
 		// The walk got somewhere: some document was numbered along the way.
-		evs, err := s.NumberEvents(ctx, office.OrganCode, 2026)
+		evs, err := s.NumberEvents(ctx, office.OrganCode+"发", 2026)
 		if err != nil {
 			t.Fatal(err)
 		}

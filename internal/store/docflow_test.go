@@ -171,7 +171,7 @@ func TestOutgoingToIncoming(t *testing.T) {
 		}
 		got = act(t, s, clerk, rec.ID, approve(""))
 		year := s.Now().In(time.FixedZone("CST", 8*3600)).Year()
-		if want := fmt.Sprintf("%s〔%d〕1号", office.OrganCode, year); got.DocNumber != want {
+		if want := fmt.Sprintf("%s发〔%d〕1号", office.OrganCode, year); got.DocNumber != want {
 			t.Fatalf("doc number %q, want %q", got.DocNumber, want)
 		}
 		// 复核 returns it to 编号: the number is voided, and the next one is 2.
@@ -180,7 +180,7 @@ func TestOutgoingToIncoming(t *testing.T) {
 		if !strings.HasSuffix(got.DocNumber, "2号") {
 			t.Fatalf("renumbered: %q", got.DocNumber)
 		}
-		evs, _ := s.NumberEvents(ctx, office.OrganCode, year)
+		evs, _ := s.NumberEvents(ctx, office.OrganCode+"发", year)
 		if len(evs) != 3 || evs[1].Kind != string(document.Voided) {
 			t.Fatalf("number events: %+v", evs)
 		}
@@ -316,7 +316,7 @@ func TestConcurrentNumbering(t *testing.T) {
 			}
 		}
 		// No duplicates, each held as the events say, a valid sequence.
-		checkNumbers(t, s, office.OrganCode, recs[0].Doc.Number.Year, ids)
+		checkNumbers(t, s, office.OrganCode+"发", recs[0].Doc.Number.Year, ids)
 	})
 }
 

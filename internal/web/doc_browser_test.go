@@ -189,7 +189,7 @@ func TestBrowserDocumentRoutes(t *testing.T) {
 	w.as(clerk)
 	w.act(out, "number", "approve")
 	year := e.clock.t.In(time.FixedZone("CST", 8*3600)).Year()
-	if n := w.text(`[data-testid=doc-number]`); n != fmt.Sprintf("%s〔%d〕1号", office.OrganCode, year) {
+	if n := w.text(`[data-testid=doc-number]`); n != fmt.Sprintf("%s发〔%d〕1号", office.OrganCode, year) {
 		t.Errorf("doc number %q", n)
 	}
 	// 复核 from the keyboard: type the opinion, Ctrl+Enter.

@@ -44,11 +44,13 @@ type docPageData struct {
 	Countersigns []opinion // shown to the signing leader
 	Proposal     *opinion  // 拟办意见, shown to the instructing leader
 	Today        string    // default 印发日期
+	Year         int       // this year in Beijing, as a number taken now would carry it
 	HasSide      bool
 	Route        string // the template's name
 	Done         bool
-	Proofread    template.HTML // the proofreading panel, at a review or the sign-off
-	Classify     *classifyForm // the 变更密级 form, for the organ's 定密责任人
+	Proofread    template.HTML     // the proofreading panel, at a review or the sign-off
+	Classify     *classifyForm     // the 变更密级 form, for the organ's 定密责任人
+	Series       []document.Series // at 编号: the series the document may be numbered in, the usual first
 }
 
 type trackRow struct {
@@ -202,7 +204,7 @@ func (srv *Server) docPageData(ctx context.Context, od openedDoc) (docPageData, 
 	}
 	now := srv.store.Now()
 	d := docPageData{Rec: rec, Kind: kindLabel(rec.Direction), Unit: n.units[rec.UnitID].Name, Organ: n.units[rec.OrganID].Name,
-		Urgency: rec.Doc.Urgency.Label(), Watermark: srv.watermark(v, rec), Today: now.In(chinaTime).Format("2006-01-02"), Route: in.Template.Name, Done: in.Status != route.Active}
+		Urgency: rec.Doc.Urgency.Label(), Watermark: srv.watermark(v, rec), Today: now.In(chinaTime).Format("2006-01-02"), Year: now.In(chinaTime).Year(), Route: in.Template.Name, Done: in.Status != route.Active}
 	if rec.Level() > org.Unclassified {
 		d.Level = rec.Doc.Classification.String()
 	}
@@ -294,6 +296,13 @@ func (srv *Server) docPageData(ctx context.Context, od openedDoc) (docPageData, 
 			d.CanEdit = rec.Direction == store.Outgoing && rec.Doc.Number == nil
 			if d.Pick, err = srv.pickOptions(ctx, rec, n); err != nil {
 				return d, err
+			}
+			for _, t := range d.Mine {
+				if t.Step.Key == document.StepNumber && rec.Direction == store.Outgoing {
+					if d.Series, err = srv.store.SeriesFor(ctx, rec.OrganID, rec.Doc.Type); err != nil {
+						return d, err
+					}
+				}
 			}
 		}
 	}
