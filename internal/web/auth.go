@@ -52,6 +52,21 @@ func (v *Viewer) Can(a access.Action) bool {
 	return access.Decide(v.Subject, a, access.Object{}).Allow
 }
 
+// Label is how the header names the viewer's post: the title of their
+// primary position (科长, 副区长), or their roles when they hold no position
+// (the administrators). A 科长 who also does the 文秘's work is a 科长.
+func (v *Viewer) Label() string {
+	for _, p := range v.Positions {
+		if p.Primary && p.Title != "" {
+			return p.Title
+		}
+	}
+	if len(v.Positions) > 0 && v.Positions[0].Title != "" {
+		return v.Positions[0].Title
+	}
+	return strings.Join(v.RoleLabels(), "、")
+}
+
 // RoleLabels lists the viewer's roles in Chinese, once each.
 func (v *Viewer) RoleLabels() []string {
 	seen := map[org.Role]bool{}

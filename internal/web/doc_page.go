@@ -283,7 +283,7 @@ func (srv *Server) docPageData(ctx context.Context, od openedDoc) (docPageData, 
 		d.Circulating = len(read)+len(unread) > 0
 	}
 	for _, c := range document.CountersignsOf(in) {
-		d.Countersigns = append(d.Countersigns, opinion{Step: n.assignee(c.Assignee), Who: n.person(c.By), Text: c.Comment, At: c.At, Agreed: c.Agreed})
+		d.Countersigns = append(d.Countersigns, n.countersign(c))
 	}
 	if ps := in.Finished("propose"); len(ps) > 0 {
 		t := ps[len(ps)-1]

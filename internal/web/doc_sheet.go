@@ -114,7 +114,7 @@ func (srv *Server) sheetOf(ctx context.Context, od openedDoc) (sheetData, error)
 			d.SignOff = &o
 		}
 		for _, c := range document.CountersignsOf(in) {
-			d.Countersigns = append(d.Countersigns, opinion{Step: n.assignee(c.Assignee), Who: n.person(c.By), Text: c.Comment, At: c.At, Agreed: c.Agreed})
+			d.Countersigns = append(d.Countersigns, n.countersign(c))
 		}
 		for _, step := range []string{"unit_review", "review"} {
 			if o := last(step); o != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/shuniu-oa/shuniu/internal/access"
 	"github.com/shuniu-oa/shuniu/internal/audit"
 	"github.com/shuniu-oa/shuniu/internal/calendar"
+	"github.com/shuniu-oa/shuniu/internal/document"
 	"github.com/shuniu-oa/shuniu/internal/org"
 	"github.com/shuniu-oa/shuniu/internal/route"
 	"github.com/shuniu-oa/shuniu/internal/store"
@@ -252,6 +253,35 @@ func (n *names) unit(id string) string {
 		return u.ShortName
 	}
 	return id
+}
+
+// post names a person's primary post, e.g. 区财政局局长 ("" if none).
+func (n *names) post(personID string) string {
+	ps, err := n.s.Positions(n.ctx, personID)
+	if err != nil || len(ps) == 0 {
+		return ""
+	}
+	p := ps[0]
+	for _, x := range ps {
+		if x.Primary {
+			p = x
+			break
+		}
+	}
+	return n.unit(p.UnitID) + p.Title
+}
+
+// countersign is one 会签 result as the page and the 发文稿纸 show it: the
+// post asked to sign (a unit's leader, or the person's post when a person
+// was asked — never their name again beside the signature) and who signed.
+func (n *names) countersign(c document.Countersign) opinion {
+	step := n.assignee(c.Assignee)
+	if c.Assignee.Kind == route.Person || c.Assignee.Kind == route.Starter {
+		if step = n.post(c.Assignee.Person); step == "" {
+			step = "会签"
+		}
+	}
+	return opinion{Step: step, Who: n.person(c.By), Text: c.Comment, At: c.At, Agreed: c.Agreed}
 }
 
 var routeRoleLabels = map[string]string{
