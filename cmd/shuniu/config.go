@@ -39,7 +39,8 @@ type config struct {
 	auditKeyFile    string // "" → <data-dir>/keys/audit.key, made on first start
 	checkpointDir   string // "" → <data-dir>/audit-checkpoints
 	checkpointEvery time.Duration
-	syslog          string // tcp://host:port or udp://host:port; "" → none
+	syslog          string   // tcp://host:port or udp://host:port; "" → none
+	channels        []string // serving: the outbound notification channels configured
 }
 
 // flags registers the common flags on fs. Serving commands also get --addr.
@@ -174,7 +175,7 @@ func (c *config) openStore(ctx context.Context, log *slog.Logger, noMigrate bool
 			log.Info("audit key created; keep a copy apart from the database and give it to every server", "path", c.defaultKeyFile(), "key_id", key.ID())
 		}
 	}
-	s, err := store.Open(ctx, c.db, store.Options{NoMigrate: noMigrate, Logger: log, AuditKey: key, AuditCheckpoints: audit.CheckpointDir(c.checkpointDir)})
+	s, err := store.Open(ctx, c.db, store.Options{NoMigrate: noMigrate, Logger: log, AuditKey: key, AuditCheckpoints: audit.CheckpointDir(c.checkpointDir), Channels: c.channels})
 	if err != nil {
 		return nil, fmt.Errorf("无法打开数据库 %s: %w", c.dbLabel(), err)
 	}

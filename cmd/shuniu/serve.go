@@ -2,16 +2,17 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/shuniu-oa/shuniu/internal/audit"
 	"github.com/shuniu-oa/shuniu/internal/demo"
 	"github.com/shuniu-oa/shuniu/internal/layout"
 	"github.com/shuniu-oa/shuniu/internal/notify"
-	"github.com/shuniu-oa/shuniu/internal/org"
 	"github.com/shuniu-oa/shuniu/internal/proofread"
 	"github.com/shuniu-oa/shuniu/internal/schedule"
 	"github.com/shuniu-oa/shuniu/internal/store"
@@ -50,6 +51,15 @@ func serve(ctx context.Context, c *cli, cfg *config, isDemo bool) int {
 			return 2
 		}
 	}
+	chans, err := channels(c.getenv)
+	if err != nil {
+		fmt.Fprintln(c.stderr, "shuniu:", err)
+		return 2
+	}
+	for name := range chans {
+		cfg.channels = append(cfg.channels, name)
+	}
+	slices.Sort(cfg.channels)
 	s, err := cfg.openStore(ctx, log, false, keyWrite)
 	if err != nil {
 		fmt.Fprintln(c.stderr, "shuniu:", err)
@@ -105,9 +115,8 @@ func serve(ctx context.Context, c *cli, cfg *config, isDemo bool) int {
 	}
 	// The durable scheduler runs in every server; the database keeps any
 	// number of them from firing a timer twice.
-	chans := channels(c.getenv)
 	sched := &schedule.Runner{Store: s, Worker: workerName(), Channels: chans, Log: log,
-		Sweeps: []schedule.Sweep{supervisionSweep(s.Now(), supRoutes(chans)), docWatchSweep(s.Now()), signInSweep(s.Now())}}
+		Sweeps: []schedule.Sweep{supervisionSweep(s.Now(), nil), docWatchSweep(s.Now()), signInSweep(s.Now()), digestSweep(s.Now())}}
 	schedCtx, stopSched := context.WithCancel(ctx)
 	schedDone := make(chan struct{})
 	go func() {
@@ -206,18 +215,13 @@ func signInSweep(start time.Time) schedule.Sweep {
 	}}
 }
 
-// supRoutes sends supervision notices beyond the inbox: through the webhook
-// (an SMS gateway) to the person's phone, when one is configured.
-func supRoutes(chans map[string]notify.Channel) store.SupRoutes {
-	if _, ok := chans["webhook"]; !ok {
-		return nil
-	}
-	return func(p org.Person) []store.Route {
-		if p.Phone == "" {
-			return nil
-		}
-		return []store.Route{{Channel: "webhook", Address: p.Phone}}
-	}
+// digestSweep sends the daily 待办 digest at store.DigestHour on working
+// days to those who asked for it (notify.Prefs).
+func digestSweep(start time.Time) schedule.Sweep {
+	return schedule.Sweep{Name: "notify.digest", Start: start, Run: func(ctx context.Context, tx *store.Tx, from, to time.Time) error {
+		_, err := tx.SendDigests(ctx, from, to)
+		return err
+	}}
 }
 
 // workerName identifies this server among the schedulers sharing a database.
@@ -231,16 +235,29 @@ func workerName() string {
 
 // channels are the outbound notification channels configured by environment:
 // SHUNIU_SMTP_ADDR and SHUNIU_SMTP_FROM (plus SHUNIU_SMTP_USER and
-// SHUNIU_SMTP_PASSWORD), and SHUNIU_WEBHOOK_URL with SHUNIU_WEBHOOK_SECRET.
-func channels(getenv func(string) string) map[string]notify.Channel {
+// SHUNIU_SMTP_PASSWORD); SHUNIU_WEBHOOK_URL with SHUNIU_WEBHOOK_SECRET and
+// SHUNIU_WEBHOOK_FORMAT (json, the default, for an SMS gateway or relay;
+// wecom for a 企业微信/政务微信 group robot; dingtalk for a 钉钉 robot); and
+// SHUNIU_BASE_URL, the address people open, to make links whole.
+func channels(getenv func(string) string) (map[string]notify.Channel, error) {
 	out := map[string]notify.Channel{}
+	base := getenv("SHUNIU_BASE_URL")
 	if addr := getenv("SHUNIU_SMTP_ADDR"); addr != "" {
-		out["smtp"] = notify.SMTP{Addr: addr, From: getenv("SHUNIU_SMTP_FROM"), Username: getenv("SHUNIU_SMTP_USER"), Password: getenv("SHUNIU_SMTP_PASSWORD")}
+		if getenv("SHUNIU_SMTP_FROM") == "" {
+			return nil, errors.New("已设置 SHUNIU_SMTP_ADDR，还须设置发件人 SHUNIU_SMTP_FROM")
+		}
+		out[notify.ChannelSMTP] = notify.SMTP{Addr: addr, From: getenv("SHUNIU_SMTP_FROM"), Username: getenv("SHUNIU_SMTP_USER"), Password: getenv("SHUNIU_SMTP_PASSWORD"), BaseURL: base}
 	}
 	if url := getenv("SHUNIU_WEBHOOK_URL"); url != "" {
-		out["webhook"] = notify.Webhook{URL: url, Secret: getenv("SHUNIU_WEBHOOK_SECRET")}
+		f := getenv("SHUNIU_WEBHOOK_FORMAT")
+		switch f {
+		case "", notify.FormatJSON, notify.FormatWeCom, notify.FormatDingTalk:
+		default:
+			return nil, fmt.Errorf("SHUNIU_WEBHOOK_FORMAT=%q 无效：可选 json（默认）、wecom（企业微信/政务微信群机器人）、dingtalk（钉钉群机器人）", f)
+		}
+		out[notify.ChannelWebhook] = notify.Webhook{URL: url, Secret: getenv("SHUNIU_WEBHOOK_SECRET"), Format: f, BaseURL: base}
 	}
-	return out
+	return out, nil
 }
 
 // fontConfig names the licensed font files a deployment may configure; empty

@@ -11,7 +11,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -36,6 +35,10 @@ type Message struct {
 	Body      string    `json:"body"`
 	Link      string    `json:"link,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
+	// Classified marks a message about a classified document: it stays in
+	// the inbox and never goes out by mail or phone, whose networks are not
+	// cleared for any of it (the 保密 rule: nothing of 涉密 work on 非涉密 channels).
+	Classified bool `json:"-"`
 }
 
 // Validate checks a message before it is stored.
@@ -107,6 +110,7 @@ type SMTP struct {
 	From     string
 	Username string // optional PLAIN auth (only over TLS or to localhost, as net/smtp enforces)
 	Password string
+	BaseURL  string // prefixes a relative link, e.g. https://oa.example.gov.cn
 }
 
 // Name is "smtp".
@@ -127,8 +131,11 @@ func (s SMTP) Send(ctx context.Context, d Delivery) error {
 	fmt.Fprintf(&msg, "From: %s\r\nTo: %s\r\nSubject: %s\r\nMessage-ID: <%s@shuniu>\r\nDate: %s\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n",
 		s.From, d.Address, mime.BEncoding.Encode("UTF-8", d.Subject), hex.EncodeToString(sum[:16]), time.Now().Format(time.RFC1123Z))
 	body := d.Body
-	if d.Link != "" {
-		body += "\n\n" + d.Link
+	if link := d.Link; link != "" {
+		if strings.HasPrefix(link, "/") && s.BaseURL != "" {
+			link = strings.TrimRight(s.BaseURL, "/") + link
+		}
+		body += "\n\n" + link
 	}
 	enc := base64.StdEncoding.EncodeToString([]byte(body))
 	for len(enc) > 76 {
@@ -157,34 +164,51 @@ func (s SMTP) Send(ctx context.Context, d Delivery) error {
 	}
 }
 
-// Webhook posts each delivery as JSON to a URL, signed with HMAC-SHA256 of
-// the body under a shared secret (header X-Shuniu-Signature), with the key in
-// Idempotency-Key.
+// Webhook posts each delivery to a URL. In the generic format (Format "" or
+// "json": for an SMS gateway or the deployment's own relay) the body is the
+// delivery as JSON, signed with HMAC-SHA256 under a shared secret (header
+// X-Shuniu-Signature) with the key in Idempotency-Key. The robot formats post
+// to a work group's robot the text its platform takes, @-mentioning the
+// person by phone: "wecom" for 企业微信 and 政务微信 group robots, "dingtalk"
+// for 钉钉 and 专有钉钉 custom robots (signed with the robot's 加签 secret).
 type Webhook struct {
-	URL    string
-	Secret string
-	Client *http.Client
+	URL     string
+	Secret  string
+	Format  string // "" or "json", "wecom", "dingtalk"
+	BaseURL string // prefixes a relative link, e.g. https://oa.example.gov.cn
+	Client  *http.Client
+	Now     func() time.Time // for the 钉钉 signature's timestamp; time.Now when nil
 }
+
+// Webhook formats.
+const (
+	FormatJSON     = "json"
+	FormatWeCom    = "wecom"
+	FormatDingTalk = "dingtalk"
+)
 
 // Name is "webhook".
 func (w Webhook) Name() string { return "webhook" }
 
-// Send posts the delivery; a 2xx answer is success, 4xx (but 408 and 429) is
-// permanent, anything else is retried.
+// Send posts the delivery; a 2xx answer is success (for the robots, one
+// whose errcode is 0), 4xx (but 408 and 429) is permanent, anything else is
+// retried.
 func (w Webhook) Send(ctx context.Context, d Delivery) error {
-	body, err := json.Marshal(d)
+	target, body, err := w.request(d)
 	if err != nil {
 		return &Permanent{err}
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.URL, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {
 		return &Permanent{err}
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Idempotency-Key", d.Key)
-	mac := hmac.New(sha256.New, []byte(w.Secret))
-	mac.Write(body)
-	req.Header.Set("X-Shuniu-Signature", "sha256="+hex.EncodeToString(mac.Sum(nil)))
+	if w.format() == FormatJSON {
+		mac := hmac.New(sha256.New, []byte(w.Secret))
+		mac.Write(body)
+		req.Header.Set("X-Shuniu-Signature", "sha256="+hex.EncodeToString(mac.Sum(nil)))
+	}
 	c := w.Client
 	if c == nil {
 		c = &http.Client{Timeout: 15 * time.Second}
@@ -194,12 +218,22 @@ func (w Webhook) Send(ctx context.Context, d Delivery) error {
 		return fmt.Errorf("webhook: %w", err)
 	}
 	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
 	switch {
 	case resp.StatusCode/100 == 2:
+		if w.format() != FormatJSON {
+			return robotAnswer(answer)
+		}
 		return nil
 	case resp.StatusCode/100 == 4 && resp.StatusCode != 408 && resp.StatusCode != 429:
 		return &Permanent{fmt.Errorf("webhook answered %s", resp.Status)}
 	}
 	return fmt.Errorf("webhook answered %s", resp.Status)
+}
+
+func (w Webhook) format() string {
+	if w.Format == "" {
+		return FormatJSON
+	}
+	return w.Format
 }

@@ -52,7 +52,7 @@ func (tx *Tx) tellRoute(ctx context.Context, docID string, ns []route.Notice) er
 			subject, body := document.NoticeText(n, what, by, from)
 			key := fmt.Sprintf("doc:%s:%d:%d:%s:%s", rec.ID, n.Seq, n.Task, n.Kind, pid)
 			if err := names.send(ctx, notify.Message{Key: key, PersonID: pid, Kind: "document." + string(n.Kind),
-				Subject: subject, Body: body, Link: "/docs/" + rec.ID}); err != nil {
+				Subject: subject, Body: body, Link: "/docs/" + rec.ID, Classified: rec.Level() > org.Unclassified}); err != nil {
 				return err
 			}
 		}
@@ -132,7 +132,7 @@ func (t *teller) send(ctx context.Context, m notify.Message) error {
 	if err != nil {
 		return err
 	}
-	routes, err := t.tx.routesFor(ctx, p, m.Kind)
+	routes, err := t.tx.routesFor(ctx, p, m)
 	if err != nil {
 		return err
 	}
@@ -140,11 +140,6 @@ func (t *teller) send(ctx context.Context, m notify.Message) error {
 		return fmt.Errorf("notify %s: %w", m.Key, err)
 	}
 	return nil
-}
-
-// routesFor is where a person's message of a kind goes beyond the inbox.
-func (tx *Tx) routesFor(ctx context.Context, p org.Person, kind string) ([]Route, error) {
-	return nil, nil
 }
 
 // assigneePeople lists the people an assignee means — those who see the task

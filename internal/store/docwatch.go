@@ -246,7 +246,17 @@ func (tx *Tx) RunDocWatch(ctx context.Context, from, to time.Time) (int, error) 
 			}
 			seen[p] = true
 			key := fmt.Sprintf("doc.late.%s:%s:%d:%d:%s", t.Why, t.Doc.ID, t.TaskID, t.Due.UnixMicro(), p)
-			ok, err := tx.Notify(ctx, notify.Message{Key: key, PersonID: p, Kind: "document.late." + string(t.Why), Subject: subject, Body: body, Link: link, CreatedAt: t.Due}, nil)
+			m := notify.Message{Key: key, PersonID: p, Kind: "document.late." + string(t.Why), Subject: subject, Body: body, Link: link, CreatedAt: t.Due,
+				Classified: t.Doc.Level() > org.Unclassified}
+			person, err := tx.Person(ctx, p)
+			if err != nil {
+				return sent, fmt.Errorf("recipient of %s: %w", key, err)
+			}
+			routes, err := tx.routesFor(ctx, person, m)
+			if err != nil {
+				return sent, err
+			}
+			ok, err := tx.Notify(ctx, m, routes)
 			if err != nil {
 				return sent, err
 			}

@@ -11,10 +11,7 @@ import (
 )
 
 // Route is where a message also goes beyond the inbox: a channel and an address.
-type Route struct {
-	Channel string
-	Address string
-}
+type Route = notify.Route
 
 // Notify stores a message in its person's inbox and queues its outbound
 // deliveries, inside the transaction. It reports false, and does nothing,

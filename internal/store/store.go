@@ -66,6 +66,7 @@ type Store struct {
 
 	key         *audit.Key             // keys the audit chain (audit.go)
 	checkpoints audit.CheckpointSource // read by VerifyAudit; nil: none
+	channels    []string               // outbound notification channels configured
 }
 
 // Options tune a store.
@@ -80,6 +81,10 @@ type Options struct {
 	AuditKey *audit.Key
 	// AuditCheckpoints are read by VerifyAudit; nil: none.
 	AuditCheckpoints audit.CheckpointSource
+	// Channels name the outbound notification channels the deployment has
+	// configured ("smtp", "webhook"): people's choices route messages only
+	// to these. Nil: the inbox only.
+	Channels []string
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -90,7 +95,7 @@ func IsPostgres(dsn string) bool {
 // Open connects to dsn — a postgres:// URL or an SQLite file path — and
 // applies pending migrations.
 func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
-	s := &Store{now: opt.Now, log: opt.Logger, gc: &groupCommit{maxBatch: 256}, key: opt.AuditKey, checkpoints: opt.AuditCheckpoints}
+	s := &Store{now: opt.Now, log: opt.Logger, gc: &groupCommit{maxBatch: 256}, key: opt.AuditKey, checkpoints: opt.AuditCheckpoints, channels: opt.Channels}
 	if s.key == nil {
 		s.key = audit.UnprotectedKey()
 	}

@@ -12,7 +12,8 @@ import (
 )
 
 // SupRoutes says where a person's supervision notices go beyond the inbox
-// (e.g. the webhook of an SMS gateway to their phone); nil: inbox only.
+// (e.g. the webhook of an SMS gateway to their phone); nil: where the
+// person chose (notify.Prefs).
 type SupRoutes func(p org.Person) []Route
 
 // supOfficeKinds are the notices the 督查室 (the item's registrar) is told of
@@ -64,6 +65,11 @@ func (tx *Tx) RunSupervision(ctx context.Context, from, to time.Time, routes Sup
 		var rs []Route
 		if routes != nil {
 			rs = routes(p)
+		} else {
+			var err error
+			if rs, err = tx.routesFor(ctx, p, m); err != nil {
+				return err
+			}
 		}
 		stored, err := tx.Notify(ctx, m, rs)
 		if err != nil {

@@ -10,11 +10,13 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
 	_ "time/tzdata" // the office's clock is Beijing time wherever the server runs
 
+	"github.com/shuniu-oa/shuniu/internal/notify"
 	"github.com/shuniu-oa/shuniu/internal/org"
 )
 
@@ -65,10 +67,12 @@ var funcs = template.FuncMap{
 		}
 		return t.In(chinaTime).Format("2006年1月2日")
 	},
-	"roleLabel":  func(r org.Role) string { return r.Label() },
-	"kindLabel":  func(k org.UnitKind) string { return k.Label() },
-	"levelLabel": func(c org.Classification) string { return c.Label() },
-	"join":       strings.Join,
+	"channelLabel": notify.ChannelLabel,
+	"hasChannel":   func(chs []string, ch string) bool { return slices.Contains(chs, ch) },
+	"roleLabel":    func(r org.Role) string { return r.Label() },
+	"kindLabel":    func(k org.UnitKind) string { return k.Label() },
+	"levelLabel":   func(c org.Classification) string { return c.Label() },
+	"join":         strings.Join,
 	"seq": func(n int) []int {
 		s := make([]int, n)
 		for i := range s {

@@ -45,6 +45,10 @@ func (srv *Server) supRoutes() {
 	m.HandleFunc("GET /inbox", srv.requireLogin(srv.inboxPage))
 	m.HandleFunc("POST /inbox/read", srv.requireLogin(srv.inboxRead))
 	m.HandleFunc("GET /inbox/unread", srv.requireLogin(srv.inboxUnread))
+	m.HandleFunc("GET /settings/notify", srv.requireLogin(srv.notifyPrefsPage))
+	m.HandleFunc("POST /settings/notify", srv.requireLogin(srv.notifyPrefsSubmit))
+	m.HandleFunc("GET /api/v1/settings/notify", srv.requireLogin(srv.notifyPrefsPage))
+	m.HandleFunc("PUT /api/v1/settings/notify", srv.requireLogin(srv.notifyPrefsSubmit))
 
 	m.HandleFunc("GET /api/v1/supervise/items", srv.requireLogin(srv.apiSupList))
 	m.HandleFunc("POST /api/v1/supervise/items", srv.requireLogin(srv.supCreate))
