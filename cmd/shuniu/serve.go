@@ -82,6 +82,13 @@ func serve(ctx context.Context, c *cli, cfg *config, isDemo bool) int {
 		log.Warn("printing disabled: fonts not loaded; run scripts/setup-fonts.sh", "err", opt.RendererErr)
 	}
 	if isDemo {
+		// Say plainly what a fresh machine lacks, and how to get it.
+		if opt.RendererErr != nil {
+			fmt.Fprintln(c.stdout, "注意：未找到排版字体，打印（PDF/OFD）不可用。安装：sudo bash scripts/setup-fonts.sh（或用 ./scripts/demo 启动演示）")
+		}
+		if opt.Proofreader.NgramModelPath() == "" {
+			fmt.Fprintln(c.stdout, "注意：未找到 fcitx5 词语模型，校对只用内置模型，错别字检查较弱。安装：sudo apt-get install libime-data-language-model（或用 ./scripts/demo 启动演示）")
+		}
 		d := demo.NewDistrict(s.Now())
 		seeded, err := demo.Seeded(ctx, s)
 		if err != nil {
