@@ -65,13 +65,22 @@ func runProofread(ctx context.Context, c *cli) int {
 		fmt.Fprintf(c.stderr, "shuniu proofread: %v\n", err)
 		return 1
 	}
+	var fs []proofread.Finding
+	if format != "jsonl" {
+		// One check holds the whole input: bounded by proofread.MaxInput.
+		// Larger files go line by line (--format jsonl).
+		if fs, err = checker.CheckContext(ctx, input); err != nil {
+			fmt.Fprintf(c.stderr, "shuniu proofread: %v；更大的文件请用 --format jsonl 逐行校对\n", err)
+			return 2
+		}
+	}
 	switch format {
 	case "json":
-		err = writeJSON(c.stdout, checker.Check(input))
+		err = writeJSON(c.stdout, fs)
 	case "jsonl":
 		err = writeJSONL(ctx, c.stdout, checker, input)
 	default:
-		err = writeText(c.stdout, input, checker.Check(input), useColour(c))
+		err = writeText(c.stdout, input, fs, useColour(c))
 	}
 	if err != nil {
 		fmt.Fprintf(c.stderr, "shuniu proofread: %v\n", err)
@@ -220,7 +229,10 @@ func writeJSONL(ctx context.Context, w io.Writer, c *proofread.Checker, input st
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		fs := c.Check(strings.TrimSuffix(line, "\r"))
+		fs, err := c.CheckContext(ctx, strings.TrimSuffix(line, "\r"))
+		if err != nil {
+			return fmt.Errorf("第 %d 行：%w", i+1, err)
+		}
 		if fs == nil {
 			fs = []proofread.Finding{}
 		}

@@ -8,10 +8,14 @@
 package layout
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/shuniu-oa/shuniu/internal/textlimit"
 )
 
 // Format is one of the GB/T 9704 formats.
@@ -146,9 +150,28 @@ func checkDate(s string) error {
 	return nil
 }
 
-// Validate checks the elements whose form GB/T 9704 fixes. The messages are
-// for clerks, in Chinese.
+// Bounds on what one typesetting may take, so that its time and memory are
+// bounded whatever the input (issue 11: a 50,000-character title once took
+// 153 s, since a title's lines are balanced against each other and its cost
+// grows faster than its length; 1,600 characters take 0.2 s, 200 take 0.03 s).
+// They sit above the document package's field limits (标题 200, 正文 200,000
+// characters), so a document that may be saved may be printed; a source
+// file given to `shuniu layout` meets them too.
+const (
+	MaxTitle = 200     // characters of the 标题
+	MaxChars = 500_000 // characters of the whole document: 正文, attachments, lists
+	MaxPages = 2_000   // pages of one typesetting (a 200,000-character 正文 takes about 330)
+)
+
+// ErrTooManyPages is the refusal of a document that would pass MaxPages.
+var ErrTooManyPages = errors.New("排版页数超过上限")
+
+// Validate checks the elements whose form GB/T 9704 fixes, and the bounds.
+// The messages are for clerks, in Chinese.
 func (d *Document) Validate() error {
+	if err := d.checkSize(); err != nil {
+		return err
+	}
 	if strings.TrimSpace(d.Title) == "" {
 		return fmt.Errorf("缺少标题")
 	}
@@ -193,4 +216,46 @@ func HeadingLevel(text string) int {
 		}
 	}
 	return 0
+}
+
+// checkSize refuses a document over MaxTitle or MaxChars before any work.
+func (d *Document) checkSize() error {
+	if err := textlimit.Text("title", "标题", MaxTitle, d.Title); err != nil {
+		return err
+	}
+	bytes := 0
+	d.eachText(func(s string) { bytes += len(s) })
+	if bytes <= MaxChars { // bytes bound the characters
+		return nil
+	}
+	chars := 0
+	d.eachText(func(s string) { chars += utf8.RuneCountInString(s) })
+	return textlimit.Count("document", "排版的文字", MaxChars, chars, "字")
+}
+
+// eachText calls f with every text the document prints.
+func (d *Document) eachText(f func(string)) {
+	for _, s := range []string{d.CopyNumber, d.Classification, d.Urgency, d.IssuerMark, d.DocNumber, d.Title, d.To,
+		d.Issuer, d.Date, d.SignerTitle, d.Note, d.Cc, d.PrintIssuer, d.PrintDate} {
+		f(s)
+	}
+	for _, s := range d.Signers {
+		f(s)
+	}
+	for _, s := range d.AttachmentNote {
+		f(s)
+	}
+	for _, p := range d.Body {
+		f(p.Text)
+	}
+	for _, a := range d.Attendance {
+		f(a.Label)
+		f(a.Names)
+	}
+	for _, a := range d.Attachments {
+		f(a.Title)
+		for _, p := range a.Body {
+			f(p.Text)
+		}
+	}
 }

@@ -268,6 +268,9 @@ func (fs *Fonts) TypesetForm(spec *FormSpec, values map[string]string, opts Opti
 	for _, l := range spec.Below {
 		textLine(l)
 	}
+	if ts.err != nil {
+		return nil, ts.err
+	}
 	for _, pg := range ts.pages {
 		pg.ShowNumber = len(ts.pages) > 1
 	}

@@ -1,6 +1,7 @@
 package layout
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -64,7 +65,7 @@ func firstOverflow(t *testing.T, c keepCase, min int) (int, *blockOverflow) {
 	t.Helper()
 	fs := testRenderer(t).Fonts()
 	for n := 30; n < 80; n++ {
-		ts := fs.typeset(c.doc(n), Options{}, "", nil)
+		ts := fs.typeset(context.Background(), c.doc(n), Options{}, "", nil)
 		if o := ts.overflow; o != nil && o.page == 2 && o.need > min {
 			return n, o
 		}
@@ -240,7 +241,7 @@ func TestBlockKeptPageOne(t *testing.T) {
 	for n := 1; n < 22; n++ {
 		d := &Document{IssuerMark: "枢纽市人民政府文件", DocNumber: "枢政发〔2024〕5号", Title: "关于做好安全生产工作的通知",
 			To: "各区人民政府", Body: bodyLines(n), Issuer: "枢纽市人民政府", Date: "2024年4月12日", Sealed: true}
-		o := fs.typeset(d, Options{}, "", nil).overflow
+		o := fs.typeset(context.Background(), d, Options{}, "", nil).overflow
 		if o == nil {
 			continue
 		}

@@ -51,7 +51,7 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, out Output, doc *Doc
 		}
 		return r.fonts.WriteDOCX(w, doc, opts)
 	}
-	pages, err := r.fonts.Typeset(doc, opts)
+	pages, err := r.fonts.TypesetContext(ctx, doc, opts)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package layout
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -52,6 +53,10 @@ type typesetter struct {
 	// its first line. They choose the lines to carry with the block.
 	bodyLines [][2]int
 	bodyPage  int
+	// ctx is the caller's; err is set when it ends or the pages pass
+	// MaxPages, and stops the typesetting at the next page or paragraph.
+	ctx context.Context
+	err error
 }
 
 // blockOverflow is a signature block (署名, 成文日期, seals, 附注) that did not
@@ -80,6 +85,19 @@ const (
 var bodySpec = lineSpec{size: Size3, grid: true, first: 2 * CharPitch, rest: 0, width: BlockWidth, justify: true, alignLeft: MarginLeft}
 
 func (ts *typesetter) newPage() {
+	if ts.err == nil {
+		if len(ts.pages) >= MaxPages {
+			ts.err = fmt.Errorf("%w（%d 页），请精简正文或分册印发", ErrTooManyPages, MaxPages)
+		} else if ts.ctx != nil {
+			ts.err = ts.ctx.Err()
+		}
+	}
+	if ts.err != nil && ts.cur != nil {
+		// Stopped: the page is reused, so nothing more is held while the
+		// loops run out (they stop at the next paragraph).
+		ts.cur.Texts, ts.line = ts.cur.Texts[:0], 0
+		return
+	}
 	p := &Page{Width: PageWidth, Height: PageHeight, Number: len(ts.pages) + 1 - ts.numberBase, ShowNumber: true}
 	ts.pages = append(ts.pages, p)
 	ts.cur = p
@@ -194,6 +212,13 @@ func (ts *typesetter) put(texts []Text) {
 
 // Typeset lays the document out on pages.
 func (fs *Fonts) Typeset(doc *Document, opts Options) ([]*Page, error) {
+	return fs.TypesetContext(context.Background(), doc, opts)
+}
+
+// TypesetContext is Typeset that stops when ctx ends (checked at every page
+// and paragraph), and at MaxPages: whatever the input, its time and memory
+// are bounded.
+func (fs *Fonts) TypesetContext(ctx context.Context, doc *Document, opts Options) ([]*Page, error) {
 	if err := doc.Validate(); err != nil {
 		return nil, err
 	}
@@ -201,7 +226,10 @@ func (fs *Fonts) Typeset(doc *Document, opts Options) ([]*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	ts := fs.typeset(doc, opts, copyNo, nil)
+	ts := fs.typeset(ctx, doc, opts, copyNo, nil)
+	if ts.err != nil {
+		return nil, ts.err
+	}
 	if first := ts.overflow; first != nil {
 		// The signature block would start a page alone (§7.3.5.5): set the
 		// page it follows again with more, tighter lines so that the block
@@ -212,7 +240,10 @@ func (fs *Fonts) Typeset(doc *Document, opts Options) ([]*Page, error) {
 		lines := map[int]int{}
 		for n := first.need; n <= maxTightLines; {
 			lines[first.page] = n
-			ts = fs.typeset(doc, opts, copyNo, lines)
+			ts = fs.typeset(ctx, doc, opts, copyNo, lines)
+			if ts.err != nil {
+				return nil, ts.err
+			}
 			o := ts.overflow
 			if o == nil || o.page != first.page {
 				return fs.checked(ts.pages)
@@ -220,7 +251,10 @@ func (fs *Fonts) Typeset(doc *Document, opts Options) ([]*Page, error) {
 			n = o.need
 		}
 		lines[first.page] = first.carry
-		ts = fs.typeset(doc, opts, copyNo, lines)
+		ts = fs.typeset(ctx, doc, opts, copyNo, lines)
+		if ts.err != nil {
+			return nil, ts.err
+		}
 	}
 	return fs.checked(ts.pages)
 }
@@ -234,8 +268,8 @@ func (fs *Fonts) checked(pages []*Page) ([]*Page, error) {
 }
 
 // typeset is one pass of Typeset; pageLines sets pages off the 22-line grid.
-func (fs *Fonts) typeset(doc *Document, opts Options, copyNo string, pageLines map[int]int) *typesetter {
-	ts := &typesetter{fs: fs, doc: doc, pageLines: pageLines}
+func (fs *Fonts) typeset(ctx context.Context, doc *Document, opts Options, copyNo string, pageLines map[int]int) *typesetter {
+	ts := &typesetter{fs: fs, doc: doc, pageLines: pageLines, ctx: ctx}
 	ts.newPage()
 	switch doc.Format {
 	case FormatLetter:
@@ -244,6 +278,9 @@ func (fs *Fonts) typeset(doc *Document, opts Options, copyNo string, pageLines m
 		ts.head(copyNo)
 	}
 	ts.body(doc.Body)
+	if ts.err != nil {
+		return ts
+	}
 	ts.attachmentNote()
 	switch doc.Format {
 	case FormatOrder:
@@ -258,6 +295,9 @@ func (fs *Fonts) typeset(doc *Document, opts Options, copyNo string, pageLines m
 	// Attachments bound with the body come before the 版记; those bound
 	// separately follow it, each as its own piece (§7.4).
 	for i, a := range doc.Attachments {
+		if ts.err != nil {
+			return ts
+		}
 		if !a.BoundSeparately {
 			ts.attachment(i, len(doc.Attachments), a)
 		}
@@ -513,6 +553,14 @@ func headingSpans(p Paragraph) []span {
 
 func (ts *typesetter) body(ps []Paragraph) {
 	for _, p := range ps {
+		if ts.err != nil {
+			return
+		}
+		if ts.ctx != nil {
+			if ts.err = ts.ctx.Err(); ts.err != nil {
+				return
+			}
+		}
 		lines := ts.setLines(headingSpans(p), bodySpec, Black)
 		if p.Level > 0 && len(lines) == 1 && ts.line == ts.cap-1 {
 			ts.newPage() // keep a heading with the text it heads

@@ -1,6 +1,7 @@
 package proofread
 
 import (
+	"context"
 	"regexp"
 	"strconv"
 	"strings"
@@ -64,14 +65,41 @@ var notDocTypes = map[string]string{"请示报告": "请示或报告", "申请�
 // CheckDocument proofreads a structured draft. Findings come back per part,
 // in document order, without those the document's Ignore list marks.
 func (c *Checker) CheckDocument(doc Document) []DocFinding {
+	fs, _ := c.checkDocument(context.Background(), doc) // a background context never ends
+	return fs
+}
+
+// Size is the document's text in bytes, as CheckSize counts it.
+func (doc Document) Size() int {
+	n := len(doc.DocType) + len(doc.DocNumber) + len(doc.Title) + len(doc.To) + len(doc.Attachments) +
+		len(doc.Issuer) + len(doc.Date) + len(doc.CC)
+	for _, p := range doc.Body {
+		n += len(p.Text)
+	}
+	return n
+}
+
+// CheckDocumentContext is CheckDocument for input from outside: it refuses
+// more than MaxInput bytes and stops when ctx ends.
+func (c *Checker) CheckDocumentContext(ctx context.Context, doc Document) ([]DocFinding, error) {
+	if n := doc.Size(); n > MaxInput {
+		return nil, CheckSize(n)
+	}
+	return c.checkDocument(ctx, doc)
+}
+
+func (c *Checker) checkDocument(ctx context.Context, doc Document) ([]DocFinding, error) {
 	var all []DocFinding
+	var stop error
 	addPart := func(part Part, idx int, s string, extra func(t *text, out *findings)) {
-		if strings.TrimSpace(s) == "" {
+		if strings.TrimSpace(s) == "" || stop != nil {
 			return
 		}
 		t := newText(s)
 		var out findings
-		c.checkRunning(t, &out)
+		if stop = c.checkRunning(ctx, t, &out); stop != nil {
+			return
+		}
 		if extra != nil {
 			extra(t, &out)
 		}
@@ -98,7 +126,9 @@ func (c *Checker) CheckDocument(doc Document) []DocFinding {
 		if strings.TrimSpace(p.Text) == "" {
 			continue
 		}
-		c.checkRunning(texts[i], &outs[i])
+		if err := c.checkRunning(ctx, texts[i], &outs[i]); err != nil {
+			return nil, err
+		}
 		c.checkPlaceholders(texts[i], &outs[i])
 		for _, f := range Filter(outs[i].finish(texts[i], c), doc.Ignore) {
 			all = append(all, DocFinding{Part: PartBody, Index: i, Finding: f})
@@ -108,7 +138,10 @@ func (c *Checker) CheckDocument(doc Document) []DocFinding {
 	addPart(PartIssuer, 0, doc.Issuer, nil)
 	addPart(PartDate, 0, doc.Date, func(t *text, out *findings) { c.checkDate(t, out) })
 	addPart(PartCC, 0, doc.CC, func(t *text, out *findings) { c.checkCC(t, out) })
-	return all
+	if stop != nil {
+		return nil, stop
+	}
+	return all, nil
 }
 
 func formatFinding(s, e int, sev Severity, rule, msg, sugg string) Finding {

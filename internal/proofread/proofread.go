@@ -13,9 +13,12 @@
 package proofread
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/shuniu-oa/shuniu/internal/textlimit"
 )
 
 // Category is the kind of a finding. The names are part of the API and the
@@ -169,11 +172,38 @@ func (c *Checker) on(cat Category, rule string) bool {
 // numbering is checked across paragraphs; document parts such as the title
 // or the 发文字号 are only recognised by CheckDocument.
 func (c *Checker) Check(text string) []Finding {
+	fs, _ := c.check(context.Background(), text) // a background context never ends
+	return fs
+}
+
+// MaxInput bounds one check, in bytes (about 350,000 Chinese characters,
+// above the longest document a clerk may save). The checker is linear in
+// its input, but its slowest input (one character repeated) runs at about
+// 0.15 MB/s, so this bounds a check to some seconds of one core.
+const MaxInput = 1 << 20
+
+// CheckSize refuses an input of n bytes over MaxInput, in Chinese.
+func CheckSize(n int) error {
+	return textlimit.Count("text", "校对的文字", MaxInput>>10, (n+1023)>>10, "KB")
+}
+
+// CheckContext is Check for input from outside: it refuses more than
+// MaxInput bytes and stops when ctx ends (checked at every paragraph).
+func (c *Checker) CheckContext(ctx context.Context, text string) ([]Finding, error) {
+	if len(text) > MaxInput {
+		return nil, CheckSize(len(text))
+	}
+	return c.check(ctx, text)
+}
+
+func (c *Checker) check(ctx context.Context, text string) ([]Finding, error) {
 	t := newText(text)
 	var out findings
-	c.checkRunning(t, &out)
+	if err := c.checkRunning(ctx, t, &out); err != nil {
+		return nil, err
+	}
 	c.checkNumbering(t, &out, nil)
-	return out.finish(t, c)
+	return out.finish(t, c), nil
 }
 
 // findings collects findings while the rules run.

@@ -1,14 +1,18 @@
 package proofread
 
 import (
+	"context"
 	"strings"
 	"unicode/utf8"
 )
 
 // checkRunning runs every rule that applies to running text, paragraph by
 // paragraph.
-func (c *Checker) checkRunning(t *text, out *findings) {
+func (c *Checker) checkRunning(ctx context.Context, t *text, out *findings) error {
 	for _, p := range t.paras {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		if p.end <= p.start {
 			continue
 		}
@@ -20,6 +24,7 @@ func (c *Checker) checkRunning(t *text, out *findings) {
 		c.checkNumbers(t, p, out)
 		c.checkCustom(t, p, out)
 	}
+	return nil
 }
 
 var halfToFull = map[rune]string{',': "，", ';': "；", ':': "：", '?': "？", '!': "！", '(': "（", ')': "）"}

@@ -15,6 +15,7 @@ import (
 	"github.com/shuniu-oa/shuniu/internal/layout"
 	"github.com/shuniu-oa/shuniu/internal/org"
 	"github.com/shuniu-oa/shuniu/internal/store"
+	"time"
 )
 
 // Printing: a document in the GB/T 9704 layout as PDF, OFD or DOCX, and its
@@ -107,7 +108,9 @@ func (srv *Server) docPrint(out layout.Output) http.HandlerFunc {
 		}
 		opts := layout.Options{CopyNumber: cn, Watermark: srv.watermark(v, od.rec)}
 		var buf bytes.Buffer
-		if err := srv.opt.Renderer.Render(ctx, &buf, out, layoutDoc(od.rec, st), opts); err != nil {
+		rctx, cancel := context.WithTimeout(ctx, printTimeout)
+		defer cancel()
+		if err := srv.opt.Renderer.Render(rctx, &buf, out, layoutDoc(od.rec, st), opts); err != nil {
 			srv.printFailed(w, r, err)
 			return
 		}
@@ -118,10 +121,20 @@ func (srv *Server) docPrint(out layout.Output) http.HandlerFunc {
 	}
 }
 
+// printTimeout bounds one typesetting in a request. The layout engine's own
+// bounds (layout.MaxTitle, MaxChars, MaxPages) keep any document within a
+// few seconds; this is the backstop for a slow machine, honoured at every
+// page and paragraph.
+const printTimeout = 30 * time.Second
+
 // printFailed reports a document the layout engine refuses (an element in the
 // wrong form, a character no font has) to the clerk, in Chinese.
 func (srv *Server) printFailed(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, r.Context().Err()) && r.Context().Err() != nil {
+		return
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		srv.render(w, r, http.StatusServiceUnavailable, "error", pageData{Title: "无法打印", Error: "排版超时，请稍后重试"})
 		return
 	}
 	srv.log.Warn("print refused", "request_id", requestID(r.Context()), "path", r.URL.Path, "err", err)

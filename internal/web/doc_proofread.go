@@ -16,6 +16,8 @@ import (
 	"github.com/shuniu-oa/shuniu/internal/document"
 	"github.com/shuniu-oa/shuniu/internal/proofread"
 	"github.com/shuniu-oa/shuniu/internal/store"
+	"github.com/shuniu-oa/shuniu/internal/textlimit"
+	"time"
 )
 
 // Proofreading (校对) of documents: the proofreader's findings on the current
@@ -39,6 +41,28 @@ func (srv *Server) proofreadRoutes() {
 
 // errProofreadOff answers when the server runs without a proofreader.
 var errProofreadOff = errors.New("校对功能未启用")
+
+// proofTimeout bounds one proofreading in a request. The input is bounded
+// too (proofread.MaxInput, and the document's own limits), so this is a
+// backstop for a slow machine, honoured at every paragraph.
+const proofTimeout = 20 * time.Second
+
+// errProofSlow answers a check stopped by proofTimeout.
+var errProofSlow = errors.New("校对超时，请缩短文字后重试")
+
+// proofStopped names why a check stopped, for the clerk.
+func proofStopped(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return errProofSlow
+	}
+	return err
+}
+
+// proofUnavailable reports a check that cannot run for this input or server
+// (shown in the panel instead of findings).
+func proofUnavailable(err error) bool {
+	return errors.Is(err, errProofreadOff) || errors.Is(err, errProofSlow) || errors.Is(err, textlimit.ErrTooLong)
+}
 
 // checker is the deployment's proofreader: the process's checker with the
 // office's word lists and the rules the system administrator switched off.
@@ -235,8 +259,14 @@ func (srv *Server) docFindings(ctx context.Context, rec store.DocRecord) (proofr
 		return proofread.Document{}, nil, ignored, err
 	}
 	pd := proofDoc(rec, ignored)
+	ctx, cancel := context.WithTimeout(ctx, proofTimeout)
+	defer cancel()
+	fs, err := c.CheckDocumentContext(ctx, pd)
+	if err != nil {
+		return pd, nil, ignored, proofStopped(err)
+	}
 	var out []proofFinding
-	for i, f := range c.CheckDocument(pd) {
+	for i, f := range fs {
 		out = append(out, proofFinding{DocFinding: f, Key: f.Key(), PartLabel: partLabel(f.Part, f.Index),
 			Acceptable: f.Suggestion != "" && editablePart(f.Part), N: i + 1, Cat: categoryLabels[f.Category]})
 	}
@@ -289,7 +319,7 @@ func (srv *Server) proofPanelFor(ctx context.Context, od openedDoc, back string)
 	p.Accepted, p.Total = acceptedRows(od, counts)
 	pd, fs, ignored, err := srv.docFindings(ctx, rec)
 	p.Ignored = ignored
-	if errors.Is(err, errProofreadOff) {
+	if proofUnavailable(err) {
 		p.Off = err.Error()
 		return p, nil
 	}
@@ -600,23 +630,35 @@ func (srv *Server) apiProofread(w http.ResponseWriter, r *http.Request) {
 		proofread.DocFinding
 		Key string `json:"key"`
 	}
+	ctx, cancel := context.WithTimeout(r.Context(), proofTimeout)
+	defer cancel()
 	if in.Text != nil {
+		fs, err := c.CheckContext(ctx, *in.Text)
+		if err != nil {
+			srv.proofFail(w, r, proofStopped(err))
+			return
+		}
 		out := []keyed{}
-		for _, f := range c.Check(*in.Text) {
+		for _, f := range fs {
 			out = append(out, keyed{f, f.Key()})
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"findings": out})
 		return
 	}
+	fs, err := c.CheckDocumentContext(ctx, *in.Document)
+	if err != nil {
+		srv.proofFail(w, r, proofStopped(err))
+		return
+	}
 	out := []keyedDoc{}
-	for _, f := range c.CheckDocument(*in.Document) {
+	for _, f := range fs {
 		out = append(out, keyedDoc{f, f.Key()})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"findings": out})
 }
 
 func (srv *Server) proofFail(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, errProofreadOff) {
+	if errors.Is(err, errProofreadOff) || errors.Is(err, errProofSlow) {
 		writeJSONError(w, http.StatusServiceUnavailable, err.Error())
 		return
 	}

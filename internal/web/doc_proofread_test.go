@@ -222,6 +222,15 @@ func TestProofreadAPI(t *testing.T) {
 		t.Errorf("no title finding (trailing full stop) in %v", fs)
 	}
 
+	// Over proofread.MaxInput (but under the body cap): 400, in Chinese (issue 11).
+	big := strings.Repeat("文", proofread.MaxInput/3+1)
+	if code, out, _ := c.call("POST", "/api/v1/proofread", map[string]any{"text": big}); code != http.StatusBadRequest || out["error"] != "校对的文字不能超过 1024 KB（现有 1025 KB）" {
+		t.Errorf("text over MaxInput: %d %v", code, out)
+	}
+	if code, out, _ := c.call("POST", "/api/v1/proofread", map[string]any{"document": map[string]any{"title": "关于的通知", "body": []map[string]any{{"text": big}}}}); code != http.StatusBadRequest {
+		t.Errorf("document over MaxInput: %d %v", code, out)
+	}
+
 	// Neither or both is a bad request; an auditor has no workbench.
 	if code, _, _ := c.call("POST", "/api/v1/proofread", map[string]any{}); code != http.StatusBadRequest {
 		t.Errorf("empty request: %d", code)

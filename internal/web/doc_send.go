@@ -57,6 +57,8 @@ func (srv *Server) issuedText(ctx context.Context, od openedDoc) (store.IssuedTe
 	if name == "" {
 		name = "正式文本"
 	}
+	ctx, cancel := context.WithTimeout(ctx, printTimeout)
+	defer cancel()
 	for _, f := range []layout.Output{layout.PDF, layout.OFD} {
 		var buf bytes.Buffer
 		if err := srv.opt.Renderer.Render(ctx, &buf, f, layoutDoc(od.rec, st), layout.Options{}); err != nil {
