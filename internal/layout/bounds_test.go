@@ -92,7 +92,9 @@ func TestBounds(t *testing.T) {
 // maps it for printing; onePara puts the whole 正文 in one paragraph.
 func limitsDoc(t testing.TB, onePara bool) *Document {
 	d := loadSource(t, "notice.txt")
-	name := func(n int) string { return string([]rune(strings.Repeat("清澜区人民政府办公室", n/10+1))[:n]) }
+	name := func(n int) string {
+		return string([]rune(strings.Repeat("清澜区人民政府办公室", n/10+1))[:n])
+	}
 	names := func(k, n int) []string {
 		out := make([]string, k)
 		for i := range out {
