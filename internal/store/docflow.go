@@ -1024,6 +1024,9 @@ func (tx *Tx) startIncoming(ctx context.Context, by org.Person, doc document.Doc
 	}
 	rec := DocRecord{ID: doc.ID, Direction: Incoming, UnitID: unitID, OrganID: organOf(units, unitID), SourceID: sourceID, Doc: doc,
 		Sender: sender, Step: stepName(in), Status: in.Status, Version: 1, CreatedBy: by.ID, CreatedAt: tx.now, UpdatedAt: tx.now}
+	if doc.Number != nil {
+		rec.DocNumber = doc.Number.String() // the 来文字号, listed and searched beside the 收文编号
+	}
 	if err := tx.putDocument(ctx, rec, true, 0); err != nil {
 		return rec, err
 	}

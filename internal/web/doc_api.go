@@ -144,7 +144,7 @@ func (srv *Server) apiIncomingCreate(w http.ResponseWriter, r *http.Request) {
 	if !srv.authorize(w, r, access.CreateObject, access.Object{Kind: "document", UnitID: organOf(units, in.UnitID), Level: org.Classification(in.Document.Classification.Level)}) {
 		return
 	}
-	rec, err := srv.store.RegisterIncoming(ctx, viewerFrom(ctx).Person, in.UnitID, in.Document, in.Sender)
+	rec, err := srv.store.RegisterPaper(ctx, viewerFrom(ctx).Person, in.UnitID, in.Document, in.Sender)
 	if err != nil {
 		srv.apiFail(w, r, err)
 		return

@@ -1,6 +1,10 @@
 package web_test
 
 import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -42,5 +46,37 @@ func TestCountersignRecordAndPostLabels(t *testing.T) {
 	_, body, _ := c.get("/workbench")
 	if !strings.Contains(body, `data-testid="who-label">科长<`) {
 		t.Error("the 秘书科科长 is not labelled 科长 in the header")
+	}
+}
+
+// TestStepButtonsCarryTheirVerb: the button that finishes a step says what
+// the step does — 签收, then 登记 (it said 同意), then 拟办.
+func TestStepButtonsCarryTheirVerb(t *testing.T) {
+	e := newDocEnv(t)
+	office := e.unit("政府办")
+	rec, err := e.store.RegisterIncoming(context.Background(), e.byLogin("jiyao"), office.ID,
+		document.Document{Type: document.Notice, Title: "云泽市人民政府关于做好冬季安全生产工作的通知"}, "云泽市人民政府")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := e.client()
+	c.login("wenmi", demo.Password)
+	button := regexp.MustCompile(`data-testid="approve">([^<]+)<`)
+	for _, step := range []string{"签收", "登记"} {
+		_, body, _ := c.get("/docs/" + rec.ID)
+		m := button.FindStringSubmatch(body)
+		if m == nil || m[1] != step {
+			t.Fatalf("the button at %s reads %v", step, m)
+		}
+		key := map[string]string{"签收": "sign_for", "登记": "register"}[step]
+		if code, _, _ := c.post("/docs/"+rec.ID+"/act", url.Values{"task": {taskOf(t, body, key)}, "op": {"approve"}}); code != http.StatusSeeOther {
+			t.Fatalf("%s: %d", step, code)
+		}
+	}
+	director := e.client()
+	director.login(e.head(office.ID).Login, demo.Password)
+	_, body, _ := director.get("/docs/" + rec.ID)
+	if m := button.FindStringSubmatch(body); m == nil || m[1] != "拟办" {
+		t.Errorf("the button at 拟办 reads %v", m)
 	}
 }

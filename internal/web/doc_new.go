@@ -345,7 +345,7 @@ func (srv *Server) incomingCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rec, err := srv.createWithFiles(ctx, v.Person, "scan", atts, func(tx *store.Tx) (store.DocRecord, error) {
-		return tx.RegisterIncoming(ctx, v.Person, unitID, doc, strings.TrimSpace(f.Get("sender")))
+		return tx.RegisterPaper(ctx, v.Person, unitID, doc, strings.TrimSpace(f.Get("sender")))
 	})
 	if err != nil {
 		if isInternal(err) {

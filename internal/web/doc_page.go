@@ -113,6 +113,7 @@ var taskStatusLabels = map[route.TaskStatus]string{
 	route.Cancelled: "已取消", route.Withdrawn: "已撤回",
 }
 
+// approveLabel is the button that finishes a step: the step's own verb.
 func approveLabel(st route.Step) string {
 	switch {
 	case st.Circulate:
@@ -133,7 +134,18 @@ func approveLabel(st route.Step) string {
 		return "编号"
 	case st.Key == "draft":
 		return "送审"
+	case st.Key == "register":
+		return "登记"
+	case st.Key == "propose":
+		return "拟办"
+	case st.Key == "recheck":
+		return "复核"
+	case st.Key == "print_issue":
+		return "印发"
+	case st.Key == "close":
+		return "办结"
 	}
+	// Review and countersign steps give an opinion: 同意 (beside 不同意).
 	return "同意"
 }
 

@@ -512,10 +512,22 @@ func TestRegisterIncomingByHand(t *testing.T) {
 		t.Fatalf("register: %d", code)
 	}
 	_, body, _ = c.get("/docs/" + m[1])
-	for _, want := range []string{"云泽市应急管理局", "云应急〔2026〕18号", "原件.pdf", "扫描件", `data-testid="task-sign_for"`} {
+	for _, want := range []string{"云泽市应急管理局", "云应急〔2026〕18号", "原件.pdf", "扫描件", "收〔2026〕1号"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("registered item lacks %q", want)
 		}
+	}
+	// Registering the paper in hand is its 签收 and 登记: the clerk is not
+	// asked for either again, and it waits at 拟办.
+	for _, again := range []string{`data-testid="task-sign_for"`, `data-testid="task-register"`} {
+		if strings.Contains(body, again) {
+			t.Errorf("the registrar is asked again: %s", again)
+		}
+	}
+	// The 来文字号 is listed beside the 收文编号 and found by search.
+	_, list, _ := c.get("/docs?tab=done&q=" + url.QueryEscape("云应急〔2026〕18号"))
+	if !strings.Contains(list, `data-id="`+m[1]+`"`) || !strings.Contains(list, "来文 云应急〔2026〕18号") || !strings.Contains(list, "收〔2026〕1号") {
+		t.Error("the list searched by the 来文字号 does not show it with both numbers")
 	}
 	// A clerk of another town cannot register for this one.
 	other := e.child(e.towns(2)[1].ID, "党政办")

@@ -312,19 +312,21 @@ func (n *names) assignee(a route.Assignee) string {
 
 // docRow is one line of a document list.
 type docRow struct {
-	ID       string    `json:"id"`
-	Kind     string    `json:"kind"` // 发文 / 收文
-	Title    string    `json:"title"`
-	Number   string    `json:"number,omitempty"` // 发文字号 or 收文编号
-	From     string    `json:"from"`
-	Step     string    `json:"step"`
-	Due      time.Time `json:"due,omitzero"`
-	State    string    `json:"state,omitempty"` // 正常 / 即将到期 / 逾期
-	Level    string    `json:"classification,omitempty"`
-	Urgency  string    `json:"urgency,omitempty"`
-	TaskID   int       `json:"task,omitempty"`
-	SignFor  bool      `json:"sign_for,omitempty"` // a 签收 task: may be signed for in bulk
-	OnBehalf string    `json:"on_behalf_of,omitempty"`
+	ID     string `json:"id"`
+	Kind   string `json:"kind"` // 发文 / 收文
+	Title  string `json:"title"`
+	Number string `json:"number,omitempty"` // 发文字号 or 收文编号
+	// SenderNumber is an incoming document's 来文字号 (the sender's 发文字号).
+	SenderNumber string    `json:"sender_number,omitempty"`
+	From         string    `json:"from"`
+	Step         string    `json:"step"`
+	Due          time.Time `json:"due,omitzero"`
+	State        string    `json:"state,omitempty"` // 正常 / 即将到期 / 逾期
+	Level        string    `json:"classification,omitempty"`
+	Urgency      string    `json:"urgency,omitempty"`
+	TaskID       int       `json:"task,omitempty"`
+	SignFor      bool      `json:"sign_for,omitempty"` // a 签收 task: may be signed for in bulk
+	OnBehalf     string    `json:"on_behalf_of,omitempty"`
 }
 
 // docListSet is a person's four lists.
@@ -356,7 +358,7 @@ func (srv *Server) rowOf(rec store.DocRecord, n *names) docRow {
 		r.Level = rec.Level().Label()
 	}
 	if rec.Direction == store.Incoming {
-		r.Number, r.From = rec.InNumber, rec.Sender
+		r.Number, r.SenderNumber, r.From = rec.InNumber, rec.DocNumber, rec.Sender
 	} else {
 		r.Number, r.From = rec.DocNumber, n.unit(rec.UnitID)
 	}
@@ -455,7 +457,7 @@ func (f docFilter) apply(ls docListSet) []docRow {
 	}
 	out := make([]docRow, 0, len(rows))
 	for _, r := range rows {
-		if f.Query != "" && !strings.Contains(r.Title, f.Query) && !strings.Contains(r.Number, f.Query) {
+		if f.Query != "" && !strings.Contains(r.Title, f.Query) && !strings.Contains(r.Number, f.Query) && !strings.Contains(r.SenderNumber, f.Query) {
 			continue
 		}
 		if f.Dir != "" && r.Kind != kindLabel(f.Dir) {

@@ -49,7 +49,11 @@ func (srv *Server) renderGrants(w http.ResponseWriter, r *http.Request, status i
 		row := grantRow{Grant: g, Person: name(g.PersonID), Object: g.ObjectID, GrantBy: name(g.GrantedBy)}
 		if rec, err := srv.store.Document(ctx, g.ObjectID); err == nil {
 			row.Level = rec.Level().Label()
-			if n := rec.DocNumber + rec.InNumber; n != "" {
+			n := rec.DocNumber
+			if rec.Direction == store.Incoming {
+				n = rec.InNumber
+			}
+			if n != "" {
 				row.Object = n
 			}
 		}
