@@ -49,7 +49,7 @@ func Outgoing() Template {
 			{Key: "distribute", Name: "分发", Actors: []Assignee{{Kind: Role, Role: RoleOfficeClerk, Unit: inScope(ScopeOffice)}},
 				Limit: calendar.Hours(4), Ops: []Op{Withdraw, Urge}},
 			{Key: "archive", Name: "归档", Actors: []Assignee{{Kind: Role, Role: RoleArchivist, Unit: inScope(ScopeOffice)}},
-				Limit: calendar.Days(5), Ops: []Op{Urge}},
+				Fields: archiveFields(), Limit: calendar.Days(5), Ops: []Op{Urge}},
 		},
 	}
 }
@@ -79,7 +79,13 @@ func Incoming() Template {
 			{Key: "close", Name: "答复/办结", Actors: []Assignee{{Kind: Role, Role: RoleOfficeClerk, Unit: inScope(ScopeUnit)}},
 				Limit: calendar.Days(1), Ops: []Op{Return, Withdraw, Urge}},
 			{Key: "archive", Name: "归档", Actors: []Assignee{{Kind: Role, Role: RoleArchivist, Unit: inScope(ScopeUnit)}},
-				Limit: calendar.Days(5), Ops: []Op{Urge}},
+				Fields: archiveFields(), Limit: calendar.Days(5), Ops: []Op{Urge}},
 		},
 	}
+}
+
+// archiveFields are recorded at 归档: the 保管期限 (the archive package's
+// table gives the default) and the 页数 as filed.
+func archiveFields() []Field {
+	return []Field{{Key: "retention", Label: "保管期限"}, {Key: "pages", Label: "页数"}}
 }

@@ -346,6 +346,9 @@ func (tx *Tx) saveDraft(ctx context.Context, by org.Person, docID string, doc do
 	if err != nil {
 		return 0, err
 	}
+	if err := tx.refuseArchived(ctx, docID, "修改文稿"); err != nil {
+		return 0, err
+	}
 	if base >= 0 && rec.Version != base {
 		return 0, ErrModified
 	}
@@ -421,6 +424,9 @@ func (s *Store) Classify(ctx context.Context, by org.Person, docID string, base 
 		if err != nil {
 			return err
 		}
+		if err := tx.refuseArchived(ctx, docID, "变更密级"); err != nil {
+			return err
+		}
 		if rec.Version != base {
 			return ErrModified
 		}
@@ -454,6 +460,14 @@ func (s *Store) Classify(ctx context.Context, by org.Person, docID string, base 
 			}
 			if c.Doc.Classification == to {
 				continue
+			}
+			if err := tx.refuseArchived(ctx, c.ID, ""); err != nil {
+				// A copy its receiver has archived stays as filed; the
+				// receiver's archives change it by their own procedure.
+				if errors.Is(err, ErrArchived) {
+					continue
+				}
+				return err
 			}
 			if err := tx.setMarking(ctx, by, &c, to, basis, rec.ID); err != nil {
 				return err
@@ -524,6 +538,9 @@ func (s *Store) Annotate(ctx context.Context, by org.Person, docID string, start
 		if err != nil {
 			return err
 		}
+		if err := tx.refuseArchived(ctx, docID, "批注"); err != nil {
+			return err
+		}
 		a, err = document.Annotate(uid.New(), rec.Version, rec.Doc.Text(), start, end, by.ID, comment, tx.now)
 		if err != nil {
 			return err
@@ -541,6 +558,9 @@ func (s *Store) Annotate(ctx context.Context, by org.Person, docID string, start
 func (s *Store) ResolveAnnotation(ctx context.Context, by org.Person, docID, id string) error {
 	return s.Write(ctx, func(tx *Tx) error {
 		if err := tx.lockDocument(ctx, docID); err != nil {
+			return err
+		}
+		if err := tx.refuseArchived(ctx, docID, "处理批注"); err != nil {
 			return err
 		}
 		anns, err := tx.Annotations(ctx, docID)
@@ -763,6 +783,12 @@ func (tx *Tx) act(ctx context.Context, by org.Person, docID string, req route.Re
 		if err != nil {
 			return err
 		}
+		if in.Status == route.Done {
+			// Only a finished route can have been archived.
+			if err := tx.refuseArchived(ctx, docID, "办理"); err != nil {
+				return err
+			}
+		}
 		actor, err := tx.Actor(ctx, by.ID, tx.now)
 		if err != nil {
 			return err
@@ -800,6 +826,9 @@ func (tx *Tx) act(ctx context.Context, by org.Person, docID string, req route.Re
 		rec.Step, rec.Status, rec.UpdatedAt = stepName(next), next.Status, tx.now
 		if next.Status == route.Done && rec.ClosedAt.IsZero() {
 			rec.ClosedAt = tx.now
+		}
+		if finished && stepKey == stepArchive && next.Status == route.Done {
+			rec.Step = "已归档"
 		}
 		if contentChanged {
 			err = tx.putDocument(ctx, rec, false, rec.Version)
@@ -841,8 +870,13 @@ func returnedBeforeNumber(in route.Instance) bool {
 // operations outside the write).
 var finishEffects = map[string]bool{
 	Outgoing + "/sign_off": true, Outgoing + "/number": true, Outgoing + "/print_issue": true, Outgoing + "/distribute": true,
-	Incoming + "/register": true,
+	Incoming + "/register":       true,
+	Outgoing + "/" + stepArchive: true, Incoming + "/" + stepArchive: true,
 }
+
+// stepArchive is the 归档 step of both routes: finishing it files the
+// document (archiveDoc), after which it does not change.
+const stepArchive = "archive"
 
 func (tx *Tx) onFinish(ctx context.Context, by org.Person, rec *DocRecord, in route.Instance, stepKey string, req route.Request, issued *IssuedText) error {
 	key := rec.Direction + "/" + stepKey
@@ -858,6 +892,8 @@ func (tx *Tx) onFinish(ctx context.Context, by org.Person, rec *DocRecord, in ro
 		}
 	}
 	switch key {
+	case Outgoing + "/" + stepArchive, Incoming + "/" + stepArchive:
+		return tx.archiveDoc(ctx, by, rec, req.Fields)
 	case Outgoing + "/sign_off":
 		so, ok := document.SignOffOf(in)
 		if !ok {

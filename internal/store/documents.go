@@ -689,6 +689,9 @@ func (tx *Tx) AddFile(ctx context.Context, by org.Person, f DocFile) error {
 	if _, err := tx.Document(ctx, f.DocID); err != nil {
 		return err
 	}
+	if err := tx.refuseArchived(ctx, f.DocID, "添加文件"); err != nil {
+		return err
+	}
 	if _, err := tx.exec(ctx, `INSERT INTO blobs (sha256, size, media_type, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
 		f.SHA256, f.Size, f.MediaType, ts(tx.now)); err != nil {
 		return fmt.Errorf("save blob: %w", err)

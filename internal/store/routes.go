@@ -29,8 +29,8 @@ func DefaultTemplate(kind string) (route.Template, bool) {
 // an office may rename them, change who acts and their limits, but not remove
 // them, and the first step stays first.
 var systemSteps = map[string][]string{
-	Outgoing: {"draft", "sign_off", "number", "print_issue", "distribute"},
-	Incoming: {"sign_for", "register", "instruct"},
+	Outgoing: {"draft", "sign_off", "number", "print_issue", "distribute", stepArchive},
+	Incoming: {"sign_for", "register", "instruct", stepArchive},
 }
 
 // SystemStep reports whether a step of a kind's route may not be removed.
