@@ -58,6 +58,7 @@ type Copy struct {
 
 // Step keys whose finishing has consequences beyond the route.
 const (
+	StepSignOff    = "sign_off"
 	StepNumber     = "number"
 	StepDistribute = "distribute"
 )

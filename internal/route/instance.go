@@ -222,6 +222,12 @@ type StartOptions struct {
 	First []NextTask
 }
 
+// AssignScope is the scope key that gives one instance's task at a step to
+// one person (Scope[AssignScope("sign_off")] = a person's ID) in place of the
+// template's actors: a module's rules decide it when the route starts (the
+// 签发 leader by the 条例), while the template stays the office's.
+func AssignScope(step string) string { return "assign." + step }
+
 // Start creates an instance at its first step.
 func (e Engine) Start(t Template, opt StartOptions, now time.Time) (Instance, []Event, error) {
 	if err := t.Validate(); err != nil {
@@ -293,11 +299,15 @@ func (e Engine) enter(tx *txn, idx int, chosen []NextTask, from int, fromActor s
 	st := tx.in.Template.Steps[idx]
 	next := chosen
 	if len(next) == 0 {
-		if st.Chosen {
+		switch p := tx.in.Scope[AssignScope(st.Key)]; {
+		case st.Chosen:
 			return refuse("请选择下一环节“%s”的办理人", st.Name)
-		}
-		for _, a := range st.Actors {
-			next = append(next, NextTask{Assignee: a})
+		case p != "":
+			next = []NextTask{{Assignee: Assignee{Kind: Person, Person: p}}}
+		default:
+			for _, a := range st.Actors {
+				next = append(next, NextTask{Assignee: a})
+			}
 		}
 	}
 	if !st.Parallel && len(next) != 1 {

@@ -416,3 +416,34 @@ func normalise(in Instance) string {
 	b, _ := json.Marshal(in)
 	return string(b)
 }
+
+// TestAssignScope: an instance whose scope names the 签发 leader hands the
+// sign-off to that person alone, not to the organ's leaders; a return to it
+// goes back to them; other steps keep the template's actors.
+func TestAssignScope(t *testing.T) {
+	e := engine(t)
+	now := monday(9, 0)
+	sc := map[string]string{AssignScope("sign_off"): "deputy"}
+	for k, v := range scope {
+		sc[k] = v
+	}
+	in, evs, err := e.Start(Outgoing(), StartOptions{ID: "doc-2", Starter: "d1", Scope: sc}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &flow{t: t, e: e, in: in, events: evs, now: now}
+	deputy := Actor{Principal: Principal{ID: "deputy", Units: []string{"organ"}}}
+	f.do(drafter, Request{Op: Approve})
+	f.do(secHead, Request{Op: Approve})
+	f.do(reviewer, Request{Op: Approve, Next: []NextTask{{Assignee: Assignee{Kind: Unit, Unit: "u2"}}}})
+	f.do(member2, Request{Op: Approve, Comment: "同意"})
+	f.at("sign_off")
+	if tk := f.open(deputy); tk.Assignee != (Assignee{Kind: Person, Person: "deputy"}) {
+		t.Fatalf("sign-off went to %v", tk.Assignee)
+	}
+	f.refused(boss, Request{Op: Approve, Task: f.open(deputy).ID, Comment: "同意"}, "不是")
+	f.do(deputy, Request{Op: Approve, Comment: "同意印发。"})
+	f.at("number")
+	f.do(clerk, Request{Op: Return, ToStep: "sign_off", Comment: "请再审"})
+	f.open(deputy)
+}

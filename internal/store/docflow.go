@@ -211,6 +211,9 @@ type NewOutgoing struct {
 	UnitID string            // drafting unit
 	Doc    document.Document // the draft
 	To, CC []string          // unit IDs of 主送 and 抄送
+	// IssuerID is the organ in whose name it is drafted (以…名义): one of
+	// document.Issuers of the drafting unit; "" for the unit's own organ.
+	IssuerID string
 }
 
 // CreateOutgoing stores a new draft and starts its 发文 route, in one transaction.
@@ -249,6 +252,18 @@ func (tx *Tx) CreateOutgoing(ctx context.Context, by org.Person, n NewOutgoing) 
 			return errors.New("您的涉密等级低于所选密级，不能起草该文件")
 		}
 		organ := units[organOf(units, unit.ID)]
+		issuers := document.Issuers(units, unit.ID)
+		if n.IssuerID == "" {
+			n.IssuerID = organ.ID
+		}
+		if !slices.Contains(issuers, n.IssuerID) {
+			name := n.IssuerID
+			if u, ok := units[n.IssuerID]; ok {
+				name = u.Name
+			}
+			return fmt.Errorf("%s不能以%s的名义起草公文", unit.Name, name)
+		}
+		issuer := units[n.IssuerID]
 		var rs []Recipient
 		n.Doc.To, n.Doc.CC = nil, nil
 		for kind, ids := range map[string][]string{"to": n.To, "cc": n.CC} {
@@ -268,18 +283,29 @@ func (tx *Tx) CreateOutgoing(ctx context.Context, by org.Person, n NewOutgoing) 
 		slices.SortFunc(rs, func(a, b Recipient) int { return strings.Compare(b.Kind+a.UnitID, a.Kind+b.UnitID) })
 		n.Doc.ID = uid.New()
 		if n.Doc.IssuerMark == "" {
-			n.Doc.IssuerMark = organ.Name + "文件"
+			n.Doc.IssuerMark = issuer.Name + "文件"
 		}
 		if len(n.Doc.Signatures) == 0 {
-			n.Doc.Signatures = []string{organ.Name}
+			n.Doc.Signatures = []string{issuer.Name}
 		}
 		now := tx.now
 		tmpl, _, err := tx.RouteTemplate(ctx, organ.ID, Outgoing)
 		if err != nil {
 			return err
 		}
-		in, events, err := tx.s.engine().Start(tmpl, route.StartOptions{ID: n.Doc.ID, Starter: by.ID,
-			Scope: map[string]string{route.ScopeUnit: unit.ID, route.ScopeOffice: organ.ID, route.ScopeOrgan: organ.ID}}, now)
+		// The drafting organ's office runs the route; the organ in whose
+		// name it goes signs it off, by the leader the rules name.
+		scope := map[string]string{route.ScopeUnit: unit.ID, route.ScopeOffice: organ.ID, route.ScopeOrgan: issuer.ID}
+		if issuer.ID != organ.ID {
+			signer, err := tx.signerFor(ctx, n, units)
+			if err != nil {
+				return err
+			}
+			if signer != "" {
+				scope[route.AssignScope(document.StepSignOff)] = signer
+			}
+		}
+		in, events, err := tx.s.engine().Start(tmpl, route.StartOptions{ID: n.Doc.ID, Starter: by.ID, Scope: scope}, now)
 		if err != nil {
 			return err
 		}
@@ -300,10 +326,39 @@ func (tx *Tx) CreateOutgoing(ctx context.Context, by org.Person, n NewOutgoing) 
 		if err := tx.addParticipant(ctx, rec.ID, by.ID, now); err != nil {
 			return err
 		}
+		detail := map[string]any{"type": n.Doc.Type, "unit": unit.ShortName}
+		if issuer.ID != organ.ID {
+			detail["in_name_of"] = issuer.ShortName
+		}
 		return tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "document.create", ObjectKind: "document", ObjectID: rec.ID,
-			Detail: jsonString(withTitle(map[string]any{"type": n.Doc.Type, "unit": unit.ShortName}, n.Doc))})
+			Detail: jsonString(withTitle(detail, n.Doc))})
 	}()
 	return rec, err
+}
+
+// signerFor reads what document.SignerFor needs: the issuing organ's posts
+// and the 分管 of the district.
+func (tx *Tx) signerFor(ctx context.Context, n NewOutgoing, units map[string]org.Unit) (string, error) {
+	ps, err := tx.UnitPositions(ctx, n.IssuerID)
+	if err != nil {
+		return "", err
+	}
+	ov, err := tx.Oversight(ctx)
+	if err != nil {
+		return "", err
+	}
+	return document.SignerFor(document.Signing{Doc: n.Doc, Issuer: n.IssuerID, Drafting: n.UnitID, To: n.To, Units: units,
+		Positions: ps, Oversight: ov}), nil
+}
+
+// IssuerOf is the organ in whose name a document is issued: the route's
+// signing organ (an office may draft in the name of the organ it serves),
+// else the document's own organ.
+func IssuerOf(rec DocRecord, in route.Instance) string {
+	if id := in.Scope[route.ScopeOrgan]; id != "" && rec.Direction == Outgoing {
+		return id
+	}
+	return rec.OrganID
 }
 
 func stepName(in route.Instance) string {
@@ -914,7 +969,7 @@ func (tx *Tx) onFinish(ctx context.Context, by org.Person, rec *DocRecord, in ro
 			return err
 		}
 		eff, err := document.OnFinish(document.Finish{Outgoing: true, Step: document.StepNumber, Doc: rec.Doc, Units: units,
-			OrganID: rec.OrganID, Series: series, Fields: req.Fields, At: tx.now})
+			OrganID: IssuerOf(*rec, in), Series: series, Fields: req.Fields, At: tx.now})
 		if err != nil {
 			return err
 		}
@@ -930,9 +985,9 @@ func (tx *Tx) onFinish(ctx context.Context, by org.Person, rec *DocRecord, in ro
 		if n, err := strconv.Atoi(strings.TrimSpace(req.Fields["copies"])); err != nil || n < 1 || n > 100000 {
 			return errors.New("份数应为正整数")
 		}
-		rec.Doc.PrintedBy = units[officeOf(units, rec.OrganID)].Name
+		rec.Doc.PrintedBy = units[officeOf(units, IssuerOf(*rec, in))].Name
 	case Outgoing + "/distribute":
-		return tx.distribute(ctx, by, rec, units, issued)
+		return tx.distribute(ctx, by, rec, units, issued, IssuerOf(*rec, in))
 	case Incoming + "/register":
 		u := units[rec.UnitID]
 		code := units[organOf(units, u.ID)].OrganCode
@@ -983,7 +1038,7 @@ func (tx *Tx) voidNumber(ctx context.Context, by org.Person, rec *DocRecord, rea
 // 抄送 unit an incoming item at once (electronic exchange within the
 // deployment), each on its own 收文 route, carrying the issued text and every
 // attachment.
-func (tx *Tx) distribute(ctx context.Context, by org.Person, rec *DocRecord, units map[string]org.Unit, issued *IssuedText) error {
+func (tx *Tx) distribute(ctx context.Context, by org.Person, rec *DocRecord, units map[string]org.Unit, issued *IssuedText, issuer string) error {
 	if issued != nil {
 		for _, f := range issued.Files {
 			f.DocID, f.Role = rec.ID, string(document.FileIssued)
@@ -1008,7 +1063,7 @@ func (tx *Tx) distribute(ctx context.Context, by org.Person, rec *DocRecord, uni
 	if err != nil {
 		return err
 	}
-	return tx.makeCopies(ctx, by, *rec, units[rec.OrganID].Name, eff.Copies)
+	return tx.makeCopies(ctx, by, *rec, units[issuer].Name, eff.Copies)
 }
 
 // makeCopies carries out the copies the rules decided: each an incoming

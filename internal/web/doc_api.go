@@ -73,6 +73,7 @@ func (srv *Server) apiDocList(w http.ResponseWriter, r *http.Request) {
 
 type apiNewOutgoing struct {
 	UnitID   string            `json:"unit_id"`
+	IssuerID string            `json:"issuer_id,omitempty"` // 以…名义: an organ the drafting unit's office serves
 	Document document.Document `json:"document"`
 	To       []string          `json:"to"`
 	CC       []string          `json:"cc"`
@@ -104,7 +105,11 @@ func (srv *Server) apiDocCreate(w http.ResponseWriter, r *http.Request) {
 	for _, id := range in.CC {
 		doc.CC = append(doc.CC, units[id].Name)
 	}
-	withOrganDefaults(&doc, units[organOf(units, in.UnitID)])
+	issuer := in.IssuerID
+	if issuer == "" {
+		issuer = organOf(units, in.UnitID)
+	}
+	withOrganDefaults(&doc, units[issuer])
 	if err := document.CheckLimits(doc); err != nil {
 		srv.apiFail(w, r, err)
 		return
@@ -113,7 +118,7 @@ func (srv *Server) apiDocCreate(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": "文稿未通过校验", "findings": fs})
 		return
 	}
-	rec, err := srv.store.CreateOutgoing(ctx, v.Person, store.NewOutgoing{UnitID: in.UnitID, Doc: doc, To: in.To, CC: in.CC})
+	rec, err := srv.store.CreateOutgoing(ctx, v.Person, store.NewOutgoing{UnitID: in.UnitID, IssuerID: in.IssuerID, Doc: doc, To: in.To, CC: in.CC})
 	if err != nil {
 		srv.apiFail(w, r, err)
 		return

@@ -22,12 +22,20 @@ import (
 // docFormData feeds the draft form and the incoming registration form.
 type docFormData struct {
 	Types      []typeOption
-	Units      []pickUnit // 主送/抄送 picker over the unit tree
-	Drafting   []org.Unit // units the viewer may draft or receive in
+	Units      []pickUnit     // 主送/抄送 picker over the unit tree
+	Drafting   []org.Unit     // units the viewer may draft or receive in
+	Issuers    []issuerOption // 以…名义: the organs the drafting units' offices serve, beside their own
 	Findings   []document.Finding
 	Levels     []org.Classification
 	MaxLevel   org.Classification
 	PolicyNote string
+}
+
+// issuerOption is an organ a draft may go out in the name of, with the
+// drafting units (IDs, space-separated) that may choose it.
+type issuerOption struct {
+	org.Unit
+	For string
 }
 
 type pickUnit struct {
@@ -77,6 +85,22 @@ func (srv *Server) docFormData(r *http.Request, f url.Values, incoming bool) (do
 	d := docFormData{Types: typeOptions(), Drafting: srv.creatableUnits(v, byID, incoming),
 		Levels: org.AllClassifications(), MaxLevel: v.Person.Clearance,
 		PolicyNote: "单个附件不超过 50 MB；允许 pdf、ofd、docx、xlsx、doc、xls、wps、et、jpg、png、txt。"}
+	if !incoming {
+		at := map[string]int{}
+		for _, u := range d.Drafting {
+			for i, id := range document.Issuers(byID, u.ID) {
+				if i == 0 {
+					continue // the unit's own organ: the default
+				}
+				if j, ok := at[id]; ok {
+					d.Issuers[j].For += " " + u.ID
+					continue
+				}
+				at[id] = len(d.Issuers)
+				d.Issuers = append(d.Issuers, issuerOption{Unit: byID[id], For: u.ID})
+			}
+		}
+	}
 	for _, u := range rows {
 		d.Units = append(d.Units, pickUnit{Unit: u.Unit, Depth: u.Depth, To: slices.Contains(f["to"], u.ID), CC: slices.Contains(f["cc"], u.ID)})
 	}
@@ -262,7 +286,15 @@ func (srv *Server) docCreate(w http.ResponseWriter, r *http.Request) {
 	if !srv.authorize(w, r, access.CreateObject, access.Object{Kind: "document", UnitID: organOf(units, unitID), Level: org.Classification(doc.Classification.Level)}) {
 		return
 	}
-	withOrganDefaults(&doc, units[organOf(units, unitID)])
+	issuer := f.Get("issuer_id")
+	if issuer == "" {
+		issuer = organOf(units, unitID)
+	}
+	if !slices.Contains(document.Issuers(units, unitID), issuer) {
+		fail(units[unitID].Name + "不能以" + units[issuer].Name + "的名义起草，请重新选择")
+		return
+	}
+	withOrganDefaults(&doc, units[issuer])
 	withUploadNames(&doc, r)
 	fd.Findings = document.Validate(doc, document.Drafting)
 	if document.HasErrors(fd.Findings) {
@@ -276,7 +308,7 @@ func (srv *Server) docCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	doc.Attachments = atts
 	rec, err := srv.createWithFiles(ctx, v.Person, "attachment", atts, func(tx *store.Tx) (store.DocRecord, error) {
-		return tx.CreateOutgoing(ctx, v.Person, store.NewOutgoing{UnitID: unitID, Doc: doc, To: f["to"], CC: f["cc"]})
+		return tx.CreateOutgoing(ctx, v.Person, store.NewOutgoing{UnitID: unitID, IssuerID: issuer, Doc: doc, To: f["to"], CC: f["cc"]})
 	})
 	if err != nil {
 		if isInternal(err) {

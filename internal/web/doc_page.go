@@ -51,6 +51,7 @@ type docPageData struct {
 	Proofread    template.HTML     // the proofreading panel, at a review or the sign-off
 	Classify     *classifyForm     // the 变更密级 form, for the organ's 定密责任人
 	Series       []document.Series // at 编号: the series the document may be numbered in, the usual first
+	Issuer       string            // the organ in whose name it goes, when not the drafting organ
 }
 
 type trackRow struct {
@@ -221,6 +222,9 @@ func (srv *Server) docPageData(ctx context.Context, od openedDoc) (docPageData, 
 		d.Level = rec.Doc.Classification.String()
 	}
 	d.TypeName = typeName(rec.Doc.Type)
+	if id := store.IssuerOf(rec, in); id != rec.OrganID {
+		d.Issuer = n.units[id].Name
+	}
 	d.Classify = classifyFormFor(v, rec)
 	if rec.Direction == store.Outgoing {
 		stage := document.Drafting
@@ -311,7 +315,7 @@ func (srv *Server) docPageData(ctx context.Context, od openedDoc) (docPageData, 
 			}
 			for _, t := range d.Mine {
 				if t.Step.Key == document.StepNumber && rec.Direction == store.Outgoing {
-					if d.Series, err = srv.store.SeriesFor(ctx, rec.OrganID, rec.Doc.Type); err != nil {
+					if d.Series, err = srv.store.SeriesFor(ctx, store.IssuerOf(rec, in), rec.Doc.Type); err != nil {
 						return d, err
 					}
 				}

@@ -107,3 +107,88 @@ func TestDocNumberSeries(t *testing.T) {
 		t.Errorf("letter not in the 函 series")
 	}
 }
+
+// TestDraftInNameOfOrgan: 政府办's clerk is offered to draft in the name of
+// 区政府 (a department's is not); the document says so, its sign-off is on
+// the 分管 副区长's page (the 领导 login), and its 编号 offers 区政府's series.
+// A colleague in 政府办 who has not acted on it still reads it.
+func TestDraftInNameOfOrgan(t *testing.T) {
+	e := newDocEnv(t)
+	gov, office := e.unit("区政府"), e.unit("政府办")
+	c := e.client()
+	c.login("wenmi", demo.Password)
+	_, page, _ := c.get("/docs/new")
+	if !strings.Contains(page, `data-testid="issuer"`) || !strings.Contains(page, "以"+gov.Name+"名义") {
+		t.Fatal("the draft form does not offer 以区政府名义")
+	}
+	d := e.client()
+	d.login("chengban", demo.Password)
+	if _, p, _ := d.get("/docs/new"); strings.Contains(p, `data-testid="issuer"`) {
+		t.Error("a department's drafter is offered another organ's name")
+	}
+	f := draftForm("清澜区人民政府关于做好2027年春季学校安全工作的通知", "0", e.unit("区教育局").ID, e.unit("区卫健委").ID)
+	f.Set("unit_id", firstOption.FindStringSubmatch(page)[1])
+	f.Set("issuer_id", e.unit("区教育局").ID)
+	if code, body, _ := c.postMultipart("/docs/new", f, "", "", nil); code != http.StatusUnprocessableEntity || !strings.Contains(body, "名义") {
+		t.Fatalf("drafting in a bureau's name: %d", code)
+	}
+	f.Set("issuer_id", gov.ID)
+	code, body, h := c.postMultipart("/docs/new", f, "", "", nil)
+	m := docLocation.FindStringSubmatch(h.Get("Location"))
+	if code != http.StatusSeeOther || m == nil {
+		t.Fatalf("create: %d %s", code, firstLines(body, `<div class="alert`, 3))
+	}
+	id := m[1]
+	if _, body, _ := c.get("/docs/" + id); !strings.Contains(body, `data-testid="issuer">以`+gov.Name+`名义`) {
+		t.Error("the page does not say in whose name it goes")
+	}
+	colleague := e.head(e.child(office.ID, "综合科").ID)
+	k := e.client()
+	k.login(colleague.Login, demo.Password)
+	if code, _, _ := k.get("/docs/" + id); code != http.StatusOK {
+		t.Errorf("a 政府办 colleague cannot read the office's draft: %d", code)
+	}
+
+	// 审核, 核稿 with 会签 by 区应急管理局, 会签: through the store.
+	ctx := context.Background()
+	s := e.store
+	step := func(p string, req route.Request) {
+		t.Helper()
+		a, _ := s.Actor(ctx, p, s.Now())
+		items, _ := s.OpenTasksFor(ctx, a, 100)
+		for _, it := range items {
+			if it.Doc.ID == id {
+				req.Task = it.TaskID
+				if _, err := s.Act(ctx, e.person(p), id, req); err != nil {
+					t.Fatalf("%s: %v", e.person(p).Name, err)
+				}
+				return
+			}
+		}
+		t.Fatalf("%s has no task", e.person(p).Name)
+	}
+	emergency := e.unit("区应急管理局")
+	step(e.byLogin("wenmi").ID, route.Request{Op: route.Approve})
+	step(e.head(e.child(office.ID, "秘书科").ID).ID, route.Request{Op: route.Approve, Comment: "同意"})
+	step(e.byLogin("zhuren").ID, route.Request{Op: route.Approve, Comment: "请会签", Next: []route.NextTask{{Assignee: route.Assignee{Kind: route.Leader, Unit: emergency.ID}}}})
+	step(e.head(emergency.ID).ID, route.Request{Op: route.Approve, Comment: "同意"})
+
+	l := e.client()
+	l.login("lingdao", demo.Password)
+	_, body, _ = l.get("/docs/" + id)
+	tm := regexp.MustCompile(`data-testid="task-sign_off">[\s\S]*?name="task" value="(\d+)"`).FindStringSubmatch(body)
+	if tm == nil {
+		t.Fatal("the 分管 副区长 has no sign-off on the page")
+	}
+	if code, _, _ := l.post("/docs/"+id+"/act", url.Values{"task": {tm[1]}, "op": {"approve"}, "comment": {"同意印发"}}); code != http.StatusSeeOther {
+		t.Fatalf("sign off: %d", code)
+	}
+	_, body, _ = c.get("/docs/" + id)
+	var codes []string
+	for _, m := range seriesOption.FindAllStringSubmatch(body, -1) {
+		codes = append(codes, m[1])
+	}
+	if strings.Join(codes, " ") != "清政发 清政明电" {
+		t.Fatalf("series offered: %v", codes)
+	}
+}

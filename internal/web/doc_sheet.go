@@ -69,7 +69,7 @@ func (srv *Server) sheetOf(ctx context.Context, od openedDoc) (sheetData, error)
 		return sheetData{}, err
 	}
 	rec, in := od.rec, od.in
-	d := sheetData{Rec: rec, Outgoing: rec.Direction == store.Outgoing, Organ: n.units[rec.OrganID].Name, Unit: n.units[rec.UnitID].Name,
+	d := sheetData{Rec: rec, Outgoing: rec.Direction == store.Outgoing, Organ: n.units[store.IssuerOf(rec, in)].Name, Unit: n.units[rec.UnitID].Name,
 		Drafter: n.person(rec.CreatedBy), Watermark: srv.watermark(viewerFrom(ctx), rec), Received: rec.CreatedAt}
 	if rec.Level().Label() != "非密" {
 		d.Level = rec.Doc.Classification.String()
