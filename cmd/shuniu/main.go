@@ -33,6 +33,7 @@ func commands() []command {
 		{"migrate", "升级数据库结构 (apply migrations)", runMigrate},
 		{"user", "账户管理 add|passwd|lock|unlock", runUser},
 		{"backup", "备份数据库与附件", runBackup},
+		{"gc", "查找并删除无记录引用的附件文件 [--dry-run|--delete] [--min-age 1h]", runGC},
 		{"restore", "从备份恢复", runRestore},
 		{"audit", "审计日志 verify", runAudit},
 		{"proofread", "校对文稿 [--format text|json|jsonl] FILE|-", runProofread},

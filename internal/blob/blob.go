@@ -10,12 +10,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"mime"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/shuniu-oa/shuniu/internal/document"
 )
@@ -119,6 +122,31 @@ func (s *Store) Put(name string, r io.Reader) (Object, error) {
 	return obj, nil
 }
 
+// Inspect reads a file as Put would — its SHA-256, size and sniffed type,
+// checked against the policy — and stores nothing: an operation can be
+// decided with the files' addresses before any file is kept (a refused
+// operation then leaves no file behind).
+func (s *Store) Inspect(name string, r io.Reader) (Object, error) {
+	if err := document.ValidAttachmentName(name); err != nil {
+		return Object{}, err
+	}
+	h := sha256.New()
+	var head sniffBuffer
+	src := r
+	if s.policy.MaxBytes > 0 {
+		src = io.LimitReader(r, s.policy.MaxBytes+1)
+	}
+	n, err := io.Copy(io.MultiWriter(h, &head), src)
+	if err != nil {
+		return Object{}, fmt.Errorf("读取上传文件失败：%w", err)
+	}
+	sniffed := http.DetectContentType(head.b)
+	if err := s.policy.Check(name, n, sniffed); err != nil {
+		return Object{}, err
+	}
+	return Object{SHA256: hex.EncodeToString(h.Sum(nil)), Size: n, MediaType: sniffed}, nil
+}
+
 // Open opens a stored file for reading.
 func (s *Store) Open(sum string) (*os.File, error) {
 	p, err := s.path(sum)
@@ -193,4 +221,77 @@ func (s *Store) Verify(sum string) (bool, error) {
 		return false, fmt.Errorf("file store: %w", err)
 	}
 	return hex.EncodeToString(h.Sum(nil)) == sum, nil
+}
+
+// File is one file in the store as Walk finds it. SHA256 is empty for a
+// temporary file an upload left behind (".upload-*", from a crash between
+// its write and its rename).
+type File struct {
+	Path    string
+	SHA256  string
+	Size    int64
+	ModTime time.Time
+}
+
+// Walk calls f for every file under the store's directory, in no set order:
+// content-addressed files and leftover temporary files. Other names are
+// not the store's and are skipped.
+func (s *Store) Walk(f func(File) error) error {
+	return filepath.WalkDir(s.dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		name := d.Name()
+		var sum string
+		switch {
+		case strings.HasPrefix(name, ".upload-"):
+		case document.ValidSHA256(name) == nil && filepath.Base(filepath.Dir(path)) == name[:2]:
+			sum = name
+		default:
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				return nil // removed meanwhile
+			}
+			return err
+		}
+		return f(File{Path: path, SHA256: sum, Size: info.Size(), ModTime: info.ModTime()})
+	})
+}
+
+// Remove deletes a file Walk found. Only `shuniu gc` calls it, for a file no
+// row refers to.
+func (s *Store) Remove(f File) error {
+	rel, err := filepath.Rel(s.dir, f.Path)
+	if err != nil || strings.HasPrefix(rel, "..") || filepath.IsAbs(rel) {
+		return fmt.Errorf("file store: %s is not in the store", f.Path)
+	}
+	if err := os.Remove(f.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("file store: %w", err)
+	}
+	return nil
+}
+
+// Orphans picks from files those no row refers to (refs, from
+// store.BlobRefs). A file younger than minAge is left alone however it
+// looks: an upload is written before the transaction that records it
+// commits, so a young unreferenced file may be one that is about to be.
+// young counts those left for that reason.
+func Orphans(files []File, refs map[string]bool, now time.Time, minAge time.Duration) (orphans []File, young int) {
+	for _, f := range files {
+		if f.SHA256 != "" && refs[f.SHA256] {
+			continue
+		}
+		if now.Sub(f.ModTime) < minAge {
+			young++
+			continue
+		}
+		orphans = append(orphans, f)
+	}
+	return orphans, young
 }

@@ -129,6 +129,24 @@ func (s *Store) SupAct(ctx context.Context, by org.Person, id, action string, de
 	return it, err
 }
 
+// SupCheck decides an operation on the item as it stands, writing nothing:
+// the web asks it before storing a report's files, so that a refused
+// report leaves no file behind. (An item changed between the check and
+// SupAct may still refuse then; `shuniu gc` finds such a file.)
+func (s *Store) SupCheck(ctx context.Context, by org.Person, id string, op SupOp) error {
+	cur, err := s.SupItem(ctx, id)
+	if err != nil {
+		return err
+	}
+	now := s.Now()
+	actor, err := s.Actor(ctx, by.ID, now)
+	if err != nil {
+		return err
+	}
+	_, _, err = op(s.SupRules(), cur, actor, now)
+	return err
+}
+
 // SupAct is Store.SupAct inside a transaction.
 func (tx *Tx) SupAct(ctx context.Context, by org.Person, id, action string, detail any, op SupOp) (supervise.Item, error) {
 	cur, next, err := tx.supItemForUpdate(ctx, id)

@@ -176,6 +176,19 @@ func (it *Item) Attachment(sha string) (Attachment, bool) {
 	return Attachment{}, false
 }
 
+// Files lists every file the item holds: the reports' attachments and the
+// evidence of every application to close (what `shuniu gc` must keep).
+func (it *Item) Files() []Attachment {
+	var out []Attachment
+	for i := range it.Reports {
+		out = append(out, it.Reports[i].Attachments...)
+	}
+	for i := range it.Submits {
+		out = append(out, it.Submits[i].Evidence.Attachments...)
+	}
+	return out
+}
+
 // Report is a progress report (进展反馈) from one unit.
 type Report struct {
 	Seq         int          `json:"seq"`

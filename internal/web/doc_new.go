@@ -191,6 +191,16 @@ func (srv *Server) uploads(r *http.Request, field string) ([]document.Attachment
 	return out, nil
 }
 
+// inspectUpload is putUpload that stores nothing (blob.Store.Inspect).
+func inspectUpload(bs *blob.Store, fh *multipart.FileHeader) (blob.Object, error) {
+	f, err := fh.Open()
+	if err != nil {
+		return blob.Object{}, fmt.Errorf("读取上传文件失败：%w", err)
+	}
+	defer f.Close()
+	return bs.Inspect(uploadName(fh), f)
+}
+
 func putUpload(bs *blob.Store, fh *multipart.FileHeader) (blob.Object, error) {
 	f, err := fh.Open()
 	if err != nil {

@@ -23,6 +23,7 @@ import (
 	"github.com/shuniu-oa/shuniu/internal/uid"
 
 	"github.com/shuniu-oa/shuniu/internal/textlimit"
+	"mime/multipart"
 )
 
 // supRoutes registers the 督查督办 pages, their JSON API and the inbox.
@@ -880,22 +881,31 @@ func (srv *Server) supAction(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		var fn store.SupOp
 		var files []supervise.Attachment
+		var keep func() error
 		if op == "report" || op == "request_close" {
-			files, err = srv.supFiles(r, &it, f)
+			files, keep, err = srv.supFiles(r, &it, f)
 		}
 		if err == nil {
-			if fn, err = supOpFrom(op, f, srv.store.Calendar().Location(), files); err == nil {
-				detail := map[string]any{}
-				for k := range f {
-					if k != "csrf" {
-						detail[k] = truncate(f.Get(k), 200)
-					}
-				}
-				if len(files) > 0 {
-					detail["files"] = files
-				}
-				next, err = srv.store.SupAct(r.Context(), v.Person, it.ID, op, detail, fn)
+			fn, err = supOpFrom(op, f, srv.store.Calendar().Location(), files)
+		}
+		if err == nil && keep != nil {
+			// The operation is decided before any uploaded file is kept, so
+			// a refused report leaves no file behind (issue 11).
+			if err = srv.store.SupCheck(r.Context(), v.Person, it.ID, fn); err == nil {
+				err = keep()
 			}
+		}
+		if err == nil {
+			detail := map[string]any{}
+			for k := range f {
+				if k != "csrf" {
+					detail[k] = truncate(f.Get(k), 200)
+				}
+			}
+			if len(files) > 0 {
+				detail["files"] = files
+			}
+			next, err = srv.store.SupAct(r.Context(), v.Person, it.ID, op, detail, fn)
 		}
 	}
 	if err != nil {
@@ -924,8 +934,10 @@ func (srv *Server) supAction(w http.ResponseWriter, r *http.Request) {
 // content-addressed file store; and, by reference (attachment_name and
 // attachment_sha256, as the API may send them), files already attached to
 // this item — never any other stored file, which a reference could
-// otherwise make downloadable through the item.
-func (srv *Server) supFiles(r *http.Request, it *supervise.Item, f url.Values) ([]supervise.Attachment, error) {
+// otherwise make downloadable through the item. Uploads are inspected
+// (hashed, sniffed, checked) but not stored: keep stores them, once the
+// operation has been decided.
+func (srv *Server) supFiles(r *http.Request, it *supervise.Item, f url.Values) (files []supervise.Attachment, keep func() error, err error) {
 	var out []supervise.Attachment
 	for i, n := range f["attachment_name"] {
 		if i >= len(f["attachment_sha256"]) || strings.TrimSpace(n) == "" {
@@ -933,24 +945,52 @@ func (srv *Server) supFiles(r *http.Request, it *supervise.Item, f url.Values) (
 		}
 		a, ok := it.Attachment(f["attachment_sha256"][i])
 		if !ok {
-			return nil, formError("附件引用无效：只能引用本事项已有的附件，新文件请上传")
+			return nil, nil, formError("附件引用无效：只能引用本事项已有的附件，新文件请上传")
 		}
 		a.Name = strings.TrimSpace(n)
 		out = append(out, a)
 	}
-	up, err := srv.uploads(r, "files")
-	if err != nil {
-		// The policy's refusals are for the user; the file store's faults
-		// (disk, no data directory) are the server's.
+	// The policy's refusals are for the user; the file store's faults
+	// (disk, no data directory) are the server's.
+	userErr := func(err error) error {
 		if msg := err.Error(); strings.HasPrefix(msg, "file store") || strings.Contains(msg, "数据目录") {
-			return nil, err
+			return err
 		}
-		return nil, formError(err.Error())
+		return formError(err.Error())
 	}
-	for _, a := range up {
-		out = append(out, supervise.Attachment{Name: a.Name, SHA256: a.SHA256, Size: a.Size, MediaType: a.MediaType})
+	var fhs []*multipart.FileHeader
+	if r.MultipartForm != nil {
+		fhs = r.MultipartForm.File["files"]
 	}
-	return out, nil
+	if len(fhs) == 0 {
+		return out, nil, nil
+	}
+	bs, err := srv.blobs()
+	if err != nil {
+		return nil, nil, userErr(err)
+	}
+	sums := make([]string, len(fhs))
+	for i, fh := range fhs {
+		obj, err := inspectUpload(bs, fh)
+		if err != nil {
+			return nil, nil, userErr(err)
+		}
+		sums[i] = obj.SHA256
+		out = append(out, supervise.Attachment{Name: uploadName(fh), SHA256: obj.SHA256, Size: obj.Size, MediaType: obj.MediaType})
+	}
+	keep = func() error {
+		for i, fh := range fhs {
+			obj, err := putUpload(bs, fh)
+			if err != nil {
+				return userErr(err)
+			}
+			if obj.SHA256 != sums[i] {
+				return fmt.Errorf("upload %s changed while it was read", fh.Filename)
+			}
+		}
+		return nil
+	}
+	return out, keep, nil
 }
 
 // supFile downloads a file attached to the item, for those who may read the

@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -98,5 +100,62 @@ func TestSupervisionEvidenceFiles(t *testing.T) {
 	sup.get(page)
 	if code, got, _ := sup.fetch(page + "/files/" + it.Submits[0].Evidence.Attachments[0].SHA256); code != http.StatusOK || !bytes.Equal(got, pdf) {
 		t.Fatalf("the 督查室 downloads the evidence: %d", code)
+	}
+}
+
+// A refused report keeps no file (issue 11): the operation is decided
+// before its uploads are stored, so a report the rules refuse — here from a
+// co-unit for the lead unit, and one over the text limit — leaves nothing in
+// the data directory with no row pointing to it.
+func TestRefusedReportLeavesNoFile(t *testing.T) {
+	e := newSupEnv(t)
+	dev, fin := e.unit("区发改局"), e.unit("区财政局")
+	sup := e.client()
+	sup.login("ducha", demo.Password)
+	sup.get("/supervise/new")
+	code, _, h := sup.post("/supervise", url.Values{"source": {"leader"}, "title": {"背街小巷路灯修复"}, "instruction": {"请于十个工作日内完成修复。"},
+		"lead_unit": {dev.ID}, "co_unit": {fin.ID}, "workdays": {"10"}, "schedule": {"每周五"}, "assign": {"1"}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("create: %d", code)
+	}
+	page := "/supervise/items/" + supItemLink.FindStringSubmatch(h.Get("Location"))[1]
+	co := e.client()
+	co.login(e.head(fin.ID).Login, demo.Password)
+	co.get(page)
+	if code, _, _ := co.post(page+"/sign_for", url.Values{"unit": {fin.ID}}); code != http.StatusSeeOther {
+		t.Fatalf("co-unit signs for: %d", code)
+	}
+	stored := func(content []byte) bool {
+		sum := sha256.Sum256(content)
+		s := hex.EncodeToString(sum[:])
+		_, err := os.Stat(filepath.Join(e.dataDir, "files", s[:2], s))
+		return err == nil
+	}
+	pdf := func(tag string) []byte { return []byte("%PDF-1.7\n" + tag + "\n%%EOF\n") }
+
+	// The co-unit reports for the lead unit: refused, no file.
+	co.get(page)
+	code, body, _ := co.postMultipart(page+"/report", url.Values{"unit": {dev.ID}, "text": {"代为报送"}}, "files", "证明材料.pdf", pdf("refused"))
+	if code != http.StatusUnprocessableEntity {
+		t.Fatalf("report for another unit: %d %s", code, firstLines(body, "alert", 3))
+	}
+	if stored(pdf("refused")) {
+		t.Error("a refused report left its file in the data directory")
+	}
+	// Over the text limit, through the API: refused (400), no file.
+	code, body, _ = co.postMultipart("/api/v1"+page+"/report", url.Values{"unit": {fin.ID}, "text": {strings.Repeat("长", 5001)}}, "files", "证明材料.pdf", pdf("too long"))
+	if code != http.StatusBadRequest || !strings.Contains(body, "进展反馈不能超过 5000 字") {
+		t.Fatalf("long report: %d %s", code, body)
+	}
+	if stored(pdf("too long")) {
+		t.Error("a report refused for its length left its file")
+	}
+	// An accepted report keeps its file.
+	co.get(page)
+	if code, body, _ := co.postMultipart(page+"/report", url.Values{"unit": {fin.ID}, "text": {"已配合完成"}}, "files", "证明材料.pdf", pdf("kept")); code != http.StatusSeeOther {
+		t.Fatalf("report: %d %s", code, firstLines(body, "alert", 3))
+	}
+	if !stored(pdf("kept")) {
+		t.Error("an accepted report's file was not kept")
 	}
 }

@@ -182,13 +182,14 @@ func newSupEnv(t *testing.T) *env {
 	if err := demo.Seed(context.Background(), s, d); err != nil {
 		t.Fatal(err)
 	}
-	h, err := web.New(s, web.Options{Version: "test", Logger: slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelError})), DataDir: t.TempDir()})
+	dataDir := t.TempDir()
+	h, err := web.New(s, web.Options{Version: "test", Logger: slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelError})), DataDir: dataDir})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(h.Handler())
 	t.Cleanup(ts.Close)
-	return &env{t: t, srv: ts, store: s, clock: c, d: d}
+	return &env{t: t, srv: ts, store: s, clock: c, d: d, dataDir: dataDir}
 }
 
 type testLog struct{ t *testing.T }

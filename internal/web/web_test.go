@@ -33,6 +33,8 @@ type env struct {
 	store *store.Store
 	clock *clock
 	d     demo.District
+	// dataDir is the server's data directory, where tests set one.
+	dataDir string
 }
 
 func newEnv(t *testing.T) *env {
