@@ -398,3 +398,36 @@ func FuzzParseOfficeHours(f *testing.F) {
 		}
 	})
 }
+
+// TestSoonUntil: the boundary SoonUntil gives agrees with StateAt for due
+// times around it and across a fortnight, for each kind of window.
+func TestSoonUntil(t *testing.T) {
+	c := mustDefault(t)
+	for _, now := range []string{"2026-03-06 17:00", "2026-03-09 08:00", "2026-03-09 11:45", "2026-03-07 10:00", "2026-09-30 16:00"} {
+		n := at(c, now)
+		for _, soon := range []Limit{DefaultSoon(), Days(2), Hours(2), ClockHoursOf(2)} {
+			x, err := c.SoonUntil(n, soon)
+			if err != nil {
+				t.Fatal(err)
+			}
+			check := func(due time.Time) {
+				want := c.StateAt(due, n, soon)
+				got := Normal
+				if due.Before(x) {
+					got = DueSoon
+				}
+				if got != want {
+					t.Errorf("now %s, soon %v, due %s: boundary %s says %s, StateAt %s", now, soon, due, x, got.Label(), want.Label())
+				}
+			}
+			for _, d := range []time.Duration{-time.Microsecond, -time.Nanosecond, 0, time.Nanosecond, time.Microsecond} {
+				if due := x.Add(d); !due.Before(n) {
+					check(due)
+				}
+			}
+			for due := n; due.Before(n.Add(14 * 24 * time.Hour)); due = due.Add(7 * time.Minute) {
+				check(due)
+			}
+		}
+	}
+}

@@ -254,3 +254,24 @@ func (c *Calendar) StateAt(due, now time.Time, soon Limit) State {
 	}
 	return Normal
 }
+
+// SoonUntil is where 即将到期 ends, for lists that filter by state in the
+// database: an item due at or after now is DueSoon exactly when it is due
+// before the returned time, and Normal from it on (StateAt). It turns the
+// state into a range of due times.
+func (c *Calendar) SoonUntil(now time.Time, soon Limit) (time.Time, error) {
+	switch soon.Unit {
+	case ClockHours:
+		return now.Add(time.Duration(soon.N)*time.Hour + time.Nanosecond), nil
+	case WorkDays, WorkHours:
+		w := time.Duration(soon.N) * time.Hour
+		if soon.Unit == WorkDays {
+			w = time.Duration(soon.N) * c.hours.PerDay()
+		}
+		// The first instant with more than w of working time before it: just
+		// past the window's end inside a session, else just past the start
+		// of the next session (the time between is not working time).
+		return c.AddWorkingTime(now, w+time.Nanosecond)
+	}
+	return time.Time{}, fmt.Errorf("即将到期的时限单位 %q 无效", soon.Unit)
+}

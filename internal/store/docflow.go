@@ -1170,111 +1170,21 @@ type WorkItem struct {
 
 // OpenTasksFor returns the open tasks a person may act on — their own, their
 // roles' and units', and those of leaders who delegated to them — newest first,
-// each with its document's summary (see DocSummaries).
-// Each way of matching is read newest-first through its own index and limited,
-// then merged, so the cost depends on the limit, not on the number of open
-// tasks in the database.
+// 待办 and 待阅 together, each with its document's summary, whatever its 密级
+// (the lists themselves use TaskPage with the viewer's clearance).
 func (c conn) OpenTasksFor(ctx context.Context, a route.Actor, limit int) ([]WorkItem, error) {
-	if limit <= 0 || limit > 1000 {
-		limit = 200
-	}
-	const cols = `instance_id, task_id, step, handed_at, due_at, ack_due_at, acked, circulate`
-	var parts []string
-	var args []any
-	via := "" // the delegating leader whose principal is being matched
-	part := func(where string, vals ...any) {
-		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT %s, CAST(? AS TEXT) AS via FROM open_tasks WHERE %s ORDER BY handed_at DESC LIMIT %d) AS q%d`, cols, where, limit, len(parts)))
-		args = append(append(args, via), vals...)
-	}
-	seen := map[string]bool{}
-	once := func(key string) bool {
-		if seen[key] {
-			return false
-		}
-		seen[key] = true
-		return true
-	}
-	addPrincipal := func(p route.Principal) {
-		if once("p" + p.ID) {
-			part(`person = ? AND kind IN ('person','starter')`, p.ID)
-		}
-		for _, g := range p.Roles {
-			if once("r" + g.Role + "@" + g.Unit) {
-				part(`unit = ? AND kind = 'role' AND role = ?`, g.Unit, g.Role)
-			}
-		}
-		for _, u := range p.Leads {
-			if once("l" + u) {
-				part(`unit = ? AND kind = 'leader' AND role = ''`, u)
-			}
-		}
-		for _, u := range p.Units {
-			if once("u" + u) {
-				part(`unit = ? AND kind = 'unit' AND role = ''`, u)
-			}
-		}
-	}
-	addPrincipal(a.Principal)
-	for _, d := range a.Delegations {
-		via = d.ID
-		addPrincipal(d)
-	}
-	rows, err := c.query(ctx, `SELECT * FROM (`+strings.Join(parts, " UNION ALL ")+fmt.Sprintf(`) AS t ORDER BY handed_at DESC, via LIMIT %d`, limit), args...)
-	if err != nil {
-		return nil, fmt.Errorf("open tasks: %w", err)
-	}
-	var items []WorkItem
-	var ids []string
-	for rows.Next() {
-		var w WorkItem
-		var handed, due, ackDue, acked, circ int64
-		if err := rows.Scan(&w.Doc.ID, &w.TaskID, &w.Step, &handed, &due, &ackDue, &acked, &circ, &w.OnBehalfOf); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		w.Handed, w.Due, w.AckDue, w.Acked, w.Circ = fromTS(handed), fromTS(due), fromTS(ackDue), acked == 1, circ == 1
-		key := fmt.Sprintf("%s/%d", w.Doc.ID, w.TaskID)
-		if seen[key] { // matched both as oneself and for a delegating leader
-			continue
-		}
-		seen[key] = true
-		items = append(items, w)
-		ids = append(ids, w.Doc.ID)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	docs, err := c.DocSummaries(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	byID := map[string]DocRecord{}
-	for _, d := range docs {
-		byID[d.ID] = d
-	}
-	for i := range items {
-		items[i].Doc = byID[items[i].Doc.ID]
-	}
-	return items, nil
+	return c.TaskPage(ctx, a, TaskQuery{Which: TasksAll, MaxLevel: org.Classification(3), Limit: limit})
 }
 
 // ParticipatedDocs returns the documents a person has acted on, most recent
 // first — open ones for 已办, closed ones for 办结 — as summaries.
 func (c conn) ParticipatedDocs(ctx context.Context, personID string, closed bool, limit int) ([]DocRecord, error) {
-	if limit <= 0 || limit > 1000 {
-		limit = 200
+	ps, err := c.ParticipatedPage(ctx, personID, PartQuery{Closed: closed, MaxLevel: org.Classification(3), Limit: limit})
+	out := make([]DocRecord, len(ps))
+	for i, p := range ps {
+		out[i] = p.Doc
 	}
-	op := "<>"
-	if closed {
-		op = "="
-	}
-	ids, err := c.queryStrings(ctx, `SELECT p.doc_id FROM participants p JOIN documents d ON d.id = p.doc_id
-		WHERE p.person_id = ? AND d.status `+op+` 'done' ORDER BY p.acted_at DESC LIMIT `+strconv.Itoa(limit), personID)
-	if err != nil {
-		return nil, err
-	}
-	return c.DocSummaries(ctx, ids)
+	return out, err
 }
 
 // Involved reports whether a person takes part in a document: has acted on

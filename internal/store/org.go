@@ -177,6 +177,32 @@ func (c conn) Person(ctx context.Context, id string) (org.Person, error) {
 	return p, err
 }
 
+// PersonNames returns the names of the people with the given IDs, in one
+// statement (those not found are left out).
+func (c conn) PersonNames(ctx context.Context, ids []string) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := c.query(ctx, `SELECT id, name FROM people WHERE id IN (`+placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("people's names: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		out[id] = name
+	}
+	return out, rows.Err()
+}
+
 // PersonByLogin returns the person with that login.
 func (c conn) PersonByLogin(ctx context.Context, login string) (org.Person, error) {
 	p, err := scanPerson(c.queryRow(ctx, `SELECT `+personCols+` FROM people WHERE login = ?`, login))

@@ -306,6 +306,10 @@ type SupFilter struct {
 	Ref        string
 	IDs        []string
 	Query      string // in the title or the 督办编号
+	// AnyState and AnyLight, when either is set, select the items in one of
+	// the states or showing one of the lights (a workbench's 督办 待办).
+	AnyState []supervise.State
+	AnyLight []supervise.Color
 	// ActiveFrom and ActiveTo select the items handled in [from, to): first
 	// assigned before to and not closed before from, or registered before to
 	// and not yet assigned (the 督办通报's items).
@@ -356,6 +360,24 @@ func (f SupFilter) where() (string, []any) {
 	if f.Query != "" {
 		q := "%" + escapeLike(f.Query) + "%"
 		add(`(title LIKE ? ESCAPE '\' OR number LIKE ? ESCAPE '\')`, q, q)
+	}
+	if len(f.AnyState)+len(f.AnyLight) > 0 {
+		ors := []string{"1 = 0"}
+		var a []any
+		if len(f.AnyState) > 0 {
+			ors = append(ors, `state IN (`+placeholders(len(f.AnyState))+`)`)
+			for _, st := range f.AnyState {
+				a = append(a, string(st))
+			}
+		}
+		if len(f.AnyLight) > 0 {
+			ors = append(ors, `(`+supShownLight+`) IN (`+placeholders(len(f.AnyLight))+`)`)
+			a = append(a, f.now())
+			for _, c := range f.AnyLight {
+				a = append(a, string(c))
+			}
+		}
+		add(`(`+strings.Join(ors, " OR ")+`)`, a...)
 	}
 	switch {
 	case len(f.Units) > 0:

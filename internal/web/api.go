@@ -54,12 +54,18 @@ func (srv *Server) apiWorkbench(w http.ResponseWriter, r *http.Request) {
 	if !srv.authorize(w, r, access.ViewWorkbench, access.Object{}) {
 		return
 	}
-	wl, err := srv.worklists(r.Context(), viewerFrom(r.Context()))
+	// The first page of each list (limit, at most 200) and every list's
+	// exact count; the lists' own endpoints page through the rest.
+	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+	if limit <= 0 || limit > 200 {
+		limit = listPage
+	}
+	wl, err := srv.worklists(r.Context(), viewerFrom(r.Context()), WorkQuery{Tabs: []string{"todo", "toread", "done"}, Limit: limit})
 	if err != nil {
 		srv.serverError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"counts": map[string]int{"todo": len(wl.Todo), "to_read": len(wl.ToRead), "done": len(wl.Done)}, "lists": wl})
+	writeJSON(w, http.StatusOK, map[string]any{"counts": wl.Counts, "lists": wl})
 }
 
 func (srv *Server) apiUnits(w http.ResponseWriter, r *http.Request) {

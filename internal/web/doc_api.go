@@ -57,18 +57,39 @@ func (srv *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
 	writeJSONError(w, status, msg)
 }
 
+// apiDocList is one page of a list (tab, q, dir, state; after: the cursor
+// the previous page returned as "next"), with the four lists' exact counts.
 func (srv *Server) apiDocList(w http.ResponseWriter, r *http.Request) {
 	if !srv.authorize(w, r, access.ViewWorkbench, access.Object{}) {
 		return
 	}
-	ls, err := srv.docLists(r.Context(), viewerFrom(r.Context()).Subject, true)
+	ctx := r.Context()
+	v := viewerFrom(ctx)
+	a, err := srv.store.Actor(ctx, v.Person.ID, srv.store.Now())
 	if err != nil {
 		srv.serverError(w, r, err)
 		return
 	}
 	f := filterFrom(r)
-	writeJSON(w, http.StatusOK, map[string]any{"filter": f, "documents": f.apply(ls),
-		"counts": map[string]int{"todo": len(ls.Todo), "to_read": len(ls.ToRead), "done": len(ls.Done), "closed": len(ls.Closed)}})
+	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+	if limit <= 0 || limit > 200 {
+		limit = listPage
+	}
+	c, err := srv.docCounts(ctx, v.Subject, a)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	rows, next, err := srv.docListPage(ctx, v.Subject, a, f, limit)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	if rows == nil {
+		rows = []docRow{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"filter": f, "documents": rows, "next": next,
+		"counts": map[string]int{"todo": c.Todo, "to_read": c.ToRead, "done": c.Done, "closed": c.Closed}})
 }
 
 type apiNewOutgoing struct {

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -53,11 +55,17 @@ const maxUpload = 200 << 20
 // docWork is the documents' WorkSource for the workbench.
 type docWork struct{ srv *Server }
 
-func (d docWork) Work(ctx context.Context, s access.Subject) (Worklists, error) {
-	ls, err := d.srv.docLists(ctx, s, false)
+func (d docWork) Work(ctx context.Context, v *Viewer, q WorkQuery) (Worklists, error) {
+	var wl Worklists
+	a, err := d.srv.store.Actor(ctx, v.Person.ID, d.srv.store.Now())
 	if err != nil {
-		return Worklists{}, err
+		return wl, err
 	}
+	c, err := d.srv.docCounts(ctx, v.Subject, a)
+	if err != nil {
+		return wl, err
+	}
+	wl.Counts = WorkCounts{Todo: c.Todo, ToRead: c.ToRead, Done: c.Done}
 	conv := func(rows []docRow) []WorkItem {
 		out := make([]WorkItem, 0, len(rows))
 		for _, r := range rows {
@@ -65,7 +73,21 @@ func (d docWork) Work(ctx context.Context, s access.Subject) (Worklists, error) 
 		}
 		return out
 	}
-	return Worklists{Todo: conv(ls.Todo), ToRead: conv(ls.ToRead), Done: conv(ls.Done)}, nil
+	for _, tab := range q.Tabs {
+		rows, _, err := d.srv.docListPage(ctx, v.Subject, a, docFilter{Tab: tab}, q.Limit)
+		if err != nil {
+			return wl, err
+		}
+		switch tab {
+		case "todo":
+			wl.Todo = conv(rows)
+		case "toread":
+			wl.ToRead = conv(rows)
+		case "done":
+			wl.Done = conv(rows)
+		}
+	}
+	return wl, nil
 }
 
 // docObject is a document as the access function sees it. Participants is
@@ -329,14 +351,6 @@ type docRow struct {
 	OnBehalf     string    `json:"on_behalf_of,omitempty"`
 }
 
-// docListSet is a person's four lists.
-type docListSet struct {
-	Todo   []docRow `json:"todo"`
-	ToRead []docRow `json:"to_read"`
-	Done   []docRow `json:"done"`
-	Closed []docRow `json:"closed"`
-}
-
 func kindLabel(direction string) string {
 	if direction == store.Incoming {
 		return "收文"
@@ -365,116 +379,227 @@ func (srv *Server) rowOf(rec store.DocRecord, n *names) docRow {
 	return r
 }
 
-// docLists builds the four lists for a person. Every row passes the same
-// access decision as opening the document, so a classified document the
-// person may not read never shows up, not even as a count.
-func (srv *Server) docLists(ctx context.Context, s access.Subject, withClosed bool) (docListSet, error) {
-	var ls docListSet
-	now := srv.store.Now()
-	actor, err := srv.store.Actor(ctx, s.PersonID, now)
-	if err != nil {
-		return ls, err
+// listPage is how many rows a page of a list shows.
+const listPage = 50
+
+// listLevel is the highest 密级 the lists may show the viewer, the predicate
+// they apply in the database. For a document the viewer takes part in,
+// access.Decide allows exactly the valid levels up to their clearance, and
+// nothing at all to a subject it refuses even a 非密 one (ok false).
+func listLevel(s access.Subject) (max org.Classification, ok bool) {
+	probe := access.Object{Kind: "document", Level: org.Unclassified, Participants: []string{s.PersonID}}
+	if !access.Decide(s, access.ReadObject, probe).Allow {
+		return 0, false
 	}
+	return s.Clearance, true
+}
+
+// docCounts counts the viewer's four lists in the database, under the same
+// predicate the pages apply (listLevel).
+func (srv *Server) docCounts(ctx context.Context, s access.Subject, a route.Actor) (store.ListCounts, error) {
+	max, ok := listLevel(s)
+	if !ok {
+		return store.ListCounts{}, nil
+	}
+	return srv.store.ListCounts(ctx, a, max)
+}
+
+// docListPage reads one page of a list — the tab, its filters, starting after
+// f.After — in the database, newest first, and returns its rows and the
+// cursor of the next page ("" on the last). Every row passes the same access
+// decision as opening the document; the database query already leaves out
+// what the decision would refuse (listLevel), and should a row still be
+// refused, more are read in its place, so a refused document never shows up.
+func (srv *Server) docListPage(ctx context.Context, s access.Subject, a route.Actor, f docFilter, limit int) ([]docRow, string, error) {
+	max, ok := listLevel(s)
+	if !ok {
+		return nil, "", nil
+	}
+	now := srv.store.Now()
 	n, err := srv.names(ctx)
 	if err != nil {
-		return ls, err
+		return nil, "", err
 	}
 	may := func(rec store.DocRecord) bool {
 		return rec.ID != "" && access.Decide(s, access.ReadObject, docObject(rec, s.PersonID, true)).Allow
 	}
-	items, err := srv.store.OpenTasksFor(ctx, actor, 500)
-	if err != nil {
-		return ls, err
-	}
-	for _, it := range items {
-		if !may(it.Doc) {
-			continue
+	var rows []docRow
+	var cursors []string // the cursor after each row kept
+	next := ""
+	// A few rounds at most: the query refuses in SQL what Decide refuses.
+	const rounds = 8
+	switch f.Tab {
+	case "done", "closed":
+		if f.State != "" {
+			return nil, "", nil // only tasks have a due time
 		}
-		row := srv.rowOf(it.Doc, n)
-		row.Step, row.Due, row.TaskID = it.Step, it.Due, it.TaskID
-		row.State = srv.stateOf(it.Due, now)
-		row.SignFor = it.Doc.Direction == store.Incoming && it.Step == "签收"
-		if it.OnBehalfOf != "" {
-			row.OnBehalf = n.person(it.OnBehalfOf)
-		}
-		if it.Circ {
-			ls.ToRead = append(ls.ToRead, row)
-		} else {
-			ls.Todo = append(ls.Todo, row)
-		}
-	}
-	for _, closed := range []bool{false, true} {
-		if closed && !withClosed {
-			break // the workbench shows no 办结 list
-		}
-		recs, err := srv.store.ParticipatedDocs(ctx, s.PersonID, closed, 500)
-		if err != nil {
-			return ls, err
-		}
-		for _, rec := range recs {
-			if !may(rec) {
-				continue
+		q := store.PartQuery{Closed: f.Tab == "closed", MaxLevel: max, Direction: f.Dir, Text: f.Query, After: parsePartCursor(f.After), Limit: limit + 1}
+		for round := 0; ; round++ {
+			ps, err := srv.store.ParticipatedPage(ctx, s.PersonID, q)
+			if err != nil {
+				return nil, "", err
 			}
-			row := srv.rowOf(rec, n)
-			if closed {
-				ls.Closed = append(ls.Closed, row)
-			} else {
-				ls.Done = append(ls.Done, row)
+			for _, p := range ps {
+				if may(p.Doc) {
+					rows = append(rows, srv.rowOf(p.Doc, n))
+					cursors = append(cursors, partCursor(p))
+				}
+			}
+			if len(ps) < q.Limit || len(rows) > limit {
+				break
+			}
+			last := ps[len(ps)-1]
+			q.After = &store.PartCursor{Acted: last.Acted, DocID: last.Doc.ID}
+			if round == rounds {
+				next = partCursor(last)
+				break
 			}
 		}
+	default:
+		q := store.TaskQuery{Which: store.TasksTodo, MaxLevel: max, Direction: f.Dir, Text: f.Query, After: parseTaskCursor(f.After), Limit: limit + 1}
+		if f.Tab == "toread" {
+			q.Which = store.TasksToRead
+		}
+		if f.State != "" {
+			if q.Due, err = srv.dueFilter(f.State, now); err != nil {
+				return nil, "", err
+			}
+		}
+		for round := 0; ; round++ {
+			items, err := srv.store.TaskPage(ctx, a, q)
+			if err != nil {
+				return nil, "", err
+			}
+			for _, it := range items {
+				if !may(it.Doc) {
+					continue
+				}
+				row := srv.rowOf(it.Doc, n)
+				row.Step, row.Due, row.TaskID = it.Step, it.Due, it.TaskID
+				row.State = srv.stateOf(it.Due, now)
+				row.SignFor = it.Doc.Direction == store.Incoming && it.Step == "签收"
+				if it.OnBehalfOf != "" {
+					row.OnBehalf = n.person(it.OnBehalfOf)
+				}
+				rows = append(rows, row)
+				cursors = append(cursors, taskCursor(it))
+			}
+			if len(items) < q.Limit || len(rows) > limit {
+				break
+			}
+			last := items[len(items)-1]
+			q.After = &store.TaskCursor{Handed: last.Handed, DocID: last.Doc.ID, TaskID: last.TaskID}
+			if round == rounds {
+				next = taskCursor(last)
+				break
+			}
+		}
 	}
-	return ls, nil
+	if len(rows) > limit {
+		rows, next = rows[:limit], cursors[limit-1]
+	}
+	return rows, next, nil
 }
 
-// docFilter narrows a list: text in title or number, 发文/收文, state.
+// Cursors name the last row of a page: "microseconds.document.task" for
+// tasks, "microseconds.document" for participations. A cursor that does not
+// parse starts from the first page.
+func taskCursor(it store.WorkItem) string {
+	return fmt.Sprintf("%d.%s.%d", it.Handed.UnixMicro(), it.Doc.ID, it.TaskID)
+}
+
+func parseTaskCursor(s string) *store.TaskCursor {
+	parts := strings.Split(s, ".")
+	if len(parts) != 3 {
+		return nil
+	}
+	us, err1 := strconv.ParseInt(parts[0], 10, 64)
+	task, err2 := strconv.Atoi(parts[2])
+	if err1 != nil || err2 != nil || parts[1] == "" {
+		return nil
+	}
+	return &store.TaskCursor{Handed: time.UnixMicro(us).UTC(), DocID: parts[1], TaskID: task}
+}
+
+func partCursor(p store.Participation) string {
+	return fmt.Sprintf("%d.%s", p.Acted.UnixMicro(), p.Doc.ID)
+}
+
+func parsePartCursor(s string) *store.PartCursor {
+	parts := strings.Split(s, ".")
+	if len(parts) != 2 {
+		return nil
+	}
+	us, err := strconv.ParseInt(parts[0], 10, 64)
+	if err != nil || parts[1] == "" {
+		return nil
+	}
+	return &store.PartCursor{Acted: time.UnixMicro(us).UTC(), DocID: parts[1]}
+}
+
+// dueFilter turns a state (正常/即将到期/逾期, as stateOf labels it) into the
+// due times that have it now, for the database.
+func (srv *Server) dueFilter(state string, now time.Time) (store.DueFilter, error) {
+	// Due times are stored in whole microseconds: "before t" is "before t
+	// rounded up".
+	up := func(t time.Time) time.Time {
+		return t.Add(time.Microsecond - time.Nanosecond).Truncate(time.Microsecond)
+	}
+	until, err := srv.store.Calendar().SoonUntil(now, calendar.DefaultSoon())
+	if err != nil {
+		return store.DueFilter{}, err
+	}
+	switch state {
+	case calendar.Overdue.Label():
+		return store.DueFilter{Set: true, Due: true, Before: up(now)}, nil
+	case calendar.DueSoon.Label():
+		return store.DueFilter{Set: true, Due: true, From: up(now), Before: up(until)}, nil
+	case calendar.Normal.Label():
+		return store.DueFilter{Set: true, NoDue: true, Due: true, From: up(until)}, nil
+	}
+	return store.DueFilter{Set: true}, nil // no such state: nothing
+}
+
+// docFilter narrows a list: text in title or number, 发文/收文, state; After
+// is where the page starts (a cursor).
 type docFilter struct {
 	Tab   string `json:"tab"`
 	Query string `json:"q"`
 	Dir   string `json:"dir"`
 	State string `json:"state"`
+	After string `json:"after,omitempty"`
 }
 
 func filterFrom(r *http.Request) docFilter {
 	q := r.URL.Query()
-	f := docFilter{Tab: q.Get("tab"), Query: strings.TrimSpace(q.Get("q")), Dir: q.Get("dir"), State: q.Get("state")}
+	f := docFilter{Tab: q.Get("tab"), Query: strings.TrimSpace(q.Get("q")), Dir: q.Get("dir"), State: q.Get("state"), After: q.Get("after")}
 	if !slices.Contains([]string{"todo", "toread", "done", "closed"}, f.Tab) {
 		f.Tab = "todo"
+	}
+	if f.Dir != store.Outgoing && f.Dir != store.Incoming {
+		f.Dir = ""
 	}
 	return f
 }
 
-func (f docFilter) apply(ls docListSet) []docRow {
-	var rows []docRow
-	switch f.Tab {
-	case "toread":
-		rows = ls.ToRead
-	case "done":
-		rows = ls.Done
-	case "closed":
-		rows = ls.Closed
-	default:
-		rows = ls.Todo
+// pageURL is the list's address for the page starting after cursor, with
+// the same tab and filters.
+func (f docFilter) pageURL(path, cursor string) string {
+	v := url.Values{"tab": {f.Tab}}
+	for k, x := range map[string]string{"q": f.Query, "dir": f.Dir, "state": f.State, "after": cursor} {
+		if x != "" {
+			v.Set(k, x)
+		}
 	}
-	out := make([]docRow, 0, len(rows))
-	for _, r := range rows {
-		if f.Query != "" && !strings.Contains(r.Title, f.Query) && !strings.Contains(r.Number, f.Query) && !strings.Contains(r.SenderNumber, f.Query) {
-			continue
-		}
-		if f.Dir != "" && r.Kind != kindLabel(f.Dir) {
-			continue
-		}
-		if f.State != "" && r.State != f.State {
-			continue
-		}
-		out = append(out, r)
-	}
-	return out
+	return path + "?" + v.Encode()
 }
 
 type docListData struct {
-	Lists    docListSet
+	Counts   store.ListCounts
 	Filter   docFilter
 	Rows     []docRow
+	Next     string // the next page's address; "" on the last
+	First    string // the first page's address, when this is not it
 	Results  []bulkResult
 	CanNew   bool
 	CanWatch bool // works in an organ's office or heads an organ: sees 办文预警
@@ -494,15 +619,32 @@ func (srv *Server) renderDocList(w http.ResponseWriter, r *http.Request, status 
 	if !srv.authorize(w, r, access.ViewWorkbench, access.Object{}) {
 		return
 	}
-	v := viewerFrom(r.Context())
-	ls, err := srv.docLists(r.Context(), v.Subject, true)
+	ctx := r.Context()
+	v := viewerFrom(ctx)
+	a, err := srv.store.Actor(ctx, v.Person.ID, srv.store.Now())
 	if err != nil {
 		srv.serverError(w, r, err)
 		return
 	}
 	f := filterFrom(r)
-	d := docListData{Lists: ls, Filter: f, Rows: f.apply(ls), Results: results, CanNew: len(v.Positions) > 0}
-	if n, err := srv.names(r.Context()); err == nil {
+	counts, err := srv.docCounts(ctx, v.Subject, a)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	rows, next, err := srv.docListPage(ctx, v.Subject, a, f, listPage)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	d := docListData{Counts: counts, Filter: f, Rows: rows, Results: results, CanNew: len(v.Positions) > 0}
+	if next != "" {
+		d.Next = f.pageURL("/docs", next)
+	}
+	if f.After != "" {
+		d.First = f.pageURL("/docs", "")
+	}
+	if n, err := srv.names(ctx); err == nil {
 		d.CanWatch = len(watchOrgans(v, n.units)) > 0
 	}
 	srv.render(w, r, status, "doc_list", pageData{Title: "公文", Nav: "docs", Data: d, Notice: notice})

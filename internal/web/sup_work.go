@@ -3,8 +3,8 @@ package web
 import (
 	"context"
 	"fmt"
+	"slices"
 
-	"github.com/shuniu-oa/shuniu/internal/access"
 	"github.com/shuniu-oa/shuniu/internal/store"
 	"github.com/shuniu-oa/shuniu/internal/supervise"
 )
@@ -12,34 +12,34 @@ import (
 // supWork puts supervision items on the workbench: for the 督查室, items to
 // assign, to review and those overdue; for a unit, items to sign for and those
 // whose light is yellow or red. The scope is the same as the item lists'.
+// Both the selection and the count are made in the database.
 type supWork struct{ srv *Server }
 
-func (w supWork) Work(ctx context.Context, s access.Subject) (Worklists, error) {
+func (w supWork) Work(ctx context.Context, v *Viewer, q WorkQuery) (Worklists, error) {
 	var out Worklists
-	v, err := w.srv.loadViewer(ctx, s.PersonID)
-	if err != nil {
-		return out, err
-	}
-	f := store.SupFilter{Open: true, Limit: 200, Now: w.srv.store.Now()}
+	f := store.SupFilter{Open: true, Now: w.srv.store.Now()}
 	if err := w.srv.supScope(ctx, v, &f); err != nil {
 		return out, err
 	}
+	if supOffice(v) != "" {
+		f.AnyState, f.AnyLight = []supervise.State{supervise.Registered, supervise.PendingReview}, []supervise.Color{supervise.Red}
+	} else {
+		f.AnyState, f.AnyLight = []supervise.State{supervise.Assigned}, []supervise.Color{supervise.Yellow, supervise.Red}
+	}
+	n, err := w.srv.store.CountSupItems(ctx, f)
+	if err != nil {
+		return out, fmt.Errorf("supervision work: %w", err)
+	}
+	out.Counts.Todo = n
+	if n == 0 || !slices.Contains(q.Tabs, "todo") {
+		return out, nil
+	}
+	f.Limit = q.Limit
 	items, err := w.srv.store.SupItems(ctx, f)
 	if err != nil {
 		return out, fmt.Errorf("supervision work: %w", err)
 	}
-	office := supOffice(v) != ""
 	for _, it := range items {
-		var todo bool
-		switch {
-		case office:
-			todo = it.State == supervise.Registered || it.State == supervise.PendingReview || it.Light == supervise.Red
-		default:
-			todo = it.State == supervise.Assigned || it.Light == supervise.Yellow || it.Light == supervise.Red
-		}
-		if !todo {
-			continue
-		}
 		out.Todo = append(out.Todo, WorkItem{Kind: "督办", Title: it.Title, From: it.Source.Label(),
 			URL: "/supervise/items/" + it.ID, Due: it.Due, State: lightState(it.Light)})
 	}

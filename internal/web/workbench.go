@@ -19,30 +19,52 @@ type WorkItem struct {
 	State string    `json:"state"` // 正常 / 即将到期 / 逾期
 }
 
-// Worklists are a person's three lists.
+// Worklists are a person's three lists: the first page of each list asked
+// for, and every list's exact size.
 type Worklists struct {
 	Todo   []WorkItem `json:"todo"`
 	ToRead []WorkItem `json:"to_read"`
 	Done   []WorkItem `json:"done"`
+	Counts WorkCounts `json:"counts"`
+}
+
+// WorkCounts are the sizes of a person's three lists.
+type WorkCounts struct {
+	Todo   int `json:"todo"`
+	ToRead int `json:"to_read"`
+	Done   int `json:"done"`
+}
+
+// WorkQuery asks a source for the first Limit items of the lists named in
+// Tabs ("todo", "toread", "done") and for the counts of all three.
+type WorkQuery struct {
+	Tabs  []string
+	Limit int
 }
 
 // WorkSource supplies work items; each module (documents, supervision…)
-// registers one. Sources must apply access control themselves: they are given
-// the viewer's access subject.
+// registers one. Sources must apply access control themselves (the viewer
+// carries the access subject), and read and count their lists in the
+// database: a page must not cost more with a longer backlog.
 type WorkSource interface {
-	Work(ctx context.Context, s access.Subject) (Worklists, error)
+	Work(ctx context.Context, v *Viewer, q WorkQuery) (Worklists, error)
 }
 
-func (srv *Server) worklists(ctx context.Context, v *Viewer) (Worklists, error) {
+// worklists gathers every source's lists: each list is the sources' first
+// pages in turn (documents first), each count their sum.
+func (srv *Server) worklists(ctx context.Context, v *Viewer, q WorkQuery) (Worklists, error) {
 	var all Worklists
 	for _, src := range srv.opt.WorkSources {
-		wl, err := src.Work(ctx, v.Subject)
+		wl, err := src.Work(ctx, v, q)
 		if err != nil {
 			return all, err
 		}
 		all.Todo = append(all.Todo, wl.Todo...)
 		all.ToRead = append(all.ToRead, wl.ToRead...)
 		all.Done = append(all.Done, wl.Done...)
+		all.Counts.Todo += wl.Counts.Todo
+		all.Counts.ToRead += wl.Counts.ToRead
+		all.Counts.Done += wl.Counts.Done
 	}
 	return all, nil
 }
@@ -68,9 +90,10 @@ func (srv *Server) home(w http.ResponseWriter, r *http.Request) {
 }
 
 type workbenchData struct {
-	Lists     Worklists
+	Counts    WorkCounts
 	Tab       string
 	Items     []WorkItem
+	More      bool // the tab holds more than the page shows
 	Positions []positionView
 	Oversees  []org.Unit
 	Delegated []delegationView
@@ -87,33 +110,46 @@ type delegationView struct {
 	ToMe  bool
 }
 
+// workbenchPage is how many items of each source the workbench shows; the
+// lists' own pages (/docs, /supervise) page through the rest.
+const workbenchPage = 30
+
 func (srv *Server) workbench(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	if !srv.authorize(w, r, access.ViewWorkbench, access.Object{}) {
 		return
 	}
 	v := viewerFrom(ctx)
-	wl, err := srv.worklists(ctx, v)
+	d := workbenchData{Tab: r.URL.Query().Get("tab")}
+	if d.Tab != "toread" && d.Tab != "done" {
+		d.Tab = "todo"
+	}
+	wl, err := srv.worklists(ctx, v, WorkQuery{Tabs: []string{d.Tab}, Limit: workbenchPage})
 	if err != nil {
 		srv.serverError(w, r, err)
 		return
 	}
-	d := workbenchData{Lists: wl, Tab: r.URL.Query().Get("tab")}
+	d.Counts = wl.Counts
 	switch d.Tab {
 	case "toread":
-		d.Items = wl.ToRead
+		d.Items, d.More = wl.ToRead, wl.Counts.ToRead > len(wl.ToRead)
 	case "done":
-		d.Items = wl.Done
+		d.Items, d.More = wl.Done, wl.Counts.Done > len(wl.Done)
 	default:
-		d.Tab, d.Items = "todo", wl.Todo
+		d.Items, d.More = wl.Todo, wl.Counts.Todo > len(wl.Todo)
+	}
+	// The side panel: units from one read, people's names from one read.
+	us, err := srv.store.Units(ctx)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	units := make(map[string]org.Unit, len(us))
+	for _, u := range us {
+		units[u.ID] = u
 	}
 	for _, p := range v.Positions {
-		u, err := srv.store.Unit(ctx, p.UnitID)
-		if err != nil {
-			srv.serverError(w, r, err)
-			return
-		}
-		d.Positions = append(d.Positions, positionView{Position: p, Unit: u})
+		d.Positions = append(d.Positions, positionView{Position: p, Unit: units[p.UnitID]})
 	}
 	ov, err := srv.store.Oversight(ctx)
 	if err != nil {
@@ -121,10 +157,8 @@ func (srv *Server) workbench(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, o := range ov {
-		if o.LeaderID == v.Person.ID {
-			if u, err := srv.store.Unit(ctx, o.UnitID); err == nil {
-				d.Oversees = append(d.Oversees, u)
-			}
+		if u, ok := units[o.UnitID]; ok && o.LeaderID == v.Person.ID {
+			d.Oversees = append(d.Oversees, u)
 		}
 	}
 	ds, err := srv.store.Delegations(ctx, v.Person.ID)
@@ -133,6 +167,7 @@ func (srv *Server) workbench(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := srv.store.Now()
+	var others []string
 	for _, dl := range ds {
 		if !dl.ActiveAt(now) {
 			continue
@@ -142,10 +177,19 @@ func (srv *Server) workbench(w http.ResponseWriter, r *http.Request) {
 		if dv.ToMe {
 			other = dl.FromID
 		}
-		if p, err := srv.store.Person(ctx, other); err == nil {
-			dv.Other = p.Name
-		}
+		dv.Other = other
+		others = append(others, other)
 		d.Delegated = append(d.Delegated, dv)
+	}
+	if len(others) > 0 {
+		names, err := srv.store.PersonNames(ctx, others)
+		if err != nil {
+			srv.serverError(w, r, err)
+			return
+		}
+		for i := range d.Delegated {
+			d.Delegated[i].Other = names[d.Delegated[i].Other]
+		}
 	}
 	srv.render(w, r, http.StatusOK, "workbench", pageData{Title: "工作台", Nav: "workbench", Data: d})
 }
