@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -111,6 +112,12 @@ func ParseSyslog(s string) (Syslog, error) {
 	addr := u.Host
 	if u.Port() == "" {
 		addr = net.JoinHostPort(u.Hostname(), "514")
+	}
+	// url.Parse takes "udp://::0" as host ":" and port "0": check what
+	// will be dialled.
+	host, port, err := net.SplitHostPort(addr)
+	if n, perr := strconv.Atoi(port); err != nil || host == "" || perr != nil || n < 1 || n > 65535 {
+		return Syslog{}, fmt.Errorf("syslog 地址应为 tcp://主机:端口 或 udp://主机:端口（IPv6 地址写在方括号内），而不是 %q", s)
 	}
 	return Syslog{Network: u.Scheme, Addr: addr}, nil
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"math/rand/v2"
 	"reflect"
+	"regexp"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -431,3 +433,43 @@ func TestSoonUntil(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDayEdit: the calendar page's 添加/删除 of one day. An added day is
+// refused in Chinese or listed once, in order; removing it gives back the
+// year as it was.
+func FuzzDayEdit(f *testing.F) {
+	f.Add("2026-10-08", "holiday", "国庆节")
+	f.Add(" 2026-10-01 ", "workday", "")
+	f.Add("2027-01-01", "holiday", "元旦")
+	f.Add("2026-02-29", "x", strings.Repeat("名", 41))
+	f.Fuzz(func(t *testing.T, date, kind, name string) {
+		y := Year{Year: 2026, Days: []Day{{Date: "2026-10-01", Kind: Holiday, Name: "国庆节"}, {Date: "2026-10-11", Kind: Workday}}}
+		if n, err := DayOf(date); err == nil && (n < 1 || n > 9999) {
+			t.Fatalf("%q: year %d", date, n)
+		}
+		out, err := y.WithDay(Day{Date: date, Kind: DayKind(kind), Name: name})
+		if err != nil {
+			if !hanRE.MatchString(err.Error()) {
+				t.Fatalf("refusal not in Chinese: %v", err)
+			}
+			if len(y.Days) != 2 {
+				t.Fatal("the year was changed by a refused edit")
+			}
+			return
+		}
+		if len(out.Days) != 3 || !sort.SliceIsSorted(out.Days, func(i, j int) bool { return out.Days[i].Date < out.Days[j].Date }) {
+			t.Fatalf("days after adding %q: %+v", date, out.Days)
+		}
+		for i := 1; i < len(out.Days); i++ {
+			if out.Days[i].Date == out.Days[i-1].Date {
+				t.Fatalf("%s listed twice", out.Days[i].Date)
+			}
+		}
+		back, d, err := out.WithoutDay(date)
+		if err != nil || d.Date != strings.TrimSpace(date) || !reflect.DeepEqual(back.Days, y.Days) {
+			t.Fatalf("removing %q: %+v, %+v, %v", date, back.Days, d, err)
+		}
+	})
+}
+
+var hanRE = regexp.MustCompile(`\p{Han}`)

@@ -257,5 +257,11 @@ func FuzzParseListDate(f *testing.F) {
 		if err == nil && sc.Validate() != nil {
 			t.Fatalf("%q parsed as invalid schedule %+v", s, sc)
 		}
+		if err == nil {
+			// The label the pages show reads back as the same schedule.
+			if again, err := ParseSchedule(sc.Label()); err != nil || again != sc {
+				t.Fatalf("%q → %+v → %q → %+v, %v", s, sc, sc.Label(), again, err)
+			}
+		}
 	})
 }

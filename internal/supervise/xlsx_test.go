@@ -3,6 +3,7 @@ package supervise
 import (
 	"bytes"
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -91,3 +92,44 @@ func TestBulletinXLSX(t *testing.T) {
 		t.Fatalf("summary %v", sum[:3])
 	}
 }
+
+// FuzzImportListXLSX: whatever file is uploaded as a 清单, reading it is
+// refused in Chinese or gives every item or, with every bad line, none
+// (what ParseList promises; FuzzParseList covers the rows themselves).
+func FuzzImportListXLSX(f *testing.F) {
+	x := excelize.NewFile()
+	sheet := x.GetSheetName(0)
+	for i, r := range [][]any{
+		{"序号", "事项名称", "牵头单位", "责任人", "配合单位", "完成时限", "反馈周期"},
+		{1, "新建城关镇幼儿园", "城关镇", "李明", "区住建局（王芳）", 46295, "每月25日"},
+		{2, "河西镇污水管网改造", "河西镇", "", "", "2026年12月底", "每周五"},
+	} {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		_ = x.SetSheetRow(sheet, cell, &r)
+	}
+	var buf bytes.Buffer
+	if err := x.Write(&buf); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
+	f.Add([]byte("PK\x03\x04"))
+	f.Add([]byte("序号,事项名称\n1,修路\n"))
+	f.Fuzz(func(t *testing.T, file []byte) {
+		items, err := ImportListXLSX(bytes.NewReader(file), "", testDirectory(), testImport())
+		var ie ImportErrors
+		switch {
+		case err == nil:
+			if len(items) == 0 {
+				t.Fatal("no items and no error")
+			}
+		case errors.As(err, &ie):
+			if items != nil {
+				t.Fatalf("%d items and line errors", len(items))
+			}
+		case !hanRE.MatchString(err.Error()):
+			t.Fatalf("refusal not in Chinese: %v", err)
+		}
+	})
+}
+
+var hanRE = regexp.MustCompile(`\p{Han}`)
