@@ -11,6 +11,19 @@ const (
 	RoleSupervisor     = "supervisor"      // 督办人员（可催办任何待办）
 )
 
+var roleLabels = map[string]string{
+	RoleOfficeReviewer: "核稿人", RoleOfficeClerk: "文书", RoleOfficeHead: "办公室主任",
+	RoleArchivist: "档案员", RoleSupervisor: "督办人员",
+}
+
+// RoleLabel is a route role's Chinese name (the key itself if unknown).
+func RoleLabel(role string) string {
+	if l, ok := roleLabels[role]; ok {
+		return l
+	}
+	return role
+}
+
 // Scope keys the default templates need.
 const (
 	ScopeUnit   = "unit"   // the drafting (or receiving) unit, e.g. a 科室 or a town

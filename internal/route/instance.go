@@ -197,11 +197,47 @@ type Request struct {
 }
 
 // Refusal is an operation refused by the rules; Error is in Chinese for the user.
-type Refusal struct{ Msg string }
+// A refusal that names an assignee keeps it, so that the edge that knows the
+// units and people can name them (Name) instead of showing their IDs.
+type Refusal struct {
+	Msg    string
+	format string
+	args   []any
+}
 
 func (r *Refusal) Error() string { return r.Msg }
 
-func refuse(format string, a ...any) error { return &Refusal{Msg: fmt.Sprintf(format, a...)} }
+func refuse(format string, a ...any) error {
+	return &Refusal{Msg: fmt.Sprintf(format, a...), format: format, args: a}
+}
+
+// Assignees are the assignees the message names.
+func (r *Refusal) Assignees() []Assignee {
+	var out []Assignee
+	for _, a := range r.args {
+		if as, ok := a.(Assignee); ok {
+			out = append(out, as)
+		}
+	}
+	return out
+}
+
+// Name rewrites the message with each assignee it names said by name(a),
+// e.g. "区财政局负责人" for the leader of a unit given by its ID.
+func (r *Refusal) Name(name func(Assignee) string) {
+	if len(r.Assignees()) == 0 || name == nil {
+		return
+	}
+	args := make([]any, len(r.args))
+	for i, a := range r.args {
+		if as, ok := a.(Assignee); ok {
+			args[i] = name(as)
+		} else {
+			args[i] = a
+		}
+	}
+	r.Msg = fmt.Sprintf(r.format, args...)
+}
 
 // Engine applies operations. It holds the calendar for due times and nothing else.
 type Engine struct {

@@ -59,6 +59,28 @@ func (a Assignee) String() string {
 	return "未知办理人"
 }
 
+// Describe says who the assignee is in Chinese with the units and people
+// named by unit and person (which return names for IDs): "区财政局负责人",
+// "政府办文书", "张三". Messages for users use it, never String.
+func (a Assignee) Describe(unit, person func(id string) string) string {
+	switch a.Kind {
+	case Person:
+		return person(a.Person)
+	case Role:
+		return unit(a.Unit) + RoleLabel(a.Role)
+	case Leader:
+		return unit(a.Unit) + "负责人"
+	case Unit:
+		return unit(a.Unit)
+	case Starter:
+		if a.Person != "" {
+			return person(a.Person)
+		}
+		return "发起人"
+	}
+	return "未知办理人"
+}
+
 func (a Assignee) validate() error {
 	switch a.Kind {
 	case Person:

@@ -489,6 +489,14 @@ type Tx struct {
 // alone; Write returns only after the commit that contains fn, so a nil error
 // still means durable. PostgreSQL commits each write on its own.
 func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
+	err := s.write(ctx, fn)
+	if err != nil {
+		s.nameRefusal(ctx, err)
+	}
+	return err
+}
+
+func (s *Store) write(ctx context.Context, fn func(tx *Tx) error) error {
 	if s.dialect == SQLite {
 		return s.gc.write(ctx, s, fn)
 	}

@@ -373,8 +373,51 @@ func (it Item) clone() Item {
 }
 
 // Refusal is an operation refused by the rules; Error is in Chinese for the user.
-type Refusal struct{ Msg string }
+// A refusal that names units keeps their IDs (as UnitRef) so that the edge
+// can name them (Name); one passed on from the route engine keeps the
+// engine's refusal (Unwrap), whose assignees are named the same way.
+type Refusal struct {
+	Msg    string
+	format string
+	args   []any
+	route  *route.Refusal
+}
 
 func (r *Refusal) Error() string { return r.Msg }
 
-func refuse(format string, a ...any) error { return &Refusal{Msg: fmt.Sprintf(format, a...)} }
+// Unwrap gives the route engine's refusal this one passes on, if any.
+func (r *Refusal) Unwrap() error {
+	if r.route == nil {
+		return nil
+	}
+	return r.route
+}
+
+// UnitRef is a unit named in a refusal, by ID until the edge names it.
+type UnitRef string
+
+func refuse(format string, a ...any) error {
+	return &Refusal{Msg: fmt.Sprintf(format, a...), format: format, args: a}
+}
+
+// Name rewrites the message with each unit it names said by unit(id) and
+// each route assignee by assignee(a).
+func (r *Refusal) Name(unit func(id string) string, assignee func(route.Assignee) string) {
+	if r.route != nil {
+		r.route.Name(assignee)
+		r.Msg = r.route.Msg
+		return
+	}
+	args := make([]any, len(r.args))
+	named := false
+	for i, a := range r.args {
+		if u, ok := a.(UnitRef); ok && unit != nil {
+			args[i], named = unit(string(u)), true
+		} else {
+			args[i] = a
+		}
+	}
+	if named {
+		r.Msg = fmt.Sprintf(r.format, args...)
+	}
+}

@@ -90,7 +90,7 @@ func inUnit(a route.Actor, unit string) bool {
 func fromRoute(err error) error {
 	var r *route.Refusal
 	if errors.As(err, &r) {
-		return &Refusal{Msg: r.Msg}
+		return &Refusal{Msg: r.Msg, route: r}
 	}
 	return err
 }
@@ -160,11 +160,11 @@ func validateNew(n NewItem) error {
 			return refuse("承办单位未指定")
 		}
 		if seen[u.UnitID] {
-			return refuse("承办单位 %s 重复", u.UnitID)
+			return refuse("承办单位%s重复", UnitRef(u.UnitID))
 		}
 		seen[u.UnitID] = true
 		if blank(u.Responsible) {
-			return refuse("单位 %s 未指定责任人", u.UnitID)
+			return refuse("%s未指定责任人", UnitRef(u.UnitID))
 		}
 		if u.Lead {
 			leads++
@@ -430,7 +430,7 @@ func (r Rules) SignFor(it Item, actor route.Actor, unitID string, now time.Time)
 	}
 	u := it.unit(unitID)
 	if u == nil {
-		return it, nil, refuse("单位 %s 不是本事项的承办单位", unitID)
+		return it, nil, refuse("%s不是本事项的承办单位", UnitRef(unitID))
 	}
 	t, ok := unitTask(&it, unitID)
 	if !ok || t.Status != route.Open {
@@ -469,7 +469,7 @@ func (r Rules) Report(it Item, actor route.Actor, in ReportInput, now time.Time)
 	}
 	u := it.unit(in.UnitID)
 	if u == nil {
-		return it, nil, refuse("单位 %s 不是本事项的承办单位", in.UnitID)
+		return it, nil, refuse("%s不是本事项的承办单位", UnitRef(in.UnitID))
 	}
 	if !inUnit(actor, in.UnitID) {
 		return it, nil, refuse("只有承办单位的人员可以反馈进展")

@@ -306,30 +306,8 @@ func (n *names) countersign(c document.Countersign) opinion {
 	return opinion{Step: step, Who: n.person(c.By), Text: c.Comment, At: c.At, Agreed: c.Agreed}
 }
 
-var routeRoleLabels = map[string]string{
-	route.RoleOfficeReviewer: "核稿人",
-	route.RoleOfficeClerk:    "文书",
-	route.RoleOfficeHead:     "办公室主任",
-	route.RoleArchivist:      "档案员",
-	route.RoleSupervisor:     "督办人员",
-}
-
 func (n *names) assignee(a route.Assignee) string {
-	switch a.Kind {
-	case route.Person, route.Starter:
-		return n.person(a.Person)
-	case route.Role:
-		l := routeRoleLabels[a.Role]
-		if l == "" {
-			l = a.Role
-		}
-		return n.unit(a.Unit) + l
-	case route.Leader:
-		return n.unit(a.Unit) + "负责人"
-	case route.Unit:
-		return n.unit(a.Unit)
-	}
-	return a.String()
+	return a.Describe(n.unit, n.person)
 }
 
 // docRow is one line of a document list.

@@ -500,7 +500,11 @@ func (srv *Server) headOf(ctx context.Context, unitID string) (string, error) {
 	if len(ps) > 0 {
 		return ps[0].PersonID, nil
 	}
-	return "", fmt.Errorf("单位“%s”没有人员，无法指定责任人", unitID)
+	name := "所选单位"
+	if u, err := srv.store.Unit(ctx, unitID); err == nil {
+		name = u.Name
+	}
+	return "", fmt.Errorf("%s没有人员，无法指定责任人", name)
 }
 
 // parseDeadline reads 办理时限: working days or a date.
