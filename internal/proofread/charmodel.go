@@ -2,17 +2,13 @@ package proofread
 
 import (
 	"os"
+	"unsafe"
 
 	"github.com/shuniu-oa/shuniu/internal/proofread/charlm"
 )
 
 // CharModelNone in Config.CharModel switches the character model off.
 const CharModelNone = "none"
-
-// shippedCharModel is the character model committed with Shuniu (built
-// from laws, government work reports and news statistics, see
-// docs/proofread.md), set by charmodel_shipped.go; empty without it.
-var shippedCharModel string
 
 // findCharModel opens the configured character model, or the shipped one.
 // A file is mapped into memory; the shipped model is read in place from
@@ -27,7 +23,10 @@ func findCharModel(path string) (*charlm.Model, error) {
 	case path != "":
 		return charlm.Open(path)
 	case shippedCharModel != "":
-		return charlm.FromBytes([]byte(shippedCharModel))
+		// The string's bytes, without the copy a conversion would make:
+		// the model stays in the binary's read-only data, paged in as
+		// it is used, and charlm never writes to it.
+		return charlm.FromBytes(unsafe.Slice(unsafe.StringData(shippedCharModel), len(shippedCharModel)))
 	}
 	return nil, nil
 }

@@ -335,7 +335,7 @@ func TestTypoProtectsOwnNames(t *testing.T) {
 	// An eager checker, so that the words below are questioned without
 	// their protection whatever the tuned thresholds are.
 	eager := defaultLMParams
-	eager.First, eager.More = -3, -3
+	eager.First, eager.More, eager.Min = -3, -3, -3
 	base.lmp = &eager
 	const text = "抗疫一线的同志们辛苦了。"
 	for _, f := range base.Check(text) {
@@ -345,7 +345,7 @@ func TestTypoProtectsOwnNames(t *testing.T) {
 	}
 	// Whatever the trigram model thinks of a name, the office's roster
 	// wins.
-	const name = "蒋介"
+	const name = "史达福"
 	text2 := name + "同志在调研时强调，要狠抓落实。"
 	questioned := func(c *Checker) bool {
 		for _, f := range c.Check(text2) {
@@ -366,7 +366,7 @@ func TestTypoProtectsOwnNames(t *testing.T) {
 	if questioned(c) {
 		t.Errorf("leader %s questioned as a typo", name)
 	}
-	c, err = base.With(Config{Organs: []Replacement{{Wrong: "蒋介办", Right: name}}})
+	c, err = base.With(Config{Organs: []Replacement{{Wrong: "史达福办", Right: name}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -304,7 +304,7 @@ func TestTrainRanker(t *testing.T) {
 		h := md5.Sum([]byte(string(p[1])))
 		folds[h[0]%2] = append(folds[h[0]%2], p)
 	}
-	firsts, mores := []float64{0, 0.5, 0.75, 1, 1.5}, []float64{-1.5, -1, -0.5}
+	firsts, mores := []float64{0, 0.5, 1, 1.5, 2, 2.5, 3}, []float64{-1, -0.5, 0, 0.5}
 	type key struct{ first, more float64 }
 	sum := map[key]strict{}
 	for f := range folds {
