@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/shuniu-oa/shuniu/internal/org"
+	"github.com/shuniu-oa/shuniu/internal/route"
 )
 
 // Issuers are the organs a unit may draft in the name of (以…名义), its own
@@ -88,4 +89,16 @@ func SignerFor(s Signing) string {
 		return l
 	}
 	return principal
+}
+
+// UnitTask is who receives work handed to another unit as a whole — a 会签,
+// a 承办 or a 转办 to 区城市管理局 —: the head of the office that handles the
+// unit's documents (its 办公室主任), who assigns it inside the unit. A
+// section's work goes to its organ's office.
+func UnitTask(units map[string]org.Unit, unitID string) (route.Assignee, bool) {
+	if _, ok := units[unitID]; !ok {
+		return route.Assignee{}, false
+	}
+	office := org.OfficeOf(units, org.OrganOf(units, unitID))
+	return route.Assignee{Kind: route.Role, Role: route.RoleOfficeHead, Unit: office}, true
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/shuniu-oa/shuniu/internal/org"
+	"github.com/shuniu-oa/shuniu/internal/route"
 )
 
 var issuerUnits = map[string]org.Unit{
@@ -75,5 +76,25 @@ func TestSignerFor(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestUnitTask: work handed to a unit goes to the head of the office that
+// handles its documents.
+func TestUnitTask(t *testing.T) {
+	for unit, want := range map[string]string{
+		"town":      "tpo",    // a town: its 党政办
+		"tpo":       "tpo",    // the office itself
+		"edu":       "edu",    // a bureau whose office is a section: the bureau
+		"eduoffice": "edu",    // a section: its organ's office
+		"gov":       "office", // a leading body: its office
+	} {
+		a, ok := UnitTask(issuerUnits, unit)
+		if !ok || a != (route.Assignee{Kind: route.Role, Role: route.RoleOfficeHead, Unit: want}) {
+			t.Errorf("%s: %+v %v, want the office head of %s", unit, a, ok, want)
+		}
+	}
+	if _, ok := UnitTask(issuerUnits, "nowhere"); ok {
+		t.Error("an unknown unit has an office")
 	}
 }

@@ -29,7 +29,7 @@ func TestParseAssignee(t *testing.T) {
 		in string
 		ok bool
 	}{
-		{"person:abc", true}, {"leader:u1", true}, {"unit:u1", true},
+		{"person:abc", true}, {"leader:u1", true}, {"unit:u1", true}, {"office:u1", true},
 		{"role:x", false}, {"person:", false}, {"nocolon", false}, {"", false},
 	} {
 		if _, ok := parseAssignee(tt.in); ok != tt.ok {

@@ -103,8 +103,9 @@ type myTask struct {
 
 // pickOption is an assignee that can be chosen: "leader:<unit>" or "person:<id>".
 type pickOption struct {
-	Value, Label, Group string
-	Next, Lead, Add     bool // given back after a failed action
+	Value, Label, Group string // Group: the unit, by name
+	Kind                string // person, leader or office
+	Next, Lead, Add     bool   // given back after a failed action
 }
 
 var outcomeLabels = map[route.Outcome]string{route.Agreed: "同意", route.Disagreed: "不同意", route.Read: "已阅"}
@@ -310,7 +311,7 @@ func (srv *Server) docPageData(ctx context.Context, od openedDoc) (docPageData, 
 		if len(d.Mine) > 0 {
 			d.CanAddFile = true
 			d.CanEdit = rec.Direction == store.Outgoing && rec.Doc.Number == nil
-			if d.Pick, err = srv.pickOptions(ctx, rec, n); err != nil {
+			if d.Pick, err = srv.pickOptions(ctx, rec, n, od.actor); err != nil {
 				return d, err
 			}
 			for _, t := range d.Mine {
@@ -393,45 +394,72 @@ func untouchedSince(in route.Instance, t route.Task) bool {
 }
 
 // pickOptions are the assignees the viewer may choose for the next step,
-// for 转办 or for 加签: the leaders of the units and the people of the
-// document's own organ (with the leading body or town above it).
-func (srv *Server) pickOptions(ctx context.Context, rec store.DocRecord, n *names) ([]pickOption, error) {
+// for 转办 or for 加签, grouped by unit and named by name: the leaders and the
+// people of the document's own organ (with the leading body or town above
+// it) and of the viewer's own organs — so an office handed work from outside
+// can assign it inside —, then every other organ: its leader (会签 by
+// another organ's 局长), or its office (document.UnitTask: the office head
+// receives and assigns it inside: 承办 by another unit).
+func (srv *Server) pickOptions(ctx context.Context, rec store.DocRecord, n *names, viewer route.Actor) ([]pickOption, error) {
 	us, err := srv.store.Units(ctx)
 	if err != nil {
 		return nil, err
 	}
-	organ := n.units[rec.OrganID]
 	var scope []org.Unit
-	if parent, ok := n.units[organ.ParentID]; ok && parent.Kind == org.KindTown {
-		scope = unitsUnder(us, parent.ID)
-	} else {
-		if ok {
-			scope = append(scope, parent)
+	inScope := map[string]bool{}
+	add := func(tree []org.Unit) {
+		for _, u := range tree {
+			if !inScope[u.ID] {
+				inScope[u.ID] = true
+				scope = append(scope, u)
+			}
 		}
-		scope = append(scope, unitsUnder(us, organ.ID)...)
+	}
+	if organ, ok := n.units[rec.OrganID]; ok {
+		if parent, ok := n.units[organ.ParentID]; ok && parent.Kind == org.KindTown {
+			add(unitsUnder(us, parent.ID))
+		} else {
+			if ok {
+				add([]org.Unit{parent})
+			}
+			add(unitsUnder(us, organ.ID))
+		}
+	}
+	// The viewer's own organs, each with its sections only (a 副区长's
+	// 区政府 brings its leaders, not every bureau under it).
+	for _, vu := range viewer.Units {
+		organ := organOf(n.units, vu)
+		for _, u := range us {
+			if organOf(n.units, u.ID) == organ {
+				add([]org.Unit{u})
+			}
+		}
 	}
 	var opts []pickOption
 	for _, u := range scope {
-		opts = append(opts, pickOption{Value: "leader:" + u.ID, Label: u.ShortName + "负责人", Group: "单位负责人"})
-	}
-	seen := map[string]bool{}
-	for _, u := range scope {
+		opts = append(opts, pickOption{Value: "leader:" + u.ID, Label: u.ShortName + "负责人", Group: u.Name, Kind: "leader"})
 		ps, err := srv.store.People(ctx, store.PeopleFilter{UnitID: u.ID, Limit: 200})
 		if err != nil {
 			return nil, err
 		}
 		for _, p := range ps {
-			if seen[p.ID] {
-				continue
-			}
-			seen[p.ID] = true
-			opts = append(opts, pickOption{Value: "person:" + p.ID, Label: p.Name + "（" + u.ShortName + "）", Group: "人员"})
+			opts = append(opts, pickOption{Value: "person:" + p.ID, Label: p.Name + "（" + u.ShortName + "）", Group: u.Name, Kind: "person"})
+		}
+	}
+	for _, u := range us {
+		if inScope[u.ID] || u.Kind == org.KindSection {
+			continue
+		}
+		opts = append(opts, pickOption{Value: "leader:" + u.ID, Label: u.Name + "负责人", Group: "其他机关和单位", Kind: "leader"})
+		if a, ok := document.UnitTask(n.units, u.ID); ok {
+			opts = append(opts, pickOption{Value: "office:" + a.Unit, Label: u.Name + "（交其办公室分办）", Group: "其他机关和单位", Kind: "office"})
 		}
 	}
 	return opts, nil
 }
 
-// parseAssignee reads "leader:<unit>", "person:<id>" or "unit:<unit>".
+// parseAssignee reads "leader:<unit>", "person:<id>", "unit:<unit>" or
+// "office:<office>" (the office head of another unit, document.UnitTask).
 func parseAssignee(s string) (route.Assignee, bool) {
 	kind, id, ok := strings.Cut(s, ":")
 	if !ok || id == "" {
@@ -444,6 +472,8 @@ func parseAssignee(s string) (route.Assignee, bool) {
 		return route.Assignee{Kind: route.Person, Person: id}, true
 	case "unit":
 		return route.Assignee{Kind: route.Unit, Unit: id}, true
+	case "office":
+		return route.Assignee{Kind: route.Role, Role: route.RoleOfficeHead, Unit: id}, true
 	}
 	return route.Assignee{}, false
 }

@@ -8,8 +8,16 @@
     const q = box.value.trim();
     const list = box.parentElement.querySelector(".pick-list");
     if (!list) return;
+    // A row matches on its label or its unit's name; a unit's heading
+    // shows while any of its rows does.
+    const shown = {};
     list.querySelectorAll(".pick-row").forEach(function (row) {
-      row.hidden = q !== "" && row.textContent.indexOf(q) < 0;
+      const g = row.dataset.group || "";
+      row.hidden = q !== "" && row.textContent.indexOf(q) < 0 && g.indexOf(q) < 0;
+      if (!row.hidden) shown[g] = true;
+    });
+    list.querySelectorAll(".pick-group").forEach(function (h) {
+      h.hidden = q !== "" && !shown[h.textContent];
     });
   });
   // Ctrl+Enter (⌘+Enter) in an opinion box submits its form with the main button.
