@@ -40,6 +40,48 @@ func TestBounds(t *testing.T) {
 	}
 }
 
+// TestListLimits: a deployment's lists are bounded too (every check runs
+// over every entry), and refused in Chinese.
+func TestListLimits(t *testing.T) {
+	c := checker(t)
+	leaders := func(n int) Config {
+		var cfg Config
+		for i := range n {
+			cfg.Leaders = append(cfg.Leaders, Leader{Name: "王" + string(rune(0x4e00+i%500)) + string(rune(0x4e00+i/500))})
+		}
+		return cfg
+	}
+	organs := func(n int) Config {
+		var cfg Config
+		for range n {
+			cfg.Organs = append(cfg.Organs, Replacement{Wrong: "区财局", Right: "区财政局"})
+		}
+		return cfg
+	}
+	for _, tc := range []struct {
+		name  string
+		limit int
+		cfg   func(n int) Config
+		msg   string
+	}{
+		{"leaders", MaxLeaders, leaders, "领导名单不能超过 1000 行（现有 1001 行）"},
+		{"organs", MaxListEntries, organs, "机构名称词表不能超过 5000 行（现有 5001 行）"},
+		{"entry", MaxEntry, func(n int) Config {
+			return Config{Banned: []Replacement{{Wrong: strings.Repeat("禁", n)}}}
+		}, "词表中的写法不能超过 100 字（现有 101 字）"},
+		{"titles", MaxTitles, func(n int) Config {
+			return Config{Leaders: []Leader{{Name: "王伟东", Titles: make([]string, n)}}}
+		}, "领导职务不能超过 20 项（现有 21 项）"},
+	} {
+		if _, err := c.With(tc.cfg(tc.limit)); err != nil {
+			t.Errorf("%s at the limit: %v", tc.name, err)
+		}
+		if _, err := c.With(tc.cfg(tc.limit + 1)); err == nil || err.Error() != tc.msg {
+			t.Errorf("%s one over: %v, want %s", tc.name, err, tc.msg)
+		}
+	}
+}
+
 // BenchmarkCheckMaxInput is the worst case of one check from outside: a
 // full MaxInput of the slowest input found (one character repeated: every
 // position is a typo candidate), and of 公文 text (see docs/perf.md).

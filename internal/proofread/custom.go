@@ -2,8 +2,11 @@ package proofread
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/shuniu-oa/shuniu/internal/textlimit"
 )
 
 // customLists are the deployment's own word lists, prepared for matching.
@@ -11,14 +14,55 @@ type customLists struct {
 	organs  []Replacement
 	banned  []Replacement
 	leaders []Leader
-	maxName int
+	// bySurname indexes leaders by the first character of their names: a
+	// near-miss of a name keeps its surname (a different one is another
+	// person), so only the text's positions holding a surname are compared.
+	bySurname map[rune][]int
+	names     [][]rune // the leaders' names
+	// organIdx, bannedIdx and nameIdx find the organs' and banned phrases'
+	// wrong forms and the leaders' names in one pass over a paragraph.
+	organIdx, bannedIdx, nameIdx phraseIndex
+	maxName                      int
 	// protected are the deployment's own right forms (organ names,
 	// leaders' names and titles): the typo check never questions them.
 	protected [][]rune
+	protIdx   phraseIndex // protected, by first character
+	maxProt   int         // the longest protected word, in characters
+}
+
+// Limits on a deployment's lists: every check runs over every entry, so
+// their size bounds the proofreader's time as much as the text's does. A
+// district's lists are hundreds of lines.
+const (
+	MaxListEntries = 5_000 // organ names, banned phrases
+	MaxLeaders     = 1_000
+	MaxEntry       = 100 // characters of one wrong or right form, a name or a title
+	MaxTitles      = 20  // titles of one leader
+)
+
+func checkListLimits(cfg Config) error {
+	errs := []error{
+		textlimit.Count("organs", "机构名称词表", MaxListEntries, len(cfg.Organs), "行"),
+		textlimit.Count("banned", "禁用词表", MaxListEntries, len(cfg.Banned), "行"),
+		textlimit.Count("leaders", "领导名单", MaxLeaders, len(cfg.Leaders), "行"),
+	}
+	for _, list := range [][]Replacement{cfg.Organs, cfg.Banned} {
+		for _, r := range list {
+			errs = append(errs, textlimit.Text("wrong", "词表中的写法", MaxEntry, r.Wrong), textlimit.Text("right", "词表中的正确写法", MaxEntry, r.Right),
+				textlimit.Text("message", "词表中的说明", MaxEntry, r.Message))
+		}
+	}
+	for _, l := range cfg.Leaders {
+		errs = append(errs, textlimit.Text("leaders", "领导姓名", MaxEntry, l.Name), textlimit.List("leaders", "领导职务", MaxTitles, MaxEntry, l.Titles))
+	}
+	return textlimit.First(errs...)
 }
 
 func newCustomLists(cfg Config) (*customLists, error) {
-	cl := &customLists{}
+	if err := checkListLimits(cfg); err != nil {
+		return nil, err
+	}
+	cl := &customLists{bySurname: map[rune][]int{}}
 	for i, r := range cfg.Organs {
 		if strings.TrimSpace(r.Wrong) == "" {
 			return nil, fmt.Errorf("organ name %d: empty wrong form", i+1)
@@ -35,6 +79,9 @@ func newCustomLists(cfg Config) (*customLists, error) {
 		if utf8.RuneCountInString(l.Name) < 2 {
 			return nil, fmt.Errorf("leader %d: name %q too short", i+1, l.Name)
 		}
+		name := []rune(l.Name)
+		cl.bySurname[name[0]] = append(cl.bySurname[name[0]], len(cl.leaders))
+		cl.names = append(cl.names, name)
 		cl.leaders = append(cl.leaders, l)
 		cl.maxName = max(cl.maxName, utf8.RuneCountInString(l.Name))
 		cl.protected = append(cl.protected, []rune(l.Name))
@@ -49,6 +96,24 @@ func newCustomLists(cfg Config) (*customLists, error) {
 			cl.protected = append(cl.protected, []rune(r.Right))
 		}
 	}
+	wrongs := func(rs []Replacement) []string {
+		out := make([]string, len(rs))
+		for i, r := range rs {
+			out[i] = r.Wrong
+		}
+		return out
+	}
+	names := make([]string, len(cl.leaders))
+	for i, l := range cl.leaders {
+		names[i] = l.Name
+	}
+	cl.organIdx, cl.bannedIdx, cl.nameIdx = newPhraseIndex(wrongs(cl.organs)), newPhraseIndex(wrongs(cl.banned)), newPhraseIndex(names)
+	prot := make([]string, len(cl.protected))
+	for i, w := range cl.protected {
+		prot[i] = string(w)
+		cl.maxProt = max(cl.maxProt, len(w))
+	}
+	cl.protIdx = newPhraseIndex(prot)
 	return cl, nil
 }
 
@@ -59,33 +124,28 @@ func (c *Checker) checkCustom(t *text, p span, out *findings) {
 	if cl == nil {
 		return
 	}
-	para := string(t.r[p.start:p.end])
-	for _, r := range cl.organs {
-		if r.Right != "" && strings.Contains(r.Right, r.Wrong) {
-			// The wrong form is part of the right one (简称 inside the full
-			// name): only flag occurrences outside the right form.
-			c.eachIndex(para, r.Wrong, p.start, func(s, e int) {
-				if c.coveredBy(t, s, e, r.Right) {
-					return
-				}
-				out.add(customFinding(s, e, "C01", r, "机构名称不规范"))
-			})
-			continue
+	cl.organIdx.each(t, p, func(k, s, e int) {
+		r := cl.organs[k]
+		// A wrong form that is part of the right one (简称 inside the full
+		// name) is flagged only outside the right form.
+		if r.Right != "" && strings.Contains(r.Right, r.Wrong) && c.coveredBy(t, s, e, r.Right) {
+			return
 		}
-		c.eachIndex(para, r.Wrong, p.start, func(s, e int) { out.add(customFinding(s, e, "C01", r, "机构名称不规范")) })
-	}
-	for _, r := range cl.banned {
-		c.eachIndex(para, r.Wrong, p.start, func(s, e int) { out.add(customFinding(s, e, "C03", r, "敏感或禁用词语")) })
-	}
+		out.add(customFinding(s, e, "C01", r, "机构名称不规范"))
+	})
+	cl.bannedIdx.each(t, p, func(k, s, e int) { out.add(customFinding(s, e, "C03", cl.banned[k], "敏感或禁用词语")) })
 	if len(cl.leaders) == 0 {
 		return
 	}
 	// A name one confusable character away from a leader's name (王卫东 for
 	// 王伟东) is flagged but never auto-corrected.
-	for _, l := range cl.leaders {
-		name := []rune(l.Name)
-		n := len(name)
-		for i := p.start; i+n <= p.end; i++ {
+	for i := p.start; i < p.end; i++ {
+		for _, li := range cl.bySurname[t.r[i]] {
+			l, name := cl.leaders[li], cl.names[li]
+			n := len(name)
+			if i+n > p.end {
+				continue
+			}
 			diff, at := 0, -1
 			for k := 0; k < n && diff < 2; k++ {
 				if t.r[i+k] != name[k] {
@@ -107,22 +167,67 @@ func (c *Checker) checkCustom(t *text, p span, out *findings) {
 			out.add(Finding{Start: i, End: i + n, Category: CategoryCustom, Severity: SeverityError, Rule: "C02",
 				Message: "领导姓名疑似有误：是否为“" + l.Name + "”？", Suggestion: l.Name})
 		}
-		// A title written with the name, before or after it (副区长王伟东,
-		// 王伟东副区长), that is not among the leader's titles.
-		c.eachIndex(para, l.Name, p.start, func(s, e int) {
-			if len(l.Titles) == 0 {
+	}
+	// A title written with the name, before or after it (副区长王伟东,
+	// 王伟东副区长), that is not among the leader's titles.
+	cl.nameIdx.each(t, p, func(k, s, e int) {
+		l := cl.leaders[k]
+		if len(l.Titles) == 0 {
+			return
+		}
+		before := string(t.r[max(p.start, s-10):s])
+		after := string(t.r[e:min(p.end, e+10)])
+		for _, found := range []string{writtenTitle(before, l.Titles, strings.HasSuffix), writtenTitle(after, l.Titles, strings.HasPrefix)} {
+			if found != "" && !titleFits(found, l.Titles) {
+				out.add(Finding{Start: s, End: e, Category: CategoryCustom, Severity: SeverityWarning, Rule: "C02",
+					Message: "领导职务疑似有误：写作“" + found + "”，" + l.Name + "的现任职务为“" + strings.Join(l.Titles, "、") + "”"})
 				return
 			}
-			before := string(t.r[max(p.start, s-10):s])
-			after := string(t.r[e:min(p.end, e+10)])
-			for _, found := range []string{writtenTitle(before, l.Titles, strings.HasSuffix), writtenTitle(after, l.Titles, strings.HasPrefix)} {
-				if found != "" && !titleFits(found, l.Titles) {
-					out.add(Finding{Start: s, End: e, Category: CategoryCustom, Severity: SeverityWarning, Rule: "C02",
-						Message: "领导职务疑似有误：写作“" + found + "”，" + l.Name + "的现任职务为“" + strings.Join(l.Titles, "、") + "”"})
-					return
-				}
+		}
+	})
+}
+
+// phraseIndex finds a list's phrases in a paragraph in one pass: they are
+// indexed by their first character, so each position of the text is
+// compared only with the phrases that start with its character (one
+// strings.Index per phrase costs the whole text per phrase). Matches of one
+// phrase do not overlap, as with strings.Index from the left.
+type phraseIndex struct {
+	byFirst map[rune][]int
+	phrases [][]rune
+}
+
+func newPhraseIndex(phrases []string) phraseIndex {
+	x := phraseIndex{byFirst: map[rune][]int{}}
+	for i, ph := range phrases {
+		rs := []rune(ph)
+		x.phrases = append(x.phrases, rs)
+		if len(rs) > 0 {
+			x.byFirst[rs[0]] = append(x.byFirst[rs[0]], i)
+		}
+	}
+	return x
+}
+
+// each calls fn with the phrase's index and the rune range of every match
+// in the paragraph, in the order of the text.
+func (x phraseIndex) each(t *text, p span, fn func(k, s, e int)) {
+	if len(x.phrases) == 0 {
+		return
+	}
+	var last map[int]int // where each phrase's last match ended
+	for i := p.start; i < p.end; i++ {
+		for _, k := range x.byFirst[t.r[i]] {
+			ph := x.phrases[k]
+			if i+len(ph) > p.end || i < last[k] || !slices.Equal(t.r[i:i+len(ph)], ph) {
+				continue
 			}
-		})
+			if last == nil {
+				last = map[int]int{}
+			}
+			last[k] = i + len(ph)
+			fn(k, i, i+len(ph))
+		}
 	}
 }
 

@@ -157,6 +157,9 @@ func newChecker(m *model, cfg Config) (*Checker, error) {
 		c.disabled[strings.TrimSpace(d)] = true
 	}
 	c.custom, err = newCustomLists(cfg)
+	if textlimit.IsTooLong(err) {
+		return nil, err // in Chinese for whoever keeps the lists
+	}
 	if err != nil {
 		return nil, fmt.Errorf("proofread: %w", err)
 	}

@@ -592,10 +592,13 @@ func (c *Checker) protectedAt(t *text, s, e int) bool {
 	if c.custom == nil {
 		return false
 	}
-	for _, w := range c.custom.protected {
-		// Any occurrence of w that overlaps [s, e).
-		for st := max(0, s-len(w)+1); st < e && st+len(w) <= len(t.r); st++ {
-			if slices.Equal(t.r[st:st+len(w)], w) {
+	// Any occurrence of a protected word that overlaps [s, e): only the
+	// words starting with the character at each place are compared.
+	x := c.custom.protIdx
+	for st := max(0, s-c.custom.maxProt+1); st < e; st++ {
+		for _, k := range x.byFirst[t.r[st]] {
+			w := x.phrases[k]
+			if st+len(w) > s && st+len(w) <= len(t.r) && slices.Equal(t.r[st:st+len(w)], w) {
 				return true
 			}
 		}
