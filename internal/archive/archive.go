@@ -345,3 +345,11 @@ func EntryOf(piece int, in EntryInput) Entry {
 	}
 	return e
 }
+
+// pdfPageRE finds the page objects of an uncompressed PDF page tree (the
+// layout engine writes them plainly).
+var pdfPageRE = regexp.MustCompile(`/Type\s*/Page[^s]`)
+
+// PDFPages counts the pages of a PDF whose page objects are not in
+// compressed object streams; 0 when it finds none (the archivist counts).
+func PDFPages(b []byte) int { return len(pdfPageRE.FindAllIndex(b, -1)) }

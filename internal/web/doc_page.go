@@ -52,6 +52,7 @@ type docPageData struct {
 	Classify     *classifyForm     // the 变更密级 form, for the organ's 定密责任人
 	Series       []document.Series // at 编号: the series the document may be numbered in, the usual first
 	Issuer       string            // the organ in whose name it goes, when not the drafting organ
+	Archive      *archivePanel     // at 归档: the 档号 each 保管期限 gives; once archived, its 档号
 }
 
 type trackRow struct {
@@ -322,6 +323,10 @@ func (srv *Server) docPageData(ctx context.Context, od openedDoc) (docPageData, 
 				}
 			}
 		}
+	}
+	atArchive := slices.ContainsFunc(d.Mine, func(t myTask) bool { return t.Step.Key == "archive" })
+	if d.Archive, err = srv.archivePanel(ctx, rec, d.Files, atArchive); err != nil {
+		return d, err
 	}
 	d.HasSide = len(d.Flags) > 0 || d.Circulating || len(d.Withdraw) > 0 || len(d.Urge) > 0
 	return d, nil

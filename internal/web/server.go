@@ -166,6 +166,7 @@ func (srv *Server) routes() {
 	srv.printRoutes()
 	srv.sendRoutes()
 	srv.docRoutes()
+	srv.archiveRoutes()
 	srv.supRoutes()
 	srv.calendarRoutes()
 	srv.sealRoutes()

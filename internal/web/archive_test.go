@@ -1,0 +1,134 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/shuniu-oa/shuniu/internal/demo"
+	"github.com/shuniu-oa/shuniu/internal/document"
+	"github.com/shuniu-oa/shuniu/internal/route"
+	"github.com/shuniu-oa/shuniu/internal/store"
+)
+
+// archivedNotice is a 政府办 notice with an attachment, issued through the
+// API (so that its issued PDF and OFD exist) and waiting at 归档, with the
+// 全宗号 Z012 and the drafting section's code MSK set by the system
+// administrator.
+func archivedNotice(t *testing.T) (*env, store.DocRecord, *client) {
+	t.Helper()
+	e := newProofEnv(t, true)
+	rec := e.proofDraft(document.Unclassified)
+	c := e.client()
+	c.login("wenmi", demo.Password)
+	if code, body, _ := c.postMultipart("/docs/"+rec.ID+"/files", url.Values{}, "files", "附件1 联系表.txt", []byte("联系人：张三 电话：0571-12345678")); code >= 400 {
+		t.Fatalf("upload: %d %s", code, firstLines(body, `<div class="alert`, 2))
+	}
+	e.toReview(rec)
+	e.toNumbered(rec)
+	clerk := e.byLogin("wenmi")
+	e.act(clerk, rec.ID, route.Request{Op: route.Approve, Comment: "复核无误"})
+	e.act(clerk, rec.ID, route.Request{Op: route.Approve, Fields: map[string]string{"print_date": "2026-11-30", "copies": "10"}})
+	if code, out, _ := c.call("POST", "/api/v1/documents/"+rec.ID+"/act", route.Request{Op: route.Approve, Task: taskID(t, e, clerk.ID, rec.ID), Comment: "分发"}); code != 200 {
+		t.Fatalf("distribute: %d %v", code, out)
+	}
+	office := e.unit("政府办")
+	admin := e.client()
+	admin.login("sysadmin", demo.Password)
+	code, body, _ := admin.post("/admin/archive", url.Values{"fonds": {office.Name + "=Z012"}, "unit_codes": {e.child(office.ID, "秘书科").Name + "=MSK"}, "default": {"D10"},
+		"outgoing.notice": {"D30"}, "outgoing.decision": {"Y"}})
+	if code != 200 || !strings.Contains(body, "归档设置已保存") {
+		t.Fatalf("settings: %d %s", code, firstLines(body, `<div class="alert`, 2))
+	}
+	if code, body, _ := admin.post("/admin/archive", url.Values{"fonds": {office.Name + "=清政办"}, "default": {"D10"}}); code != 422 || !strings.Contains(body, "全宗号“清政办”无效") {
+		t.Fatalf("a Chinese 全宗号: %d %s", code, firstLines(body, `<div class="alert`, 2))
+	}
+	rec, _ = e.store.Document(context.Background(), rec.ID)
+	return e, rec, c
+}
+
+func taskID(t *testing.T, e *env, personID, docID string) int {
+	t.Helper()
+	a, _ := e.store.Actor(context.Background(), personID, e.store.Now())
+	items, _ := e.store.OpenTasksFor(context.Background(), a, 100)
+	for _, w := range items {
+		if w.Doc.ID == docID {
+			return w.TaskID
+		}
+	}
+	t.Fatalf("no task on %s", docID)
+	return 0
+}
+
+// TestArchiveCatalogue: the archivist's form offers each 保管期限 with the 档号
+// it gives (the table's first) and the 页数 of the issued PDF; archiving
+// shows the 档号; the 归档文件目录 lists the document on the page and in the
+// xlsx; the archived document refuses a change with the 档号 named.
+func TestArchiveCatalogue(t *testing.T) {
+	e, rec, c := archivedNotice(t)
+	_, page, _ := c.get("/docs/" + rec.ID)
+	want := "Z012-2026-D30-MSK-0001"
+	if !strings.Contains(page, `data-testid="retention"`) || !strings.Contains(page, `<option value="D30" selected>定期30年（档号 `+want+`）</option>`) {
+		t.Fatalf("archive form: %s", firstLines(page, `data-testid="retention"`, 3))
+	}
+	if !strings.Contains(page, `name="pages" min="0" max="100000" value="1"`) && !strings.Contains(page, `name="pages" min="0" max="100000" value="2"`) {
+		t.Errorf("pages not counted from the issued PDF: %s", firstLines(page, `name="pages"`, 1))
+	}
+	task := taskID(t, e, e.byLogin("wenmi").ID, rec.ID)
+	code, _, hd := c.post("/docs/"+rec.ID+"/act", url.Values{"op": {"approve"}, "task": {fmt.Sprint(task)}, "retention": {"Y"}, "pages": {"4"}})
+	if code != 303 {
+		t.Fatalf("archive: %d", code)
+	}
+	_, page, _ = c.get(hd.Get("Location"))
+	want = "Z012-2026-Y-MSK-0001"
+	if !strings.Contains(page, `data-testid="archive-code" title="档号">档号 `+want) || !strings.Contains(page, "已归档") {
+		t.Fatalf("archived page: %s", firstLines(page, `<div class="dochead">`, 4))
+	}
+
+	// The catalogue: on the page, by class, and in the xlsx.
+	office := e.unit("政府办")
+	q := "?organ=" + rec.OrganID + "&year=2026&retention=Y"
+	code, page, _ = c.get("/archive" + q)
+	if code != 200 || !strings.Contains(page, "全宗号：Z012") || !strings.Contains(page, "保管期限：永久") || strings.Count(page, `data-testid="catalogue-line"`) != 1 ||
+		!strings.Contains(page, rec.Doc.Title) || !strings.Contains(page, rec.DocNumber) || !strings.Contains(page, "<td>20261130</td>") && !strings.Contains(page, "<td>"+dateDigits(rec.Doc.Date)+"</td>") {
+		t.Fatalf("catalogue page: %d %s", code, firstLines(page, `data-testid="catalogue-table"`, 4))
+	}
+	if _, other, _ := c.get("/archive?organ=" + rec.OrganID + "&retention=D10"); strings.Contains(other, `data-testid="catalogue-line"`) {
+		t.Error("the D10 catalogue lists a permanent document")
+	}
+	code, out, _ := c.call("GET", "/api/v1/archive/catalogue"+q, nil)
+	if code != 200 || out["count"] != float64(1) || out["organ"] != office.Name {
+		t.Fatalf("catalogue API: %d %v", code, out)
+	}
+	code, xlsx, hd := c.get("/archive/catalogue.xlsx" + q)
+	if code != 200 || !strings.Contains(hd.Get("Content-Type"), "spreadsheetml") {
+		t.Fatalf("xlsx: %d %s", code, hd.Get("Content-Type"))
+	}
+	f, err := excelize.OpenReader(bytes.NewReader([]byte(xlsx)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.GetRows(f.GetSheetList()[0])
+	if err != nil || len(rows) != 4 {
+		t.Fatalf("xlsx rows: %v %v", rows, err)
+	}
+	if h := strings.Join(rows[2], "|"); h != "档号|件号|责任者|文号|题名|日期|页数|密级|备注" {
+		t.Errorf("xlsx header %s", h)
+	}
+	if r := rows[3]; r[0] != want || r[1] != "1" || r[2] != office.Name || r[3] != rec.DocNumber || r[4] != rec.Doc.Title || r[6] != "4" {
+		t.Errorf("xlsx line %q", r)
+	}
+
+	// Archived: nothing changes it.
+	code, page, _ = c.post("/docs/"+rec.ID+"/annotations", url.Values{"start": {"0"}, "end": {"2"}, "comment": {"补充"}})
+	if code < 400 || !strings.Contains(page, "已归档（档号 "+want+"），不能再批注") {
+		t.Errorf("annotating an archived document: %d %s", code, firstLines(page, `<div class="alert`, 2))
+	}
+}
+
+func dateDigits(d document.Date) string { return fmt.Sprintf("%04d%02d%02d", d.Year, d.Month, d.Day) }
