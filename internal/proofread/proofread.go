@@ -99,6 +99,9 @@ type Config struct {
 	// variable SHUNIU_PROOFREAD_CHARLM or the model shipped with Shuniu,
 	// CharModelNone means none. Only New reads it.
 	CharModel string `json:"-"`
+	// Sensitivity is how readily the statistical typo check speaks
+	// (严格, 标准, 宽松); empty means SensitivityStandard.
+	Sensitivity Sensitivity `json:",omitempty"`
 }
 
 // Replacement is a wrong (or banned) form and what to write instead.
@@ -161,6 +164,9 @@ func newChecker(m *model, cfg Config) (*Checker, error) {
 		return nil, err // in Chinese for whoever keeps the lists
 	}
 	if err != nil {
+		return nil, fmt.Errorf("proofread: %w", err)
+	}
+	if c.lmp, err = sensitivityParams(cfg.Sensitivity); err != nil {
 		return nil, fmt.Errorf("proofread: %w", err)
 	}
 	return c, nil

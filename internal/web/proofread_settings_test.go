@@ -109,8 +109,31 @@ func TestProofreadSettings(t *testing.T) {
 		t.Fatalf("the director's second save: %+v", cfg)
 	}
 
+	// The typo check's sensitivity: the three levels, each with its measured
+	// precision and recall, 标准 until one is chosen; the director chooses.
+	_, body, _ = director.get("/settings/proofread")
+	for _, want := range []string{`value="standard" checked`, `data-testid="sensitivity-strict"`, `data-testid="sensitivity-lenient"`, "严格", "宽松", "查准率 86.3%，查全率 56.6%"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("director's page lacks %q", want)
+		}
+	}
+	lists.Set("sensitivity", "loud")
+	if code, body, _ := director.post("/settings/proofread/lists", lists); code != http.StatusUnprocessableEntity || !strings.Contains(body, "未知的错别字提示灵敏度") {
+		t.Errorf("unknown sensitivity: %d", code)
+	}
+	lists.Set("sensitivity", "lenient")
+	if code, _, _ := director.post("/settings/proofread/lists", lists); code != http.StatusSeeOther {
+		t.Fatalf("director chooses 宽松: %d", code)
+	}
+	if cfg = e.proofConfig(); cfg.Sensitivity != proofread.SensitivityLenient || len(cfg.Banned) != 2 {
+		t.Fatalf("after choosing 宽松: %+v", cfg)
+	}
+	if _, body, _ = admin.get("/settings/proofread"); !strings.Contains(body, `value="lenient" checked disabled`) {
+		t.Error("the sysadmin does not read the chosen sensitivity")
+	}
+
 	// Each save is audited under its own action, before and after.
-	for action, n := range map[string]int{"settings.proofread.lists": 2, "settings.proofread.rules": 1} {
+	for action, n := range map[string]int{"settings.proofread.lists": 3, "settings.proofread.rules": 1} {
 		es, err := e.store.ListAudit(ctx, store.AuditFilter{Action: action})
 		if err != nil || len(es) != n {
 			t.Fatalf("%s: %d entries (%v), want %d", action, len(es), err, n)

@@ -37,8 +37,9 @@ func main() {
 	corpus := flag.String("corpus", "", "folder of the model's text corpus: also measure false alarms on its held-out lines")
 	holdOut := flag.Int("holdout", 500, "the builds' --holdout: one line in N of the corpus is held out")
 	perFile := flag.Int("clean", 1000, "held-out corpus sentences per file")
+	sensitivity := flag.String("sensitivity", "", "the typo check's level: strict, standard or lenient (empty: standard)")
 	flag.Parse()
-	if err := run(os.Stdout, *data, *split, strings.Split(*sets, ","), *threshold, *show, corpusOpts{*corpus, *holdOut, *perFile}); err != nil {
+	if err := run(os.Stdout, *data, *split, strings.Split(*sets, ","), proofread.Config{TypoThreshold: *threshold, Sensitivity: proofread.Sensitivity(*sensitivity)}, *show, corpusOpts{*corpus, *holdOut, *perFile}); err != nil {
 		fmt.Fprintln(os.Stderr, "evaluate:", err)
 		os.Exit(1)
 	}
@@ -49,12 +50,12 @@ type corpusOpts struct {
 	holdOut, perFile int
 }
 
-func run(w io.Writer, dir, split string, sets []string, threshold float64, show int, co corpusOpts) error {
+func run(w io.Writer, dir, split string, sets []string, cfg proofread.Config, show int, co corpusOpts) error {
 	if show > 0 && split != "dev" {
 		return fmt.Errorf("-show prints only the dev split")
 	}
 	t0 := time.Now()
-	c, err := proofread.New(proofread.Config{TypoThreshold: threshold})
+	c, err := proofread.New(cfg)
 	if err != nil {
 		return err
 	}
