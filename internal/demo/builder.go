@@ -126,6 +126,7 @@ func (b *builder) hire(unitID, title string, clearance org.Classification, roles
 		ID:        pid,
 		Name:      b.names.name(),
 		Login:     fmt.Sprintf("u%04d", len(b.d.People)+1),
+		Phone:     fmt.Sprintf("8%07d", 6120000+len(b.d.People)+1), // a fictional office line
 		Clearance: clearance,
 		Sort:      len(b.d.People) + 1,
 	})

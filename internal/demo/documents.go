@@ -153,8 +153,12 @@ const documentsSeededKey = "demo_documents_seeded"
 // transaction (with the clock moved step by step), so that seeding a year
 // costs one commit per document rather than one per step.
 func (p *people) run(ctx context.Context, s *store.Store, rng *rand.Rand, pl docPlan, now time.Time) error {
+	cal := s.Calendar()
 	return s.Write(ctx, func(tx *store.Tx) error {
-		clock := pl.start
+		clock := inOffice(cal, pl.start)
+		if !clock.Before(now) {
+			clock = lastInOffice(cal, pl.start)
+		}
 		tx.SetNow(clock)
 		drafter := p.byID[pl.drafter]
 		rec, err := tx.CreateOutgoing(ctx, drafter, store.NewOutgoing{UnitID: pl.unit, To: pl.to, Doc: document.Document{
@@ -165,7 +169,7 @@ func (p *people) run(ctx context.Context, s *store.Store, rng *rand.Rand, pl doc
 			return err
 		}
 		advance := func() bool {
-			clock = clock.Add(time.Duration(1+rng.IntN(20)) * time.Hour)
+			clock = afterWorking(cal, clock, time.Duration(1+rng.IntN(20))*20*time.Minute)
 			tx.SetNow(clock)
 			return clock.Before(now.Add(-30 * time.Minute))
 		}
@@ -429,7 +433,7 @@ func (p *people) staffOf(organID string) []string {
 var topics = []struct{ matter, plan string }{
 	{"安全生产", "安全生产大检查"}, {"防汛抗旱", "防汛备汛"}, {"森林防火", "冬春森林防火"}, {"优化营商环境", "营商环境提升"},
 	{"民生实事项目", "民生实事推进"}, {"招商引资", "重点项目招商"}, {"城乡人居环境整治", "人居环境整治"}, {"垃圾分类", "生活垃圾分类"},
-	{"信访工作", "信访积案化解"}, {"粮食安全", "秋冬种生产"}, {"消防安全", "冬季消防安全"}, {"食品安全", "校园食品安全"},
+	{"信访", "信访积案化解"}, {"粮食安全", "秋冬种生产"}, {"消防安全", "冬季消防安全"}, {"食品安全", "校园食品安全"},
 	{"文明城市创建", "文明城市创建"}, {"乡村振兴", "乡村振兴重点任务"}, {"河湖长制", "河湖长制巡查"}, {"燃气安全", "城镇燃气安全排查"},
 	{"就业创业", "高校毕业生就业服务"}, {"养老服务", "居家养老服务"}, {"统计调查", "经济普查"}, {"政务公开", "政务公开"},
 	{"12345热线办理", "热线诉求办理"}, {"数据安全", "政务数据安全"}, {"节能降耗", "公共机构节能"}, {"耕地保护", "耕地保护专项"},

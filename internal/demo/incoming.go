@@ -102,15 +102,19 @@ func (p *people) externalIncoming(ctx context.Context, s *store.Store, rng *rand
 // walkExternal registers one document and takes up to steps steps on it, in
 // one transaction with the clock moved step by step.
 func (p *people) walkExternal(ctx context.Context, s *store.Store, rng *rand.Rand, clerk, office, sender string, doc document.Document, at time.Time, steps int, now time.Time) error {
+	cal := s.Calendar()
 	return s.Write(ctx, func(tx *store.Tx) error {
-		clock := at
+		clock := inOffice(cal, at)
+		if !clock.Before(now) {
+			clock = lastInOffice(cal, at)
+		}
 		tx.SetNow(clock)
 		rec, err := tx.RegisterIncoming(ctx, p.byID[clerk], office, doc, sender)
 		if err != nil {
 			return err
 		}
 		for range steps {
-			clock = clock.Add(time.Duration(1+rng.IntN(8)) * time.Hour)
+			clock = afterWorking(cal, clock, time.Duration(1+rng.IntN(8))*30*time.Minute)
 			if !clock.Before(now.Add(-30 * time.Minute)) {
 				break
 			}
