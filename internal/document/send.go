@@ -2,7 +2,10 @@ package document
 
 import (
 	"errors"
+	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/shuniu-oa/shuniu/internal/org"
@@ -60,7 +63,9 @@ type Copy struct {
 const (
 	StepSignOff    = "sign_off"
 	StepNumber     = "number"
+	StepPrintIssue = "print_issue"
 	StepDistribute = "distribute"
+	StepRegister   = "register"
 )
 
 // FieldSeries is the 编号 step's field in which the clerk chooses the series.
@@ -78,12 +83,31 @@ type Finish struct {
 	Series     []Series            // the series of the deployment's organs (编号)
 	Fields     map[string]string   // what was recorded at the step (编号: the chosen series)
 	At         time.Time           // when the step finished
+	UnitID     string              // the receiving unit (收文)
 }
 
 // Effects are what must happen when a step finishes.
 type Effects struct {
 	Copies []Copy      // copies to make, each on its own 收文 route
 	Number *NumberTake // the 发文字号 to take (编号), in the step's transaction
+	Print  *Print      // what 印发 sets
+	InNum  *InTake     // the 收文编号 to take (登记), in the step's transaction
+}
+
+// Print is what 印发 records on the document: the 印发日期 and the 印发机关 —
+// the office of the organ in whose name it goes (政府办 prints 区政府's).
+type Print struct {
+	Date      Date
+	PrintedBy string
+	Copies    int
+}
+
+// InTake is a 收文编号 to take at 登记: the next of the receiving unit's
+// count in the year, written with the code of its organ.
+type InTake struct {
+	Scope    string // the counter: "in:" + the unit
+	UnitCode string
+	Year     int
 }
 
 // OnFinish decides the consequences of a finished step.
@@ -103,6 +127,24 @@ func OnFinish(f Finish) (Effects, error) {
 			return e, err
 		}
 		e.Number = &NumberTake{Series: s, Year: numberYear(f.At)}
+	}
+	if f.Outgoing && f.Step == StepPrintIssue {
+		p, err := printOf(f)
+		if err != nil {
+			return e, err
+		}
+		e.Print = &p
+	}
+	if !f.Outgoing && f.Step == StepRegister {
+		u, ok := f.Units[f.UnitID]
+		if !ok {
+			return e, errors.New("收文单位不存在")
+		}
+		code := f.Units[org.OrganOf(f.Units, u.ID)].OrganCode
+		if code == "" {
+			code = u.ShortName
+		}
+		e.InNum = &InTake{Scope: "in:" + u.ID, UnitCode: code, Year: numberYear(f.At)}
 	}
 	if f.Outgoing && f.Step == StepDistribute {
 		cs, err := Copies(f.Units, f.Recipients, f.Files)
@@ -157,4 +199,21 @@ func CarriedFiles(files []File) []File {
 	}
 	slices.SortStableFunc(out, func(a, b File) int { return rank[a.Role] - rank[b.Role] })
 	return out
+}
+
+// printOf reads the 印发 step's fields: the date (as a date input sends it,
+// 2026-12-01, or as a document writes it) and the number of copies.
+func printOf(f Finish) (Print, error) {
+	raw := strings.TrimSpace(f.Fields["print_date"])
+	var d Date
+	if t, err := time.Parse("2006-01-02", raw); err == nil {
+		d = DateOf(t)
+	} else if d, err = ParseDate(raw); err != nil {
+		return Print{}, fmt.Errorf("印发日期无效：%w", err)
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(f.Fields["copies"]))
+	if err != nil || n < 1 || n > 100000 {
+		return Print{}, errors.New("份数应为正整数")
+	}
+	return Print{Date: d, PrintedBy: f.Units[org.OfficeOf(f.Units, f.OrganID)].Name, Copies: n}, nil
 }

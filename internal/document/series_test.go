@@ -127,3 +127,44 @@ func TestCheckSeries(t *testing.T) {
 		}
 	}
 }
+
+// TestPrintAndRegisterDecisions: 印发 takes the date in either form and a
+// positive number of copies, and names the issuing organ's office as 印发机关;
+// 登记 takes the next 收文编号 of the receiving unit under its organ's code.
+func TestPrintAndRegisterDecisions(t *testing.T) {
+	at := time.Date(2026, 12, 31, 17, 0, 0, 0, time.UTC) // 2027 in Beijing
+	for _, tt := range []struct {
+		organ, date, copies string
+		want, err           string
+	}{
+		{"gov", "2026-12-01", "30", "清澜区人民政府办公室 2026年12月1日", ""},
+		{"office", "2026年12月2日", "1", "清澜区人民政府办公室 2026年12月2日", ""},
+		{"dept", "2026-12-03", "5", "清澜区应急管理局 2026年12月3日", ""},
+		{"gov", "12/01", "30", "", "印发日期无效"},
+		{"gov", "2026-12-01", "0", "", "份数"},
+		{"gov", "2026-12-01", "十", "", "份数"},
+	} {
+		e, err := OnFinish(Finish{Outgoing: true, Step: StepPrintIssue, Units: seriesUnits, OrganID: tt.organ,
+			Fields: map[string]string{"print_date": tt.date, "copies": tt.copies}, At: at})
+		switch {
+		case tt.err != "":
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("%s %s: %v, want %q", tt.date, tt.copies, err, tt.err)
+			}
+		case err != nil:
+			t.Errorf("%s: %v", tt.date, err)
+		case e.Print == nil || e.Print.PrintedBy+" "+e.Print.Date.String() != tt.want:
+			t.Errorf("%s: %+v, want %s", tt.date, e.Print, tt.want)
+		}
+	}
+	e, err := OnFinish(Finish{Step: StepRegister, Units: seriesUnits, UnitID: "office", At: at})
+	if err != nil || e.InNum == nil || *e.InNum != (InTake{Scope: "in:office", UnitCode: "清政办", Year: 2027}) {
+		t.Fatalf("登记: %+v %v", e.InNum, err)
+	}
+	if e, _ := OnFinish(Finish{Step: StepRegister, Units: seriesUnits, UnitID: "bare", At: at}); e.InNum == nil || e.InNum.UnitCode != "某镇" {
+		t.Errorf("a unit without a code registers under its short name: %+v", e.InNum)
+	}
+	if _, err := OnFinish(Finish{Step: StepRegister, Units: seriesUnits, UnitID: "nowhere", At: at}); err == nil {
+		t.Error("an unknown receiving unit registered")
+	}
+}

@@ -6,13 +6,11 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/shuniu-oa/shuniu/internal/audit"
-	"github.com/shuniu-oa/shuniu/internal/calendar"
 	"github.com/shuniu-oa/shuniu/internal/document"
 	"github.com/shuniu-oa/shuniu/internal/org"
 	"github.com/shuniu-oa/shuniu/internal/route"
@@ -977,32 +975,28 @@ func (tx *Tx) onFinish(ctx context.Context, by org.Person, rec *DocRecord, in ro
 			return tx.takeNumber(ctx, by, rec, *eff.Number)
 		}
 	case Outgoing + "/print_issue":
-		d, err := parseDate(req.Fields["print_date"])
+		eff, err := document.OnFinish(document.Finish{Outgoing: true, Step: document.StepPrintIssue, Doc: rec.Doc, Units: units,
+			OrganID: IssuerOf(*rec, in), Fields: req.Fields, At: tx.now})
 		if err != nil {
-			return fmt.Errorf("印发日期无效：%w", err)
+			return err
 		}
-		rec.Doc.PrintDate = d
-		if n, err := strconv.Atoi(strings.TrimSpace(req.Fields["copies"])); err != nil || n < 1 || n > 100000 {
-			return errors.New("份数应为正整数")
+		if p := eff.Print; p != nil {
+			rec.Doc.PrintDate, rec.Doc.PrintedBy = p.Date, p.PrintedBy
 		}
-		rec.Doc.PrintedBy = units[officeOf(units, IssuerOf(*rec, in))].Name
 	case Outgoing + "/distribute":
 		return tx.distribute(ctx, by, rec, units, issued, IssuerOf(*rec, in))
 	case Incoming + "/register":
-		u := units[rec.UnitID]
-		code := units[organOf(units, u.ID)].OrganCode
-		if code == "" {
-			code = u.ShortName
-		}
-		scope := "in:" + u.ID
-		year := tx.now.In(calendar.Shanghai()).Year()
-		seq, err := tx.nextNumber(ctx, scope, year)
+		eff, err := document.OnFinish(document.Finish{Step: document.StepRegister, Doc: rec.Doc, Units: units, UnitID: rec.UnitID, At: tx.now})
 		if err != nil {
 			return err
 		}
-		rec.InNumber = document.IncomingNumber{UnitCode: code, Year: year, Seq: seq}.String()
-		if err := tx.recordNumber(ctx, uid.New(), NumberEventRecord{Scope: scope, Year: year, Seq: seq, DocID: rec.ID, Kind: string(document.Assigned), By: by.ID, At: tx.now}); err != nil {
-			return err
+		if t := eff.InNum; t != nil {
+			seq, err := tx.nextNumber(ctx, t.Scope, t.Year)
+			if err != nil {
+				return err
+			}
+			rec.InNumber = document.IncomingNumber{UnitCode: t.UnitCode, Year: t.Year, Seq: seq}.String()
+			return tx.recordNumber(ctx, uid.New(), NumberEventRecord{Scope: t.Scope, Year: t.Year, Seq: seq, DocID: rec.ID, Kind: string(document.Assigned), By: by.ID, At: tx.now})
 		}
 	}
 	return nil
@@ -1213,13 +1207,4 @@ func jsonString(v any) string {
 		return ""
 	}
 	return string(b)
-}
-
-// parseDate reads a date as a date input sends it (2026-12-01) or as a
-// document writes it (2026年12月1日).
-func parseDate(s string) (document.Date, error) {
-	if t, err := time.Parse("2006-01-02", strings.TrimSpace(s)); err == nil {
-		return document.DateOf(t), nil
-	}
-	return document.ParseDate(s)
 }
