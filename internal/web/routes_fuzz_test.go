@@ -273,3 +273,35 @@ func (fx *routeFuzz) check(t *testing.T, pick uint16, role uint8, body string, f
 		t.Fatalf("%s %s as role %d: %d without a Chinese message:\n%s", method, target, int(role)%len(fx.roles), code, out)
 	}
 }
+
+// FuzzCredentials: a made-up bearer token or session cookie signs no one in.
+// Whatever the Authorization header and the session cookie hold, the answer
+// is 401 in Chinese or, for a page, a redirect to the sign-in page; never
+// 2xx or 5xx.
+func FuzzCredentials(f *testing.F) {
+	fx := newRouteFuzz(f)
+	f.Add("Bearer abc", "abc", uint8(0))
+	f.Add("Bearer "+strings.Repeat("0", 43), "", uint8(1))
+	f.Add("bearer x", "\x00;shuniu_session=y", uint8(2))
+	f.Add("Basic d2VubWk6RGVtb0AyMDI2cWw=", strings.Repeat("a", 5000), uint8(3))
+	paths := []string{"/api/v1/me", "/workbench", "/api/v1/documents", "/docs", "/api/v1/supervise/items", "/tokens"}
+	f.Fuzz(func(t *testing.T, auth, cookie string, pick uint8) {
+		path := paths[int(pick)%len(paths)]
+		r := httptest.NewRequest(http.MethodGet, "http://shuniu.test"+path, nil)
+		r.RemoteAddr = "127.0.0.1:1234"
+		r.Header.Set("Authorization", auth)
+		r.Header.Set("Cookie", "shuniu_session="+cookie)
+		w := httptest.NewRecorder()
+		fx.h.ServeHTTP(w, r)
+		switch {
+		case w.Code == http.StatusUnauthorized: // the API, or a page asked with a token
+			if !hanChar.Match(w.Body.Bytes()) {
+				t.Fatalf("%s with %q / %q: 401 without a Chinese message: %s", path, auth, cookie, w.Body.Bytes())
+			}
+		case strings.HasPrefix(path, "/api/"):
+			t.Fatalf("%s with %q / %q: %d %s", path, auth, cookie, w.Code, w.Body.Bytes())
+		case w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), "/login"):
+			t.Fatalf("%s with %q / %q: %d, Location %q", path, auth, cookie, w.Code, w.Header().Get("Location"))
+		}
+	})
+}
