@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -158,7 +159,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		s.r.SetMaxIdleConns(8)
 		s.r.SetConnMaxIdleTime(0)
 	}
-	s.conn = conn{q: s.r, d: s.dialect, tc: &templateCache{}, pc: &principalCache{}}
+	s.conn = conn{q: s.r, d: s.dialect, tc: &templateCache{}, pc: &principalCache{}, reads: &atomic.Int64{}}
 	if s.dialect == SQLite {
 		// Reads; the writer keeps its own cache on its held connection
 		// (groupCommit.conn).
@@ -344,6 +345,9 @@ type conn struct {
 	tc    *templateCache  // decoded route templates, shared by the store's views
 	pc    *principalCache // route principals read outside writes, checked against org_rev
 	batch *batchState     // SQLite writes: shared by the writes of one group commit
+	// reads counts the statements run outside write transactions — each a
+	// round trip on PostgreSQL (Store.Reads); nil in transactions.
+	reads *atomic.Int64
 }
 
 // stmtCache keeps prepared statements by query text. modernc.org/sqlite
@@ -426,7 +430,18 @@ func (c conn) rebind(q string) string {
 	return b.String()
 }
 
+// Reads is how many statements the store has run outside write
+// transactions, for tests and benchmarks that count a page's round trips.
+func (s *Store) Reads() int64 { return s.conn.reads.Load() }
+
+func (c conn) count() {
+	if c.reads != nil {
+		c.reads.Add(1)
+	}
+}
+
 func (c conn) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	c.count()
 	if st, err := c.stmt(ctx, q); err != nil {
 		return nil, err
 	} else if st != nil {
@@ -436,6 +451,7 @@ func (c conn) exec(ctx context.Context, q string, args ...any) (sql.Result, erro
 }
 
 func (c conn) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	c.count()
 	if st, err := c.stmt(ctx, q); err != nil {
 		return nil, err
 	} else if st != nil {
@@ -463,6 +479,7 @@ func (c conn) queryStrings(ctx context.Context, q string, args ...any) ([]string
 }
 
 func (c conn) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	c.count()
 	if st, err := c.stmt(ctx, q); err == nil && st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}

@@ -35,6 +35,19 @@ type Viewer struct {
 	MustChange bool
 	ViaToken   bool // signed in with an API token, not a browser session
 	tokenHash  string
+	// memo keeps what one request reads more than once (the unit tree, 分管),
+	// so that a page pays one round trip for each; a Viewer lives for one
+	// request.
+	memo requestMemo
+}
+
+// requestMemo is a GET request's reads of data every page may need. Only
+// reads are memoised: a request that writes reads afresh after its write.
+type requestMemo struct {
+	on        bool
+	units     []org.Unit
+	oversight []org.Oversight
+	haveOv    bool
 }
 
 // Has reports whether the viewer holds role r anywhere.
@@ -113,6 +126,7 @@ func (srv *Server) withSession(next http.Handler) http.Handler {
 		ctx := r.Context()
 		if auth := r.Header.Get("Authorization"); strings.HasPrefix(auth, "Bearer ") {
 			if v := srv.viewerFromToken(ctx, strings.TrimPrefix(auth, "Bearer ")); v != nil {
+				v.memo.on = r.Method == http.MethodGet || r.Method == http.MethodHead
 				next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, keyViewer, v)))
 				return
 			}
@@ -171,6 +185,7 @@ func (srv *Server) withSession(next http.Handler) http.Handler {
 				srv.log.Warn("touch session", "err", err)
 			}
 		}
+		v.memo.on = r.Method == http.MethodGet || r.Method == http.MethodHead
 		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, keyViewer, v)))
 	})
 }

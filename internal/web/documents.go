@@ -244,7 +244,7 @@ type names struct {
 }
 
 func (srv *Server) names(ctx context.Context) (*names, error) {
-	us, err := srv.store.Units(ctx)
+	us, err := srv.units(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -253,6 +253,32 @@ func (srv *Server) names(ctx context.Context) (*names, error) {
 		n.units[u.ID] = u
 	}
 	return n, nil
+}
+
+// units is every unit, read once per request (see requestMemo).
+func (srv *Server) units(ctx context.Context) ([]org.Unit, error) {
+	v := viewerFrom(ctx)
+	if v != nil && v.memo.units != nil {
+		return v.memo.units, nil
+	}
+	us, err := srv.store.Units(ctx)
+	if err == nil && v != nil && v.memo.on {
+		v.memo.units = us
+	}
+	return us, err
+}
+
+// oversight is every 分管 relation, read once per request.
+func (srv *Server) oversight(ctx context.Context) ([]org.Oversight, error) {
+	v := viewerFrom(ctx)
+	if v != nil && v.memo.haveOv {
+		return v.memo.oversight, nil
+	}
+	ov, err := srv.store.Oversight(ctx)
+	if err == nil && v != nil && v.memo.on {
+		v.memo.oversight, v.memo.haveOv = ov, true
+	}
+	return ov, err
 }
 
 func (n *names) person(id string) string {

@@ -139,9 +139,14 @@ func BenchmarkBacklog(b *testing.B) {
 	for _, dialect := range []string{"sqlite", "postgres"} {
 		for _, n := range []int{100, 100_000} {
 			b.Run(fmt.Sprintf("%s/%d", dialect, n), func(b *testing.B) {
-				ts, c, _ := backlogServer(b, dialect, n)
+				ts, c, s := backlogServer(b, dialect, n)
 				for _, page := range []string{"/docs?tab=todo", "/workbench"} {
-					b.Run(page[1:], func(b *testing.B) { benchGet(b, c, ts.URL+page) })
+					b.Run(page[1:], func(b *testing.B) {
+						r0 := s.Reads()
+						benchGet(b, c, ts.URL+page)
+						// Statements per page: each a round trip on PostgreSQL.
+						b.ReportMetric(float64(s.Reads()-r0)/float64(b.N), "stmts/op")
+					})
 				}
 			})
 		}

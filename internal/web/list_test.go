@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"html"
+	"io"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -133,4 +135,44 @@ func TestDocListPages(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestListRoundTrips: the workbench and the lists run the same number of
+// statements — round trips on PostgreSQL — with 5 open items as with 200
+// (no statement per row), and few of them.
+func TestListRoundTrips(t *testing.T) {
+	for _, dialect := range []string{"sqlite", "postgres"} {
+		t.Run(dialect, func(t *testing.T) {
+			pages := []string{"/workbench", "/workbench?tab=done", "/docs?tab=todo", "/docs?tab=done", "/api/v1/workbench", "/api/v1/documents?tab=todo"}
+			cost := map[string][]int64{}
+			for _, n := range []int{5, 200} {
+				ts, c, s := backlogServer(t, dialect, n)
+				for _, p := range pages {
+					get(t, c, ts.URL+p) // the first load prepares statements
+					r0 := s.Reads()
+					get(t, c, ts.URL+p)
+					cost[p] = append(cost[p], s.Reads()-r0)
+				}
+			}
+			for _, p := range pages {
+				if c := cost[p]; c[0] != c[1] || c[1] > 20 {
+					t.Errorf("%s: %d statements with 5 open items, %d with 200 (want equal, at most 20)", p, c[0], c[1])
+				}
+			}
+			t.Logf("statements per page: %v", cost)
+		})
+	}
+}
+
+func get(t *testing.T, c *http.Client, u string) {
+	t.Helper()
+	resp, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("%s: %d", u, resp.StatusCode)
+	}
 }

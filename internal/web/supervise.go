@@ -251,7 +251,7 @@ func (srv *Server) supScope(ctx context.Context, v *Viewer, f *store.SupFilter) 
 // they work, and for a leader the units they oversee with their sections.
 func (srv *Server) supViewerUnits(ctx context.Context, v *Viewer) ([]string, error) {
 	units := viewerUnits(v)
-	os, err := srv.store.Oversight(ctx)
+	os, err := srv.oversight(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -262,7 +262,7 @@ func (srv *Server) supViewerUnits(ctx context.Context, v *Viewer) ([]string, err
 		}
 	}
 	if len(overseen) > 0 {
-		all, err := srv.store.Units(ctx)
+		all, err := srv.units(ctx)
 		if err != nil {
 			return nil, err
 		}

@@ -139,7 +139,7 @@ func (srv *Server) workbench(w http.ResponseWriter, r *http.Request) {
 		d.Items, d.More = wl.Todo, wl.Counts.Todo > len(wl.Todo)
 	}
 	// The side panel: units from one read, people's names from one read.
-	us, err := srv.store.Units(ctx)
+	us, err := srv.units(ctx)
 	if err != nil {
 		srv.serverError(w, r, err)
 		return
@@ -151,7 +151,7 @@ func (srv *Server) workbench(w http.ResponseWriter, r *http.Request) {
 	for _, p := range v.Positions {
 		d.Positions = append(d.Positions, positionView{Position: p, Unit: units[p.UnitID]})
 	}
-	ov, err := srv.store.Oversight(ctx)
+	ov, err := srv.oversight(ctx)
 	if err != nil {
 		srv.serverError(w, r, err)
 		return
