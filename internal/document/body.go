@@ -1,6 +1,7 @@
 package document
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -20,6 +21,45 @@ type Paragraph struct {
 // Body is the structured 正文.
 type Body struct {
 	Paragraphs []Paragraph `json:"paragraphs"`
+}
+
+// UnmarshalJSON reads a body as clients send it: a heading's ordinal may be
+// left out ({"level":1,"marker":"一、","text":"…"}) and is then read from its
+// marker (一、 is 1), or, with no marker either, counted among its siblings
+// and given the standard marker. What is given is kept as given, so the
+// checks still see a wrong marker or ordinal.
+func (b *Body) UnmarshalJSON(data []byte) error {
+	type plain Body
+	var p plain
+	if err := json.Unmarshal(data, &p); err != nil {
+		return err
+	}
+	*b = Body(p)
+	b.deriveOrdinals()
+	return nil
+}
+
+func (b *Body) deriveOrdinals() {
+	var counter [5]int
+	for i := range b.Paragraphs {
+		p := &b.Paragraphs[i]
+		if p.Level < 1 || p.Level > 4 {
+			continue
+		}
+		if p.Ordinal == 0 {
+			switch q := parseLine(p.Marker + "正"); {
+			case p.Marker == "":
+				p.Ordinal = counter[p.Level] + 1
+				p.Marker = StandardMarker(p.Level, p.Ordinal)
+			case q.Marker == p.Marker && q.Ordinal > 0:
+				p.Ordinal = q.Ordinal
+			}
+		}
+		counter[p.Level] = p.Ordinal
+		for deeper := p.Level + 1; deeper < len(counter); deeper++ {
+			counter[deeper] = 0
+		}
+	}
 }
 
 // String joins the paragraphs back into lines, markers included.

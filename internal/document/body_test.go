@@ -1,6 +1,7 @@
 package document
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -110,4 +111,36 @@ func FuzzParseBody(f *testing.F) {
 		}
 		_ = CheckNumbering(b)
 	})
+}
+
+// TestBodyJSONDerivesOrdinals: a heading sent as the API schema shows it —
+// level, marker and text, no ordinal — is read with its ordinal (it was
+// refused with "序号“一、”应写作“0、”"); a heading with no marker is numbered
+// among its siblings; a wrong marker is kept for the checks to find.
+func TestBodyJSONDerivesOrdinals(t *testing.T) {
+	var b Body
+	err := json.Unmarshal([]byte(`{"paragraphs":[{"level":0,"text":"各镇人民政府："},{"level":1,"marker":"一、","text":"高度重视"},
+		{"level":2,"marker":"（一）","text":"压实责任。"},{"level":2,"text":"加强值守。"},{"level":1,"text":"抓好落实"},{"level":3,"marker":"1.","text":"按时报送。"}]}`), &b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		marker  string
+		ordinal int
+	}{{"", 0}, {"一、", 1}, {"（一）", 1}, {"（二）", 2}, {"二、", 2}, {"1.", 1}}
+	for i, w := range want {
+		if p := b.Paragraphs[i]; p.Marker != w.marker || p.Ordinal != w.ordinal {
+			t.Errorf("paragraph %d: %q %d, want %q %d", i+1, p.Marker, p.Ordinal, w.marker, w.ordinal)
+		}
+	}
+	if fs := CheckNumbering(b); len(fs) != 0 {
+		t.Errorf("findings: %+v", fs)
+	}
+	var wrong Body
+	if err := json.Unmarshal([]byte(`{"paragraphs":[{"level":1,"marker":"1、","text":"高度重视"}]}`), &wrong); err != nil {
+		t.Fatal(err)
+	}
+	if fs := CheckNumbering(wrong); len(fs) == 0 {
+		t.Error("a heading marked 1、 at level 1 passes")
+	}
 }

@@ -69,7 +69,8 @@ func (d docWork) Work(ctx context.Context, v *Viewer, q WorkQuery) (Worklists, e
 	conv := func(rows []docRow) []WorkItem {
 		out := make([]WorkItem, 0, len(rows))
 		for _, r := range rows {
-			out = append(out, WorkItem{Kind: r.Kind, Title: r.Title, From: r.From, URL: "/docs/" + r.ID, Due: r.Due, State: r.State})
+			out = append(out, WorkItem{Kind: r.Kind, Title: r.Title, From: r.From, URL: "/docs/" + r.ID, Due: r.Due, State: r.State,
+				DocID: r.ID, TaskID: r.TaskID})
 		}
 		return out
 	}

@@ -59,3 +59,9 @@ func (srv *Server) ItemObject(ctx context.Context, personID, itemID string) (acc
 func (srv *Server) PersonObject(ctx context.Context, personID string) (access.Object, error) {
 	return srv.personObject(ctx, personID)
 }
+
+// APIEnum and APIEnums expose the enumerations the OpenAPI document is
+// checked against.
+type APIEnum = apiEnum
+
+func APIEnums() []apiEnum { return apiEnums() }

@@ -41,7 +41,7 @@ func (w supWork) Work(ctx context.Context, v *Viewer, q WorkQuery) (Worklists, e
 	}
 	for _, it := range items {
 		out.Todo = append(out.Todo, WorkItem{Kind: "督办", Title: it.Title, From: it.Source.Label(),
-			URL: "/supervise/items/" + it.ID, Due: it.Due, State: lightState(it.Light)})
+			URL: "/supervise/items/" + it.ID, Due: it.Due, State: lightState(it.Light), ItemID: it.ID})
 	}
 	return out, nil
 }

@@ -17,6 +17,12 @@ type WorkItem struct {
 	URL   string    `json:"url"`
 	Due   time.Time `json:"due,omitempty"`
 	State string    `json:"state"` // 正常 / 即将到期 / 逾期
+	// DocID and TaskID name a document's task, so a client acts on it
+	// (POST /documents/{id}/act with task) without fetching the document;
+	// ItemID names a supervision item.
+	DocID  string `json:"document_id,omitempty"`
+	TaskID int    `json:"task,omitempty"`
+	ItemID string `json:"item_id,omitempty"`
 }
 
 // Worklists are a person's three lists: the first page of each list asked
