@@ -473,3 +473,47 @@ func TestTypoEdits(t *testing.T) {
 		t.Error("TypoEdits changed its input")
 	}
 }
+
+// TestLookAlikes: the shape look-alikes issue 13 names are in the 形近字表
+// and are caught where the context decides them, and left alone in the
+// words they belong to.
+func TestLookAlikes(t *testing.T) {
+	c := checker(t)
+	for _, p := range [][2]rune{{'己', '已'}, {'已', '巳'}, {'戊', '戌'}, {'戌', '戍'}, {'戊', '戍'}, {'末', '未'}, {'拔', '拨'}} {
+		if !slices.Contains(c.lm.chars[p[0]].shape, p[1]) || !slices.Contains(c.lm.chars[p[1]].shape, p[0]) {
+			t.Errorf("%c/%c are not look-alikes in the 形近字表", p[0], p[1])
+		}
+	}
+	for _, tc := range []struct {
+		text, wrong, right string // right "": nothing flagged
+	}{
+		{"推进国家治理体系和治理能力现代化己势在必行。", "己", "已"},
+		{"这项工作己全面完成。", "己", "已"},
+		{"财政资金已拔付到位。", "拔付", "拨付"},
+		{"坚持选拨优秀人才。", "选拨", "选拔"},
+		{"卫戌部队完成任务。", "卫戌", "卫戍"},
+		{"戊戍变法失败了。", "戊戍", "戊戌"},
+		{"此事末能按期完成。", "末", "未"},
+		{"末按规定程序报批的，责令改正。", "末", "未"},
+		{"克己奉公，严于律己，以天下为己任。", "", ""},
+		{"他自己有办法，知己知彼。", "", ""},
+		{"周末经常加班，年末完成全年目标任务。", "", ""},
+		{"戊戌变法以后，卫戍部队拨付经费，提拔干部。", "", ""},
+	} {
+		var typos []Finding
+		for _, f := range c.Check(tc.text) {
+			if f.Category == CategoryTypo {
+				typos = append(typos, f)
+			}
+		}
+		if tc.right == "" {
+			if len(typos) > 0 {
+				t.Errorf("%s: flagged %+v", tc.text, typos)
+			}
+			continue
+		}
+		if !slices.ContainsFunc(typos, func(f Finding) bool { return f.Text == tc.wrong && f.Suggestion == tc.right }) {
+			t.Errorf("%s: %s → %s not flagged (%+v)", tc.text, tc.wrong, tc.right, typos)
+		}
+	}
+}

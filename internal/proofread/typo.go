@@ -110,6 +110,11 @@ func (c *Checker) checkContextPairs(t *text, p span, out *findings) {
 					hit = true
 				}
 			}
+			for _, b := range cp.notBefore {
+				if strings.HasSuffix(before, b) {
+					hit = false
+				}
+			}
 			if !hit {
 				continue
 			}
