@@ -32,6 +32,7 @@ func commands() []command {
 		{"demo", "运行演示区县 (serve the demo district on SQLite)", runDemo},
 		{"migrate", "升级数据库结构 (apply migrations)", runMigrate},
 		{"user", "账户管理 add|passwd|lock|unlock", runUser},
+		{"token", "接口令牌 create --login L [--expires 90d|日期]", runToken},
 		{"backup", "备份数据库与附件", runBackup},
 		{"gc", "查找并删除无记录引用的附件文件 [--dry-run|--delete] [--min-age 1h]", runGC},
 		{"restore", "从备份恢复", runRestore},
