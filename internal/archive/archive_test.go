@@ -221,3 +221,36 @@ func TestEntryOf(t *testing.T) {
 		}
 	}
 }
+
+func TestPackagePath(t *testing.T) {
+	taken := map[string]bool{}
+	cases := []struct{ role, name, want string }{
+		{RoleAttachment, "联系表.txt", "附件/联系表.txt"},
+		{RoleAttachment, "联系表.txt", "附件/联系表（2）.txt"},
+		{RoleAttachment, "联系表.txt", "附件/联系表（3）.txt"},
+		{RoleIssued, "../../etc/passwd", "正式文本/_.._etc_passwd"},
+		{RoleScan, "..", "扫描件/文件"},
+		{RoleScan, "a\\b\x01.pdf", "扫描件/a_b_.pdf"},
+	}
+	for _, c := range cases {
+		if got := PackagePath(c.role, c.name, taken); got != c.want {
+			t.Errorf("PackagePath(%q, %q) = %q, want %q", c.role, c.name, got, c.want)
+		}
+	}
+}
+
+func TestMetadataXML(t *testing.T) {
+	m := Metadata{Standard: "DA/T 22-2015", Code: "Z012-2026-Y-BGS-0001", Title: "关于<测试>的通知", To: []string{"甲", "乙"},
+		Files: []PackageFile{{Path: "附件/a.txt", Role: RoleAttachment, SHA256: "ab", SM3: "cd"}}}
+	b, err := m.XML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	for _, want := range []string{`<归档信息包 依据="DA/T 22-2015">`, "<档号>Z012-2026-Y-BGS-0001</档号>", "<题名>关于&lt;测试&gt;的通知</题名>",
+		"<主送>", "<机关>乙</机关>", `<文件 路径="附件/a.txt" 类别="附件">`, "<SM3>cd</SM3>"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("metadata XML lacks %s:\n%s", want, s)
+		}
+	}
+}

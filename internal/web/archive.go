@@ -27,6 +27,8 @@ func (srv *Server) archiveRoutes() {
 	m.HandleFunc("GET /archive", srv.requireLogin(srv.cataloguePage))
 	m.HandleFunc("GET /archive/catalogue.xlsx", srv.requireLogin(srv.catalogueXLSX))
 	m.HandleFunc("GET /api/v1/archive/catalogue", srv.requireLogin(srv.catalogueAPI))
+	m.HandleFunc("GET /docs/{id}/archive.zip", srv.requireLogin(srv.docArchivePackage))
+	m.HandleFunc("GET /api/v1/documents/{id}/archive.zip", srv.requireLogin(srv.docArchivePackage))
 	m.HandleFunc("GET /admin/archive", srv.requireLogin(srv.archiveSettingsPage))
 	m.HandleFunc("POST /admin/archive", srv.requireLogin(srv.archiveSettingsSave))
 }

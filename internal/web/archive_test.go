@@ -1,17 +1,24 @@
 package web_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/shuniu-oa/shuniu/internal/archive"
 	"github.com/shuniu-oa/shuniu/internal/demo"
 	"github.com/shuniu-oa/shuniu/internal/document"
+	"github.com/shuniu-oa/shuniu/internal/gmcrypto"
 	"github.com/shuniu-oa/shuniu/internal/route"
 	"github.com/shuniu-oa/shuniu/internal/store"
 )
@@ -132,3 +139,84 @@ func TestArchiveCatalogue(t *testing.T) {
 }
 
 func dateDigits(d document.Date) string { return fmt.Sprintf("%04d%02d%02d", d.Year, d.Month, d.Day) }
+
+// TestArchivePackage: the archived document's package holds the issued PDF
+// and OFD, the attachment, the 发文稿纸 and the route record, each with the
+// SHA-256 and SM3 its metadata (JSON and XML) gives; the download is
+// audited; a document not archived has no package.
+func TestArchivePackage(t *testing.T) {
+	e, rec, c := archivedNotice(t)
+	if code, _, _ := c.get("/docs/" + rec.ID + "/archive.zip"); code != 409 {
+		t.Fatalf("package before 归档: %d", code)
+	}
+	e.act(e.byLogin("wenmi"), rec.ID, route.Request{Op: route.Approve})
+	code, body, hd := c.get("/docs/" + rec.ID + "/archive.zip")
+	if code != 200 || hd.Get("Content-Type") != "application/zip" || !strings.Contains(hd.Get("Content-Disposition"), "Z012-2026-D30-MSK-0001.zip") {
+		t.Fatalf("package: %d %s %s", code, hd.Get("Content-Type"), hd.Get("Content-Disposition"))
+	}
+	zr, err := zip.NewReader(bytes.NewReader([]byte(body)), int64(len(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	content := map[string][]byte{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		content[f.Name] = b
+	}
+	var meta archive.Metadata
+	if err := json.Unmarshal(content["metadata.json"], &meta); err != nil {
+		t.Fatalf("metadata.json: %v", err)
+	}
+	if meta.Code != "Z012-2026-D30-MSK-0001" || meta.Title != rec.Doc.Title || meta.DocNumber != rec.DocNumber || meta.Retention != "定期30年" || meta.Piece != 1 {
+		t.Errorf("metadata: %+v", meta)
+	}
+	roles := map[string]int{}
+	for _, f := range meta.Files {
+		b, ok := content[f.Path]
+		if !ok {
+			t.Errorf("metadata names %s, not in the package", f.Path)
+			continue
+		}
+		sha, sm := sha256.Sum256(b), gmcrypto.SM3(b)
+		if hex.EncodeToString(sha[:]) != f.SHA256 || hex.EncodeToString(sm[:]) != f.SM3 || int64(len(b)) != f.Size {
+			t.Errorf("%s: hashes differ from the metadata", f.Path)
+		}
+		roles[f.Role]++
+	}
+	if len(meta.Files) != len(content)-2 {
+		t.Errorf("package holds %d files, metadata names %d", len(content), len(meta.Files))
+	}
+	if roles[archive.RoleIssued] != 2 || roles[archive.RoleAttachment] != 1 || roles[archive.RoleSheet] != 1 || roles[archive.RoleRecord] != 1 {
+		t.Errorf("roles %v", roles)
+	}
+	if !bytes.HasPrefix(content["处理单/发文稿纸.pdf"], []byte("%PDF")) || !bytes.Contains(content["附件/附件1 联系表.txt"], []byte("张三")) {
+		t.Errorf("package files: %v", func() []string {
+			var ns []string
+			for n := range content {
+				ns = append(ns, n)
+			}
+			return ns
+		}())
+	}
+	if rb := string(content["办理记录/办理记录.json"]); !strings.Contains(rb, "归档") || !strings.Contains(rb, "复核无误") {
+		t.Errorf("route record: %s", rb)
+	}
+	for _, sha := range []string{meta.Files[0].SHA256, meta.Files[0].SM3} {
+		if !strings.Contains(string(content["metadata.xml"]), sha) {
+			t.Errorf("metadata.xml lacks %s", sha)
+		}
+	}
+	// The API gives the same; the downloads are audited.
+	if code, _, _ := c.get("/api/v1/documents/" + rec.ID + "/archive.zip"); code != 200 {
+		t.Errorf("API package: %d", code)
+	}
+	entries, err := e.store.ListAudit(context.Background(), store.AuditFilter{Action: "document.archive.download", Limit: 10})
+	if err != nil || len(entries) != 2 {
+		t.Fatalf("audited downloads: %d %v", len(entries), err)
+	}
+}

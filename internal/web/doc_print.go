@@ -260,18 +260,7 @@ func (srv *Server) docSheetPDF(w http.ResponseWriter, r *http.Request) {
 		srv.serverError(w, r, err)
 		return
 	}
-	name, values := sheetValues(d)
-	spec, ok := layout.BuiltinForms()[name]
-	if !ok {
-		srv.serverError(w, r, fmt.Errorf("no form %s", name))
-		return
-	}
-	fonts := srv.opt.Renderer.Fonts()
-	pages, err := fonts.TypesetForm(spec, values, layout.Options{Watermark: d.Watermark})
-	var buf bytes.Buffer
-	if err == nil {
-		err = fonts.WritePDF(&buf, pages, sheetTitle(d.Outgoing)+" · "+od.rec.Doc.Title)
-	}
+	buf, err := srv.sheetPDF(d, od.rec)
 	if err != nil {
 		srv.printFailed(w, r, err)
 		return
@@ -280,4 +269,20 @@ func (srv *Server) docSheetPDF(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sendFile(w, "application/pdf", sheetTitle(d.Outgoing)+"·"+od.rec.Doc.Title+".pdf", true, buf.Bytes())
+}
+
+// sheetPDF typesets the 发文稿纸 or 收文处理单 with the document's values.
+func (srv *Server) sheetPDF(d sheetData, rec store.DocRecord) (*bytes.Buffer, error) {
+	name, values := sheetValues(d)
+	spec, ok := layout.BuiltinForms()[name]
+	if !ok {
+		return nil, fmt.Errorf("no form %s", name)
+	}
+	fonts := srv.opt.Renderer.Fonts()
+	pages, err := fonts.TypesetForm(spec, values, layout.Options{Watermark: d.Watermark})
+	var buf bytes.Buffer
+	if err == nil {
+		err = fonts.WritePDF(&buf, pages, sheetTitle(d.Outgoing)+" · "+rec.Doc.Title)
+	}
+	return &buf, err
 }

@@ -240,13 +240,15 @@ var matrix = map[string]entry{
 	"GET /supervise/import":                             needs(access.ViewWorkbench),
 
 	// 归档
-	"GET /archive":                  serves(access.ViewWorkbench),
-	"GET /archive/catalogue.xlsx":   needs(access.ViewWorkbench),
-	"GET /api/v1/archive/catalogue": serves(access.ViewWorkbench),
-	"GET /admin/archive":            serves(access.ManageSettings),
-	"POST /admin/archive":           needs(access.ManageSettings),
-	"POST /supervise/import":        needs(access.ViewWorkbench),
-	"POST /api/v1/supervise/import": needs(access.ViewWorkbench),
+	"GET /archive":                           serves(access.ViewWorkbench),
+	"GET /archive/catalogue.xlsx":            needs(access.ViewWorkbench),
+	"GET /api/v1/archive/catalogue":          serves(access.ViewWorkbench),
+	"GET /admin/archive":                     serves(access.ManageSettings),
+	"POST /admin/archive":                    needs(access.ManageSettings),
+	"GET /docs/{id}/archive.zip":             onDoc,
+	"GET /api/v1/documents/{id}/archive.zip": onDoc,
+	"POST /supervise/import":                 needs(access.ViewWorkbench),
+	"POST /api/v1/supervise/import":          needs(access.ViewWorkbench),
 }
 
 // fixture is an object of the matrix with what of it must not be shown to
