@@ -1,6 +1,7 @@
 package proofread
 
 import (
+	"math"
 	"os"
 	"unsafe"
 
@@ -54,7 +55,10 @@ func normRunes(rs []rune, buf []rune) []rune {
 // probability (natural log) of the text from s to a few characters past
 // the change with the change minus without it; and how surprising the
 // text's own characters there are (minus their mean log probability).
-func (m *model) charGain(norm []rune, s int, word []rune, buf []rune) (gain, surprise float64, _ []rune) {
+// normLP caches the text's own log probabilities (NaN: not yet asked):
+// the candidates of a run share them, so only the changed text is scored
+// for each.
+func (m *model) charGain(norm []rune, normLP []float32, s int, word []rune, buf []rune) (gain, surprise float64, _ []rune) {
 	cm := m.char
 	if cm == nil {
 		return 0, 0, buf
@@ -65,8 +69,21 @@ func (m *model) charGain(norm []rune, s int, word []rune, buf []rune) (gain, sur
 	for i, r := range word {
 		buf[s-lo+i] = charlm.Norm(r)
 	}
-	orig := cm.Score(norm[lo:hi], s-lo, hi-lo)
+	var orig, own float64
+	for i := s; i < hi; i++ {
+		v := normLP[i]
+		if v != v { // NaN
+			v = cm.LogProb(norm[max(0, i-(cm.Order()-1)):i], norm[i])
+			normLP[i] = v
+		}
+		orig += float64(v)
+		if i < e {
+			own += float64(v)
+		}
+	}
 	cand := cm.Score(buf, s-lo, hi-lo)
-	own := cm.Score(norm[lo:hi], s-lo, e-lo)
 	return (cand - orig) * ln10, -own * ln10 / float64(len(word)), buf
 }
+
+// nan marks a log probability not yet computed.
+var nan = math.NaN()

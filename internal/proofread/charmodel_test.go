@@ -3,6 +3,7 @@ package proofread
 import (
 	"bytes"
 	"context"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,7 +36,11 @@ func TestCharModelConfig(t *testing.T) {
 		t.Errorf("entries %v", e)
 	}
 	norm := normRunes([]rune("党的二十第三中全会"), nil)
-	if g, _, _ := c.lm.charGain(norm, 4, []rune("届"), nil); g <= 0 {
+	lp := make([]float32, len(norm))
+	for i := range lp {
+		lp[i] = float32(math.NaN())
+	}
+	if g, _, _ := c.lm.charGain(norm, lp, 4, []rune("届"), nil); g <= 0 {
 		t.Errorf("届 for 第 after 党的二十: gain %.2f", g)
 	}
 	if _, err := New(Config{CharModel: bad, NgramModel: NgramModelNone}); err == nil {

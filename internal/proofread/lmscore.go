@@ -316,7 +316,8 @@ func (m *ngramModel) changeGain(rs []rune, orig *lattice, s int, word []rune, b 
 type lmBuffers struct {
 	orig, tmp  lattice
 	words      []rune
-	norm, cbuf []rune // the text for the character model, and its scratch
+	norm, cbuf []rune    // the text for the character model, and its scratch
+	normLP     []float32 // the character model's log10 probability of each character of norm; NaN: not yet asked
 	cache      []lmCacheSlot
 }
 
@@ -415,6 +416,10 @@ func (c *Checker) rescoreIn(rs []rune, base int, props []proposal) []proposal {
 	if c.lm.char != nil {
 		norm = normRunes(rs, buf.norm)
 		buf.norm = norm
+		buf.normLP = buf.normLP[:0]
+		for range norm {
+			buf.normLP = append(buf.normLP, float32(nan))
+		}
 	}
 	ownSt, ownEnd, ownLo, ownHi := -1, -1, -1, -1
 	var ownWid wordID
@@ -456,7 +461,7 @@ func (c *Checker) rescoreIn(rs []rune, base int, props []proposal) []proposal {
 		}
 		if norm != nil {
 			buf.words = append(buf.words[:0], []rune(p.word)...)
-			p.cgain, p.csurprise, buf.cbuf = c.lm.charGain(norm, st, buf.words, buf.cbuf)
+			p.cgain, p.csurprise, buf.cbuf = c.lm.charGain(norm, buf.normLP, st, buf.words, buf.cbuf)
 		}
 		if lp.Pre != nil {
 			q := p.from(base)
