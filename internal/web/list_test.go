@@ -11,15 +11,19 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/shuniu-oa/shuniu/internal/demo"
 	"github.com/shuniu-oa/shuniu/internal/document"
+	"github.com/shuniu-oa/shuniu/internal/org"
 	"github.com/shuniu-oa/shuniu/internal/store"
+	"github.com/shuniu-oa/shuniu/internal/supervise"
 )
 
 var (
 	docRowID = regexp.MustCompile(`data-testid="doc-row" data-id="([^"]+)"`)
 	nextLink = regexp.MustCompile(`href="([^"]+)" rel="next"`)
+	supRowID = regexp.MustCompile(`data-testid="sup-row" data-id="([^"]+)"`)
 	tabCount = regexp.MustCompile(`data-testid="tab-(\w+)">[^<]*<b class="count">(\d+)</b>`)
 )
 
@@ -175,4 +179,71 @@ func get(t *testing.T, c *http.Client, u string) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("%s: %d", u, resp.StatusCode)
 	}
+}
+
+// TestSupListPages: the 督办 list shows 50 items a page, in a stable order,
+// with links that keep the filters, and every item once.
+func TestSupListPages(t *testing.T) {
+	forEachDocEnv(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		ducha := e.byLogin("ducha")
+		roles, err := e.store.Roles(ctx, ducha.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		office := ""
+		for _, r := range roles {
+			if r.Role == org.RoleSupervisor {
+				office = r.UnitID
+			}
+		}
+		lead := e.unit("区发改局")
+		const n = 53
+		for i := range n {
+			_, err := e.store.CreateSupItem(ctx, ducha, supervise.NewItem{ID: fmt.Sprintf("page-%02d", i), Source: supervise.FromLeader,
+				Title: fmt.Sprintf("第%d项督办事项", i+1), Instruction: "请按时完成。", Office: office,
+				Schedule: supervise.Schedule{Kind: supervise.Weekly, Weekday: time.Friday}, Deadline: supervise.DeadlineSpec{Workdays: 10},
+				Units: []supervise.Unit{{UnitID: lead.ID, Lead: true, Responsible: e.head(lead.ID).ID}}}, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		c := e.client()
+		if code, body := c.login("ducha", demo.Password); code != 303 {
+			t.Fatalf("login: %d %s", code, body)
+		}
+		seen := map[string]int{}
+		next := "/supervise?tab=all&q=" + url.QueryEscape("督办事项")
+		for pages := 0; next != ""; pages++ {
+			if pages > 3 {
+				t.Fatal("too many pages")
+			}
+			code, body, _ := c.get(next)
+			if code != 200 {
+				t.Fatalf("%s: %d", next, code)
+			}
+			rows := supRowID.FindAllStringSubmatch(body, -1)
+			if len(rows) > 50 {
+				t.Errorf("%d items on one page", len(rows))
+			}
+			for _, m := range rows {
+				seen[m[1]]++
+			}
+			next = ""
+			if m := nextLink.FindStringSubmatch(body); m != nil {
+				next = html.UnescapeString(m[1])
+				if u, _ := url.Parse(next); u.Query().Get("q") != "督办事项" || u.Query().Get("tab") != "all" {
+					t.Errorf("next page %s lost the filters", next)
+				}
+			}
+		}
+		if len(seen) != n {
+			t.Errorf("%d items over the pages, want %d", len(seen), n)
+		}
+		for id, k := range seen {
+			if k != 1 {
+				t.Errorf("%s shown %d times", id, k)
+			}
+		}
+	})
 }

@@ -228,6 +228,24 @@ type supListData struct {
 	Units                                  []org.Unit
 	CanCreate                              bool
 	Total                                  int
+	Next, Prev                             string // the neighbouring pages' addresses, with the same filters
+}
+
+// supPage is how many items a page of the 督办 list shows.
+const supPage = 50
+
+// supPageURL is the list's address at offset, with the request's filters.
+func supPageURL(q url.Values, offset int) string {
+	v := url.Values{}
+	for k, x := range q {
+		if k != "offset" {
+			v[k] = x
+		}
+	}
+	if offset > 0 {
+		v.Set("offset", strconv.Itoa(offset))
+	}
+	return "/supervise?" + v.Encode()
 }
 
 // supScope narrows a filter to what the viewer may see: a 督查员 sees their
@@ -335,11 +353,21 @@ func (srv *Server) supList(w http.ResponseWriter, r *http.Request) {
 	for k, c := range lights {
 		d.Lights[string(k)] = c
 	}
-	f.Limit = 200
+	// A page at a time, in the database's stable order (changed last first,
+	// then by ID), one more than shown to know whether there is a next.
+	offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+	offset = max(offset, 0)
+	f.Limit, f.Offset = supPage+1, offset
 	rows, err := srv.store.SupItems(ctx, f)
 	if err != nil {
 		srv.serverError(w, r, err)
 		return
+	}
+	if len(rows) > supPage {
+		rows, d.Next = rows[:supPage], supPageURL(r.URL.Query(), offset+supPage)
+	}
+	if offset > 0 {
+		d.Prev = supPageURL(r.URL.Query(), max(offset-supPage, 0))
 	}
 	n, err := srv.supNamesOf(ctx)
 	if err != nil {
