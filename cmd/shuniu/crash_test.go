@@ -81,11 +81,15 @@ func TestCrashUnderLoad(t *testing.T) {
 		seed, _ = strconv.ParseUint(s, 10, 64)
 	}
 	t.Logf("SHUNIU_CRASH_SEED=%d", seed)
+	// The two stores at once: most of a round is waiting (a server starting,
+	// people signing in), so the suite's share stays short.
 	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
 		dir := t.TempDir()
 		crashRounds(t, dir, "", filepath.Join(dir, "shuniu.db"), rounds, seed)
 	})
 	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
 		dsn := storetest.PostgresDSN(t)
 		crashRounds(t, t.TempDir(), dsn, dsn, rounds, seed)
 	})
