@@ -301,7 +301,10 @@ func (n *names) unit(id string) string {
 	if u, ok := n.units[id]; ok {
 		return u.ShortName
 	}
-	return id
+	if id == "" {
+		return ""
+	}
+	return "（未知单位）" // never the ID
 }
 
 // post names a person's primary post, e.g. 区财政局局长 ("" if none).

@@ -185,7 +185,10 @@ func (n *supNames) Unit(id string) string {
 	if u, ok := n.units[id]; ok {
 		return u.Name
 	}
-	return id
+	if id == "" {
+		return ""
+	}
+	return "（未知单位）" // never the ID
 }
 
 func (n *supNames) Short(id string) string {
@@ -204,7 +207,7 @@ func (srv *Server) personName(ctx context.Context, n *supNames, id string) strin
 		return s
 	}
 	p, err := srv.store.Person(ctx, id)
-	name := id
+	name := "（未知人员）" // never the ID
 	if err == nil {
 		name = p.Name
 	}
