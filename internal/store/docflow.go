@@ -212,6 +212,9 @@ type NewOutgoing struct {
 	// IssuerID is the organ in whose name it is drafted (以…名义): one of
 	// document.Issuers of the drafting unit; "" for the unit's own organ.
 	IssuerID string
+	// CoIssuers are the organs issuing it jointly with IssuerID (联合发文),
+	// in order; each must countersign.
+	CoIssuers []string
 }
 
 // CreateOutgoing stores a new draft and starts its 发文 route, in one transaction.
@@ -280,6 +283,11 @@ func (tx *Tx) CreateOutgoing(ctx context.Context, by org.Person, n NewOutgoing) 
 		}
 		slices.SortFunc(rs, func(a, b Recipient) int { return strings.Compare(b.Kind+a.UnitID, a.Kind+b.UnitID) })
 		n.Doc.ID = uid.New()
+		if len(n.CoIssuers) > 0 {
+			if n.Doc.IssuerMark, n.Doc.Signatures, err = document.JointIssue(units, issuer.ID, n.CoIssuers); err != nil {
+				return err
+			}
+		}
 		if n.Doc.IssuerMark == "" {
 			n.Doc.IssuerMark = issuer.Name + "文件"
 		}
@@ -294,6 +302,9 @@ func (tx *Tx) CreateOutgoing(ctx context.Context, by org.Person, n NewOutgoing) 
 		// The drafting organ's office runs the route; the organ in whose
 		// name it goes signs it off, by the leader the rules name.
 		scope := map[string]string{route.ScopeUnit: unit.ID, route.ScopeOffice: organ.ID, route.ScopeOrgan: issuer.ID}
+		if len(n.CoIssuers) > 0 {
+			scope[document.JointScope] = strings.Join(n.CoIssuers, ",")
+		}
 		if issuer.ID != organ.ID {
 			signer, err := tx.signerFor(ctx, n, units)
 			if err != nil {
@@ -327,6 +338,9 @@ func (tx *Tx) CreateOutgoing(ctx context.Context, by org.Person, n NewOutgoing) 
 		detail := map[string]any{"type": n.Doc.Type, "unit": unit.ShortName}
 		if issuer.ID != organ.ID {
 			detail["in_name_of"] = issuer.ShortName
+		}
+		if len(n.CoIssuers) > 0 {
+			detail["joint"] = n.Doc.Signatures
 		}
 		return tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "document.create", ObjectKind: "document", ObjectID: rec.ID,
 			Detail: jsonString(withTitle(detail, n.Doc))})
@@ -739,7 +753,9 @@ func (s *Store) prepareAct(ctx context.Context, by org.Person, docID string, req
 		return preparedAct{}, false
 	}
 	finished := (req.Op == route.Approve || req.Op == route.Disagree) && taskStatus(next, req.Task) == route.Finished
-	if finished && finishEffects[rec.Direction+"/"+stepKey] {
+	// A check with nothing to check (核稿 of a document issued alone) keeps
+	// the prepared path.
+	if key := rec.Direction + "/" + stepKey; finished && finishEffects[key] && !(finishChecksOnly[key] && in.Scope[document.JointScope] == "") {
 		return preparedAct{}, false
 	}
 	if req.Op == route.Return && rec.Direction == Outgoing && rec.Doc.Number != nil && returnedBeforeNumber(next) {
@@ -857,7 +873,7 @@ func (tx *Tx) act(ctx context.Context, by org.Person, docID string, req route.Re
 		finished := (req.Op == route.Approve || req.Op == route.Disagree) && taskStatus(next, req.Task) == route.Finished
 		// Only a step's consequences (onFinish, voidNumber) touch the 公文
 		// itself; most operations change just where it stands.
-		contentChanged := finished && finishEffects[rec.Direction+"/"+stepKey]
+		contentChanged := finished && finishEffects[rec.Direction+"/"+stepKey] && !finishChecksOnly[rec.Direction+"/"+stepKey]
 		if issued != nil && finished && rec.Direction == Outgoing && stepKey == document.StepDistribute {
 			if issued.Version != rec.Version {
 				return ErrModified
@@ -918,11 +934,15 @@ func returnedBeforeNumber(in route.Instance) bool {
 	return false
 }
 
+// finishChecksOnly are the steps among finishEffects whose finishing is
+// only checked (a joint issue's 会签 at 核稿), changing nothing of the 公文.
+var finishChecksOnly = map[string]bool{Outgoing + "/review": true}
+
 // finishEffects are the steps whose finishing does something beyond the
 // route; onFinish acts on these and no others (Store.Act prepares all other
 // operations outside the write).
 var finishEffects = map[string]bool{
-	Outgoing + "/sign_off": true, Outgoing + "/number": true, Outgoing + "/print_issue": true, Outgoing + "/distribute": true,
+	Outgoing + "/review": true, Outgoing + "/sign_off": true, Outgoing + "/number": true, Outgoing + "/print_issue": true, Outgoing + "/distribute": true,
 	Incoming + "/register":       true,
 	Outgoing + "/" + stepArchive: true, Incoming + "/" + stepArchive: true,
 }
@@ -938,7 +958,7 @@ func (tx *Tx) onFinish(ctx context.Context, by org.Person, rec *DocRecord, in ro
 	}
 	var units map[string]org.Unit
 	switch key {
-	case Outgoing + "/number", Outgoing + "/print_issue", Outgoing + "/distribute", Incoming + "/register":
+	case Outgoing + "/review", Outgoing + "/number", Outgoing + "/print_issue", Outgoing + "/distribute", Incoming + "/register":
 		var err error
 		if units, err = tx.unitMap(ctx); err != nil {
 			return err
@@ -947,6 +967,21 @@ func (tx *Tx) onFinish(ctx context.Context, by org.Person, rec *DocRecord, in ro
 	switch key {
 	case Outgoing + "/" + stepArchive, Incoming + "/" + stepArchive:
 		return tx.archiveDoc(ctx, by, rec, req.Fields)
+	case Outgoing + "/review":
+		// A joint issue's 会签 must reach every co-issuing organ.
+		joint := in.Scope[document.JointScope]
+		if joint == "" {
+			return nil
+		}
+		var cs []route.Assignee
+		for _, t := range in.OpenTasks() {
+			if in.Template.Steps[t.Step].Key == "countersign" {
+				cs = append(cs, t.Assignee)
+			}
+		}
+		if missing := document.JointMissing(units, strings.Split(joint, ","), cs); len(missing) > 0 {
+			return fmt.Errorf("联合发文须经%s会签，请在会签单位中选择", strings.Join(missing, "、"))
+		}
 	case Outgoing + "/sign_off":
 		so, ok := document.SignOffOf(in)
 		if !ok {

@@ -118,3 +118,54 @@ func mustActor(t *testing.T, s *store.Store, id string) route.Actor {
 	}
 	return a
 }
+
+// TestJointIssue: 区委办 and 政府办 issue a 通知 jointly (两办发文): the mark
+// and 署名 name both, lead first; 核稿 without 区委办's 会签 is refused and
+// changes nothing; with it the document goes on, and is numbered once, in
+// the lead's series.
+func TestJointIssue(t *testing.T) {
+	storetest.ForEach(t, store.Options{}, func(t *testing.T, s *store.Store) {
+		x := seeded(t, s)
+		office, party := x.unit["政府办"], x.unit["区委办"]
+		secretariat := childOf(x, office.ID, "秘书科")
+		clerk, director := x.byLogin["wenmi"], x.byLogin["zhuren"]
+		rec, err := s.CreateOutgoing(ctx, clerk, store.NewOutgoing{UnitID: secretariat.ID, CoIssuers: []string{party.ID}, To: []string{x.unit["区教育局"].ID},
+			Doc: document.Document{Type: document.Notice, Title: "关于做好2027年元旦春节期间有关工作的通知", Body: document.ParseBody("一、压实责任\n二、抓好落实")}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := office.Name + "、" + party.Name + "文件"; rec.Doc.IssuerMark != want || len(rec.Doc.Signatures) != 2 || rec.Doc.Signatures[1] != party.Name {
+			t.Fatalf("joint mark %q, 署名 %v", rec.Doc.IssuerMark, rec.Doc.Signatures)
+		}
+		if _, err := s.CreateOutgoing(ctx, clerk, store.NewOutgoing{UnitID: secretariat.ID, CoIssuers: []string{childOf(x, party.ID, "秘书科").ID},
+			Doc: document.Document{Type: document.Notice, Title: "关于某事的通知", Body: document.ParseBody("一、事项")}}); err == nil || !strings.Contains(err.Error(), "内设科室") {
+			t.Errorf("a section as co-issuer: %v", err)
+		}
+		act(t, s, clerk, rec.ID, approve("请审核"))
+		act(t, s, x.head(t, secretariat.ID), rec.ID, approve("同意"))
+		a := mustActor(t, s, director.ID)
+		items, _ := s.OpenTasksFor(ctx, a, 100)
+		task := 0
+		for _, w := range items {
+			if w.Doc.ID == rec.ID {
+				task = w.TaskID
+			}
+		}
+		_, err = s.Act(ctx, director, rec.ID, route.Request{Op: route.Approve, Task: task, Comment: "核稿无误", Next: []route.NextTask{
+			{Assignee: route.Assignee{Kind: route.Leader, Unit: x.unit["区教育局"].ID}}}})
+		if err == nil || !strings.Contains(err.Error(), "联合发文须经"+party.Name+"会签") {
+			t.Fatalf("核稿 without the co-issuer's 会签: %v", err)
+		}
+		if got, _ := s.Document(ctx, rec.ID); got.Step != "办公室核稿" {
+			t.Fatalf("a refused 核稿 moved the document to %s", got.Step)
+		}
+		act(t, s, director, rec.ID, route.Request{Op: route.Approve, Comment: "核稿无误", Next: []route.NextTask{
+			{Assignee: route.Assignee{Kind: route.Leader, Unit: party.ID}}}})
+		act(t, s, x.head(t, party.ID), rec.ID, approve("同意"))
+		act(t, s, x.head(t, office.ID), rec.ID, approve("签发"))
+		got := act(t, s, clerk, rec.ID, approve(""))
+		if want := fmt.Sprintf("清政办发〔%d〕1号", got.Doc.Number.Year); got.DocNumber != want {
+			t.Errorf("joint numbered %q, want %q", got.DocNumber, want)
+		}
+	})
+}

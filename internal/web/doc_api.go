@@ -93,11 +93,12 @@ func (srv *Server) apiDocList(w http.ResponseWriter, r *http.Request) {
 }
 
 type apiNewOutgoing struct {
-	UnitID   string            `json:"unit_id"`
-	IssuerID string            `json:"issuer_id,omitempty"` // 以…名义: an organ the drafting unit's office serves
-	Document document.Document `json:"document"`
-	To       []string          `json:"to"`
-	CC       []string          `json:"cc"`
+	UnitID    string            `json:"unit_id"`
+	IssuerID  string            `json:"issuer_id,omitempty"`  // 以…名义: an organ the drafting unit's office serves
+	CoIssuers []string          `json:"co_issuers,omitempty"` // 联合发文: the organs issuing it jointly, in order
+	Document  document.Document `json:"document"`
+	To        []string          `json:"to"`
+	CC        []string          `json:"cc"`
 }
 
 func (srv *Server) apiDocCreate(w http.ResponseWriter, r *http.Request) {
@@ -139,7 +140,7 @@ func (srv *Server) apiDocCreate(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": "文稿未通过校验", "findings": fs})
 		return
 	}
-	rec, err := srv.store.CreateOutgoing(ctx, v.Person, store.NewOutgoing{UnitID: in.UnitID, IssuerID: in.IssuerID, Doc: doc, To: in.To, CC: in.CC})
+	rec, err := srv.store.CreateOutgoing(ctx, v.Person, store.NewOutgoing{UnitID: in.UnitID, IssuerID: in.IssuerID, CoIssuers: in.CoIssuers, Doc: doc, To: in.To, CC: in.CC})
 	if err != nil {
 		srv.apiFail(w, r, err)
 		return

@@ -148,3 +148,56 @@ func TestInstructToAnotherUnit(t *testing.T) {
 		t.Error("the person assigned inside has no 承办 task")
 	}
 }
+
+// TestJointIssueForm: the draft form offers 联合发文; a 两办 notice drafted
+// with 区委办 shows both organs on its page, and its 核稿 is refused until the
+// 会签 reaches 区委办.
+func TestJointIssueForm(t *testing.T) {
+	e := newDocEnv(t)
+	office, party := e.unit("政府办"), e.unit("区委办")
+	c := e.client()
+	c.login("wenmi", demo.Password)
+	_, page, _ := c.get("/docs/new")
+	if !strings.Contains(page, `name="co_issuer" value="`+party.ID+`"`) {
+		t.Fatal("the draft form does not offer 联合发文")
+	}
+	f := draftForm("关于做好2027年元旦春节期间有关工作的通知", "0", e.unit("区教育局").ID)
+	f.Set("unit_id", firstOption.FindStringSubmatch(page)[1])
+	f["co_issuer"] = []string{party.ID}
+	code, body, h := c.postMultipart("/docs/new", f, "", "", nil)
+	m := docLocation.FindStringSubmatch(h.Get("Location"))
+	if code != http.StatusSeeOther || m == nil {
+		t.Fatalf("create: %d %s", code, firstLines(body, `<div class="alert`, 3))
+	}
+	id := m[1]
+	if _, body, _ := c.get("/docs/" + id); !strings.Contains(body, `data-testid="joint">`+party.Name) {
+		t.Error("the page does not show the joint issue")
+	}
+	rec, _ := e.store.Document(context.Background(), id)
+	if rec.Doc.IssuerMark != office.Name+"、"+party.Name+"文件" {
+		t.Errorf("mark %q", rec.Doc.IssuerMark)
+	}
+	ctx := context.Background()
+	for _, p := range []string{e.byLogin("wenmi").ID, e.head(e.child(office.ID, "秘书科").ID).ID} {
+		a, _ := e.store.Actor(ctx, p, e.store.Now())
+		items, _ := e.store.OpenTasksFor(ctx, a, 100)
+		for _, it := range items {
+			if it.Doc.ID == id {
+				if _, err := e.store.Act(ctx, e.person(p), id, route.Request{Op: route.Approve, Task: it.TaskID, Comment: "同意"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	z := e.client()
+	z.login("zhuren", demo.Password)
+	_, body, _ = z.get("/docs/" + id)
+	task := taskOn(t, body, "review")
+	code, body, _ = z.post("/docs/"+id+"/act", url.Values{"task": {task}, "op": {"approve"}, "next": {"leader:" + e.unit("区教育局").ID}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "联合发文须经"+party.Name+"会签") {
+		t.Fatalf("核稿 without 区委办: %d", code)
+	}
+	if code, _, _ := z.post("/docs/"+id+"/act", url.Values{"task": {task}, "op": {"approve"}, "next": {"office:" + party.ID}}); code != http.StatusSeeOther {
+		t.Fatalf("核稿 with 区委办's office: %d", code)
+	}
+}

@@ -42,6 +42,7 @@ type pickUnit struct {
 	org.Unit
 	Depth    int
 	To, CC   bool
+	Co       bool // a co-issuing organ (联合发文)
 	Disabled bool
 }
 
@@ -102,7 +103,8 @@ func (srv *Server) docFormData(r *http.Request, f url.Values, incoming bool) (do
 		}
 	}
 	for _, u := range rows {
-		d.Units = append(d.Units, pickUnit{Unit: u.Unit, Depth: u.Depth, To: slices.Contains(f["to"], u.ID), CC: slices.Contains(f["cc"], u.ID)})
+		d.Units = append(d.Units, pickUnit{Unit: u.Unit, Depth: u.Depth, To: slices.Contains(f["to"], u.ID), CC: slices.Contains(f["cc"], u.ID),
+			Co: slices.Contains(f["co_issuer"], u.ID)})
 	}
 	return d, nil
 }
@@ -318,7 +320,7 @@ func (srv *Server) docCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	doc.Attachments = atts
 	rec, err := srv.createWithFiles(ctx, v.Person, "attachment", atts, func(tx *store.Tx) (store.DocRecord, error) {
-		return tx.CreateOutgoing(ctx, v.Person, store.NewOutgoing{UnitID: unitID, IssuerID: issuer, Doc: doc, To: f["to"], CC: f["cc"]})
+		return tx.CreateOutgoing(ctx, v.Person, store.NewOutgoing{UnitID: unitID, IssuerID: issuer, CoIssuers: f["co_issuer"], Doc: doc, To: f["to"], CC: f["cc"]})
 	})
 	if err != nil {
 		if isInternal(err) {

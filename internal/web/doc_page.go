@@ -52,6 +52,7 @@ type docPageData struct {
 	Classify     *classifyForm     // the 变更密级 form, for the organ's 定密责任人
 	Series       []document.Series // at 编号: the series the document may be numbered in, the usual first
 	Issuer       string            // the organ in whose name it goes, when not the drafting organ
+	Joint        []string          // 联合发文: the co-issuing organs, by name, each owing its 会签
 	Archive      *archivePanel     // at 归档: the 档号 each 保管期限 gives; once archived, its 档号
 }
 
@@ -226,6 +227,11 @@ func (srv *Server) docPageData(ctx context.Context, od openedDoc) (docPageData, 
 	d.TypeName = typeName(rec.Doc.Type)
 	if id := store.IssuerOf(rec, in); id != rec.OrganID {
 		d.Issuer = n.units[id].Name
+	}
+	if j := in.Scope[document.JointScope]; j != "" && rec.Direction == store.Outgoing {
+		for _, id := range strings.Split(j, ",") {
+			d.Joint = append(d.Joint, n.units[id].Name)
+		}
 	}
 	d.Classify = classifyFormFor(v, rec)
 	if rec.Direction == store.Outgoing {
