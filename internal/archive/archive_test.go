@@ -254,3 +254,19 @@ func TestMetadataXML(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseCode: a 档号 that parses writes back as itself.
+func FuzzParseCode(f *testing.F) {
+	for _, s := range []string{"Z012-2026-Y-BGS-0001", "清政办-2026-D30-综合科-0012", "A-0001-D10-B-99999", "Z-2026-X-B-0001", "----"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := ParseCode(s)
+		if err != nil {
+			return
+		}
+		if back, err := ParseCode(c.String()); err != nil || back != c {
+			t.Fatalf("%q → %+v → %q → %+v, %v", s, c, c.String(), back, err)
+		}
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/shuniu-oa/shuniu/internal/account"
+	"github.com/shuniu-oa/shuniu/internal/archive"
 	"github.com/shuniu-oa/shuniu/internal/audit"
 	"github.com/shuniu-oa/shuniu/internal/document"
 	"github.com/shuniu-oa/shuniu/internal/org"
@@ -86,10 +87,41 @@ func Seed(ctx context.Context, s *store.Store, d District) error {
 				return fmt.Errorf("series: %w", err)
 			}
 		}
+		if err := tx.PutArchiveSettings(ctx, org.Person{Name: "系统"}, archiveSettings(d)); err != nil {
+			return fmt.Errorf("archive settings: %w", err)
+		}
 		if err := tx.PutSetting(ctx, seededKey, d.Name); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, audit.Event{ActorName: "系统", Action: "demo.seed", ObjectKind: "district", ObjectID: d.Name,
 			Detail: fmt.Sprintf(`{"units":%d,"people":%d}`, len(d.Units), len(d.People))})
 	})
+}
+
+// sectionCodes are the 机构（问题）代码 of the demo's common sections, as an
+// archives office would give them (pinyin initials); the other sections
+// file under their short names until the system administrator sets one.
+var sectionCodes = map[string]string{"秘书科": "MSK", "综合科": "ZHK", "督查室": "DCS", "办公室": "BGS", "文电科": "WDK", "机要科": "JYK",
+	"信息科": "XXK", "档案管理科": "DAK", "人事科": "RSK"}
+
+// archiveSettings gives every organ of the demo a 全宗号 (Z001, Z002, … in
+// the order of the units) and the offices and common sections their codes;
+// the 保管期限表 is the default.
+func archiveSettings(d District) archive.Settings {
+	s := archive.DefaultSettings()
+	s.Fonds, s.UnitCodes = map[string]string{}, map[string]string{}
+	for _, u := range d.Units {
+		switch {
+		case u.Kind == org.KindSection:
+			if c, ok := sectionCodes[u.ShortName]; ok {
+				s.UnitCodes[u.ID] = c
+			}
+		default:
+			s.Fonds[u.ID] = fmt.Sprintf("Z%03d", len(s.Fonds)+1)
+			if u.Kind == org.KindOffice {
+				s.UnitCodes[u.ID] = "BGS"
+			}
+		}
+	}
+	return s
 }
