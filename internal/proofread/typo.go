@@ -584,7 +584,8 @@ func (c *Checker) selectTypos(t *text, props []proposal, out *findings) {
 // protectedAt reports whether [s, e) lies in a word the checker must not
 // question: one of the project's contemporary 公文 terms (which the
 // trigram model, trained on older general text, may not know: 抗疫,
-// 施策), or the deployment's own organ names, leaders' names and titles.
+// 施策), a person's name (personNameAt), or the deployment's own organ
+// names, leaders' names and titles.
 func (c *Checker) protectedAt(t *text, s, e int) bool {
 	m := c.lm
 	for a := max(0, s-maxTermRunes+1); a < e; a++ {
@@ -593,6 +594,9 @@ func (c *Checker) protectedAt(t *text, s, e int) bool {
 				return true
 			}
 		}
+	}
+	if personNameAt(t.r, s, e) {
+		return true
 	}
 	if c.custom == nil {
 		return false
@@ -731,6 +735,37 @@ func stealsSpan(a, b int, inWord []bool, wordFreq []int32, wordSpan []span) bool
 		}
 		if sp := wordSpan[j]; sp.start < a || sp.end > b {
 			return true
+		}
+	}
+	return false
+}
+
+// surnames are common Chinese surnames of one character, for
+// personNameAt, without those that mostly begin words said of groups
+// before 同志 (单位同志, 有关同志, 党员同志, 全体同志).
+var surnames = func() map[rune]bool {
+	m := map[rune]bool{}
+	for _, r := range "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景宫费卜冷晏席卫米柏宗瞿桂佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝" {
+		m[r] = true
+	}
+	return m
+}()
+
+// personNameAt reports whether [s, e) lies in a person's name: two or
+// three characters, the first a common surname, before 同志, 先生 or 女士
+// (史达福同志 is not 士大夫同志). The deployment's roster
+// (Config.Leaders) protects its own leaders' names anywhere.
+func personNameAt(rs []rune, s, e int) bool {
+	for l := 2; l <= 3; l++ {
+		for st := max(0, e-l); st <= s; st++ {
+			end := st + l
+			if end+2 > len(rs) || !surnames[rs[st]] {
+				continue
+			}
+			switch string(rs[end : end+2]) {
+			case "同志", "先生", "女士":
+				return true
+			}
 		}
 	}
 	return false
