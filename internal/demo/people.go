@@ -298,4 +298,12 @@ func (b *builder) buildLogins() {
 		}
 		b.d.Logins = append(b.d.Logins, login)
 	}
+	// The printed 办公室主任 also heads the 秘书科 (兼任), where the printed
+	// 文秘 drafts: the draft's 处室审核 is then a printed login's too, and the
+	// printed logins walk the 发文 route end to end. (The 收文 route they walk
+	// already: 登记收文 at the 政府办, 拟办 by its director, 批办 and 传阅 by the
+	// 领导, 承办 by the 承办人.)
+	if director := b.person("清澜区人民政府办公室/主任/1"); director != "" {
+		b.also(director, b.childID(b.unitID("政府办"), "秘书科"), "科长")
+	}
 }
