@@ -555,3 +555,24 @@ func TestPersonNames(t *testing.T) {
 		}
 	}
 }
+
+// TestOfficialPhrases: the set phrases of official writing that were false
+// alarms before the character model (issue 13) are left alone.
+func TestOfficialPhrases(t *testing.T) {
+	c := checker(t)
+	if c.CharModelEntries() == nil {
+		t.Skip("no character model loaded")
+	}
+	for _, text := range []string{
+		"全面贯彻党的二十届三中全会精神。",
+		"有效防范化解地方政府隐性债务风险。",
+		"积极稳妥化解地方隐性债务。",
+		"史达福同志任市发展改革委主任。",
+	} {
+		for _, f := range c.Check(text) {
+			if f.Category == CategoryTypo {
+				t.Errorf("%s: %+v", text, f)
+			}
+		}
+	}
+}
