@@ -131,6 +131,12 @@ func TestArchiveCatalogue(t *testing.T) {
 		t.Errorf("xlsx line %q", r)
 	}
 
+	// Archived: nothing changes it, and the 定密责任人 is not offered a change.
+	dir := e.client()
+	dir.login("zhuren", demo.Password)
+	if _, page, _ := dir.get("/docs/" + rec.ID); !strings.Contains(page, "档号 "+want) || strings.Contains(page, `data-testid="classify"`) {
+		t.Errorf("the director's page of an archived document: %s", firstLines(page, `data-testid="classify"`, 1))
+	}
 	// Archived: nothing changes it.
 	code, page, _ = c.post("/docs/"+rec.ID+"/annotations", url.Values{"start": {"0"}, "end": {"2"}, "comment": {"补充"}})
 	if code < 400 || !strings.Contains(page, "已归档（档号 "+want+"），不能再批注") {

@@ -334,6 +334,9 @@ func (srv *Server) docPageData(ctx context.Context, od openedDoc) (docPageData, 
 	if d.Archive, err = srv.archivePanel(ctx, rec, d.Files, atArchive); err != nil {
 		return d, err
 	}
+	if d.Archive != nil && d.Archive.Record != nil {
+		d.Classify = nil // filed as it stands: the store refuses a change
+	}
 	d.HasSide = len(d.Flags) > 0 || d.Circulating || len(d.Withdraw) > 0 || len(d.Urge) > 0
 	return d, nil
 }
