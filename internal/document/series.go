@@ -131,3 +131,55 @@ type NumberTake struct {
 
 // numberYear is the year a number taken at t belongs to: Beijing's.
 func numberYear(t time.Time) int { return t.In(calendar.Shanghai()).Year() }
+
+// FormatSeries writes an organ's series one a line as the editor shows
+// them: 代字, 名称, then the 文种 it carries (none: any), space-separated.
+func FormatSeries(list []Series) string {
+	var b strings.Builder
+	for _, s := range list {
+		b.WriteString(s.Code + " " + s.Name)
+		for _, t := range s.Types {
+			b.WriteString(" " + typeLabel(t))
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// ParseSeries reads what FormatSeries writes, for organ, in order: each
+// line 代字, 名称 and any 文种 by their Chinese names (命令 or 令). Blank
+// lines are skipped; the list is checked by Validate line by line.
+func ParseSeries(organID, text string) ([]Series, error) {
+	byName := map[string]DocType{}
+	for _, r := range Rules() {
+		byName[r.Name] = r.Type
+		for _, n := range r.TitleNames {
+			byName[n] = r.Type
+		}
+	}
+	var out []Series
+	for i, line := range strings.Split(text, "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 {
+			continue
+		}
+		if len(f) < 2 {
+			return nil, fmt.Errorf("第%d行：应写“代字 名称 文种…”，如“清政发 区政府文件 通知 意见”", i+1)
+		}
+		s := Series{OrganID: organID, Code: f[0], Name: f[1], Sort: len(out) + 1}
+		for _, n := range f[2:] {
+			t, ok := byName[n]
+			if !ok {
+				return nil, fmt.Errorf("第%d行：文种“%s”无效", i+1, n)
+			}
+			if !slices.Contains(s.Types, t) {
+				s.Types = append(s.Types, t)
+			}
+		}
+		if err := s.Validate(); err != nil {
+			return nil, fmt.Errorf("第%d行：%w", i+1, err)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}

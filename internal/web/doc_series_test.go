@@ -192,3 +192,34 @@ func TestDraftInNameOfOrgan(t *testing.T) {
 		t.Fatalf("series offered: %v", codes)
 	}
 }
+
+// TestSeriesEditor: the office director keeps the office's series on a page
+// of their own, one a line; a bad line is refused with its number and the
+// text kept; a clerk may not edit them.
+func TestSeriesEditor(t *testing.T) {
+	e := newDocEnv(t)
+	office := e.unit("政府办")
+	z := e.client()
+	z.login("zhuren", demo.Password)
+	code, body, _ := z.get("/org/units/" + office.ID + "/series")
+	if code != http.StatusOK || !strings.Contains(body, "清政办发 政府办文件 决议") || !strings.Contains(body, "清政办函 政府办函 函") {
+		t.Fatalf("series page: %d", code)
+	}
+	text := "清政办发 政府办文件 通知 意见\n清政办函 政府办函 函\n清政办电 政府办电报 通知\n"
+	code, body, _ = z.post("/org/units/"+office.ID+"/series", url.Values{"series": {"清政办发 政府办文件 通知\n清政办函 函 报表"}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "第2行") || !strings.Contains(body, "报表") {
+		t.Fatalf("a bad line: %d", code)
+	}
+	if code, _, _ := z.post("/org/units/"+office.ID+"/series", url.Values{"series": {text}}); code != http.StatusOK {
+		t.Fatalf("save: %d", code)
+	}
+	got, err := e.store.SeriesFor(context.Background(), office.ID, document.Notice)
+	if err != nil || len(got) != 2 || got[1].Code != "清政办电" {
+		t.Fatalf("series after saving: %+v %v", got, err)
+	}
+	c := e.client()
+	c.login("wenmi", demo.Password)
+	if code, _, _ := c.get("/org/units/" + office.ID + "/series"); code != http.StatusForbidden {
+		t.Errorf("a clerk opened the series editor: %d", code)
+	}
+}

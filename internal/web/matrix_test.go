@@ -137,6 +137,8 @@ var matrix = map[string]entry{
 	"POST /org/units/{id}/delete":             onUnit(access.ManageUnits),
 	"GET /org/units/{id}/routes/{kind}":       {target: tUnit, action: access.ManageRoutes, strict: true},
 	"POST /org/units/{id}/routes/{kind}":      onUnit(access.ManageRoutes),
+	"GET /org/units/{id}/series":              {target: tUnit, action: access.ManageRoutes, strict: true},
+	"POST /org/units/{id}/series":             onUnit(access.ManageRoutes),
 	"GET /people/new":                         serves(access.ManageAccounts),
 	"POST /people":                            needs(access.ManageAccounts),
 	"GET /api/v1/people":                      serves(access.ViewDirectory),

@@ -138,6 +138,8 @@ func (srv *Server) routes() {
 	m.HandleFunc("POST /org/units/{id}/delete", srv.requireLogin(srv.unitDelete))
 	m.HandleFunc("GET /org/units/{id}/routes/{kind}", srv.requireLogin(srv.routesPage))
 	m.HandleFunc("POST /org/units/{id}/routes/{kind}", srv.requireLogin(srv.routesSave))
+	m.HandleFunc("GET /org/units/{id}/series", srv.requireLogin(srv.seriesPage))
+	m.HandleFunc("POST /org/units/{id}/series", srv.requireLogin(srv.seriesSave))
 	m.HandleFunc("GET /people/new", srv.requireLogin(srv.personNew))
 	m.HandleFunc("POST /people", srv.requireLogin(srv.personCreate))
 	m.HandleFunc("GET /people/{id}", srv.requireLogin(srv.personPage))
