@@ -103,23 +103,34 @@ type ListCounts struct {
 }
 
 // ListCounts counts a person's 待办, 待阅, 已办 and 办结 in one statement, each
-// from a covering index (no document is read).
-func (c conn) ListCounts(ctx context.Context, a route.Actor, maxLevel org.Classification) (ListCounts, error) {
+// from a covering index (no document is read). A count stops at limit (if
+// positive) — limit means "at least limit" — so that its cost is bounded
+// however long the backlog: counting reads every index entry it counts.
+func (c conn) ListCounts(ctx context.Context, a route.Actor, maxLevel org.Classification, limit int) (ListCounts, error) {
 	var n ListCounts
+	capped := func(from, where string) string {
+		if limit <= 0 {
+			return `(SELECT COUNT(*) FROM ` + from + ` WHERE ` + where + `)`
+		}
+		return fmt.Sprintf(`(SELECT COUNT(*) FROM (SELECT 1 FROM %s WHERE %s LIMIT %d) AS c)`, from, where, limit)
+	}
 	var sums [2][]string
 	var args [2][]any
 	for _, g := range taskGroups(a) {
 		for circ := range 2 {
-			sums[circ] = append(sums[circ], `(SELECT COUNT(*) FROM open_tasks t WHERE `+g.where+` AND t.circulate = `+fmt.Sprint(circ)+` AND `+levelPredicate("t.level")+`)`)
+			sums[circ] = append(sums[circ], capped(`open_tasks t`, g.where+` AND t.circulate = `+fmt.Sprint(circ)+` AND `+levelPredicate("t.level")))
 			args[circ] = append(append(args[circ], g.args...), int(maxLevel))
 		}
 	}
-	q := `SELECT ` + strings.Join(sums[0], " + ") + `, ` + strings.Join(sums[1], " + ") + `,
-		(SELECT COUNT(*) FROM participants p WHERE p.person_id = ? AND p.closed = 0 AND ` + levelPredicate("p.level") + `),
-		(SELECT COUNT(*) FROM participants p WHERE p.person_id = ? AND p.closed = 1 AND ` + levelPredicate("p.level") + `)`
+	q := `SELECT ` + strings.Join(sums[0], " + ") + `, ` + strings.Join(sums[1], " + ") + `, ` +
+		capped(`participants p`, `p.person_id = ? AND p.closed = 0 AND `+levelPredicate("p.level")) + `, ` +
+		capped(`participants p`, `p.person_id = ? AND p.closed = 1 AND `+levelPredicate("p.level"))
 	all := append(append(args[0], args[1]...), a.ID, int(maxLevel), a.ID, int(maxLevel))
 	if err := c.queryRow(ctx, q, all...).Scan(&n.Todo, &n.ToRead, &n.Done, &n.Closed); err != nil {
 		return n, fmt.Errorf("count lists: %w", err)
+	}
+	if limit > 0 { // a sum over several ways of holding tasks
+		n.Todo, n.ToRead = min(n.Todo, limit), min(n.ToRead, limit)
 	}
 	return n, nil
 }

@@ -48,7 +48,7 @@ func TestListPages(t *testing.T) {
 			max  org.Classification
 			want int
 		}{{org.Unclassified, n - 1}, {org.Confidential, n}} {
-			c, err := s.ListCounts(ctx, a, tc.max)
+			c, err := s.ListCounts(ctx, a, tc.max, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -106,6 +106,10 @@ func TestListPages(t *testing.T) {
 			if seen != tc.want {
 				t.Errorf("已办 up to %s: %d, want %d", tc.max.Label(), seen, tc.want)
 			}
+		}
+		// A bounded count stops at its limit.
+		if c, err := s.ListCounts(ctx, a, org.Confidential, 3); err != nil || c.Todo != 3 || c.Done != 3 || c.Closed != 0 {
+			t.Errorf("counts up to 3: %+v %v", c, err)
 		}
 		// Filters are applied in the database.
 		items, err := s.TaskPage(ctx, a, store.TaskQuery{MaxLevel: org.Confidential, Text: "第5项", Limit: 10})

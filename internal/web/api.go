@@ -71,7 +71,8 @@ func (srv *Server) apiWorkbench(w http.ResponseWriter, r *http.Request) {
 		srv.serverError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"counts": wl.Counts, "lists": wl})
+	// A count at count_limit means at least that many (countLimit).
+	writeJSON(w, http.StatusOK, map[string]any{"counts": wl.Counts, "lists": wl, "count_limit": countLimit})
 }
 
 func (srv *Server) apiUnits(w http.ResponseWriter, r *http.Request) {

@@ -89,7 +89,7 @@ func (srv *Server) apiDocList(w http.ResponseWriter, r *http.Request) {
 		rows = []docRow{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"filter": f, "documents": rows, "next": next,
-		"counts": map[string]int{"todo": c.Todo, "to_read": c.ToRead, "done": c.Done, "closed": c.Closed}})
+		"counts": map[string]int{"todo": c.Todo, "to_read": c.ToRead, "done": c.Done, "closed": c.Closed}, "count_limit": countLimit})
 }
 
 type apiNewOutgoing struct {

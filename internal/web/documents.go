@@ -409,7 +409,20 @@ func (srv *Server) docCounts(ctx context.Context, s access.Subject, a route.Acto
 	if !ok {
 		return store.ListCounts{}, nil
 	}
-	return srv.store.ListCounts(ctx, a, max)
+	return srv.store.ListCounts(ctx, a, max, countLimit)
+}
+
+// countLimit bounds the lists' counts: counting reads every index entry it
+// counts, so past it a tab says "10000+" and a page costs the same with a
+// backlog of 10,000 or 100,000.
+const countLimit = 10000
+
+// shownCount is a list's size as a tab shows it.
+func shownCount(n int) string {
+	if n >= countLimit {
+		return fmt.Sprintf("%d+", countLimit)
+	}
+	return strconv.Itoa(n)
 }
 
 // docListPage reads one page of a list — the tab, its filters, starting after

@@ -48,6 +48,7 @@ type pages struct {
 }
 
 var funcs = template.FuncMap{
+	"count": shownCount,
 	"fmtTime": func(t time.Time) string {
 		if t.IsZero() {
 			return "—"
