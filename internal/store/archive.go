@@ -126,28 +126,34 @@ func (tx *Tx) refuseArchived(ctx context.Context, docID, what string) error {
 	return &ArchivedError{Code: code, What: what}
 }
 
-// ArchivePlan is where a document would be filed with retention (empty: the
-// table's), and the 件号 it would get if archived now — for the archivist's
-// form; the 件号 is taken only when the document is archived.
-func (c conn) ArchivePlan(ctx context.Context, rec DocRecord, retention archive.Retention) (archive.Code, error) {
+// ArchivePlans are where a document would be filed with each 保管期限, in
+// the order of archive.Retentions, and the table's choice among them, each
+// with the 件号 it would get if archived now — for the archivist's form; the
+// 件号 is taken only when the document is archived.
+func (c conn) ArchivePlans(ctx context.Context, rec DocRecord) ([]archive.Code, archive.Retention, error) {
 	set, err := c.ArchiveSettings(ctx)
 	if err != nil {
-		return archive.Code{}, err
+		return nil, "", err
 	}
 	units, err := c.unitMap(ctx)
 	if err != nil {
-		return archive.Code{}, err
+		return nil, "", err
 	}
-	cl, err := archive.Classify(set, archiveInput(rec, units, retention))
-	if err != nil {
-		return archive.Code{}, err
+	def := set.Table.For(rec.Direction == Outgoing, rec.Doc.Type)
+	var out []archive.Code
+	for _, r := range archive.Retentions() {
+		cl, err := archive.Classify(set, archiveInput(rec, units, r))
+		if err != nil {
+			return nil, "", err
+		}
+		var last int
+		err = c.queryRow(ctx, `SELECT last FROM number_counters WHERE scope = ? AND year = ?`, cl.Counter(), cl.Year).Scan(&last)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, "", fmt.Errorf("read 件号 counter: %w", err)
+		}
+		out = append(out, archive.Code{Class: cl, Piece: last + 1})
 	}
-	var last int
-	err = c.queryRow(ctx, `SELECT last FROM number_counters WHERE scope = ? AND year = ?`, cl.Counter(), cl.Year).Scan(&last)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return archive.Code{}, fmt.Errorf("read 件号 counter: %w", err)
-	}
-	return archive.Code{Class: cl, Piece: last + 1}, nil
+	return out, def, nil
 }
 
 func archiveInput(rec DocRecord, units map[string]org.Unit, r archive.Retention) archive.Input {

@@ -74,13 +74,15 @@ func TestArchive(t *testing.T) {
 			walkToDistribute(t, s, x, rec.ID)
 			act(t, s, clerk, rec.ID, approve("分发"))
 		}
-		plan, err := s.ArchivePlan(ctx, mustDoc(t, s, ids[0]), "")
-		if err != nil {
-			t.Fatal(err)
+		plans, def, err := s.ArchivePlans(ctx, mustDoc(t, s, ids[0]))
+		if err != nil || len(plans) != 3 || def != archive.Term30 {
+			t.Fatalf("plans %v, default %s (a 通知 is kept 30 years): %v", plans, def, err)
 		}
-		year := plan.Year
-		if got, want := plan.String(), fmt.Sprintf("Z012-%d-D30-BGS-0001", year); got != want {
-			t.Fatalf("plan %s, want %s (a 通知 is kept 30 years)", got, want)
+		year := plans[0].Year
+		for i, want := range []string{"Z012-%d-Y-BGS-0001", "Z012-%d-D30-BGS-0001", "Z012-%d-D10-BGS-0001"} {
+			if got := plans[i].String(); got != fmt.Sprintf(want, year) {
+				t.Errorf("plan %d: %s", i, got)
+			}
 		}
 
 		// A refused 归档 takes no 件号.
@@ -129,6 +131,10 @@ func TestArchive(t *testing.T) {
 		slices.Sort(pieces)
 		if !slices.Equal(pieces, []int{1, 2, 3, 4, 5, 6, 7, 8}) || len(codes) != n {
 			t.Fatalf("件号 %v, %d distinct 档号", pieces, len(codes))
+		}
+
+		if plans, _, _ := s.ArchivePlans(ctx, mustDoc(t, s, ids[n])); plans[1].Piece != n+1 || plans[0].Piece != 1 {
+			t.Fatalf("plans after %d archived: %v", n, plans)
 		}
 
 		// The last one, permanent by the archivist's choice: 件号 1 of its class.

@@ -449,16 +449,12 @@ func (srv *Server) archivePanel(ctx context.Context, rec store.DocRecord, files 
 		return nil, nil
 	}
 	p := &archivePanel{}
-	def, err := srv.store.ArchivePlan(ctx, rec, "")
+	plans, def, err := srv.store.ArchivePlans(ctx, rec)
 	if err != nil {
 		return nil, err
 	}
-	for _, rt := range archive.Retentions() {
-		c, err := srv.store.ArchivePlan(ctx, rec, rt)
-		if err != nil {
-			return nil, err
-		}
-		p.Options = append(p.Options, archiveOption{Retention: rt, Code: c.String(), Default: rt == def.Retention})
+	for _, c := range plans {
+		p.Options = append(p.Options, archiveOption{Retention: c.Retention, Code: c.String(), Default: c.Retention == def})
 	}
 	p.Pages = srv.issuedPages(files)
 	return p, nil
