@@ -193,6 +193,12 @@ func TestJointIssueForm(t *testing.T) {
 	z.login("zhuren", demo.Password)
 	_, body, _ = z.get("/docs/" + id)
 	task := taskOn(t, body, "review")
+	if !strings.Contains(body, `name="next" value="office:`+party.ID+`" checked`) {
+		t.Error("the co-issuer's office is not offered ticked for the 会签")
+	}
+	if n := strings.Count(body, `name="next" value="office:`+party.ID+`"`); n != 1 {
+		t.Errorf("区委办's office offered %d times in the 会签 picker", n)
+	}
 	code, body, _ = z.post("/docs/"+id+"/act", url.Values{"task": {task}, "op": {"approve"}, "next": {"leader:" + e.unit("区教育局").ID}})
 	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "联合发文须经"+party.Name+"会签") {
 		t.Fatalf("核稿 without 区委办: %d", code)

@@ -53,6 +53,7 @@ type docPageData struct {
 	Series       []document.Series // at 编号: the series the document may be numbered in, the usual first
 	Issuer       string            // the organ in whose name it goes, when not the drafting organ
 	Joint        []string          // 联合发文: the co-issuing organs, by name, each owing its 会签
+	JointNext    []string          // at 核稿: the picker values of the co-issuers' offices, ticked for the 会签
 	Archive      *archivePanel     // at 归档: the 档号 each 保管期限 gives; once archived, its 档号
 }
 
@@ -185,6 +186,9 @@ func (srv *Server) renderDocPage(w http.ResponseWriter, r *http.Request, status 
 	}
 	for i, o := range d.Pick {
 		d.Pick[i].Next, d.Pick[i].Lead, d.Pick[i].Add = slices.Contains(form["next"], o.Value), form.Get("lead") == o.Value, slices.Contains(form["add"], o.Value)
+		if form == nil && slices.Contains(d.JointNext, o.Value) {
+			d.Pick[i].Next = true // a joint issue's 会签 owed by each co-issuer, offered ticked
+		}
 	}
 	if r.URL.Query().Get("verify") == "1" {
 		checks, err := srv.checkFiles(d.Files)
@@ -231,6 +235,9 @@ func (srv *Server) docPageData(ctx context.Context, od openedDoc) (docPageData, 
 	if j := in.Scope[document.JointScope]; j != "" && rec.Direction == store.Outgoing {
 		for _, id := range strings.Split(j, ",") {
 			d.Joint = append(d.Joint, n.units[id].Name)
+			if a, ok := document.UnitTask(n.units, id); ok {
+				d.JointNext = append(d.JointNext, "office:"+a.Unit)
+			}
 		}
 	}
 	d.Classify = classifyFormFor(v, rec)
@@ -460,12 +467,14 @@ func (srv *Server) pickOptions(ctx context.Context, rec store.DocRecord, n *name
 			opts = append(opts, pickOption{Value: "person:" + p.ID, Label: p.Name + "（" + u.ShortName + "）", Group: u.Name, Kind: "person"})
 		}
 	}
+	offices := map[string]bool{} // a body and its office share one office: offered once
 	for _, u := range us {
 		if inScope[u.ID] || u.Kind == org.KindSection {
 			continue
 		}
 		opts = append(opts, pickOption{Value: "leader:" + u.ID, Label: u.Name + "负责人", Group: "其他机关和单位", Kind: "leader"})
-		if a, ok := document.UnitTask(n.units, u.ID); ok {
+		if a, ok := document.UnitTask(n.units, u.ID); ok && !offices[a.Unit] {
+			offices[a.Unit] = true
 			opts = append(opts, pickOption{Value: "office:" + a.Unit, Label: u.Name + "（交其办公室分办）", Group: "其他机关和单位", Kind: "office"})
 		}
 	}
