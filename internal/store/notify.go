@@ -49,12 +49,24 @@ type InboxItem struct {
 
 // Inbox lists a person's messages, newest first.
 func (c conn) Inbox(ctx context.Context, personID string, unreadOnly bool, limit int) ([]InboxItem, error) {
+	return c.InboxPage(ctx, personID, unreadOnly, nil, limit)
+}
+
+// InboxPage is a page of a person's messages, newest first, starting after
+// the message after (nil: the newest), through the inbox_person index.
+func (c conn) InboxPage(ctx context.Context, personID string, unreadOnly bool, after *InboxItem, limit int) ([]InboxItem, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
 	q := `SELECT msg_key, person_id, kind, subject, body, link, created_at, read_at FROM inbox WHERE person_id = ?`
+	args := []any{personID}
 	if unreadOnly {
 		q += ` AND read_at = 0`
+	}
+	if after != nil {
+		at := ts(after.CreatedAt)
+		q += ` AND created_at <= ? AND (created_at < ? OR msg_key > ?)`
+		args = append(args, at, at, after.Key)
 	}
 	return queryAll(ctx, c, func(rows scanner) (InboxItem, error) {
 		var m InboxItem
@@ -64,7 +76,7 @@ func (c conn) Inbox(ctx context.Context, personID string, unreadOnly bool, limit
 		}
 		m.CreatedAt, m.ReadAt = fromTS(created), fromTS(read)
 		return m, nil
-	}, q+fmt.Sprintf(` ORDER BY created_at DESC, msg_key LIMIT %d`, limit), personID)
+	}, q+fmt.Sprintf(` ORDER BY created_at DESC, msg_key LIMIT %d`, limit), args...)
 }
 
 // UnreadCount counts a person's unread messages, up to limit (the badge

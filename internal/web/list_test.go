@@ -15,16 +15,18 @@ import (
 
 	"github.com/shuniu-oa/shuniu/internal/demo"
 	"github.com/shuniu-oa/shuniu/internal/document"
+	"github.com/shuniu-oa/shuniu/internal/notify"
 	"github.com/shuniu-oa/shuniu/internal/org"
 	"github.com/shuniu-oa/shuniu/internal/store"
 	"github.com/shuniu-oa/shuniu/internal/supervise"
 )
 
 var (
-	docRowID = regexp.MustCompile(`data-testid="doc-row" data-id="([^"]+)"`)
-	nextLink = regexp.MustCompile(`href="([^"]+)" rel="next"`)
-	supRowID = regexp.MustCompile(`data-testid="sup-row" data-id="([^"]+)"`)
-	tabCount = regexp.MustCompile(`data-testid="tab-(\w+)">[^<]*<b class="count">(\d+)</b>`)
+	docRowID     = regexp.MustCompile(`data-testid="doc-row" data-id="([^"]+)"`)
+	nextLink     = regexp.MustCompile(`href="([^"]+)" rel="next"`)
+	supRowID     = regexp.MustCompile(`data-testid="sup-row" data-id="([^"]+)"`)
+	inboxSubject = regexp.MustCompile(`<b>(第\d+条消息)</b>`)
+	tabCount     = regexp.MustCompile(`data-testid="tab-(\w+)">[^<]*<b class="count">(\d+)</b>`)
 )
 
 // TestDocListPages: /docs shows a page at a time with a 下一页 link that keeps
@@ -243,6 +245,66 @@ func TestSupListPages(t *testing.T) {
 		for id, k := range seen {
 			if k != 1 {
 				t.Errorf("%s shown %d times", id, k)
+			}
+		}
+	})
+}
+
+// TestInboxPages: the inbox shows 50 messages a page, newest first, with a
+// link to the older ones (also when all were written in the same
+// microsecond), each message once, and the unread count is the database's,
+// not the page's.
+func TestInboxPages(t *testing.T) {
+	forEachDocEnv(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		p := e.byLogin("chengban")
+		const n = 57
+		if err := e.store.Write(ctx, func(tx *store.Tx) error {
+			for i := range n {
+				if _, err := tx.Notify(ctx, notify.Message{Key: fmt.Sprintf("page-%02d", i), PersonID: p.ID, Kind: "test",
+					Subject: fmt.Sprintf("第%d条消息", i+1), Body: "正文"}, nil); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		c := e.client()
+		if code, body := c.login("chengban", demo.Password); code != 303 {
+			t.Fatalf("login: %d %s", code, body)
+		}
+		seen := map[string]int{}
+		next := "/inbox"
+		for pages := 0; next != ""; pages++ {
+			if pages > 3 {
+				t.Fatal("too many pages")
+			}
+			code, body, _ := c.get(next)
+			if code != 200 {
+				t.Fatalf("%s: %d", next, code)
+			}
+			if !strings.Contains(body, fmt.Sprintf("未读 %d", n)) {
+				t.Errorf("%s: the unread count is not %d", next, n)
+			}
+			items := inboxSubject.FindAllStringSubmatch(body, -1)
+			if len(items) > 50 {
+				t.Errorf("%d messages on one page", len(items))
+			}
+			for _, m := range items {
+				seen[m[1]]++
+			}
+			next = ""
+			if m := nextLink.FindStringSubmatch(body); m != nil {
+				next = html.UnescapeString(m[1])
+			}
+		}
+		if len(seen) != n {
+			t.Errorf("%d messages over the pages, want %d", len(seen), n)
+		}
+		for s, k := range seen {
+			if k != 1 {
+				t.Errorf("%s shown %d times", s, k)
 			}
 		}
 	})

@@ -3,7 +3,12 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
 
+	"github.com/shuniu-oa/shuniu/internal/notify"
 	"github.com/shuniu-oa/shuniu/internal/store"
 )
 
@@ -14,24 +19,47 @@ type inboxData struct {
 	Items  []store.InboxItem
 	Unread int
 	Only   bool
+	Next   string // the older messages' page; "" on the last
 }
 
+// inboxPageSize is how many messages a page of the inbox shows.
+const inboxPageSize = 50
+
+// inboxPage is a page of the viewer's messages, newest first (before: the
+// cursor "microseconds.key" of the last message of the page before), with
+// the unread count from the database (not from the page).
 func (srv *Server) inboxPage(w http.ResponseWriter, r *http.Request) {
 	v := viewerFrom(r.Context())
-	only := r.URL.Query().Get("unread") == "1"
-	items, err := srv.store.Inbox(r.Context(), v.Person.ID, only, 200)
+	q := r.URL.Query()
+	only := q.Get("unread") == "1"
+	var after *store.InboxItem
+	if us, key, ok := strings.Cut(q.Get("before"), "."); ok {
+		if n, err := strconv.ParseInt(us, 10, 64); err == nil && key != "" {
+			after = &store.InboxItem{Message: notify.Message{Key: key, CreatedAt: time.UnixMicro(n).UTC()}}
+		}
+	}
+	items, err := srv.store.InboxPage(r.Context(), v.Person.ID, only, after, inboxPageSize+1)
 	if err != nil {
 		srv.serverError(w, r, err)
 		return
 	}
-	d := inboxData{Items: items, Only: only}
-	for _, it := range items {
-		if it.ReadAt.IsZero() {
-			d.Unread++
+	d := inboxData{Only: only}
+	if len(items) > inboxPageSize {
+		items = items[:inboxPageSize]
+		last := items[len(items)-1]
+		nq := url.Values{"before": {fmt.Sprintf("%d.%s", last.CreatedAt.UnixMicro(), last.Key)}}
+		if only {
+			nq.Set("unread", "1")
 		}
+		d.Next = "/inbox?" + nq.Encode()
+	}
+	d.Items = items
+	if d.Unread, err = srv.store.UnreadCount(r.Context(), v.Person.ID, countLimit); err != nil {
+		srv.serverError(w, r, err)
+		return
 	}
 	if isAPI(r) {
-		writeJSON(w, http.StatusOK, map[string]any{"messages": items})
+		writeJSON(w, http.StatusOK, map[string]any{"messages": items, "next": d.Next, "unread": d.Unread})
 		return
 	}
 	srv.render(w, r, http.StatusOK, "sup_inbox", pageData{Title: "消息", Nav: "inbox", Data: d})
