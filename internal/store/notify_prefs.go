@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -41,7 +42,7 @@ func (s *Store) SetNotifyPrefs(ctx context.Context, by Editor, personID string, 
 		return err
 	}
 	for ch, ts := range p.Channels {
-		if len(ts) > 0 && ch != notify.ChannelInbox && !contains(s.channels, ch) {
+		if len(ts) > 0 && ch != notify.ChannelInbox && !slices.Contains(s.channels, ch) {
 			return fmt.Errorf("本系统未配置“%s”通知渠道", notify.ChannelLabel(ch))
 		}
 	}
@@ -56,15 +57,6 @@ func (s *Store) SetNotifyPrefs(ctx context.Context, by Editor, personID string, 
 		}
 		return tx.Audit(ctx, by.event("person.notify_prefs", "person", personID, p))
 	})
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 // routesFor is where a person's message goes beyond the inbox: the channels
