@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"slices"
@@ -20,10 +21,8 @@ import (
 	"github.com/shuniu-oa/shuniu/internal/route"
 	"github.com/shuniu-oa/shuniu/internal/store"
 	"github.com/shuniu-oa/shuniu/internal/supervise"
-	"github.com/shuniu-oa/shuniu/internal/uid"
-
 	"github.com/shuniu-oa/shuniu/internal/textlimit"
-	"mime/multipart"
+	"github.com/shuniu-oa/shuniu/internal/uid"
 )
 
 // supRoutes registers the 督查督办 pages, their JSON API and the inbox.
