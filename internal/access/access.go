@@ -192,6 +192,8 @@ func Decide(s Subject, a Action, o Object) Decision {
 		return decideRead(s, o)
 	case Classify:
 		return decideClassify(s, o)
+	case ManageDuty, ReadDuty:
+		return DecideDuty(s, a, DutyObject{UnitID: o.UnitID, Participants: o.Participants})
 	}
 	return deny("未定义的操作，默认拒绝")
 }
