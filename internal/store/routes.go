@@ -10,6 +10,7 @@ import (
 
 	"github.com/shuniu-oa/shuniu/internal/audit"
 	"github.com/shuniu-oa/shuniu/internal/org"
+	"github.com/shuniu-oa/shuniu/internal/request"
 	"github.com/shuniu-oa/shuniu/internal/route"
 )
 
@@ -21,7 +22,7 @@ func DefaultTemplate(kind string) (route.Template, bool) {
 	case Incoming:
 		return route.Incoming(), true
 	}
-	return route.Template{}, false
+	return request.Template(request.Kind(kind))
 }
 
 // systemSteps are the steps whose completion does something beyond the route
@@ -34,7 +35,9 @@ var systemSteps = map[string][]string{
 }
 
 // SystemStep reports whether a step of a kind's route may not be removed.
-func SystemStep(kind, key string) bool { return slices.Contains(systemSteps[kind], key) }
+func SystemStep(kind, key string) bool {
+	return slices.Contains(systemSteps[kind], key) || slices.Contains(request.SystemSteps(request.Kind(kind)), key)
+}
 
 // RouteTemplate returns the route an organ uses for a kind: its own when its
 // office has adjusted it, else the default.
@@ -73,7 +76,7 @@ func (tx *Tx) PutRouteTemplate(ctx context.Context, by org.Person, organID strin
 	if err := t.Validate(); err != nil {
 		return err
 	}
-	for _, key := range systemSteps[t.Kind] {
+	for _, key := range append(slices.Clone(systemSteps[t.Kind]), request.SystemSteps(request.Kind(t.Kind))...) {
 		if t.StepIndex(key) < 0 {
 			return fmt.Errorf("不能删除环节“%s”：它的办理结果由系统使用", def.Steps[def.StepIndex(key)].Name)
 		}

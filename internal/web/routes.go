@@ -11,6 +11,7 @@ import (
 
 	"github.com/shuniu-oa/shuniu/internal/access"
 	"github.com/shuniu-oa/shuniu/internal/calendar"
+	"github.com/shuniu-oa/shuniu/internal/request"
 	"github.com/shuniu-oa/shuniu/internal/route"
 	"github.com/shuniu-oa/shuniu/internal/store"
 )
@@ -133,7 +134,8 @@ func (srv *Server) renderRoutes(w http.ResponseWriter, r *http.Request, status i
 		t = *posted
 	}
 	d := routesData{Unit: u.Name, UnitID: unitID, Kind: kind, Custom: custom, Version: t.Version, Actors: actorChoices,
-		Kinds: []struct{ Value, Label string }{{store.Outgoing, "发文"}, {store.Incoming, "收文"}}}
+		Kinds: []struct{ Value, Label string }{{store.Outgoing, "发文"}, {store.Incoming, "收文"},
+			{string(request.SealUse), "用印"}, {string(request.CarUse), "用车"}}}
 	for i, st := range t.Steps {
 		row := stepRow{Index: i, Key: st.Key, Name: st.Name, Actor: actorValue(st), Parallel: st.Parallel, Any: st.Completion == route.Any,
 			CommentRequired: st.CommentRequired, LimitN: st.Limit.N, LimitUnit: string(st.Limit.Unit), System: store.SystemStep(kind, st.Key)}
