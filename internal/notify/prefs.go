@@ -49,9 +49,9 @@ func TopicOf(kind string) Topic {
 	switch kind {
 	case DigestKind:
 		return TopicDigest
-	case "document.task", "document.forward", "supervise.assigned", "supervise.reopened":
+	case "document.task", "document.forward", "supervise.assigned", "supervise.reopened", "duty.handover", "duty.swap_requested":
 		return TopicTask
-	case "document.urge", "supervise.urged":
+	case "document.urge", "supervise.urged", "duty.event":
 		return TopicUrge
 	}
 	if strings.HasPrefix(kind, "document.late") {
