@@ -49,7 +49,7 @@ const (
 func AllActions() []Action {
 	return []Action{ViewWorkbench, ViewDirectory, ChangePassword, ManageAccounts, ManageUnits, ManagePeople,
 		AssignRoles, ManageSettings, IssueAPIToken, Delegate, ManageRoutes, EditWordLists, GrantClearance, ManageGrants, ManagePolicy, ManageSeals, ReadAudit,
-		VerifyAudit, ReadObject, CreateObject, Classify}
+		VerifyAudit, ReadObject, CreateObject, Classify, ViewSchedule, KeepSchedule, EditProgramme, ApproveProgramme}
 }
 
 // Subject is the person asking, with what the decision needs to know about them.
@@ -77,6 +77,9 @@ type Object struct {
 	// Admin: a person object that holds one of the three administrators'
 	// roles. Their accounts are reset and locked only from the command line.
 	Admin bool
+	// Delegates: for a person object, who acts for the person now under a
+	// delegation in force (委托); they keep the person's schedule.
+	Delegates []string
 	// DirectorDelegates: for Delegate, the deployment lets the office
 	// director of UnitID (the office serving the person) set the person's
 	// delegations for them (account.Policy.DirectorDelegates).
@@ -194,6 +197,8 @@ func Decide(s Subject, a Action, o Object) Decision {
 		return decideClassify(s, o)
 	case ManageDuty, ReadDuty:
 		return DecideDuty(s, a, DutyObject{UnitID: o.UnitID, Participants: o.Participants})
+	case ViewSchedule, KeepSchedule, EditProgramme, ApproveProgramme:
+		return decidePlanner(s, a, o)
 	}
 	return deny("未定义的操作，默认拒绝")
 }
