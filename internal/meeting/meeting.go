@@ -61,13 +61,14 @@ type Room struct {
 	Sort  int      `json:"sort,omitempty"`
 }
 
-// MayBook reports whether a unit may book the room: one it names, or, when
-// it names none, any unit of its organ (organOf gives a unit's organ).
-func (r Room) MayBook(unitID string, organOf func(string) string) bool {
+// MayBook reports whether a unit may book the room: a unit within one it
+// names, or, when it names none, within its organ (within reports whether
+// a unit is a given one or under it).
+func (r Room) MayBook(unitID string, within func(unit, ancestor string) bool) bool {
 	if len(r.Units) > 0 {
-		return slices.Contains(r.Units, unitID) || slices.Contains(r.Units, organOf(unitID))
+		return slices.ContainsFunc(r.Units, func(u string) bool { return within(unitID, u) })
 	}
-	return organOf(unitID) == r.OrganID
+	return within(unitID, r.OrganID)
 }
 
 // Answer is what a 回执 says.
@@ -265,7 +266,7 @@ type NewMeeting struct {
 // Validate checks a booking's own fields: the title, the kind, the times
 // (not in the past, start before end, at most MaxDuration), the room's
 // capacity and who may book it, the invitees (none twice).
-func (n NewMeeting) Validate(room Room, organOf func(string) string, now time.Time) error {
+func (n NewMeeting) Validate(room Room, within func(unit, ancestor string) bool, now time.Time) error {
 	title := strings.TrimSpace(n.Title)
 	switch {
 	case title == "":
@@ -285,7 +286,7 @@ func (n NewMeeting) Validate(room Room, organOf func(string) string, now time.Ti
 	if room.ID == "" {
 		return refuse("请选择会议室")
 	}
-	if !room.MayBook(n.OfficeID, organOf) {
+	if !room.MayBook(n.OfficeID, within) {
 		return refuse("本单位不能预订%s", room.Name)
 	}
 	if err := textlimit.Count("invitees", "参会人员", MaxInvitees, len(n.Invitees), "人"); err != nil {
