@@ -49,9 +49,10 @@ func TopicOf(kind string) Topic {
 	switch kind {
 	case DigestKind:
 		return TopicDigest
-	case "document.task", "document.forward", "supervise.assigned", "supervise.reopened", "duty.handover", "duty.swap_requested":
+	case "document.task", "document.forward", "supervise.assigned", "supervise.reopened", "duty.handover", "duty.swap_requested",
+		"request.task", "request.forward", "request.return":
 		return TopicTask
-	case "document.urge", "supervise.urged", "duty.event":
+	case "document.urge", "supervise.urged", "duty.event", "request.urge":
 		return TopicUrge
 	}
 	if strings.HasPrefix(kind, "document.late") {
