@@ -116,6 +116,7 @@ func (rc reqCase) approvedCar(t *testing.T, id string, from, to time.Time) reque
 func TestRequestSealUse(t *testing.T) {
 	c := &supClock{t: cst(2026, 12, 7, 9)}
 	storetest.ForEach(t, store.Options{Now: c.now}, func(t *testing.T, s *store.Store) {
+		c.set(cst(2026, 12, 7, 9))
 		rc := newReqCase(t, s, c)
 		r, err := s.CreateRequest(ctx, rc.wenmi, request.New{ID: "r-seal", Kind: request.SealUse, UnitID: rc.sec, Reason: "报送市政府",
 			Seal: &request.SealInfo{SealID: rc.seal.ID, Material: "关于申请老旧小区改造专项资金的请示", Copies: 3}})
@@ -182,6 +183,7 @@ func actorOf(t *testing.T, s *store.Store, p org.Person) *route.Actor {
 func TestRequestCarUse(t *testing.T) {
 	c := &supClock{t: cst(2026, 12, 7, 9)}
 	storetest.ForEach(t, store.Options{Now: c.now}, func(t *testing.T, s *store.Store) {
+		c.set(cst(2026, 12, 7, 9))
 		rc := newReqCase(t, s, c)
 		a := rc.approvedCar(t, "car-a", cst(2026, 12, 8, 9), cst(2026, 12, 8, 12))
 		a, err := s.ReqAct(ctx, rc.keeper, a.ID, "dispatch", nil, store.ReqDispatch(rc.v1.ID, rc.d1.ID))
@@ -226,7 +228,7 @@ func TestRequestCarUse(t *testing.T) {
 			t.Fatal(err)
 		}
 		if todo, err := s.Requests(ctx, store.ReqFilter{Todo: actorOf(t, s, rc.keeper)}); err != nil || len(todo) != 1 || todo[0].ID != "car-b" {
-			t.Fatalf("keeper's 待办 (b's 还车 only): %v %v", ids(todo), err)
+			t.Fatalf("keeper's 待办 (b's 还车 only): %v %v", reqIDs(todo), err)
 		}
 		st, err := s.CarStats(ctx, rc.office, request.MonthOf(c.now()))
 		if err != nil || len(st.Units) != 1 || st.Units[0].Trips != 2 || st.Units[0].Km != 46 || st.Units[0].Returned != 1 || st.Refused != 1 {
@@ -235,7 +237,7 @@ func TestRequestCarUse(t *testing.T) {
 	})
 }
 
-func ids(rs []request.Request) []string {
+func reqIDs(rs []request.Request) []string {
 	var out []string
 	for _, r := range rs {
 		out = append(out, r.ID)
@@ -249,6 +251,7 @@ func ids(rs []request.Request) []string {
 func TestRequestDispatchRace(t *testing.T) {
 	c := &supClock{t: cst(2026, 12, 7, 9)}
 	storetest.ForEach(t, store.Options{Now: c.now}, func(t *testing.T, s *store.Store) {
+		c.set(cst(2026, 12, 7, 9))
 		rc := newReqCase(t, s, c)
 		a := rc.approvedCar(t, "race-a", cst(2026, 12, 8, 9), cst(2026, 12, 8, 12))
 		b := rc.approvedCar(t, "race-b", cst(2026, 12, 8, 10), cst(2026, 12, 8, 11))
