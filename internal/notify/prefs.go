@@ -50,9 +50,9 @@ func TopicOf(kind string) Topic {
 	case DigestKind:
 		return TopicDigest
 	case "document.task", "document.forward", "supervise.assigned", "supervise.reopened", "duty.handover", "duty.swap_requested",
-		"request.task", "request.forward", "request.return":
+		"request.task", "request.forward", "request.return", "planner.programme":
 		return TopicTask
-	case "document.urge", "supervise.urged", "duty.event", "request.urge":
+	case "document.urge", "supervise.urged", "duty.event", "request.urge", "planner.tomorrow":
 		return TopicUrge
 	}
 	if strings.HasPrefix(kind, "document.late") {
