@@ -264,7 +264,9 @@ func (s *Store) ActOnProgramme(ctx context.Context, by org.Person, organID strin
 }
 
 // ProgrammeLink is the page of an organ's week programme.
-func ProgrammeLink(organID, week string) string { return "/planner/week?organ=" + organID + "&week=" + week }
+func ProgrammeLink(organID, week string) string {
+	return "/planner/week?organ=" + organID + "&week=" + week
+}
 
 func (tx *Tx) tellProgramme(ctx context.Context, by org.Person, organ org.Unit, p planner.Programme, op planner.Op, week string) error {
 	var to []string
