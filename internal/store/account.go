@@ -144,25 +144,43 @@ func limitKeys(login, source string) [3][3]string {
 	return [3][3]string{{"account", login, ""}, {"pair", login, source}, {"source", "", source}}
 }
 
-func (c conn) readThrottle(ctx context.Context, login, source string, forUpdate bool) (account.Throttle, error) {
-	var th account.Throttle
-	keys := limitKeys(login, source)
-	into := [3]*account.Counter{&th.Account, &th.Pair, &th.Source}
-	lock := ""
-	if forUpdate {
-		lock = " FOR UPDATE"
-	}
-	for i, k := range keys {
+// throttleCols are a counter's columns, after its key.
+const throttleCols = `kind, failures, last_failure, locked_until, last_ok`
+
+// scanThrottle reads rows of throttleCols into th, each by its kind.
+func scanThrottle(rows *sql.Rows, th *account.Throttle) error {
+	defer rows.Close()
+	for rows.Next() {
+		var kind string
 		var f, lf, lu, ok int64
-		err := c.queryRow(ctx, `SELECT failures, last_failure, locked_until, last_ok FROM login_limits WHERE kind = ? AND login = ? AND source = ?`+lock, k[0], k[1], k[2]).
-			Scan(&f, &lf, &lu, &ok)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue
+		if err := rows.Scan(&kind, &f, &lf, &lu, &ok); err != nil {
+			return err
 		}
-		if err != nil {
-			return th, fmt.Errorf("read sign-in limits: %w", err)
+		c := account.Counter{Failures: int(f), LastFailure: fromTS(lf), LockedUntil: fromTS(lu), LastOK: fromTS(ok)}
+		switch kind {
+		case "account":
+			th.Account = c
+		case "pair":
+			th.Pair = c
+		case "source":
+			th.Source = c
 		}
-		*into[i] = account.Counter{Failures: int(f), LastFailure: fromTS(lf), LockedUntil: fromTS(lu), LastOK: fromTS(ok)}
+	}
+	return rows.Err()
+}
+
+// readThrottle reads the three counters in one statement (one round trip).
+func (c conn) readThrottle(ctx context.Context, login, source string) (account.Throttle, error) {
+	var th account.Throttle
+	k := limitKeys(login, source)
+	rows, err := c.query(ctx, `SELECT `+throttleCols+` FROM login_limits
+		WHERE (kind = ? AND login = ? AND source = ?) OR (kind = ? AND login = ? AND source = ?) OR (kind = ? AND login = ? AND source = ?)`,
+		k[0][0], k[0][1], k[0][2], k[1][0], k[1][1], k[1][2], k[2][0], k[2][1], k[2][2])
+	if err == nil {
+		err = scanThrottle(rows, &th)
+	}
+	if err != nil {
+		return th, fmt.Errorf("read sign-in limits: %w", err)
 	}
 	return th, nil
 }
@@ -170,36 +188,80 @@ func (c conn) readThrottle(ctx context.Context, login, source string, forUpdate 
 // LoginThrottle reads the sign-in counters that bear on login from source
 // (whether or not the login exists).
 func (c conn) LoginThrottle(ctx context.Context, login, source string) (account.Throttle, error) {
-	return c.readThrottle(ctx, login, source, false)
+	return c.readThrottle(ctx, login, source)
 }
 
 // LoginThrottleForUpdate reads the counters as LoginThrottle does and holds
-// them to the end of the transaction, so that concurrent attempts on other
-// servers count one after the other instead of losing failures. (On SQLite
-// the one writer already runs write transactions one at a time.)
-func (tx *Tx) LoginThrottleForUpdate(ctx context.Context, login, source string) (account.Throttle, error) {
+// to the end of the transaction those that an attempt whose password check
+// came out passwordOK can change (account.Policy.Attempt), so that concurrent
+// attempts on other servers count one after the other instead of losing
+// failures. A failure changes all three; a success only the pair's (login
+// and source), and the other two are read as committed: every sign-in from an
+// office's one gateway address would otherwise queue on that address's
+// counter, each holding a database connection while it waits. (On SQLite the
+// one writer already runs write transactions one at a time.)
+func (tx *Tx) LoginThrottleForUpdate(ctx context.Context, login, source string, passwordOK bool) (account.Throttle, error) {
 	if tx.d != Postgres {
-		return tx.readThrottle(ctx, login, source, false)
+		return tx.readThrottle(ctx, login, source)
 	}
-	for _, k := range limitKeys(login, source) {
-		if _, err := tx.exec(ctx, `INSERT INTO login_limits (kind, login, source) VALUES (?, ?, ?) ON CONFLICT (kind, login, source) DO NOTHING`, k[0], k[1], k[2]); err != nil {
-			return account.Throttle{}, fmt.Errorf("lock sign-in limits: %w", err)
+	keys := limitKeys(login, source)
+	lock := keys[:]
+	var th account.Throttle
+	if passwordOK {
+		lock = keys[1:2]
+		var err error
+		if th, err = tx.readThrottle(ctx, login, source); err != nil {
+			return th, err
 		}
 	}
-	return tx.readThrottle(ctx, login, source, true)
+	// An upsert that always updates locks each row, creating it if need be,
+	// and returns it: one round trip. The keys are in primary-key order, so
+	// transactions locking them cannot deadlock.
+	args := make([]any, 0, 3*len(lock))
+	for _, k := range lock {
+		args = append(args, k[0], k[1], k[2])
+	}
+	rows, err := tx.query(ctx, `INSERT INTO login_limits (kind, login, source) VALUES `+valueRows(len(lock), 3)+`
+		ON CONFLICT (kind, login, source) DO UPDATE SET failures = login_limits.failures RETURNING `+throttleCols, args...)
+	if err == nil {
+		err = scanThrottle(rows, &th)
+	}
+	if err != nil {
+		return account.Throttle{}, fmt.Errorf("lock sign-in limits: %w", err)
+	}
+	return th, nil
 }
 
-// SaveLoginThrottle stores the counters after an attempt.
+// SaveLoginThrottle stores all three counters.
 func (tx *Tx) SaveLoginThrottle(ctx context.Context, login, source string, th account.Throttle) error {
+	return tx.saveCounters(ctx, login, source, th, [3]bool{true, true, true})
+}
+
+// SaveLoginAttempt stores the counters an attempt changed (before: as
+// LoginThrottleForUpdate read them): only those it holds locked.
+func (tx *Tx) SaveLoginAttempt(ctx context.Context, login, source string, before, after account.Throttle) error {
+	return tx.saveCounters(ctx, login, source, after, [3]bool{after.Account != before.Account, after.Pair != before.Pair, after.Source != before.Source})
+}
+
+func (tx *Tx) saveCounters(ctx context.Context, login, source string, th account.Throttle, write [3]bool) error {
 	cs := [3]account.Counter{th.Account, th.Pair, th.Source}
+	var args []any
+	n := 0
 	for i, k := range limitKeys(login, source) {
-		c := cs[i]
-		if _, err := tx.exec(ctx, `INSERT INTO login_limits (kind, login, source, failures, last_failure, locked_until, last_ok) VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (kind, login, source) DO UPDATE SET failures = excluded.failures, last_failure = excluded.last_failure,
-			locked_until = excluded.locked_until, last_ok = excluded.last_ok`,
-			k[0], k[1], k[2], c.Failures, ts(c.LastFailure), ts(c.LockedUntil), ts(c.LastOK)); err != nil {
-			return fmt.Errorf("save sign-in limits: %w", err)
+		if !write[i] {
+			continue
 		}
+		c := cs[i]
+		args = append(args, k[0], k[1], k[2], c.Failures, ts(c.LastFailure), ts(c.LockedUntil), ts(c.LastOK))
+		n++
+	}
+	if n == 0 {
+		return nil
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO login_limits (kind, login, source, failures, last_failure, locked_until, last_ok) VALUES `+valueRows(n, 7)+`
+			ON CONFLICT (kind, login, source) DO UPDATE SET failures = excluded.failures, last_failure = excluded.last_failure,
+			locked_until = excluded.locked_until, last_ok = excluded.last_ok`, args...); err != nil {
+		return fmt.Errorf("save sign-in limits: %w", err)
 	}
 	return nil
 }

@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"context"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -93,7 +95,7 @@ func TestLoginThrottleConcurrent(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				errs <- s.Write(ctx, func(tx *store.Tx) error {
-					th, err := tx.LoginThrottleForUpdate(ctx, "quzhang", "203.0.113.7")
+					th, err := tx.LoginThrottleForUpdate(ctx, "quzhang", "203.0.113.7", false)
 					if err != nil {
 						return err
 					}
@@ -169,4 +171,102 @@ func TestLoginLimitsUnlockAndPrune(t *testing.T) {
 			t.Errorf("pruned a live counter: %+v", th)
 		}
 	})
+}
+
+// A successful sign-in changes only its own pair's counter, so it neither
+// waits for nor overwrites the counters that failures from the same address
+// hold: every sign-in from an office behind one gateway address would
+// otherwise queue on that address's row, each holding a connection (issue 11,
+// PostgreSQL under load). Failures and successes from one source at once:
+// every failure is counted, every success recorded. Run with -count=20.
+func TestLoginSuccessBesideFailures(t *testing.T) {
+	storetest.ForEach(t, store.Options{}, func(t *testing.T, s *store.Store) {
+		pol := account.DefaultPolicy()
+		pol.MaxFailures = 50
+		const src = "203.0.113.9"
+		logins := []string{"quzhang", "wenmi", "zhuren", "lingdao"}
+		const fails = 12
+		var wg sync.WaitGroup
+		errs := make(chan error, fails+len(logins))
+		attempt := func(login string, ok bool) {
+			defer wg.Done()
+			errs <- s.Write(ctx, func(tx *store.Tx) error {
+				before, err := tx.LoginThrottleForUpdate(ctx, login, src, ok)
+				if err != nil {
+					return err
+				}
+				th, _ := pol.Attempt(before, account.State{}, ok, tx.Now())
+				return tx.SaveLoginAttempt(ctx, login, src, before, th)
+			})
+		}
+		for i := range fails {
+			wg.Add(1)
+			go attempt("stranger"+strconv.Itoa(i%3), false)
+		}
+		for _, l := range logins {
+			wg.Add(1)
+			go attempt(l, true)
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		th, err := s.LoginThrottle(ctx, "quzhang", src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if th.Source.Failures != fails {
+			t.Errorf("source counted %d of %d failures", th.Source.Failures, fails)
+		}
+		for _, l := range logins {
+			th, err := s.LoginThrottle(ctx, l, src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if th.Pair.LastOK.IsZero() || th.Pair.Failures != 0 {
+				t.Errorf("%s: success not recorded: %+v", l, th.Pair)
+			}
+		}
+	})
+}
+
+// A success does not wait for a failure in progress from the same address.
+func TestLoginSuccessDoesNotQueueOnSource(t *testing.T) {
+	s := storetest.Postgres(t, store.Options{})
+	const src = "198.51.100.20"
+	holding, release := make(chan struct{}), make(chan struct{})
+	failed := make(chan error, 1)
+	go func() {
+		failed <- s.Write(ctx, func(tx *store.Tx) error {
+			if _, err := tx.LoginThrottleForUpdate(ctx, "stranger", src, false); err != nil {
+				return err
+			}
+			close(holding)
+			<-release
+			return nil
+		})
+	}()
+	<-holding
+	// Were the success to lock the source's row it would wait for the
+	// failure, which waits for it: the deadline ends that wait.
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	err := s.Write(wctx, func(tx *store.Tx) error {
+		before, err := tx.LoginThrottleForUpdate(wctx, "wenmi", src, true)
+		if err != nil {
+			return err
+		}
+		th, _ := account.DefaultPolicy().Attempt(before, account.State{}, true, tx.Now())
+		return tx.SaveLoginAttempt(wctx, "wenmi", src, before, th)
+	})
+	close(release)
+	if err != nil {
+		t.Fatalf("success beside a failure in progress: %v", err)
+	}
+	if err := <-failed; err != nil {
+		t.Fatal(err)
+	}
 }

@@ -361,3 +361,46 @@ func BenchmarkRouteTransitionParallel(b *testing.B) {
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "transitions/s")
 	})
 }
+
+// BenchmarkCreateOutgoing measures 起草: one committed transaction that reads
+// the unit tree and the route template, starts the route and writes the
+// document, its first version, recipients, route state, participant and audit
+// entry. Serial, and 32 drafters at once in different units.
+func BenchmarkCreateOutgoing(b *testing.B) {
+	benchStores(b, func(b *testing.B, s *store.Store) {
+		x := seededB(b, s)
+		office := x.unit["政府办"]
+		secretariat := childOf(x.district, office.ID, "秘书科")
+		clerk := x.byLogin["wenmi"]
+		body := document.ParseBody(strings.Repeat("一、总体要求\n各单位要高度重视，认真落实。\n", 40))
+		create := func() error {
+			_, err := s.CreateOutgoing(ctx, clerk, store.NewOutgoing{UnitID: secretariat.ID, To: []string{office.ID}, Doc: document.Document{
+				Type: document.Notice, Title: "关于基准测试的通知", Body: body}})
+			return err
+		}
+		b.Run("serial", func(b *testing.B) {
+			cpu0, pg0 := cpuTime(), serverCPU()
+			for b.Loop() {
+				if err := create(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCPU(b, cpu0)
+			reportServerCPU(b, s, pg0)
+		})
+		b.Run("parallel", func(b *testing.B) {
+			b.SetParallelism(16) // × GOMAXPROCS(2) goroutines
+			cpu0, pg0 := cpuTime(), serverCPU()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if err := create(); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+			reportCPU(b, cpu0)
+			reportServerCPU(b, s, pg0)
+		})
+	})
+}

@@ -467,14 +467,14 @@ func (srv *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	var until time.Time
 	err = srv.store.Write(ctx, func(tx *store.Tx) error {
 		now := tx.Now()
-		th, err := tx.LoginThrottleForUpdate(ctx, login, src)
+		before, err := tx.LoginThrottleForUpdate(ctx, login, src, ok)
 		if err != nil {
 			return err
 		}
-		th, result = pol.Attempt(th, cr.State, ok, now)
+		th, result = pol.Attempt(before, cr.State, ok, now)
 		left = pol.Left(th, now)
 		stop, until = pol.Stopped(th, now)
-		if err := tx.SaveLoginThrottle(ctx, login, src, th); err != nil {
+		if err := tx.SaveLoginAttempt(ctx, login, src, before, th); err != nil {
 			return err
 		}
 		ev := audit.Event{ActorID: cr.PersonID, ActorName: cr.Name, Action: "login", ObjectKind: "session", IP: ip, Detail: jsonDetail(map[string]string{"login": login})}
@@ -636,13 +636,14 @@ func (srv *Server) passwordSubmit(w http.ResponseWriter, r *http.Request) {
 		var until time.Time
 		err := srv.store.Write(ctx, func(tx *store.Tx) error {
 			now := tx.Now()
-			th, err := tx.LoginThrottleForUpdate(ctx, cr.Login, src)
+			before, err := tx.LoginThrottleForUpdate(ctx, cr.Login, src, false)
 			if err != nil {
 				return err
 			}
-			th, result = pol.Attempt(th, cr.State, false, now)
+			var th account.Throttle
+			th, result = pol.Attempt(before, cr.State, false, now)
 			left = pol.Left(th, now)
-			if err := tx.SaveLoginThrottle(ctx, cr.Login, src, th); err != nil {
+			if err := tx.SaveLoginAttempt(ctx, cr.Login, src, before, th); err != nil {
 				return err
 			}
 			if result == account.LoginStopped {
