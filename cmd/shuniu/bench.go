@@ -53,6 +53,7 @@ func runBench(ctx context.Context, c *cli) int {
 	fs.Var(&pids, "pid", "或服务的进程号（同一台机器），可重复")
 	fs.IntVar(&cfg.BurstConcurrency, "burst", 50, "登录高峰中同时登录的人数")
 	fs.BoolVar(&cfg.NoBurst, "no-burst", false, "跳过 8:30 登录高峰（只登录用到的人）")
+	fs.BoolVar(&cfg.SignedIn, "signed-in", false, "与 -no-burst 同用：高峰时段前先让每人登录一次（不计入高峰时段），只量登录后的业务操作")
 	fs.IntVar(&cfg.MaxInFlight, "max-inflight", 256, "同时进行的操作上限")
 	fs.Int64Var(&seed, "seed", 1, "随机种子")
 	fs.BoolVar(&asJSON, "json", false, "以 JSON 输出报告")

@@ -108,3 +108,29 @@ func TestRunAgainstDemo(t *testing.T) {
 		t.Error("no draft acknowledged")
 	}
 }
+
+// With SignedIn the steady phase starts after everyone has signed in: its
+// table has no sign-in of its own, and the set-up's are reported apart.
+func TestRunSignedInFirst(t *testing.T) {
+	s := storetest.SQLite(t, store.Options{})
+	ts := demoServer(t, s)
+	rep, err := loadgen.Run(context.Background(), loadgen.Config{
+		URLs: []string{ts.URL}, Password: demo.Password, Factor: 0.05, Duration: 2 * time.Second, Profile: compressed(),
+		PIDs: []int{os.Getpid()}, Seed: 11, NoBurst: true, SignedIn: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := rep.TotalErrors(); n != 0 {
+		t.Errorf("%d errors: %v", n, rep.Errors)
+	}
+	if st, ok := rep.Op(loadgen.OpSignIn); ok && st.OK > 0 {
+		t.Errorf("sign-ins in the steady phase: %+v", st)
+	}
+	if st, _ := rep.Op(loadgen.OpSetupSignIn); st.OK < 250 {
+		t.Errorf("set-up sign-ins: %+v", st)
+	}
+	if st, _ := rep.Op("ALL page"); st.OK == 0 {
+		t.Errorf("no page: %+v", st)
+	}
+}

@@ -32,13 +32,19 @@ const (
 	OpSignForLst = "sign-for list 待签收"
 	OpDocAPI     = "document API 公文接口"
 
-	OpDraft    = "draft 起草"
-	OpSave     = "save version 修改"
-	OpSignOff  = "sign off 签发"
-	OpSignFor  = "sign for 签收"
-	OpInstruct = "instruct 批办"
-	OpStep     = "other route steps 其他环节"
-	OpProgress = "progress report 进展反馈"
+	OpDraft = "draft 起草"
+	// OpSetupDraft is a draft of the in-trays made before the steady phase,
+	// each by a drafter signing in at that moment: set-up, reported apart so
+	// that the sign-ins it runs beside do not count against drafting.
+	OpSetupDraft = "setup draft 初始起草"
+	// OpSetupSignIn is a sign-in before the steady phase (Config.SignedIn).
+	OpSetupSignIn = "setup sign-in 预先登录"
+	OpSave        = "save version 修改"
+	OpSignOff     = "sign off 签发"
+	OpSignFor     = "sign for 签收"
+	OpInstruct    = "instruct 批办"
+	OpStep        = "other route steps 其他环节"
+	OpProgress    = "progress report 进展反馈"
 )
 
 // writes are the operations that change something; the rest are pages
@@ -50,6 +56,8 @@ func Group(op string) string {
 	switch {
 	case op == OpSignIn:
 		return "sign-in"
+	case op == OpSetupDraft, op == OpSetupSignIn:
+		return "setup"
 	case writes[op]:
 		return "write"
 	}

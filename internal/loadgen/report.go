@@ -75,7 +75,7 @@ func (r *recorder) result() []OpStats {
 		out = append(out, OpStats{Op: name, Group: Group(name), OK: len(ds), Errors: r.errors[name], Skipped: r.skipped[name],
 			P50: quantile(ds, 0.50), P95: quantile(ds, 0.95), P99: quantile(ds, 0.99), Max: quantile(ds, 1)})
 	}
-	order := map[string]int{"sign-in": 0, "page": 1, "write": 2}
+	order := map[string]int{"setup": -1, "sign-in": 0, "page": 1, "write": 2}
 	slices.SortFunc(out, func(a, b OpStats) int {
 		if order[a.Group] != order[b.Group] {
 			return order[a.Group] - order[b.Group]

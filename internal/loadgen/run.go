@@ -33,6 +33,11 @@ type Config struct {
 	BurstConcurrency int // sign-ins at once in the burst (default 50)
 	MaxInFlight      int // operations in flight at most (default 256)
 	NoBurst          bool
+	// SignedIn: without the burst, everyone signs in once before the steady
+	// phase, at the burst's concurrency, reported as set-up — the peak hour is
+	// after everyone has signed in (PeakHour), and otherwise its first
+	// minute is everyone's first sign-in at once.
+	SignedIn bool
 
 	Metrics []string // metrics URLs to read resident memory from
 	PIDs    []int    // or the servers' process IDs (same machine)
@@ -214,7 +219,6 @@ func (r *runner) run(ctx context.Context, rep *Report) error {
 		return errors.New("通讯录中没有承办人或收文单位，无法起草公文")
 	}
 	rep.People = len(r.dir.people)
-	r.loadItems(ctx)
 
 	// The 8:30 burst: the whole staff (times the factor) signs in, 50 at a
 	// time. Everyone's first session is kept for the day.
@@ -251,9 +255,42 @@ func (r *runner) run(ctx context.Context, rep *Report) error {
 		stopBar()
 		rep.BurstElapsed, rep.BurstSignIns = r.rec.since(), n
 	}
+	if r.cfg.NoBurst && r.cfg.SignedIn {
+		r.progressPhase("登录（准备，不计入高峰时段）")
+		r.planned.Add(int64(len(r.everyone)))
+		sem := make(chan struct{}, r.cfg.BurstConcurrency)
+		var wg sync.WaitGroup
+		stopBar := r.startBar(ctx)
+		for _, id := range r.everyone {
+			if ctx.Err() != nil {
+				break
+			}
+			sem <- struct{}{}
+			wg.Add(1)
+			go func() {
+				defer func() { <-sem; wg.Done(); r.done.Add(1) }()
+				p := r.dir.people[id]
+				s, err := r.c.signIn(ctx, p.Login, r.cfg.Password, func(_ string, d time.Duration, err error) { r.rec.add(OpSetupSignIn, d, err) })
+				if err == nil {
+					r.mu.Lock()
+					if r.sessions[id] == nil {
+						slot := &sessionSlot{s: s}
+						slot.once.Do(func() {})
+						r.sessions[id] = slot
+					}
+					r.mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		stopBar()
+	}
 	if ctx.Err() != nil {
 		return nil
 	}
+	// After the sign-ins, so that the 督查员 reading them are signed in by
+	// then, not beside.
+	r.loadItems(ctx)
 
 	// The in-trays: a few drafts so that the route has work from the start.
 	r.progressPhase("起草初始公文")
@@ -261,7 +298,7 @@ func (r *runner) run(ctx context.Context, rep *Report) error {
 	var wg sync.WaitGroup
 	for range inTray {
 		wg.Add(1)
-		go func() { defer wg.Done(); r.draft(ctx) }()
+		go func() { defer wg.Done(); r.draft(ctx, OpSetupDraft) }()
 	}
 	wg.Wait()
 
@@ -412,7 +449,7 @@ func (r *runner) op(ctx context.Context, k string) {
 	case "stats":
 		r.page(ctx, OpSupStats, r.pick(r.leaders), "/supervise/stats")
 	case "draft":
-		r.draft(ctx)
+		r.draft(ctx, OpDraft)
 	case "save":
 		r.save(ctx)
 	case "route":
@@ -451,7 +488,9 @@ const draftStep = "起草"
 const draftBody = "各镇人民政府、街道办事处，区政府各部门：\n为切实做好有关工作，现将有关事项通知如下。\n一、提高思想认识\n（一）压实工作责任。各单位要明确分管领导和具体承办人员。\n二、抓好工作落实\n（一）按时报送情况。请于每月25日前报送工作进展。"
 
 // draft has a handler start an outgoing document to one receiving unit.
-func (r *runner) draft(ctx context.Context) {
+// draft starts a draft, timed as op (OpDraft, or OpSetupDraft for the
+// in-trays).
+func (r *runner) draft(ctx context.Context, op string) {
 	drafter := r.pick(r.drafters)
 	p := r.dir.people[drafter]
 	s, err := r.session(ctx, drafter)
@@ -470,7 +509,7 @@ func (r *runner) draft(ctx context.Context) {
 	title := fmt.Sprintf("关于做好第%s-%d批重点工作落实的通知", r.tag, n)
 	doc := document.Document{Type: document.Notice, Title: title, Body: document.ParseBody(draftBody)}
 	var rec store.DocRecord
-	err = r.timed(OpDraft, func() error {
+	err = r.timed(op, func() error {
 		return r.c.postJSON(ctx, s, "/api/v1/documents", map[string]any{"unit_id": unitID, "document": doc, "to": []string{to}}, &rec)
 	})
 	if err != nil {
