@@ -16,6 +16,7 @@ import (
 	"github.com/mattn/go-isatty"
 
 	"github.com/shuniu-oa/shuniu/internal/proofread"
+	"github.com/shuniu-oa/shuniu/internal/schedule"
 	"github.com/shuniu-oa/shuniu/internal/store"
 )
 
@@ -100,22 +101,44 @@ SHUNIU_PROOFREAD_DISABLE=规则或类别,… 另外关闭规则。`
 // migrating it.
 func deploymentProofConfig(ctx context.Context, db string) (proofread.Config, error) {
 	var cfg proofread.Config
-	if !strings.HasPrefix(db, "postgres://") && !strings.HasPrefix(db, "postgresql://") {
-		// Opening a SQLite path that does not exist would create an empty
-		// database there.
-		if _, err := os.Stat(db); err != nil {
-			return cfg, fmt.Errorf("无法打开数据库：%w", err)
-		}
-	}
-	s, err := store.Open(ctx, db, store.Options{NoMigrate: true, Logger: slog.New(slog.DiscardHandler)})
+	s, err := openDeploymentDB(ctx, db)
 	if err != nil {
-		return cfg, fmt.Errorf("无法打开数据库：%w", err)
+		return cfg, err
 	}
 	defer s.Close()
 	if _, err := s.Setting(ctx, store.ProofreadSettingKey, &cfg); err != nil {
 		return cfg, fmt.Errorf("无法读取校对设置：%w", err)
 	}
+	// What the deployment's issued documents and directory teach it, as
+	// the server applies them.
+	chunks, err := s.ProofreadChunks(ctx, 0)
+	if err == nil {
+		cfg.Local, err = schedule.MergeProofreadChunks(nil, chunks)
+	}
+	if err == nil {
+		cfg.Names, err = s.DirectoryNames(ctx)
+	}
+	if err != nil {
+		return cfg, fmt.Errorf("无法读取本部署的校对模型：%w", err)
+	}
 	return cfg, nil
+}
+
+// openDeploymentDB opens a deployment's database as it is, without
+// migrating or creating it.
+func openDeploymentDB(ctx context.Context, db string) (*store.Store, error) {
+	if !strings.HasPrefix(db, "postgres://") && !strings.HasPrefix(db, "postgresql://") {
+		// Opening a SQLite path that does not exist would create an empty
+		// database there.
+		if _, err := os.Stat(db); err != nil {
+			return nil, fmt.Errorf("无法打开数据库：%w", err)
+		}
+	}
+	s, err := store.Open(ctx, db, store.Options{NoMigrate: true, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return nil, fmt.Errorf("无法打开数据库：%w", err)
+	}
+	return s, nil
 }
 
 // errProofreadHelp asks for the usage text.

@@ -127,7 +127,8 @@ func serve(ctx context.Context, c *cli, cfg *config, isDemo bool) int {
 	// The durable scheduler runs in every server; the database keeps any
 	// number of them from firing a timer twice.
 	sched := &schedule.Runner{Store: s, Worker: workerName(), Channels: chans, Log: log,
-		Sweeps: []schedule.Sweep{supervisionSweep(s.Now(), nil), docWatchSweep(s.Now()), signInSweep(s.Now()), digestSweep(s.Now()), schedule.TomorrowSweep(s.Now())}}
+		Sweeps: []schedule.Sweep{supervisionSweep(s.Now(), nil), docWatchSweep(s.Now()), signInSweep(s.Now()), digestSweep(s.Now()), schedule.TomorrowSweep(s.Now()),
+			schedule.ProofreadSweep(s.Now())}}
 	schedCtx, stopSched := context.WithCancel(ctx)
 	schedDone := make(chan struct{})
 	go func() {

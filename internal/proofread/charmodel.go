@@ -58,7 +58,7 @@ func normRunes(rs []rune, buf []rune) []rune {
 // normLP caches the text's own log probabilities (NaN: not yet asked):
 // the candidates of a run share them, so only the changed text is scored
 // for each.
-func (m *model) charGain(norm []rune, normLP []float32, s int, word []rune, buf []rune) (gain, surprise float64, _ []rune) {
+func (m *model) charGain(local *charlm.Counts, norm []rune, normLP []float32, s int, word []rune, buf []rune) (gain, surprise float64, _ []rune) {
 	cm := m.char
 	if cm == nil {
 		return 0, 0, buf
@@ -73,7 +73,7 @@ func (m *model) charGain(norm []rune, normLP []float32, s int, word []rune, buf 
 	for i := s; i < hi; i++ {
 		v := normLP[i]
 		if v != v { // NaN
-			v = cm.LogProb(norm[max(0, i-(cm.Order()-1)):i], norm[i])
+			v = m.charLogProb(local, norm[max(0, i-(cm.Order()-1)):i], norm[i])
 			normLP[i] = v
 		}
 		orig += float64(v)
@@ -81,8 +81,44 @@ func (m *model) charGain(norm []rune, normLP []float32, s int, word []rune, buf 
 			own += float64(v)
 		}
 	}
-	cand := cm.Score(buf, s-lo, hi-lo)
+	var cand float64
+	if local == nil {
+		cand = cm.Score(buf, s-lo, hi-lo)
+	} else {
+		for i := s - lo; i < hi-lo; i++ {
+			cand += float64(m.charLogProb(local, buf[max(0, i-(cm.Order()-1)):i], buf[i]))
+		}
+	}
 	return (cand - orig) * ln10, -own * ln10 / float64(len(word)), buf
+}
+
+// localPrior is how many observations the shipped model's probability
+// counts as against the deployment's own text (Config.Local): with a
+// context seen n times in the office's issued documents, the probability
+// of what follows is (seen after it + localPrior·p) / (n + localPrior).
+// Chosen, not tuned: no evaluation set has a deployment's documents.
+const localPrior = 4
+
+// localMinContext is the shortest context of the office's text that
+// adapts a probability: a single preceding character is too common to say
+// anything about the office's own phrases.
+const localMinContext = 2
+
+// charLogProb is the character model's log10 p(w | ctx), adapted to the
+// deployment's own issued text when there is some (MAP adaptation with
+// the shipped model as the prior, on the longest context of the office's
+// text of 2–4 characters; elsewhere the shipped model alone).
+func (m *model) charLogProb(local *charlm.Counts, ctx []rune, w rune) float32 {
+	p := m.char.LogProb(ctx, w)
+	if local == nil {
+		return p
+	}
+	ch, chw, k := local.Context(ctx, w, localMinContext)
+	if k == 0 {
+		return p
+	}
+	mixed := (float64(chw) + localPrior*math.Pow(10, float64(p))) / (float64(ch) + localPrior)
+	return float32(math.Log10(mixed))
 }
 
 // nan marks a log probability not yet computed.

@@ -40,7 +40,7 @@ func TestCharModelConfig(t *testing.T) {
 	for i := range lp {
 		lp[i] = float32(math.NaN())
 	}
-	if g, _, _ := c.lm.charGain(norm, lp, 4, []rune("届"), nil); g <= 0 {
+	if g, _, _ := c.lm.charGain(nil, norm, lp, 4, []rune("届"), nil); g <= 0 {
 		t.Errorf("届 for 第 after 党的二十: gain %.2f", g)
 	}
 	if _, err := New(Config{CharModel: bad, NgramModel: NgramModelNone}); err == nil {

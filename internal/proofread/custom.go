@@ -36,8 +36,9 @@ type customLists struct {
 const (
 	MaxListEntries = 5_000 // organ names, banned phrases
 	MaxLeaders     = 1_000
-	MaxEntry       = 100 // characters of one wrong or right form, a name or a title
-	MaxTitles      = 20  // titles of one leader
+	MaxEntry       = 100     // characters of one wrong or right form, a name or a title
+	MaxTitles      = 20      // titles of one leader
+	MaxNames       = 100_000 // the directory's names of people and units (Config.Names)
 )
 
 func checkListLimits(cfg Config) error {
@@ -45,6 +46,7 @@ func checkListLimits(cfg Config) error {
 		textlimit.Count("organs", "机构名称词表", MaxListEntries, len(cfg.Organs), "行"),
 		textlimit.Count("banned", "禁用词表", MaxListEntries, len(cfg.Banned), "行"),
 		textlimit.Count("leaders", "领导名单", MaxLeaders, len(cfg.Leaders), "行"),
+		textlimit.Count("names", "通讯录中的名称", MaxNames, len(cfg.Names), "个"),
 	}
 	for _, list := range [][]Replacement{cfg.Organs, cfg.Banned} {
 		for _, r := range list {
@@ -94,6 +96,15 @@ func newCustomLists(cfg Config) (*customLists, error) {
 	for _, r := range cfg.Organs {
 		if utf8.RuneCountInString(r.Right) >= 2 {
 			cl.protected = append(cl.protected, []rune(r.Right))
+		}
+	}
+	// The directory's names: a person's or unit's name longer than an
+	// entry is no name (and is skipped rather than refused: the directory
+	// is not this list's to fix).
+	for _, n := range cfg.Names {
+		n = strings.TrimSpace(n)
+		if k := utf8.RuneCountInString(n); k >= 2 && k <= MaxEntry {
+			cl.protected = append(cl.protected, []rune(n))
 		}
 	}
 	wrongs := func(rs []Replacement) []string {

@@ -461,7 +461,7 @@ func (c *Checker) rescoreIn(rs []rune, base int, props []proposal) []proposal {
 		}
 		if norm != nil {
 			buf.words = append(buf.words[:0], []rune(p.word)...)
-			p.cgain, p.csurprise, buf.cbuf = c.lm.charGain(norm, buf.normLP, st, buf.words, buf.cbuf)
+			p.cgain, p.csurprise, buf.cbuf = c.lm.charGain(c.local, norm, buf.normLP, st, buf.words, buf.cbuf)
 		}
 		if lp.Pre != nil {
 			q := p.from(base)

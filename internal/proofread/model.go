@@ -22,7 +22,7 @@ import (
 // The language data shipped with the package; origins and licences are in
 // data/*/LICENSE and docs/proofread.md.
 //
-//go:embed data/gse/s_1.txt.gz data/pycorrector/same_stroke.txt data/simple-csc/prone_to_confusion_dict.json data/thuocl/THUOCL_chengyu.txt data/ecspell/variant_words.txt data/macro-correct/confusion_dict.json data/shuniu/gongwen_terms.txt data/shuniu/shape_similar.txt
+//go:embed data/gse/s_1.txt.gz data/pycorrector/same_stroke.txt data/simple-csc/prone_to_confusion_dict.json data/thuocl/THUOCL_chengyu.txt data/ecspell/variant_words.txt data/macro-correct/confusion_dict.json data/shuniu/gongwen_terms.txt data/shuniu/shape_similar.txt data/gb2260/divisions.txt.gz
 var dataFS embed.FS
 
 // supplementFreq is the frequency given to the project's own 公文 terms:
@@ -69,7 +69,10 @@ func makeWildKey(rs []rune, blank int) (wildKey, bool) {
 
 // model is the loaded language data, read-only after loadModel.
 type model struct {
-	freq map[string]int32 // word -> frequency; 0 marks a prefix of a longer word
+	// places are the administrative divisions and their short names;
+	// shortPlaces the short names of two characters (places.go).
+	places, shortPlaces phraseIndex
+	freq                map[string]int32 // word -> frequency; 0 marks a prefix of a longer word
 	// freq4 is freq for the words of up to four BMP runes, packed 16 bits
 	// a rune: integer keys hash much faster in the scorer's hot loops.
 	freq4 map[uint64]int32
@@ -159,6 +162,9 @@ func loadModel(ngramPath, charPath string) (*model, error) {
 		return nil, err
 	}
 	if err := m.loadVariants(); err != nil {
+		return nil, err
+	}
+	if err := m.loadPlaces(); err != nil {
 		return nil, err
 	}
 	nr := <-ngramDone

@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/shuniu-oa/shuniu/internal/proofread/charlm"
 	"github.com/shuniu-oa/shuniu/internal/textlimit"
 )
 
@@ -102,6 +103,16 @@ type Config struct {
 	// Sensitivity is how readily the statistical typo check speaks
 	// (严格, 标准, 宽松); empty means SensitivityStandard.
 	Sensitivity Sensitivity `json:",omitempty"`
+	// Local is the deployment's own adaptive layer: the character n-gram
+	// counts of its issued (签发) documents. Text written there is never
+	// questioned (four characters around a candidate seen in an issued
+	// document protect it), and the character model's probabilities lean
+	// towards the office's own phrases. Nil: the shipped model alone. It is
+	// not stored with the settings; the server keeps it up to date.
+	Local *charlm.Counts `json:"-"`
+	// Names are the deployment's own names (people and units of its
+	// organisation directory): never corrected, wherever they appear.
+	Names []string `json:"-"`
 }
 
 // Replacement is a wrong (or banned) form and what to write instead.
@@ -124,6 +135,7 @@ type Checker struct {
 	disabled map[string]bool
 	lm       *model
 	custom   *customLists
+	local    *charlm.Counts
 	lmp      *lmParams // nil: the tuned defaults (tests and the evaluation set their own)
 	// trace, when set (tuning only), sees every run's scored candidates,
 	// with offsets into the checked text.
@@ -154,7 +166,7 @@ func (c *Checker) NgramModelPath() string {
 func (c *Checker) With(cfg Config) (*Checker, error) { return newChecker(c.lm, cfg) }
 
 func newChecker(m *model, cfg Config) (*Checker, error) {
-	c := &Checker{cfg: cfg, disabled: map[string]bool{}, lm: m}
+	c := &Checker{cfg: cfg, disabled: map[string]bool{}, lm: m, local: cfg.Local}
 	var err error
 	for _, d := range cfg.Disabled {
 		c.disabled[strings.TrimSpace(d)] = true

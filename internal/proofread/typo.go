@@ -595,7 +595,7 @@ func (c *Checker) protectedAt(t *text, s, e int) bool {
 			}
 		}
 	}
-	if personNameAt(t.r, s, e) {
+	if personNameAt(t.r, s, e) || c.placeNameAt(t.r, s, e) || c.localKnows(t.r, s, e) {
 		return true
 	}
 	if c.custom == nil {
@@ -752,21 +752,42 @@ var surnames = func() map[rune]bool {
 }()
 
 // personNameAt reports whether [s, e) lies in a person's name: two or
-// three characters, the first a common surname, before 同志, 先生 or 女士
-// (史达福同志 is not 士大夫同志). The deployment's roster
-// (Config.Leaders) protects its own leaders' names anywhere.
+// three characters, the first a common surname, where 公文 names people —
+// before 同志, 先生 or 女士 (史达福同志 is not 士大夫同志), before or after a
+// title (褚福伟书记, 农丽副区长, 区长黎健明), before what a meeting's report
+// says a leader did (秦琳主持, 师福强指出). The deployment's roster and
+// directory (Config.Leaders, Config.Names) protect its own people's names
+// anywhere.
 func personNameAt(rs []rune, s, e int) bool {
 	for l := 2; l <= 3; l++ {
-		for st := max(0, e-l); st <= s; st++ {
-			end := st + l
-			if end+2 > len(rs) || !surnames[rs[st]] {
+		// A name at [st, st+l) overlapping [s, e).
+		for st := max(0, e-l); st <= s && st+l <= len(rs); st++ {
+			if !surnames[rs[st]] {
 				continue
 			}
-			switch string(rs[end : end+2]) {
-			case "同志", "先生", "女士":
+			end := st + l
+			if end+2 <= len(rs) {
+				after := string(rs[end : end+2])
+				if nameAfter[after] || titles[after] {
+					return true
+				}
+				if rs[end] == '副' && end+3 <= len(rs) && titles[string(rs[end+1:end+3])] {
+					return true
+				}
+			}
+			if st >= 2 && titles[string(rs[st-2:st])] {
 				return true
 			}
 		}
 	}
 	return false
 }
+
+// titles are the titles 公文 put right before or after a person's name.
+var titles = map[string]bool{"书记": true, "主任": true, "主席": true, "委员": true, "常委": true, "省长": true, "市长": true, "县长": true,
+	"区长": true, "镇长": true, "乡长": true, "局长": true, "部长": true, "厅长": true, "处长": true, "科长": true, "院长": true, "校长": true,
+	"所长": true, "秘书": true, "同志": true}
+
+// nameAfter are the words that follow a person's name in 公文: the forms of
+// address and what a meeting's report says a leader did.
+var nameAfter = map[string]bool{"同志": true, "先生": true, "女士": true, "主持": true, "指出": true, "强调": true, "出席": true}

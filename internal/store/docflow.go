@@ -996,6 +996,9 @@ func (tx *Tx) onFinish(ctx context.Context, by org.Person, rec *DocRecord, in ro
 			return err
 		}
 		rec.Doc = document.WithSignOff(rec.Doc, so, p.Name)
+		if err := tx.QueueProofreadText(ctx, *rec); err != nil {
+			return err
+		}
 	case Outgoing + "/number":
 		series, err := tx.DocSeries(ctx)
 		if err != nil {

@@ -65,7 +65,8 @@ func proofUnavailable(err error) bool {
 }
 
 // checker is the deployment's proofreader: the process's checker with the
-// office's word lists and the rules the system administrator switched off.
+// office's word lists, the rules the system administrator switched off, and
+// what it learnt from the deployment's issued documents and directory.
 // With shares the loaded language data, so deriving it per request costs
 // little.
 func (srv *Server) checker(ctx context.Context) (*proofread.Checker, error) {
@@ -74,12 +75,13 @@ func (srv *Server) checker(ctx context.Context) (*proofread.Checker, error) {
 		return nil, errProofreadOff
 	}
 	var cfg proofread.Config
-	set, err := srv.store.Setting(ctx, store.ProofreadSettingKey, &cfg)
-	if err != nil {
+	if _, err := srv.store.Setting(ctx, store.ProofreadSettingKey, &cfg); err != nil {
 		return nil, err
 	}
-	if !set {
-		return base, nil
+	// The deployment's own documents and names (proofLayer).
+	var err error
+	if cfg.Local, cfg.Names, err = srv.proof.current(ctx, srv.store); err != nil {
+		return nil, err
 	}
 	return base.With(cfg)
 }

@@ -75,6 +75,7 @@ type Server struct {
 	reg      *prometheus.Registry
 	supFacts store.SupFactCache // the supervision statistics' facts, refreshed from the store
 	hasher   *account.Hasher    // bounds concurrent argon2id work in this process
+	proof    proofLayer         // what the proofreader learnt from this deployment
 }
 
 // New builds a server on an open store.
