@@ -334,3 +334,8 @@ func (tx *Tx) DecideDutySwap(ctx context.Context, by org.Person, swapID string, 
 	}
 	return s, tx.auditDuty(ctx, by, "duty.swap."+string(s.State), "duty_swap", s.ID, map[string]string{"roster": ro.Title, "date": s.Date, "note": s.Note})
 }
+
+// DutyRoleHolders lists who holds role in the unit.
+func (c conn) DutyRoleHolders(ctx context.Context, unitID string, role org.Role) ([]string, error) {
+	return c.queryStrings(ctx, `SELECT person_id FROM role_assignments WHERE unit_id = ? AND role = ? ORDER BY person_id`, unitID, string(role))
+}

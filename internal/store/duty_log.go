@@ -366,3 +366,39 @@ func (c conn) DutyWarnings(ctx context.Context, unitIDs []string, now time.Time,
 	}
 	return duty.Warnings(recs, now), nil
 }
+
+// DutyLogDates lists the dates of a roster's filed logs.
+func (c conn) DutyLogDates(ctx context.Context, rosterID string) ([]string, error) {
+	return c.queryStrings(ctx, `SELECT date FROM duty_logs WHERE roster_id = ? ORDER BY date`, rosterID)
+}
+
+// DutyShiftRef is a shift with its roster's ID and title.
+type DutyShiftRef struct {
+	RosterID string     `json:"roster_id"`
+	Title    string     `json:"roster_title"`
+	Shift    duty.Shift `json:"shift"`
+}
+
+// DutyShiftsOf lists a person's shifts on published rosters ending after
+// from, soonest first, at most limit.
+func (c conn) DutyShiftsOf(ctx context.Context, personID string, from time.Time, limit int) ([]DutyShiftRef, error) {
+	return queryAll(ctx, c, func(r scanner) (DutyShiftRef, error) {
+		var x DutyShiftRef
+		var kind string
+		var start, end int64
+		err := r.Scan(&x.RosterID, &x.Title, &x.Shift.Date, &kind, &x.Shift.DayName, &start, &end, &x.Shift.LeaderID, &x.Shift.StaffID)
+		x.Shift.Kind, x.Shift.Start, x.Shift.End = duty.DayKind(kind), fromTS(start), fromTS(end)
+		return x, err
+	}, fmt.Sprintf(`SELECT s.roster_id, r.title, `+prefixed("s.", shiftCols)+` FROM duty_shifts s JOIN duty_rosters r ON r.id = s.roster_id
+		WHERE r.state = 'published' AND (s.leader_id = ? OR s.staff_id = ?) AND s.end_at > ? ORDER BY s.start_at LIMIT %d`, max(1, min(limit, 200))),
+		personID, personID, ts(from))
+}
+
+// DutyHandoversTo lists the handovers a person has yet to acknowledge.
+func (c conn) DutyHandoversTo(ctx context.Context, personID string) ([]duty.Handover, error) {
+	hs, err := queryAll(ctx, c, scanHandover, `SELECT `+handoverCols+` FROM duty_handovers WHERE to_id = ? AND ack_at = 0 ORDER BY handed_at`, personID)
+	if err != nil {
+		return nil, err
+	}
+	return c.withMatters(ctx, hs)
+}

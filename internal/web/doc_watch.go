@@ -43,6 +43,9 @@ type watchOrgan struct {
 	Name string     `json:"name"`
 	Sent []watchRow `json:"sent"` // copies this organ issued, not signed for in time
 	Own  []watchRow `json:"own"`  // late work on this organ's own documents
+	// Duty: shifts of the organ's office without their log or handover,
+	// and handovers not acknowledged (duty.go).
+	Duty []dutyWatchRow `json:"duty"`
 }
 
 // watchOrgans are the organs whose office the viewer works in: as its
@@ -172,6 +175,9 @@ func (srv *Server) watchData(ctx context.Context, v *Viewer) (watchData, error) 
 			}
 			at[key] = len(*list)
 			*list = append(*list, row)
+		}
+		if o.Duty, err = srv.dutyWatch(ctx, id, now); err != nil {
+			return d, err
 		}
 		d.Organs = append(d.Organs, o)
 	}

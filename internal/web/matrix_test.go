@@ -251,6 +251,26 @@ var matrix = map[string]entry{
 	"GET /api/v1/documents/{id}/archive.zip": onDoc,
 	"POST /supervise/import":                 needs(access.ViewWorkbench),
 	"POST /api/v1/supervise/import":          needs(access.ViewWorkbench),
+
+	// 值班: a roster's own decisions (access.DecideDuty) follow the
+	// workbench's; the fixtures have no roster, so {id} is not found.
+	"GET /duty":                                         serves(access.ViewWorkbench),
+	"GET /duty/rosters/new":                             serves(access.ViewWorkbench),
+	"POST /duty/rosters":                                needs(access.ViewWorkbench),
+	"GET /duty/rosters/{id}":                            needs(access.ViewWorkbench),
+	"GET /duty/rosters/{id}/print":                      needs(access.ViewWorkbench),
+	"POST /duty/rosters/{id}/{op}":                      needs(access.ViewWorkbench),
+	"GET /duty/rosters/{id}/shifts/{date}":              needs(access.ViewWorkbench),
+	"POST /duty/rosters/{id}/shifts/{date}/{op}":        needs(access.ViewWorkbench),
+	"POST /duty/handovers/{id}/ack":                     needs(access.ViewWorkbench),
+	"GET /api/v1/duty/rosters":                          serves(access.ViewWorkbench),
+	"POST /api/v1/duty/rosters":                         needs(access.ViewWorkbench),
+	"GET /api/v1/duty/rosters/{id}":                     needs(access.ViewWorkbench),
+	"POST /api/v1/duty/rosters/{id}/{op}":               needs(access.ViewWorkbench),
+	"GET /api/v1/duty/rosters/{id}/shifts/{date}":       needs(access.ViewWorkbench),
+	"POST /api/v1/duty/rosters/{id}/shifts/{date}/{op}": needs(access.ViewWorkbench),
+	"POST /api/v1/duty/handovers/{id}/ack":              needs(access.ViewWorkbench),
+	"GET /api/v1/duty/warnings":                         needs(access.ViewWorkbench),
 }
 
 // fixture is an object of the matrix with what of it must not be shown to

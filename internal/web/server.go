@@ -173,6 +173,7 @@ func (srv *Server) routes() {
 	srv.supRoutes()
 	srv.calendarRoutes()
 	srv.sealRoutes()
+	srv.dutyRoutes()
 	srv.apiRoutes()
 }
 
