@@ -248,7 +248,7 @@ type dutySwapView struct {
 }
 
 type dutyLoadView struct {
-	Name                               string
+	Name                                     string
 	Workday, Weekend, Holiday, Total, Points int
 }
 
@@ -670,10 +670,6 @@ func (srv *Server) dutyKeepers(ctx context.Context, ro duty.Roster) ([]string, e
 type dutyEntryView struct {
 	duty.Entry
 	KindLabel, LevelLabel, By string
-}
-
-type dutyMatterView struct {
-	duty.Matter
 }
 
 type dutyHandoverView struct {
