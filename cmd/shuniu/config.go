@@ -23,6 +23,7 @@ import (
 type config struct {
 	addr    string
 	metrics string // listen address of /metrics; "off" for none
+	pprof   bool   // also serve Go's profiles (/debug/pprof/) on the metrics address
 	db      string
 	dataDir string
 	secure  bool
@@ -75,6 +76,7 @@ func (c *config) flags(fs *flag.FlagSet, getenv func(string) string, serving boo
 			defMetrics = "127.0.0.1:0"
 		}
 		fs.StringVar(&c.metrics, "metrics-addr", env("SHUNIU_METRICS_ADDR", defMetrics), "Prometheus 指标 /metrics 的监听地址，默认只在本机；off 为不提供 (SHUNIU_METRICS_ADDR)")
+		fs.BoolVar(&c.pprof, "pprof", env("SHUNIU_PPROF", "") == "1", "在监控指标地址上另提供 Go 性能剖析 /debug/pprof/（排查性能问题时开启；剖析内容含内存数据，勿对外开放）(SHUNIU_PPROF=1)")
 		fs.BoolVar(&c.secure, "secure-cookies", env("SHUNIU_SECURE_COOKIES", "") == "1", "Cookie 仅经 HTTPS 发送（部署在 HTTPS 之后时开启）(SHUNIU_SECURE_COOKIES=1)")
 		fs.BoolVar(&c.logJSON, "log-json", env("SHUNIU_LOG_JSON", "") == "1", "以 JSON 输出日志 (SHUNIU_LOG_JSON=1)")
 	}

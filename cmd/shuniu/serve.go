@@ -5,6 +5,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"slices"
 	"time"
@@ -163,7 +165,11 @@ func serve(ctx context.Context, c *cli, cfg *config, isDemo bool) int {
 		metricsDone := make(chan struct{})
 		go func() {
 			defer close(metricsDone)
-			if err := web.ServeOn(ctx, ln, srv.MetricsHandler(), log); err != nil {
+			h := srv.MetricsHandler()
+			if cfg.pprof {
+				h = withProfiles(h)
+			}
+			if err := web.ServeOn(ctx, ln, h, log); err != nil {
 				log.Error("metrics server", "err", err)
 			}
 		}()
@@ -282,4 +288,19 @@ func fontConfig(getenv func(string) string) layout.FontConfig {
 		HeiTi:        getenv("SHUNIU_FONT_HEITI"),
 		KaiTi:        getenv("SHUNIU_FONT_KAITI"),
 	}
+}
+
+// withProfiles adds Go's profiles to the metrics handler: an operator
+// chasing a slow page or a memory peak profiles the running server
+// (go tool pprof http://127.0.0.1:PORT/debug/pprof/profile). Off by
+// default: a heap profile can hold fragments of data.
+func withProfiles(metrics http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/", metrics)
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mux
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/shuniu-oa/shuniu/internal/layout/truetype"
+	"github.com/shuniu-oa/shuniu/internal/mapfile"
 )
 
 // Face is one of the type faces GB/T 9704 asks for.
@@ -89,7 +90,7 @@ func LoadFonts(cfg FontConfig, getenv func(string) string) (*Fonts, error) {
 		if p == "" {
 			p = filepath.Join(dir, defaultFiles[i])
 		}
-		data, err := os.ReadFile(p)
+		data, err := mapfile.ReadFile(p)
 		if err != nil {
 			if errors.Is(err, os.ErrNotExist) {
 				return nil, fmt.Errorf("%s（%s）：%w", i, p, ErrFontsMissing)

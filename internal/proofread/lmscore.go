@@ -7,6 +7,8 @@ import (
 	"os"
 	"slices"
 	"sync"
+
+	"github.com/shuniu-oa/shuniu/internal/mapfile"
 )
 
 // ngramPaths are where Debian's libime-data-language-model puts fcitx5's
@@ -109,7 +111,7 @@ func (m *ngramModel) lookup(w string) wordID {
 // loadNgramModel reads a KenLM binary model. An absent file is reported
 // with an error wrapping fs.ErrNotExist, so the caller can fall back.
 func loadNgramModel(path string) (*ngramModel, error) {
-	data, err := os.ReadFile(path)
+	data, err := mapfile.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
