@@ -195,6 +195,8 @@ func Decide(s Subject, a Action, o Object) Decision {
 		return decideRead(s, o)
 	case Classify:
 		return decideClassify(s, o)
+	case ManageRequests, ReadRequest:
+		return DecideRequest(s, a, RequestObject{OfficeID: o.UnitID, Participants: o.Participants})
 	case ManageDuty, ReadDuty:
 		return DecideDuty(s, a, DutyObject{UnitID: o.UnitID, Participants: o.Participants})
 	case ViewSchedule, KeepSchedule, EditProgramme, ApproveProgramme:

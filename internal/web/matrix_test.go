@@ -271,6 +271,25 @@ var matrix = map[string]entry{
 	"POST /api/v1/duty/rosters/{id}/shifts/{date}/{op}": needs(access.ViewWorkbench),
 	"POST /api/v1/duty/handovers/{id}/ack":              needs(access.ViewWorkbench),
 	"GET /api/v1/duty/warnings":                         needs(access.ViewWorkbench),
+	// 用印用车: lists and forms for every business user; a request's own
+	// pages decide ReadRequest on it, the office's pages ManageRequests.
+	"GET /requests":                   serves(access.ViewWorkbench),
+	"GET /api/v1/requests":            serves(access.ViewWorkbench),
+	"GET /requests/new":               serves(access.ViewWorkbench),
+	"POST /requests":                  needs(access.ViewWorkbench),
+	"POST /api/v1/requests":           needs(access.ViewWorkbench),
+	"GET /requests/{id}":              needs(access.ViewWorkbench),
+	"GET /api/v1/requests/{id}":       needs(access.ViewWorkbench),
+	"POST /requests/{id}/{op}":        needs(access.ViewWorkbench),
+	"POST /api/v1/requests/{id}/{op}": needs(access.ViewWorkbench),
+	"GET /requests/register":          needs(access.ViewWorkbench),
+	"GET /api/v1/requests/register":   needs(access.ViewWorkbench),
+	"GET /requests/register.xlsx":     needs(access.ViewWorkbench),
+	"GET /requests/stats":             needs(access.ViewWorkbench),
+	"GET /api/v1/requests/stats":      needs(access.ViewWorkbench),
+	"GET /requests/pool":              needs(access.ViewWorkbench),
+	"GET /api/v1/requests/pool":       needs(access.ViewWorkbench),
+	"POST /requests/pool":             needs(access.ViewWorkbench),
 }
 
 // fixture is an object of the matrix with what of it must not be shown to

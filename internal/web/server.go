@@ -174,6 +174,7 @@ func (srv *Server) routes() {
 	srv.calendarRoutes()
 	srv.sealRoutes()
 	srv.dutyRoutes()
+	srv.requestRoutes()
 	srv.apiRoutes()
 }
 
