@@ -139,9 +139,34 @@ func TestArchiveCatalogue(t *testing.T) {
 	}
 	// Archived: nothing changes it.
 	code, page, _ = c.post("/docs/"+rec.ID+"/annotations", url.Values{"start": {"0"}, "end": {"2"}, "comment": {"补充"}})
-	if code < 400 || !strings.Contains(page, "已归档（档号 "+want+"），不能再批注") {
+	if code != 409 || !strings.Contains(page, "已归档（档号 "+want+"），不能再批注") {
 		t.Errorf("annotating an archived document: %d %s", code, firstLines(page, `<div class="alert`, 2))
 	}
+}
+
+// TestArchivedRefusedAsConflict: a write to an archived document is a sound
+// request the document's state forbids — 409 with the 档号 named, on the
+// pages and the API alike (it answered 422, as for bad input).
+func TestArchivedRefusedAsConflict(t *testing.T) {
+	e, rec, c := archivedNotice(t)
+	e.act(e.byLogin("wenmi"), rec.ID, route.Request{Op: route.Approve})
+	rec, _ = e.store.Document(context.Background(), rec.ID)
+	dir := e.client()
+	dir.login("zhuren", demo.Password)
+	check := func(name string, code int, body, want string) {
+		t.Helper()
+		if code != 409 || !strings.Contains(body, want) {
+			t.Errorf("%s on an archived document: %d %s", name, code, firstLines(body, "", 2))
+		}
+	}
+	code, body, _ := c.post("/docs/"+rec.ID+"/annotations", url.Values{"start": {"0"}, "end": {"2"}, "comment": {"补充"}})
+	check("批注 (page)", code, body, "不能再批注")
+	code, out, _ := c.call("POST", "/api/v1/documents/"+rec.ID+"/annotations", map[string]any{"start": 0, "end": 2, "comment": "补充"})
+	check("批注 (API)", code, fmt.Sprint(out["error"]), "不能再批注")
+	code, out, _ = c.call("POST", "/api/v1/documents/"+rec.ID+"/versions", map[string]any{"document": rec.Doc, "note": "改"})
+	check("修改文稿 (API)", code, fmt.Sprint(out["error"]), "不能再修改文稿")
+	code, out, _ = dir.call("POST", "/api/v1/documents/"+rec.ID+"/classification", map[string]any{"classification": document.Classification{Level: document.Confidential, PeriodYears: 1}, "basis": "依据", "version": rec.Version})
+	check("变更密级 (API)", code, fmt.Sprint(out["error"]), "已归档")
 }
 
 func dateDigits(d document.Date) string { return fmt.Sprintf("%04d%02d%02d", d.Year, d.Month, d.Day) }

@@ -95,6 +95,9 @@ func actError(err error) (msg string, status int, internal bool) {
 	case errors.Is(err, textlimit.ErrTooLong):
 		// A field over its limit: the request itself is wrong.
 		return userMessage(err), http.StatusBadRequest, false
+	case errors.Is(err, store.ErrArchived):
+		// The document is filed: the request is sound, its state forbids it.
+		return err.Error(), http.StatusConflict, false
 	case errors.As(err, &ref):
 		return ref.Msg, http.StatusUnprocessableEntity, false
 	case errors.Is(err, store.ErrModified):
