@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -221,5 +222,50 @@ func TestSeriesEditor(t *testing.T) {
 	c.login("wenmi", demo.Password)
 	if code, _, _ := c.get("/org/units/" + office.ID + "/series"); code != http.StatusForbidden {
 		t.Errorf("a clerk opened the series editor: %d", code)
+	}
+}
+
+// TestSeriesAPI: GET /api/v1/units/{id}/series lists an organ's 文号系列 for
+// anyone who may read the directory — all of them, or those offered at 编号
+// for a 文种, the usual one first; a section answers for its organ.
+func TestSeriesAPI(t *testing.T) {
+	e := newDocEnv(t)
+	gov, office := e.unit("区政府"), e.unit("政府办")
+	c := e.client()
+	c.login("chengban", demo.Password)
+	codes := func(path string) (int, string, []string) {
+		t.Helper()
+		code, out, _ := c.call("GET", path, nil)
+		var got []string
+		list, _ := out["series"].([]any)
+		for _, s := range list {
+			got = append(got, s.(map[string]any)["code"].(string))
+		}
+		organ, _ := out["organ"].(string)
+		if code != http.StatusOK {
+			organ, _ = out["error"].(string)
+		}
+		return code, organ, got
+	}
+	for _, tc := range []struct {
+		path, organ string
+		first       string
+		has, hasNot string
+	}{
+		{"/api/v1/units/" + gov.ID + "/series", gov.Name, "", "清政发", "清政办发"},
+		{"/api/v1/units/" + gov.ID + "/series?type=notice", gov.Name, "清政发", "清政发", "清政函"},
+		{"/api/v1/units/" + gov.ID + "/series?type=letter", gov.Name, "清政函", "清政函", "清政发"},
+		{"/api/v1/units/" + e.child(office.ID, "秘书科").ID + "/series?type=notice", office.Name, "清政办发", "清政办发", "清政发"},
+	} {
+		code, organ, got := codes(tc.path)
+		if code != http.StatusOK || organ != tc.organ || !slices.Contains(got, tc.has) || slices.Contains(got, tc.hasNot) || tc.first != "" && got[0] != tc.first {
+			t.Errorf("%s: %d %s %v", tc.path, code, organ, got)
+		}
+	}
+	if code, msg, _ := codes("/api/v1/units/" + gov.ID + "/series?type=memo"); code != http.StatusBadRequest || !strings.Contains(msg, "文种") {
+		t.Errorf("an unknown 文种: %d %s", code, msg)
+	}
+	if code, _, _ := codes("/api/v1/units/no-such-unit/series"); code != http.StatusNotFound {
+		t.Errorf("an unknown unit: %d", code)
 	}
 }

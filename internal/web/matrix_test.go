@@ -139,6 +139,7 @@ var matrix = map[string]entry{
 	"POST /org/units/{id}/routes/{kind}":      onUnit(access.ManageRoutes),
 	"GET /org/units/{id}/series":              {target: tUnit, action: access.ManageRoutes, strict: true},
 	"POST /org/units/{id}/series":             onUnit(access.ManageRoutes),
+	"GET /api/v1/units/{id}/series":           {target: tUnit, action: access.ViewDirectory, strict: true},
 	"GET /people/new":                         serves(access.ManageAccounts),
 	"POST /people":                            needs(access.ManageAccounts),
 	"GET /api/v1/people":                      serves(access.ViewDirectory),

@@ -6,6 +6,7 @@ import (
 
 	"github.com/shuniu-oa/shuniu/internal/access"
 	"github.com/shuniu-oa/shuniu/internal/document"
+	"github.com/shuniu-oa/shuniu/internal/org"
 	"github.com/shuniu-oa/shuniu/internal/store"
 )
 
@@ -82,4 +83,54 @@ func (srv *Server) seriesSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	srv.renderSeries(w, r, http.StatusOK, nil, "", "文号系列已保存，此后编号按新的系列办理。")
+}
+
+// apiSeries lists an organ's 文号系列 for whoever may read the directory (the
+// series are printed on every document the organ issues): all of them in
+// order, or with ?type= the ones offered at 编号 for that 文种, the usual one
+// first. A unit that is not an organ answers for its organ.
+func (srv *Server) apiSeries(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	unitID := r.PathValue("id")
+	us, err := srv.units(ctx)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	units := make(map[string]org.Unit, len(us))
+	for _, u := range us {
+		units[u.ID] = u
+	}
+	if _, ok := units[unitID]; !ok {
+		writeJSONError(w, http.StatusNotFound, "没有这个单位")
+		return
+	}
+	if !srv.authorize(w, r, access.ViewDirectory, access.Object{Kind: "unit", ID: unitID, UnitID: unitID}) {
+		return
+	}
+	organ := organOf(units, unitID)
+	var list []document.Series
+	if t := r.URL.Query().Get("type"); t != "" {
+		if _, ok := document.RuleFor(document.DocType(t)); !ok {
+			writeJSONError(w, http.StatusBadRequest, "文种“"+t+"”无效")
+			return
+		}
+		list, err = srv.store.SeriesFor(ctx, organ, document.DocType(t))
+	} else {
+		var all []document.Series
+		all, err = srv.store.DocSeries(ctx)
+		for _, s := range all {
+			if s.OrganID == organ {
+				list = append(list, s)
+			}
+		}
+	}
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	if list == nil {
+		list = []document.Series{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"organ_id": organ, "organ": units[organ].Name, "series": list})
 }

@@ -141,6 +141,7 @@ func (srv *Server) routes() {
 	m.HandleFunc("POST /org/units/{id}/routes/{kind}", srv.requireLogin(srv.routesSave))
 	m.HandleFunc("GET /org/units/{id}/series", srv.requireLogin(srv.seriesPage))
 	m.HandleFunc("POST /org/units/{id}/series", srv.requireLogin(srv.seriesSave))
+	m.HandleFunc("GET /api/v1/units/{id}/series", srv.requireLogin(srv.apiSeries))
 	m.HandleFunc("GET /people/new", srv.requireLogin(srv.personNew))
 	m.HandleFunc("POST /people", srv.requireLogin(srv.personCreate))
 	m.HandleFunc("GET /people/{id}", srv.requireLogin(srv.personPage))
