@@ -15,6 +15,15 @@ type SignOff struct {
 	At         time.Time `json:"at"`
 }
 
+// Leader is the person the sign-off is in the name of: the signer, or the
+// leader they signed for under 委托.
+func (s SignOff) Leader() string {
+	if s.OnBehalfOf != "" {
+		return s.OnBehalfOf
+	}
+	return s.Signer
+}
+
 // SignOffOf reads the latest sign-off from an outgoing route.
 func SignOffOf(in route.Instance) (SignOff, bool) {
 	done := in.Finished("sign_off")

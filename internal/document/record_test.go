@@ -1,6 +1,7 @@
 package document
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -58,5 +59,45 @@ func TestRecordsFromRoutes(t *testing.T) {
 	}
 	if _, ok := InstructionOf(in); ok {
 		t.Fatal("an outgoing route has no instruction")
+	}
+}
+
+// TestOnFinishSignOff: 签发 is an effect decided here — the 成文日期 is the
+// signing day in Beijing, and an upward document names the leader it is in
+// the name of as 签发人; nothing follows without a sign-off or on 收文.
+func TestOnFinishSignOff(t *testing.T) {
+	late := time.Date(2026, 3, 1, 17, 30, 0, 0, time.UTC) // 01:30 on 2 March in Beijing
+	so := &SignOff{Signer: "sec1", OnBehalfOf: "boss", Opinion: "同意。", At: late}
+	for _, tt := range []struct {
+		name    string
+		f       Finish
+		date    Date
+		signers []string
+		none    bool
+	}{
+		{"downward notice", Finish{Outgoing: true, Step: StepSignOff, Doc: goodDoc(Notice), SignOff: so, SignerName: "王五"}, Date{2026, 3, 2}, nil, false},
+		{"upward request", Finish{Outgoing: true, Step: StepSignOff, Doc: goodDoc(Request), SignOff: so, SignerName: "王五"}, Date{2026, 3, 2}, []string{"王五"}, false},
+		{"upward, no name", Finish{Outgoing: true, Step: StepSignOff, Doc: goodDoc(Request), SignOff: so}, Date{2026, 3, 2}, nil, false},
+		{"no sign-off", Finish{Outgoing: true, Step: StepSignOff, Doc: goodDoc(Notice)}, Date{}, nil, true},
+		{"incoming", Finish{Step: StepSignOff, Doc: goodDoc(Notice), SignOff: so, SignerName: "王五"}, Date{}, nil, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e, err := OnFinish(tt.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.none {
+				if e.Signed != nil {
+					t.Fatalf("signed: %+v", e.Signed)
+				}
+				return
+			}
+			if e.Signed == nil || e.Signed.Date != tt.date || !slices.Equal(e.Signed.Signers, tt.signers) {
+				t.Fatalf("signed: %+v", e.Signed)
+			}
+		})
+	}
+	if (SignOff{Signer: "a"}).Leader() != "a" || so.Leader() != "boss" {
+		t.Error("Leader: the signer, or whom they signed for")
 	}
 }

@@ -84,6 +84,10 @@ type Finish struct {
 	Fields     map[string]string   // what was recorded at the step (编号: the chosen series)
 	At         time.Time           // when the step finished
 	UnitID     string              // the receiving unit (收文)
+	// 签发: the sign-off just made (SignOffOf the route) and the name of
+	// the leader it is in the name of (the signer, or whom they signed for).
+	SignOff    *SignOff
+	SignerName string
 }
 
 // Effects are what must happen when a step finishes.
@@ -92,6 +96,15 @@ type Effects struct {
 	Number *NumberTake // the 发文字号 to take (编号), in the step's transaction
 	Print  *Print      // what 印发 sets
 	InNum  *InTake     // the 收文编号 to take (登记), in the step's transaction
+	Signed *Signed     // what 签发 sets
+}
+
+// Signed is what 签发 records on the document: the 成文日期 is the day the
+// leader signed (条例 art. 9(12)), and an upward document names its 签发人
+// (Signers nil: left as it is).
+type Signed struct {
+	Date    Date
+	Signers []string
 }
 
 // Print is what 印发 records on the document: the 印发日期 and the 印发机关 —
@@ -113,6 +126,13 @@ type InTake struct {
 // OnFinish decides the consequences of a finished step.
 func OnFinish(f Finish) (Effects, error) {
 	var e Effects
+	if f.Outgoing && f.Step == StepSignOff && f.SignOff != nil {
+		d := WithSignOff(f.Doc, *f.SignOff, f.SignerName)
+		e.Signed = &Signed{Date: d.Date}
+		if f.Doc.EffectiveDirection() == Upward && f.SignerName != "" {
+			e.Signed.Signers = d.Signers
+		}
+	}
 	if f.Outgoing && f.Step == StepNumber {
 		organ, ok := f.Units[f.OrganID]
 		if !ok {

@@ -987,15 +987,20 @@ func (tx *Tx) onFinish(ctx context.Context, by org.Person, rec *DocRecord, in ro
 		if !ok {
 			return nil
 		}
-		signer := so.Signer
-		if so.OnBehalfOf != "" {
-			signer = so.OnBehalfOf
-		}
-		p, err := tx.Person(ctx, signer)
+		p, err := tx.Person(ctx, so.Leader())
 		if err != nil {
 			return err
 		}
-		rec.Doc = document.WithSignOff(rec.Doc, so, p.Name)
+		eff, err := document.OnFinish(document.Finish{Outgoing: true, Step: document.StepSignOff, Doc: rec.Doc, SignOff: &so, SignerName: p.Name, At: tx.now})
+		if err != nil {
+			return err
+		}
+		if sd := eff.Signed; sd != nil {
+			rec.Doc.Date = sd.Date
+			if sd.Signers != nil {
+				rec.Doc.Signers = sd.Signers
+			}
+		}
 		if err := tx.QueueProofreadText(ctx, *rec); err != nil {
 			return err
 		}
