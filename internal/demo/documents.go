@@ -454,9 +454,23 @@ func (p *people) plans(rng *rand.Rand, now time.Time) []docPlan {
 		}
 	}
 	ndrc := p.byShort("区发改局")
-	clerkOf := func(organ string) string {
-		if cs := p.roles[org.RoleClerk][organ]; len(cs) > 0 {
-			return cs[0]
+	// A draft goes to its unit's head for 审核: its drafter is a clerk who
+	// does not head the unit, the printed 文秘 login first.
+	clerkOf := func(organ, unit string) string {
+		cs := slices.Clone(p.roles[org.RoleClerk][organ])
+		slices.SortStableFunc(cs, func(a, b string) int {
+			switch {
+			case p.isLogin(a) == p.isLogin(b):
+				return 0
+			case p.isLogin(a):
+				return -1
+			}
+			return 1
+		})
+		for _, c := range cs {
+			if !slices.Contains(p.heads[unit], c) {
+				return c
+			}
 		}
 		return ""
 	}
@@ -481,7 +495,7 @@ func (p *people) plans(rng *rand.Rand, now time.Time) []docPlan {
 		switch i % 6 {
 		case 0, 1, 2: // 政府办 通知 to towns and departments
 			pl.unit = p.child(gov, []string{"秘书科", "综合科"}[i%2])
-			pl.drafter = clerkOf(gov)
+			pl.drafter = clerkOf(gov, pl.unit)
 			pl.docType = document.Notice
 			pl.title = fmt.Sprintf("清澜区人民政府办公室关于做好%s工作的通知", tp.matter)
 			pl.to = append(pick(towns, 3), pick(depts, 1)...)
@@ -490,7 +504,7 @@ func (p *people) plans(rng *rand.Rand, now time.Time) []docPlan {
 			}
 		case 3: // 区委办 通知
 			pl.unit = p.child(party, "综合科")
-			pl.drafter = clerkOf(party)
+			pl.drafter = clerkOf(party, pl.unit)
 			pl.docType = document.Notice
 			pl.title = fmt.Sprintf("中共清澜区委办公室关于开展%s专项督查的通知", tp.plan)
 			pl.to = pick(towns, 2)
@@ -509,7 +523,7 @@ func (p *people) plans(rng *rand.Rand, now time.Time) []docPlan {
 			town := towns[rng.IntN(len(towns))]
 			office := p.child(town, "党政办")
 			pl.unit = office
-			pl.drafter = clerkOf(office)
+			pl.drafter = clerkOf(office, pl.unit)
 			pl.docType = document.Request
 			pl.title = fmt.Sprintf("%s关于申请%s专项经费的请示", p.units[town].Name, tp.plan)
 			pl.to = []string{[]string{district, committee}[i%2]}

@@ -55,12 +55,40 @@ func TestSeedDocuments(t *testing.T) {
 		if l.Role == org.RoleLeader && circ == 0 {
 			t.Errorf("%s: nothing to read (待阅)", l.Login)
 		}
+		// The 文秘 drafts and numbers: her 已办 holds documents still moving.
+		if open, _ := s.ParticipatedDocs(ctx, l.PersonID, false, 1000); l.Role == org.RoleClerk && len(open) == 0 {
+			t.Errorf("%s: nothing in 已办", l.Login)
+		}
 	}
 	t.Logf("steps in the demo logins' lists: %v", states)
 	// Every step of the 收文 route holds some document, 签收 among them.
 	for _, step := range []string{"签收", "登记", "拟办", "批办", "承办", "传阅"} {
 		if states[step] == 0 {
 			t.Errorf("no demo login has a document at %s", step)
+		}
+	}
+	// No draft is reviewed (审核) by the one who drafted it.
+	ids := map[string]bool{}
+	for _, p := range d.People {
+		for _, closed := range []bool{false, true} {
+			recs, err := s.ParticipatedDocs(ctx, p.ID, closed, 1000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range recs {
+				ids[r.ID] = true
+			}
+		}
+	}
+	for id := range ids {
+		in, err := s.Instance(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tk := range in.Finished("unit_review") {
+			if tk.ActedBy == in.Starter {
+				t.Errorf("%s: drafted and reviewed by the same person", id)
+			}
 		}
 	}
 	if _, err := s.VerifyAudit(ctx); err != nil {
