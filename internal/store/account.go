@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/shuniu-oa/shuniu/internal/account"
+	"github.com/shuniu-oa/shuniu/internal/org"
 )
 
 // Credentials is what sign-in needs about an account.
@@ -42,14 +43,19 @@ func (c conn) Credentials(ctx context.Context, login string) (Credentials, error
 
 // CredentialsByID looks an account up by person ID.
 func (c conn) CredentialsByID(ctx context.Context, personID string) (Credentials, error) {
-	var login string
-	if err := c.queryRow(ctx, `SELECT login FROM people WHERE id = ?`, personID).Scan(&login); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return Credentials{}, fmt.Errorf("person %s: %w", personID, ErrNotFound)
-		}
-		return Credentials{}, err
+	var cr Credentials
+	var must, disabled, pwAt int64
+	err := c.queryRow(ctx, `SELECT id, login, name, password_hash, must_change, disabled, password_at FROM people WHERE id = ?`, personID).
+		Scan(&cr.PersonID, &cr.Login, &cr.Name, &cr.PasswordHash, &must, &disabled, &pwAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return cr, fmt.Errorf("person %s: %w", personID, ErrNotFound)
 	}
-	return c.Credentials(ctx, login)
+	if err != nil {
+		return cr, fmt.Errorf("read credentials: %w", err)
+	}
+	cr.State.MustChange, cr.State.Disabled = must == 1, disabled == 1
+	cr.PasswordAt = fromTS(pwAt)
+	return cr, nil
 }
 
 // SetPassword stores a new password hash chosen by its holder (or given at
@@ -321,6 +327,45 @@ func (c conn) Session(ctx context.Context, tokenHash string) (Session, error) {
 	}
 	s.Created, s.LastSeen = fromTS(created), fromTS(seen)
 	return s, err
+}
+
+// SessionHolder is a session with what every request needs of its holder.
+type SessionHolder struct {
+	Session
+	Person org.Person
+	State  account.State
+	Policy account.Policy
+}
+
+// SessionHolder reads a session, its holder's person and account state and
+// the sign-in policy in one statement: every signed-in request starts with
+// them, and on PostgreSQL each statement is a round trip.
+func (c conn) SessionHolder(ctx context.Context, tokenHash string) (SessionHolder, error) {
+	var h SessionHolder
+	var created, seen, clearance, must, disabled int64
+	var policy sql.NullString
+	err := c.queryRow(ctx, `SELECT s.token_hash, s.person_id, s.csrf, s.created_at, s.last_seen, s.ip, s.user_agent,
+		p.id, p.name, p.login, p.phone, p.clearance, p.sort, p.must_change, p.disabled,
+		(SELECT value FROM settings WHERE key = 'account_policy')
+		FROM sessions s JOIN people p ON p.id = s.person_id WHERE s.token_hash = ?`, tokenHash).
+		Scan(&h.TokenHash, &h.PersonID, &h.CSRF, &created, &seen, &h.IP, &h.UserAgent,
+			&h.Person.ID, &h.Person.Name, &h.Person.Login, &h.Person.Phone, &clearance, &h.Person.Sort, &must, &disabled, &policy)
+	if errors.Is(err, sql.ErrNoRows) {
+		return h, ErrNotFound
+	}
+	if err != nil {
+		return h, fmt.Errorf("read session: %w", err)
+	}
+	h.Created, h.LastSeen = fromTS(created), fromTS(seen)
+	h.Person.Clearance = org.Classification(clearance)
+	h.State.MustChange, h.State.Disabled = must == 1, disabled == 1
+	h.Policy = account.DefaultPolicy()
+	if policy.Valid && policy.String != "null" {
+		if err := json.Unmarshal([]byte(policy.String), &h.Policy); err != nil {
+			return h, fmt.Errorf("decode setting account_policy: %w", err)
+		}
+	}
+	return h, nil
 }
 
 // TouchSession records use of a session.

@@ -103,6 +103,12 @@ func (srv *Server) loadViewer(ctx context.Context, personID string) (*Viewer, er
 	if err != nil {
 		return nil, err
 	}
+	return srv.viewerOf(ctx, p)
+}
+
+// viewerOf completes a viewer of a person already read.
+func (srv *Server) viewerOf(ctx context.Context, p org.Person) (*Viewer, error) {
+	personID := p.ID
 	roles, err := srv.store.Roles(ctx, personID)
 	if err != nil {
 		return nil, err
@@ -139,17 +145,17 @@ func (srv *Server) withSession(next http.Handler) http.Handler {
 			return
 		}
 		th := account.HashToken(c.Value)
-		sess, err := srv.store.Session(ctx, th)
-		if err != nil {
+		sess, err := srv.store.SessionHolder(ctx, th)
+		if errors.Is(err, store.ErrNotFound) {
 			srv.clearSessionCookie(w, r)
 			next.ServeHTTP(w, r)
 			return
 		}
-		pol, err := srv.store.Policy(ctx)
 		if err != nil {
 			srv.serverError(w, r, err)
 			return
 		}
+		pol := sess.Policy
 		now := srv.store.Now()
 		if pol.SessionExpired(sess.Created, sess.LastSeen, now) {
 			_ = srv.store.Write(ctx, func(tx *store.Tx) error {
@@ -162,22 +168,17 @@ func (srv *Server) withSession(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		v, err := srv.loadViewer(ctx, sess.PersonID)
-		if err != nil {
-			srv.serverError(w, r, err)
-			return
-		}
-		cr, err := srv.store.CredentialsByID(ctx, sess.PersonID)
-		if err != nil {
-			srv.serverError(w, r, err)
-			return
-		}
-		if cr.State.Disabled {
+		if sess.State.Disabled {
 			srv.clearSessionCookie(w, r)
 			next.ServeHTTP(w, r)
 			return
 		}
-		v.CSRF, v.MustChange, v.tokenHash = sess.CSRF, cr.State.MustChange, th
+		v, err := srv.viewerOf(ctx, sess.Person)
+		if err != nil {
+			srv.serverError(w, r, err)
+			return
+		}
+		v.CSRF, v.MustChange, v.tokenHash = sess.CSRF, sess.State.MustChange, th
 		// Record use at most once a minute: idle timeout needs no finer grain,
 		// and a write on every request would be wasted on the single writer.
 		if now.Sub(sess.LastSeen) > time.Minute {
