@@ -113,6 +113,10 @@ func serve(ctx context.Context, c *cli, cfg *config, isDemo bool) int {
 			fmt.Fprintln(c.stderr, "shuniu: 生成演示督办事项失败:", err)
 			return 1
 		}
+		if err := demo.SeedRequests(ctx, s, d, s.Now()); err != nil {
+			fmt.Fprintln(c.stderr, "shuniu: 生成演示用印用车失败:", err)
+			return 1
+		}
 		if err := demo.SeedMeetings(ctx, s, d, s.Now()); err != nil {
 			fmt.Fprintln(c.stderr, "shuniu: 生成演示会议失败:", err)
 			return 1
