@@ -291,6 +291,26 @@ var matrix = map[string]entry{
 	"GET /requests/pool":              needs(access.ViewWorkbench),
 	"GET /api/v1/requests/pool":       needs(access.ViewWorkbench),
 	"POST /requests/pool":             needs(access.ViewWorkbench),
+
+	// 领导日程 and 一周工作安排
+	"GET /planner":                                       serves(access.ViewSchedule),
+	"GET /planner/people/{id}":                           {target: tPerson, action: access.ViewSchedule, strict: true},
+	"POST /planner/people/{id}/entries":                  onPerson(access.KeepSchedule),
+	"POST /planner/people/{id}/feed":                     onPerson(access.KeepSchedule),
+	"GET /planner/week":                                  serves(access.ViewSchedule),
+	"POST /planner/week":                                 needs(access.ViewSchedule),
+	"GET /planner/week/print":                            serves(access.ViewSchedule),
+	"GET /planner/week.xlsx":                             needs(access.ViewSchedule),
+	"GET /ical/{file}":                                   public,
+	"GET /api/v1/planner/people/{id}/entries":            {target: tPerson, action: access.ViewSchedule, strict: true},
+	"POST /api/v1/planner/people/{id}/entries":           onPerson(access.KeepSchedule),
+	"PUT /api/v1/planner/people/{id}/entries/{entry}":    onPerson(access.KeepSchedule),
+	"DELETE /api/v1/planner/people/{id}/entries/{entry}": onPerson(access.KeepSchedule),
+	"POST /api/v1/planner/people/{id}/feed":              onPerson(access.KeepSchedule),
+	"DELETE /api/v1/planner/people/{id}/feed":            onPerson(access.KeepSchedule),
+	"GET /api/v1/planner/busy":                           serves(access.ViewSchedule),
+	"GET /api/v1/planner/week":                           serves(access.ViewSchedule),
+	"POST /api/v1/planner/week":                          needs(access.ViewSchedule),
 }
 
 // fixture is an object of the matrix with what of it must not be shown to

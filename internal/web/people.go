@@ -361,6 +361,17 @@ func (srv *Server) personObject(ctx context.Context, id string) (access.Object, 
 		return o, err
 	}
 	o.DirectorDelegates = pol.DirectorDelegates
+	// Who acts for the person now keeps their schedule (access.KeepSchedule).
+	ds, err := srv.store.Delegations(ctx, id)
+	if err != nil {
+		return o, err
+	}
+	now := srv.store.Now()
+	for _, d := range ds {
+		if d.FromID == id && d.ActiveAt(now) {
+			o.Delegates = append(o.Delegates, d.ToID)
+		}
+	}
 	return o, nil
 }
 
