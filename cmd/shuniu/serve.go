@@ -115,6 +115,8 @@ func serve(ctx context.Context, c *cli, cfg *config, isDemo bool) int {
 		}
 		if err := demo.SeedRequests(ctx, s, d, s.Now()); err != nil {
 			fmt.Fprintln(c.stderr, "shuniu: 生成演示用印用车失败:", err)
+			return 1
+		}
 		if err := demo.SeedPlanner(ctx, s, d, s.Now()); err != nil {
 			fmt.Fprintln(c.stderr, "shuniu: 生成演示领导日程失败:", err)
 			return 1
