@@ -69,10 +69,10 @@ func makeWildKey(rs []rune, blank int) (wildKey, bool) {
 
 // model is the loaded language data, read-only after loadModel.
 type model struct {
-	// places are the administrative divisions and their short names;
-	// shortPlaces the short names of two characters (places.go).
-	places, shortPlaces phraseIndex
-	freq                map[string]int32 // word -> frequency; 0 marks a prefix of a longer word
+	// places are the administrative divisions and their short names
+	// (places.go).
+	places placeIndex
+	freq   map[string]int32 // word -> frequency; 0 marks a prefix of a longer word
 	// freq4 is freq for the words of up to four BMP runes, packed 16 bits
 	// a rune: integer keys hash much faster in the scorer's hot loops.
 	freq4 map[uint64]int32

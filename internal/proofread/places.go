@@ -62,8 +62,7 @@ func (m *model) loadPlaces() error {
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("divisions: %w", err)
 	}
-	m.places = newPhraseIndex(names)
-	m.shortPlaces = newPhraseIndex(slices.DeleteFunc(short, func(n string) bool { return seen[n] }))
+	m.places = newPlaceIndex(names, slices.DeleteFunc(short, func(n string) bool { return seen[n] }))
 	return nil
 }
 
@@ -102,33 +101,54 @@ func shortPlaceName(name string) string {
 // placeNameAt reports whether [s, e) lies in the name of a place
 // (loadPlaces) that occurs in rs.
 func (c *Checker) placeNameAt(rs []rune, s, e int) bool {
-	x := c.lm.places
-	for st := max(0, s-maxPlaceRunes+1); st < e; st++ {
-		for _, k := range x.byFirst[rs[st]] {
-			w := x.phrases[k]
+	x := &c.lm.places
+	for st := max(0, s-x.maxLen+1); st < e && st+1 < len(rs); st++ {
+		for _, k := range x.byPair[pairKey(rs[st], rs[st+1])] {
+			w := x.names[k]
 			if st+len(w) > s && st+len(w) <= len(rs) && slices.Equal(rs[st:st+len(w)], w) {
 				return true
 			}
 		}
 	}
-	x = c.lm.shortPlaces
 	for st := max(0, s-1); st < e && st+2 < len(rs); st++ {
 		if !placeAfter[rs[st+2]] && !(st+4 <= len(rs) && rs[st+2] == '人' && rs[st+3] == '民') {
 			continue
 		}
-		for _, k := range x.byFirst[rs[st]] {
-			if x.phrases[k][1] == rs[st+1] {
-				return true
-			}
+		if x.short[pairKey(rs[st], rs[st+1])] {
+			return true
 		}
 	}
 	return false
 }
 
+// placeIndex finds place names by their first two characters.
+type placeIndex struct {
+	names  [][]rune
+	byPair map[uint64][]int32
+	maxLen int
+	// short are the short names of two characters (恭城, 横州): names only
+	// before 县 市 区 … (placeAfter).
+	short map[uint64]bool
+}
+
+func pairKey(a, b rune) uint64 { return uint64(uint32(a))<<32 | uint64(uint32(b)) }
+
+func newPlaceIndex(names, short []string) placeIndex {
+	x := placeIndex{byPair: make(map[uint64][]int32, len(names)), short: make(map[uint64]bool, len(short))}
+	for _, n := range names {
+		rs := []rune(n)
+		k := pairKey(rs[0], rs[1])
+		x.byPair[k] = append(x.byPair[k], int32(len(x.names)))
+		x.names = append(x.names, rs)
+		x.maxLen = max(x.maxLen, len(rs))
+	}
+	for _, n := range short {
+		rs := []rune(n)
+		x.short[pairKey(rs[0], rs[1])] = true
+	}
+	return x
+}
+
 // placeAfter are the characters after a place's short name that show it
 // names a place.
 var placeAfter = map[rune]bool{'省': true, '市': true, '县': true, '区': true, '州': true, '旗': true, '盟': true, '镇': true, '乡': true, '村': true, '籍': true}
-
-// maxPlaceRunes bounds the names looked at (the longest division names are
-// about 20 characters; a longer one is not looked for across a change).
-const maxPlaceRunes = 24
