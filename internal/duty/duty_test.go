@@ -608,3 +608,5 @@ func TestLog(t *testing.T) {
 		t.Errorf("entry after filing: %v", err)
 	}
 }
+
+func defaultCal() (*calendar.Calendar, error) { return calendar.Default() }

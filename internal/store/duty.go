@@ -258,6 +258,8 @@ func (tx *Tx) RequestDutySwap(ctx context.Context, by org.Person, s duty.Swap, k
 	s.ID, s.FromID = uid.New(), by.ID
 	if _, err := tx.Person(ctx, s.ToID); errors.Is(err, ErrNotFound) {
 		return s, &duty.Refusal{Msg: "请选择接替的人员"}
+	} else if err != nil {
+		return s, err
 	}
 	if s, err = duty.RequestSwap(ro, s, tx.now); err != nil {
 		return s, err
