@@ -187,7 +187,7 @@ func SeedDuty(ctx context.Context, s *store.Store, d District, now time.Time) er
 type dutyPeople struct {
 	office   string
 	director org.Person
-	leaders  []string // the office's director and deputies, and the lingdao login
+	leaders  []string // the office's director and deputies (the district's leaders keep their own calendars free for meetings)
 	staff    []string // people of its sections, wenmi and ducha among them
 	person   map[string]org.Person
 	units    []string // towns and departments that call
@@ -225,9 +225,6 @@ func dutyPlan(d District) (dutyPeople, error) {
 		if pos.UnitID == p.office && pos.PersonID != p.director.ID && strings.Contains(pos.Title, "主任") && len(p.leaders) < 4 && !slices.Contains(p.leaders, pos.PersonID) {
 			p.leaders = append(p.leaders, pos.PersonID)
 		}
-	}
-	if id := login["lingdao"]; id != "" {
-		p.leaders = append(p.leaders, id)
 	}
 	p.staff = []string{login["wenmi"], login["ducha"]}
 	perSection := map[string]int{}
