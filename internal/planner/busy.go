@@ -24,14 +24,15 @@ func Conflicts(busy []Busy, want Slot, people []string) []Busy {
 	}
 	var out []Busy
 	for _, b := range busy {
+		if !want.Overlaps(b.Start, b.End) {
+			continue
+		}
 		if len(people) > 0 && b.PersonID != "" {
 			if _, ok := rank[b.PersonID]; !ok {
 				continue
 			}
 		}
-		if want.Overlaps(b.Start, b.End) {
-			out = append(out, b)
-		}
+		out = append(out, b)
 	}
 	key := func(b Busy) int {
 		if b.PersonID == "" {
@@ -90,16 +91,34 @@ func FreeSlots(cal *calendar.Calendar, busy []Busy, q SlotQuery) []Slot {
 	if q.Days <= 0 {
 		q.Days = 10
 	}
-	taken := union(busy, q.People)
+	loc := cal.Location()
+	wantDay := midnight(q.Want.Start, loc)
+	// Only busy time near the days looked at matters: Days working days on
+	// each side fit in three times as many calendar days and a fortnight of
+	// holidays.
+	reach := time.Duration(3*q.Days+14) * 24 * time.Hour
+	lo, hi := wantDay.Add(-reach), wantDay.Add(reach+length)
+	asked := make(map[string]bool, len(q.People))
+	for _, p := range q.People {
+		asked[p] = true
+	}
+	near := make([]Busy, 0, 64)
 	// The ends of busy intervals are starts worth offering (an instant
 	// [t, t) ends nothing).
 	var ends []time.Time
 	for _, b := range busy {
-		if b.End.After(b.Start) && (b.PersonID == "" || len(q.People) == 0 || slices.Contains(q.People, b.PersonID)) {
+		if b.Start.After(hi) || b.End.Before(lo) {
+			continue
+		}
+		if b.PersonID != "" && len(asked) > 0 && !asked[b.PersonID] {
+			continue
+		}
+		near = append(near, b)
+		if b.End.After(b.Start) {
 			ends = append(ends, b.End)
 		}
 	}
-	loc := cal.Location()
+	taken := union(near, nil)
 	hours := cal.Hours()
 	windows := func(day time.Time) []Slot {
 		y, m, d := day.Date()
@@ -147,7 +166,6 @@ func FreeSlots(cal *calendar.Calendar, busy []Busy, q SlotQuery) []Slot {
 			}
 		}
 	}
-	wantDay := midnight(q.Want.Start, loc)
 	if cal.IsWorkday(wantDay) {
 		consider(wantDay)
 	}

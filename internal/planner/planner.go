@@ -110,8 +110,9 @@ const (
 	MaxTitle = 200
 	MaxPlace = 100
 	MaxNote  = 1000
-	// MaxSpan bounds one entry (a long trip is several entries or one of at most this).
-	MaxSpan = 62 * 24 * time.Hour
+	// MaxSpan bounds one entry (a longer absence is entered month by month);
+	// it bounds how far back a read of busy time looks for entries still running.
+	MaxSpan = 31 * 24 * time.Hour
 )
 
 // Validate checks an entry before it is stored, with messages for the

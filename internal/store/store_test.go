@@ -25,7 +25,7 @@ func unit(id, parent, name string, kind org.UnitKind, code string) org.Unit {
 	return org.Unit{ID: id, ParentID: parent, Name: name, ShortName: name, OrganCode: code, Kind: kind}
 }
 
-func seedUnits(t *testing.T, s *store.Store) (gov, office, section string) {
+func seedUnits(t testing.TB, s *store.Store) (gov, office, section string) {
 	t.Helper()
 	gov, office, section = uid.New(), uid.New(), uid.New()
 	err := s.Write(ctx, func(tx *store.Tx) error {
