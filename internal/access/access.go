@@ -197,6 +197,8 @@ func Decide(s Subject, a Action, o Object) Decision {
 		return decideClassify(s, o)
 	case ManageRequests, ReadRequest:
 		return DecideRequest(s, a, RequestObject{OfficeID: o.UnitID, Participants: o.Participants})
+	case BookMeeting:
+		return DecideBookMeeting(s, MeetingOffice{UnitID: o.UnitID, Level: int(o.Level)})
 	case ManageDuty, ReadDuty:
 		return DecideDuty(s, a, DutyObject{UnitID: o.UnitID, Participants: o.Participants})
 	case ViewSchedule, KeepSchedule, EditProgramme, ApproveProgramme:

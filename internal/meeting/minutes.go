@@ -100,8 +100,8 @@ func MinutesDraft(m *Meeting, n Names) document.Document {
 
 // SupervisionItems are the supervision items the decisions not yet handed
 // over become (one action: 转督办): each led by its unit (responsible: the
-// unit's head, from head), due on its date, registered by the 督查室
-// office, its source the meeting.
+// unit's head, from head), due on its date, reporting progress each Friday,
+// registered by the 督查室 office, its source the meeting.
 func SupervisionItems(m *Meeting, office string, head func(unitID string) string, ids func() string) []Handover {
 	var out []Handover
 	for _, d := range m.Decisions {
@@ -115,6 +115,7 @@ func SupervisionItems(m *Meeting, office string, head func(unitID string) string
 		out = append(out, Handover{Seq: d.Seq, Item: supervise.NewItem{ID: ids(), Source: supervise.FromMeeting, Ref: m.ID, Title: title,
 			Instruction: fmt.Sprintf("%s议定事项（第%d项）：%s", m.Title, d.Seq, d.Text), Instructor: m.Convener,
 			Office: office, Units: []supervise.Unit{{UnitID: d.LeadUnit, Lead: true, Responsible: head(d.LeadUnit)}},
+			Schedule: supervise.Schedule{Kind: supervise.Weekly, Weekday: time.Friday}, // 每周五报送进展
 			Deadline: supervise.DeadlineSpec{Date: d.Due}}})
 	}
 	return out

@@ -44,8 +44,14 @@ func ParseSignInToken(tok string) (exp time.Time, mac []byte, err error) {
 	if err != nil || sec <= 0 || sec > 1<<40 {
 		return time.Time{}, nil, refuse("签到二维码无效，请重新扫码")
 	}
+	// The decoder skips line breaks; a token has none.
+	if strings.ContainsFunc(m, func(r rune) bool {
+		return !('A' <= r && r <= 'Z' || 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '-' || r == '_')
+	}) {
+		return time.Time{}, nil, refuse("签到二维码无效，请重新扫码")
+	}
 	mac, err = base64.RawURLEncoding.DecodeString(m)
-	if err != nil {
+	if err != nil || len(mac) != 18 {
 		return time.Time{}, nil, refuse("签到二维码无效，请重新扫码")
 	}
 	return time.Unix(sec, 0), mac, nil

@@ -18,6 +18,12 @@ import (
 // (CI sets SHUNIU_REQUIRE_BROWSER=1 so that a missing browser fails instead).
 func browser(t *testing.T) context.Context {
 	t.Helper()
+	return browserWithin(t, 90*time.Second)
+}
+
+// browserWithin is browser for a test whose whole walk takes up to d.
+func browserWithin(t *testing.T, d time.Duration) context.Context {
+	t.Helper()
 	return browserFor(t, 90*time.Second)
 }
 

@@ -311,6 +311,22 @@ var matrix = map[string]entry{
 	"GET /api/v1/planner/busy":                           serves(access.ViewSchedule),
 	"GET /api/v1/planner/week":                           serves(access.ViewSchedule),
 	"POST /api/v1/planner/week":                          needs(access.ViewSchedule),
+
+	// 办会: a meeting is read by whoever access.Decide lets read it (its
+	// people and, unclassified, its office); {id} here names no meeting.
+	"GET /meetings":                   serves(access.ViewWorkbench),
+	"GET /api/v1/meetings":            serves(access.ViewWorkbench),
+	"GET /meetings/new":               serves(access.ViewWorkbench),
+	"POST /meetings":                  needs(access.ViewWorkbench),
+	"POST /api/v1/meetings":           needs(access.ViewWorkbench),
+	"GET /meetings/{id}":              needs(access.ViewWorkbench),
+	"GET /api/v1/meetings/{id}":       needs(access.ViewWorkbench),
+	"POST /meetings/{id}/{op}":        needs(access.ViewWorkbench),
+	"POST /api/v1/meetings/{id}/{op}": needs(access.ViewWorkbench),
+	"GET /meetings/{id}/qr.png":       needs(access.ViewWorkbench),
+	"GET /meetings/{id}/checkin":      needs(access.ViewWorkbench),
+	"GET /meetings/{id}/seating":      needs(access.ViewWorkbench),
+	"GET /api/v1/meeting-rooms":       serves(access.ViewWorkbench),
 }
 
 // fixture is an object of the matrix with what of it must not be shown to

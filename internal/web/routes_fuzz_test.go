@@ -74,6 +74,9 @@ func FuzzRoutes(f *testing.F) {
 		{fx.index("POST /api/v1/proofread"), 3, `{"text":"关于进一步加强的的通知","format":"x"}`, ""},
 		{fx.index("POST /security/grants"), 7, "person={person}&document={doc}&until=2026-01-01", ""},
 		{fx.index("POST /inbox/read"), 3, "id=1&id=x", ""},
+		{fx.index("POST /meetings"), 0, "title=常务会&kind=executive&room=x&date=2026-13-01&start=25:00&end=9&slot=1-x&leader={person}&unit={unit}", ""},
+		{fx.index("POST /api/v1/meetings"), 0, `{"title":"会","kind":"work","date":"2026-12-08","start":"09:00","end":"08:00","unit":["{unit}"]}`, ""},
+		{fx.index("POST /meetings/{id}/{op}"), 3, "answer=substitute&person={person}&t=zz.AAAA&due=2026-02-30&task=x&route_op=approve", ""},
 	} {
 		f.Add(uint16(s.route), uint8(s.role), s.body, []byte(s.file))
 	}

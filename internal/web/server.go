@@ -178,6 +178,8 @@ func (srv *Server) routes() {
 	srv.requestRoutes()
 	srv.plannerRoutes()
 	srv.apiRoutes()
+	// New areas register last: the fuzz corpus names routes by their index.
+	srv.meetingRoutes()
 }
 
 // routeMux is the server's ServeMux, remembering every pattern registered:
