@@ -31,8 +31,10 @@ import (
 // 议定事项 become supervision items, linked both ways.
 func TestBrowserMeeting(t *testing.T) {
 	loc := time.FixedZone("CST", 8*3600)
-	c := &clock{t: time.Date(2026, 12, 7, 9, 0, 0, 0, loc)} // a Monday
+	start := time.Date(2026, 12, 7, 9, 0, 0, 0, loc) // a Monday
+	c := &clock{t: start}
 	storetest.ForEach(t, store.Options{Now: c.now, Logger: slog.New(slog.DiscardHandler)}, func(t *testing.T, s *store.Store) {
+		c.t = start
 		e := newEnvOn(t, s, c)
 		bctx := context.Background()
 		if err := demo.SeedMeetingRooms(bctx, s, e.d); err != nil {
