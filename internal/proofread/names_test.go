@@ -37,6 +37,9 @@ func TestNamesAreNotTypos(t *testing.T) {
 		"会议由秦琳主持。",
 		"农丽副区长出席会议。",
 		"史达福同志、王麟同志参加会议。",
+		// A country's side; a new 公文 term.
+		"我们愿同希方保持高层交往，互尊互信。",
+		"推动文化建设数智化赋能、信息化转型。",
 	} {
 		if fs := typoFindings(c, text); len(fs) > 0 {
 			t.Errorf("%s: %+v", text, fs)

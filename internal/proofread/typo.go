@@ -595,7 +595,7 @@ func (c *Checker) protectedAt(t *text, s, e int) bool {
 			}
 		}
 	}
-	if personNameAt(t.r, s, e) || c.placeNameAt(t.r, s, e) || c.localKnows(t.r, s, e) {
+	if personNameAt(t.r, s, e) || c.placeNameAt(t.r, s, e) || c.localKnows(t.r, s, e) || countrySideAt(t.r, s, e) {
 		return true
 	}
 	if c.custom == nil {
@@ -791,3 +791,19 @@ var titles = map[string]bool{"书记": true, "主任": true, "主席": true, "�
 // nameAfter are the words that follow a person's name in 公文: the forms of
 // address and what a meeting's report says a leader did.
 var nameAfter = map[string]bool{"同志": true, "先生": true, "女士": true, "主持": true, "指出": true, "强调": true, "出席": true}
+
+// countryAbbrev are the one-character short names of countries that 外事
+// texts put before 方 (中方, 美方, 希方 for Greece, 哈方 for Kazakhstan).
+var countryAbbrev = func() map[rune]bool {
+	m := map[rune]bool{}
+	for _, r := range "中美俄英法德日韩朝越老柬泰缅印巴伊沙埃希哈吉乌塔土蒙意葡荷比瑞挪芬丹奥匈捷波罗保塞克斯阿新澳加墨古委秘智菲孟尼肯南" {
+		m[r] = true
+	}
+	return m
+}()
+
+// countrySideAt reports whether [s, e) is a country's short name before 方
+// (希方 is Greece's side, not 西方).
+func countrySideAt(rs []rune, s, e int) bool {
+	return e == s+1 && e < len(rs) && rs[e] == '方' && countryAbbrev[rs[s]]
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"unicode"
@@ -17,7 +18,7 @@ import (
 // sentences of 10–80 characters from each file, evenly spread over it.
 // Only counts are printed: the news transcripts may be used for
 // statistics only.
-func cleanCorpus(w io.Writer, c *proofread.Checker, dir string, holdOut, perFile int) error {
+func cleanCorpus(w io.Writer, c *proofread.Checker, dir string, holdOut, perFile, show int) error {
 	files, err := charlm.CorpusFiles(dir)
 	if err != nil {
 		return err
@@ -47,14 +48,22 @@ func cleanCorpus(w io.Writer, c *proofread.Checker, dir string, holdOut, perFile
 			sents = picked
 		}
 		n, flagged := 0, 0
+		var shown []string
 		for _, s := range sents {
 			n++
 			for _, fd := range c.Check(s) {
 				if fd.Category == proofread.CategoryTypo {
 					flagged++
+					if len(shown) < show {
+						shown = append(shown, fmt.Sprintf("  %s\n    %s → %s (%s)", s, fd.Text, fd.Suggestion, fd.Rule))
+					}
 					break
 				}
 			}
+		}
+		// Held-out corpus lines are no ECSpell test data: they may be looked at.
+		for _, l := range shown {
+			fmt.Fprintln(os.Stderr, l)
 		}
 		tn, tf = tn+n, tf+flagged
 		fmt.Fprintf(w, "| %s | %d | %d | %.2f%% |\n", f.Name, n, flagged, 100*ratio(flagged, n))

@@ -33,7 +33,7 @@ func main() {
 	split := flag.String("split", "test", "which half of each set: dev, test or all")
 	sets := flag.String("sets", "odw,law,med", "comma-separated sets")
 	threshold := flag.Float64("threshold", 0, "unigram-model margin when no trigram model is loaded (0 = the default)")
-	show := flag.Int("show", 0, "print up to N wrong dev predictions per set")
+	show := flag.Int("show", 0, "print up to N wrong dev predictions per set, and up to N flagged held-out corpus sentences per file")
 	corpus := flag.String("corpus", "", "folder of the model's text corpus: also measure false alarms on its held-out lines")
 	holdOut := flag.Int("holdout", 500, "the builds' --holdout: one line in N of the corpus is held out")
 	perFile := flag.Int("clean", 1000, "held-out corpus sentences per file")
@@ -65,7 +65,7 @@ func run(w io.Writer, dir, split string, sets []string, cfg proofread.Config, sh
 	}
 	fmt.Fprintf(w, "loaded in %v; split=%s; word trigram model: %s; character model: %v n-grams\n\n", time.Since(t0).Round(time.Millisecond), split, lm, c.CharModelEntries())
 	if co.dir != "" {
-		if err := cleanCorpus(w, c, co.dir, co.holdOut, co.perFile); err != nil {
+		if err := cleanCorpus(w, c, co.dir, co.holdOut, co.perFile, show); err != nil {
 			return err
 		}
 	}
