@@ -518,7 +518,8 @@ func TestLookAlikes(t *testing.T) {
 	}
 }
 
-// TestPersonNames: a name before 同志, 先生 or 女士 is not a typo, whatever
+// TestPersonNames: a name before 同志, 先生 or 女士 (or by a title, see
+// personNameAt) is not a typo, whatever
 // the models think of it; the same characters elsewhere still are.
 func TestPersonNames(t *testing.T) {
 	base := checker(t)
@@ -534,7 +535,7 @@ func TestPersonNames(t *testing.T) {
 		}
 		return false
 	}
-	if !typoIn("会议由史达福主持。", 3, 6) {
+	if !typoIn("请史达福牵头落实。", 1, 4) {
 		t.Fatal("史达福 is not questioned even without 同志: pick another name for this test")
 	}
 	for _, text := range []string{"史达福同志在调研时强调，要狠抓落实。", "会议由史达福同志主持。", "史达福先生出席。"} {
@@ -549,6 +550,9 @@ func TestPersonNames(t *testing.T) {
 	}{
 		{"史达福同志", 0, 3, true}, {"史达福同志", 1, 2, true}, {"王伟同志", 0, 2, true}, {"达福同志", 0, 2, false},
 		{"史达福在会上", 0, 3, false}, {"史达福同", 0, 3, false}, {"请史达福女士", 1, 4, true},
+		// Titles before and after, and what a leader did.
+		{"区长黎健明主持", 2, 5, true}, {"褚福伟书记", 0, 3, true}, {"农丽副区长", 1, 2, true}, {"会议由秦琳主持", 3, 5, true},
+		{"师福强指出", 1, 2, true}, {"达福书记", 0, 2, false}, {"请史达福牵头", 1, 4, false},
 	} {
 		if got := personNameAt([]rune(tc.text), tc.s, tc.e); got != tc.want {
 			t.Errorf("personNameAt(%s, %d, %d) = %v", tc.text, tc.s, tc.e, got)
