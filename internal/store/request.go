@@ -252,8 +252,8 @@ type ReqFilter struct {
 	Limit    int
 }
 
-// Requests lists requests, newest first.
-func (c conn) Requests(ctx context.Context, f ReqFilter) ([]request.Request, error) {
+// reqWhere is the filter's WHERE clause (with its arguments) over requests r.
+func reqWhere(f ReqFilter) (string, []any) {
 	var where []string
 	var args []any
 	if f.Kind != "" {
@@ -281,15 +281,30 @@ func (c conn) Requests(ctx context.Context, f ReqFilter) ([]request.Request, err
 		}
 		where = append(where, `r.status <> 'cancelled' AND r.id IN (SELECT t.request_id FROM request_tasks t WHERE `+strings.Join(ors, ` OR `)+`)`)
 	}
-	q := `SELECT r.content FROM requests r`
-	if len(where) > 0 {
-		q += ` WHERE ` + strings.Join(where, ` AND `)
+	if len(where) == 0 {
+		return "", nil
 	}
-	q += ` ORDER BY r.created_at DESC, r.id`
+	return ` WHERE ` + strings.Join(where, ` AND `), args
+}
+
+// Requests lists requests, newest first.
+func (c conn) Requests(ctx context.Context, f ReqFilter) ([]request.Request, error) {
+	where, args := reqWhere(f)
+	q := `SELECT r.content FROM requests r` + where + ` ORDER BY r.created_at DESC, r.id`
 	if f.Limit > 0 {
 		q += fmt.Sprintf(` LIMIT %d`, f.Limit)
 	}
 	return queryJSON[request.Request](ctx, c, q, args...)
+}
+
+// CountRequests counts the requests the filter selects.
+func (c conn) CountRequests(ctx context.Context, f ReqFilter) (int, error) {
+	where, args := reqWhere(f)
+	var n int
+	if err := c.queryRow(ctx, `SELECT COUNT(*) FROM requests r`+where, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count requests: %w", err)
+	}
+	return n, nil
 }
 
 // putRequest writes a request, its columns and its open tasks. prevSeq < 0

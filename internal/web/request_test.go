@@ -151,9 +151,19 @@ func TestRequestAPI(t *testing.T) {
 	if code != http.StatusForbidden || strings.Contains(body, "年度工作总结") {
 		t.Fatalf("a stranger reads it: %d %s", code, body)
 	}
-	// The director approves from his 待办 over the API.
+	// The director finds it in his workbench's 待办 and approves it over the API.
 	boss := e.client()
 	boss.login("zhuren", demo.Password)
+	code, out, _ = boss.call("GET", "/api/v1/workbench", nil)
+	found := false
+	lists, _ := out["lists"].(map[string]any)
+	todo, _ := lists["todo"].([]any)
+	for _, it := range todo {
+		found = found || it.(map[string]any)["url"] == "/requests/"+id
+	}
+	if code != http.StatusOK || !found {
+		t.Fatalf("zhuren's workbench lacks the request: %d %v", code, out)
+	}
 	code, out, _ = boss.call("GET", "/api/v1/requests", nil)
 	rs, _ := out["requests"].([]any)
 	if code != http.StatusOK || len(rs) != 1 {
