@@ -2,8 +2,10 @@ package store_test
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -359,6 +361,63 @@ func TestScheduleFeedsAndEvening(t *testing.T) {
 		sweep("2026-12-08 10:00", "2026-12-09 12:00")
 		if n != 0 {
 			t.Errorf("a stale evening sent: %d", n)
+		}
+	})
+}
+
+// Two offices' clerks act on one week programme at once: every write either
+// lands or is refused as stale with a message; none fails otherwise, and the
+// versions count the writes that landed.
+func TestWeekProgrammeConcurrent(t *testing.T) {
+	now := schedAt(t, "2026-12-04 16:00")
+	storetest.ForEach(t, store.Options{Now: func() time.Time { return now }}, func(t *testing.T, s *store.Store) {
+		o := seedPlannerOrg(t, s)
+		monday := schedAt(t, "2026-12-07 00:00")
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		landed, stale := 0, 0
+		for i := range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				by := o.clerk
+				if i%2 == 1 {
+					by = o.boss
+				}
+				rows := []planner.Row{{Date: "2026-12-08", Period: "上午", Content: fmt.Sprintf("会议%d", i), Leaders: []string{"张区长"}}}
+				_, err := s.ActOnProgramme(ctx, by, o.gov, monday, planner.OpSave, rows, "", 0)
+				mu.Lock()
+				defer mu.Unlock()
+				var ref *planner.Refusal
+				switch {
+				case err == nil:
+					landed++
+				case errors.As(err, &ref) && strings.Contains(err.Error(), "已被他人修改"):
+					stale++
+				default:
+					t.Errorf("write %d: %v", i, err)
+				}
+			}()
+		}
+		wg.Wait()
+		p, err := s.WeekProgramme(ctx, o.gov, "2026-12-07")
+		if err != nil || landed != 1 || stale != 7 || p.Version != 1 || len(p.Rows) != 1 {
+			t.Fatalf("landed %d, stale %d, version %d, rows %d, %v", landed, stale, p.Version, len(p.Rows), err)
+		}
+		// Without a version to check (-1), every write lands in turn.
+		for i := range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				rows := []planner.Row{{Date: "2026-12-09", Period: "下午", Content: fmt.Sprintf("调研%d", i), Leaders: []string{"李副区长"}}}
+				if _, err := s.ActOnProgramme(ctx, o.clerk, o.gov, monday, planner.OpSave, rows, "", -1); err != nil {
+					t.Errorf("unversioned write: %v", err)
+				}
+			}()
+		}
+		wg.Wait()
+		if p, err := s.WeekProgramme(ctx, o.gov, "2026-12-07"); err != nil || p.Version != 5 {
+			t.Fatalf("after four more: version %d %v", p.Version, err)
 		}
 	})
 }
