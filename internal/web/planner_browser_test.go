@@ -129,6 +129,13 @@ func TestBrowserLeaderSchedule(t *testing.T) {
 		do(chromedp.Click(`[data-testid=confirm-conflict]`))
 		after(`[data-testid=entry-save]`, "saved_conflict")
 
+		// The organ's week at a glance shows both.
+		open("/planner?week=2026-12-07")
+		if grid := text(t, ctx, `[data-testid=planner-grid]`); !strings.Contains(grid, "赴清河镇调研乡村振兴工作") || !strings.Contains(grid, "接待来访群众") || !strings.Contains(grid, leader.Name) {
+			t.Errorf("the leaders' week: %q", grid)
+		}
+		screenshot(t, ctx, "planner-grid")
+
 		// A 承办人 sees the leaders-only talk as 忙, and never its title.
 		api := e.client()
 		api.login("chengban", demo.Password)
