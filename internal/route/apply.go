@@ -228,6 +228,12 @@ func (e Engine) advance(tx *txn, next []NextTask, from int, fromActor string) er
 	if len(next) > 0 && !st.Chosen {
 		return refuse("下一环节“%s”的办理人由流程模板确定，不能另选", st.Name)
 	}
+	if len(next) == 0 && st.Optional && tx.in.Scope[AssignScope(st.Key)] == "" {
+		// Nobody named for a step that may go without: pass over it.
+		tx.emit(Event{Type: EvSkip, Actor: fromActor, Step: st.Key, StepName: st.Name})
+		tx.in.Current = idx
+		return e.advance(tx, nil, from, fromActor)
+	}
 	tx.emit(Event{Type: EvAdvance, Actor: fromActor, Step: st.Key, StepName: st.Name})
 	return e.enter(tx, idx, next, from, fromActor)
 }

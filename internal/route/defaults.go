@@ -47,8 +47,9 @@ func Outgoing() Template {
 				Limit: calendar.Days(1), Ops: all},
 			{Key: "review", Name: "办公室核稿", Actors: []Assignee{{Kind: Role, Role: RoleOfficeReviewer, Unit: inScope(ScopeOffice)}},
 				Limit: calendar.Days(1), Ops: all},
-			// The reviewer picks the co-signing units; each agrees or disagrees with a comment; all must finish.
-			{Key: "countersign", Name: "会签", Chosen: true, Parallel: true, Completion: All,
+			// The reviewer picks the co-signing units, or none where no other
+			// unit is concerned; each agrees or disagrees with a comment; all must finish.
+			{Key: "countersign", Name: "会签", Chosen: true, Optional: true, Parallel: true, Completion: All,
 				Limit: calendar.Days(2), Ops: []Op{Disagree, Return, Withdraw, Forward, Delegate, Urge}},
 			{Key: "sign_off", Name: "领导签发", Actors: []Assignee{{Kind: Leader, Unit: inScope(ScopeOrgan)}},
 				CommentRequired: true, Limit: calendar.Days(1), Ops: all},
@@ -87,7 +88,7 @@ func Incoming() Template {
 				Limit: calendar.Days(1), Ops: []Op{Return, Withdraw, Forward, Delegate, AddReviewer, Urge}},
 			{Key: "handle", Name: "承办", Chosen: true, Parallel: true, Completion: All, Lead: true,
 				Limit: calendar.Days(5), Ops: []Op{Return, Withdraw, Forward, Delegate, AddReviewer, Urge}},
-			{Key: "circulate", Name: "传阅", Chosen: true, Parallel: true, Completion: All, Circulate: true,
+			{Key: "circulate", Name: "传阅", Chosen: true, Optional: true, Parallel: true, Completion: All, Circulate: true,
 				Limit: calendar.Days(2), Ops: []Op{Forward, Delegate, AddReviewer, Urge}},
 			{Key: "close", Name: "答复/办结", Actors: []Assignee{{Kind: Role, Role: RoleOfficeClerk, Unit: inScope(ScopeUnit)}},
 				Limit: calendar.Days(1), Ops: []Op{Return, Withdraw, Urge}},

@@ -152,6 +152,7 @@ const (
 	EvUrge        EventType = "urge"
 	EvCancel      EventType = "cancel"
 	EvAdvance     EventType = "advance"
+	EvSkip        EventType = "skip" // an optional step passed over: nobody was chosen for it
 	EvComplete    EventType = "complete"
 )
 

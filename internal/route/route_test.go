@@ -124,8 +124,8 @@ func TestOutgoingEndToEnd(t *testing.T) {
 	f.do(drafter, Request{Op: Approve, Comment: "已补充"})
 	f.do(secHead, Request{Op: Approve})
 	f.at("review")
-	// The reviewer must choose the co-signing units.
-	f.refused(reviewer, Request{Op: Approve, Task: f.open(reviewer).ID}, "请选择")
+	// The reviewer chooses the co-signing units (choosing none passes the
+	// 会签 over: TestOptionalStepPassedOver).
 	rv := f.open(reviewer).ID
 	f.do(reviewer, Request{Op: Approve, Task: rv, Next: []NextTask{
 		{Assignee: Assignee{Kind: Unit, Unit: "u2"}}, {Assignee: Assignee{Kind: Unit, Unit: "u3"}},
@@ -446,4 +446,51 @@ func TestAssignScope(t *testing.T) {
 	f.at("number")
 	f.do(clerk, Request{Op: Return, ToStep: "sign_off", Comment: "请再审"})
 	f.open(deputy)
+}
+
+// TestOptionalStepPassedOver: a 会签 nobody is chosen for is passed over —
+// the 签发 is next, the event log says so, and the reviewer may still
+// withdraw; a chosen step that is not optional (批办) still asks for someone,
+// and only a chosen step may be optional.
+func TestOptionalStepPassedOver(t *testing.T) {
+	f := startOutgoing(t)
+	f.do(drafter, Request{Op: Approve})
+	f.do(secHead, Request{Op: Approve})
+	f.at("review")
+	rv := f.open(reviewer).ID
+	f.do(reviewer, Request{Op: Approve, Task: rv, Comment: "不涉及其他单位，无需会签"})
+	f.at("sign_off")
+	skipped := false
+	for _, ev := range f.events {
+		if ev.Type == EvSkip && ev.Step == "countersign" && ev.Actor == "r1" {
+			skipped = true
+		}
+	}
+	if !skipped {
+		t.Fatalf("no skip event for the 会签: %+v", f.events)
+	}
+	if tk := f.open(boss); tk.From != rv {
+		t.Errorf("the 签发 task comes from task %d, want the 核稿 %d", tk.From, rv)
+	}
+	f.do(reviewer, Request{Op: Withdraw, Task: rv})
+	f.at("review")
+
+	e := engine(t)
+	in, _, err := e.Start(Incoming(), StartOptions{ID: "in-1", Starter: "system", Scope: map[string]string{ScopeUnit: "town"},
+		First: []NextTask{{Assignee: Assignee{Kind: Role, Role: RoleOfficeClerk, Unit: "town"}}}}, f.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &flow{t: t, e: e, in: in, now: f.now}
+	townClerk := Actor{Principal: Principal{ID: "tc", Units: []string{"town"}, Roles: []RoleGrant{{RoleOfficeClerk, "town"}}}}
+	townHead := Actor{Principal: Principal{ID: "th", Units: []string{"town"}, Roles: []RoleGrant{{RoleOfficeHead, "town"}}}}
+	g.do(townClerk, Request{Op: Approve})
+	g.do(townClerk, Request{Op: Approve})
+	g.refused(townHead, Request{Op: Approve, Task: g.open(townHead).ID, Comment: "拟请镇长阅示"}, "请选择下一环节“批办”")
+
+	bad := Outgoing()
+	bad.Steps[1].Optional = true
+	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "才可不选") {
+		t.Errorf("an optional step with fixed assignees: %v", err)
+	}
 }

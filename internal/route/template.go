@@ -165,6 +165,10 @@ type Step struct {
 	Actors []Assignee `json:"actors,omitempty"`
 	// Chosen means the actor finishing the previous step names the assignees.
 	Chosen bool `json:"chosen,omitempty"`
+	// Optional: the previous step's actor may name nobody for this chosen
+	// step, which is then passed over (a 会签 where no other unit is
+	// concerned, a 传阅 nobody needs).
+	Optional bool `json:"optional,omitempty"`
 	// Parallel allows several tasks at once (one branch each); a serial step has exactly one.
 	Parallel   bool       `json:"parallel,omitempty"`
 	Completion Completion `json:"completion,omitempty"`
@@ -234,6 +238,9 @@ func (t Template) Validate() error {
 		}
 		if i == 0 && s.Chosen {
 			return fmt.Errorf("第一个环节的办理人不能由上一环节选择")
+		}
+		if s.Optional && !s.Chosen {
+			return fmt.Errorf("%s只有由上一环节选择办理人时才可不选", where)
 		}
 		if !s.Parallel && len(s.Actors) > 1 {
 			return fmt.Errorf("%s是串行环节，只能指定一个办理人", where)

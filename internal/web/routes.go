@@ -90,6 +90,7 @@ type stepRow struct {
 	Parallel        bool
 	Any             bool
 	CommentRequired bool
+	Optional        bool
 	LimitN          int
 	LimitUnit       string
 	System          bool
@@ -138,7 +139,7 @@ func (srv *Server) renderRoutes(w http.ResponseWriter, r *http.Request, status i
 			{string(request.SealUse), "用印"}, {string(request.CarUse), "用车"}}}
 	for i, st := range t.Steps {
 		row := stepRow{Index: i, Key: st.Key, Name: st.Name, Actor: actorValue(st), Parallel: st.Parallel, Any: st.Completion == route.Any,
-			CommentRequired: st.CommentRequired, LimitN: st.Limit.N, LimitUnit: string(st.Limit.Unit), System: store.SystemStep(kind, st.Key)}
+			CommentRequired: st.CommentRequired, Optional: st.Optional, LimitN: st.Limit.N, LimitUnit: string(st.Limit.Unit), System: store.SystemStep(kind, st.Key)}
 		d.Steps = append(d.Steps, row)
 	}
 	srv.render(w, r, status, "routes", pageData{Title: "流程模板", Nav: "org", Data: d, Error: errMsg})
@@ -177,6 +178,7 @@ func templateFromForm(base route.Template, f map[string][]string) (route.Templat
 			st.Completion = ""
 		}
 		st.CommentRequired = get("comment_"+p) == "1"
+		st.Optional = st.Chosen && get("optional_"+p) == "1"
 		lim, err := limitFromForm(get("limit_n_"+p), get("limit_u_"+p))
 		if err != nil {
 			return base, fmt.Errorf("环节“%s”：%w", st.Name, err)

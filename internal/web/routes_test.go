@@ -44,6 +44,17 @@ func TestRouteEditor(t *testing.T) {
 			form.Set("comment_"+p, "1")
 		}
 	}
+	// 会签 may be left without co-signers (the default); the office may
+	// require one.
+	if !strings.Contains(body, `value="1" checked aria-label="可不选" data-testid="optional-countersign"`) {
+		t.Error("the editor does not show 会签 as optional")
+	}
+	if code, _, _ := d.post(path, form); code != http.StatusSeeOther {
+		t.Fatalf("save with 会签 required: %d", code)
+	}
+	if got, _, _ := e.store.RouteTemplate(t.Context(), office.ID, store.Outgoing); got.Steps[got.StepIndex("countersign")].Optional {
+		t.Error("会签 still optional after the office required it")
+	}
 	bad := url.Values{}
 	for k, v := range form {
 		bad[k] = v
