@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shuniu-oa/shuniu/internal/document"
 	"github.com/shuniu-oa/shuniu/internal/proofread/charlm"
 	"github.com/shuniu-oa/shuniu/internal/store"
 )
@@ -44,8 +45,13 @@ func LearnQueued(ctx context.Context, tx *store.Tx, limit int) (done, left int, 
 	}
 	c := charlm.NewCounts()
 	ids := make([]string, len(recs))
+	counted := 0
 	for i, rec := range recs {
 		ids[i] = rec.ID
+		if rec.Doc.Classification.Level != document.Unclassified {
+			continue // classified since it was queued: marked done, never counted
+		}
+		counted++
 		for _, p := range strings.Split(ProofreadText(rec), "\n") {
 			c.AddParagraph(p)
 		}
@@ -54,7 +60,7 @@ func LearnQueued(ctx context.Context, tx *store.Tx, limit int) (done, left int, 
 	if err != nil {
 		return 0, total, fmt.Errorf("proofread counts: %w", err)
 	}
-	if _, err := tx.AddProofreadChunk(ctx, ids, c.Chars(), blob); err != nil {
+	if _, err := tx.AddProofreadChunk(ctx, ids, counted, c.Chars(), blob); err != nil {
 		return 0, total, err
 	}
 	if err := mergeChunks(ctx, tx); err != nil {

@@ -100,15 +100,16 @@ func (tx *Tx) QueuedProofreadDocs(ctx context.Context, limit int) ([]DocRecord, 
 	return recs, total, nil
 }
 
-// AddProofreadChunk stores a chunk counted from the given queued documents
-// and marks them counted. It returns the chunk's ID.
-func (tx *Tx) AddProofreadChunk(ctx context.Context, docIDs []string, chars int64, counts []byte) (int64, error) {
+// AddProofreadChunk stores a chunk counted from docs of the given queued
+// documents (the others were skipped) and marks them all done. It returns
+// the chunk's ID.
+func (tx *Tx) AddProofreadChunk(ctx context.Context, docIDs []string, docs int, chars int64, counts []byte) (int64, error) {
 	id, err := tx.nextProofreadChunk(ctx)
 	if err != nil {
 		return 0, err
 	}
 	if _, err := tx.exec(ctx, `INSERT INTO proofread_lm_chunks (id, docs, chars, counts, created_at) VALUES (?, ?, ?, ?, ?)`,
-		id, len(docIDs), chars, counts, ts(tx.now)); err != nil {
+		id, docs, chars, counts, ts(tx.now)); err != nil {
 		return 0, fmt.Errorf("add counts: %w", err)
 	}
 	for _, d := range docIDs {

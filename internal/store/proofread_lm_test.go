@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/shuniu-oa/shuniu/internal/document"
+	"github.com/shuniu-oa/shuniu/internal/org"
 	"github.com/shuniu-oa/shuniu/internal/proofread"
 	"github.com/shuniu-oa/shuniu/internal/route"
 	"github.com/shuniu-oa/shuniu/internal/schedule"
@@ -62,26 +63,40 @@ func TestProofreadLearnsIssued(t *testing.T) {
 			t.Fatal("the shipped model no longer flags 智汇坊: the test needs another phrase")
 		}
 
-		rec, err := s.CreateOutgoing(ctx, clerk, store.NewOutgoing{UnitID: secretariat.ID, Doc: document.Document{
-			Type: document.Notice, Title: "清澜区人民政府办公室关于推进“智汇坊”建设的通知",
-			Body: document.ParseBody("各镇人民政府、街道办事处：\n一、总体要求\n" + phrase + "\n二、工作安排\n（一）各镇要将“智汇坊”纳入年度重点工作。"),
-		}})
-		if err != nil {
-			t.Fatal(err)
+		newDoc := func(title, body string) store.DocRecord {
+			t.Helper()
+			rec, err := s.CreateOutgoing(ctx, clerk, store.NewOutgoing{UnitID: secretariat.ID, Doc: document.Document{
+				Type: document.Notice, Title: title, Body: document.ParseBody(body)}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return rec
 		}
+		// To 签发: the drafter, the section head, 核稿 with one 会签, the office director.
+		signOff := func(rec store.DocRecord) store.DocRecord {
+			t.Helper()
+			cs := childOf(x, office.ID, "综合科")
+			act(t, s, clerk, rec.ID, approve("请审核"))
+			act(t, s, x.head(t, secretariat.ID), rec.ID, approve("同意"))
+			act(t, s, clerk, rec.ID, route.Request{Op: route.Approve, Comment: "核稿无误，请会签", Next: []route.NextTask{
+				{Assignee: route.Assignee{Kind: route.Leader, Unit: cs.ID}}}})
+			act(t, s, x.head(t, cs.ID), rec.ID, approve("同意"))
+			return act(t, s, x.head(t, office.ID), rec.ID, approve("同意印发"))
+		}
+		rec := newDoc("清澜区人民政府办公室关于推进“智汇坊”建设的通知",
+			"各镇人民政府、街道办事处：\n一、总体要求\n"+phrase+"\n二、工作安排\n（一）各镇要将“智汇坊”纳入年度重点工作。")
 		// A draft teaches nothing.
 		tick()
 		if fs := typos(phrase); len(fs) == 0 {
 			t.Fatal("a draft's text was learnt before sign-off")
 		}
-		// To 签发: the drafter, the section head, 核稿 with one 会签, the office director.
-		cs := childOf(x, office.ID, "综合科")
-		act(t, s, clerk, rec.ID, approve("请审核"))
-		act(t, s, x.head(t, secretariat.ID), rec.ID, approve("同意"))
-		act(t, s, clerk, rec.ID, route.Request{Op: route.Approve, Comment: "核稿无误，请会签", Next: []route.NextTask{
-			{Assignee: route.Assignee{Kind: route.Leader, Unit: cs.ID}}}})
-		act(t, s, x.head(t, cs.ID), rec.ID, approve("同意"))
-		rec = act(t, s, x.head(t, office.ID), rec.ID, approve("同意印发"))
+		rec = signOff(rec)
+		// A document classified between 签发 and the job's run is not counted.
+		secret := signOff(newDoc("清澜区人民政府办公室关于枢澜坊试点的通知", "各镇人民政府：\n枢澜坊试点工作另行部署。"))
+		director := x.withRole(t, org.RoleOfficeDirector, office.ID)
+		if _, err := s.Classify(ctx, director, secret.ID, secret.Version, document.Classification{Level: document.Confidential}, "涉及尚未公布的工作安排"); err != nil {
+			t.Fatal(err)
+		}
 		if rec.Doc.Date.IsZero() {
 			t.Fatalf("not signed off: at %s", rec.Step)
 		}
@@ -105,7 +120,10 @@ func TestProofreadLearnsIssued(t *testing.T) {
 			docs += ch.Docs
 		}
 		if docs != 1 {
-			t.Fatalf("the signed-off document was counted %d times in %d chunks", docs, len(chunks))
+			t.Fatalf("%d documents counted in %d chunks, want the one unclassified", docs, len(chunks))
+		}
+		if local, err := schedule.MergeProofreadChunks(nil, chunks); err != nil || local.Count([]rune("枢澜坊")) != 0 || local.Count([]rune("智汇坊")) == 0 {
+			t.Errorf("the classified document's text was counted, or the other's not (%v)", err)
 		}
 		if fs := typos(phrase); len(fs) != 0 {
 			t.Errorf("after sign-off the office's own phrase is still flagged: %+v", fs)

@@ -21,7 +21,7 @@ func TestProofLayer(t *testing.T) {
 			c.AddParagraph(text)
 			b, _ := c.MarshalBinary()
 			if err := s.Write(ctx, func(tx *store.Tx) error {
-				_, err := tx.AddProofreadChunk(ctx, nil, c.Chars(), b)
+				_, err := tx.AddProofreadChunk(ctx, nil, 1, c.Chars(), b)
 				return err
 			}); err != nil {
 				t.Fatal(err)
