@@ -610,3 +610,33 @@ func TestLog(t *testing.T) {
 }
 
 func defaultCal() (*calendar.Calendar, error) { return calendar.Default() }
+
+// TestFollowUp: an event's handling grows by dated, signed follow-ups from
+// those on the roster or the office, after the log is filed too.
+func TestFollowUp(t *testing.T) {
+	r := published(t)
+	mon := r.Shifts[0]
+	ev := Entry{Kind: Event, Title: "燃气泄漏", Level: LevelIII, Handling: "已疏散"}
+	now := at("2026-12-08", "09:10")
+	got, err := FollowUp(r, ev, r.Shifts[1].StaffID, "钱科员", "管道已修复，居民已返回", false, now)
+	if err != nil || got.Handling != "已疏散\n〔12-08 09:10 钱科员续报〕管道已修复，居民已返回" {
+		t.Fatalf("%v %q", err, got.Handling)
+	}
+	for _, tc := range []struct {
+		name    string
+		e       Entry
+		by      string
+		manager bool
+		text    string
+		want    string
+	}{
+		{"a call", Entry{Kind: Call}, mon.StaffID, false, "x", "只有突发事件"},
+		{"a stranger", ev, "X", false, "x", "只有本排班表"},
+		{"the office", ev, "D", true, "", "请填写"},
+		{"too long in all", Entry{Kind: Event, Handling: strings.Repeat("长", MaxHandling-5)}, mon.StaffID, false, "再续报一次", "不能超过"},
+	} {
+		if _, err := FollowUp(r, tc.e, tc.by, "某", tc.text, tc.manager, now); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
+		}
+	}
+}

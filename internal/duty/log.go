@@ -240,3 +240,35 @@ func Submit(r Roster, l Log, by, summary string, manager bool, now time.Time) (L
 	l.RosterID, l.Summary, l.SubmittedBy, l.SubmittedAt = r.ID, summary, by, now
 	return l, nil
 }
+
+// MaxHandling bounds an entry's handling with its follow-ups.
+const MaxHandling = 4000
+
+// FollowUp appends a follow-up (后续处置) to an event of the log, dated and
+// signed: by the office, or by anyone on the roster (the event is often
+// followed up by the shifts after it). It may come after the log is filed.
+func FollowUp(r Roster, e Entry, by, byName, text string, manager bool, now time.Time) (Entry, error) {
+	if e.Kind != Event {
+		return e, refuse("只有突发事件需要续报处置情况")
+	}
+	if !manager && !slices.Contains(r.People(), by) {
+		return e, refuse("只有本排班表的值班人员或值班管理人员可以续报")
+	}
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return e, refuse("请填写后续处置情况")
+	}
+	if err := checkText("text", "后续处置情况", MaxText, text); err != nil {
+		return e, err
+	}
+	line := "〔" + clock(now) + " " + byName + "续报〕" + text
+	h := line
+	if e.Handling != "" {
+		h = e.Handling + "\n" + line
+	}
+	if err := checkText("handling", "处置情况（含续报）", MaxHandling, h); err != nil {
+		return e, err
+	}
+	e.Handling = h
+	return e, nil
+}

@@ -402,3 +402,36 @@ func (c conn) DutyHandoversTo(ctx context.Context, personID string) ([]duty.Hand
 	}
 	return c.withMatters(ctx, hs)
 }
+
+// FollowUpDutyEntry appends a follow-up to an event of a roster's log
+// (duty.FollowUp) and tells the shift's 带班领导 of it.
+func (tx *Tx) FollowUpDutyEntry(ctx context.Context, by org.Person, rosterID, entryID, text string, manager bool) (duty.Entry, error) {
+	ro, err := tx.lockRoster(ctx, rosterID)
+	if err != nil {
+		return duty.Entry{}, err
+	}
+	var date string
+	e, err := scanDutyEntry(tx.queryRow(ctx, `SELECT `+entryCols+` FROM duty_entries WHERE id = ? AND roster_id = ?`, entryID, rosterID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, &duty.Refusal{Msg: "值班记录不存在"}
+	}
+	if err != nil {
+		return e, err
+	}
+	if err := tx.queryRow(ctx, `SELECT date FROM duty_entries WHERE id = ?`, entryID).Scan(&date); err != nil {
+		return e, err
+	}
+	if e, err = duty.FollowUp(ro, e, by.ID, by.Name, text, manager, tx.now); err != nil {
+		return e, err
+	}
+	if _, err := tx.exec(ctx, `UPDATE duty_entries SET handling = ? WHERE id = ?`, e.Handling, e.ID); err != nil {
+		return e, fmt.Errorf("follow up: %w", err)
+	}
+	if s, ok := ro.Shift(date); ok && s.LeaderID != by.ID {
+		if err := newTeller(tx).send(ctx, dutyMessage(fmt.Sprintf("duty:followup:%s:%d", e.ID, tx.now.UnixMicro()), s.LeaderID, "duty.followup", rosterID, date,
+			"突发事件续报："+e.Title, by.Name+"续报："+strings.TrimSpace(text))); err != nil {
+			return e, err
+		}
+	}
+	return e, tx.auditDuty(ctx, by, "duty.log.followup", "duty_roster", rosterID, map[string]any{"date": date, "entry": e.Title})
+}

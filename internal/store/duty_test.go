@@ -217,8 +217,20 @@ func TestDutyLogAndHandover(t *testing.T) {
 				t.Errorf("%s's inbox: %+v", o.person(pid).Name, items)
 			}
 		}
+		// Tuesday's 值班员 follows it up; Monday's 带班领导 hears of it.
+		clock = dutyAt(t, "2026-12-07 23:30")
+		err = o.s.Write(ctx, func(tx *store.Tx) error {
+			_, err := tx.FollowUpDutyEntry(ctx, staffTue, ro.ID, ev.ID, "管道已抢修完毕，居民已返回", false)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if items, _ := o.s.Inbox(ctx, mon.LeaderID, false, 10); len(items) == 0 || items[0].Kind != "duty.followup" {
+			t.Errorf("the leader on duty was not told of the follow-up: %+v", items)
+		}
 		l, err := o.s.DutyLog(ctx, ro.ID, mon.Date)
-		if err != nil || len(l.Entries) != 2 || l.Entries[1].Level != duty.LevelIII {
+		if err != nil || len(l.Entries) != 2 || l.Entries[1].Level != duty.LevelIII || !strings.Contains(l.Entries[1].Handling, staffTue.Name+"续报〕管道已抢修完毕") {
 			t.Fatalf("log: %v %+v", err, l)
 		}
 		clock = dutyAt(t, "2026-12-08 08:20")

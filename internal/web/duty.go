@@ -236,6 +236,7 @@ type dutyRosterView struct {
 	Leaders    []dutyPick // the pools, named, for the edit and swap forms
 	Staff      []dutyPick
 	Mine       []duty.Shift // the viewer's shifts, for a swap request
+	MinePost   duty.Post    // the viewer's post on the first of them
 	CreatedBy  string
 	Published  string
 }
@@ -286,6 +287,12 @@ func (srv *Server) rosterView(ctx context.Context, ro duty.Roster) (dutyRosterVi
 			}
 		}
 		if row.Mine {
+			if len(d.Mine) == 0 {
+				d.MinePost = duty.Staff
+				if s.LeaderID == v.Person.ID {
+					d.MinePost = duty.Leader
+				}
+			}
 			d.Mine = append(d.Mine, s)
 		}
 		d.Rows = append(d.Rows, row)
@@ -690,6 +697,7 @@ type dutyShiftView struct {
 	Out       []dutyHandoverView // from this shift
 	In        []dutyHandoverView // into this shift
 	Keep      bool               // the viewer may write the log and hand over
+	Follow    bool               // the viewer may follow up an event (on the roster, or the office)
 	Levels    []duty.Level
 	Now       time.Time
 }
@@ -707,6 +715,7 @@ func (srv *Server) shiftView(ctx context.Context, ro duty.Roster, s duty.Shift) 
 		return d, err
 	}
 	d.Keep = ro.State == duty.Published && (s.Holds(v.Person.ID) || manage)
+	d.Follow = ro.State == duty.Published && (manage || slices.Contains(ro.People(), v.Person.ID))
 	if d.Log, err = srv.store.DutyLog(ctx, ro.ID, s.Date); err != nil {
 		return d, err
 	}
@@ -778,7 +787,8 @@ func (srv *Server) renderShift(w http.ResponseWriter, r *http.Request, ro duty.R
 	srv.render(w, r, status, "duty_shift", pageData{Title: s.Date + " 值班", Nav: "duty", Error: msg, Form: form, Data: d})
 }
 
-// dutyShiftOp: entry, submit, handover — by who is on the shift (or the office).
+// dutyShiftOp: entry, submit, handover — by who is on the shift (or the
+// office); followup {entry, text} of an event — by anyone on the roster.
 func (srv *Server) dutyShiftOp(w http.ResponseWriter, r *http.Request) {
 	ro, s, ok := srv.loadShift(w, r)
 	if !ok {
@@ -819,6 +829,10 @@ func (srv *Server) dutyShiftOp(w http.ResponseWriter, r *http.Request) {
 				e.At = t
 			}
 			res, err := tx.AddDutyEntry(ctx, v.Person, ro.ID, s.Date, e, manage)
+			out, notice = res, "logged"
+			return err
+		case "followup":
+			res, err := tx.FollowUpDutyEntry(ctx, v.Person, ro.ID, in.Get("entry"), in.Get("text"), manage)
 			out, notice = res, "logged"
 			return err
 		case "submit":
