@@ -117,16 +117,16 @@ func serve(ctx context.Context, c *cli, cfg *config, isDemo bool) int {
 			fmt.Fprintln(c.stderr, "shuniu: 生成演示用印用车失败:", err)
 			return 1
 		}
-		if err := demo.SeedPlanner(ctx, s, d, s.Now()); err != nil {
-			fmt.Fprintln(c.stderr, "shuniu: 生成演示领导日程失败:", err)
-			return 1
-		}
 		if err := demo.SeedDuty(ctx, s, d, s.Now()); err != nil {
 			fmt.Fprintln(c.stderr, "shuniu: 生成演示值班数据失败:", err)
 			return 1
 		}
 		if err := demo.SeedMeetings(ctx, s, d, s.Now()); err != nil {
 			fmt.Fprintln(c.stderr, "shuniu: 生成演示会议失败:", err)
+			return 1
+		}
+		if err := demo.SeedPlanner(ctx, s, d, s.Now()); err != nil {
+			fmt.Fprintln(c.stderr, "shuniu: 生成演示领导日程失败:", err)
 			return 1
 		}
 		for _, l := range d.Logins {

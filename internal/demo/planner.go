@@ -18,7 +18,9 @@ const plannerSeededKey = "demo_planner_seeded"
 
 // SeedPlanner gives the leaders of the demo's four leading bodies a month of
 // schedule around now — two weeks back, two ahead — as their offices keep
-// them: the weekly 常委会/常务会/主任会议/主席会议 of each organ, 调研 in the
+// them, around what the demo's meetings already put there (SeedMeetings runs
+// first; nothing added clashes with them): the weekly 常委会/主任会议/主席会议
+// of the other organs, 调研 in the
 // towns, 接访, 会见, 专题会, study sessions, trips of several days, with a
 // talk for leaders only and a private appointment here and there; and the
 // 区政府's week programme for this week, assembled, approved and published,
@@ -97,10 +99,32 @@ func SeedPlanner(ctx context.Context, s *store.Store, d District, now time.Time)
 	monday := planner.WeekStart(now, loc)
 	from, to := monday.AddDate(0, 0, -14), monday.AddDate(0, 0, 14)
 	err := s.Write(ctx, func(tx *store.Tx) error {
+		// What is already on the leaders' schedules (the demo's meetings)
+		// stays; an entry that would clash with it, or with one added
+		// here, is left out, as an office keeping the calendar would.
+		busy := map[string][]planner.Busy{}
+		var all []string
+		for _, o := range organs {
+			for _, l := range leadersOf[o] {
+				all = append(all, l.ID)
+			}
+		}
+		have, err := tx.BusyIntervals(ctx, all, from.AddDate(0, 0, -1), to.AddDate(0, 0, 1))
+		if err != nil {
+			return err
+		}
+		for _, b := range have {
+			busy[b.PersonID] = append(busy[b.PersonID], b)
+		}
 		add := func(by org.Person, e planner.Entry) error {
-			if _, err := tx.AddScheduleEntry(ctx, by, e); err != nil {
+			if len(planner.Conflicts(busy[e.PersonID], planner.Slot{Start: e.Start, End: e.End}, []string{e.PersonID})) > 0 {
+				return nil
+			}
+			saved, err := tx.AddScheduleEntry(ctx, by, e)
+			if err != nil {
 				return fmt.Errorf("demo schedule of %s: %w", people[e.PersonID].Name, err)
 			}
+			busy[e.PersonID] = append(busy[e.PersonID], planner.BusyOf(saved))
 			return nil
 		}
 		for _, o := range organs {
@@ -115,7 +139,8 @@ func SeedPlanner(ctx context.Context, s *store.Store, d District, now time.Time)
 				}
 				// The organ's weekly meeting on Tuesday morning (Monday for the 区委).
 				wd := day.Weekday()
-				if (wd == time.Tuesday && units[o].ShortName != "区委") || (wd == time.Monday && units[o].ShortName == "区委") {
+				// (The 区政府's meetings are the meetings module's: booked there.)
+				if units[o].ShortName != "区政府" && ((wd == time.Tuesday && units[o].ShortName != "区委") || (wd == time.Monday && units[o].ShortName == "区委")) {
 					for _, l := range leaders {
 						if err := add(clerk, planner.Entry{PersonID: l.ID, Title: weekly[o], Place: rooms[0], Start: at(day, 9, 0), End: at(day, 11, 30), Visibility: planner.Organ}); err != nil {
 							return err
