@@ -135,6 +135,9 @@ func loadModel(ngramPath, charPath string) (*model, error) {
 		g, err := findNgramModel(ngramPath)
 		ngramDone <- ngramResult{g, err}
 	}()
+	// So do the place names, into their own field of m (read only after
+	// placesDone).
+	placesDone := make(chan error, 1)
 	m := &model{
 		freq:     make(map[string]int32, 600_000),
 		pos:      make(map[string]string, 16_000),
@@ -146,6 +149,7 @@ func loadModel(ngramPath, charPath string) (*model, error) {
 		misspelt: map[string]string{},
 		variants: map[string]string{},
 	}
+	go func() { placesDone <- m.loadPlaces() }()
 	for _, p := range alwaysWrong {
 		m.misspelt[p[0]] = p[1]
 	}
@@ -164,7 +168,7 @@ func loadModel(ngramPath, charPath string) (*model, error) {
 	if err := m.loadVariants(); err != nil {
 		return nil, err
 	}
-	if err := m.loadPlaces(); err != nil {
+	if err := <-placesDone; err != nil {
 		return nil, err
 	}
 	nr := <-ngramDone

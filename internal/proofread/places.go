@@ -32,8 +32,8 @@ func (m *model) loadPlaces() error {
 	if err != nil {
 		return fmt.Errorf("divisions: %w", err)
 	}
-	seen := map[string]bool{}
-	var names, short []string
+	seen := make(map[string]bool, 72_000)
+	names, short := make([]string, 0, 60_000), make([]string, 0, 3_000)
 	add := func(n string) {
 		if utf8.RuneCountInString(n) >= 2 && !seen[n] && !notPlaceNames[n] {
 			seen[n] = true
@@ -87,7 +87,7 @@ func shortPlaceName(name string) string {
 			break
 		}
 	}
-	for changed := true; changed; {
+	for changed := strings.Contains(name, "族"); changed; {
 		changed = false
 		for _, e := range ethnicNames {
 			if n, ok := strings.CutSuffix(name, e+"族"); ok && utf8.RuneCountInString(n) >= 2 {
