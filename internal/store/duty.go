@@ -189,6 +189,17 @@ func (tx *Tx) EditDutyRoster(ctx context.Context, by org.Person, id, action stri
 // everyone on it is told, in the same transaction.
 func (tx *Tx) PublishDutyRoster(ctx context.Context, by org.Person, id string) (duty.Roster, error) {
 	ro, err := tx.EditDutyRoster(ctx, by, id, "duty.roster.publish", func(r duty.Roster) (duty.Roster, error) {
+		// One office, one roster in force a day.
+		var clash string
+		err := tx.queryRow(ctx, `SELECT r.title FROM duty_shifts s JOIN duty_rosters r ON r.id = s.roster_id
+			WHERE r.unit_id = ? AND r.state = 'published' AND r.id <> ? AND s.date >= ? AND s.date <= ? ORDER BY s.date LIMIT 1`,
+			r.UnitID, r.ID, r.From, r.To).Scan(&clash)
+		if err == nil {
+			return r, &duty.Refusal{Msg: "本单位已发布的《" + clash + "》与本排班表的日期重叠，不能发布"}
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return r, fmt.Errorf("overlapping rosters: %w", err)
+		}
 		return duty.Publish(r, by.ID, tx.now)
 	}, map[string]any{"id": id})
 	if err != nil {

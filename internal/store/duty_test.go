@@ -127,6 +127,20 @@ func TestDutyRosterPublishAndSwap(t *testing.T) {
 				t.Errorf("%s has %d messages, want the roster's", o.person(p).Name, n)
 			}
 		}
+		// Another roster over the same days is not published beside it.
+		err = o.s.Write(ctx, func(tx *store.Tx) error {
+			again, err := tx.CreateDutyRoster(ctx, o.director, duty.NewRoster{UnitID: o.unit.ID, Title: "重复的值班表", From: "2026-12-13", To: "2026-12-20",
+				Rotation: duty.Rotation{Mode: duty.EveryDay, Leaders: ids(o.leaders), Staff: ids(o.staff)}})
+			if err != nil {
+				return err
+			}
+			_, err = tx.PublishDutyRoster(ctx, o.director, again.ID)
+			return err
+		})
+		var clash *duty.Refusal
+		if !errors.As(err, &clash) || !strings.Contains(clash.Msg, "日期重叠") {
+			t.Errorf("an overlapping roster published: %v", err)
+		}
 		// A draft edit is refused once published.
 		err = o.s.Write(ctx, func(tx *store.Tx) error {
 			_, err := tx.EditDutyRoster(ctx, o.director, ro.ID, "duty.roster.assign", func(r duty.Roster) (duty.Roster, error) {
