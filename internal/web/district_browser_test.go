@@ -46,6 +46,11 @@ import (
 // step every person who came to hold the work has a message about it in the
 // inbox, and each of those who chose the phone channel on 通知设置 got a call
 // at a local webhook.
+//
+// Every step is taken in the pages; no step goes through the API. The test
+// reads the store only to check what the pages did (who holds each task,
+// each person's inbox, the series' number record, the copies' IDs), and
+// calls the scheduler's Tick in place of its timer to send the deliveries.
 func TestBrowserDistrictNotice(t *testing.T) {
 	c := &clock{}
 	opt := store.Options{Now: c.now, Logger: slog.New(slog.DiscardHandler), Channels: []string{notify.ChannelWebhook}}
