@@ -179,8 +179,13 @@ func seedMeeting(ctx context.Context, s *store.Store, nm meeting.NewMeeting, cle
 	}
 	m, err := at(booked).BookMeeting(ctx, clerk, nm)
 	var bc *store.BookingConflict
+	if errors.As(err, &bc) && len(bc.Free) > 0 && bc.Free[0].Start.After(booked) {
+		// A leader is busy then: the office takes the nearest free slot.
+		nm.Start, nm.End = bc.Free[0].Start, bc.Free[0].End
+		m, err = at(booked).BookMeeting(ctx, clerk, nm)
+	}
 	if errors.As(err, &bc) {
-		return nil // a leader is busy then: the office would pick another time
+		return nil
 	}
 	if err != nil {
 		return err

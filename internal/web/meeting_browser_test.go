@@ -275,6 +275,11 @@ func TestBrowserMeeting(t *testing.T) {
 		if len(m.Decisions) != 2 {
 			t.Fatalf("%d decisions", len(m.Decisions))
 		}
+		// And from the item back to the meeting.
+		run("item", chromedp.Click(`[data-testid=decision-item]`), chromedp.WaitVisible(`[data-testid=sup-meeting-link]`))
+		if link := text(t, ctx, `[data-testid=sup-meeting-link]`); link != m.Title {
+			t.Errorf("the item names its meeting %q", link)
+		}
 	})
 }
 

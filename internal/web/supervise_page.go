@@ -5,7 +5,9 @@ import (
 	"net/url"
 	"slices"
 
+	"github.com/shuniu-oa/shuniu/internal/access"
 	"github.com/shuniu-oa/shuniu/internal/route"
+	"github.com/shuniu-oa/shuniu/internal/store"
 	"github.com/shuniu-oa/shuniu/internal/supervise"
 )
 
@@ -38,11 +40,15 @@ type supItemData struct {
 	Open       bool
 	Doc        string // the document's title, for 批办 items
 	DocHidden  bool   // the item names a document the viewer may not open
-	Names      *supNames
-	Op         string // the operation whose form failed
-	Person     func(id string) string
-	Targets    []supTarget
-	Satisfy    []supervise.Satisfaction
+	// Meeting is the title of the meeting whose 议定事项 the item is, for
+	// those who may read the meeting; MeetingHidden: the viewer may not.
+	Meeting       string
+	MeetingHidden bool
+	Names         *supNames
+	Op            string // the operation whose form failed
+	Person        func(id string) string
+	Targets       []supTarget
+	Satisfy       []supervise.Satisfaction
 }
 
 type supTarget struct{ ID, Title string }
@@ -129,6 +135,15 @@ func (srv *Server) renderSupItem(w http.ResponseWriter, r *http.Request, it supe
 			d.Doc, d.DocHidden = rec.Doc.Title, !ok
 			if !ok {
 				d.Doc = ""
+			}
+		}
+	}
+	if it.Source == supervise.FromMeeting && it.Ref != "" {
+		if m, err := srv.store.Meeting(ctx, it.Ref); err == nil {
+			if access.Decide(v.Subject, access.ReadObject, store.MeetingObject(&m)).Allow {
+				d.Meeting = m.Title
+			} else {
+				d.MeetingHidden = true
 			}
 		}
 	}
