@@ -101,7 +101,7 @@ func (r Rules) demoItem(i int, src Source, title, office string, sup route.Actor
 	}
 	t := start
 	step := func(h int) bool {
-		t = t.Add(time.Duration(h) * time.Hour)
+		t = r.inOffice(t.Add(time.Duration(h) * time.Hour))
 		return t.Before(now)
 	}
 	it, _, err := r.Create(n, sup, t)
@@ -153,7 +153,7 @@ func (r Rules) demoItem(i int, src Source, title, office string, sup route.Actor
 			if got, _, err := r.RequestExtension(it, lead.Person, ExtensionInput{UnitID: lead.ID, Asked: ask, Reason: "受天气影响工期顺延"}, t); err == nil {
 				it, extended = got, true
 				if t.Add(4*time.Hour).Before(now) && rng.IntN(4) > 0 {
-					t = t.Add(2 * time.Hour)
+					t = r.inOffice(t.Add(2 * time.Hour))
 					if it, _, err = r.DecideExtension(it, sup, it.Extensions[len(it.Extensions)-1].Seq, true, time.Time{}, "同意", t); err != nil {
 						return Item{}, err
 					}
@@ -165,10 +165,10 @@ func (r Rules) demoItem(i int, src Source, title, office string, sup route.Actor
 			if got, _, err := r.Urge(it, sup, lead.ID, "该事项已逾期，请抓紧办理并报送情况", t); err == nil {
 				it = got
 				if rng.IntN(4) > 0 {
-					if it, _, err = r.SignForUrging(it, lead.Person, it.Urgings[len(it.Urgings)-1].Seq, t.Add(time.Hour)); err != nil {
+					t = r.inOffice(t.Add(time.Hour))
+					if it, _, err = r.SignForUrging(it, lead.Person, it.Urgings[len(it.Urgings)-1].Seq, t); err != nil {
 						return Item{}, err
 					}
-					t = t.Add(time.Hour)
 				}
 			}
 		}
@@ -192,14 +192,14 @@ func (r Rules) demoClose(it Item, lead DemoUnit, sup route.Actor, t, now time.Ti
 			}
 			ev = Evidence{Text: "答复如下", Attachments: []Attachment{{Name: "答复函.pdf", SHA256: demoSHA}}}
 		}
-		t = t.Add(time.Hour)
+		t = r.inOffice(t.Add(time.Hour))
 		if !t.Before(now) {
 			return it, nil
 		}
 		if it, _, err = r.RequestClose(it, lead.Person, ev, t); err != nil {
 			return Item{}, err
 		}
-		t = t.Add(time.Duration(4+rng.IntN(40)) * time.Hour)
+		t = r.inOffice(t.Add(time.Duration(4+rng.IntN(40)) * time.Hour))
 		if !t.Before(now) {
 			return it, nil // awaiting review
 		}
@@ -207,14 +207,14 @@ func (r Rules) demoClose(it Item, lead DemoUnit, sup route.Actor, t, now time.Ti
 			if it, _, err = r.Review(it, sup, false, "佐证材料不全，请补充", t); err != nil {
 				return Item{}, err
 			}
-			t = t.Add(2 * time.Hour)
+			t = r.inOffice(t.Add(2 * time.Hour))
 			if !t.Before(now) {
 				return it, nil
 			}
 			if it, _, err = r.SignFor(it, lead.Person, lead.ID, t); err != nil {
 				return Item{}, err
 			}
-			t = t.Add(time.Duration(24+rng.IntN(72)) * time.Hour)
+			t = r.inOffice(t.Add(time.Duration(24+rng.IntN(72)) * time.Hour))
 			if !t.Before(now) {
 				return it, nil
 			}
@@ -228,13 +228,26 @@ func (r Rules) demoClose(it Item, lead DemoUnit, sup route.Actor, t, now time.Ti
 	if it.Proposal == nil || it.State != Closed {
 		return it, nil
 	}
-	t = t.Add(time.Duration(72+rng.IntN(300)) * time.Hour)
+	t = r.inOffice(t.Add(time.Duration(72+rng.IntN(300)) * time.Hour))
 	if !t.Before(now) {
 		return it, nil
 	}
 	verdict := []Satisfaction{Satisfied, Satisfied, Satisfied, BasicSatisfied, BasicSatisfied, Unsatisfied}[rng.IntN(6)]
 	it, _, err = r.RecordSatisfaction(it, sup, verdict, "希望进一步加大工作力度", t)
 	return it, err
+}
+
+// inOffice is t if it falls in office hours on a working day, else a moment
+// early in the next working session: the demo's people act at work, never
+// at night or on a rest day.
+func (r Rules) inOffice(t time.Time) time.Time {
+	if r.Calendar.WorkingTimeBetween(t, t.Add(time.Minute)) == time.Minute {
+		return t
+	}
+	if n, err := r.Calendar.AddWorkingTime(t, 7*time.Minute); err == nil {
+		return n
+	}
+	return t
 }
 
 // demoSHA stands for a stored attachment's digest in demo data.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/shuniu-oa/shuniu/internal/route"
 )
@@ -86,5 +87,31 @@ func TestDemoItemsCoverEverything(t *testing.T) {
 	again, _ := r.DemoItems("dcs", sup, nil, demoUnits(), now, 400, 1)
 	if !reflect.DeepEqual(items, again) {
 		t.Fatal("demo items differ between runs with the same seed")
+	}
+}
+
+// The demo's people act at work: every step of every item, but the
+// registration's own (9:00 on its day), falls in office hours on a working
+// day — the demo once had 督办 handovers at 02:25 (issue 12).
+func TestDemoItemsInOfficeHours(t *testing.T) {
+	r := rules(t)
+	now := at(11, 20, 10, 0)
+	items, err := r.DemoItems("dcs", sup, nil, demoUnits(), now, 400, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	night := 0
+	for _, it := range items {
+		for _, e := range it.History {
+			if r.Calendar.WorkingTimeBetween(e.At, e.At.Add(time.Minute)) != time.Minute {
+				night++
+				if night <= 5 {
+					t.Errorf("%s: %s at %s, out of office hours", it.ID, e.Type, e.At.In(r.Calendar.Location()).Format("2006-01-02 Mon 15:04"))
+				}
+			}
+		}
+	}
+	if night > 0 {
+		t.Errorf("%d steps out of office hours", night)
 	}
 }
