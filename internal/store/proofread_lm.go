@@ -206,3 +206,23 @@ func (c conn) DirectoryNames(ctx context.Context) ([]string, error) {
 	}
 	return names, nil
 }
+
+// ProofreadModelStats is what the deployment's model holds: documents and
+// characters counted, and documents queued for the job.
+type ProofreadModelStats struct {
+	Docs   int
+	Chars  int64
+	Queued int
+}
+
+// ProofreadModelStats reads ProofreadModelStats, for 校对设置.
+func (c conn) ProofreadModelStats(ctx context.Context) (ProofreadModelStats, error) {
+	var st ProofreadModelStats
+	if err := c.queryRow(ctx, `SELECT COALESCE(SUM(docs), 0), COALESCE(SUM(chars), 0) FROM proofread_lm_chunks`).Scan(&st.Docs, &st.Chars); err != nil {
+		return st, fmt.Errorf("proofread model: %w", err)
+	}
+	if err := c.queryRow(ctx, `SELECT COUNT(*) FROM proofread_lm_docs WHERE chunk_id = 0`).Scan(&st.Queued); err != nil {
+		return st, fmt.Errorf("proofread model: %w", err)
+	}
+	return st, nil
+}

@@ -122,6 +122,9 @@ func TestProofreadLearnsIssued(t *testing.T) {
 		if docs != 1 {
 			t.Fatalf("%d documents counted in %d chunks, want the one unclassified", docs, len(chunks))
 		}
+		if st, err := s.ProofreadModelStats(ctx); err != nil || st.Docs != 1 || st.Queued != 0 || st.Chars == 0 {
+			t.Errorf("stats %+v %v", st, err)
+		}
 		if local, err := schedule.MergeProofreadChunks(nil, chunks); err != nil || local.Count([]rune("枢澜坊")) != 0 || local.Count([]rune("智汇坊")) == 0 {
 			t.Errorf("the classified document's text was counted, or the other's not (%v)", err)
 		}

@@ -301,6 +301,12 @@ func (srv *Server) mayOpenProofSettings(w http.ResponseWriter, r *http.Request) 
 
 func (srv *Server) renderProofSettings(w http.ResponseWriter, r *http.Request, status int, form url.Values, errMsg string) {
 	v := viewerFrom(r.Context())
+	// What the deployment's own model has learnt (schedule.ProofreadSweep);
+	// a failure to read it only leaves the line out.
+	learnt, err := srv.store.ProofreadModelStats(r.Context())
+	if err != nil {
+		srv.log.Warn("proofread model stats", "err", err)
+	}
 	data := struct {
 		Groups    []ruleGroup
 		Disabled  []offRule // what is switched off, for those who only read the switches
@@ -308,8 +314,12 @@ func (srv *Server) renderProofSettings(w http.ResponseWriter, r *http.Request, s
 		Off       bool
 		EditLists bool
 		EditRules bool
+		Learnt    *store.ProofreadModelStats
 	}{Groups: ruleGroups(form["disabled"]), Levels: sensitivityOptions(), Off: srv.opt.Proofreader == nil,
 		EditLists: v.Can(proofListsPart.action), EditRules: v.Can(proofRulesPart.action)}
+	if err == nil {
+		data.Learnt = &learnt
+	}
 	for _, g := range data.Groups {
 		if g.Off {
 			data.Disabled = append(data.Disabled, offRule{ID: g.Category, Label: "整类关闭：" + g.Label, Whole: true})

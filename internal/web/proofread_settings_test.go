@@ -58,7 +58,8 @@ func TestProofreadSettings(t *testing.T) {
 	// The office director: the lists editable, the switches read only.
 	code, body, _ := director.get("/settings/proofread")
 	if code != 200 || !strings.Contains(body, `data-testid="save-lists"`) || strings.Contains(body, `data-testid="save-rules"`) ||
-		strings.Contains(body, `data-testid="rule-W01"`) || !strings.Contains(body, `data-testid="rules-readonly"`) || strings.Contains(body, " readonly>") {
+		strings.Contains(body, `data-testid="rule-W01"`) || !strings.Contains(body, `data-testid="rules-readonly"`) || strings.Contains(body, " readonly>") ||
+		!strings.Contains(body, "本部署模型：已从 0 份签发公文（0 字）") {
 		t.Fatalf("director's page: %d\n%s", code, body)
 	}
 	// A malformed line is refused with its line number, and the input kept.
