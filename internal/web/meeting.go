@@ -118,6 +118,7 @@ func (srv *Server) meetingList(w http.ResponseWriter, r *http.Request) {
 	}
 	slices.SortFunc(ms, func(a, b meeting.Meeting) int { return a.Start.Compare(b.Start) })
 	var out []meetingOut
+	var shown []meeting.Meeting
 	for i := range ms {
 		if !access.Decide(v.Subject, access.ReadObject, store.MeetingObject(&ms[i])).Allow {
 			continue
@@ -128,13 +129,39 @@ func (srv *Server) meetingList(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		out = append(out, o)
+		shown = append(shown, ms[i])
 	}
+	stats := meeting.Statistics(shown, now)
 	if isAPI(r) {
-		writeJSON(w, http.StatusOK, map[string]any{"meetings": out})
+		writeJSON(w, http.StatusOK, map[string]any{"meetings": out, "stats": stats})
 		return
 	}
-	srv.render(w, r, http.StatusOK, "meeting_list", pageData{Title: "会议", Nav: "meetings", Data: out})
+	n, err := srv.names(ctx)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	var rates []unitRateRow
+	for _, u := range stats.ByUnit {
+		rates = append(rates, unitRateRow{UnitRates: u, Name: n.unit(u.UnitID)})
+	}
+	srv.render(w, r, http.StatusOK, "meeting_list", pageData{Title: "会议", Nav: "meetings",
+		Data: meetingListData{Meetings: out, ByKind: stats.ByKind, Rates: rates}})
 }
+
+type meetingListData struct {
+	Meetings []meetingOut
+	ByKind   []meeting.KindMonth
+	Rates    []unitRateRow
+}
+
+type unitRateRow struct {
+	meeting.UnitRates
+	Name string
+}
+
+// Percent shows a rate as a whole percentage.
+func (u unitRateRow) Percent(rate float64) string { return fmt.Sprintf("%.0f%%", rate*100) }
 
 type meetingFormData struct {
 	Kinds     []meeting.KindInfo

@@ -275,6 +275,15 @@ func TestBrowserMeeting(t *testing.T) {
 		if len(m.Decisions) != 2 {
 			t.Fatalf("%d decisions", len(m.Decisions))
 		}
+		// The statistics: the 区财政局 answered (absent) and was not expected,
+		// the 区政府's two leaders signed in.
+		as(clerk)
+		run("statistics", chromedp.Navigate(e.srv.URL+"/meetings"), chromedp.WaitVisible(`[data-testid=unit-rates]`))
+		if rates := text(t, ctx, `[data-testid=unit-rates]`); !strings.Contains(rates, e.unit("区政府").Name) || !strings.Contains(rates, "100%") {
+			t.Errorf("unit rates: %q", rates)
+		}
+		as(e.byLogin("ducha"))
+		run("back", chromedp.Navigate(page), chromedp.WaitVisible(`[data-testid=decision-item]`))
 		// And from the item back to the meeting.
 		run("item", chromedp.Click(`[data-testid=decision-item]`), chromedp.WaitVisible(`[data-testid=sup-meeting-link]`))
 		if link := text(t, ctx, `[data-testid=sup-meeting-link]`); link != m.Title {
