@@ -275,11 +275,11 @@ func TestBrowserMeeting(t *testing.T) {
 		if len(m.Decisions) != 2 {
 			t.Fatalf("%d decisions", len(m.Decisions))
 		}
-		// The statistics: the 区财政局 answered (absent) and was not expected,
-		// the 区政府's two leaders signed in.
+		// The statistics: the 区政府's two leaders never answered and both
+		// signed in; the 区财政局 answered (absent) and was not expected.
 		as(clerk)
 		run("statistics", chromedp.Navigate(e.srv.URL+"/meetings"), chromedp.WaitVisible(`[data-testid=unit-rates]`))
-		if rates := text(t, ctx, `[data-testid=unit-rates]`); !strings.Contains(rates, e.unit("区政府").Name) || !strings.Contains(rates, "100%") {
+		if rates := text(t, ctx, `[data-testid=unit-rates]`); !strings.Contains(rates, "区政府\t2\t0%\t100%") || !strings.Contains(rates, "区财政局\t1\t100%\t—") {
 			t.Errorf("unit rates: %q", rates)
 		}
 		as(e.byLogin("ducha"))
