@@ -100,3 +100,72 @@ func TestSeedMeetingsAndBooking(t *testing.T) {
 		}
 	})
 }
+
+// Bookings racing for one room, or for one leader in different rooms: one
+// wins each race, the others are refused with the conflict (the room's and
+// the leaders' rows are locked before the check on PostgreSQL; SQLite has
+// one writer).
+func TestBookingRace(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 12, 2, 2, 0, 0, 0, time.UTC)
+	storetest.ForEach(t, store.Options{Now: func() time.Time { return now }}, func(t *testing.T, s *store.Store) {
+		d := NewDistrict(now)
+		if err := Seed(ctx, s, d); err != nil {
+			t.Fatal(err)
+		}
+		if err := SeedMeetingRooms(ctx, s, d); err != nil {
+			t.Fatal(err)
+		}
+		var clerk org.Person
+		var people []string
+		for _, p := range d.People {
+			if p.Login == "wenmi" {
+				clerk = p
+			}
+			people = append(people, p.ID)
+		}
+		rooms := MeetingRooms(d)[:4]
+		office := meetingUnit(d, "政府办")
+		start := time.Date(2026, 12, 9, 1, 0, 0, 0, time.UTC)
+		race := func(n int, mk func(i int) meeting.NewMeeting) (won, refused int) {
+			out := make(chan error, n)
+			for i := range n {
+				go func() {
+					_, err := s.BookMeeting(ctx, clerk, mk(i))
+					out <- err
+				}()
+			}
+			for range n {
+				err := <-out
+				var bc *store.BookingConflict
+				switch {
+				case err == nil:
+					won++
+				case errors.As(err, &bc):
+					refused++
+				default:
+					t.Errorf("booking: %v", err)
+				}
+			}
+			return won, refused
+		}
+		// One room, eight bookings overlapping by half an hour or more.
+		won, refused := race(8, func(i int) meeting.NewMeeting {
+			st := start.Add(time.Duration(i%3) * 30 * time.Minute)
+			return meeting.NewMeeting{Title: "抢会议室", Kind: meeting.Work, OfficeID: office, RoomID: rooms[0].ID, Start: st, End: st.Add(2 * time.Hour),
+				Invitees: []meeting.Invitee{{PersonID: people[10+i], Leader: true}}}
+		})
+		if won != 1 || refused != 7 {
+			t.Errorf("one room: %d won, %d refused", won, refused)
+		}
+		// One leader, four rooms at once.
+		won, refused = race(4, func(i int) meeting.NewMeeting {
+			st := start.AddDate(0, 0, 1)
+			return meeting.NewMeeting{Title: "抢领导", Kind: meeting.Work, OfficeID: office, RoomID: rooms[i].ID, Start: st, End: st.Add(time.Hour),
+				Invitees: []meeting.Invitee{{PersonID: people[3], Leader: true}}}
+		})
+		if won != 1 || refused != 3 {
+			t.Errorf("one leader: %d won, %d refused", won, refused)
+		}
+	})
+}
