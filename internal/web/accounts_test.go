@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -407,7 +408,7 @@ func TestRehashAtSignIn(t *testing.T) {
 			t.Fatalf("sign-in with the old hash: %d", code)
 		}
 		after, _ := e.store.Credentials(ctx, "wenmi")
-		if after.PasswordHash == oldHash || account.NeedsRehash(after.PasswordHash) || !strings.Contains(after.PasswordHash, "m=12288,t=3,p=1") {
+		if after.PasswordHash == oldHash || account.NeedsRehash(after.PasswordHash) || !strings.Contains(after.PasswordHash, fmt.Sprintf("m=%d,t=%d,p=%d", account.DefaultParams.Memory, account.DefaultParams.Time, account.DefaultParams.Threads)) {
 			t.Fatalf("not rehashed: %s", after.PasswordHash)
 		}
 		if ok, _ := account.VerifyPassword(after.PasswordHash, demo.Password); !ok {
