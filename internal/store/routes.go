@@ -84,11 +84,10 @@ func (tx *Tx) PutRouteTemplate(ctx context.Context, by org.Person, organID strin
 	if t.Steps[0].Key != def.Steps[0].Key {
 		return fmt.Errorf("第一个环节须是“%s”", def.Steps[0].Name)
 	}
-	lock := ""
-	if tx.d == Postgres {
-		lock = " FOR UPDATE" // an organ's template row: its editors take turns
+	if err := tx.lockRouteTemplate(ctx, organID, t.Kind); err != nil {
+		return err
 	}
-	old, _, err := tx.routeTemplate(ctx, organID, t.Kind, lock)
+	old, _, err := tx.routeTemplate(ctx, organID, t.Kind, "")
 	if err != nil {
 		return err
 	}
@@ -119,8 +118,26 @@ func (tx *Tx) PutRouteTemplate(ctx context.Context, by org.Person, organID strin
 		Detail: fmt.Sprintf(`{"before":%s,"after":%s}`, jsonString(old), string(raw))})
 }
 
+// lockRouteTemplate makes the organ's editors of a kind take turns (on
+// SQLite the one writer already does). A row lock is not enough: before the
+// organ's first own version there is no row to lock, and an editor who read
+// the default could then update the row another had just inserted and
+// committed; a reset deletes the row.
+func (tx *Tx) lockRouteTemplate(ctx context.Context, organID, kind string) error {
+	if tx.d != Postgres {
+		return nil
+	}
+	if _, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(hashtext(?))`, "route_template:"+organID+":"+kind); err != nil {
+		return fmt.Errorf("lock route template: %w", err)
+	}
+	return nil
+}
+
 // ResetRouteTemplate returns an organ to the default route of a kind.
 func (tx *Tx) ResetRouteTemplate(ctx context.Context, by org.Person, organID, kind string) error {
+	if err := tx.lockRouteTemplate(ctx, organID, kind); err != nil {
+		return err
+	}
 	if _, err := tx.exec(ctx, `DELETE FROM route_templates WHERE organ_id = ? AND kind = ?`, organID, kind); err != nil {
 		return err
 	}
