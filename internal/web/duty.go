@@ -618,6 +618,15 @@ func (srv *Server) dutyRosterOp(w http.ResponseWriter, r *http.Request) {
 		}
 		return errDutyOp
 	})
+	srv.dutyOpDone(w, r, err, back, out, "/duty/rosters/"+ro.ID+"?notice="+notice)
+}
+
+var errDutyOp = errors.New("no such duty operation")
+
+// dutyOpDone answers an operation on a roster or a shift: 404 for an
+// operation that does not exist, the refusal, or the result (JSON) or a
+// redirect to next (pages).
+func (srv *Server) dutyOpDone(w http.ResponseWriter, r *http.Request, err error, back func(msg string), out any, next string) {
 	if errors.Is(err, errDutyOp) {
 		if isAPI(r) {
 			writeJSONError(w, http.StatusNotFound, "没有这项操作")
@@ -634,10 +643,8 @@ func (srv *Server) dutyRosterOp(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, out)
 		return
 	}
-	http.Redirect(w, r, "/duty/rosters/"+ro.ID+"?notice="+notice, http.StatusSeeOther)
+	http.Redirect(w, r, next, http.StatusSeeOther)
 }
-
-var errDutyOp = errors.New("no such duty operation")
 
 func init() {
 	notices["published"] = "排班表已发布，值班人员已收到通知，带班领导的值班已列入其日程。"
@@ -850,23 +857,7 @@ func (srv *Server) dutyShiftOp(w http.ResponseWriter, r *http.Request) {
 		}
 		return errDutyOp
 	})
-	if errors.Is(err, errDutyOp) {
-		if isAPI(r) {
-			writeJSONError(w, http.StatusNotFound, "没有这项操作")
-		} else {
-			srv.notFound(w, r)
-		}
-		return
-	}
-	if err != nil {
-		srv.dutyFail(w, r, err, back)
-		return
-	}
-	if isAPI(r) {
-		writeJSON(w, http.StatusOK, out)
-		return
-	}
-	http.Redirect(w, r, "/duty/rosters/"+ro.ID+"/shifts/"+s.Date+"?notice="+notice, http.StatusSeeOther)
+	srv.dutyOpDone(w, r, err, back, out, "/duty/rosters/"+ro.ID+"/shifts/"+s.Date+"?notice="+notice)
 }
 
 // parseDutyTime reads a datetime-local value or "YYYY-MM-DD HH:MM", Beijing time.
