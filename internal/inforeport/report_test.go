@@ -23,7 +23,10 @@ func submit(t *testing.T, id, unit string, at time.Time) Report {
 	return r
 }
 
-func refused(err error) bool { var r *Refusal; return errors.As(err, &r) || errors.Is(err, textlimit.ErrTooLong) }
+func refused(err error) bool {
+	var r *Refusal
+	return errors.As(err, &r) || errors.Is(err, textlimit.ErrTooLong)
+}
 
 func TestSubmitChecks(t *testing.T) {
 	sol := Solicitation{ID: "s1", OfficeID: "office", Topic: "一季度经济", Units: []string{"town1"}, Due: t0}
@@ -83,8 +86,12 @@ func TestLifecycle(t *testing.T) {
 		{"instruction before adopt", func(r Report) (Report, error) {
 			return AddInstruction(r, "ed", Instruction{Leader: "王书记", Text: "阅", At: t0}, t0.Add(time.Hour))
 		}, false, Submitted},
-		{"edit", func(r Report) (Report, error) { return Edit(r, "ed", "新标题", "正文r1改", "精简", t0.Add(time.Hour)) }, true, Editing},
-		{"edit unchanged", func(r Report) (Report, error) { return Edit(r, "ed", "新标题", "正文r1改", "", t0.Add(time.Hour)) }, false, Editing},
+		{"edit", func(r Report) (Report, error) {
+			return Edit(r, "ed", "新标题", "正文r1改", "精简", t0.Add(time.Hour))
+		}, true, Editing},
+		{"edit unchanged", func(r Report) (Report, error) {
+			return Edit(r, "ed", "新标题", "正文r1改", "", t0.Add(time.Hour))
+		}, false, Editing},
 		{"decline without reason", func(r Report) (Report, error) { return Decline(r, "ed", " ", t0.Add(time.Hour)) }, false, Editing},
 		{"adopt without outlet", func(r Report) (Report, error) { return Adopt(r, "ed", "", t0, t0.Add(2*time.Hour)) }, false, Editing},
 		{"adopt", func(r Report) (Report, error) { return Adopt(r, "ed", "《清澜信息》", t0, t0.Add(2*time.Hour)) }, true, Adopted},
@@ -190,9 +197,15 @@ func TestSolicitationAnswers(t *testing.T) {
 		t.Fatalf("%v %+v", err, s)
 	}
 	for _, bad := range []func() error{
-		func() error { _, err := NewSolicitation("s", "o", "ed", "", "", t0.Add(time.Hour), []string{"t1"}, t0); return err },
+		func() error {
+			_, err := NewSolicitation("s", "o", "ed", "", "", t0.Add(time.Hour), []string{"t1"}, t0)
+			return err
+		},
 		func() error { _, err := NewSolicitation("s", "o", "ed", "x", "", t0, []string{"t1"}, t0); return err },
-		func() error { _, err := NewSolicitation("s", "o", "ed", "x", "", t0.Add(time.Hour), nil, t0); return err },
+		func() error {
+			_, err := NewSolicitation("s", "o", "ed", "x", "", t0.Add(time.Hour), nil, t0)
+			return err
+		},
 	} {
 		if err := bad(); err == nil {
 			t.Fatal("accepted a bad solicitation")
