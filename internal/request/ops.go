@@ -2,6 +2,7 @@ package request
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -312,4 +313,25 @@ func (r Rules) Cancel(req Request, actor route.Actor, now time.Time) (Request, e
 	out := req.clone()
 	out.Status, out.UpdatedAt, out.ClosedAt = Cancelled, now, now
 	return out, nil
+}
+
+// Told narrows who of people, the assignees of a route notice on the
+// request, are told of it. Once a car is out its 还车登记 is the
+// dispatcher's business: the other clerks of the office hold the step's role
+// and may still register the return from their 待办, but they are not told
+// of a trip they did not send (the requester has the dispatch note; the
+// driver has no account and is told by the dispatcher). If the dispatcher no
+// longer holds the step, everyone who does is told.
+func (r Request) Told(n route.Notice, people []string) []string {
+	if r.Car == nil || r.Car.DispatchedBy == "" {
+		return people
+	}
+	t, ok := r.Route.Task(n.Task)
+	if !ok || t.Step >= len(r.Route.Template.Steps) || r.Route.Template.Steps[t.Step].Key != StepReturn {
+		return people
+	}
+	if slices.Contains(people, r.Car.DispatchedBy) {
+		return []string{r.Car.DispatchedBy}
+	}
+	return people
 }

@@ -3,6 +3,7 @@ package request
 import (
 	"bytes"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -277,6 +278,44 @@ func TestCarRequestDispatchAndReturn(t *testing.T) {
 	st := CarMonth([]Request{r}, MonthOf(at(8, 0, 0)))
 	if len(st.Units) != 1 || st.Units[0].Trips != 1 || st.Units[0].Km != 46 || st.Units[0].Hours != 2 || st.Vehicles[0].Km != 46 {
 		t.Fatalf("stats: %+v", st)
+	}
+}
+
+// TestTold: who of a notice's assignees is told of it. The 派车 task goes
+// to every clerk who may dispatch; once the car is out, the 还车登记 and its
+// 催办 go to the dispatcher alone, or to all clerks if the dispatcher no
+// longer holds the role.
+func TestTold(t *testing.T) {
+	rs := rules(t)
+	now := at(7, 9, 0)
+	v1 := Vehicle{ID: "v1", Plate: "云A·G0001", Seats: 5, UnitID: "off", Odometer: 12000, Active: true}
+	d1 := Driver{ID: "d1", Name: "李师傅", UnitID: "off", Active: true}
+	r := ok[Request](t)(rs.Create(CarTemplate(), carNew("r1", at(8, 10, 0), at(8, 12, 0)), nil, clerk, now))
+	r = approve(t, rs, r, head, StepUnit, now)
+	approved := approve(t, rs, r, director, StepApprove, now)
+	dispatched := ok[Request](t)(rs.Dispatch(approved, keeper2, v1, d1, nil, names{}, now))
+	seal := ok[Request](t)(rs.Create(SealTemplate(), sealNew("s1"), &govSeal, clerk, now))
+	clerks := []string{"k1", "k2", "k3"}
+	for _, c := range []struct {
+		name string
+		r    Request
+		key  string // the step of the notice's task
+		kind route.NoticeKind
+		in   []string
+		want []string
+	}{
+		{"派车: every clerk", approved, StepDispatch, route.NoticeTask, clerks, clerks},
+		{"还车登记: the dispatcher", dispatched, StepReturn, route.NoticeTask, clerks, []string{"k2"}},
+		{"还车登记 urged: the dispatcher", dispatched, StepReturn, route.NoticeUrged, clerks, []string{"k2"}},
+		{"dispatcher gone: every clerk", dispatched, StepReturn, route.NoticeTask, []string{"k1", "k3"}, []string{"k1", "k3"}},
+		{"a seal request: unchanged", seal, StepUnit, route.NoticeTask, []string{"h1"}, []string{"h1"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			n := route.Notice{Kind: c.kind, Task: task(t, c.r, c.key)}
+			if got := c.r.Told(n, c.in); !slices.Equal(got, c.want) {
+				t.Errorf("told %v, want %v", got, c.want)
+			}
+		})
 	}
 }
 

@@ -14,7 +14,8 @@ import (
 // tellRequest writes, in the transaction of a request operation, the
 // messages its route events owe (route.Notices: each new task, 退回, 催办,
 // the close to the requester), worded like a document's, and at 派车 the
-// requester's note of the car and driver. Messages go through the same
+// requester's note of the car and driver; a car's 还车登记 is told to its
+// dispatcher only (request.Told). Messages go through the same
 // inbox and channels as every other (teller.send).
 func (tx *Tx) tellRequest(ctx context.Context, r request.Request, evs []route.Event) error {
 	ns := route.Notices(r.Route, evs)
@@ -50,7 +51,7 @@ func (tx *Tx) tellRequest(ctx context.Context, r request.Request, evs []route.Ev
 			return err
 		}
 		subject, body := document.NoticeText(n, what, by, "")
-		for _, pid := range people {
+		for _, pid := range r.Told(n, people) {
 			if pid == n.Actor {
 				continue
 			}

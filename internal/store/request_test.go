@@ -186,9 +186,17 @@ func TestRequestCarUse(t *testing.T) {
 		c.set(cst(2026, 12, 7, 9))
 		rc := newReqCase(t, s, c)
 		a := rc.approvedCar(t, "car-a", cst(2026, 12, 8, 9), cst(2026, 12, 8, 12))
-		a, err := s.ReqAct(ctx, rc.keeper, a.ID, "dispatch", nil, store.ReqDispatch(rc.v1.ID, rc.d1.ID))
+		before, err := s.UnreadCount(ctx, rc.clerk2.ID, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err = s.ReqAct(ctx, rc.keeper, a.ID, "dispatch", nil, store.ReqDispatch(rc.v1.ID, rc.d1.ID))
 		if err != nil || a.Status != request.Dispatched {
 			t.Fatalf("dispatch a: %v", err)
+		}
+		// The 还车登记 is the dispatcher's: another clerk is not told of it.
+		if after, err := s.UnreadCount(ctx, rc.clerk2.ID, 100); err != nil || after != before {
+			t.Errorf("another clerk told of the dispatch: %d messages, had %d (%v)", after, before, err)
 		}
 		inbox, err := s.Inbox(ctx, rc.wenmi.ID, true, 10)
 		told := false
