@@ -50,7 +50,7 @@ func AllActions() []Action {
 	return []Action{ViewWorkbench, ViewDirectory, ChangePassword, ManageAccounts, ManageUnits, ManagePeople,
 		AssignRoles, ManageSettings, IssueAPIToken, Delegate, ManageRoutes, EditWordLists, GrantClearance, ManageGrants, ManagePolicy, ManageSeals, ReadAudit,
 		VerifyAudit, ReadObject, CreateObject, Classify, ViewSchedule, KeepSchedule, EditProgramme, ApproveProgramme,
-		BookMeeting, ManageDuty, ReadDuty, ManageRequests, ReadRequest}
+		BookMeeting, ManageDuty, ReadDuty, ManageRequests, ReadRequest, SubmitInfo, ReadInfo, EditInfo, SuperviseInfo}
 }
 
 // Subject is the person asking, with what the decision needs to know about them.
@@ -204,6 +204,8 @@ func Decide(s Subject, a Action, o Object) Decision {
 		return DecideDuty(s, a, DutyObject{UnitID: o.UnitID, Participants: o.Participants})
 	case ViewSchedule, KeepSchedule, EditProgramme, ApproveProgramme:
 		return decidePlanner(s, a, o)
+	case SubmitInfo, ReadInfo, EditInfo, SuperviseInfo:
+		return DecideInfo(s, a, InfoObject{OfficeID: o.UnitID, Units: []string{o.UnitID}, Persons: o.Participants, Level: o.Level})
 	}
 	return deny("未定义的操作，默认拒绝")
 }

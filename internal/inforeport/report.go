@@ -253,6 +253,8 @@ type Report struct {
 	SubmittedAt time.Time `json:"submitted_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
 	History     []Event   `json:"history"`
+	// Seq counts the report's saves: the store's optimistic concurrency.
+	Seq int `json:"seq"`
 }
 
 // Refusal is an operation refused, with a Chinese message for the person.

@@ -28,6 +28,10 @@ const (
 	FromNPC         Source = "npc"         // 人大代表建议
 	FromCPPCC       Source = "cppcc"       // 政协委员提案
 	FromList        Source = "list"        // 民生实事/重点工作
+	// FromInfo: a leader's 批示 on an information report (Ref the report).
+	// Made only from the report's page, so it is not in AllSources (the
+	// forms' and the statistics' list of sources).
+	FromInfo Source = "info" // 信息批示
 )
 
 var sourceLabels = map[Source]string{
@@ -38,6 +42,7 @@ var sourceLabels = map[Source]string{
 	FromNPC:         "人大代表建议",
 	FromCPPCC:       "政协委员提案",
 	FromList:        "民生实事/重点工作",
+	FromInfo:        "信息批示",
 }
 
 // Label is the source's Chinese name.
