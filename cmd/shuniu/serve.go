@@ -109,6 +109,10 @@ func serve(ctx context.Context, c *cli, cfg *config, isDemo bool) int {
 			fmt.Fprintln(c.stderr, "shuniu: 生成演示公文失败:", err)
 			return 1
 		}
+		if err := demo.SeedSeals(ctx, s, d, opt.MasterKey, s.Now()); err != nil {
+			fmt.Fprintln(c.stderr, "shuniu: 生成演示电子印章失败:", err)
+			return 1
+		}
 		if err := demo.SeedSupervision(ctx, s, d, s.Now()); err != nil {
 			fmt.Fprintln(c.stderr, "shuniu: 生成演示督办事项失败:", err)
 			return 1

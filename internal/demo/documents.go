@@ -149,6 +149,16 @@ func SeedDocuments(ctx context.Context, s *store.Store, d District, now time.Tim
 
 const documentsSeededKey = "demo_documents_seeded"
 
+// sealsOf is the 印章 of a planned document: the issuing organ's seal, as
+// 《党政机关公文处理工作条例》 asks of every document with a 署名, where the
+// doc type carries one (纪要 does not).
+func (p *people) sealsOf(pl docPlan) []string {
+	if r, ok := document.RuleFor(pl.docType); !ok || !r.Signature || r.Seal == document.SealForbidden {
+		return nil
+	}
+	return []string{p.units[org.OrganOf(p.units, pl.unit)].Name}
+}
+
 // run creates one document and walks it and its incoming copies, all in one
 // transaction (with the clock moved step by step), so that seeding a year
 // costs one commit per document rather than one per step.
@@ -163,7 +173,7 @@ func (p *people) run(ctx context.Context, s *store.Store, rng *rand.Rand, pl doc
 		drafter := p.byID[pl.drafter]
 		rec, err := tx.CreateOutgoing(ctx, drafter, store.NewOutgoing{UnitID: pl.unit, To: pl.to, Doc: document.Document{
 			Type: pl.docType, Title: pl.title, Body: document.ParseBody(pl.body), Urgency: pl.urgency,
-			Classification: document.Classification{Level: pl.level},
+			Classification: document.Classification{Level: pl.level}, Seals: p.sealsOf(pl),
 		}})
 		if err != nil {
 			return err

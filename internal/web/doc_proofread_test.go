@@ -62,6 +62,12 @@ func newProofEnv(t *testing.T, withFonts bool) *env {
 // newProofEnvOn is newProofEnv on a store opened with c's clock.
 func newProofEnvOn(t *testing.T, s *store.Store, c *clock, withFonts bool) *env {
 	t.Helper()
+	return newProofEnvWith(t, s, c, withFonts, nil)
+}
+
+// newProofEnvWith is newProofEnvOn with the server's options adjusted by set.
+func newProofEnvWith(t *testing.T, s *store.Store, c *clock, withFonts bool, set func(*web.Options)) *env {
+	t.Helper()
 	d := demo.NewDistrict(c.now())
 	if err := demo.Seed(context.Background(), s, d); err != nil {
 		t.Fatal(err)
@@ -73,6 +79,9 @@ func newProofEnvOn(t *testing.T, s *store.Store, c *clock, withFonts bool) *env 
 	opt := web.Options{Version: "test", Logger: slog.New(slog.DiscardHandler), DataDir: t.TempDir(), Proofreader: checker}
 	if withFonts {
 		opt.Renderer = renderer(t)
+	}
+	if set != nil {
+		set(&opt)
 	}
 	h, err := web.New(s, opt)
 	if err != nil {

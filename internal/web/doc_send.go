@@ -12,6 +12,7 @@ import (
 	"github.com/shuniu-oa/shuniu/internal/layout"
 	"github.com/shuniu-oa/shuniu/internal/org"
 	"github.com/shuniu-oa/shuniu/internal/route"
+	"github.com/shuniu-oa/shuniu/internal/seal"
 	"github.com/shuniu-oa/shuniu/internal/store"
 )
 
@@ -57,11 +58,15 @@ func (srv *Server) issuedText(ctx context.Context, od openedDoc) (store.IssuedTe
 	if name == "" {
 		name = "正式文本"
 	}
+	var opts layout.Options
+	if opts.Sealer, err = srv.issueSealer(ctx, od.rec.Doc); err != nil {
+		return out, err
+	}
 	ctx, cancel := context.WithTimeout(ctx, printTimeout)
 	defer cancel()
 	for _, f := range []layout.Output{layout.PDF, layout.OFD} {
 		var buf bytes.Buffer
-		if err := srv.opt.Renderer.Render(ctx, &buf, f, layoutDoc(od.rec, st), layout.Options{}); err != nil {
+		if err := srv.opt.Renderer.Render(ctx, &buf, f, layoutDoc(od.rec, st), opts); err != nil {
 			return out, fmt.Errorf("无法生成正式文本（%s）：%v", f, err)
 		}
 		obj, err := bs.Put(name+"."+string(f), &buf)
@@ -72,6 +77,36 @@ func (srv *Server) issuedText(ctx context.Context, od openedDoc) (store.IssuedTe
 			Role: string(document.FileIssued), Size: obj.Size, MediaType: obj.MediaType})
 	}
 	return out, nil
+}
+
+// issueSealer is what presses the electronic seals (电子印章) on a document
+// that carries 印章: each 署名 organ's seal in force (seal.ForOrgans), its key
+// unwrapped for this one rendering. An office that registered no electronic
+// seal for any of the organs, or a server without a master key, issues the
+// text with the seals' places left for seals pressed on paper (nil, nil); one
+// that registered seals for some of the organs only is refused, since a
+// joint document sealed by some of its issuers is neither.
+func (srv *Server) issueSealer(ctx context.Context, d document.Document) (layout.Sealer, error) {
+	if len(d.Seals) == 0 || srv.opt.MasterKey == nil {
+		return nil, nil
+	}
+	all, err := srv.store.Seals(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := srv.store.Now()
+	chosen, missing := seal.ForOrgans(all, d.Signatures, now)
+	switch {
+	case len(chosen) == 0:
+		return nil, nil
+	case len(missing) > 0:
+		return nil, seal.MissingError(missing)
+	}
+	signer, err := seal.NewSigner(chosen, srv.opt.MasterKey, now)
+	if err != nil {
+		return nil, fmt.Errorf("无法加盖电子印章：%w", err)
+	}
+	return signer, nil
 }
 
 // fileCheck is the 校验 of one file: its recorded hash against its content.

@@ -1,15 +1,23 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/shuniu-oa/shuniu/internal/demo"
 	"github.com/shuniu-oa/shuniu/internal/document"
+	"github.com/shuniu-oa/shuniu/internal/gmcrypto"
 	"github.com/shuniu-oa/shuniu/internal/org"
 	"github.com/shuniu-oa/shuniu/internal/route"
+	"github.com/shuniu-oa/shuniu/internal/seal"
+	"github.com/shuniu-oa/shuniu/internal/store"
+	"github.com/shuniu-oa/shuniu/internal/store/storetest"
+	"github.com/shuniu-oa/shuniu/internal/web"
 )
 
 // TestCopiesCarryIssuedText: distributing through the API typesets the issued
@@ -84,5 +92,76 @@ func TestCopiesCarryIssuedText(t *testing.T) {
 	sent, _ := e.store.Files(context.Background(), rec.ID)
 	if len(sent) != 3 {
 		t.Errorf("sender's files: %+v", sent)
+	}
+}
+
+// TestIssuedTextSealed: a document carrying 印章, distributed by an office
+// whose organ has a registered electronic seal (the demo's), is issued as a
+// PDF and an OFD with that seal pressed and signed; both verify naming the
+// organ, and neither does after one byte is changed.
+func TestIssuedTextSealed(t *testing.T) {
+	master, err := gmcrypto.NewMasterKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &clock{t: time.Date(2026, 11, 30, 1, 30, 0, 0, time.UTC)}
+	s := storetest.SQLite(t, store.Options{Now: c.now, Logger: slog.New(slog.DiscardHandler)})
+	e := newProofEnvWith(t, s, c, true, func(o *web.Options) { o.MasterKey = master })
+	ctx := context.Background()
+	if err := demo.SeedSeals(ctx, s, e.d, master, c.now()); err != nil {
+		t.Fatal(err)
+	}
+	office := e.unit("政府办")
+	rec, err := s.CreateOutgoing(ctx, e.byLogin("wenmi"), store.NewOutgoing{UnitID: e.child(office.ID, "秘书科").ID, To: []string{e.towns(1)[0].ID},
+		Doc: document.Document{Type: document.Notice, Title: "清澜区人民政府办公室关于做好冬季防火工作的通知", Seals: []string{office.Name},
+			Body: document.ParseBody("一、高度重视\n各单位已经完成了部署。\n二、抓好落实")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.toReview(rec)
+	e.toNumbered(rec)
+	clerk := e.byLogin("wenmi")
+	e.act(clerk, rec.ID, route.Request{Op: route.Approve, Comment: "复核无误"})
+	e.act(clerk, rec.ID, route.Request{Op: route.Approve, Fields: map[string]string{"print_date": "2026-11-30", "copies": "10"}})
+	cl := e.client()
+	cl.login("wenmi", demo.Password)
+	a, _ := s.Actor(ctx, clerk.ID, s.Now())
+	items, _ := s.OpenTasksFor(ctx, a, 100)
+	task := -1
+	for _, w := range items {
+		if w.Doc.ID == rec.ID {
+			task = w.TaskID
+		}
+	}
+	if code, out, _ := cl.call("POST", "/api/v1/documents/"+rec.ID+"/act", route.Request{Op: route.Approve, Task: task, Comment: "分发"}); code != 200 {
+		t.Fatalf("distribute: %d %v", code, out)
+	}
+	files, err := s.Files(ctx, rec.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	formats := map[string]bool{}
+	for _, f := range files {
+		if f.Role != string(document.FileIssued) {
+			continue
+		}
+		code, body, _ := cl.get("/api/v1/documents/" + rec.ID + "/files/" + f.SHA256)
+		if code != 200 {
+			t.Fatalf("%s: %d", f.Name, code)
+		}
+		file := []byte(body)
+		rep, err := seal.Verify(file)
+		if err != nil || !rep.Intact || len(rep.Seals) != 1 || rep.Seals[0].Organ != office.Name || rep.Seals[0].SealName != office.Name+"印章" {
+			t.Fatalf("%s: %+v %v", f.Name, rep, err)
+		}
+		formats[rep.Format] = true
+		changed := bytes.Clone(file)
+		changed[len(changed)/3] ^= 0x01
+		if rep, err := seal.Verify(changed); err == nil && rep.Intact {
+			t.Errorf("%s with one byte changed still verifies: %+v", f.Name, rep)
+		}
+	}
+	if !formats["PDF"] || !formats["OFD"] {
+		t.Fatalf("issued formats: %v (files %v)", formats, files)
 	}
 }
