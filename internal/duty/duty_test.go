@@ -640,3 +640,33 @@ func TestFollowUp(t *testing.T) {
 		}
 	}
 }
+
+// TestParseDays: absences as an office types them.
+func TestParseDays(t *testing.T) {
+	loc := calendar.Shanghai()
+	for _, c := range []struct {
+		in, want, err string
+	}{
+		{in: "", want: ""},
+		{in: "2026-12-08", want: "2026-12-08"},
+		{in: " 2026-12-10至2026-12-12，2026-12-08、2026-12-11 ", want: "2026-12-08 2026-12-10 2026-12-11 2026-12-12"},
+		{in: "2026-12-31~2027-01-01；2026-12-30", want: "2026-12-30 2026-12-31 2027-01-01"},
+		{in: "2026-12-08～2026-12-08", want: "2026-12-08"},
+		{in: "2026-12-12至2026-12-10", err: "请假日期“2026-12-12至2026-12-10”的结束早于开始"},
+		{in: "2026-01-01至2026-12-31", err: "超过 92 天"},
+		{in: "12月8日", err: "日期“12月8日”格式应为 YYYY-MM-DD"},
+		{in: "2026-12-08至", err: "格式应为 YYYY-MM-DD"},
+		{in: strings.Repeat("2026-12-08 ", 100), err: "请假日期不能超过 1000 字"},
+	} {
+		got, err := ParseDays(c.in, loc)
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%q: %v, want %q", c.in, err, c.err)
+			}
+			continue
+		}
+		if err != nil || strings.Join(got, " ") != c.want {
+			t.Errorf("%q: %v %v, want %s", c.in, got, err, c.want)
+		}
+	}
+}

@@ -1,8 +1,11 @@
 package duty
 
 import (
+	"errors"
 	"testing"
 	"time"
+
+	"github.com/shuniu-oa/shuniu/internal/textlimit"
 )
 
 // FuzzGenerate: whatever dates and handover time a form sends, Generate
@@ -42,6 +45,33 @@ func FuzzGenerate(f *testing.F) {
 			}
 			if i > 0 && shifts[i-1].Date >= s.Date {
 				t.Fatalf("out of order: %s after %s", s.Date, shifts[i-1].Date)
+			}
+		}
+	})
+}
+
+// FuzzParseDays: whatever is typed as a person's absences, ParseDays
+// answers sorted distinct dates it can read back, or a refusal.
+func FuzzParseDays(f *testing.F) {
+	for _, s := range []string{"2026-12-08", "2026-12-08 2026-12-10至2026-12-12", "2026-12-08，2026-12-09、2026-12-08", "2026-12-10~2026-12-08",
+		"2026-01-01至2026-12-31", "至", "~~", "2026-12-08至", "12-08"} {
+		f.Add(s)
+	}
+	loc := time.FixedZone("CST", 8*3600)
+	f.Fuzz(func(t *testing.T, s string) {
+		ds, err := ParseDays(s, loc)
+		if err != nil {
+			if _, ok := err.(*Refusal); !ok && !errors.Is(err, textlimit.ErrTooLong) {
+				t.Fatalf("not a refusal: %v", err)
+			}
+			return
+		}
+		for i, d := range ds {
+			if _, err := ParseDate(d, loc); err != nil {
+				t.Fatalf("%q answered %q", s, d)
+			}
+			if i > 0 && ds[i-1] >= d {
+				t.Fatalf("not sorted and distinct: %v", ds)
 			}
 		}
 	})

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/shuniu-oa/shuniu/internal/access"
+	"github.com/shuniu-oa/shuniu/internal/calendar"
 	"github.com/shuniu-oa/shuniu/internal/duty"
 	"github.com/shuniu-oa/shuniu/internal/org"
 	"github.com/shuniu-oa/shuniu/internal/store"
@@ -481,11 +482,9 @@ func (srv *Server) dutyCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	n := duty.NewRoster{UnitID: unitID, Title: in.Get("title"), From: in.Get("from"), To: in.Get("to"),
 		Rotation: duty.Rotation{Mode: duty.Mode(in.Get("mode")), Handover: in.Get("handover"), Leaders: in["leaders"], Staff: in["staff"]}}
-	if away := strings.TrimSpace(in.Get("away")); away != "" {
-		if n.Rotation.Away, err = parseAway(away); err != nil {
-			srv.dutyFail(w, r, err, func(m string) { srv.renderDutyNew(w, r, http.StatusUnprocessableEntity, m) })
-			return
-		}
+	if n.Rotation.Away, err = srv.awayOf(ctx, in, n.Rotation.Leaders, n.Rotation.Staff); err != nil {
+		srv.dutyFail(w, r, err, func(m string) { srv.renderDutyNew(w, r, http.StatusUnprocessableEntity, m) })
+		return
 	}
 	var ro duty.Roster
 	err = srv.store.Write(ctx, func(tx *store.Tx) error {
@@ -504,18 +503,56 @@ func (srv *Server) dutyCreate(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/duty/rosters/"+ro.ID+"?notice=created", http.StatusSeeOther)
 }
 
-// parseAway reads absences, one person a line: "ID 2026-12-08 2026-12-09".
+// parseAway reads absences, one person a line: "ID 2026-12-08
+// 2026-12-10至2026-12-12" (the API's form of them).
 func parseAway(s string) (map[string][]string, error) {
 	out := map[string][]string{}
 	for i, line := range strings.Split(s, "\n") {
-		f := strings.Fields(strings.ReplaceAll(strings.ReplaceAll(line, "，", " "), ",", " "))
-		if len(f) == 0 {
+		id, dates, _ := strings.Cut(strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(line, "，", " "), ",", " ")), " ")
+		if id == "" {
 			continue
 		}
-		if len(f) < 2 {
+		if strings.TrimSpace(dates) == "" {
 			return nil, formError(fmt.Sprintf("请假外出第 %d 行应为“人员 日期 日期…”", i+1))
 		}
-		out[f[0]] = append(out[f[0]], f[1:]...)
+		ds, err := duty.ParseDays(dates, calendar.Shanghai())
+		if err != nil {
+			return nil, err
+		}
+		out[id] = append(out[id], ds...)
+	}
+	return out, nil
+}
+
+// awayOf reads the absences a roster is generated with: the API's "away"
+// lines, and the form's box per person in the pools ("away.<ID>": that
+// person's dates and ranges, named by the person in a refusal).
+func (srv *Server) awayOf(ctx context.Context, in url.Values, pools ...[]string) (map[string][]string, error) {
+	out := map[string][]string{}
+	if s := strings.TrimSpace(in.Get("away")); s != "" {
+		var err error
+		if out, err = parseAway(s); err != nil {
+			return nil, err
+		}
+	}
+	read := map[string]bool{}
+	for _, pool := range pools {
+		for _, id := range pool {
+			s := strings.TrimSpace(in.Get("away." + id))
+			if s == "" || read[id] {
+				continue
+			}
+			read[id] = true
+			ds, err := duty.ParseDays(s, calendar.Shanghai())
+			if err != nil {
+				n, nerr := srv.names(ctx)
+				if nerr != nil {
+					return nil, nerr
+				}
+				return nil, formError(n.person(id) + "的请假日期：" + err.Error())
+			}
+			out[id] = append(out[id], ds...)
+		}
 	}
 	return out, nil
 }
