@@ -58,6 +58,8 @@ func (v Visibility) Valid() bool { return v == Organ || v == Leaders || v == Pri
 const (
 	SourceMeeting = "meeting" // a meeting the person is invited to (办会)
 	SourceDuty    = "duty"    // a duty shift, e.g. as 带班领导 (值班)
+	// SourceResearch: a field trip of a research topic the leader goes on (调研).
+	SourceResearch = "research"
 )
 
 // Source names the object an entry belongs to: Kind "" is an entry kept by
@@ -81,6 +83,8 @@ func (s Source) Label() string {
 		return "会议"
 	case SourceDuty:
 		return "值班"
+	case SourceResearch:
+		return "调研"
 	}
 	return s.Kind
 }

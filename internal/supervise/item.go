@@ -32,6 +32,10 @@ const (
 	// Made only from the report's page, so it is not in AllSources (the
 	// forms' and the statistics' list of sources).
 	FromInfo Source = "info" // 信息批示
+	// FromResearch: a leader's 批示 on a research report (Ref the topic
+	// and report, research.SupervisionRef). Made only from the report, so
+	// it is not in AllSources (the forms' and statistics' list).
+	FromResearch Source = "research" // 调研批示
 )
 
 var sourceLabels = map[Source]string{
@@ -43,6 +47,7 @@ var sourceLabels = map[Source]string{
 	FromCPPCC:       "政协委员提案",
 	FromList:        "民生实事/重点工作",
 	FromInfo:        "信息批示",
+	FromResearch:    "调研批示",
 }
 
 // Label is the source's Chinese name.
