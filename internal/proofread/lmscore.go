@@ -326,20 +326,26 @@ type lmBuffers struct {
 // lmParams are the decision rule's settings when the trigram model is
 // loaded; tuned on the dev split (see evaluate/).
 type lmParams struct {
-	Low         float64 // unigram margin a one-character candidate needs to be considered
-	LowHom      float64 // the same for a whole-word homophone of text that is no word
-	LowReal     float64 // … and of text that is a word (most candidates are these)
-	Aligned     bool    // homophones only for spans the unigram reading does not cut
-	Readings    int     // readings of each character of the text used for homophones (0: all)
-	PerPos      int     // one-character candidates kept per position
-	Window      int     // characters of context after a candidate
-	Left        int     // characters of context before a run's first candidate (0: from the run's start)
-	Min         float64 // score a candidate needs to be kept at all
-	First       float64 // score the strongest correction of a paragraph needs
-	More        float64 // score further corrections of the paragraph need
-	Evidence    bool    // weigh the bigram evidence (see rescoreIn)
-	HomEvidence bool    // a whole-word homophone needs evidence
-	MaxReal     int32   // a text word this frequent is not questioned as a whole (0: no limit)
+	Low      float64 // unigram margin a one-character candidate needs to be considered
+	LowHom   float64 // the same for a whole-word homophone of text that is no word
+	LowReal  float64 // … and of text that is a word (most candidates are these)
+	Aligned  bool    // homophones only for spans the unigram reading does not cut
+	Readings int     // readings of each character of the text used for homophones (0: all)
+	PerPos   int     // one-character candidates kept per position
+	Window   int     // characters of context after a candidate
+	Left     int     // characters of context before a run's first candidate (0: from the run's start)
+	Min      float64 // score a candidate needs to be kept at all
+	First    float64 // score the strongest correction of a paragraph needs
+	More     float64 // score further corrections of the paragraph need
+	Wide     float64 // score a candidate of the wider look at a corrected sentence needs (widen; noCandidates: no such look)
+	// A candidate of the wider look whose characters are not known to be
+	// confusable needs these margins (natural log) of the trigram and
+	// character models, and the character model's margin over any other
+	// candidate for its position.
+	OddLGain, OddCGain, OddGap float64
+	Evidence                   bool  // weigh the bigram evidence (see rescoreIn)
+	HomEvidence                bool  // a whole-word homophone needs evidence
+	MaxReal                    int32 // a text word this frequent is not questioned as a whole (0: no limit)
 	// Rank scores a candidate (log-odds that it is right) from its
 	// features; Min, First and More are log-odds.
 	Rank ranker
@@ -366,7 +372,7 @@ type lmParams struct {
 // First 1.0 and More −0.5 gave the best correction F1 there with no false
 // alarm (0.679; the level 标准 of Sensitivity); see docs/perf.md.
 var defaultLMParams = lmParams{Low: 0, LowHom: 0, LowReal: -3, MaxReal: 0, Aligned: true, Readings: 1, PerPos: 8, HomPerSpan: 4, FitsFreq: 1000,
-	Window: 3, Left: 4, Min: -0.5, First: 1, More: -0.5, Evidence: true,
+	Window: 3, Left: 4, Min: -0.5, First: 1, More: -0.5, Wide: 2, OddLGain: 8, OddCGain: 10, OddGap: 2, Evidence: true,
 	KeepOwn: true, Rank: &rankerModel, Pre: &rankerPre, PreMin: rankerPreMin}
 
 func (c *Checker) lmParams() *lmParams {

@@ -580,3 +580,37 @@ func TestOfficialPhrases(t *testing.T) {
 		}
 	}
 }
+
+// TestWideLook: a sentence with one confident correction gets a second,
+// wider look (widen) that finds slips the first look does not question —
+// here characters neither listed nor of the same sound — and only in that
+// sentence.
+func TestWideLook(t *testing.T) {
+	c := checker(t)
+	if c.CharModelEntries() == nil || c.NgramModelPath() == "" {
+		t.Skip("the ranker needs the character and trigram models")
+	}
+	for _, tc := range []struct {
+		text string
+		want []string // flagged text → suggestion, in order
+	}{
+		{"请认真组只实施，加强玉有资产管理。", []string{"只→织", "玉→国"}},
+		{"各地要认真组只实施，推厂应用新技术。", []string{"只→织", "厂→广"}},
+		{"各部门要统愁规划，通辻人人参与，实现人人共享。", []string{"愁→筹", "辻→过"}},
+		// Another sentence is not looked at again.
+		{"各地要认真组只实施。推厂应用新技术。", []string{"只→织"}},
+		// Nor is one with no confident correction.
+		{"各地要推厂应用新技术。", nil},
+		{"通辻人人参与，实现人人共享。", nil},
+	} {
+		var got []string
+		for _, f := range c.Check(tc.text) {
+			if f.Category == CategoryTypo {
+				got = append(got, f.Text+"→"+f.Suggestion)
+			}
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: got %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}

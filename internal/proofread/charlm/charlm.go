@@ -298,6 +298,12 @@ func (m *Model) backoff(ctx []rune, matched int) float32 {
 	for j := len(ctx) - 1; j >= 0; j-- {
 		h = mix(h, ctx[j])
 		l := len(ctx) - j // length of this context
+		if l <= matched {
+			// In the model: the context of a kept n-gram is counted at
+			// least as often, and the builder's minimum counts do not
+			// fall with the order, so it is kept too. Not looked up.
+			continue
+		}
 		t := &m.tables[l-1]
 		i := t.find(h)
 		if i < 0 {
