@@ -38,6 +38,7 @@ type config struct {
 	// The audit chain's key and checkpoints (docs/security.md, "Audit chain").
 	auditKey        string // SHUNIU_AUDIT_KEY: the key itself, hexadecimal (e.g. handed over by a KMS agent)
 	auditKeyFile    string // "" → <data-dir>/keys/audit.key, made on first start
+	auditAlg        string // the chain's algorithm for new entries: hmac-sha256 or hmac-sm3
 	checkpointDir   string // "" → <data-dir>/audit-checkpoints
 	checkpointEvery time.Duration
 	syslog          string   // tcp://host:port or udp://host:port; "" → none
@@ -57,6 +58,7 @@ func (c *config) flags(fs *flag.FlagSet, getenv func(string) string, serving boo
 	fs.StringVar(&c.masterKey, "master-key", env("SHUNIU_MASTER_KEY_FILE", ""), "主密钥文件（加密保管印章私钥；权限须为 600，勿与数据库放在同一备份中）；默认为数据目录下的 keys/master.key (SHUNIU_MASTER_KEY_FILE)")
 	c.auditKey = getenv("SHUNIU_AUDIT_KEY")
 	fs.StringVar(&c.auditKeyFile, "audit-key-file", env("SHUNIU_AUDIT_KEY_FILE", ""), "审计密钥文件（十六进制，权限须为 600，勿与数据库放在同一备份中）；默认为数据目录下的 keys/audit.key，首次启动时生成 (SHUNIU_AUDIT_KEY_FILE；或以 SHUNIU_AUDIT_KEY 直接给出密钥)")
+	fs.StringVar(&c.auditAlg, "audit-alg", env("SHUNIU_AUDIT_ALG", audit.AlgHMACSHA256), "审计链新条目的算法：hmac-sha256，或国密 hmac-sm3（同一密钥；切换时链中记一条 audit.alg，此前的条目照旧可验）(SHUNIU_AUDIT_ALG)")
 	fs.StringVar(&c.checkpointDir, "audit-checkpoint-dir", env("SHUNIU_AUDIT_CHECKPOINT_DIR", ""), "审计检查点目录（只追加的 JSON 行文件）；默认为数据目录下的 audit-checkpoints (SHUNIU_AUDIT_CHECKPOINT_DIR)")
 	if serving {
 		fs.StringVar(&c.tlsCert, "tls-cert", env("SHUNIU_TLS_CERT", ""), "HTTPS 证书文件（PEM），与 --tls-key 一起给出时以 HTTPS 服务 (SHUNIU_TLS_CERT)")
@@ -128,6 +130,27 @@ func (c *config) defaultKeyFile() string { return filepath.Join(c.dataDir, "keys
 // there), else <data-dir>/keys/audit.key; nil when that default file is
 // absent.
 func (c *config) loadAuditKey() (*audit.Key, error) {
+	k, err := c.readAuditKey()
+	if k == nil || err != nil {
+		return k, err
+	}
+	return c.withAuditAlg(k)
+}
+
+// withAuditAlg uses the key's secret with the configured algorithm.
+func (c *config) withAuditAlg(k *audit.Key) (*audit.Key, error) {
+	alg := c.auditAlg
+	if alg == "" {
+		alg = audit.AlgHMACSHA256
+	}
+	k, err := k.WithAlg(alg)
+	if err != nil {
+		return nil, fmt.Errorf("--audit-alg（SHUNIU_AUDIT_ALG）：%w，可选 %s", err, strings.Join(audit.Algs(), "、"))
+	}
+	return k, nil
+}
+
+func (c *config) readAuditKey() (*audit.Key, error) {
 	if c.auditKey != "" {
 		k, err := audit.ParseKey([]byte(c.auditKey))
 		if err != nil {
@@ -172,6 +195,9 @@ func (c *config) openStore(ctx context.Context, log *slog.Logger, noMigrate bool
 			return nil, fmt.Errorf("审计密钥缺失：审计链用密钥 %s 签名，而 %s 不存在。请放回原来的密钥文件，或用 --audit-key-file、SHUNIU_AUDIT_KEY_FILE 或 SHUNIU_AUDIT_KEY 给出它（见 docs/security.md）", id, c.defaultKeyFile())
 		case use == keyWrite:
 			if key, err = audit.GenerateKeyFile(c.defaultKeyFile()); err != nil {
+				return nil, err
+			}
+			if key, err = c.withAuditAlg(key); err != nil {
 				return nil, err
 			}
 			log.Info("audit key created; keep a copy apart from the database and give it to every server", "path", c.defaultKeyFile(), "key_id", key.ID())

@@ -233,3 +233,36 @@ func BenchmarkLegacyHash(b *testing.B) {
 		_ = LegacyHash(e)
 	}
 }
+
+// TestSM3Switch: the same secret under SM3-HMAC is another key (its own ID
+// and MACs, GB/T 32905's SM3 underneath); a chain that switches verifies with
+// the key's family and not with either key alone.
+func TestSM3Switch(t *testing.T) {
+	sha := testKey(t, 7)
+	sm3, err := sha.WithAlg(AlgHMACSM3)
+	if err != nil || sm3.Alg() != AlgHMACSM3 || sm3.ID() == sha.ID() {
+		t.Fatalf("WithAlg: %+v %v", sm3, err)
+	}
+	if back, _ := sm3.WithAlg(AlgHMACSHA256); back.ID() != sha.ID() {
+		t.Fatalf("back to SHA-256: %s, want %s", back.ID(), sha.ID())
+	}
+	if _, err := sha.WithAlg("hmac-md5"); err == nil {
+		t.Fatal("unknown algorithm accepted")
+	}
+	es := extend(sm3, extend(sha, nil, 3), 3)
+	if es[3].Alg != AlgHMACSM3 || es[3].KeyID != sm3.ID() || es[3].Hash == Seal(sha, &es[2], ev(3), t0.Add(3*time.Second)).Hash {
+		t.Fatalf("SM3 entry: %+v", es[3])
+	}
+	if err := verify(sm3.Family(), nil, es); err != nil {
+		t.Fatalf("family: %v", err)
+	}
+	for _, k := range []*Key{sha, sm3} {
+		if err := verify([]*Key{k}, nil, es); err == nil {
+			t.Errorf("verified with %s alone", k.Alg())
+		}
+	}
+	u, err := UnprotectedKey().WithAlg(AlgHMACSM3)
+	if err != nil || !strings.HasPrefix(u.ID(), unprotectedID) {
+		t.Fatalf("unprotected under SM3: %v %v", u, err)
+	}
+}

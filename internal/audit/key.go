@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+
+	"github.com/shuniu-oa/shuniu/internal/gmcrypto"
 )
 
 // The algorithms a link of the chain is made with. Each entry records its
@@ -28,7 +30,13 @@ const (
 	// AlgHMACSHA256 is HMAC-SHA256 (RFC 2104) under a key kept outside the
 	// database.
 	AlgHMACSHA256 = "hmac-sha256"
+	// AlgHMACSM3 is HMAC (RFC 2104) over SM3 (GB/T 32905), the 国密 choice
+	// (docs/security.md, "Towards SM3-HMAC"): the same secret, another hash.
+	AlgHMACSM3 = "hmac-sm3"
 )
+
+// Algs are the keyed algorithms, in the order a configuration names them.
+func Algs() []string { return []string{AlgHMACSHA256, AlgHMACSM3} }
 
 // KeyBytes is the length of a generated key: 256 bits, HMAC-SHA256's block
 // strength and what SM3-HMAC will take unchanged.
@@ -56,6 +64,8 @@ func NewKey(alg string, secret []byte) (*Key, error) {
 	switch alg {
 	case AlgHMACSHA256:
 		k.newH = sha256.New
+	case AlgHMACSM3:
+		k.newH = gmcrypto.NewSM3
 	default:
 		return nil, fmt.Errorf("不支持的审计算法 %q", alg)
 	}
@@ -70,6 +80,42 @@ func NewKey(alg string, secret []byte) (*Key, error) {
 // protects nothing; its ID says so in every entry made with it.
 func UnprotectedKey() *Key {
 	return &Key{alg: AlgHMACSHA256, id: unprotectedID, secret: []byte("shuniu: this audit key protects nothing"), newH: sha256.New}
+}
+
+// WithAlg is the same secret used with alg: what a chain switching from
+// HMAC-SHA256 to SM3-HMAC (or back) is made with, and what its verifier
+// holds for the entries made before the switch. The key's ID depends on the
+// algorithm, so each entry still names the one it was made with.
+func (k *Key) WithAlg(alg string) (*Key, error) {
+	if alg == k.alg {
+		return k, nil
+	}
+	if k.id == unprotectedID || strings.HasPrefix(k.id, unprotectedID+"-") {
+		if alg == AlgHMACSHA256 {
+			return UnprotectedKey(), nil
+		}
+		u, err := NewKey(alg, k.secret)
+		if err != nil {
+			return nil, err
+		}
+		u.id = unprotectedID + "-" + alg
+		return u, nil
+	}
+	return NewKey(alg, k.secret)
+}
+
+// Family is the key under every algorithm: a verifier given them checks
+// entries made before and after a switch of algorithm with one secret.
+func (k *Key) Family() []*Key {
+	out := []*Key{k}
+	for _, alg := range Algs() {
+		if alg != k.alg {
+			if o, err := k.WithAlg(alg); err == nil {
+				out = append(out, o)
+			}
+		}
+	}
+	return out
 }
 
 // ID names the key without revealing it (a MAC of a fixed label under it).

@@ -402,7 +402,7 @@ func (s *Store) VerifyAuditFull(ctx context.Context) (AuditVerification, error) 
 	if err := s.auditSchema(ctx); err != nil {
 		return r, err
 	}
-	v := audit.NewVerifier(s.key)
+	v := audit.NewVerifier(s.key.Family()...)
 	if s.checkpoints != nil {
 		cps, err := s.checkpoints.ReadCheckpoints()
 		if err != nil {
@@ -535,7 +535,17 @@ func (s *Store) keyAudit(ctx context.Context) error {
 		case err != nil:
 			return fmt.Errorf("read audit tail: %w", err)
 		case alg != audit.AlgLegacy && keyID != s.key.ID():
-			return fmt.Errorf("%w：审计链用密钥 %s 签名，而配置的密钥是 %s。请配置原来的审计密钥（见 docs/security.md）", ErrAuditKey, keyID, s.key.ID())
+			// The same secret under the chain's algorithm is a switch of
+			// algorithm (HMAC-SHA256 → SM3-HMAC): sealed below by an entry
+			// under the new one; any other key is refused.
+			if prev, err := s.key.WithAlg(alg); err != nil || prev.ID() != keyID {
+				return fmt.Errorf("%w：审计链用密钥 %s 签名，而配置的密钥是 %s。请配置原来的审计密钥（见 docs/security.md）", ErrAuditKey, keyID, s.key.ID())
+			}
+			detail, err := jsonMarshal(map[string]any{"alg": s.key.Alg(), "key_id": s.key.ID(), "previous_alg": alg, "previous_key_id": keyID, "previous_head": hash})
+			if err != nil {
+				return err
+			}
+			return tx.Audit(ctx, audit.Event{ActorName: "系统", Action: "audit.alg", ObjectKind: "audit", Detail: string(detail)})
 		case alg != audit.AlgLegacy:
 			return nil
 		}

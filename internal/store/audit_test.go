@@ -441,3 +441,56 @@ func TestAuditLegacyChainMigrated(t *testing.T) {
 		brokenAt(t, err, 4, audit.KindChain)
 	})
 }
+
+// TestAuditSwitchToSM3: a server started with the chain's secret under
+// SM3-HMAC (--audit-alg hmac-sm3) seals the HMAC-SHA256 entries with an
+// audit.alg entry and makes every later one with SM3; the whole chain
+// verifies with the one secret, and another secret is still refused.
+func TestAuditSwitchToSM3(t *testing.T) {
+	var key *audit.Key
+	forEachRaw(t, func(t *testing.T) store.Options { key = newKey(t); return store.Options{AuditKey: key} }, func(t *testing.T, r rawStore) {
+		appendEntries(t, r.s, 3)
+		sm3, err := key.WithAlg(audit.AlgHMACSM3)
+		if err != nil || sm3.ID() == key.ID() || sm3.Alg() != audit.AlgHMACSM3 {
+			t.Fatalf("sm3 key: %v %v", sm3, err)
+		}
+		other, _ := newKey(t).WithAlg(audit.AlgHMACSM3)
+		if _, err := r.reopen(t, store.Options{AuditKey: other}); !errors.Is(err, store.ErrAuditKey) {
+			t.Fatalf("another secret under SM3 started: %v", err)
+		}
+		s2, err := r.reopen(t, store.Options{AuditKey: sm3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		appendEntries(t, s2, 2)
+		if id, err := s2.AuditKeyID(ctx); err != nil || id != sm3.ID() {
+			t.Fatalf("chain's key after the switch: %q %v, want %s", id, err, sm3.ID())
+		}
+		var nSM3, nSwitch int
+		if err := r.raw.QueryRow(`SELECT COUNT(*) FROM audit_log WHERE alg = 'hmac-sm3'`).Scan(&nSM3); err != nil || nSM3 < 3 {
+			t.Fatalf("SM3 entries: %d %v", nSM3, err)
+		}
+		if err := r.raw.QueryRow(`SELECT COUNT(*) FROM audit_log WHERE action = 'audit.alg'`).Scan(&nSwitch); err != nil || nSwitch != 1 {
+			t.Fatalf("audit.alg entries: %d %v", nSwitch, err)
+		}
+		for _, k := range []*audit.Key{sm3, key} {
+			v, err := r.reopen(t, store.Options{AuditKey: k, NoMigrate: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := v.VerifyAudit(ctx); err != nil {
+				t.Fatalf("verify with %s: %v", k.Alg(), err)
+			}
+		}
+		// A rewrite of an SM3 entry is named at that entry.
+		last, _, err := s2.AuditHead(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.exec(t, r.unguard)
+		r.exec(t, `UPDATE audit_log SET actor_name = '李四' WHERE seq = ?`, last)
+		r.exec(t, r.reguard)
+		_, err = s2.VerifyAudit(ctx)
+		brokenAt(t, err, last, audit.KindChain)
+	})
+}
