@@ -180,6 +180,7 @@ func (srv *Server) routes() {
 	srv.apiRoutes()
 	// New areas register last: the fuzz corpus names routes by their index.
 	srv.meetingRoutes()
+	srv.infoRoutes()
 }
 
 // routeMux is the server's ServeMux, remembering every pattern registered:

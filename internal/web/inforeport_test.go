@@ -1,0 +1,102 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/shuniu-oa/shuniu/internal/demo"
+)
+
+var infoIDRE = regexp.MustCompile(`^/info/([^/?]+)`)
+
+// TestInfoForms walks 信息报送 through its forms: a town submits (a bad
+// form comes back as typed with a Chinese message and nothing stored), the
+// 政府办's director adopts it and records the city's adoption and a 批示,
+// the 督查员 turns the 批示 into a supervision item, the director compiles
+// it into 《信息专报》 and every page renders; another town cannot open it.
+func TestInfoForms(t *testing.T) {
+	e := newEnv(t)
+	town, other := e.head(e.unit("白沙镇").ID), e.head(e.unit("石桥镇").ID)
+	office := e.unit("政府办").ID
+	tc := e.client()
+	if code, _ := tc.login(town.Login, demo.Password); code != http.StatusSeeOther {
+		t.Fatal("login town")
+	}
+	if code, body, _ := tc.get("/info/new"); code != http.StatusOK || !strings.Contains(body, "报送信息") {
+		t.Fatalf("new: %d", code)
+	}
+	form := url.Values{"office_id": {office}, "title": {""}, "body": {"白沙镇正文保留"}, "category": {"economy"}, "urgency": {"normal"}, "level": {"非密"}}
+	if code, body, _ := tc.post("/info", form); code != http.StatusUnprocessableEntity || !strings.Contains(body, "请填写信息标题") || !strings.Contains(body, "白沙镇正文保留") {
+		t.Fatalf("bad form: %d", code)
+	}
+	form.Set("title", "白沙镇“三资”清理盘活集体资产")
+	code, _, h := tc.post("/info", form)
+	m := infoIDRE.FindStringSubmatch(h.Get("Location"))
+	if code != http.StatusSeeOther || m == nil {
+		t.Fatalf("submit: %d %s", code, h.Get("Location"))
+	}
+	id := m[1]
+	if code, body, _ := tc.get("/info/" + id); code != http.StatusOK || !strings.Contains(body, "白沙镇正文保留") {
+		t.Fatalf("page: %d", code)
+	}
+	oc := e.client()
+	oc.login(other.Login, demo.Password)
+	if code, _, _ := oc.get("/info/" + id); code != http.StatusForbidden {
+		t.Fatalf("another town opened it: %d", code)
+	}
+
+	ed := e.client()
+	ed.login("zhuren", demo.Password)
+	if code, body, _ := ed.get("/info?tab=queue"); code != http.StatusOK || !strings.Contains(body, "白沙镇“三资”") {
+		t.Fatalf("queue: %d", code)
+	}
+	ed.get("/info/" + id)
+	steps := []struct {
+		op   string
+		form url.Values
+	}{
+		{"edit", url.Values{"title": {"白沙镇“三资”清理盘活集体资产"}, "body": {"白沙镇正文保留，数据已核实。"}, "note": {"补充"}}},
+		{"adopt", url.Values{"outlet": {"《信息专报》"}}},
+		{"adoption", url.Values{"level": {"city"}, "outlet": {"云泽市委办《每日汇报》"}, "date": {"2026-11-30"}}},
+		{"instruction", url.Values{"leader": {"市委书记 李明"}, "level": {"city"}, "text": {"经验很好，请在全市推广。"}, "date": {"2026-11-30"}}},
+	}
+	for _, s := range steps {
+		if code, body, _ := ed.post("/info/"+id+"/"+s.op, s.form); code != http.StatusSeeOther {
+			t.Fatalf("%s: %d %s", s.op, code, alert(body))
+		}
+		ed.get("/info/" + id)
+	}
+	if code, body, _ := ed.post("/info/"+id+"/adoption", url.Values{"level": {"city"}, "outlet": {""}, "date": {"2026-11-30"}}); code != http.StatusUnprocessableEntity || !strings.Contains(body, "请填写采用载体") {
+		t.Fatalf("empty outlet: %d", code)
+	}
+	sc := e.client()
+	sc.login("ducha", demo.Password)
+	sc.get("/info/" + id)
+	if code, body, _ := sc.post("/info/"+id+"/supervise", url.Values{"instruction": {"0"}, "lead_unit": {e.unit("白沙镇").ID}, "workdays": {"10"}}); code != http.StatusSeeOther {
+		t.Fatalf("supervise: %d %s", code, alert(body))
+	}
+	code, body, _ := sc.get("/info/" + id)
+	if code != http.StatusOK || !strings.Contains(body, `data-testid="info-sup-link"`) {
+		t.Fatalf("no link to the item: %d", code)
+	}
+	ed.get("/info/issues")
+	code, _, h = ed.post("/info/issues", url.Values{"publication": {"special"}, "item": {id}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("issue: %d", code)
+	}
+	code, body, _ = ed.get(h.Get("Location"))
+	if code != http.StatusOK || !strings.Contains(body, "2026年第1期") || !strings.Contains(body, "信息专报") {
+		t.Fatalf("issue page: %d", code)
+	}
+	for _, p := range []string{"/info", "/info?tab=adopted", "/info/solicitations", "/info/scores", "/info/scores?unit=" + e.unit("白沙镇").ID, "/info/" + id + "?from=1&to=2"} {
+		if code, body, _ := ed.get(p); code != http.StatusOK {
+			t.Errorf("%s: %d %s", p, code, alert(body))
+		}
+	}
+	if _, body, _ := ed.get("/info/scores?unit=" + e.unit("白沙镇").ID); !strings.Contains(body, "市级采用") || !strings.Contains(body, "市委书记 李明批示") {
+		t.Error("scores do not trace the city adoption and the 批示")
+	}
+}
