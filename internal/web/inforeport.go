@@ -454,26 +454,26 @@ func (srv *Server) loadInfo(w http.ResponseWriter, r *http.Request) (inforeport.
 type infoHist struct{ At, Who, What, Note string }
 
 type infoPageData struct {
-	R           inforeport.Report
-	C           *infoCtx
-	Unit        string
-	Person      string
-	Edits       bool // the viewer edits for the report's office
-	Supervises  bool
-	Own         bool // the viewer's unit sent it
-	Redline     *document.Redline
-	From, To    int
-	History     []infoHist
-	Findings    []proofread.DocFinding
-	ProofNote   string
-	Levels      []inforeport.Level
-	Categories  []inforeport.Category
-	Issues      []inforeport.Issue
-	Today       string
-	SupUnits    []option
-	MergedFrom  []inforeport.Report
-	MergedInto  string
-	BodyLines   []string
+	R          inforeport.Report
+	C          *infoCtx
+	Unit       string
+	Person     string
+	Edits      bool // the viewer edits for the report's office
+	Supervises bool
+	Own        bool // the viewer's unit sent it
+	Redline    *document.Redline
+	From, To   int
+	History    []infoHist
+	Findings   []proofread.DocFinding
+	ProofNote  string
+	Levels     []inforeport.Level
+	Categories []inforeport.Category
+	Issues     []inforeport.Issue
+	Today      string
+	SupUnits   []option
+	MergedFrom []inforeport.Report
+	MergedInto string
+	BodyLines  []string
 }
 
 var infoActions = map[string]string{
