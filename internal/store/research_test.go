@@ -60,14 +60,18 @@ func TestResearchFlow(t *testing.T) {
 		if err != nil || len(es) != 1 || es[0].PersonID != leader.ID || !strings.Contains(es[0].Title, "背街小巷") {
 			t.Fatalf("leader's schedule: %+v %v", es, err)
 		}
-		tp = act("plan", func(tp research.Topic) (research.Topic, error) { return research.AddPlan(tp, u1, head.ID, "走访三个社区", clk.now()) })
+		tp = act("plan", func(tp research.Topic) (research.Topic, error) {
+			return research.AddPlan(tp, u1, head.ID, "走访三个社区", clk.now())
+		})
 		if len(tp.Trips) != 1 { // a later save leaves the trip's entry alone
 			t.Fatal(tp.Trips)
 		}
 		if es, _ := s.ScheduleEntriesBySource(ctx, research.ScheduleSource("trip-1")); len(es) != 1 || es[0].ID == "" {
 			t.Fatalf("entries after another save: %+v", es)
 		}
-		tp = act("cancel_trip", func(tp research.Topic) (research.Topic, error) { return research.CancelTrip(tp, "trip-1", clerk.ID, clk.now()) })
+		tp = act("cancel_trip", func(tp research.Topic) (research.Topic, error) {
+			return research.CancelTrip(tp, "trip-1", clerk.ID, clk.now())
+		})
 		if es, _ := s.ScheduleEntriesBySource(ctx, research.ScheduleSource("trip-1")); len(es) != 0 {
 			t.Fatalf("cancelled trip still on the schedule: %+v", es)
 		}
@@ -79,7 +83,9 @@ func TestResearchFlow(t *testing.T) {
 			})
 		}
 		submit("老街改造已完成七成。")
-		act("return", func(tp research.Topic) (research.Topic, error) { return research.Return(tp, 1, clerk.ID, "缺少问题和建议", clk.now()) })
+		act("return", func(tp research.Topic) (research.Topic, error) {
+			return research.Return(tp, 1, clerk.ID, "缺少问题和建议", clk.now())
+		})
 		submit("老街改造已完成七成，存在资金缺口，建义统筹。")
 		tp = act("correct", func(tp research.Topic) (research.Topic, error) {
 			return research.Correct(tp, 2, clerk.ID, 17, 19, "建义", "建议", clk.now())

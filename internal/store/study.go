@@ -314,4 +314,3 @@ func (s *Store) AddIssuedToLibrary(ctx context.Context, by org.Person, id, offic
 	})
 	return e, err
 }
-
