@@ -50,7 +50,7 @@ func AllActions() []Action {
 	return []Action{ViewWorkbench, ViewDirectory, ChangePassword, ManageAccounts, ManageUnits, ManagePeople,
 		AssignRoles, ManageSettings, IssueAPIToken, Delegate, ManageRoutes, EditWordLists, GrantClearance, ManageGrants, ManagePolicy, ManageSeals, ReadAudit,
 		VerifyAudit, ReadObject, CreateObject, Classify, ViewSchedule, KeepSchedule, EditProgramme, ApproveProgramme,
-		BookMeeting, ManageDuty, ReadDuty, ManageRequests, ReadRequest, SubmitInfo, ReadInfo, EditInfo, SuperviseInfo}
+		BookMeeting, ManageDuty, ReadDuty, ManageRequests, ReadRequest, SubmitInfo, ReadInfo, EditInfo, SuperviseInfo, ManageResearch, ReportResearch, ReadResearch, ManageStudy, ReadStudy}
 }
 
 // Subject is the person asking, with what the decision needs to know about them.
@@ -202,6 +202,10 @@ func Decide(s Subject, a Action, o Object) Decision {
 		return DecideBookMeeting(s, MeetingOffice{UnitID: o.UnitID, Level: int(o.Level)})
 	case ManageDuty, ReadDuty:
 		return DecideDuty(s, a, DutyObject{UnitID: o.UnitID, Participants: o.Participants})
+	case ManageResearch, ReportResearch, ReadResearch:
+		return DecideResearch(s, a, ResearchObject{OfficeID: o.UnitID, Units: o.Grants, People: o.Participants})
+	case ManageStudy, ReadStudy:
+		return DecideStudy(s, a, StudyObject{OfficeID: o.UnitID, People: o.Participants, Library: o.Kind == "study_library"})
 	case ViewSchedule, KeepSchedule, EditProgramme, ApproveProgramme:
 		return decidePlanner(s, a, o)
 	case SubmitInfo, ReadInfo, EditInfo, SuperviseInfo:

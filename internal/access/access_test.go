@@ -47,7 +47,8 @@ func TestRoleActions(t *testing.T) {
 	for _, a := range AllActions() {
 		if a == ReadObject || a == CreateObject || a == Delegate || a == ManageRoutes || a == Classify || slices.Contains(PlannerActions(), a) ||
 			a == BookMeeting || a == ManageDuty || a == ReadDuty || a == ManageRequests || a == ReadRequest ||
-			slices.Contains([]Action{SubmitInfo, ReadInfo, EditInfo, SuperviseInfo}, a) { // object rules: TestDecideInfo
+			slices.Contains([]Action{SubmitInfo, ReadInfo, EditInfo, SuperviseInfo}, a) || // object rules: TestDecideInfo
+			slices.Contains([]Action{ManageResearch, ReportResearch, ReadResearch, ManageStudy, ReadStudy}, a) { // TestDecideResearch, TestDecideStudy
 			continue
 		}
 		allowed, ok := roleActions[a]
