@@ -619,3 +619,32 @@ func (c conn) InfoRecords(ctx context.Context, officeID string, to, asOf time.Ti
 	}
 	return inforeport.Records{Reports: reports, Solicitations: sols, AsOf: asOf}, nil
 }
+
+// InfoTodoOf lists, in one statement, the open 约稿 each of units has not
+// yet answered (the workbench's 待办), by date; unit names the unit asked.
+func (c conn) InfoTodoOf(ctx context.Context, units []string) ([]InfoTodoItem, error) {
+	if len(units) == 0 {
+		return nil, nil
+	}
+	args := make([]any, 0, len(units))
+	for _, u := range units {
+		args = append(args, u)
+	}
+	return queryAll(ctx, c, func(r scanner) (InfoTodoItem, error) {
+		var x InfoTodoItem
+		var raw string
+		if err := r.Scan(&x.UnitID, &raw); err != nil {
+			return x, err
+		}
+		return x, json.Unmarshal([]byte(raw), &x.Solicitation)
+	}, `SELECT u.unit_id, s.content FROM info_solicitation_units u JOIN info_solicitations s ON s.id = u.solicitation_id
+		WHERE u.unit_id IN (`+placeholders(len(units))+`) AND s.closed = 0
+		AND NOT EXISTS (SELECT 1 FROM info_reports r WHERE r.solicitation_id = s.id AND r.unit_id = u.unit_id)
+		ORDER BY s.due_at, s.id`, args...)
+}
+
+// InfoTodoItem is a 约稿 a unit owes.
+type InfoTodoItem struct {
+	UnitID       string
+	Solicitation inforeport.Solicitation
+}

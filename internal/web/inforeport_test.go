@@ -99,4 +99,12 @@ func TestInfoForms(t *testing.T) {
 	if _, body, _ := ed.get("/info/scores?unit=" + e.unit("白沙镇").ID); !strings.Contains(body, "市级采用") || !strings.Contains(body, "市委书记 李明批示") {
 		t.Error("scores do not trace the city adoption and the 批示")
 	}
+	// A 约稿 to the other town is in its head's 待办 until answered.
+	ed.get("/info/solicitations")
+	if code, body, _ := ed.post("/info/solicitations", url.Values{"topic": {"冬季安全生产"}, "due": {"2026-12-03T17:30"}, "unit": {e.unit("石桥镇").ID}}); code != http.StatusSeeOther {
+		t.Fatalf("solicit: %d %s", code, alert(body))
+	}
+	if code, body, _ := oc.get("/workbench"); code != http.StatusOK || !strings.Contains(body, "冬季安全生产") {
+		t.Fatalf("not in the other town's 待办: %d", code)
+	}
 }

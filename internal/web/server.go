@@ -97,7 +97,7 @@ func New(s *store.Store, opt Options) (*Server, error) {
 	srv.hasher = account.NewHasher(slots)
 	srv.hasher.OnHash = srv.metrics.observeHash
 	// Documents and supervision fill the workbench themselves, so callers need not wire them.
-	srv.opt.WorkSources = append(slices.Clip(opt.WorkSources), docWork{srv}, supWork{srv}, reqWork{srv})
+	srv.opt.WorkSources = append(slices.Clip(opt.WorkSources), docWork{srv}, supWork{srv}, reqWork{srv}, infoWork{srv})
 	srv.routes()
 	return srv, nil
 }
