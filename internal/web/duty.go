@@ -17,6 +17,7 @@ import (
 	"github.com/shuniu-oa/shuniu/internal/calendar"
 	"github.com/shuniu-oa/shuniu/internal/duty"
 	"github.com/shuniu-oa/shuniu/internal/org"
+	"github.com/shuniu-oa/shuniu/internal/planner"
 	"github.com/shuniu-oa/shuniu/internal/store"
 )
 
@@ -219,6 +220,7 @@ func (srv *Server) dutyFail(w http.ResponseWriter, r *http.Request, err error, b
 type dutyShiftRow struct {
 	duty.Shift
 	KindLabel, Leader, Staff string
+	Weekday                  string // 星期一…, for the printed roster
 	Logged                   bool
 	Handover                 string // 已交接 / 待确认 n 项 / —
 	Mine                     bool
@@ -278,7 +280,8 @@ func (srv *Server) rosterView(ctx context.Context, ro duty.Roster) (dutyRosterVi
 	}
 	for _, s := range ro.Shifts {
 		row := dutyShiftRow{Shift: s, KindLabel: s.Kind.Label(), Leader: n.person(s.LeaderID), Staff: n.person(s.StaffID),
-			Logged: slices.Contains(logged, s.Date), Handover: "—", Mine: s.Holds(v.Person.ID)}
+			Weekday: planner.WeekdayName(s.Start.In(calendar.Shanghai()).Weekday()),
+			Logged:  slices.Contains(logged, s.Date), Handover: "—", Mine: s.Holds(v.Person.ID)}
 		for _, h := range hs {
 			if h.RosterID == ro.ID && h.Date == s.Date && h.Post == duty.Staff {
 				row.Handover = "已交接"
@@ -576,8 +579,10 @@ func (srv *Server) renderRoster(w http.ResponseWriter, r *http.Request, ro duty.
 		return
 	}
 	d.Print = strings.HasSuffix(r.URL.Path, "/print")
-	if d.Print && ro.State != duty.Published && status == http.StatusOK {
-		msg = "排班表尚未发布，打印稿仅供核对。"
+	if d.Print {
+		// A sheet of its own in the week programme's print style (sheet.css).
+		srv.render(w, r, status, "duty_roster_print", pageData{Title: ro.Title, Nav: "duty", Error: msg, Data: d})
+		return
 	}
 	srv.render(w, r, status, "duty_roster", pageData{Title: ro.Title, Nav: "duty", Error: msg, Data: d})
 }

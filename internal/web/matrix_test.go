@@ -286,6 +286,7 @@ var matrix = map[string]entry{
 	"GET /requests/register":          needs(access.ViewWorkbench),
 	"GET /api/v1/requests/register":   needs(access.ViewWorkbench),
 	"GET /requests/register.xlsx":     needs(access.ViewWorkbench),
+	"GET /requests/register/print":    needs(access.ViewWorkbench),
 	"GET /requests/stats":             needs(access.ViewWorkbench),
 	"GET /api/v1/requests/stats":      needs(access.ViewWorkbench),
 	"GET /requests/pool":              needs(access.ViewWorkbench),

@@ -30,6 +30,7 @@ func (srv *Server) requestRoutes() {
 	m.HandleFunc("POST /requests/{id}/{op}", srv.requireLogin(srv.reqAction))
 	m.HandleFunc("GET /requests/register", srv.requireLogin(srv.reqRegister))
 	m.HandleFunc("GET /requests/register.xlsx", srv.requireLogin(srv.reqRegisterXLSX))
+	m.HandleFunc("GET /requests/register/print", srv.requireLogin(srv.reqRegister))
 	m.HandleFunc("GET /requests/stats", srv.requireLogin(srv.reqStats))
 	m.HandleFunc("GET /requests/pool", srv.requireLogin(srv.reqPool))
 	m.HandleFunc("POST /requests/pool", srv.requireLogin(srv.reqPoolSave))
@@ -744,7 +745,11 @@ func (srv *Server) reqRegister(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"office": office, "month": d.MonthKey, "rows": rows})
 		return
 	}
-	srv.render(w, r, http.StatusOK, "request_register", pageData{Title: "用印登记簿", Nav: "requests", Data: d})
+	page := "request_register"
+	if strings.HasSuffix(r.URL.Path, "/print") {
+		page = "request_register_print" // a sheet in the week programme's print style (sheet.css)
+	}
+	srv.render(w, r, http.StatusOK, page, pageData{Title: d.Office + "用印登记簿（" + d.Month + "）", Nav: "requests", Data: d})
 }
 
 func (srv *Server) reqRegisterXLSX(w http.ResponseWriter, r *http.Request) {
