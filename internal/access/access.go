@@ -50,7 +50,8 @@ func AllActions() []Action {
 	return []Action{ViewWorkbench, ViewDirectory, ChangePassword, ManageAccounts, ManageUnits, ManagePeople,
 		AssignRoles, ManageSettings, IssueAPIToken, Delegate, ManageRoutes, EditWordLists, GrantClearance, ManageGrants, ManagePolicy, ManageSeals, ReadAudit,
 		VerifyAudit, ReadObject, CreateObject, Classify, ViewSchedule, KeepSchedule, EditProgramme, ApproveProgramme,
-		BookMeeting, ManageDuty, ReadDuty, ManageRequests, ReadRequest, SubmitInfo, ReadInfo, EditInfo, SuperviseInfo, ManageResearch, ReportResearch, ReadResearch, ManageStudy, ReadStudy}
+		BookMeeting, ManageDuty, ReadDuty, ManageRequests, ReadRequest, SubmitInfo, ReadInfo, EditInfo, SuperviseInfo, ManageResearch, ReportResearch, ReadResearch, ManageStudy, ReadStudy,
+		ViewEvaluation, ManageEvaluation}
 }
 
 // Subject is the person asking, with what the decision needs to know about them.
@@ -198,6 +199,8 @@ func Decide(s Subject, a Action, o Object) Decision {
 		return decideClassify(s, o)
 	case ManageRequests, ReadRequest:
 		return DecideRequest(s, a, RequestObject{OfficeID: o.UnitID, Participants: o.Participants})
+	case ViewEvaluation, ManageEvaluation:
+		return DecideEvaluation(s, a)
 	case BookMeeting:
 		return DecideBookMeeting(s, MeetingOffice{UnitID: o.UnitID, Level: int(o.Level)})
 	case ManageDuty, ReadDuty:

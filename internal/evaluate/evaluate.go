@@ -80,9 +80,9 @@ func (i Indicator) Method(r RuleSet) string {
 type Class string
 
 const (
-	Towns       Class = "town"       // 镇街
-	Departments Class = "department" // 区直部门
-	Offices     Class = "office"     // 办公室系统
+	Towns       Class = "towns"       // 镇街
+	Departments Class = "departments" // 区直部门
+	Offices     Class = "offices"     // 办公室系统
 )
 
 // Classes lists the classes in display order.

@@ -320,6 +320,14 @@ var matrix = map[string]entry{
 	"GET /info/issues/{id}/pdf":       needs(access.ViewWorkbench),
 	"GET /info/scores":                needs(access.ViewWorkbench),
 	"GET /api/v1/info/scores":         needs(access.ViewWorkbench),
+	// 考核评比
+	"GET /evaluate":                serves(access.ViewEvaluation),
+	"GET /api/v1/evaluate/board":   serves(access.ViewEvaluation),
+	"GET /evaluate/records":        needs(access.ViewEvaluation),
+	"GET /api/v1/evaluate/records": needs(access.ViewEvaluation),
+	"GET /evaluate/board.xlsx":     serves(access.ViewEvaluation),
+	"GET /evaluate/print":          serves(access.ViewEvaluation),
+	"GET /api/v1/evaluate/rules":   serves(access.ViewEvaluation),
 
 	// 领导日程 and 一周工作安排
 	"GET /planner":                                       serves(access.ViewSchedule),

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/shuniu-oa/shuniu/internal/document"
+	"github.com/shuniu-oa/shuniu/internal/evaluate"
 	"github.com/shuniu-oa/shuniu/internal/org"
 	"github.com/shuniu-oa/shuniu/internal/proofread"
 	"github.com/shuniu-oa/shuniu/internal/route"
@@ -56,7 +57,15 @@ func apiEnums() []apiEnum {
 		cats.Values = append(cats.Values, string(c))
 	}
 	sev := apiEnum{Name: "校对级别", Values: []string{string(proofread.SeverityError), string(proofread.SeverityWarning), string(proofread.SeverityHint)}}
-	return []apiEnum{levels, roles, kinds, ops, dirs, cats, sev}
+	classes := apiEnum{Name: "考核单位类别", Label: func(v string) string { return evaluate.Class(v).Label() }}
+	for _, c := range evaluate.Classes() {
+		classes.Values = append(classes.Values, string(c))
+	}
+	inds := apiEnum{Name: "考核指标", Label: func(v string) string { return evaluate.Indicator(v).Label() }}
+	for _, i := range evaluate.Indicators() {
+		inds.Values = append(inds.Values, string(i))
+	}
+	return []apiEnum{levels, roles, kinds, ops, dirs, cats, sev, classes, inds}
 }
 
 // describe is the enumeration's values with their Chinese names, e.g.
