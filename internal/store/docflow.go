@@ -727,6 +727,7 @@ type preparedAct struct {
 	route   encodedRoute
 	audit   audit.Event
 	now     time.Time
+	notes   *string // the route's comments when this operation adds one (for search)
 }
 
 // prepareAct works an operation out from committed state; ok is false when
@@ -772,6 +773,10 @@ func (s *Store) prepareAct(ctx context.Context, by org.Person, docID string, req
 	if next.Status == route.Done && rec.ClosedAt.IsZero() {
 		rec.ClosedAt = now
 	}
+	if req.Comment != "" {
+		notes := routeNotes(next)
+		pre.notes = &notes
+	}
 	pre.rec = rec
 	return pre, true
 }
@@ -796,6 +801,14 @@ func (tx *Tx) actPrepared(ctx context.Context, by org.Person, pre preparedAct) (
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return d, errPrepared
+	}
+	if pre.notes != nil {
+		err = tx.indexDocument(ctx, d, pre.notes)
+	} else {
+		err = tx.indexDocumentState(ctx, d)
+	}
+	if err != nil {
+		return d, err
 	}
 	if err := tx.writeRoute(ctx, pre.route, pre.prevSeq); err != nil {
 		if errors.Is(err, ErrStale) {
@@ -909,6 +922,12 @@ func (tx *Tx) act(ctx context.Context, by org.Person, docID string, req route.Re
 		}
 		if err := tx.saveInstance(ctx, next, in.Seq, events); err != nil {
 			return err
+		}
+		if req.Comment != "" {
+			notes := routeNotes(next)
+			if err := tx.indexDocument(ctx, rec, &notes); err != nil {
+				return err
+			}
 		}
 		if err := tx.addParticipant(ctx, docID, by.ID, tx.now); err != nil {
 			return err

@@ -222,7 +222,7 @@ func (tx *Tx) putDocument(ctx context.Context, d DocRecord, insert bool, prev in
 	if err != nil {
 		return fmt.Errorf("save document: %w", err)
 	}
-	return nil
+	return tx.indexDocument(ctx, d, nil)
 }
 
 // putDocumentState updates where a document stands — its step, status and
@@ -232,7 +232,7 @@ func (tx *Tx) putDocumentState(ctx context.Context, d DocRecord) error {
 		d.Step, string(d.Status), ts(d.UpdatedAt), ts(d.ClosedAt), d.ID); err != nil {
 		return fmt.Errorf("save document: %w", err)
 	}
-	return nil
+	return tx.indexDocumentState(ctx, d)
 }
 
 // VersionMeta describes one saved version.

@@ -1,0 +1,442 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/shuniu-oa/shuniu/internal/access"
+	"github.com/shuniu-oa/shuniu/internal/org"
+	"github.com/shuniu-oa/shuniu/internal/route"
+	"github.com/shuniu-oa/shuniu/internal/search"
+)
+
+// Search (检索) keeps one search_entries row per document, written in the
+// transaction that writes the document (putDocument, putDocumentState, an
+// act with a comment), so a saved document is found at once and a
+// reclassified one is found under its new 密级 at once. What is indexed and
+// how a query is read and ranked is decided in internal/search; here the
+// tokens are stored and the query is run, for SQLite in FTS5 and for
+// PostgreSQL in a GIN-indexed tsvector (docs/search.md).
+
+// searchEntry is one row of the index.
+type searchEntry struct {
+	kind, id, organID, unitID string
+	level                     int
+	docType, state            string
+	at                        int64
+	title, number, body       string
+	notes                     string
+	marks                     []string
+}
+
+// docEntry is a document as the index holds it.
+func docEntry(d DocRecord, notes string) searchEntry {
+	var numbers []string
+	for _, n := range []string{d.DocNumber, d.InNumber} {
+		if n != "" {
+			numbers = append(numbers, n)
+		}
+	}
+	body := d.Doc.Text()
+	if d.Sender != "" {
+		body = d.Sender + "\n" + body
+	}
+	return searchEntry{kind: search.KindDocument, id: d.ID, organID: d.OrganID, unitID: d.UnitID, level: int(d.Level()),
+		docType: string(d.Doc.Type), state: string(d.Status), at: ts(d.UpdatedAt), title: d.Doc.Title,
+		number: strings.Join(numbers, " "), body: truncRunes(body, search.MaxIndexedRunes), notes: truncRunes(notes, search.MaxIndexedRunes/4),
+		marks: search.NumberMarks(numbers...)}
+}
+
+func truncRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
+}
+
+// routeNotes are a route's comments (批示, 办理意见), one a line.
+func routeNotes(in route.Instance) string {
+	var b strings.Builder
+	for _, t := range in.Tasks {
+		if c := strings.TrimSpace(t.Comment); c != "" {
+			b.WriteString(c)
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// indexDocument writes a document's entry; notes nil keeps the notes the
+// entry has.
+func (tx *Tx) indexDocument(ctx context.Context, d DocRecord, notes *string) error {
+	var n string
+	if notes != nil {
+		n = *notes
+	} else {
+		err := tx.queryRow(ctx, `SELECT notes FROM search_entries WHERE kind = ? AND obj_id = ?`, search.KindDocument, d.ID).Scan(&n)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("index document: %w", err)
+		}
+	}
+	return tx.putEntry(ctx, docEntry(d, n))
+}
+
+// indexDocumentState follows a change of where a document stands (its
+// state and time), which changes none of its text.
+func (tx *Tx) indexDocumentState(ctx context.Context, d DocRecord) error {
+	if _, err := tx.exec(ctx, `UPDATE search_entries SET state = ?, at = ? WHERE kind = ? AND obj_id = ?`,
+		string(d.Status), ts(d.UpdatedAt), search.KindDocument, d.ID); err != nil {
+		return fmt.Errorf("index document state: %w", err)
+	}
+	return nil
+}
+
+// putEntry inserts or replaces an entry and its tokens.
+func (tx *Tx) putEntry(ctx context.Context, e searchEntry) error {
+	toks := search.Analyze(e.title + "\n" + e.number + "\n" + e.body + "\n" + e.notes)
+	if tx.d == Postgres {
+		_, err := tx.exec(ctx, `INSERT INTO search_entries (kind, obj_id, organ_id, unit_id, level, doc_type, state, at, title, number, body, notes, tokens)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::tsvector)
+			ON CONFLICT (kind, obj_id) DO UPDATE SET organ_id = EXCLUDED.organ_id, unit_id = EXCLUDED.unit_id, level = EXCLUDED.level,
+				doc_type = EXCLUDED.doc_type, state = EXCLUDED.state, at = EXCLUDED.at, title = EXCLUDED.title, number = EXCLUDED.number,
+				body = EXCLUDED.body, notes = EXCLUDED.notes, tokens = EXCLUDED.tokens`,
+			e.kind, e.id, e.organID, e.unitID, e.level, e.docType, e.state, e.at, e.title, e.number, e.body, e.notes, search.TSVector(toks, e.marks))
+		if err != nil {
+			return fmt.Errorf("index %s: %w", e.kind, err)
+		}
+		return nil
+	}
+	var rid int64
+	err := tx.queryRow(ctx, `SELECT rid FROM search_entries WHERE kind = ? AND obj_id = ?`, e.kind, e.id).Scan(&rid)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		err = tx.queryRow(ctx, `INSERT INTO search_entries (kind, obj_id, organ_id, unit_id, level, doc_type, state, at, title, number, body, notes)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING rid`,
+			e.kind, e.id, e.organID, e.unitID, e.level, e.docType, e.state, e.at, e.title, e.number, e.body, e.notes).Scan(&rid)
+	case err == nil:
+		if _, err = tx.exec(ctx, `UPDATE search_entries SET organ_id = ?, unit_id = ?, level = ?, doc_type = ?, state = ?, at = ?, title = ?, number = ?, body = ?, notes = ?
+			WHERE rid = ?`, e.organID, e.unitID, e.level, e.docType, e.state, e.at, e.title, e.number, e.body, e.notes, rid); err == nil {
+			_, err = tx.exec(ctx, `DELETE FROM search_fts WHERE rowid = ?`, rid)
+		}
+	}
+	if err == nil {
+		_, err = tx.exec(ctx, `INSERT INTO search_fts (rowid, tokens) VALUES (?, ?)`, rid, search.FTS5Text(toks, e.marks))
+	}
+	if err != nil {
+		return fmt.Errorf("index %s: %w", e.kind, err)
+	}
+	return nil
+}
+
+// searchCandidates bounds the candidates one query reads, newest first: counts
+// and facets are exact below it and say "at least" above it.
+const searchCandidates = 2000
+
+// SearchResult is a page of allowed hits, best first, with the count and
+// facets of all allowed hits (within the window).
+type SearchResult struct {
+	Hits   []search.Hit
+	Total  int
+	Capped bool // more than searchCandidates documents matched: Total is a lower bound
+	Facets search.Facets
+}
+
+// SearchLexicon is the deployment's words read whole from a query: its
+// units' names and short names and its people's names, with the common
+// 公文 words of internal/search.
+func (c conn) SearchLexicon(ctx context.Context) (search.Lexicon, error) {
+	names, err := c.queryStrings(ctx, `SELECT name FROM units UNION SELECT short_name FROM units UNION SELECT name FROM people`)
+	if err != nil {
+		return search.Lexicon{}, fmt.Errorf("search lexicon: %w", err)
+	}
+	return search.NewLexicon(names, search.CommonWords()), nil
+}
+
+// Search runs q for the subject. Permissions come first: the database
+// returns only documents the access predicate lets through — within the
+// subject's clearance, and 非密 ones of their own organs, or ones they took
+// part in or were granted — and each is then decided by access.Decide
+// exactly as opening it would be. Only what passes is counted, faceted,
+// ranked and snippeted.
+func (st *Store) Search(ctx context.Context, s access.Subject, q search.Query, limit, offset int) (SearchResult, error) {
+	c := st.conn
+	var res SearchResult
+	if q.Empty() {
+		return res, nil
+	}
+	units, err := c.Units(ctx)
+	if err != nil {
+		return res, err
+	}
+	unitName := make(map[string]string, len(units))
+	for _, u := range units {
+		unitName[u.ID] = u.Name
+	}
+	var hits []search.Hit
+	f := q.Filters
+	if f.Kind == "" || f.Kind == search.KindDocument {
+		docs, capped, err := c.searchDocuments(ctx, s, q, units)
+		if err != nil {
+			return res, err
+		}
+		hits, res.Capped = docs, capped
+	}
+	docOnly := f.DocType != "" || f.State != "" || f.Level >= 0 || !f.From.IsZero()
+	if !docOnly && (f.Kind == "" || f.Kind == search.KindUnit || f.Kind == search.KindPerson) &&
+		access.Decide(s, access.ViewDirectory, access.Object{}).Allow {
+		dir, err := c.searchDirectory(ctx, q, units)
+		if err != nil {
+			return res, err
+		}
+		hits = append(hits, dir...)
+	}
+	mine := map[string]bool{}
+	for _, a := range s.Roles {
+		if !a.Role.Admin() {
+			mine[a.UnitID] = true
+		}
+	}
+	for i := range hits {
+		h := &hits[i]
+		h.UnitName = unitName[h.UnitID]
+		h.Own = mine[h.UnitID]
+	}
+	res.Total = len(hits)
+	res.Facets = search.CountFacets(hits, func(l int) string { return org.Classification(l).Label() })
+	search.Rank(hits, q, st.now())
+	if offset > len(hits) {
+		offset = len(hits)
+	}
+	hits = hits[offset:]
+	if limit > 0 && len(hits) > limit {
+		hits = hits[:limit]
+	}
+	texts := q.Texts()
+	for i := range hits {
+		hits[i].Highlight = search.Mark(hits[i].Title, texts)
+		hits[i].Snippet = search.Snippet(hits[i].Body, texts)
+	}
+	res.Hits = hits
+	return res, nil
+}
+
+// searchDocuments reads the documents that match q and pass the access
+// predicate, newest first up to the window, and decides each.
+func (c conn) searchDocuments(ctx context.Context, s access.Subject, q search.Query, units []org.Unit) ([]search.Hit, bool, error) {
+	// A subject refused even a 非密 document they took part in reads none
+	// (listLevel in web says the same for the lists).
+	probe := access.Object{Kind: "document", Level: org.Unclassified, Participants: []string{s.PersonID}}
+	if !access.Decide(s, access.ReadObject, probe).Allow {
+		return nil, false, nil
+	}
+	var own []any
+	for _, a := range s.Roles {
+		if !a.Role.Admin() && a.UnitID != "" {
+			own = append(own, a.UnitID)
+		}
+	}
+	involved := `(EXISTS (SELECT 1 FROM participants p WHERE p.doc_id = e.obj_id AND p.person_id = ?) OR
+		EXISTS (SELECT 1 FROM grants g WHERE g.object_kind = 'document' AND g.object_id = e.obj_id AND g.person_id = ?))`
+	var from string
+	var args []any
+	if c.d == Postgres {
+		from = `FROM search_entries e WHERE e.tokens @@ ?::tsquery`
+		args = append(args, q.TSQuery())
+	} else {
+		from = `FROM search_fts f JOIN search_entries e ON e.rid = f.rowid WHERE search_fts MATCH ?`
+		args = append(args, q.FTS5())
+	}
+	where := ` AND e.kind = 'document' AND e.level BETWEEN 0 AND ?`
+	args = append(args, int(s.Clearance))
+	ownPred := `0 = 1`
+	if len(own) > 0 {
+		ownPred = `e.level = 0 AND e.organ_id IN (` + placeholders(len(own)) + `)`
+	}
+	where += ` AND ((` + ownPred + `) OR ` + involved + `)`
+	args = append(append(args, own...), s.PersonID, s.PersonID)
+	f := q.Filters
+	if f.DocType != "" {
+		where += ` AND e.doc_type = ?`
+		args = append(args, f.DocType)
+	}
+	if f.State != "" {
+		where += ` AND e.state = ?`
+		args = append(args, f.State)
+	}
+	if f.Level >= 0 {
+		where += ` AND e.level = ?`
+		args = append(args, f.Level)
+	}
+	if !f.From.IsZero() {
+		where += ` AND e.at >= ? AND e.at < ?`
+		args = append(args, ts(f.From), ts(f.Before))
+	}
+	if f.Unit != "" {
+		var ids []any
+		for _, u := range units {
+			if strings.Contains(u.Name, f.Unit) || strings.Contains(u.ShortName, f.Unit) {
+				ids = append(ids, u.ID)
+			}
+		}
+		if len(ids) == 0 {
+			return nil, false, nil
+		}
+		where += ` AND (e.unit_id IN (` + placeholders(len(ids)) + `) OR e.organ_id IN (` + placeholders(len(ids)) + `))`
+		args = append(append(args, ids...), ids...)
+	}
+	type row struct {
+		hit      search.Hit
+		organID  string
+		involved bool
+	}
+	rows, err := queryAll(ctx, c, func(r scanner) (row, error) {
+		var x row
+		var at, inv int64
+		var notes string
+		err := r.Scan(&x.hit.ID, &x.organID, &x.hit.UnitID, &x.hit.Level, &x.hit.DocType, &x.hit.State, &at, &x.hit.Title, &x.hit.Number, &x.hit.Body, &notes, &inv)
+		x.hit.Kind, x.hit.At, x.involved = search.KindDocument, fromTS(at), inv > 0
+		if notes != "" {
+			x.hit.Body += "\n" + notes
+		}
+		return x, err
+	}, `SELECT e.obj_id, e.organ_id, e.unit_id, e.level, e.doc_type, e.state, e.at, e.title, e.number, e.body, e.notes,
+		CASE WHEN `+involved+` THEN 1 ELSE 0 END `+from+where+` ORDER BY e.at DESC LIMIT ?`,
+		append(append([]any{s.PersonID, s.PersonID}, args...), searchCandidates+1)...)
+	if err != nil {
+		return nil, false, fmt.Errorf("search documents: %w", err)
+	}
+	capped := len(rows) > searchCandidates
+	if capped {
+		rows = rows[:searchCandidates]
+	}
+	hits := make([]search.Hit, 0, len(rows))
+	for _, x := range rows {
+		o := access.Object{Kind: "document", ID: x.hit.ID, UnitID: x.organID, Level: org.Classification(x.hit.Level)}
+		if x.involved {
+			o.Participants = []string{s.PersonID}
+		}
+		if access.Decide(s, access.ReadObject, o).Allow {
+			hits = append(hits, x.hit)
+		}
+	}
+	return hits, capped, nil
+}
+
+// searchDirectory finds units and people whose names contain every word of
+// q (the directory is open to every business user and small enough to
+// read by name).
+func (c conn) searchDirectory(ctx context.Context, q search.Query, units []org.Unit) ([]search.Hit, error) {
+	var texts []string
+	for _, cl := range q.Clauses {
+		if cl.Number != nil {
+			return nil, nil
+		}
+		texts = append(texts, cl.Text)
+	}
+	var hits []search.Hit
+	f := q.Filters
+	if f.Kind != search.KindPerson {
+		for _, u := range units {
+			name := search.FoldString(u.Name + " " + u.ShortName)
+			if containsAll(name, texts) && (f.Unit == "" || strings.Contains(u.Name, f.Unit)) {
+				hits = append(hits, search.Hit{Kind: search.KindUnit, ID: u.ID, Title: u.Name, UnitID: u.ID, Body: u.ShortName})
+			}
+		}
+	}
+	if f.Kind == search.KindUnit {
+		return hits, nil
+	}
+	where := make([]string, 0, len(texts))
+	args := make([]any, 0, len(texts))
+	for _, t := range texts {
+		where = append(where, `p.name LIKE ? ESCAPE '\'`)
+		args = append(args, "%"+escapeLike(t)+"%")
+	}
+	people, err := queryAll(ctx, c, func(r scanner) (search.Hit, error) {
+		h := search.Hit{Kind: search.KindPerson}
+		var title sql.NullString
+		err := r.Scan(&h.ID, &h.Title, &h.UnitID, &title)
+		h.Body = title.String
+		return h, err
+	}, `SELECT p.id, p.name, COALESCE(x.unit_id, ''), x.title FROM people p
+		LEFT JOIN positions x ON x.person_id = p.id AND x.is_primary = 1
+		WHERE p.disabled = 0 AND `+strings.Join(where, " AND ")+` ORDER BY p.sort, p.name LIMIT 50`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("search people: %w", err)
+	}
+	for _, h := range people {
+		if f.Unit != "" && !strings.Contains(unitNameOf(units, h.UnitID), f.Unit) {
+			continue
+		}
+		hits = append(hits, h)
+	}
+	return hits, nil
+}
+
+func unitNameOf(units []org.Unit, id string) string {
+	for _, u := range units {
+		if u.ID == id {
+			return u.Name
+		}
+	}
+	return ""
+}
+
+func containsAll(s string, subs []string) bool {
+	for _, t := range subs {
+		if !strings.Contains(s, t) {
+			return false
+		}
+	}
+	return len(subs) > 0
+}
+
+// Reindex rebuilds the search index from the documents, a batch at a time
+// (each batch one transaction), calling progress after each batch.
+func (s *Store) Reindex(ctx context.Context, progress func(done, total int)) error {
+	var total int
+	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM documents`).Scan(&total); err != nil {
+		return fmt.Errorf("reindex: %w", err)
+	}
+	const batch = 200
+	after, done := "", 0
+	for {
+		ids, err := s.queryStrings(ctx, `SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT ?`, after, batch)
+		if err != nil {
+			return fmt.Errorf("reindex: %w", err)
+		}
+		if len(ids) == 0 {
+			break
+		}
+		err = s.Write(ctx, func(tx *Tx) error {
+			recs, err := tx.Documents(ctx, ids)
+			if err != nil {
+				return err
+			}
+			for _, d := range recs {
+				in, err := tx.Instance(ctx, d.ID)
+				if err != nil && !errors.Is(err, ErrNotFound) {
+					return err
+				}
+				notes := routeNotes(in)
+				if err := tx.indexDocument(ctx, d, &notes); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("reindex: %w", err)
+		}
+		done += len(ids)
+		after = ids[len(ids)-1]
+		if progress != nil {
+			progress(done, total)
+		}
+	}
+	return nil
+}
