@@ -38,6 +38,7 @@ func commands() []command {
 		{"restore", "从备份恢复", runRestore},
 		{"audit", "审计日志 verify", runAudit},
 		{"proofread", "校对文稿 [--format text|json|jsonl] FILE|-", runProofread},
+		{"search", "检索索引 reindex：重建全部检索索引", runSearch},
 		{"layout", "按 GB/T 9704 排版 [--format pdf|ofd|docx] SOURCE.txt [-o OUT]", runLayout},
 		{"seal", "电子印章 add|list|revoke", runSeal},
 		{"verify", "验证收到的 PDF/OFD 文件的电子印章 FILE", runVerify},

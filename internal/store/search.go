@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/shuniu-oa/shuniu/internal/access"
+	"github.com/shuniu-oa/shuniu/internal/document"
 	"github.com/shuniu-oa/shuniu/internal/org"
 	"github.com/shuniu-oa/shuniu/internal/route"
 	"github.com/shuniu-oa/shuniu/internal/search"
@@ -41,12 +42,16 @@ func docEntry(d DocRecord, notes string) searchEntry {
 			numbers = append(numbers, n)
 		}
 	}
+	docType := string(d.Doc.Type)
+	if r, ok := document.RuleFor(d.Doc.Type); ok {
+		docType = r.Name // filtered and shown as the reader names it: 通知
+	}
 	body := d.Doc.Text()
 	if d.Sender != "" {
 		body = d.Sender + "\n" + body
 	}
 	return searchEntry{kind: search.KindDocument, id: d.ID, organID: d.OrganID, unitID: d.UnitID, level: int(d.Level()),
-		docType: string(d.Doc.Type), state: string(d.Status), at: ts(d.UpdatedAt), title: d.Doc.Title,
+		docType: docType, state: string(d.Status), at: ts(d.UpdatedAt), title: d.Doc.Title,
 		number: strings.Join(numbers, " "), body: truncRunes(body, search.MaxIndexedRunes), notes: truncRunes(notes, search.MaxIndexedRunes/4),
 		marks: search.NumberMarks(numbers...)}
 }
@@ -260,6 +265,9 @@ func (c conn) searchDocuments(ctx context.Context, s access.Subject, q search.Qu
 	args = append(append(args, own...), s.PersonID, s.PersonID)
 	f := q.Filters
 	if f.DocType != "" {
+		if r, ok := document.RuleFor(document.DocType(f.DocType)); ok {
+			f.DocType = r.Name // the API's code, notice, for 通知
+		}
 		where += ` AND e.doc_type = ?`
 		args = append(args, f.DocType)
 	}

@@ -177,3 +177,29 @@ func (x district) inUnit(personID, unitID string) bool {
 	}
 	return false
 }
+
+// TestSearchNotesAndReindex: a route comment (办理意见) is found at once, and
+// a rebuild of the index keeps everything findable and reports progress.
+func TestSearchNotesAndReindex(t *testing.T) {
+	storetest.ForEach(t, store.Options{}, func(t *testing.T, s *store.Store) {
+		x := seeded(t, s)
+		clerk := x.byLogin["wenmi"]
+		rec := newDraft(t, s, x, clerk, x.unit["政府办"], nil)
+		act(t, s, clerk, rec.ID, approve("请重点核实防汛物资储备清单"))
+		if !hasDoc(find(t, s, clerk.ID, "防汛物资储备"), rec.ID) {
+			t.Fatal("a comment is not found")
+		}
+		var calls, last int
+		if err := s.Reindex(ctx, func(done, total int) { calls, last = calls+1, done }); err != nil {
+			t.Fatal(err)
+		}
+		if calls == 0 || last < 1 {
+			t.Errorf("progress: %d calls, %d done", calls, last)
+		}
+		for _, q := range []string{"防汛物资储备", "元旦春节 安全生产", "压实责任"} {
+			if !hasDoc(find(t, s, clerk.ID, q), rec.ID) {
+				t.Errorf("%q: not found after reindex", q)
+			}
+		}
+	})
+}

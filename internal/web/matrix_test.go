@@ -364,6 +364,12 @@ var matrix = map[string]entry{
 	"GET /meetings/{id}/checkin":      needs(access.ViewWorkbench),
 	"GET /meetings/{id}/seating":      needs(access.ViewWorkbench),
 	"GET /api/v1/meeting-rooms":       serves(access.ViewWorkbench),
+
+	// 检索 finds the fixtures by their common word: each role's answer
+	// must show nothing of those it may not read.
+	"GET /search":         withQuery(serves(access.ViewDirectory), "?q=矩阵"),
+	"GET /search/suggest": withQuery(needs(access.ViewDirectory), "?q=矩阵"),
+	"GET /api/v1/search":  withQuery(serves(access.ViewDirectory), "?q=矩阵"),
 }
 
 // fixture is an object of the matrix with what of it must not be shown to

@@ -187,6 +187,7 @@ func (srv *Server) routes() {
 	// New areas register last: the fuzz corpus names routes by their index.
 	srv.meetingRoutes()
 	srv.infoRoutes()
+	srv.searchRoutes()
 }
 
 // routeMux is the server's ServeMux, remembering every pattern registered:
