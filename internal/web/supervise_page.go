@@ -44,11 +44,15 @@ type supItemData struct {
 	// those who may read the meeting; MeetingHidden: the viewer may not.
 	Meeting       string
 	MeetingHidden bool
-	Names         *supNames
-	Op            string // the operation whose form failed
-	Person        func(id string) string
-	Targets       []supTarget
-	Satisfy       []supervise.Satisfaction
+	// Info: the information report whose 批示 it follows, for those who may
+	// read the report; InfoHidden: the viewer may not.
+	Info       string
+	InfoHidden bool
+	Names      *supNames
+	Op         string // the operation whose form failed
+	Person     func(id string) string
+	Targets    []supTarget
+	Satisfy    []supervise.Satisfaction
 }
 
 type supTarget struct{ ID, Title string }
@@ -144,6 +148,15 @@ func (srv *Server) renderSupItem(w http.ResponseWriter, r *http.Request, it supe
 				d.Meeting = m.Title
 			} else {
 				d.MeetingHidden = true
+			}
+		}
+	}
+	if it.Source == supervise.FromInfo && it.Ref != "" {
+		if rep, err := srv.store.InfoReport(ctx, it.Ref); err == nil {
+			if c, err := srv.infoCtxOf(ctx, v); err == nil && access.DecideInfo(v.Subject, access.ReadInfo, c.object(rep)).Allow {
+				d.Info = rep.Title
+			} else {
+				d.InfoHidden = true
 			}
 		}
 	}
