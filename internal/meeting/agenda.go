@@ -105,6 +105,12 @@ func (m *Meeting) AddMaterial(a route.Actor, seq int, mat Material, now time.Tim
 	if m.Status == Cancelled {
 		return refuse("会议已取消")
 	}
+	if err := m.CheckMaterialName(mat.Name); err != nil {
+		return err
+	}
+	if len(it.Materials) >= MaxMaterialVersions {
+		return refuse("一个议题的材料最多 %d 版", MaxMaterialVersions)
+	}
 	mat.Version = len(it.Materials) + 1
 	mat.By, mat.At = a.ID, now
 	it.Materials = append(it.Materials, mat)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/shuniu-oa/shuniu/internal/meeting"
 	"github.com/shuniu-oa/shuniu/internal/supervise"
 )
 
@@ -16,7 +17,8 @@ import (
 //   - documents.content and doc_versions.content: the attachments each
 //     document and each of its saved versions names;
 //   - sup_item_content: the files of supervision items' progress reports and
-//     applications to close (supervise.Item.Files).
+//     applications to close (supervise.Item.Files);
+//   - meetings.content: every version of each 议题's material.
 //
 // Seal images, certificates and keys are stored in their rows, not as
 // files. A new table that names a file by its SHA-256 must be added here;
@@ -60,6 +62,20 @@ func (c conn) BlobRefs(ctx context.Context) (map[string]bool, error) {
 		}
 		for _, a := range it.Files() {
 			refs[a.SHA256] = true
+		}
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("blob refs: %w", err)
+	}
+	if err := c.eachString(ctx, `SELECT content FROM meetings`, func(raw string) error {
+		var m meeting.Meeting
+		if err := json.Unmarshal([]byte(raw), &m); err != nil {
+			return err
+		}
+		for _, it := range m.Agenda {
+			for _, mat := range it.Materials {
+				refs[mat.SHA256] = true
+			}
 		}
 		return nil
 	}); err != nil {

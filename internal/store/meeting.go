@@ -360,6 +360,7 @@ type MeetingNotice struct {
 	Kind, Subject string
 	Body          string
 	Key           string // distinguishes the message (with the meeting and the person)
+	Link          string // where it leads; "": the meeting's page
 }
 
 // MeetingAct applies op to the meeting under its row's lock, then stores it
@@ -430,8 +431,12 @@ func (tx *Tx) tellMeeting(ctx context.Context, m *meeting.Meeting, ns []MeetingN
 				continue
 			}
 			key := fmt.Sprintf("meeting:%s:%s:%s", m.ID, n.Key, to)
+			link := n.Link
+			if link == "" {
+				link = "/meetings/" + m.ID
+			}
 			if err := t.send(ctx, notify.Message{Key: key, PersonID: to, Kind: n.Kind, Subject: n.Subject, Body: n.Body,
-				Link: "/meetings/" + m.ID, Classified: m.Level > org.Unclassified}); err != nil {
+				Link: link, Classified: m.Level > org.Unclassified}); err != nil {
 				return err
 			}
 		}

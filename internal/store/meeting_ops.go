@@ -88,9 +88,25 @@ func OpUrgeMaterial() MeetingOp {
 		if err != nil {
 			return nil, err
 		}
+		// The presenter and the reporting unit's head are told; the link is
+		// the 议题's material page, which the reporting unit may open.
 		var ns []MeetingNotice
 		for _, it := range late {
-			ns = append(ns, MeetingNotice{To: []string{it.Presenter}, Kind: "meeting.urge_material", Key: fmt.Sprintf("material:%d:%d", it.Seq, tx.now.UnixMicro()),
+			var to []string
+			if it.Presenter != "" {
+				to = append(to, it.Presenter)
+			}
+			ps, err := tx.UnitPositions(context.Background(), it.UnitID)
+			if err != nil {
+				return nil, err
+			}
+			for _, p := range ps {
+				if p.Head && !slices.Contains(to, p.PersonID) {
+					to = append(to, p.PersonID)
+				}
+			}
+			ns = append(ns, MeetingNotice{To: to, Kind: "meeting.urge_material", Key: fmt.Sprintf("material:%d:%d", it.Seq, tx.now.UnixMicro()),
+				Link:    fmt.Sprintf("/meetings/%s/agenda/%d", m.ID, it.Seq),
 				Subject: "催报议题材料：" + it.Title, Body: fmt.Sprintf("%s的议题“%s”材料已逾期未报，请尽快报送。", m.Title, it.Title)})
 		}
 		return ns, nil
