@@ -35,16 +35,18 @@ const maxFormMemory = 8 << 20
 // other route gets maxBody. TestBodyLimitRoutesExist checks each pattern is
 // registered.
 var bodyLimits = map[string]int64{
-	"POST /docs/new":                         maxUpload,
-	"POST /incoming/new":                     maxUpload,
-	"POST /docs/{id}/files":                  maxUpload,
-	"POST /api/v1/documents/{id}/files":      maxUpload,
-	"POST /supervise/items/{id}/{op}":        maxUpload,
-	"POST /api/v1/supervise/items/{id}/{op}": maxUpload,
-	"POST /supervise/import":                 maxImportBody,
-	"POST /api/v1/supervise/import":          maxImportBody,
-	"POST /security/seals":                   maxSealBody,
-	"POST /api/v1/seals":                     maxSealBody,
+	"POST /docs/new":                                    maxUpload,
+	"POST /incoming/new":                                maxUpload,
+	"POST /docs/{id}/files":                             maxUpload,
+	"POST /api/v1/documents/{id}/files":                 maxUpload,
+	"POST /supervise/items/{id}/{op}":                   maxUpload,
+	"POST /api/v1/supervise/items/{id}/{op}":            maxUpload,
+	"POST /meetings/{id}/agenda/{seq}/materials":        maxUpload,
+	"POST /api/v1/meetings/{id}/agenda/{seq}/materials": maxUpload,
+	"POST /supervise/import":                            maxImportBody,
+	"POST /api/v1/supervise/import":                     maxImportBody,
+	"POST /security/seals":                              maxSealBody,
+	"POST /api/v1/seals":                                maxSealBody,
 }
 
 // maxImportBody bounds a list import: the .xlsx (20 MiB) and the fields.

@@ -363,7 +363,15 @@ var matrix = map[string]entry{
 	"GET /meetings/{id}/qr.png":       needs(access.ViewWorkbench),
 	"GET /meetings/{id}/checkin":      needs(access.ViewWorkbench),
 	"GET /meetings/{id}/seating":      needs(access.ViewWorkbench),
-	"GET /api/v1/meeting-rooms":       serves(access.ViewWorkbench),
+	// 会议材料: the rows need a meeting and a 议题 to reach access.DecideMaterial
+	// (TestBrowserMeeting walks the refusal); here, the sign-in and the action.
+	"GET /meetings/{id}/agenda/{seq}":                            needs(access.ViewWorkbench),
+	"POST /meetings/{id}/agenda/{seq}/materials":                 needs(access.ViewWorkbench),
+	"GET /meetings/{id}/agenda/{seq}/materials/{version}":        needs(access.ViewWorkbench),
+	"GET /api/v1/meetings/{id}/agenda/{seq}/materials":           needs(access.ViewWorkbench),
+	"POST /api/v1/meetings/{id}/agenda/{seq}/materials":          needs(access.ViewWorkbench),
+	"GET /api/v1/meetings/{id}/agenda/{seq}/materials/{version}": needs(access.ViewWorkbench),
+	"GET /api/v1/meeting-rooms":                                  serves(access.ViewWorkbench),
 
 	// 检索 finds the fixtures by their common word: each role's answer
 	// must show nothing of those it may not read.

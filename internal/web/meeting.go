@@ -39,6 +39,7 @@ func (srv *Server) meetingRoutes() {
 	m.HandleFunc("GET /api/v1/meetings/{id}", srv.requireLogin(srv.meetingPage))
 	m.HandleFunc("POST /api/v1/meetings/{id}/{op}", srv.requireLogin(srv.meetingAction))
 	m.HandleFunc("GET /api/v1/meeting-rooms", srv.requireLogin(srv.meetingRooms))
+	srv.meetingMaterialRoutes()
 }
 
 // meetingOut is a meeting as pages and the API show it (no secret).
@@ -48,6 +49,7 @@ type meetingOut struct {
 	Kind      meeting.Kind         `json:"kind"`
 	KindLabel string               `json:"kind_label"`
 	Status    meeting.Status       `json:"status"`
+	State     string               `json:"state"` // the status as it stands now: 进行中, 已召开…
 	Start     time.Time            `json:"start"`
 	End       time.Time            `json:"end"`
 	Room      string               `json:"room"`
@@ -83,7 +85,7 @@ func (srv *Server) meetingOutOf(r *http.Request, m *meeting.Meeting) (meetingOut
 	if err != nil {
 		return meetingOut{}, err
 	}
-	out := meetingOut{ID: m.ID, Title: m.Title, Kind: m.Kind, KindLabel: m.Kind.Label(), Status: m.Status, Start: m.Start, End: m.End,
+	out := meetingOut{ID: m.ID, Title: m.Title, Kind: m.Kind, KindLabel: m.Kind.Label(), Status: m.Status, State: m.State(srv.store.Now()), Start: m.Start, End: m.End,
 		Room: room.Name, Office: n.unit(m.OfficeID), Organizer: n.person(m.Organizer), Convener: n.person(m.Convener),
 		Agenda: m.Agenda, Approved: m.AgendaApproved(), Decisions: m.Decisions, Minutes: m.MinutesDoc, Figures: m.Figures(srv.store.Now())}
 	for _, iv := range m.Invitees {
@@ -116,7 +118,7 @@ func (srv *Server) meetingList(w http.ResponseWriter, r *http.Request) {
 			ms = append(ms, m)
 		}
 	}
-	slices.SortFunc(ms, func(a, b meeting.Meeting) int { return a.Start.Compare(b.Start) })
+	meeting.ListOrder(ms, now)
 	var out []meetingOut
 	var shown []meeting.Meeting
 	for i := range ms {
@@ -452,6 +454,7 @@ type meetingPageData struct {
 	Units     []org.Unit
 	Late      []meeting.AgendaItem
 	Now       time.Time
+	Materials map[int][]materialOut // each 议题's versions, by its Seq
 }
 
 // UnitName names a unit for the page.
@@ -513,9 +516,20 @@ func (srv *Server) renderMeeting(w http.ResponseWriter, r *http.Request, m *meet
 	if d.Organizer && m.Status == meeting.Noticed {
 		d.SignInURL = srv.signInURL(r, m, now)
 	}
+	n, err := srv.names(ctx)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	d.Materials = map[int][]materialOut{}
 	for i := range m.Agenda {
-		if m.Agenda[i].Late(now) {
-			d.Late = append(d.Late, m.Agenda[i])
+		it := &m.Agenda[i]
+		if it.Late(now) {
+			d.Late = append(d.Late, *it)
+		}
+		for _, mat := range it.Materials {
+			d.Materials[it.Seq] = append(d.Materials[it.Seq], materialOut{Material: mat, ByName: n.person(mat.By), Late: it.LateVersion(mat),
+				URL: fmt.Sprintf("/meetings/%s/agenda/%d/materials/%d", m.ID, it.Seq, mat.Version)})
 		}
 	}
 	units, err := srv.units(ctx)

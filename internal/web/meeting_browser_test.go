@@ -1,9 +1,13 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +24,7 @@ import (
 	"github.com/shuniu-oa/shuniu/internal/store"
 	"github.com/shuniu-oa/shuniu/internal/store/storetest"
 	"github.com/shuniu-oa/shuniu/internal/supervise"
+	"github.com/shuniu-oa/shuniu/internal/web"
 )
 
 // TestBrowserMeeting is issue 14's done-when for 办会, on both stores: a
@@ -208,6 +213,8 @@ func TestBrowserMeeting(t *testing.T) {
 			t.Error("nobody left unanswered")
 		}
 
+		materialStep(t, e, ctx, m, as, run)
+
 		// On the day: two sign in by the QR URL on their own phones.
 		c.t = m.Start.Add(-10 * time.Minute)
 		as(clerk) // a new day, a new session
@@ -290,6 +297,80 @@ func TestBrowserMeeting(t *testing.T) {
 			t.Errorf("the item names its meeting %q", link)
 		}
 	})
+}
+
+// materialStep: 会议材料. The reporting unit's head uploads the 议题's
+// material; the organizer sees the version with who and when on the
+// meeting page; an attendee downloads it; a head of a unit with nothing to
+// do with the meeting is refused. A classified meeting's PDF comes out
+// stamped with its reader's name. The server with a file store and the
+// fonts shares the store (and so the sessions) with the one the browser
+// uses.
+func materialStep(t *testing.T, e *env, ctx context.Context, m meeting.Meeting, as func(org.Person), run func(string, ...chromedp.Action[chromedp.Void])) {
+	t.Helper()
+	h, err := web.New(e.store, web.Options{Version: "test", Logger: slog.New(slog.DiscardHandler), DataDir: t.TempDir(), Renderer: renderer(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(h.Handler())
+	t.Cleanup(ts.Close)
+	files := *e
+	files.srv = ts
+	devHead, eduHead, outsider := e.head(e.unit("区发改局").ID), e.head(e.unit("区教育局").ID), e.head(e.unit("区民政局").ID)
+	clerk, mayor := e.byLogin("wenmi"), e.byLogin("u0002")
+	path := "/meetings/" + m.ID + "/agenda/1"
+	content := []byte("关于2027年政府投资项目计划的汇报\n一、基本情况\n二、下一步安排\n")
+	c := files.clientAs(t, devHead)
+	if code, body, _ := c.postMultipart(path+"/materials", url.Values{}, "file", "汇报材料.txt", content); code != http.StatusSeeOther {
+		t.Fatalf("upload: %d %.300s", code, body)
+	}
+	as(clerk)
+	run("versions", chromedp.Navigate(e.srv.URL+"/meetings/"+m.ID), chromedp.WaitVisible(`[data-testid=material-versions]`))
+	if v := text(t, ctx, `[data-testid=material-versions]`); !strings.Contains(v, "第1版") || !strings.Contains(v, "汇报材料.txt") || !strings.Contains(v, devHead.Name) {
+		t.Errorf("versions on the meeting page: %q", v)
+	}
+	if code, got, _ := files.clientAs(t, eduHead).fetch(path + "/materials/1"); code != 200 || !bytes.Equal(got, content) {
+		t.Errorf("an attendee's download: %d %q", code, got)
+	}
+	as(outsider)
+	run("refused", chromedp.Navigate(e.srv.URL+path), chromedp.WaitVisible(`main`))
+	if body := text(t, ctx, `main`); !strings.Contains(body, "会议材料仅限参会人员") {
+		t.Errorf("a non-attendee: %q", body)
+	}
+	if code, _, _ := files.clientAs(t, outsider).fetch(path + "/materials/1"); code != http.StatusForbidden {
+		t.Errorf("a non-attendee's download: %d", code)
+	}
+
+	// Classified: PDF only, each copy stamped with the reader's name.
+	bctx := context.Background()
+	secret, err := e.store.BookMeeting(bctx, clerk, meeting.NewMeeting{Title: "区政府专题会议", Kind: meeting.Topic, OfficeID: e.unit("政府办").ID,
+		RoomID: demo.MeetingRooms(e.d)[3].ID, Start: m.Start.AddDate(0, 0, 2), End: m.Start.AddDate(0, 0, 2).Add(time.Hour), Level: org.Confidential,
+		Invitees: []meeting.Invitee{{PersonID: mayor.ID, Leader: true}}, Convener: mayor.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.store.MeetingAct(bctx, clerk, secret.ID, "agenda", nil, store.OpAddAgenda(meeting.NewAgendaItem{Title: "专题议题", UnitID: e.unit("区发改局").ID})); err != nil {
+		t.Fatal(err)
+	}
+	spath := "/meetings/" + secret.ID + "/agenda/1"
+	cc := files.clientAs(t, clerk)
+	if code, body, _ := cc.postMultipart(spath+"/materials", url.Values{}, "file", "材料.txt", content); code != http.StatusUnprocessableEntity || !strings.Contains(body, "PDF") {
+		t.Errorf("a .txt in a classified meeting: %d", code)
+	}
+	pdf, err := renderer(t).WatermarkPage("专题材料")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, body, _ := cc.postMultipart(spath+"/materials", url.Values{}, "file", "专题材料.pdf", pdf); code != http.StatusSeeOther {
+		t.Fatalf("classified upload: %d %.300s", code, body)
+	}
+	code, got, hd := files.clientAs(t, mayor).fetch(spath + "/materials/1")
+	if code != 200 || hd.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("classified download: %d %s", code, hd.Get("Content-Type"))
+	}
+	if txt := pdfText(t, got); !strings.Contains(txt, mayor.Name) {
+		t.Errorf("the classified copy does not carry %s: %.300q", mayor.Name, txt)
+	}
 }
 
 func jsList(ss []string) string {
