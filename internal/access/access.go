@@ -50,7 +50,7 @@ func AllActions() []Action {
 	return []Action{ViewWorkbench, ViewDirectory, ChangePassword, ManageAccounts, ManageUnits, ManagePeople,
 		AssignRoles, ManageSettings, IssueAPIToken, Delegate, ManageRoutes, EditWordLists, GrantClearance, ManageGrants, ManagePolicy, ManageSeals, ReadAudit,
 		VerifyAudit, ReadObject, CreateObject, Classify, ViewSchedule, KeepSchedule, EditProgramme, ApproveProgramme,
-		BookMeeting, ManageDuty, ReadDuty, ManageRequests, ReadRequest, SubmitInfo, ReadInfo, EditInfo, SuperviseInfo, ManageResearch, ReportResearch, ReadResearch, ManageStudy, ReadStudy,
+		BookMeeting, ReadMaterial, AddMaterial, ManageDuty, ReadDuty, ManageRequests, ReadRequest, SubmitInfo, ReadInfo, EditInfo, SuperviseInfo, ManageResearch, ReportResearch, ReadResearch, ManageStudy, ReadStudy,
 		ViewEvaluation, ManageEvaluation}
 }
 
@@ -203,6 +203,8 @@ func Decide(s Subject, a Action, o Object) Decision {
 		return DecideEvaluation(s, a)
 	case BookMeeting:
 		return DecideBookMeeting(s, MeetingOffice{UnitID: o.UnitID, Level: int(o.Level)})
+	case ReadMaterial, AddMaterial:
+		return DecideMaterial(s, a, MeetingMaterial{Office: MeetingOffice{UnitID: o.UnitID, Level: int(o.Level)}, Attendees: o.Participants})
 	case ManageDuty, ReadDuty:
 		return DecideDuty(s, a, DutyObject{UnitID: o.UnitID, Participants: o.Participants})
 	case ManageResearch, ReportResearch, ReadResearch:

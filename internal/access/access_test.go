@@ -48,7 +48,7 @@ var roleActions = map[Action][]org.Role{
 func TestRoleActions(t *testing.T) {
 	for _, a := range AllActions() {
 		if a == ReadObject || a == CreateObject || a == Delegate || a == ManageRoutes || a == Classify || slices.Contains(PlannerActions(), a) ||
-			a == BookMeeting || a == ManageDuty || a == ReadDuty || a == ManageRequests || a == ReadRequest ||
+			a == BookMeeting || a == ReadMaterial || a == AddMaterial || a == ManageDuty || a == ReadDuty || a == ManageRequests || a == ReadRequest ||
 			slices.Contains([]Action{SubmitInfo, ReadInfo, EditInfo, SuperviseInfo}, a) || // object rules: TestDecideInfo
 			slices.Contains([]Action{ManageResearch, ReportResearch, ReadResearch, ManageStudy, ReadStudy}, a) { // TestDecideResearch, TestDecideStudy
 			continue
