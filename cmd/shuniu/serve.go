@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"github.com/shuniu-oa/shuniu/internal/audit"
+	"github.com/shuniu-oa/shuniu/internal/blob"
 	"github.com/shuniu-oa/shuniu/internal/demo"
+	"github.com/shuniu-oa/shuniu/internal/document"
 	"github.com/shuniu-oa/shuniu/internal/layout"
 	"github.com/shuniu-oa/shuniu/internal/notify"
 	"github.com/shuniu-oa/shuniu/internal/proofread"
@@ -127,6 +129,13 @@ func serve(ctx context.Context, c *cli, cfg *config, isDemo bool) int {
 		}
 		if err := demo.SeedMeetings(ctx, s, d, s.Now()); err != nil {
 			fmt.Fprintln(c.stderr, "shuniu: 生成演示会议失败:", err)
+			return 1
+		}
+		if bs, err := blob.New(cfg.dataDir, document.DefaultAttachmentPolicy()); err != nil {
+			fmt.Fprintln(c.stderr, "shuniu: 生成演示会议材料失败:", err)
+			return 1
+		} else if err := demo.SeedMeetingMaterials(ctx, s, bs, d, s.Now()); err != nil {
+			fmt.Fprintln(c.stderr, "shuniu: 生成演示会议材料失败:", err)
 			return 1
 		}
 		if err := demo.SeedPlanner(ctx, s, d, s.Now()); err != nil {
