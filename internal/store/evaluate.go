@@ -506,3 +506,51 @@ func chunkArgs(ids []string) []any {
 	}
 	return out
 }
+
+// fiveNoQueries are the "五不让" lists of one office (arguments: office,
+// now), each as a subquery selecting record IDs; FiveNo counts all four in
+// one statement, FiveNoIDs lists one.
+var fiveNoQueries = map[evaluate.Measure]string{
+	evaluate.NoDelay: `SELECT id FROM sup_items WHERE office = ? AND instructor <> '' AND state IN ('registered', 'assigned', 'in_progress', 'pending_review')
+		AND deadline_due > 0 AND deadline_due < ?`,
+	evaluate.NoBacklog: `SELECT DISTINCT d.id FROM open_tasks o JOIN documents d ON d.id = o.instance_id
+		WHERE d.organ_id = ? AND o.due_at > 0 AND o.due_at < ? AND d.status = 'active'`,
+	evaluate.NoError: `SELECT d.id FROM documents d WHERE d.organ_id = ? AND d.direction = 'outgoing' AND d.status = 'active'
+		AND d.step IN ('编号', '复核', '印发', '分发') AND d.updated_at <= ?
+		AND EXISTS (SELECT 1 FROM doc_annotations a WHERE a.doc_id = d.id AND a.resolved = 0)`,
+	evaluate.NoBrokenHandover: `SELECT h.id FROM duty_handovers h JOIN duty_rosters r ON r.id = h.roster_id
+		WHERE r.unit_id = ? AND h.ack_at = 0 AND h.handed_at < ?`,
+}
+
+// FiveNo counts the four measures of an office at now in one statement,
+// so the workbench pays one round trip for them.
+func (c conn) FiveNo(ctx context.Context, officeID string, now time.Time) (evaluate.Live, error) {
+	live := evaluate.Live{Office: officeID, Counts: map[evaluate.Measure]int{}}
+	var parts []string
+	var args []any
+	for _, m := range evaluate.Measures() {
+		parts = append(parts, `(SELECT COUNT(*) FROM (`+fiveNoQueries[m]+`) x)`)
+		args = append(args, officeID, ts(now))
+	}
+	dest := make([]any, len(parts))
+	ns := make([]int64, len(parts))
+	for i := range ns {
+		dest[i] = &ns[i]
+	}
+	if err := c.queryRow(ctx, `SELECT `+strings.Join(parts, ", "), args...).Scan(dest...); err != nil {
+		return live, fmt.Errorf("五不让 of %s: %w", officeID, err)
+	}
+	for i, m := range evaluate.Measures() {
+		live.Counts[m] = int(ns[i])
+	}
+	return live, nil
+}
+
+// FiveNoIDs lists the records behind one measure (at most 500).
+func (c conn) FiveNoIDs(ctx context.Context, officeID string, m evaluate.Measure, now time.Time) ([]string, error) {
+	q, ok := fiveNoQueries[m]
+	if !ok {
+		return nil, fmt.Errorf("未知的五不让指标 %q", m)
+	}
+	return c.queryStrings(ctx, `SELECT id FROM (`+q+`) x ORDER BY id LIMIT 500`, officeID, ts(now))
+}

@@ -105,6 +105,15 @@ func TestEvalFacts(t *testing.T) {
 			t.Errorf("office row %+v", r)
 		}
 
+		// 五不让: the notice waits at 归档 past its limit — one backlog item.
+		live, err := s.FiveNo(ctx, office.ID, clock)
+		if err != nil || live.Counts[evaluate.NoBacklog] != 1 || live.Counts[evaluate.NoDelay] != 0 || live.Counts[evaluate.NoBrokenHandover] != 0 {
+			t.Errorf("五不让 %+v %v", live, err)
+		}
+		if ids, err := s.FiveNoIDs(ctx, office.ID, evaluate.NoBacklog, clock); err != nil || len(ids) != 1 || ids[0] != rec.ID {
+			t.Errorf("backlog %v %v, want the notice", ids, err)
+		}
+
 		// Rules: a new version only for the future; a merge shows in the org.
 		nr := evaluate.DefaultRules(time.Date(2027, 1, 1, 0, 0, 0, 0, cal.Location()))
 		got, err := s.AddEvalRules(ctx, director, nr)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/shuniu-oa/shuniu/internal/access"
 	"github.com/shuniu-oa/shuniu/internal/evaluate"
+	"github.com/shuniu-oa/shuniu/internal/org"
 	"github.com/shuniu-oa/shuniu/internal/store"
 	"github.com/shuniu-oa/shuniu/internal/supervise/chart"
 )
@@ -29,6 +30,8 @@ func (srv *Server) evalRoutes() {
 	m.HandleFunc("GET /api/v1/evaluate/board", srv.requireLogin(srv.evalBoardPage))
 	m.HandleFunc("GET /api/v1/evaluate/records", srv.requireLogin(srv.evalRecords))
 	m.HandleFunc("GET /api/v1/evaluate/rules", srv.requireLogin(srv.evalRules))
+	m.HandleFunc("GET /evaluate/live", srv.requireLogin(srv.evalLive))
+	m.HandleFunc("GET /api/v1/evaluate/live", srv.requireLogin(srv.evalLive))
 }
 
 // evalTrendPeriods is how many periods 纵比 shows, the asked one last.
@@ -501,4 +504,114 @@ func (srv *Server) evalRules(w http.ResponseWriter, r *http.Request) {
 	}
 	slices.SortFunc(rs, func(a, b evaluate.RuleSet) int { return a.Version - b.Version })
 	writeJSON(w, http.StatusOK, map[string]any{"rules": rs})
+}
+
+// viewerOffice is the office (a unit of kind office) the viewer works in as
+// its director, clerk, supervisor or confidential clerk — the office whose
+// "五不让" their home page shows; "" for anyone else.
+func viewerOffice(v *Viewer, units map[string]org.Unit) string {
+	for _, a := range v.Roles {
+		switch a.Role {
+		case org.RoleOfficeDirector, org.RoleClerk, org.RoleSupervisor, org.RoleConfidentialClerk:
+		default:
+			continue
+		}
+		for id, steps := a.UnitID, 0; id != "" && steps < 16; id, steps = units[id].ParentID, steps+1 {
+			if units[id].Kind == org.KindOffice {
+				return id
+			}
+		}
+	}
+	return ""
+}
+
+// liveView is one "五不让" measure on the workbench.
+type liveView struct {
+	Measure evaluate.Measure
+	Label   string
+	Counts  string
+	N       int
+	Link    string
+}
+
+func liveViews(l evaluate.Live) []liveView {
+	var out []liveView
+	for _, m := range evaluate.Measures() {
+		out = append(out, liveView{Measure: m, Label: m.Label(), Counts: m.Counts(), N: l.Counts[m], Link: "/evaluate/live?measure=" + string(m)})
+	}
+	return out
+}
+
+type liveData struct {
+	Office  string
+	Measure evaluate.Measure
+	Label   string
+	Counts  string
+	Rows    []evalRecordView
+	Hidden  int
+}
+
+// evalLive lists the records behind one "五不让" measure of the viewer's
+// office, each shown only if the viewer may open it. The API without a
+// measure gives the four counts.
+func (srv *Server) evalLive(w http.ResponseWriter, r *http.Request) {
+	if !srv.authorize(w, r, access.ViewEvaluation, access.Object{}) {
+		return
+	}
+	ctx := r.Context()
+	v := viewerFrom(ctx)
+	us, err := srv.units(ctx)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	units := make(map[string]org.Unit, len(us))
+	for _, u := range us {
+		units[u.ID] = u
+	}
+	office := viewerOffice(v, units)
+	if office == "" {
+		srv.evalBadQuery(w, r, errors.New("“五不让”只对办公室的主任、文秘、督查员和机要员显示"))
+		return
+	}
+	now := srv.store.Now()
+	m := evaluate.Measure(r.URL.Query().Get("measure"))
+	if m == "" && isAPI(r) {
+		live, err := srv.store.FiveNo(ctx, office, now)
+		if err != nil {
+			srv.serverError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, live)
+		return
+	}
+	if !m.Valid() {
+		srv.evalBadQuery(w, r, errors.New("请指定“五不让”的一项：delay、backlog、error 或 handover"))
+		return
+	}
+	ids, err := srv.store.FiveNoIDs(ctx, office, m, now)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	d := liveData{Office: units[office].Name, Measure: m, Label: m.Label(), Counts: m.Counts()}
+	as := map[evaluate.Measure]evaluate.Indicator{evaluate.NoDelay: evaluate.SupOnTime, evaluate.NoBacklog: evaluate.CloseOnTime,
+		evaluate.NoError: evaluate.DocErrors, evaluate.NoBrokenHandover: evaluate.Handover}[m]
+	for _, id := range ids {
+		rv, ok, err := srv.evalRecord(ctx, r, as, id)
+		if err != nil {
+			srv.serverError(w, r, err)
+			return
+		}
+		if !ok {
+			d.Hidden++
+			continue
+		}
+		d.Rows = append(d.Rows, rv)
+	}
+	if isAPI(r) {
+		writeJSON(w, http.StatusOK, map[string]any{"office": office, "measure": m, "records": d.Rows, "hidden": d.Hidden})
+		return
+	}
+	srv.render(w, r, http.StatusOK, "eval_live", pageData{Title: m.Label(), Nav: "workbench", Data: d})
 }

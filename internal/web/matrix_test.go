@@ -328,6 +328,8 @@ var matrix = map[string]entry{
 	"GET /evaluate/board.xlsx":     serves(access.ViewEvaluation),
 	"GET /evaluate/print":          serves(access.ViewEvaluation),
 	"GET /api/v1/evaluate/rules":   serves(access.ViewEvaluation),
+	"GET /evaluate/live":           needs(access.ViewEvaluation),
+	"GET /api/v1/evaluate/live":    needs(access.ViewEvaluation),
 
 	// 领导日程 and 一周工作安排
 	"GET /planner":                                       serves(access.ViewSchedule),

@@ -103,6 +103,8 @@ type workbenchData struct {
 	Positions []positionView
 	Oversees  []org.Unit
 	Delegated []delegationView
+	Live      []liveView // the office's "五不让"; nil for people outside an office
+	LiveClear bool
 }
 
 type positionView struct {
@@ -156,6 +158,15 @@ func (srv *Server) workbench(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, p := range v.Positions {
 		d.Positions = append(d.Positions, positionView{Position: p, Unit: units[p.UnitID]})
+	}
+	if office := viewerOffice(v, units); office != "" && v.Can(access.ViewEvaluation) {
+		// One statement for all four measures.
+		live, err := srv.store.FiveNo(ctx, office, srv.store.Now())
+		if err != nil {
+			srv.serverError(w, r, err)
+			return
+		}
+		d.Live, d.LiveClear = liveViews(live), live.Clear()
 	}
 	ov, err := srv.oversight(ctx)
 	if err != nil {
