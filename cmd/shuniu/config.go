@@ -203,7 +203,15 @@ func (c *config) openStore(ctx context.Context, log *slog.Logger, noMigrate bool
 			log.Info("audit key created; keep a copy apart from the database and give it to every server", "path", c.defaultKeyFile(), "key_id", key.ID())
 		}
 	}
-	s, err := store.Open(ctx, c.db, store.Options{NoMigrate: noMigrate, Logger: log, AuditKey: key, AuditCheckpoints: audit.CheckpointDir(c.checkpointDir), Channels: c.channels})
+	opt := store.Options{NoMigrate: noMigrate, Logger: log, AuditKey: key, AuditCheckpoints: audit.CheckpointDir(c.checkpointDir), Channels: c.channels}
+	if use == keyWrite {
+		// A server signs its people's opinions (签发, 批示) with keys the
+		// master key wraps.
+		if opt.MasterKey, err = c.loadMasterKey(); err != nil {
+			return nil, fmt.Errorf("主密钥：%w", err)
+		}
+	}
+	s, err := store.Open(ctx, c.db, opt)
 	if err != nil {
 		return nil, fmt.Errorf("无法打开数据库 %s: %w", c.dbLabel(), err)
 	}

@@ -762,6 +762,10 @@ func (s *Store) prepareAct(ctx context.Context, by org.Person, docID string, req
 	if req.Op == route.Return && rec.Direction == Outgoing && rec.Doc.Number != nil && returnedBeforeNumber(next) {
 		return preparedAct{}, false
 	}
+	// An opinion to sign is signed inside the transaction (opinion.go).
+	if s.master != nil && len(opinionTasks(next, events)) > 0 {
+		return preparedAct{}, false
+	}
 	enc, err := encodeRoute(next, events)
 	if err != nil {
 		return preparedAct{}, false
@@ -928,6 +932,9 @@ func (tx *Tx) act(ctx context.Context, by org.Person, docID string, req route.Re
 			if err := tx.indexDocument(ctx, rec, &notes); err != nil {
 				return err
 			}
+		}
+		if err := tx.signOpinions(ctx, rec, next, events); err != nil {
+			return err
 		}
 		if err := tx.addParticipant(ctx, docID, by.ID, tx.now); err != nil {
 			return err

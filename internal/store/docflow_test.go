@@ -127,7 +127,7 @@ func newDraft(t *testing.T, s *store.Store, x district, clerk org.Person, unit o
 }
 
 func TestOutgoingToIncoming(t *testing.T) {
-	storetest.ForEach(t, store.Options{}, func(t *testing.T, s *store.Store) {
+	storetest.ForEach(t, withMaster(t), func(t *testing.T, s *store.Store) {
 		x := seeded(t, s)
 		office := x.unit["政府办"]
 		secretariat := childOf(x, office.ID, "秘书科")
@@ -235,6 +235,9 @@ func TestOutgoingToIncoming(t *testing.T) {
 		if i, ok := document.InstructionOf(instr); !ok || i.Text != "请党政办牵头抓好落实，12月10日前报结果。" {
 			t.Errorf("instruction: %+v", i)
 		}
+		// 签发 (and the leader's return), 拟办 and 批示 are signed (opinion.go).
+		checkSignedOpinions(t, s, rec.ID, "sign_off", "sign_off")
+		checkSignedOpinions(t, s, in.ID, "propose", "instruct")
 		closed, err := s.ParticipatedDocs(ctx, townClerk.ID, true, 10)
 		if err != nil || len(closed) != 1 {
 			t.Errorf("closed list: %d %v", len(closed), err)

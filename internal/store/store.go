@@ -26,6 +26,7 @@ import (
 	_ "modernc.org/sqlite" // registers "sqlite"
 
 	"github.com/shuniu-oa/shuniu/internal/audit"
+	"github.com/shuniu-oa/shuniu/internal/gmcrypto"
 )
 
 // Dialect is the SQL flavour of a store.
@@ -68,6 +69,7 @@ type Store struct {
 	key         *audit.Key             // keys the audit chain (audit.go)
 	checkpoints audit.CheckpointSource // read by VerifyAudit; nil: none
 	channels    []string               // outbound notification channels configured
+	master      *gmcrypto.MasterKey    // wraps the people's signing keys (opinion.go); nil: opinions unsigned
 }
 
 // Options tune a store.
@@ -86,6 +88,10 @@ type Options struct {
 	// configured ("smtp", "webhook"): people's choices route messages only
 	// to these. Nil: the inbox only.
 	Channels []string
+	// MasterKey wraps the keys kept in the database — here the people's
+	// SM2 keys their opinions (签发, 批示) are signed with. Nil: opinions are
+	// not signed.
+	MasterKey *gmcrypto.MasterKey
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -96,7 +102,7 @@ func IsPostgres(dsn string) bool {
 // Open connects to dsn — a postgres:// URL or an SQLite file path — and
 // applies pending migrations.
 func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
-	s := &Store{now: opt.Now, log: opt.Logger, gc: &groupCommit{maxBatch: 256}, key: opt.AuditKey, checkpoints: opt.AuditCheckpoints, channels: opt.Channels}
+	s := &Store{now: opt.Now, log: opt.Logger, gc: &groupCommit{maxBatch: 256}, key: opt.AuditKey, checkpoints: opt.AuditCheckpoints, channels: opt.Channels, master: opt.MasterKey}
 	if s.key == nil {
 		s.key = audit.UnprotectedKey()
 	}

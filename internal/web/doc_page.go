@@ -11,6 +11,7 @@ import (
 
 	"github.com/shuniu-oa/shuniu/internal/calendar"
 	"github.com/shuniu-oa/shuniu/internal/document"
+	opsig "github.com/shuniu-oa/shuniu/internal/opinion"
 	"github.com/shuniu-oa/shuniu/internal/org"
 	"github.com/shuniu-oa/shuniu/internal/route"
 	"github.com/shuniu-oa/shuniu/internal/store"
@@ -68,6 +69,9 @@ type trackRow struct {
 	Took    string
 	Open    bool
 	Urges   int
+	// Signed is the 验签 of a signed opinion (已验签 / 验签失败), SignedWhy
+	// the reason it failed; "" when the opinion is not signed.
+	Signed, SignedWhy string
 }
 
 type flagRow struct{ Label, Step, Who, Since string }
@@ -266,11 +270,19 @@ func (srv *Server) docPageData(ctx context.Context, od openedDoc) (docPageData, 
 			d.Annotations++
 		}
 	}
+	sigs, sigKeys, err := srv.store.OpinionSignatures(ctx, rec.ID)
+	if err != nil {
+		return d, err
+	}
 	eng := route.Engine{Calendar: srv.store.Calendar()}
 	for _, tr := range eng.Track(in, now) {
 		t := tr.Task
 		row := trackRow{Step: tr.StepName, Who: n.assignee(t.Assignee), Handed: t.HandedAt, ActedAt: t.ActedAt,
 			Comment: t.Comment, Took: fmtDuration(tr.Took), Open: t.Status == route.Open, Urges: t.Urges}
+		if sig, ok := sigs[t.ID]; ok {
+			st, why := opsig.Verify(store.OpinionOf(rec.ID, rec.Version, in, t), sig, sigKeys[sig.PersonID])
+			row.Signed, row.SignedWhy = string(st), why
+		}
 		if t.ActedBy != "" {
 			row.Acted = n.person(t.ActedBy)
 			if t.OnBehalfOf != "" {

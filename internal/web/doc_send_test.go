@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"log/slog"
 	"net/url"
 	"strings"
@@ -163,5 +164,50 @@ func TestIssuedTextSealed(t *testing.T) {
 	}
 	if !formats["PDF"] || !formats["OFD"] {
 		t.Fatalf("issued formats: %v (files %v)", formats, files)
+	}
+}
+
+// TestOpinionSignatureShown: the leader's 签发意见 is signed with the leader's
+// SM2 key and the record shows "已验签"; the opinion altered in the database
+// shows "验签失败".
+func TestOpinionSignatureShown(t *testing.T) {
+	master, err := gmcrypto.NewMasterKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &clock{t: time.Date(2026, 11, 30, 1, 30, 0, 0, time.UTC)}
+	s := storetest.SQLite(t, store.Options{Now: c.now, Logger: slog.New(slog.DiscardHandler), MasterKey: master})
+	e := newProofEnvWith(t, s, c, false, func(o *web.Options) { o.MasterKey = master })
+	rec := e.proofDraft(document.Unclassified)
+	e.toReview(rec)
+	e.toNumbered(rec)
+	cl := e.client()
+	cl.login("wenmi", demo.Password)
+	sigTag := func() string {
+		t.Helper()
+		code, page, _ := cl.get("/docs/" + rec.ID)
+		if code != 200 {
+			t.Fatalf("page: %d", code)
+		}
+		i := strings.Index(page, `data-testid="opinion-sig"`)
+		if i < 0 || strings.Count(page, `data-testid="opinion-sig"`) != 1 {
+			t.Fatalf("signed opinions on the page: %d", strings.Count(page, `data-testid="opinion-sig"`))
+		}
+		return page[i : i+200]
+	}
+	if tag := sigTag(); !strings.Contains(tag, ">已验签<") {
+		t.Fatalf("signed 签发意见 shown as %q", tag)
+	}
+	raw, err := sql.Open("sqlite", "file:"+s.Path()+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	res, err := raw.Exec(`UPDATE route_instances SET state = REPLACE(state, '同意印发', '同意印发，抄送全区') WHERE id = ?`, rec.ID)
+	if n, _ := res.RowsAffected(); err != nil || n != 1 {
+		t.Fatalf("tamper: %v %d", err, n)
+	}
+	if tag := sigTag(); !strings.Contains(tag, ">验签失败<") || !strings.Contains(tag, "记录被改动") {
+		t.Fatalf("altered 签发意见 shown as %q", tag)
 	}
 }
