@@ -1,6 +1,7 @@
 package meeting
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -29,4 +30,52 @@ func TestStatistics(t *testing.T) {
 	if _, ok := rates["镇"]; ok {
 		t.Error("a meeting not noticed counted in the rates")
 	}
+}
+
+func TestStatsRange(t *testing.T) {
+	now := at(9, 12, 0) // 2026-12-09
+	for _, c := range []struct {
+		from, to, want, err string
+	}{
+		{"", "", "2026-01-01 00:00 2027-01-01 00:00", ""},
+		{"2026-03", "2026-03", "2026-03-01 00:00 2026-04-01 00:00", ""},
+		{" 2025-11 ", "2026-02", "2025-11-01 00:00 2026-03-01 00:00", ""},
+		{"2025-01", "2026-12", "2025-01-01 00:00 2027-01-01 00:00", ""},
+		{"2024-12", "2026-12", "", "一次最多统计 24 个月（现为 25 个月）"},
+		{"2026-05", "2026-04", "", "结束月份早于开始月份"},
+		{"2026-13", "", "", "月份“2026-13”应为 年-月，例如 2026-12"},
+		{"", "十二月", "", "月份“十二月”应为 年-月"},
+	} {
+		a, b, err := StatsRange(c.from, c.to, now)
+		if c.err != "" {
+			if err == nil || !IsRefusal(err) || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%q–%q: %v, want %q", c.from, c.to, err, c.err)
+			}
+			continue
+		}
+		if got := a.Format("2006-01-02 15:04") + " " + b.Format("2006-01-02 15:04"); err != nil || got != c.want || a.Location().String() != "Asia/Shanghai" {
+			t.Errorf("%q–%q: %s %v, want %s", c.from, c.to, got, err, c.want)
+		}
+	}
+}
+
+// FuzzStatsRange: whatever months are typed, StatsRange answers a range of
+// whole months no longer than the limit, or a refusal.
+func FuzzStatsRange(f *testing.F) {
+	for _, s := range [][2]string{{"", ""}, {"2026-01", "2026-12"}, {"2026-12", "2026-01"}, {"2000-01", "2099-12"}, {"x", "2026-1"}} {
+		f.Add(s[0], s[1])
+	}
+	now := at(9, 12, 0)
+	f.Fuzz(func(t *testing.T, from, to string) {
+		a, b, err := StatsRange(from, to, now)
+		if err != nil {
+			if !IsRefusal(err) {
+				t.Fatalf("not a refusal: %v", err)
+			}
+			return
+		}
+		if !a.Before(b) || a.Day() != 1 || b.Day() != 1 || b.After(a.AddDate(0, MaxStatsMonths, 0)) {
+			t.Fatalf("%q–%q: %v – %v", from, to, a, b)
+		}
+	})
 }

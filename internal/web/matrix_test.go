@@ -374,6 +374,8 @@ var matrix = map[string]entry{
 	"POST /api/v1/meetings/{id}/agenda/{seq}/materials":          needs(access.ViewWorkbench),
 	"GET /api/v1/meetings/{id}/agenda/{seq}/materials/{version}": needs(access.ViewWorkbench),
 	"GET /api/v1/meeting-rooms":                                  serves(access.ViewWorkbench),
+	"GET /meetings/stats":                                        serves(access.ViewWorkbench),
+	"GET /api/v1/meetings/stats":                                 serves(access.ViewWorkbench),
 
 	// 检索 finds the fixtures by their common word: each role's answer
 	// must show nothing of those it may not read.

@@ -186,6 +186,7 @@ func (srv *Server) routes() {
 	srv.apiRoutes()
 	// New areas register last: the fuzz corpus names routes by their index.
 	srv.meetingRoutes()
+	srv.meetingStatsRoutes()
 	srv.infoRoutes()
 	srv.searchRoutes()
 }
