@@ -81,13 +81,23 @@ func (m *model) charGain(local *charlm.Counts, norm []rune, normLP []float32, s 
 			own += float64(v)
 		}
 	}
-	var cand float64
-	if local == nil {
-		cand = cm.Score(buf, s-lo, hi-lo)
-	} else {
-		for i := s - lo; i < hi-lo; i++ {
-			cand += float64(m.charLogProb(local, buf[max(0, i-(cm.Order()-1)):i], buf[i]))
+	// Only the characters from the first changed one to order−1 past the
+	// last have another context than in the text: the others' log
+	// probabilities are the text's own, already known (same sum, same order).
+	first, last := e, s
+	for i := range word {
+		if buf[s-lo+i] != norm[s+i] {
+			first, last = min(first, s+i), s+i
 		}
+	}
+	var cand float64
+	for i := s; i < hi; i++ {
+		if i < first || i >= last+cm.Order() {
+			cand += float64(normLP[i])
+			continue
+		}
+		j := i - lo
+		cand += float64(m.charLogProb(local, buf[max(0, j-(cm.Order()-1)):j], buf[j]))
 	}
 	return (cand - orig) * ln10, -own * ln10 / float64(len(word)), buf
 }

@@ -343,9 +343,12 @@ type lmParams struct {
 	// character models, and the character model's margin over any other
 	// candidate for its position.
 	OddLGain, OddCGain, OddGap float64
-	Evidence                   bool  // weigh the bigram evidence (see rescoreIn)
-	HomEvidence                bool  // a whole-word homophone needs evidence
-	MaxReal                    int32 // a text word this frequent is not questioned as a whole (0: no limit)
+	// Suspect is the surprise (−log10 p by the character model) a
+	// character needs to be questioned by the wider look.
+	Suspect     float64
+	Evidence    bool  // weigh the bigram evidence (see rescoreIn)
+	HomEvidence bool  // a whole-word homophone needs evidence
+	MaxReal     int32 // a text word this frequent is not questioned as a whole (0: no limit)
 	// Rank scores a candidate (log-odds that it is right) from its
 	// features; Min, First and More are log-odds.
 	Rank ranker
@@ -372,7 +375,7 @@ type lmParams struct {
 // First 1.0 and More −0.5 gave the best correction F1 there with no false
 // alarm (0.679; the level 标准 of Sensitivity); see docs/perf.md.
 var defaultLMParams = lmParams{Low: 0, LowHom: 0, LowReal: -3, MaxReal: 0, Aligned: true, Readings: 1, PerPos: 8, HomPerSpan: 4, FitsFreq: 1000,
-	Window: 3, Left: 4, Min: -0.5, First: 1, More: -0.5, Wide: 2, OddLGain: 8, OddCGain: 10, OddGap: 2, Evidence: true,
+	Window: 3, Left: 4, Min: -0.5, First: 1, More: -0.5, Wide: 2, OddLGain: 8, OddCGain: 10, OddGap: 2, Suspect: 2, Evidence: true,
 	KeepOwn: true, Rank: &rankerModel, Pre: &rankerPre, PreMin: rankerPreMin}
 
 func (c *Checker) lmParams() *lmParams {
@@ -470,6 +473,11 @@ func (c *Checker) rescoreIn(rs []rune, base int, props []proposal) []proposal {
 		if norm != nil {
 			buf.words = append(buf.words[:0], []rune(p.word)...)
 			p.cgain, p.csurprise, buf.cbuf = c.lm.charGain(c.local, norm, buf.normLP, st, buf.words, buf.cbuf)
+			if p.odd && p.cgain < lp.OddCGain-lp.OddGap {
+				// Neither taken (widen) nor close enough to stand in the
+				// way of another candidate there: not searched.
+				continue
+			}
 		}
 		if lp.Pre != nil {
 			q := p.from(base)
