@@ -5,6 +5,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"github.com/shuniu-oa/shuniu/internal/study"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -62,6 +63,7 @@ var funcs = template.FuncMap{
 		}
 		return t.In(chinaTime).Format("2006-01-02 15:04:05")
 	},
+	"hours": study.FormatHours,
 	"fmtDate": func(t time.Time) string {
 		if t.IsZero() {
 			return "—"

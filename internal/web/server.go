@@ -189,6 +189,8 @@ func (srv *Server) routes() {
 	srv.meetingStatsRoutes()
 	srv.infoRoutes()
 	srv.searchRoutes()
+	srv.researchRoutes()
+	srv.studyRoutes()
 }
 
 // routeMux is the server's ServeMux, remembering every pattern registered:
