@@ -23,6 +23,10 @@ import (
 // tokens are stored and the query is run, for SQLite in FTS5 and for
 // PostgreSQL in a GIN-indexed tsvector (docs/search.md).
 
+// searchMigration makes the index; Migrate indexes the documents already
+// stored when it applies it.
+const searchMigration = "0037_search.sql"
+
 // searchEntry is one row of the index.
 type searchEntry struct {
 	kind, id, organID, unitID string

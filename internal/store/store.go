@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -328,6 +329,13 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 		if !done {
 			applied = append(applied, m.name)
 			s.log.Info("migration applied", "name", m.name, "dialect", s.dialect.String())
+		}
+	}
+	if slices.Contains(applied, searchMigration) {
+		// The documents stored before the index existed are indexed once,
+		// here, so that an upgrade needs no separate step.
+		if err := s.Reindex(ctx, nil); err != nil {
+			return applied, err
 		}
 	}
 	if err := s.keyAudit(ctx); err != nil {
