@@ -17,6 +17,7 @@ import (
 	"github.com/shuniu-oa/shuniu/internal/document"
 	"github.com/shuniu-oa/shuniu/internal/layout"
 	"github.com/shuniu-oa/shuniu/internal/notify"
+	"github.com/shuniu-oa/shuniu/internal/org"
 	"github.com/shuniu-oa/shuniu/internal/proofread"
 	"github.com/shuniu-oa/shuniu/internal/schedule"
 	"github.com/shuniu-oa/shuniu/internal/store"
@@ -159,7 +160,7 @@ func serve(ctx context.Context, c *cli, cfg *config, isDemo bool) int {
 	// number of them from firing a timer twice.
 	sched := &schedule.Runner{Store: s, Worker: workerName(), Channels: chans, Log: log,
 		Sweeps: []schedule.Sweep{supervisionSweep(s.Now(), nil), docWatchSweep(s.Now()), signInSweep(s.Now()), digestSweep(s.Now()), schedule.TomorrowSweep(s.Now()),
-			schedule.ProofreadSweep(s.Now())}}
+			schedule.ProofreadSweep(s.Now()), infoUrgeSweep(s)}}
 	schedCtx, stopSched := context.WithCancel(ctx)
 	schedDone := make(chan struct{})
 	go func() {
@@ -267,6 +268,19 @@ func signInSweep(start time.Time) schedule.Sweep {
 func digestSweep(start time.Time) schedule.Sweep {
 	return schedule.Sweep{Name: "notify.digest", Start: start, Run: func(ctx context.Context, tx *store.Tx, from, to time.Time) error {
 		_, err := tx.SendDigests(ctx, from, to)
+		return err
+	}}
+}
+
+// infoUrgeSweep urges (催报) the units late on a 约稿 in office hours on
+// working days, each unit at most once a day.
+func infoUrgeSweep(s *store.Store) schedule.Sweep {
+	return schedule.Sweep{Name: "info.urge", Start: s.Now(), Run: func(ctx context.Context, tx *store.Tx, from, to time.Time) error {
+		cal := s.Calendar()
+		if at := to.In(cal.Location()); !cal.IsWorkday(at) || at.Hour() < 9 || at.Hour() >= 17 {
+			return nil
+		}
+		_, err := tx.UrgeInfoSolicitations(ctx, org.Person{}, "")
 		return err
 	}}
 }

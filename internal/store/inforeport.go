@@ -436,46 +436,59 @@ func (tx *Tx) tellInfoUnits(ctx context.Context, sol inforeport.Solicitation, un
 func (s *Store) UrgeInfoSolicitations(ctx context.Context, by org.Person, officeID string) (int, error) {
 	n := 0
 	err := s.Write(ctx, func(tx *Tx) error {
-		sols, err := tx.InfoSolicitations(ctx, officeID, "", true)
-		if err != nil {
-			return err
-		}
-		for _, sol := range sols {
-			if !tx.now.After(sol.Due) {
-				continue
-			}
-			reports, err := tx.InfoReports(ctx, InfoFilter{SolicitationID: sol.ID})
-			if err != nil {
-				return err
-			}
-			units := sol.ToUrge(reports, tx.now)
-			if len(units) == 0 {
-				continue
-			}
-			subject, _ := inforeport.UrgeText(sol, "")
-			err = tx.tellInfoUnits(ctx, sol, units, "info.urge", "urge", subject, func(u string) string {
-				name := u
-				if x, err := tx.Unit(ctx, u); err == nil {
-					name = x.Name
-				}
-				_, body := inforeport.UrgeText(sol, name)
-				return body
-			})
-			if err != nil {
-				return err
-			}
-			if err := tx.putInfoSolicitation(ctx, sol.MarkUrged(units, tx.now), false); err != nil {
-				return err
-			}
-			n += len(units)
-			if err := tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "info.urge", ObjectKind: "info_solicitation", ObjectID: sol.ID,
-				Detail: jsonString(map[string]any{"units": units})}); err != nil {
-				return err
-			}
-		}
-		return nil
+		var err error
+		n, err = tx.UrgeInfoSolicitations(ctx, by, officeID)
+		return err
 	})
 	return n, err
+}
+
+// UrgeInfoSolicitations is Store.UrgeInfoSolicitations inside a transaction
+// (every office's 约稿 when officeID is ""; by is empty for the scheduler).
+func (tx *Tx) UrgeInfoSolicitations(ctx context.Context, by org.Person, officeID string) (int, error) {
+	n := 0
+	sols, err := tx.InfoSolicitations(ctx, officeID, "", true)
+	if err != nil {
+		return 0, err
+	}
+	for _, sol := range sols {
+		if !tx.now.After(sol.Due) {
+			continue
+		}
+		reports, err := tx.InfoReports(ctx, InfoFilter{SolicitationID: sol.ID})
+		if err != nil {
+			return n, err
+		}
+		units := sol.ToUrge(reports, tx.now)
+		if len(units) == 0 {
+			continue
+		}
+		subject, _ := inforeport.UrgeText(sol, "")
+		err = tx.tellInfoUnits(ctx, sol, units, "info.urge", "urge", subject, func(u string) string {
+			name := u
+			if x, err := tx.Unit(ctx, u); err == nil {
+				name = x.Name
+			}
+			_, body := inforeport.UrgeText(sol, name)
+			return body
+		})
+		if err != nil {
+			return n, err
+		}
+		if err := tx.putInfoSolicitation(ctx, sol.MarkUrged(units, tx.now), false); err != nil {
+			return n, err
+		}
+		n += len(units)
+		name := by.Name
+		if by.ID == "" {
+			name = "定时催报"
+		}
+		if err := tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: name, Action: "info.urge", ObjectKind: "info_solicitation", ObjectID: sol.ID,
+			Detail: jsonString(map[string]any{"units": units})}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // ---- publications (期刊) ----
