@@ -107,6 +107,51 @@ func (t *tally) add(id string, num, den float64, hit bool) {
 // they stood at asOf: a record whose limit has not yet passed and that is
 // not yet done is not decided and not counted.
 func Score(cal *calendar.Calendar, o *Org, rec Records, rules Rules, p Period, c Class, asOf time.Time) (Board, error) {
+	return score(newDues(cal), o, rec, rules, p, c, asOf)
+}
+
+// dues memoizes the working-day limits: a limit of n working days depends
+// only on the start's date and whether it came before office hours, and a
+// year's scoreboard and trend ask it for every incoming document.
+type dues struct {
+	cal  *calendar.Calendar
+	open int // minutes after midnight the first session opens
+	memo map[dueKey]time.Time
+}
+
+type dueKey struct {
+	y     int
+	m     time.Month
+	d     int
+	early bool
+	n     int
+}
+
+func newDues(cal *calendar.Calendar) *dues {
+	return &dues{cal: cal, open: int(cal.Hours()[0].Start), memo: map[dueKey]time.Time{}}
+}
+
+// add is cal.AddWorkdays(t, n) for n >= 1.
+func (d *dues) add(t time.Time, n int) (time.Time, error) {
+	if n < 1 {
+		return d.cal.AddWorkdays(t, n)
+	}
+	lt := t.In(d.cal.Location())
+	y, m, day := lt.Date()
+	mins := lt.Hour()*60 + lt.Minute()
+	early := mins < d.open || mins == d.open && lt.Second() == 0 && lt.Nanosecond() == 0
+	k := dueKey{y, m, day, early, n}
+	if v, ok := d.memo[k]; ok {
+		return v, nil
+	}
+	v, err := d.cal.AddWorkdays(t, n)
+	if err == nil {
+		d.memo[k] = v
+	}
+	return v, err
+}
+
+func score(du *dues, o *Org, rec Records, rules Rules, p Period, c Class, asOf time.Time) (Board, error) {
 	rs, err := rules.At(p.From)
 	if err != nil {
 		return Board{}, err
@@ -156,8 +201,7 @@ func Score(cal *calendar.Calendar, o *Org, rec Records, rules Rules, p Period, c
 		if !r.Due.IsZero() {
 			return r.Due, nil
 		}
-		d, _, err := cal.Due(r.Start, calendar.Days(rs.CloseDays))
-		return d, err
+		return du.add(r.Start, rs.CloseDays)
 	}); err != nil {
 		return Board{}, err
 	}
@@ -165,7 +209,7 @@ func Score(cal *calendar.Calendar, o *Org, rec Records, rules Rules, p Period, c
 		if !p.Contains(a.Start) {
 			continue
 		}
-		due, err := cal.AddWorkdays(a.Noticed, rs.ReplyDays)
+		due, err := du.add(a.Noticed, rs.ReplyDays)
 		if err != nil {
 			return Board{}, err
 		}
@@ -341,8 +385,9 @@ func Trend(cal *calendar.Calendar, o *Org, rec Records, rules Rules, periods []P
 		return nil, fmt.Errorf("未知的单位 %s", unit)
 	}
 	var out []TrendPoint
+	du := newDues(cal)
 	for _, p := range periods {
-		b, err := Score(cal, o, rec, rules, p, u.Class, asOf)
+		b, err := score(du, o, rec, rules, p, u.Class, asOf)
 		if err != nil {
 			return nil, err
 		}

@@ -160,6 +160,11 @@ func (s *Store) RefreshEvalFacts(ctx context.Context) (int, error) {
 			facts = append(facts, f)
 		}
 	}
+	if seen == 0 && cursor > 0 {
+		// Nothing changed: no write, so that reading a scoreboard costs no
+		// commit. The cursor stays; the next refresh looks from it again.
+		return 0, nil
+	}
 	err = s.Write(ctx, func(tx *Tx) error {
 		for _, id := range gone {
 			if _, err := tx.exec(ctx, `DELETE FROM eval_facts WHERE kind = ? AND record_id = ?`, factMeeting, id); err != nil {

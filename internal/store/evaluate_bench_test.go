@@ -1,0 +1,115 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/shuniu-oa/shuniu/internal/evaluate"
+	"github.com/shuniu-oa/shuniu/internal/org"
+	"github.com/shuniu-oa/shuniu/internal/store"
+	"github.com/shuniu-oa/shuniu/internal/store/storetest"
+)
+
+// evalBenchN is the benchmark's number of records in the year: a little over
+// a million, or SHUNIU_BENCH_EVAL_N.
+func evalBenchN() int {
+	if n, err := strconv.Atoi(os.Getenv("SHUNIU_BENCH_EVAL_N")); err == nil && n > 0 {
+		return n
+	}
+	return 1_020_000
+}
+
+// BenchmarkEvalBoard scores a district of 60 units (20 towns, 30
+// departments, 10 offices) over a year of records: a month's board and a
+// quarter's, each with its six-period 纵比, as the scoreboard page computes
+// them after the refresh (which finds nothing new). It reports the p99.
+//
+//	go test -p 1 ./internal/store -run XXX -bench BenchmarkEvalBoard -benchtime 50x
+func BenchmarkEvalBoard(b *testing.B) {
+	ctx := context.Background()
+	var s *store.Store
+	if os.Getenv(storetest.EnvPostgres) != "" && os.Getenv("SHUNIU_BENCH_EVAL_PG") != "" {
+		s = storetest.Postgres(b, store.Options{})
+	} else {
+		s = storetest.SQLite(b, store.Options{})
+	}
+	var ids []string
+	err := s.Write(ctx, func(tx *store.Tx) error {
+		for i := range 60 {
+			kind := org.KindTown
+			switch {
+			case i >= 50:
+				kind = org.KindOffice
+			case i >= 20:
+				kind = org.KindDepartment
+			}
+			u := org.Unit{ID: fmt.Sprintf("u%02d", i), Name: fmt.Sprintf("单位%02d", i), ShortName: fmt.Sprintf("单位%02d", i), Kind: kind, Sort: i}
+			ids = append(ids, u.ID)
+			if err := tx.PutUnit(ctx, u); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := evalBenchN()
+	t0 := time.Now()
+	if _, err := s.SeedEvalFacts(ctx, ids, 2026, n/len(ids), 1); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("seeded %d records in %s", n, time.Since(t0).Round(time.Second))
+	if _, err := s.RefreshEvalFacts(ctx); err != nil {
+		b.Fatal(err)
+	}
+	cal := s.Calendar()
+	loc := cal.Location()
+	asOf := time.Date(2027, 1, 10, 9, 0, 0, 0, loc)
+	for _, p := range []evaluate.Period{evaluate.Month(2026, time.November, loc), evaluate.Quarter(2026, 4, loc)} {
+		b.Run(p.Key(), func(b *testing.B) {
+			var took []time.Duration
+			for b.Loop() {
+				t := time.Now()
+				if _, err := s.RefreshEvalFacts(ctx); err != nil {
+					b.Fatal(err)
+				}
+				periods := []evaluate.Period{p}
+				for len(periods) < 6 {
+					periods = append([]evaluate.Period{periods[0].Previous()}, periods...)
+				}
+				rec, err := s.EvalRecords(ctx, periods[0].From, p.To)
+				if err != nil {
+					b.Fatal(err)
+				}
+				units, err := s.EvalUnits(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				o, err := evaluate.NewOrg(units)
+				if err != nil {
+					b.Fatal(err)
+				}
+				rules, err := s.EvalRules(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				board, err := evaluate.Score(cal, o, rec, rules, p, evaluate.Towns, asOf)
+				if err != nil || len(board.Rows) != 20 {
+					b.Fatalf("board: %d rows, %v", len(board.Rows), err)
+				}
+				if _, err := evaluate.Trend(cal, o, rec, rules, periods, board.Rows[0].Unit, asOf); err != nil {
+					b.Fatal(err)
+				}
+				took = append(took, time.Since(t))
+			}
+			slices.Sort(took)
+			b.ReportMetric(float64(took[(len(took)*99)/100].Microseconds())/1000, "p99-ms")
+		})
+	}
+}
