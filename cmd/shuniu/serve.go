@@ -143,6 +143,10 @@ func serve(ctx context.Context, c *cli, cfg *config, isDemo bool) int {
 			fmt.Fprintln(c.stderr, "shuniu: 生成演示领导日程失败:", err)
 			return 1
 		}
+		if err := demo.SeedResearch(ctx, s, d, s.Now()); err != nil {
+			fmt.Fprintln(c.stderr, "shuniu: 生成演示调研和学习培训失败:", err)
+			return 1
+		}
 		if err := demo.SeedInfo(ctx, s, d, s.Now()); err != nil {
 			fmt.Fprintln(c.stderr, "shuniu: 生成演示信息报送失败:", err)
 			return 1

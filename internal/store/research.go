@@ -279,3 +279,16 @@ func (s *Store) ResearchInstructionToSupervision(ctx context.Context, by org.Per
 	})
 	return t, it, err
 }
+
+// ImportResearchTopic saves a topic built by the research rules elsewhere
+// (the demo district's year, an import) as it is, with its units, library
+// rows and trips' schedule entries, in one transaction with its audit entry.
+func (s *Store) ImportResearchTopic(ctx context.Context, by org.Person, t research.Topic) error {
+	return s.Write(ctx, func(tx *Tx) error {
+		if err := tx.putResearchTopic(ctx, by, &t, nil); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "research.import", ObjectKind: "research_topic", ObjectID: t.ID,
+			Detail: jsonString(map[string]any{"title": t.Title})})
+	})
+}

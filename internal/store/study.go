@@ -229,8 +229,12 @@ func (c conn) LibraryEntry(ctx context.Context, id string) (study.Entry, error) 
 
 // StudyLibrary searches an office's library, newest first.
 func (c conn) StudyLibrary(ctx context.Context, f LibraryFilter) ([]study.Entry, error) {
-	where := []string{`office_id = ?`}
-	args := []any{f.OfficeID}
+	// The library is shared: an empty OfficeID searches every office's.
+	where := []string{`1 = 1`}
+	var args []any
+	if f.OfficeID != "" {
+		where, args = append(where, `office_id = ?`), append(args, f.OfficeID)
+	}
 	if w, a := likeWords(f.Q, `title`); w != "" {
 		where, args = append(where, w), append(args, a...)
 	}
