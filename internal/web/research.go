@@ -16,6 +16,7 @@ import (
 	"github.com/shuniu-oa/shuniu/internal/proofread"
 	"github.com/shuniu-oa/shuniu/internal/research"
 	"github.com/shuniu-oa/shuniu/internal/store"
+	"github.com/shuniu-oa/shuniu/internal/study"
 	"github.com/shuniu-oa/shuniu/internal/textlimit"
 	"github.com/shuniu-oa/shuniu/internal/uid"
 )
@@ -180,13 +181,14 @@ func (srv *Server) renderResearchList(w http.ResponseWriter, r *http.Request, st
 // the message and the form as typed.
 func (srv *Server) researchFail(w http.ResponseWriter, r *http.Request, err error, again func(status int, form url.Values, msg string)) {
 	var rr *research.Refusal
+	var sr *study.Refusal
 	status := 0
 	switch {
 	case errors.Is(err, store.ErrStale):
 		status = http.StatusConflict
 	case errors.Is(err, store.ErrNotFound):
 		status = http.StatusNotFound
-	case errors.As(err, &rr), errors.Is(err, textlimit.ErrTooLong), userError(err):
+	case errors.As(err, &rr), errors.As(err, &sr), errors.Is(err, textlimit.ErrTooLong), userError(err):
 		status = refusedStatus(err)
 	default:
 		srv.serverError(w, r, err)

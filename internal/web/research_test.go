@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/shuniu-oa/shuniu/internal/demo"
+	"github.com/shuniu-oa/shuniu/internal/document"
 	"github.com/shuniu-oa/shuniu/internal/research"
 	"github.com/shuniu-oa/shuniu/internal/store"
 	"github.com/shuniu-oa/shuniu/internal/study"
@@ -118,5 +119,29 @@ func TestStudyPages(t *testing.T) {
 	}
 	if code, body, _ := c.get("/study/library"); code != 200 || !strings.Contains(body, "先学后想再提笔") {
 		t.Fatalf("library: %d", code)
+	}
+}
+
+// TestIssuedToModelLibrary: a numbered 发文 joins the 范文 library from its
+// page in one action, once.
+func TestIssuedToModelLibrary(t *testing.T) {
+	e := newProofEnv(t, true)
+	rec := e.proofDraft(document.Unclassified)
+	e.toReview(rec)
+	e.toNumbered(rec)
+	c := e.client()
+	c.login("wenmi", demo.Password)
+	if code, body, _ := c.get("/docs/" + rec.ID); code != 200 || !strings.Contains(body, "加入范文库") {
+		t.Fatalf("doc page: %d", code)
+	}
+	code, _, h := c.post("/study/library", url.Values{"doc": {rec.ID}, "summary": {"格式规范"}})
+	if code != 303 {
+		t.Fatalf("add: %d", code)
+	}
+	if code, body, _ := c.get(h.Get("Location")); code != 200 || !strings.Contains(body, rec.Doc.Title) {
+		t.Fatalf("entry: %d", code)
+	}
+	if code, body, _ := c.post("/study/library", url.Values{"doc": {rec.ID}}); code != 422 || !strings.Contains(body, "已在范文库中") {
+		t.Fatalf("twice: %d", code)
 	}
 }

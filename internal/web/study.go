@@ -60,10 +60,6 @@ func libraryObject(office string) access.Object {
 
 // studyFail answers a refused operation: JSON, or the page again.
 func (srv *Server) studyFail(w http.ResponseWriter, r *http.Request, err error, again func(status int, form url.Values, msg string)) {
-	var sr *study.Refusal
-	if errors.As(err, &sr) {
-		err = formError(sr.Msg)
-	}
 	srv.researchFail(w, r, err, again)
 }
 
