@@ -174,7 +174,7 @@ func SeedInfo(ctx context.Context, s *store.Store, d District, now time.Time) er
 				n++
 				at(t)
 				id := fmt.Sprintf("demo-info-%d", n)
-				r, err := tx.SubmitInfoReport(ctx, heads[u.ID], id, office.ID, u.ID, dr)
+				_, err := tx.SubmitInfoReport(ctx, heads[u.ID], id, office.ID, u.ID, dr)
 				if err != nil {
 					return fmt.Errorf("demo info %s: %w", title, err)
 				}
@@ -204,7 +204,7 @@ func SeedInfo(ctx context.Context, s *store.Store, d District, now time.Time) er
 							return err
 						}
 					}
-					r, err = act(id, "adopt", func(x inforeport.Report, at time.Time) (inforeport.Report, error) {
+					_, err = act(id, "adopt", func(x inforeport.Report, at time.Time) (inforeport.Report, error) {
 						return inforeport.Adopt(x, editor.ID, "《工作动态》", at, at)
 					})
 					if err != nil {
@@ -214,17 +214,18 @@ func SeedInfo(ctx context.Context, s *store.Store, d District, now time.Time) er
 						t = afterWorking(cal, t, time.Duration(8+rng.IntN(24))*time.Hour)
 						if t.Before(now) {
 							at(t)
-							r, err = act(id, "adoption", func(x inforeport.Report, at time.Time) (inforeport.Report, error) {
+							_, err = act(id, "adoption", func(x inforeport.Report, at time.Time) (inforeport.Report, error) {
 								return inforeport.RecordAdoption(x, editor.ID, inforeport.City, "云泽市委办公室《每日汇报》", at, at)
 							})
 							if err == nil && rng.IntN(5) == 0 {
-								r, err = act(id, "adoption", func(x inforeport.Report, at time.Time) (inforeport.Report, error) {
+								_, err = act(id, "adoption", func(x inforeport.Report, at time.Time) (inforeport.Report, error) {
 									return inforeport.RecordAdoption(x, editor.ID, inforeport.Province, "省委办公厅《信息快报》", at, at)
 								})
 							}
 							if err == nil && instructed < len(infoLeaders) && rng.IntN(3) == 0 {
 								l := infoLeaders[instructed]
 								instructed++
+								var r inforeport.Report
 								r, err = act(id, "instruction", func(x inforeport.Report, at time.Time) (inforeport.Report, error) {
 									return inforeport.AddInstruction(x, editor.ID, inforeport.Instruction{Leader: l.name, Level: l.level, Text: l.text, At: at}, at)
 								})
@@ -235,7 +236,7 @@ func SeedInfo(ctx context.Context, s *store.Store, d District, now time.Time) er
 						}
 					}
 					if err == nil {
-						r, _ = tx.InfoReport(ctx, id)
+						r, _ := tx.InfoReport(ctx, id)
 						adopted = append(adopted, r)
 					}
 				}

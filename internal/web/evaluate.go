@@ -110,10 +110,8 @@ func (srv *Server) evalCompute(ctx context.Context, q evalQuery) (evalResult, er
 	if err != nil {
 		return res, err
 	}
-	if srv.opt.EvalPoints != nil {
-		if rec.Points, err = srv.opt.EvalPoints(ctx, periods[0].From, q.Period.To); err != nil {
-			return res, err
-		}
+	if rec.Points, err = srv.infoPoints(ctx, periods[0].From, q.Period.To); err != nil {
+		return res, err
 	}
 	units, err := srv.store.EvalUnits(ctx)
 	if err != nil {
@@ -486,10 +484,42 @@ func (srv *Server) evalRecord(ctx context.Context, r *http.Request, ind evaluate
 		}
 		return evalRecordView{ID: id, Kind: "duty_handover", Title: ro.Title + " " + h.Date + " 交接班",
 			Link: "/duty/rosters/" + url.PathEscape(h.RosterID)}, true, nil
+	case evaluate.InfoScore:
+		return srv.evalInfoRecord(ctx, v, id)
 	}
-	// 信息 items: the information-report module decides their access; until
-	// it answers here they are counted, not listed.
 	return evalRecordView{}, false, nil
+}
+
+// evalInfoRecord resolves a 信息采用得分 record: a report, or a 约稿 the
+// points were given for, each decided as opening it would be.
+func (srv *Server) evalInfoRecord(ctx context.Context, v *Viewer, id string) (evalRecordView, bool, error) {
+	c, err := srv.infoCtxOf(ctx, v)
+	if err != nil {
+		return evalRecordView{}, false, err
+	}
+	rep, err := srv.store.InfoReport(ctx, id)
+	switch {
+	case err == nil:
+		if !access.DecideInfo(v.Subject, access.ReadInfo, c.object(rep)).Allow {
+			return evalRecordView{}, false, nil
+		}
+		return evalRecordView{ID: id, Kind: "info_report", Title: rep.Title, Link: "/info/" + url.PathEscape(id)}, true, nil
+	case !errors.Is(err, store.ErrNotFound):
+		return evalRecordView{}, false, err
+	}
+	sol, err := srv.store.InfoSolicitation(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return evalRecordView{}, false, nil
+	}
+	if err != nil {
+		return evalRecordView{}, false, err
+	}
+	o := c.officeObject(sol.OfficeID)
+	o.Units = sol.Units
+	if !access.DecideInfo(v.Subject, access.ReadInfo, o).Allow {
+		return evalRecordView{}, false, nil
+	}
+	return evalRecordView{ID: id, Kind: "info_solicitation", Title: "约稿：" + sol.Topic, Link: "/info/solicitations"}, true, nil
 }
 
 // evalRules returns the rules' versions (GET /api/v1/evaluate/rules).

@@ -15,6 +15,7 @@ import (
 	"github.com/shuniu-oa/shuniu/internal/access"
 	"github.com/shuniu-oa/shuniu/internal/calendar"
 	"github.com/shuniu-oa/shuniu/internal/document"
+	"github.com/shuniu-oa/shuniu/internal/evaluate"
 	"github.com/shuniu-oa/shuniu/internal/inforeport"
 	"github.com/shuniu-oa/shuniu/internal/layout"
 	"github.com/shuniu-oa/shuniu/internal/org"
@@ -76,13 +77,7 @@ func (srv *Server) infoCtxOf(ctx context.Context, v *Viewer) (*infoCtx, error) {
 	for _, u := range us {
 		c.units[u.ID] = u
 	}
-	for _, u := range us {
-		if u.Kind == org.KindSection && strings.Contains(u.Name, "信息") {
-			if p, ok := c.units[u.ParentID]; ok && p.Kind == org.KindOffice && !slices.Contains(c.offices, p.ID) {
-				c.offices = append(c.offices, p.ID)
-			}
-		}
-	}
+	c.offices = infoOffices(c.units, us)
 	for _, p := range v.Positions {
 		if o := org.OrganOf(c.units, p.UnitID); !slices.Contains(c.own, o) {
 			c.own = append(c.own, o)
@@ -98,6 +93,56 @@ func (srv *Server) infoCtxOf(ctx context.Context, v *Viewer) (*infoCtx, error) {
 		}
 	}
 	return c, nil
+}
+
+// infoOffices are the offices that receive information reports: those with
+// a section whose name has 信息 in it, in directory order.
+func infoOffices(byID map[string]org.Unit, us []org.Unit) []string {
+	var out []string
+	for _, u := range us {
+		if u.Kind == org.KindSection && strings.Contains(u.Name, "信息") {
+			if p, ok := byID[u.ParentID]; ok && p.Kind == org.KindOffice && !slices.Contains(out, p.ID) {
+				out = append(out, p.ID)
+			}
+		}
+	}
+	return out
+}
+
+// infoPoints gives the 信息采用得分 events dated in [from, to) of every
+// receiving office, as 考核评比 counts them: each point traceable to its
+// report (or, for a 约稿 that has no report, to the 约稿).
+func (srv *Server) infoPoints(ctx context.Context, from, to time.Time) ([]evaluate.PointEvent, error) {
+	us, err := srv.units(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]org.Unit, len(us))
+	for _, u := range us {
+		byID[u.ID] = u
+	}
+	rs, err := srv.store.InfoRules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []evaluate.PointEvent
+	for _, o := range infoOffices(byID, us) {
+		rec, err := srv.store.InfoRecords(ctx, o, to, srv.store.Now())
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range inforeport.Events(rs, rec) {
+			if e.Date.Before(from) || !e.Date.Before(to) {
+				continue
+			}
+			item := e.ReportID
+			if item == "" {
+				item = e.SolicitationID
+			}
+			out = append(out, evaluate.PointEvent{Unit: e.UnitID, Item: item, Points: e.Points, At: e.Date, Reason: e.Reason})
+		}
+	}
+	return out, nil
 }
 
 func (c *infoCtx) sections(office string) []string {

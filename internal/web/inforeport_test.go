@@ -99,6 +99,15 @@ func TestInfoForms(t *testing.T) {
 	if _, body, _ := ed.get("/info/scores?unit=" + e.unit("白沙镇").ID); !strings.Contains(body, "市级采用") || !strings.Contains(body, "市委书记 李明批示") {
 		t.Error("scores do not trace the city adoption and the 批示")
 	}
+	// 考核评比's 信息采用得分 counts the same points and lists the report
+	// behind them; the other town's head, who may not open it, is shown none.
+	rq := "/api/v1/evaluate/records?period=2026-11&class=towns&indicator=info_score&part=num&unit=" + e.unit("白沙镇").ID
+	if code, body, _ := ed.get(rq); code != http.StatusOK || !strings.Contains(body, id) || !strings.Contains(body, "白沙镇“三资”") {
+		t.Errorf("scoreboard records: %d %s", code, body)
+	}
+	if code, body, _ := oc.get(rq); code != http.StatusOK || strings.Contains(body, "三资") || !strings.Contains(body, `"hidden":1`) {
+		t.Errorf("another town's records: %d %s", code, body)
+	}
 	// A 约稿 to the other town is in its head's 待办 until answered.
 	ed.get("/info/solicitations")
 	if code, body, _ := ed.post("/info/solicitations", url.Values{"topic": {"冬季安全生产"}, "due": {"2026-12-03T17:30"}, "unit": {e.unit("石桥镇").ID}}); code != http.StatusSeeOther {

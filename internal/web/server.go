@@ -21,7 +21,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/shuniu-oa/shuniu/internal/account"
-	"github.com/shuniu-oa/shuniu/internal/evaluate"
 	"github.com/shuniu-oa/shuniu/internal/gmcrypto"
 	"github.com/shuniu-oa/shuniu/internal/layout"
 	"github.com/shuniu-oa/shuniu/internal/proofread"
@@ -43,10 +42,6 @@ type Options struct {
 	DemoLogins []DemoLogin
 	// WorkSources fill the workbench; each module adds its own.
 	WorkSources []WorkSource
-	// EvalPoints gives the 信息采用 point events of a span for the
-	// scoreboard (the information-report module's scoring); nil leaves the
-	// indicator without records.
-	EvalPoints func(ctx context.Context, from, to time.Time) ([]evaluate.PointEvent, error)
 	// DataDir holds attachments (content-addressed, under files/).
 	DataDir string
 	// Proofreader is the process's proofreader (loaded once; the
