@@ -63,12 +63,13 @@ serve_check() { # starts shuniu as the service would, checks /healthz, stops it
 echo "test-deb: install"
 in_root dpkg -i /tmp/shuniu_0.0.1_"$arch".deb >/dev/null
 in_root getent passwd shuniu >/dev/null || fail "no shuniu user"
-[ "$(stat -c '%U:%G %a' "$root/etc/shuniu/shuniu.env")" = "root:shuniu 640" ] || fail "config file owner/mode"
-[ "$(stat -c '%U %a' "$root/var/lib/shuniu")" = "shuniu 750" ] || fail "data dir owner/mode"
+# Owners are read inside the root: the shuniu user exists only there.
+[ "$(in_root stat -c '%U:%G %a' /etc/shuniu/shuniu.env)" = "root:shuniu 640" ] || fail "config file owner/mode"
+[ "$(in_root stat -c '%U %a' /var/lib/shuniu)" = "shuniu 750" ] || fail "data dir owner/mode"
 [ -f "$root/lib/systemd/system/shuniu.service" ] && [ -f "$root/etc/logrotate.d/shuniu" ] && [ -x "$root/usr/sbin/shuniu-setup-fonts" ] || fail "files missing"
 in_root shuniu version | grep -q 0.0.1 || fail "version 0.0.1"
 serve_check
-[ "$(stat -c '%U %a' "$root/var/lib/shuniu/keys/master.key")" = "shuniu 600" ] || fail "master key owner/mode"
+[ "$(in_root stat -c '%U %a' /var/lib/shuniu/keys/master.key)" = "shuniu 600" ] || fail "master key owner/mode"
 [ -f "$root/var/lib/shuniu/shuniu.db" ] || fail "no database"
 
 echo "test-deb: upgrade"
