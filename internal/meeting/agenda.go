@@ -77,6 +77,10 @@ func (m *Meeting) AddAgendaItem(a route.Actor, n NewAgendaItem, now time.Time) (
 		return AgendaItem{}, refuse("一次会议最多 %d 个议题", MaxAgenda)
 	case !n.Due.IsZero() && n.Due.After(m.Start):
 		return AgendaItem{}, refuse("材料报送时间须早于会议开始")
+	case n.Presenter != "" && !slices.ContainsFunc(m.Invitees, func(iv Invitee) bool { return iv.PersonID == n.Presenter }):
+		// The leader who presents a 议题 sits in the meeting: one who is not
+		// invited would get neither the notice nor the material.
+		return AgendaItem{}, refuse("汇报人须是本次会议的参会人员")
 	}
 	if err := textlimit.Text("title", "议题名称", MaxTitle, title); err != nil {
 		return AgendaItem{}, err

@@ -79,6 +79,26 @@ func FuzzMaterialText(f *testing.F) {
 
 func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "") == s }
 
+func TestAgendaPresenter(t *testing.T) {
+	cases := []struct {
+		name, presenter, refusal string
+	}{
+		{"no presenter", "", ""},
+		{"an invited leader", "副区长", ""},
+		{"someone not invited", "教育局长", "参会人员"},
+	}
+	for _, c := range cases {
+		m := noticed()
+		it, err := m.AddAgendaItem(actor("秘书", "政府办"), NewAgendaItem{Title: "老旧小区改造", UnitID: "住建局", Presenter: c.presenter}, at(7, 11, 0))
+		switch {
+		case c.refusal == "" && (err != nil || it.Presenter != c.presenter):
+			t.Errorf("%s: %+v %v", c.name, it, err)
+		case c.refusal != "" && (err == nil || !strings.Contains(err.Error(), c.refusal) || len(m.Agenda) != 0):
+			t.Errorf("%s: %v, agenda %d", c.name, err, len(m.Agenda))
+		}
+	}
+}
+
 func TestAddMaterial(t *testing.T) {
 	m := noticed()
 	due := m.Start.Add(-24 * time.Hour)

@@ -457,6 +457,19 @@ type meetingPageData struct {
 	Materials map[int][]materialOut // each 议题's versions, by its Seq
 }
 
+// PresenterName names a 议题's presenter, an invitee of the meeting.
+func (d meetingPageData) PresenterName(id string) string {
+	if id == "" {
+		return ""
+	}
+	for _, iv := range d.M.Invitees {
+		if iv.PersonID == id {
+			return iv.Name
+		}
+	}
+	return ""
+}
+
 // UnitName names a unit for the page.
 func (d meetingPageData) UnitName(id string) string {
 	for _, u := range d.Units {

@@ -167,13 +167,14 @@ func TestBrowserMeeting(t *testing.T) {
 
 		// The agenda, approved on the route: the office's director, then the 区长.
 		run("agenda", chromedp.SendKeys(`[data-testid=agenda-form] input[name=title]`, "关于2027年政府投资项目计划的议题"),
-			chromedp.SetValue(`[data-testid=agenda-form] select[name=unit]`, dev.ID), click(`[data-testid=agenda-add]`),
+			chromedp.SetValue(`[data-testid=agenda-form] select[name=unit]`, dev.ID),
+			chromedp.SetValue(`[data-testid=agenda-presenter]`, vice.ID), click(`[data-testid=agenda-add]`),
 			click(`[data-testid=agenda-submit]`))
 		for _, p := range []org.Person{director, mayor} {
 			as(p)
 			run("approve as "+p.Name, chromedp.Navigate(page), chromedp.WaitVisible(`[data-testid=agenda-approve]`), click(`[data-testid=agenda-approve]`))
 		}
-		if agenda := text(t, ctx, `[data-testid=agenda]`); !strings.Contains(agenda, "已审定") {
+		if agenda := text(t, ctx, `[data-testid=agenda]`); !strings.Contains(agenda, "已审定") || !strings.Contains(agenda, "汇报人："+vice.Name) {
 			t.Fatalf("agenda: %q", agenda)
 		}
 		// Noticed.
