@@ -145,6 +145,21 @@ func (srv *Server) infoPoints(ctx context.Context, from, to time.Time) ([]evalua
 	return out, nil
 }
 
+// infoEnter starts every 信息 handler: a business user, and what they may do
+// with which receiving office.
+func (srv *Server) infoEnter(w http.ResponseWriter, r *http.Request) (*Viewer, *infoCtx, bool) {
+	if !srv.authorize(w, r, access.ViewWorkbench, access.Object{}) {
+		return nil, nil, false
+	}
+	v := viewerFrom(r.Context())
+	c, err := srv.infoCtxOf(r.Context(), v)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return nil, nil, false
+	}
+	return v, c, true
+}
+
 func (c *infoCtx) sections(office string) []string {
 	var out []string
 	for _, u := range c.units {
@@ -249,16 +264,11 @@ type infoListData struct {
 }
 
 func (srv *Server) infoList(w http.ResponseWriter, r *http.Request) {
-	if !srv.authorize(w, r, access.ViewWorkbench, access.Object{}) {
+	v, c, ok := srv.infoEnter(w, r)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
-	v := viewerFrom(ctx)
-	c, err := srv.infoCtxOf(ctx, v)
-	if err != nil {
-		srv.serverError(w, r, err)
-		return
-	}
 	d := infoListData{Tab: r.URL.Query().Get("tab"), Edits: len(c.edits) > 0, Own: c.unitOptions(c.own), Publishes: inforeport.Publications(),
 		Offices: c.unitOptions(c.edits)}
 	var rs []inforeport.Report
@@ -398,16 +408,12 @@ func draftFrom(f url.Values) (inforeport.Draft, error) {
 }
 
 func (srv *Server) infoSubmit(w http.ResponseWriter, r *http.Request) {
-	if !srv.authorize(w, r, access.ViewWorkbench, access.Object{}) {
+	v, c, ok := srv.infoEnter(w, r)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
-	v := viewerFrom(ctx)
-	c, err := srv.infoCtxOf(ctx, v)
-	if err != nil {
-		srv.serverError(w, r, err)
-		return
-	}
+	var err error
 	f, err := formOf(r)
 	var rep inforeport.Report
 	if err == nil {
@@ -790,16 +796,12 @@ func (srv *Server) infoFail(w http.ResponseWriter, r *http.Request, rep inforepo
 }
 
 func (srv *Server) infoMerge(w http.ResponseWriter, r *http.Request) {
-	if !srv.authorize(w, r, access.ViewWorkbench, access.Object{}) {
+	v, c, ok := srv.infoEnter(w, r)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
-	v := viewerFrom(ctx)
-	c, err := srv.infoCtxOf(ctx, v)
-	if err != nil {
-		srv.serverError(w, r, err)
-		return
-	}
+	var err error
 	f, err := formOf(r)
 	if err == nil {
 		ids := f["id"]
@@ -943,16 +945,12 @@ func (srv *Server) renderSolList(w http.ResponseWriter, r *http.Request, status 
 }
 
 func (srv *Server) infoSolCreate(w http.ResponseWriter, r *http.Request) {
-	if !srv.authorize(w, r, access.ViewWorkbench, access.Object{}) {
+	v, c, ok := srv.infoEnter(w, r)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
-	v := viewerFrom(ctx)
-	c, err := srv.infoCtxOf(ctx, v)
-	if err != nil {
-		srv.serverError(w, r, err)
-		return
-	}
+	var err error
 	f, err := formOf(r)
 	if err == nil {
 		office := f.Get("office_id")
@@ -1011,16 +1009,11 @@ func parseDueTime(s string) (time.Time, error) {
 }
 
 func (srv *Server) infoSolUrge(w http.ResponseWriter, r *http.Request) {
-	if !srv.authorize(w, r, access.ViewWorkbench, access.Object{}) {
+	v, c, ok := srv.infoEnter(w, r)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
-	v := viewerFrom(ctx)
-	c, err := srv.infoCtxOf(ctx, v)
-	if err != nil {
-		srv.serverError(w, r, err)
-		return
-	}
 	if len(c.edits) == 0 {
 		srv.refuse(w, r, string(access.EditInfo), "催报只能由收信办公室的主任或文秘办理")
 		return
@@ -1117,16 +1110,12 @@ func (srv *Server) renderIssues(w http.ResponseWriter, r *http.Request, status i
 }
 
 func (srv *Server) infoIssueCreate(w http.ResponseWriter, r *http.Request) {
-	if !srv.authorize(w, r, access.ViewWorkbench, access.Object{}) {
+	v, c, ok := srv.infoEnter(w, r)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
-	v := viewerFrom(ctx)
-	c, err := srv.infoCtxOf(ctx, v)
-	if err != nil {
-		srv.serverError(w, r, err)
-		return
-	}
+	var err error
 	f, err := formOf(r)
 	if err == nil {
 		office := f.Get("office_id")
@@ -1306,16 +1295,12 @@ type infoScoresData struct {
 }
 
 func (srv *Server) infoScores(w http.ResponseWriter, r *http.Request) {
-	if !srv.authorize(w, r, access.ViewWorkbench, access.Object{}) {
+	v, c, ok := srv.infoEnter(w, r)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
-	v := viewerFrom(ctx)
-	c, err := srv.infoCtxOf(ctx, v)
-	if err != nil {
-		srv.serverError(w, r, err)
-		return
-	}
+	var err error
 	if len(c.edits) == 0 {
 		srv.refuse(w, r, string(access.EditInfo), "信息积分只对收信办公室的主任和文秘显示")
 		return
