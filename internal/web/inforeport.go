@@ -160,6 +160,15 @@ func (srv *Server) infoEnter(w http.ResponseWriter, r *http.Request) (*Viewer, *
 	return v, c, true
 }
 
+// editOffice is the receiving office a form names (the viewer's first when
+// it names none), and whether the viewer edits for it.
+func (c *infoCtx) editOffice(office string) (string, bool) {
+	if office == "" && len(c.edits) > 0 {
+		office = c.edits[0]
+	}
+	return office, slices.Contains(c.edits, office)
+}
+
 func (c *infoCtx) sections(office string) []string {
 	var out []string
 	for _, u := range c.units {
@@ -413,7 +422,6 @@ func (srv *Server) infoSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	var err error
 	f, err := formOf(r)
 	var rep inforeport.Report
 	if err == nil {
@@ -801,7 +809,6 @@ func (srv *Server) infoMerge(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	var err error
 	f, err := formOf(r)
 	if err == nil {
 		ids := f["id"]
@@ -950,14 +957,10 @@ func (srv *Server) infoSolCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	var err error
 	f, err := formOf(r)
 	if err == nil {
-		office := f.Get("office_id")
-		if office == "" && len(c.edits) > 0 {
-			office = c.edits[0]
-		}
-		if !slices.Contains(c.edits, office) {
+		office, ok := c.editOffice(f.Get("office_id"))
+		if !ok {
 			srv.refuse(w, r, string(access.EditInfo), "约稿只能由收信办公室的主任或文秘发出")
 			return
 		}
@@ -1115,14 +1118,10 @@ func (srv *Server) infoIssueCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	var err error
 	f, err := formOf(r)
 	if err == nil {
-		office := f.Get("office_id")
-		if office == "" && len(c.edits) > 0 {
-			office = c.edits[0]
-		}
-		if !slices.Contains(c.edits, office) {
+		office, ok := c.editOffice(f.Get("office_id"))
+		if !ok {
 			srv.refuse(w, r, string(access.EditInfo), "期刊只能由收信办公室的主任或文秘编发")
 			return
 		}
