@@ -9,13 +9,15 @@ import (
 )
 
 // KindMonth is how many meetings of a kind were held in a month, and their
-// hours.
+// hours; meetings booked but not yet begun are counted apart, so a month's
+// figures are not inflated by what has not happened.
 type KindMonth struct {
-	Kind     Kind    `json:"kind"`
-	Label    string  `json:"label"`
-	Month    string  `json:"month"` // 2026-12
-	Meetings int     `json:"meetings"`
-	Hours    float64 `json:"hours"`
+	Kind      Kind    `json:"kind"`
+	Label     string  `json:"label"`
+	Month     string  `json:"month"` // 2026-12
+	Meetings  int     `json:"meetings"`
+	Hours     float64 `json:"hours"`
+	Scheduled int     `json:"scheduled"` // not begun at now
 }
 
 // UnitRates are a unit's replies and sign-ins over the meetings it was
@@ -37,7 +39,8 @@ type Stats struct {
 }
 
 // Statistics counts the meetings not cancelled, at now: per kind and month
-// (of their start, in Beijing) and, for those noticed, each invited unit's
+// (of their start, in Beijing) those begun and their hours, and those still to
+// come; and, for those noticed, each invited unit's
 // reply rate and — over those started — its sign-in rate (signed in of those
 // expected: every invitation not answered absent).
 func Statistics(ms []Meeting, now time.Time) Stats {
@@ -55,8 +58,12 @@ func Statistics(ms []Meeting, now time.Time) Stats {
 			r = &KindMonth{Kind: m.Kind, Label: m.Kind.Label(), Month: key[1]}
 			km[key] = r
 		}
-		r.Meetings++
-		r.Hours += m.End.Sub(m.Start).Hours()
+		if now.Before(m.Start) {
+			r.Scheduled++
+		} else {
+			r.Meetings++
+			r.Hours += m.End.Sub(m.Start).Hours()
+		}
 		if m.Status != Noticed {
 			continue
 		}

@@ -14,7 +14,7 @@ func TestStatistics(t *testing.T) {
 	cancelled := Book(NewMeeting{ID: "m3", Kind: Work, Start: at(21, 9, 0), End: at(21, 10, 0)}, "秘书", nil, at(7, 9, 0))
 	cancelled.Status = Cancelled
 	s := Statistics([]Meeting{*m, booked, cancelled}, at(9, 12, 0))
-	if len(s.ByKind) != 1 || s.ByKind[0].Meetings != 2 || s.ByKind[0].Hours != 3.5 || s.ByKind[0].Month != "2026-12" {
+	if len(s.ByKind) != 1 || s.ByKind[0].Meetings != 1 || s.ByKind[0].Hours != 2 || s.ByKind[0].Scheduled != 1 || s.ByKind[0].Month != "2026-12" {
 		t.Errorf("by kind: %+v", s.ByKind)
 	}
 	rates := map[string]UnitRates{}

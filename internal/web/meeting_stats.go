@@ -33,12 +33,13 @@ type meetingStatsUnit struct {
 func (u meetingStatsUnit) Percent(rate float64) string { return fmt.Sprintf("%.0f%%", rate*100) }
 
 type meetingStatsOut struct {
-	From     string              `json:"from"` // 2026-01
-	To       string              `json:"to"`   // 2026-12, included
-	Meetings int                 `json:"meetings"`
-	Hours    float64             `json:"hours"`
-	ByKind   []meeting.KindMonth `json:"by_kind_month"`
-	ByUnit   []meetingStatsUnit  `json:"by_unit"`
+	From      string              `json:"from"` // 2026-01
+	To        string              `json:"to"`   // 2026-12, included
+	Meetings  int                 `json:"meetings"`
+	Hours     float64             `json:"hours"`
+	Scheduled int                 `json:"scheduled"`
+	ByKind    []meeting.KindMonth `json:"by_kind_month"`
+	ByUnit    []meetingStatsUnit  `json:"by_unit"`
 }
 
 func (srv *Server) meetingStats(w http.ResponseWriter, r *http.Request) {
@@ -84,6 +85,7 @@ func (srv *Server) meetingStats(w http.ResponseWriter, r *http.Request) {
 	for _, k := range st.ByKind {
 		out.Meetings += k.Meetings
 		out.Hours += k.Hours
+		out.Scheduled += k.Scheduled
 	}
 	for _, u := range st.ByUnit {
 		out.ByUnit = append(out.ByUnit, meetingStatsUnit{UnitRates: u, Unit: n.unit(u.UnitID)})

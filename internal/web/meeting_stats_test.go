@@ -41,19 +41,24 @@ func TestMeetingStats(t *testing.T) {
 			t.Fatal(err)
 		}
 		sub := access.Subject{PersonID: wenmi.ID, Roles: roles, Clearance: wenmi.Clearance}
-		want, months := 0, map[string]bool{}
+		// Held: begun by now; the rest are counted apart as still to come.
+		want, ahead, months := 0, 0, map[string]bool{}
 		for i := range ms {
 			if ms[i].Status != meeting.Cancelled && access.Decide(sub, access.ReadObject, store.MeetingObject(&ms[i])).Allow {
-				want++
+				if c.now().Before(ms[i].Start) {
+					ahead++
+				} else {
+					want++
+				}
 				months[ms[i].Start.In(time.FixedZone("CST", 8*3600)).Format("2006-01")] = true
 			}
 		}
-		if want == 0 || len(months) < 2 {
-			t.Fatalf("the demo gives wenmi %d meetings over %d months", want, len(months))
+		if want == 0 || ahead == 0 || len(months) < 2 {
+			t.Fatalf("the demo gives wenmi %d meetings held and %d to come over %d months", want, ahead, len(months))
 		}
 		code, out, _ := cl.call("GET", "/api/v1/meetings/stats?from=2026-01&to=2027-12", nil)
-		if code != 200 || int(out["meetings"].(float64)) != want || out["from"] != "2026-01" || out["to"] != "2027-12" {
-			t.Fatalf("stats: %d %v meetings, want %d", code, out["meetings"], want)
+		if code != 200 || int(out["meetings"].(float64)) != want || int(out["scheduled"].(float64)) != ahead || out["from"] != "2026-01" || out["to"] != "2027-12" {
+			t.Fatalf("stats: %d %v meetings held, %v to come; want %d and %d", code, out["meetings"], out["scheduled"], want, ahead)
 		}
 		kinds, units := out["by_kind_month"].([]any), out["by_unit"].([]any)
 		sum := 0
@@ -78,7 +83,7 @@ func TestMeetingStats(t *testing.T) {
 			}
 		}
 		code, page, _ := cl.get("/meetings/stats?from=2026-01&to=2027-12")
-		if code != 200 || !strings.Contains(page, `data-testid="mstats-units"`) || !strings.Contains(page, "共 "+itoa(want)+" 次会议") {
+		if code != 200 || !strings.Contains(page, `data-testid="mstats-units"`) || !strings.Contains(page, "已召开 "+itoa(want)+" 次会议") || !strings.Contains(page, "另有 "+itoa(ahead)+" 次已安排") {
 			t.Errorf("page: %d", code)
 		}
 		if code, page, _ := cl.get("/meetings/stats?from=x"); code != http.StatusBadRequest || !strings.Contains(page, "月份“x”应为 年-月") {
