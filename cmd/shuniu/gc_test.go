@@ -13,6 +13,7 @@ import (
 	"github.com/shuniu-oa/shuniu/internal/blob"
 	"github.com/shuniu-oa/shuniu/internal/demo"
 	"github.com/shuniu-oa/shuniu/internal/document"
+	"github.com/shuniu-oa/shuniu/internal/inforeport"
 	"github.com/shuniu-oa/shuniu/internal/org"
 	"github.com/shuniu-oa/shuniu/internal/route"
 	"github.com/shuniu-oa/shuniu/internal/store"
@@ -23,7 +24,7 @@ import (
 // TestGC: shuniu gc lists the files no row refers to and, with --delete,
 // removes them — never a file a row names (a document's file, an
 // attachment in a document's content or a version, a supervision report's
-// evidence), nor a file younger than --min-age — on both stores.
+// evidence, an information report's file), nor a file younger than --min-age — on both stores.
 func TestGC(t *testing.T) {
 	for _, kind := range []string{"sqlite", "postgres"} {
 		t.Run(kind, func(t *testing.T) {
@@ -81,7 +82,7 @@ func TestGC(t *testing.T) {
 
 			// A document's file (doc_files), an attachment named only in a
 			// document's content, a report's evidence.
-			file, inContent, evidence := put("doc-file"), put("in-content"), put("evidence")
+			file, inContent, evidence, infoFile := put("doc-file"), put("in-content"), put("evidence"), put("info-file")
 			draft := func(atts []document.Attachment) store.DocRecord {
 				rec, err := s.CreateOutgoing(ctx, clerk, store.NewOutgoing{UnitID: unitOf(clerk), Doc: document.Document{
 					Type: document.Notice, Title: "清澜区人民政府办公室关于做好冬季防火工作的通知",
@@ -127,6 +128,11 @@ func TestGC(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+			// A file an information report came with.
+			if _, err := s.SubmitInfoReport(ctx, clerk, "gc-info", leadUnit, unitOf(clerk), inforeport.Draft{Title: "冬季防火情况", Body: "已完成排查。",
+				Category: inforeport.Safety, Attachments: []inforeport.Attachment{{Name: "排查表.pdf", SHA256: infoFile.SHA256, Size: infoFile.Size}}}); err != nil {
+				t.Fatal(err)
+			}
 			s.Close()
 
 			// Unreferenced: an old file, an upload's leftover temporary
@@ -138,7 +144,7 @@ func TestGC(t *testing.T) {
 			}
 			path := func(o blob.Object) string { return filepath.Join(dir, "files", o.SHA256[:2], o.SHA256) }
 			old := time.Now().Add(-2 * time.Hour)
-			for _, p := range []string{path(file), path(inContent), path(evidence), path(orphan), tmp} {
+			for _, p := range []string{path(file), path(inContent), path(evidence), path(infoFile), path(orphan), tmp} {
 				if err := os.Chtimes(p, old, old); err != nil {
 					t.Fatal(err)
 				}
@@ -150,7 +156,7 @@ func TestGC(t *testing.T) {
 				!strings.Contains(out, "另有 1 个未满") {
 				t.Fatalf("gc: %d %s %s", code, out, errs)
 			}
-			for _, o := range []blob.Object{file, inContent, evidence, young} {
+			for _, o := range []blob.Object{file, inContent, evidence, infoFile, young} {
 				if strings.Contains(out, o.SHA256) {
 					t.Errorf("gc lists a kept file %s", o.SHA256)
 				}
@@ -164,7 +170,7 @@ func TestGC(t *testing.T) {
 			if exists(path(orphan)) || exists(tmp) {
 				t.Error("gc --delete left an orphan")
 			}
-			for _, o := range []blob.Object{file, inContent, evidence, young} {
+			for _, o := range []blob.Object{file, inContent, evidence, infoFile, young} {
 				if !exists(path(o)) {
 					t.Errorf("gc --delete removed %s", o.SHA256)
 				}

@@ -161,11 +161,32 @@ func (l Level) Label() string {
 // Valid reports whether l is a known level.
 func (l Level) Valid() bool { return slices.Contains(Levels(), l) }
 
-// Attachment is a file that came with a report (its content is in the blob store).
-type Attachment struct {
-	Name string `json:"name"`
-	Hash string `json:"hash"`
-	Size int64  `json:"size"`
+// Attachment is a file that came with a report: a document attachment (its
+// content in the file store by SHA-256, checked by the same upload policy),
+// so a report's files are kept, served and collected as documents' are.
+type Attachment = document.Attachment
+
+// File finds the report's attachment with content address sha.
+func (r Report) File(sha string) (Attachment, bool) {
+	if sha == "" {
+		return Attachment{}, false
+	}
+	i := slices.IndexFunc(r.Attachments, func(a Attachment) bool { return a.SHA256 == sha })
+	if i < 0 {
+		return Attachment{}, false
+	}
+	return r.Attachments[i], true
+}
+
+// withFiles adds files not yet among atts (the same content under the same
+// name once).
+func withFiles(atts []Attachment, more ...Attachment) []Attachment {
+	for _, a := range more {
+		if !slices.ContainsFunc(atts, func(b Attachment) bool { return b.SHA256 == a.SHA256 && b.Name == a.Name }) {
+			atts = append(atts, a)
+		}
+	}
+	return atts
 }
 
 // Version is one saved text of a report: the unit's original is 1, every
@@ -300,8 +321,17 @@ func (d Draft) Check() error {
 	if !d.Level.Valid() {
 		return refuse("无效密级（可选：非密、秘密、机密）")
 	}
-	if len(d.Attachments) > MaxAttachments {
-		return &textlimit.Error{Field: "attachments", Label: "附件", Max: MaxAttachments, Got: len(d.Attachments), Unit: "个"}
+	return checkFiles(d.Attachments)
+}
+
+func checkFiles(atts []Attachment) error {
+	if len(atts) > MaxAttachments {
+		return &textlimit.Error{Field: "attachments", Label: "附件", Max: MaxAttachments, Got: len(atts), Unit: "个"}
+	}
+	for _, a := range atts {
+		if blank(a.Name) || a.SHA256 == "" {
+			return refuse("附件无效：须上传文件")
+		}
 	}
 	return nil
 }
@@ -474,8 +504,9 @@ func closeWith(r Report, editor, reason string, to State, action string, now tim
 	return r, nil
 }
 
-// Resubmit is the unit sending a returned report again, reworked.
-func Resubmit(r Report, person, title, body string, now time.Time) (Report, error) {
+// Resubmit is the unit sending a returned report again, reworked, with any
+// further files (those it came with stay).
+func Resubmit(r Report, person, title, body string, files []Attachment, now time.Time) (Report, error) {
 	if r.State != Returned {
 		return r, refuse("只有退回的信息可以修改后再报")
 	}
@@ -483,7 +514,12 @@ func Resubmit(r Report, person, title, body string, now time.Time) (Report, erro
 	if err := (Draft{Title: title, Body: body, Category: r.Category, Urgency: r.Urgency, Level: r.Level}).Check(); err != nil {
 		return r, err
 	}
+	atts := withFiles(slices.Clone(r.Attachments), files...)
+	if err := checkFiles(atts); err != nil {
+		return r, err
+	}
 	r = r.clone()
+	r.Attachments = atts
 	cur := r.Latest()
 	r.Versions = append(r.Versions, Version{N: cur.N + 1, Title: title, Body: body, Author: person, At: now, Note: "修改后再报"})
 	r.Title, r.Body, r.State, r.Reason = title, body, Submitted, ""
@@ -534,6 +570,9 @@ func Merge(id, editor, title, body string, cat Category, srcs []Report, now time
 		}
 		item.Sources = append(item.Sources, s.Sources...)
 		item.MergedFrom = append(item.MergedFrom, s.ID)
+		// The item carries every source's files: the editors read them
+		// with it, and an issue's document carries them to its readers.
+		item.Attachments = withFiles(item.Attachments, s.Attachments...)
 		item.Level = max(item.Level, s.Level)
 		if urgencyRank(s.Urgency) > urgencyRank(d.Urgency) {
 			d.Urgency = s.Urgency
@@ -546,7 +585,7 @@ func Merge(id, editor, title, body string, cat Category, srcs []Report, now time
 		c.log(now, editor, "merge", id)
 		out[i] = c
 	}
-	d.Level = item.Level
+	d.Level, d.Attachments = item.Level, item.Attachments
 	if err := d.Check(); err != nil {
 		return Report{}, nil, err
 	}

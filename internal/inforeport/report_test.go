@@ -2,6 +2,7 @@ package inforeport
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -48,6 +49,10 @@ func TestSubmitChecks(t *testing.T) {
 		{"answers on time", Draft{Title: "a", Body: "b", Category: Economy, SolicitationID: "s1"}, "town1", &sol, true, false},
 		{"not asked", Draft{Title: "a", Body: "b", Category: Economy, SolicitationID: "s1"}, "town2", &sol, false, false},
 		{"no such solicitation", Draft{Title: "a", Body: "b", Category: Economy, SolicitationID: "s2"}, "town1", &sol, false, false},
+		{"with a file", Draft{Title: "a", Body: "b", Category: Economy, Attachments: []Attachment{{Name: "表.xlsx", SHA256: "ab12", Size: 9}}}, "town1", nil, true, false},
+		{"file without content", Draft{Title: "a", Body: "b", Category: Economy, Attachments: []Attachment{{Name: "表.xlsx"}}}, "town1", nil, false, false},
+		{"file without name", Draft{Title: "a", Body: "b", Category: Economy, Attachments: []Attachment{{Name: " ", SHA256: "ab12"}}}, "town1", nil, false, false},
+		{"too many files", Draft{Title: "a", Body: "b", Category: Economy, Attachments: manyFiles(MaxAttachments + 1)}, "town1", nil, false, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -148,11 +153,11 @@ func TestReturnAndResubmit(t *testing.T) {
 	if _, err := Adopt(r, "ed", "x", t0, t0.Add(2*time.Hour)); err == nil {
 		t.Fatal("adopted a returned report")
 	}
-	r, err = Resubmit(r, "p-town1", "标题r1", "正文已核实", t0.Add(3*time.Hour))
+	r, err = Resubmit(r, "p-town1", "标题r1", "正文已核实", nil, t0.Add(3*time.Hour))
 	if err != nil || r.State != Submitted || r.Reason != "" || len(r.Versions) != 2 {
 		t.Fatalf("resubmit: %v %+v", err, r)
 	}
-	if _, err := Resubmit(r, "p-town1", "a", "b", t0.Add(4*time.Hour)); err == nil {
+	if _, err := Resubmit(r, "p-town1", "a", "b", nil, t0.Add(4*time.Hour)); err == nil {
 		t.Fatal("resubmitted an open report")
 	}
 }
@@ -280,5 +285,57 @@ func TestCompileIssue(t *testing.T) {
 	}
 	if chineseOrdinal(21) != "二十一" || chineseOrdinal(10) != "十" || chineseOrdinal(13) != "十三" {
 		t.Fatal("ordinal")
+	}
+}
+
+func manyFiles(n int) []Attachment {
+	out := make([]Attachment, n)
+	for i := range out {
+		out[i] = Attachment{Name: fmt.Sprintf("附件%d.pdf", i+1), SHA256: fmt.Sprintf("%064x", i+1)}
+	}
+	return out
+}
+
+// TestAttachments: a report keeps the files it came with through a return
+// (the resubmission adds, never drops), finds them by content address only,
+// and a merged item carries every source's files once.
+func TestAttachments(t *testing.T) {
+	a := Attachment{Name: "数据表.xlsx", SHA256: strings.Repeat("a", 64), Size: 10, MediaType: "application/zip"}
+	b := Attachment{Name: "现场照片.jpg", SHA256: strings.Repeat("b", 64), Size: 20, MediaType: "image/jpeg"}
+	r, err := Submit("r1", "office", "town1", "p1", Draft{Title: "标题", Body: "正文", Category: Economy, Attachments: []Attachment{a}}, nil, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := r.File(a.SHA256); !ok || got != a {
+		t.Fatalf("File(a) = %v %v", got, ok)
+	}
+	for _, sha := range []string{"", b.SHA256, "../x"} {
+		if _, ok := r.File(sha); ok {
+			t.Fatalf("File(%q) found", sha)
+		}
+	}
+	r, _ = Return(r, "ed", "请补充数据", t0.Add(time.Hour))
+	r2, err := Resubmit(r, "p1", "标题", "正文补充", []Attachment{b, a}, t0.Add(2*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r2.Attachments) != 2 || r2.Attachments[0] != a || r2.Attachments[1] != b {
+		t.Fatalf("after resubmit: %v", r2.Attachments)
+	}
+	if len(r.Attachments) != 1 {
+		t.Fatal("Resubmit changed its input")
+	}
+	r3, _ := Return(r2, "ed", "再改", t0.Add(3*time.Hour))
+	if _, err := Resubmit(r3, "p1", "标题", "正文", manyFiles(MaxAttachments-1), t0.Add(4*time.Hour)); !refused(err) {
+		t.Fatalf("resubmit beyond %d files: %v", MaxAttachments, err)
+	}
+	s2, _ := Submit("r2", "office", "town2", "p2", Draft{Title: "标题2", Body: "正文2", Category: Economy, Attachments: []Attachment{b}}, nil, t0)
+	s3 := submit(t, "r3", "town3", t0)
+	item, _, err := Merge("m1", "ed", "", "", "", []Report{r2, s2, s3}, t0.Add(5*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(item.Attachments) != 2 || item.Attachments[0] != a || item.Attachments[1] != b {
+		t.Fatalf("merged item files: %v", item.Attachments)
 	}
 }

@@ -62,7 +62,7 @@ func TestScore(t *testing.T) {
 	// D: town2, returned once in May, then declined.
 	d := submit(t, "D", "town2", day(5, 6, 9))
 	d, _ = Return(d, "ed", "要素不全", day(5, 7, 9))
-	d, _ = Resubmit(d, "p-town2", "标题D", "补全", day(5, 8, 9))
+	d, _ = Resubmit(d, "p-town2", "标题D", "补全", nil, day(5, 8, 9))
 	d, _ = Decline(d, "ed", "不宜公开", day(5, 9, 9))
 	// A 约稿 due 10 Jun: town1 on time, town2 late (12 Jun), town3 never.
 	s, _ := NewSolicitation("S", "office", "ed", "防汛", "", day(6, 10, 17), []string{"town1", "town2", "town3"}, day(6, 1, 9))

@@ -18,7 +18,8 @@ import (
 //     document and each of its saved versions names;
 //   - sup_item_content: the files of supervision items' progress reports and
 //     applications to close (supervise.Item.Files);
-//   - meetings.content: every version of each 议题's material.
+//   - meetings.content: every version of each 议题's material;
+//   - info_reports.content: the files an information report came with.
 //
 // Seal images, certificates and keys are stored in their rows, not as
 // files. A new table that names a file by its SHA-256 must be added here;
@@ -39,7 +40,9 @@ func (c conn) BlobRefs(ctx context.Context) (map[string]bool, error) {
 			SHA256 string `json:"sha256"`
 		} `json:"attachments"`
 	}
-	for _, q := range []string{`SELECT content FROM documents`, `SELECT content FROM doc_versions`} {
+	// Documents and information reports name their files alike
+	// (document.Attachment, which inforeport.Attachment is).
+	for _, q := range []string{`SELECT content FROM documents`, `SELECT content FROM doc_versions`, `SELECT content FROM info_reports`} {
 		if err := c.eachString(ctx, q, func(raw string) error {
 			var d withFiles
 			if err := json.Unmarshal([]byte(raw), &d); err != nil {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/shuniu-oa/shuniu/internal/access"
+	"github.com/shuniu-oa/shuniu/internal/blob"
 	"github.com/shuniu-oa/shuniu/internal/calendar"
 	"github.com/shuniu-oa/shuniu/internal/document"
 	"github.com/shuniu-oa/shuniu/internal/evaluate"
@@ -32,6 +33,8 @@ func (srv *Server) infoRoutes() {
 	m.HandleFunc("POST /info", srv.requireLogin(srv.infoSubmit))
 	m.HandleFunc("POST /info/merge", srv.requireLogin(srv.infoMerge))
 	m.HandleFunc("GET /info/{id}", srv.requireLogin(srv.infoPage))
+	// Not /info/{id}/files/{sha}: that would overlap /info/issues/{id}/pdf.
+	m.HandleFunc("GET /info/files/{id}/{sha}", srv.requireLogin(srv.infoFile))
 	m.HandleFunc("POST /info/{id}/{op}", srv.requireLogin(srv.infoAction))
 	m.HandleFunc("GET /info/solicitations", srv.requireLogin(srv.infoSolList))
 	m.HandleFunc("POST /info/solicitations", srv.requireLogin(srv.infoSolCreate))
@@ -46,6 +49,7 @@ func (srv *Server) infoRoutes() {
 	m.HandleFunc("POST /api/v1/info", srv.requireLogin(srv.infoSubmit))
 	m.HandleFunc("POST /api/v1/info/merge", srv.requireLogin(srv.infoMerge))
 	m.HandleFunc("GET /api/v1/info/{id}", srv.requireLogin(srv.infoPage))
+	m.HandleFunc("GET /api/v1/info/files/{id}/{sha}", srv.requireLogin(srv.infoFile))
 	m.HandleFunc("POST /api/v1/info/{id}/{op}", srv.requireLogin(srv.infoAction))
 	m.HandleFunc("GET /api/v1/info/solicitations", srv.requireLogin(srv.infoSolList))
 	m.HandleFunc("POST /api/v1/info/solicitations", srv.requireLogin(srv.infoSolCreate))
@@ -427,6 +431,9 @@ func (srv *Server) infoSubmit(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		var d inforeport.Draft
 		if d, err = draftFrom(f); err == nil {
+			d.Attachments, err = srv.infoUploads(r)
+		}
+		if err == nil {
 			unit, office := f.Get("unit_id"), f.Get("office_id")
 			if unit == "" && len(c.own) > 0 {
 				unit = c.own[0]
@@ -636,6 +643,46 @@ func (srv *Server) infoPage(w http.ResponseWriter, r *http.Request) {
 	srv.render(w, r, http.StatusOK, "info_page", pageData{Title: rep.Title, Nav: "info", Data: d, Notice: infoNotice(r)})
 }
 
+// infoUploads reads the files a report comes with through the documents'
+// upload path (the attachment policy, the content-addressed file store); a
+// file the policy refuses is the person's error, the store's faults are the
+// server's.
+func (srv *Server) infoUploads(r *http.Request) ([]inforeport.Attachment, error) {
+	atts, err := srv.uploads(r, "files")
+	if err != nil && !strings.HasPrefix(err.Error(), "file store") && !strings.Contains(err.Error(), "数据目录") {
+		return nil, formError(err.Error())
+	}
+	return atts, err
+}
+
+// infoFile downloads a file of a report, for those who may read the report
+// (loadInfo asks the access function first and audits a refusal); only PDF
+// and images are shown inline, nothing as a page (blob.Serve).
+func (srv *Server) infoFile(w http.ResponseWriter, r *http.Request) {
+	rep, _, ok := srv.loadInfo(w, r)
+	if !ok {
+		return
+	}
+	a, found := rep.File(r.PathValue("sha"))
+	if !found {
+		if isAPI(r) {
+			writeJSONError(w, http.StatusNotFound, "附件不存在")
+		} else {
+			srv.notFound(w, r)
+		}
+		return
+	}
+	bs, err := srv.blobs()
+	if err == nil {
+		err = bs.Serve(w, r, a.SHA256, a.Name, a.MediaType)
+	}
+	if errors.Is(err, blob.ErrNotFound) {
+		srv.notFound(w, r)
+	} else if err != nil {
+		srv.serverError(w, r, err)
+	}
+}
+
 // parseDay reads a date (2026-03-02, Beijing time) a person typed, at noon:
 // an adoption or a 批示 is dated by its day.
 func parseDay(label, s string) (time.Time, error) {
@@ -715,8 +762,13 @@ func (srv *Server) infoAction(w http.ResponseWriter, r *http.Request) {
 			srv.infoFail(w, r, rep, c, formError("只有报送单位可以修改后再报"))
 			return
 		}
+		files, err := srv.infoUploads(r)
+		if err != nil {
+			srv.infoFail(w, r, rep, c, err)
+			return
+		}
 		fn = func(x inforeport.Report, now time.Time) (inforeport.Report, error) {
-			return inforeport.Resubmit(x, me, f.Get("title"), f.Get("body"), now)
+			return inforeport.Resubmit(x, me, f.Get("title"), f.Get("body"), files, now)
 		}
 	case "adoption":
 		day, err := parseDay("采用日期", f.Get("date"))

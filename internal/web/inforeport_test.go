@@ -117,3 +117,61 @@ func TestInfoForms(t *testing.T) {
 		t.Fatalf("not in the other town's 待办: %d", code)
 	}
 }
+
+// TestInfoAttachments: a town's report comes with a file through the
+// documents' upload path (a file the policy refuses fails the form, which
+// comes back as typed and stores nothing); the file downloads for those who
+// may read the report — the town, the receiving office's editors — and is
+// refused (and the refusal audited) to another town; an address the report
+// does not name is not served, whatever the file store holds.
+func TestInfoAttachments(t *testing.T) {
+	e := newDocEnv(t)
+	town, other := e.head(e.unit("白沙镇").ID), e.head(e.unit("石桥镇").ID)
+	office := e.unit("政府办").ID
+	tc := e.client()
+	tc.login(town.Login, demo.Password)
+	tc.get("/info/new")
+	form := url.Values{"office_id": {office}, "title": {"白沙镇冬季防火排查情况"}, "body": {"已排查隐患十二处。"}, "category": {"safety"}, "urgency": {"normal"}, "level": {"非密"}}
+	code, body, _ := tc.postMultipart("/info", form, "files", "run.exe", []byte("MZ\x90\x00not a document"))
+	if code < 400 || code >= 500 || !strings.Contains(body, "白沙镇冬季防火排查情况") {
+		t.Fatalf("refused file: %d %s", code, alert(body))
+	}
+	pdf := []byte("%PDF-1.7\n1 0 obj<<>>endobj\n%%EOF\n")
+	code, body, h := tc.postMultipart("/info", form, "files", "排查表.pdf", pdf)
+	m := infoIDRE.FindStringSubmatch(h.Get("Location"))
+	if code != http.StatusSeeOther || m == nil {
+		t.Fatalf("submit with a file: %d %s", code, alert(body))
+	}
+	id := m[1]
+	_, page, _ := tc.get("/info/" + id)
+	link := regexp.MustCompile(`href="(/info/files/` + id + `/[0-9a-f]{64})"`).FindStringSubmatch(page)
+	if link == nil || !strings.Contains(page, "排查表.pdf") {
+		t.Fatalf("the page lists no file")
+	}
+	ed := e.client()
+	ed.login("zhuren", demo.Password)
+	for who, c := range map[string]*client{"town": tc, "editor": ed} {
+		code, got, h := c.get(link[1])
+		if code != http.StatusOK || got != string(pdf) || h.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s download: %d %q", who, code, got)
+		}
+		if code, got, _ := c.get("/api/v1" + link[1]); code != http.StatusOK || got != string(pdf) {
+			t.Errorf("%s API download: %d", who, code)
+		}
+	}
+	oc := e.client()
+	oc.login(other.Login, demo.Password)
+	before := e.denials("info_report")
+	if code, got, _ := oc.get(link[1]); code != http.StatusForbidden || strings.Contains(got, "%PDF") {
+		t.Errorf("another town downloaded it: %d", code)
+	}
+	if e.denials("info_report") != before+1 {
+		t.Error("the refused download was not audited")
+	}
+	if code, _, _ := tc.get("/info/files/" + id + "/" + strings.Repeat("0", 64)); code != http.StatusNotFound {
+		t.Errorf("an address the report does not name: %d", code)
+	}
+	if code, _, _ := e.client().get(link[1]); code == http.StatusOK {
+		t.Error("served without login")
+	}
+}
