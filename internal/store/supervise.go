@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/shuniu-oa/shuniu/internal/access"
 	"github.com/shuniu-oa/shuniu/internal/audit"
 	"github.com/shuniu-oa/shuniu/internal/document"
 	"github.com/shuniu-oa/shuniu/internal/org"
@@ -541,4 +543,26 @@ func (tx *Tx) InsertSupItem(ctx context.Context, by org.Person, it supervise.Ite
 	}
 	return tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "supervise.seed", ObjectKind: "supervision_item",
 		ObjectID: it.ID, Detail: jsonString(map[string]any{"source": it.Source, "title": it.Title, "state": it.State})})
+}
+
+// SupervisionFacts is the item as its read rule (access.SupervisionObject)
+// sees it; search keeps them beside the item's entry.
+func SupervisionFacts(it *supervise.Item) access.SupervisionItem {
+	f := access.SupervisionItem{ID: it.ID, Office: it.Office, LeadUnit: it.LeadUnit()}
+	add := func(id string) {
+		if id != "" && !slices.Contains(f.People, id) {
+			f.People = append(f.People, id)
+		}
+	}
+	add(it.Registrar)
+	add(it.Instructor)
+	for _, u := range it.Units {
+		f.Units = append(f.Units, u.UnitID)
+		add(u.Responsible)
+		add(u.SignedBy)
+	}
+	for _, e := range it.History {
+		add(e.Actor)
+	}
+	return f
 }

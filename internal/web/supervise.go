@@ -92,61 +92,10 @@ func viewerUnits(v *Viewer) []string {
 	return out
 }
 
-// supObject is the item as the access function sees it, so that whoever
-// the item lists show it to (supScope) may open it: it is owned by the unit
-// on it — the 督查室, a lead or co-unit — whose organ the viewer holds a role
-// in (a unit on the item may be a section, and roles are held in the
-// organ), or else by the lead unit; the people on it are its participants,
-// and so are the leaders overseeing (分管) a unit on it, to whom it is
-// escalated.
+// supObject is the item as the access function sees it (the rule is
+// access.SupervisionObject, which search applies too).
 func supObject(v *Viewer, it *supervise.Item, units map[string]org.Unit, oversight []org.Oversight) access.Object {
-	o := access.Object{Kind: "supervision_item", ID: it.ID, UnitID: it.LeadUnit()}
-	var roleUnits []string
-	for _, r := range v.Roles {
-		if !r.Role.Admin() {
-			roleUnits = append(roleUnits, r.UnitID)
-		}
-	}
-	onItem := []string{it.Office}
-	for _, u := range it.Units {
-		onItem = append(onItem, u.UnitID)
-	}
-	for _, u := range onItem {
-		if slices.Contains(roleUnits, u) {
-			o.UnitID = u
-			break
-		}
-		if organ := organOf(units, u); slices.Contains(roleUnits, organ) {
-			o.UnitID = organ
-			break
-		}
-	}
-	add := func(id string) {
-		if id != "" && !slices.Contains(o.Participants, id) {
-			o.Participants = append(o.Participants, id)
-		}
-	}
-	add(it.Registrar)
-	add(it.Instructor)
-	for _, u := range it.Units {
-		add(u.Responsible)
-		add(u.SignedBy)
-	}
-	for _, e := range it.History {
-		add(e.Actor)
-	}
-	for _, ov := range oversight {
-		if ov.LeaderID != v.Person.ID {
-			continue
-		}
-		for _, u := range onItem[1:] {
-			// A unit overseen, or one of its sections (as supViewerUnits lists).
-			if u == ov.UnitID || (units[u].ParentID == ov.UnitID && ov.UnitID != "") {
-				add(v.Person.ID)
-			}
-		}
-	}
-	return o
+	return access.SupervisionObject(v.Subject, store.SupervisionFacts(it), units, oversight)
 }
 
 // supObjectFor is supObject with the unit tree and the 分管 read.
