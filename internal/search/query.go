@@ -18,10 +18,20 @@ const maxClauses = 16
 
 // Kinds of things search finds.
 const (
-	KindDocument = "document"
-	KindPerson   = "person"
-	KindUnit     = "unit"
+	KindDocument    = "document"
+	KindPerson      = "person"
+	KindUnit        = "unit"
+	KindSupervision = "supervision_item" // 督办事项 and their progress
+	KindMeeting     = "meeting"
+	KindInfo        = "info_report"    // 信息报送
+	KindResearch    = "research_topic" // 调研 topics and their reports
+	KindModelText   = "study_entry"    // the 范文 library
 )
+
+// Kinds are every kind, in the order the page offers them.
+func Kinds() []string {
+	return []string{KindDocument, KindSupervision, KindMeeting, KindInfo, KindResearch, KindModelText, KindPerson, KindUnit}
+}
 
 // KindLabel names a kind for the page.
 func KindLabel(k string) string {
@@ -32,6 +42,16 @@ func KindLabel(k string) string {
 		return "人员"
 	case KindUnit:
 		return "单位"
+	case KindSupervision:
+		return "督办事项"
+	case KindMeeting:
+		return "会议"
+	case KindInfo:
+		return "信息"
+	case KindResearch:
+		return "调研"
+	case KindModelText:
+		return "范文"
 	}
 	return k
 }
@@ -56,7 +76,7 @@ type Clause struct {
 
 // Filters narrow a query; the zero value passes everything.
 type Filters struct {
-	Kind    string // KindDocument, KindPerson, KindUnit or ""
+	Kind    string // one of Kinds, or ""
 	DocType string // 文种 as stored (document.DocType), e.g. 通知
 	Unit    string // the unit's name or a part of it
 	From    time.Time
@@ -220,8 +240,18 @@ func (f *Filters) set(key, val string) error {
 			f.Kind = KindPerson
 		case KindUnit, "单位", "机构":
 			f.Kind = KindUnit
+		case KindSupervision, "督办", "督办事项", "督查":
+			f.Kind = KindSupervision
+		case KindMeeting, "会议":
+			f.Kind = KindMeeting
+		case KindInfo, "信息", "信息报送":
+			f.Kind = KindInfo
+		case KindResearch, "调研", "调研报告":
+			f.Kind = KindResearch
+		case KindModelText, "范文", "范文库":
+			f.Kind = KindModelText
 		default:
-			return queryErr("类型只能是公文、人员或单位，而不是“%s”", val)
+			return queryErr("类型只能是公文、督办、会议、信息、调研、范文、人员或单位，而不是“%s”", val)
 		}
 	case "type", "文种":
 		if utf8.RuneCountInString(val) > 10 {

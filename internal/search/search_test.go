@@ -76,6 +76,9 @@ func TestParse(t *testing.T) {
 			return f.DocType == "通知" && f.State == StateDone && f.Level == 1 && f.From.Month() == 3 && f.Before.Month() == 4
 		}},
 		{"kind:person 王", []string{"王"}, func(f Filters) bool { return f.Kind == KindPerson && f.Level == -1 }},
+		{"类型:督办 路灯", []string{"路灯"}, func(f Filters) bool { return f.Kind == KindSupervision }},
+		{"类型:范文 路灯", []string{"路灯"}, func(f Filters) bool { return f.Kind == KindModelText }},
+		{"kind:meeting 路灯", []string{"路灯"}, func(f Filters) bool { return f.Kind == KindMeeting }},
 		{"安全生产工作方案部署", []string{"安全", "生产", "工作", "方案", "部署"}, nil},
 		{"http://x", []string{"http", "x"}, nil},
 	} {
@@ -91,7 +94,7 @@ func TestParse(t *testing.T) {
 			t.Errorf("%s: filters %+v", c.in, q.Filters)
 		}
 	}
-	for _, bad := range []string{"密级:绝密", "状态:待定", "时间:2026-13", "时间:2026..2025", strings.Repeat("字", 201), "类型:会议"} {
+	for _, bad := range []string{"密级:绝密", "状态:待定", "时间:2026-13", "时间:2026..2025", strings.Repeat("字", 201), "类型:车辆"} {
 		if _, err := Parse(bad, lex); err == nil {
 			t.Errorf("%q accepted", bad)
 		}

@@ -115,7 +115,7 @@ func (tx *Tx) putInfoReport(ctx context.Context, r *inforeport.Report, prevSeq i
 		if err != nil {
 			return fmt.Errorf("save info report: %w", err)
 		}
-		return nil
+		return tx.indexInfoReport(ctx, r)
 	}
 	res, err := tx.exec(ctx, `UPDATE info_reports SET state = ?, level = ?, category = ?, title = ?, top_level = ?, updated_at = ?, seq = ?, content = ?
 		WHERE id = ? AND seq = ?`, string(r.State), int(r.Level), string(r.Category), r.Title, string(r.TopLevel()), ts(r.UpdatedAt), r.Seq, string(raw), r.ID, prevSeq)
@@ -125,7 +125,7 @@ func (tx *Tx) putInfoReport(ctx context.Context, r *inforeport.Report, prevSeq i
 	if n, _ := res.RowsAffected(); n == 0 {
 		return ErrStale
 	}
-	return nil
+	return tx.indexInfoReport(ctx, r)
 }
 
 // SubmitInfoReport is a unit submitting a report (报送) to an office, in one

@@ -334,6 +334,9 @@ func (tx *Tx) putMeeting(ctx context.Context, by org.Person, m *meeting.Meeting,
 			return fmt.Errorf("save meeting people: %w", err)
 		}
 	}
+	if err := tx.indexMeeting(ctx, m, room); err != nil {
+		return err
+	}
 	var entries []planner.Entry
 	if m.Status != meeting.Cancelled {
 		for _, id := range m.Leaders() {

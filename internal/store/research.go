@@ -172,6 +172,9 @@ func (tx *Tx) putResearchTopic(ctx context.Context, by org.Person, t *research.T
 			}
 		}
 	}
+	if err := tx.indexResearchTopic(ctx, t); err != nil {
+		return err
+	}
 	for _, u := range t.Units() {
 		if _, err := tx.exec(ctx, `INSERT INTO research_topic_units (topic_id, unit_id) VALUES (?, ?)`, t.ID, u); err != nil {
 			return fmt.Errorf("save research topic units: %w", err)

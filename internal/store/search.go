@@ -194,6 +194,13 @@ func (st *Store) Search(ctx context.Context, s access.Subject, q search.Query, l
 		}
 		hits, res.Capped = docs, capped
 	}
+	if kinds := searchKinds(f.Kind); len(kinds) > 0 {
+		things, capped, err := c.searchThings(ctx, s, q, kinds, units)
+		if err != nil {
+			return res, err
+		}
+		hits, res.Capped = append(hits, things...), res.Capped || capped
+	}
 	docOnly := f.DocType != "" || f.State != "" || f.Level >= 0 || !f.From.IsZero()
 	if !docOnly && (f.Kind == "" || f.Kind == search.KindUnit || f.Kind == search.KindPerson) &&
 		access.Decide(s, access.ViewDirectory, access.Object{}).Allow {
@@ -407,13 +414,19 @@ func containsAll(s string, subs []string) bool {
 	return len(subs) > 0
 }
 
-// Reindex rebuilds the search index from the documents, a batch at a time
-// (each batch one transaction), calling progress after each batch.
+// Reindex rebuilds the search index from the documents and then the other
+// kinds (reindexThings), a batch at a time (each batch one transaction),
+// calling progress after each batch.
 func (s *Store) Reindex(ctx context.Context, progress func(done, total int)) error {
 	var total int
 	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM documents`).Scan(&total); err != nil {
 		return fmt.Errorf("reindex: %w", err)
 	}
+	things, err := s.countThings(ctx)
+	if err != nil {
+		return err
+	}
+	total += things
 	const batch = 200
 	after, done := "", 0
 	for {
@@ -450,5 +463,5 @@ func (s *Store) Reindex(ctx context.Context, progress func(done, total int)) err
 			progress(done, total)
 		}
 	}
-	return nil
+	return s.reindexThings(ctx, done, total, progress)
 }

@@ -284,6 +284,9 @@ func (tx *Tx) addLibraryEntry(ctx context.Context, by org.Person, e study.Entry)
 		e.ID, e.OfficeID, string(e.Kind), e.Title, e.UnitID, e.DocID, ts(e.AddedAt), string(raw)); err != nil {
 		return e, fmt.Errorf("save library entry: %w", err)
 	}
+	if err := tx.indexLibraryEntry(ctx, &e); err != nil {
+		return e, err
+	}
 	return e, tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "study.library_add", ObjectKind: "study_entry", ObjectID: e.ID,
 		Detail: jsonString(map[string]any{"title": e.Title, "kind": e.Kind, "doc": e.DocID})})
 }

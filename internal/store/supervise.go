@@ -227,6 +227,9 @@ func (tx *Tx) putSupItem(ctx context.Context, it *supervise.Item, sw *supervise.
 	if err != nil {
 		return fmt.Errorf("save supervision item: %w", err)
 	}
+	if err := tx.indexSupItem(ctx, it); err != nil {
+		return err
+	}
 	return tx.putSupUnits(ctx, it, insert)
 }
 

@@ -147,6 +147,18 @@ func hitView(h search.Hit) searchHit {
 			v.State = "办结"
 		}
 		v.At = h.At
+	case search.KindSupervision, search.KindResearch:
+		v.URL = map[string]string{search.KindSupervision: "/supervise/items/", search.KindResearch: "/research/"}[h.Kind] + url.PathEscape(h.ID)
+		v.State = map[string]string{search.StateActive: "办理中", search.StateDone: "办结"}[h.State]
+		v.At = h.At
+	case search.KindMeeting, search.KindInfo:
+		v.URL = map[string]string{search.KindMeeting: "/meetings/", search.KindInfo: "/info/"}[h.Kind] + url.PathEscape(h.ID)
+		v.Level = org.Classification(h.Level).Label()
+		v.At = h.At
+	case search.KindModelText:
+		v.URL = "/study/library/" + url.PathEscape(h.ID)
+		v.DocType = h.DocType
+		v.At = h.At
 	case search.KindPerson:
 		v.URL = "/people/" + h.ID
 	case search.KindUnit:

@@ -1,0 +1,523 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/shuniu-oa/shuniu/internal/access"
+	"github.com/shuniu-oa/shuniu/internal/document"
+	"github.com/shuniu-oa/shuniu/internal/inforeport"
+	"github.com/shuniu-oa/shuniu/internal/meeting"
+	"github.com/shuniu-oa/shuniu/internal/org"
+	"github.com/shuniu-oa/shuniu/internal/research"
+	"github.com/shuniu-oa/shuniu/internal/search"
+	"github.com/shuniu-oa/shuniu/internal/study"
+	"github.com/shuniu-oa/shuniu/internal/supervise"
+)
+
+// The kinds search finds beside documents. Each entry is written by the
+// module's own put (putSupItem, putMeeting, putInfoReport,
+// putResearchTopic, addLibraryEntry), inside its transaction, with two
+// things documents do not need:
+//   - facts: what the kind's read rule in internal/access needs to decide,
+//     so each hit is decided exactly as opening it would be, without loading
+//     the thing;
+//   - readers: keys of everyone who may possibly open it (p:person, u:unit,
+//     r:leader, all), which the query joins as its access predicate. They are
+//     a superset — the unit tree and 分管 are applied at search time, from
+//     the subject's side (subjectReaders) — and never decide alone.
+//
+// searchKindsMigration adds facts and readers; Migrate reindexes everything
+// when it applies it.
+const searchKindsMigration = "0046_search_kinds.sql"
+
+// thingKinds are the kinds indexed here, in the order Reindex takes them.
+var thingKinds = []string{search.KindSupervision, search.KindMeeting, search.KindInfo, search.KindResearch, search.KindModelText}
+
+// putThingEntry writes an entry with its facts and readers.
+func (tx *Tx) putThingEntry(ctx context.Context, e searchEntry, facts any, readers []string) error {
+	if err := tx.putEntry(ctx, e); err != nil {
+		return err
+	}
+	b, err := json.Marshal(facts)
+	if err != nil {
+		return fmt.Errorf("index %s: %w", e.kind, err)
+	}
+	if _, err := tx.exec(ctx, `UPDATE search_entries SET facts = ? WHERE kind = ? AND obj_id = ?`, string(b), e.kind, e.id); err != nil {
+		return fmt.Errorf("index %s: %w", e.kind, err)
+	}
+	if _, err := tx.exec(ctx, `DELETE FROM search_readers WHERE kind = ? AND obj_id = ?`, e.kind, e.id); err != nil {
+		return fmt.Errorf("index %s: %w", e.kind, err)
+	}
+	var seen []string
+	for _, r := range readers {
+		if r == "" || r == "p:" || r == "u:" || slices.Contains(seen, r) {
+			continue
+		}
+		seen = append(seen, r)
+		if _, err := tx.exec(ctx, `INSERT INTO search_readers (kind, obj_id, reader) VALUES (?, ?, ?)`, e.kind, e.id, r); err != nil {
+			return fmt.Errorf("index %s: %w", e.kind, err)
+		}
+	}
+	return nil
+}
+
+func personKeys(ids ...string) []string {
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, "p:"+id)
+	}
+	return out
+}
+
+func unitKeys(ids ...string) []string {
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, "u:"+id)
+	}
+	return out
+}
+
+// lines joins the non-empty texts, one a line.
+func lines(texts ...string) string {
+	var b strings.Builder
+	for _, t := range texts {
+		if t = strings.TrimSpace(t); t != "" {
+			b.WriteString(t)
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+func stateOf(done bool) string {
+	if done {
+		return search.StateDone
+	}
+	return search.StateActive
+}
+
+// indexSupItem: title, 督办编号, the leader's instruction (批示), the
+// progress reports and the evidence of applications to close; the route's
+// comments as notes.
+func (tx *Tx) indexSupItem(ctx context.Context, it *supervise.Item) error {
+	var body []string
+	body = append(body, it.Instruction)
+	for _, r := range it.Reports {
+		body = append(body, r.Text)
+	}
+	for _, s := range it.Submits {
+		body = append(body, s.Evidence.Text)
+	}
+	notes := routeNotes(it.Route)
+	for _, in := range it.PastRoutes {
+		notes += routeNotes(in)
+	}
+	var numbers []string
+	if n := it.Number.String(); n != "" {
+		numbers = append(numbers, n)
+	}
+	f := SupervisionFacts(it)
+	e := searchEntry{kind: search.KindSupervision, id: it.ID, organID: it.Office, unitID: it.LeadUnit(), state: stateOf(it.State == supervise.Closed),
+		at: ts(tx.now), title: it.Title, number: strings.Join(numbers, " "), body: truncRunes(lines(body...), search.MaxIndexedRunes),
+		notes: truncRunes(notes, search.MaxIndexedRunes/4), marks: search.NumberMarks(numbers...)}
+	readers := append(append(unitKeys(f.Office), unitKeys(f.Units...)...), personKeys(f.People...)...)
+	return tx.putThingEntry(ctx, e, f, readers)
+}
+
+// indexMeeting: title, place, 议题 and decided matters; found by whoever
+// may open the meeting (its minutes are documents, indexed as such).
+func (tx *Tx) indexMeeting(ctx context.Context, m *meeting.Meeting, room meeting.Room) error {
+	body := []string{room.Name}
+	for _, a := range m.Agenda {
+		body = append(body, a.Title)
+	}
+	for _, d := range m.Decisions {
+		body = append(body, d.Text)
+	}
+	o := MeetingObject(m)
+	e := searchEntry{kind: search.KindMeeting, id: m.ID, organID: m.OfficeID, unitID: m.OfficeID, level: int(m.Level),
+		at: ts(m.Start), title: m.Title,
+		body: truncRunes(lines(body...), search.MaxIndexedRunes)}
+	return tx.putThingEntry(ctx, e, meetingFacts{UnitID: o.UnitID, Level: int(o.Level), People: o.Participants},
+		append(unitKeys(o.UnitID), personKeys(o.Participants...)...))
+}
+
+// meetingFacts is MeetingObject as stored beside the entry.
+type meetingFacts struct {
+	UnitID string   `json:"unit_id"`
+	Level  int      `json:"level"`
+	People []string `json:"people,omitempty"`
+}
+
+// infoFacts is a report as access.DecideInfo sees it, but for the
+// office's sections, which are read from the unit tree at search time as
+// the 信息 pages do.
+type infoFacts struct {
+	OfficeID string   `json:"office_id"`
+	Units    []string `json:"units,omitempty"`
+	Persons  []string `json:"persons,omitempty"`
+	Level    int      `json:"level"`
+}
+
+// indexInfoReport: title and text, with the leaders' 批示 as notes.
+func (tx *Tx) indexInfoReport(ctx context.Context, r *inforeport.Report) error {
+	var notes []string
+	for _, in := range r.Instructions {
+		notes = append(notes, in.Leader+" "+in.Text)
+	}
+	f := infoFacts{OfficeID: r.OfficeID, Units: r.Credits(), Level: int(r.Level)}
+	for _, s := range r.Sources {
+		f.Persons = append(f.Persons, s.PersonID)
+	}
+	e := searchEntry{kind: search.KindInfo, id: r.ID, organID: r.OfficeID, unitID: r.UnitID, level: int(r.Level), at: ts(r.UpdatedAt),
+		title: r.Title, body: truncRunes(r.Body, search.MaxIndexedRunes), notes: truncRunes(lines(notes...), search.MaxIndexedRunes/4)}
+	return tx.putThingEntry(ctx, e, f, append(append(unitKeys(f.OfficeID), unitKeys(f.Units...)...), personKeys(f.Persons...)...))
+}
+
+// indexResearchTopic: the topic's title and brief, its units' plans and
+// reports, with the leaders' 批示 on the reports as notes.
+func (tx *Tx) indexResearchTopic(ctx context.Context, t *research.Topic) error {
+	body := []string{t.Brief}
+	for _, p := range t.Plans {
+		body = append(body, p.Text)
+	}
+	var notes []string
+	for _, r := range t.Reports {
+		body = append(body, r.Title, r.Body)
+		for _, in := range r.Instructions {
+			notes = append(notes, in.Leader+" "+in.Text)
+		}
+	}
+	f := access.ResearchObject{OfficeID: t.OfficeID, Units: t.Units(), People: append(t.People(), t.SetBy)}
+	e := searchEntry{kind: search.KindResearch, id: t.ID, organID: t.OfficeID, unitID: t.OfficeID, state: stateOf(t.State == research.Closed),
+		at: ts(t.UpdatedAt), title: t.Title, body: truncRunes(lines(body...), search.MaxIndexedRunes),
+		notes: truncRunes(lines(notes...), search.MaxIndexedRunes/4)}
+	readers := append(append(unitKeys(f.OfficeID), unitKeys(f.Units...)...), personKeys(f.People...)...)
+	return tx.putThingEntry(ctx, e, f, append(readers, "r:leader"))
+}
+
+// indexLibraryEntry: a 范文 or 经验交流 of the library, open to every
+// business user.
+func (tx *Tx) indexLibraryEntry(ctx context.Context, le *study.Entry) error {
+	docType := le.DocType
+	if r, ok := document.RuleFor(document.DocType(docType)); ok {
+		docType = r.Name
+	}
+	var numbers []string
+	if le.DocNumber != "" {
+		numbers = append(numbers, le.DocNumber)
+	}
+	e := searchEntry{kind: search.KindModelText, id: le.ID, organID: le.OfficeID, unitID: le.UnitID, docType: docType, at: ts(le.AddedAt),
+		title: le.Title, number: le.DocNumber, body: truncRunes(lines(le.Summary, le.Body, strings.Join(le.Tags, " ")), search.MaxIndexedRunes),
+		marks: search.NumberMarks(numbers...)}
+	return tx.putThingEntry(ctx, e, access.StudyObject{OfficeID: le.OfficeID, Library: true}, []string{"all"})
+}
+
+// subjectReaders are the reader keys the subject holds: themselves, the
+// units they hold a business role in with those units' sections and
+// parents (rules that own a thing by its organ, or let an office's sections
+// edit for it), the units they oversee (分管) with their sections, their
+// roles, and "all".
+func subjectReaders(s access.Subject, units []org.Unit, oversight []org.Oversight) []any {
+	var out []any
+	seen := map[string]bool{}
+	add := func(k string) {
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	add("p:" + s.PersonID)
+	add("all")
+	children := map[string][]string{}
+	parent := map[string]string{}
+	for _, u := range units {
+		children[u.ParentID] = append(children[u.ParentID], u.ID)
+		parent[u.ID] = u.ParentID
+	}
+	var down func(id string, depth int)
+	down = func(id string, depth int) {
+		add("u:" + id)
+		if depth < 4 {
+			for _, c := range children[id] {
+				down(c, depth+1)
+			}
+		}
+	}
+	for _, a := range s.Roles {
+		if a.Role.Admin() || a.UnitID == "" {
+			continue
+		}
+		if a.Role == org.RoleLeader {
+			add("r:leader")
+		}
+		down(a.UnitID, 0)
+		for p, i := parent[a.UnitID], 0; p != "" && i < 8; p, i = parent[p], i+1 {
+			add("u:" + p)
+		}
+	}
+	for _, ov := range oversight {
+		if ov.LeaderID == s.PersonID && ov.UnitID != "" {
+			down(ov.UnitID, 3)
+		}
+	}
+	return out
+}
+
+// searchThings reads the entries of kinds that match q and pass the
+// readers predicate, newest first up to the window, and decides each by
+// its kind's read rule.
+func (c conn) searchThings(ctx context.Context, s access.Subject, q search.Query, kinds []string, units []org.Unit) ([]search.Hit, bool, error) {
+	if len(kinds) == 0 || len(s.Roles) == 0 {
+		return nil, false, nil
+	}
+	oversight, err := c.Oversight(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	readers := subjectReaders(s, units, oversight)
+	var from string
+	var args []any
+	if c.d == Postgres {
+		from = `FROM search_entries e WHERE e.tokens @@ ?::tsquery`
+		args = append(args, q.TSQuery())
+	} else {
+		from = `FROM search_fts f JOIN search_entries e ON e.rid = f.rowid WHERE search_fts MATCH ?`
+		args = append(args, q.FTS5())
+	}
+	where := ` AND e.kind IN (` + placeholders(len(kinds)) + `) AND e.level BETWEEN 0 AND ?
+		AND EXISTS (SELECT 1 FROM search_readers r WHERE r.kind = e.kind AND r.obj_id = e.obj_id AND r.reader IN (` + placeholders(len(readers)) + `))`
+	for _, k := range kinds {
+		args = append(args, k)
+	}
+	args = append(append(args, int(s.Clearance)), readers...)
+	f := q.Filters
+	if f.DocType != "" {
+		if r, ok := document.RuleFor(document.DocType(f.DocType)); ok {
+			f.DocType = r.Name
+		}
+		where += ` AND e.doc_type = ?`
+		args = append(args, f.DocType)
+	}
+	if f.State != "" {
+		where += ` AND e.state = ?`
+		args = append(args, f.State)
+	}
+	if f.Level >= 0 {
+		where += ` AND e.level = ?`
+		args = append(args, f.Level)
+	}
+	if !f.From.IsZero() {
+		where += ` AND e.at >= ? AND e.at < ?`
+		args = append(args, ts(f.From), ts(f.Before))
+	}
+	if f.Unit != "" {
+		var ids []any
+		for _, u := range units {
+			if strings.Contains(u.Name, f.Unit) || strings.Contains(u.ShortName, f.Unit) {
+				ids = append(ids, u.ID)
+			}
+		}
+		if len(ids) == 0 {
+			return nil, false, nil
+		}
+		where += ` AND (e.unit_id IN (` + placeholders(len(ids)) + `) OR e.organ_id IN (` + placeholders(len(ids)) + `))`
+		args = append(append(args, ids...), ids...)
+	}
+	type row struct {
+		hit   search.Hit
+		facts string
+	}
+	rows, err := queryAll(ctx, c, func(r scanner) (row, error) {
+		var x row
+		var at int64
+		var notes string
+		err := r.Scan(&x.hit.Kind, &x.hit.ID, &x.hit.UnitID, &x.hit.Level, &x.hit.DocType, &x.hit.State, &at, &x.hit.Title, &x.hit.Number,
+			&x.hit.Body, &notes, &x.facts)
+		x.hit.At = fromTS(at)
+		if notes != "" {
+			x.hit.Body += "\n" + notes
+		}
+		return x, err
+	}, `SELECT e.kind, e.obj_id, e.unit_id, e.level, e.doc_type, e.state, e.at, e.title, e.number, e.body, e.notes, e.facts `+from+where+
+		` ORDER BY e.at DESC LIMIT ?`, append(args, searchCandidates+1)...)
+	if err != nil {
+		return nil, false, fmt.Errorf("search: %w", err)
+	}
+	capped := len(rows) > searchCandidates
+	if capped {
+		rows = rows[:searchCandidates]
+	}
+	tree := make(map[string]org.Unit, len(units))
+	for _, u := range units {
+		tree[u.ID] = u
+	}
+	hits := make([]search.Hit, 0, len(rows))
+	for _, x := range rows {
+		ok, err := decideThing(s, x.hit.Kind, x.hit.ID, x.facts, tree, oversight)
+		if err != nil {
+			return nil, false, err
+		}
+		if ok {
+			hits = append(hits, x.hit)
+		}
+	}
+	return hits, capped, nil
+}
+
+// decideThing decides a hit of a kind exactly as opening it would: the
+// read rule of internal/access over the facts stored with the entry and
+// the unit tree and 分管 of now. A kind it does not know is refused.
+func decideThing(s access.Subject, kind, id, facts string, tree map[string]org.Unit, oversight []org.Oversight) (bool, error) {
+	bad := func(err error) (bool, error) { return false, fmt.Errorf("search facts of %s %s: %w", kind, id, err) }
+	switch kind {
+	case search.KindSupervision:
+		var f access.SupervisionItem
+		if err := json.Unmarshal([]byte(facts), &f); err != nil {
+			return bad(err)
+		}
+		return access.Decide(s, access.ReadObject, access.SupervisionObject(s, f, tree, oversight)).Allow, nil
+	case search.KindMeeting:
+		var f meetingFacts
+		if err := json.Unmarshal([]byte(facts), &f); err != nil {
+			return bad(err)
+		}
+		o := access.Object{Kind: "meeting", ID: id, UnitID: f.UnitID, Level: org.Classification(f.Level), Participants: f.People}
+		return access.Decide(s, access.ReadObject, o).Allow, nil
+	case search.KindInfo:
+		var f infoFacts
+		if err := json.Unmarshal([]byte(facts), &f); err != nil {
+			return bad(err)
+		}
+		o := access.InfoObject{OfficeID: f.OfficeID, Units: f.Units, Persons: f.Persons, Level: org.Classification(f.Level)}
+		for _, u := range tree {
+			if u.ParentID == f.OfficeID && u.Kind == org.KindSection {
+				o.Sections = append(o.Sections, u.ID)
+			}
+		}
+		slices.Sort(o.Sections)
+		return access.DecideInfo(s, access.ReadInfo, o).Allow, nil
+	case search.KindResearch:
+		var f access.ResearchObject
+		if err := json.Unmarshal([]byte(facts), &f); err != nil {
+			return bad(err)
+		}
+		return access.DecideResearch(s, access.ReadResearch, f).Allow, nil
+	case search.KindModelText:
+		var f access.StudyObject
+		if err := json.Unmarshal([]byte(facts), &f); err != nil {
+			return bad(err)
+		}
+		return access.DecideStudy(s, access.ReadStudy, f).Allow, nil
+	}
+	return false, nil
+}
+
+// reindexThings rebuilds the entries of every kind but documents, a batch
+// a transaction; progress counts on from done towards total.
+func (s *Store) reindexThings(ctx context.Context, done, total int, progress func(done, total int)) error {
+	type source struct {
+		table string
+		index func(tx *Tx, id string) error
+	}
+	sources := []source{
+		{"sup_items", func(tx *Tx, id string) error {
+			it, err := tx.SupItem(ctx, id)
+			if err != nil {
+				return err
+			}
+			return tx.indexSupItem(ctx, &it)
+		}},
+		{"meetings", func(tx *Tx, id string) error {
+			m, err := tx.Meeting(ctx, id)
+			if err != nil {
+				return err
+			}
+			room, err := tx.MeetingRoom(ctx, m.RoomID)
+			if err != nil && !errors.Is(err, ErrNotFound) {
+				return err
+			}
+			return tx.indexMeeting(ctx, &m, room)
+		}},
+		{"info_reports", func(tx *Tx, id string) error {
+			r, err := tx.InfoReport(ctx, id)
+			if err != nil {
+				return err
+			}
+			return tx.indexInfoReport(ctx, &r)
+		}},
+		{"research_topics", func(tx *Tx, id string) error {
+			t, err := tx.ResearchTopic(ctx, id)
+			if err != nil {
+				return err
+			}
+			return tx.indexResearchTopic(ctx, &t)
+		}},
+		{"study_library", func(tx *Tx, id string) error {
+			e, err := tx.LibraryEntry(ctx, id)
+			if err != nil {
+				return err
+			}
+			return tx.indexLibraryEntry(ctx, &e)
+		}},
+	}
+	const batch = 200
+	for _, src := range sources {
+		after := ""
+		for {
+			ids, err := s.queryStrings(ctx, `SELECT id FROM `+src.table+` WHERE id > ? ORDER BY id LIMIT ?`, after, batch)
+			if err != nil {
+				return fmt.Errorf("reindex %s: %w", src.table, err)
+			}
+			if len(ids) == 0 {
+				break
+			}
+			err = s.Write(ctx, func(tx *Tx) error {
+				for _, id := range ids {
+					if err := src.index(tx, id); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("reindex %s: %w", src.table, err)
+			}
+			done += len(ids)
+			after = ids[len(ids)-1]
+			if progress != nil {
+				progress(done, total)
+			}
+		}
+	}
+	return nil
+}
+
+// countThings counts what reindexThings goes through.
+func (s *Store) countThings(ctx context.Context) (int, error) {
+	var total int
+	for _, t := range []string{"sup_items", "meetings", "info_reports", "research_topics", "study_library"} {
+		var n int
+		if err := s.queryRow(ctx, `SELECT COUNT(*) FROM `+t).Scan(&n); err != nil {
+			return 0, fmt.Errorf("reindex: %w", err)
+		}
+		total += n
+	}
+	return total, nil
+}
+
+// searchKinds are the kinds of this file a kind filter asks for.
+func searchKinds(kind string) []string {
+	switch {
+	case kind == "":
+		return thingKinds
+	case slices.Contains(thingKinds, kind):
+		return []string{kind}
+	}
+	return nil
+}
