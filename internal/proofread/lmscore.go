@@ -337,12 +337,15 @@ type lmParams struct {
 	Min      float64 // score a candidate needs to be kept at all
 	First    float64 // score the strongest correction of a paragraph needs
 	More     float64 // score further corrections of the paragraph need
-	Wide     float64 // score a candidate of the wider look at a corrected sentence needs (widen; noCandidates: no such look)
-	// A candidate of the wider look whose characters are not known to be
-	// confusable needs these margins (natural log) of the trigram and
-	// character models, and the character model's margin over any other
-	// candidate for its position.
-	OddLGain, OddCGain, OddGap float64
+	Wide     float64 // WideRank's score a candidate of the wider look at a corrected sentence needs (widen; noCandidates: no such look)
+	// WideRank scores the wider look's candidates (log-odds, from their
+	// features and the wide ones: fFirstScore …); nil: no such look.
+	WideRank ranker
+	// OddMinC is the character model's margin (natural log) a candidate
+	// of the wider look whose characters are not known to be confusable
+	// needs to be searched by the trigram model at all (most are hopeless
+	// and the search is the cost).
+	OddMinC float64
 	// Suspect is the surprise (−log10 p by the character model) a
 	// character needs to be questioned by the wider look.
 	Suspect     float64
@@ -375,7 +378,7 @@ type lmParams struct {
 // First 1.0 and More −0.5 gave the best correction F1 there with no false
 // alarm (0.679; the level 标准 of Sensitivity); see docs/perf.md.
 var defaultLMParams = lmParams{Low: 0, LowHom: 0, LowReal: -3, MaxReal: 0, Aligned: true, Readings: 1, PerPos: 8, HomPerSpan: 4, FitsFreq: 1000,
-	Window: 3, Left: 4, Min: -0.5, First: 1, More: -0.5, Wide: 2, OddLGain: 8, OddCGain: 10, OddGap: 2, Suspect: 2, Evidence: true,
+	Window: 3, Left: 4, Min: -0.5, First: 1, More: -0.5, Wide: -1, WideRank: &rankerWide, OddMinC: 8, Suspect: 2, Evidence: true,
 	KeepOwn: true, Rank: &rankerModel, Pre: &rankerPre, PreMin: rankerPreMin}
 
 func (c *Checker) lmParams() *lmParams {
@@ -473,9 +476,8 @@ func (c *Checker) rescoreIn(rs []rune, base int, props []proposal) []proposal {
 		if norm != nil {
 			buf.words = append(buf.words[:0], []rune(p.word)...)
 			p.cgain, p.csurprise, buf.cbuf = c.lm.charGain(c.local, norm, buf.normLP, st, buf.words, buf.cbuf)
-			if p.odd && p.cgain < lp.OddCGain-lp.OddGap {
-				// Neither taken (widen) nor close enough to stand in the
-				// way of another candidate there: not searched.
+			if p.odd && p.cgain < lp.OddMinC {
+				// Hopeless: not searched.
 				continue
 			}
 		}

@@ -140,6 +140,9 @@ type Checker struct {
 	// trace, when set (tuning only), sees every run's scored candidates,
 	// with offsets into the checked text.
 	trace func(props []proposal)
+	// traceWide, when set (tuning only), sees the wide look's scored
+	// candidates (offsets into the checked text) and their features.
+	traceWide func(props []proposal, xs [][nFeatures]float64)
 }
 
 // New loads the embedded language data and prepares the deployment's lists.

@@ -46,6 +46,21 @@ const (
 	fCGain     // the character model's margin
 	fCGainHigh // … above 9
 	fCSurprise // how unlikely the character model finds the text's own characters
+	// What only the wide look knows (see widen; 0 for the first look's
+	// candidates, which the wide ranker never sees): the first-look
+	// ranker's score, whether the characters are known to be confusable,
+	// whether the first look gathers the candidate too, the surprise at the
+	// character questioned, the character model's margin over the best
+	// other candidate there, and how near and how sure the corrections of
+	// the sentence are.
+	fFirstScore
+	fOdd
+	fAgain
+	fSuspect
+	fCRivalGap
+	fNearFix
+	fFixes
+	fFixScore
 	nFeatures
 )
 
@@ -54,7 +69,8 @@ var featureNames = [nFeatures]string{"bias", "lgain", "lgain>9", "ugain", "cost"
 	"near sound", "shape", "no evidence", "both evidence", "homophone word", "word runes", "log word freq",
 	"log orig char freq", "log cand char freq", "log orig word freq", "guarded", "idiom", "changed", "own evidence", "lgain × no evidence", "lgain × homophone word",
 	"gap to rival", "rivals", "log run length", "at run edge", "word's LM unigram", "text's LM unigram",
-	"char gain", "char gain>9", "char surprise"}
+	"char gain", "char gain>9", "char surprise",
+	"first-look score", "odd", "again", "suspect", "char gap to rival", "distance to a fix", "fixes", "nearest fix's score"}
 
 // charFreq is a character's frequency as a word.
 func (m *model) charFreq(r rune) int32 {

@@ -239,6 +239,14 @@ func (s strict) String() string {
 	return fmt.Sprintf("det P %.3f R %.3f  cor F1 %.3f  false alarms %.2f%%", dp, dr, 2*cp*cr/(cp+cr), 100*float64(s.fa)/float64(s.n))
 }
 
+func (s strict) corF1() float64 {
+	if s.pred == 0 || s.gold == 0 || s.cor == 0 {
+		return 0
+	}
+	cp, cr := float64(s.cor)/float64(s.pred), float64(s.cor)/float64(s.gold)
+	return 2 * cp * cr / (cp + cr)
+}
+
 func strictScore(c *Checker, ps []pairRunes) strict {
 	var s strict
 	typoPositions := func(src []rune) ([]int, []rune) { return TypoEdits(src, c.Check(string(src))) }
@@ -282,6 +290,50 @@ const (
 	odwWeight = 3
 )
 
+// cvFolds is the number of folds of the cross-validation over the dev
+// halves of odw, law and med.
+const cvFolds = 4
+
+// The wide ranker's training settings (see gbTrees …).
+const gbWideTrees = 40
+
+// devSet is one set's dev half for the cross-validation: its pairs, the
+// fold of each, the first look's candidates of each and the wide look's
+// (found out of fold: with the first-look ranker of the folds without it).
+type devSet struct {
+	name  string
+	pairs []pairRunes
+	fold  []int
+	first [][]sample
+	wide  [][]sample
+}
+
+type cvKey struct{ first, more, wide float64 }
+
+// wideOff in the grid switches the wide look off; wideOld decides it
+// by the fixed rule of the session before the wide ranker (oldWideRule).
+const (
+	wideOff = noCandidates
+	wideOld = -99
+)
+
+// oldWideRule is how the wide look decided before it had a ranker of its
+// own, for the cross-validation to compare: a candidate of known
+// confusable characters by the first-look ranker at log-odds 2, any other
+// only with margins of at least 8 (trigram) and 10 (character model), 2
+// more than for any other candidate there.
+type oldWideRule struct{}
+
+func (oldWideRule) score(x *[nFeatures]float64) float64 {
+	if x[fOdd] == 0 {
+		return x[fFirstScore]
+	}
+	if x[fLGain] >= 8 && x[fCGain] >= 10 && x[fCRivalGap] >= 2 {
+		return 2
+	}
+	return math.Inf(-1)
+}
+
 func TestTrainRanker(t *testing.T) {
 	if *trainDir == "" {
 		t.Skip("learns the ranker; run with -train DIR")
@@ -293,55 +345,175 @@ func TestTrainRanker(t *testing.T) {
 	if c.lm.ngram == nil {
 		t.Fatal("the ranker weighs the trigram model's margins: install libime-data-language-model")
 	}
-	odw := readDevPairs(t, *trainDir, "odw")
-	others := append(readDevPairs(t, *trainDir, "law"), readDevPairs(t, *trainDir, "med")...)
-	var othersS []sample
-
-	// Two folds of the odw dev half, split by another hash than the one
-	// that made it.
-	var folds [2][]pairRunes
-	for _, p := range odw {
-		h := md5.Sum([]byte(string(p[1])))
-		folds[h[0]%2] = append(folds[h[0]%2], p)
+	wideTrees, wideMinH := gbWideTrees, float64(gbMinH)
+	if v, err := strconv.Atoi(os.Getenv("PROOF_WIDE_TREES")); err == nil {
+		wideTrees = v
 	}
-	firsts, mores := []float64{0, 0.5, 1, 1.5, 2, 2.5, 3}, []float64{-1, -0.5, 0, 0.5}
-	type key struct{ first, more float64 }
-	sum := map[key]strict{}
-	for f := range folds {
-		if othersS == nil {
-			othersS = collect(c, others)
+	if v, err := strconv.ParseFloat(os.Getenv("PROOF_WIDE_MINH"), 64); err == nil {
+		wideMinH = v
+	}
+	var sets []*devSet
+	for _, name := range []string{"odw", "law", "med"} {
+		d := &devSet{name: name, pairs: readDevPairs(t, *trainDir, name)}
+		for _, p := range d.pairs {
+			// Folds by another hash than the one that made the dev half.
+			h := md5.Sum([]byte(string(p[1])))
+			d.fold = append(d.fold, int(h[0])%cvFolds)
+			ss := collect(c, []pairRunes{p})
+			if name == "odw" {
+				ss = weighted(ss)
+			}
+			d.first = append(d.first, ss)
 		}
-		ss := append(weighted(collect(c, folds[f])), othersS...)
+		d.wide = make([][]sample, len(d.pairs))
+		sets = append(sets, d)
+		t.Logf("%s: %d dev pairs collected", name, len(d.pairs))
+	}
+	gather := func(keep func(int) bool, wide bool) []sample {
+		var out []sample
+		for _, d := range sets {
+			for i := range d.pairs {
+				if !keep(d.fold[i]) {
+					continue
+				}
+				if wide {
+					out = append(out, d.wide[i]...)
+				} else {
+					out = append(out, d.first[i]...)
+				}
+			}
+		}
+		return out
+	}
+	with := func(rk, pre ranker, preMin float64, wide ranker) lmParams {
+		lp := defaultLMParams
+		lp.Rank, lp.Pre, lp.PreMin, lp.WideRank = rk, pre, preMin, wide
+		return lp
+	}
+	// 1. Per fold, the first-look ranker of the other folds, and with it
+	// the wide look's candidates of this fold.
+	type firstModels struct {
+		rk, pre *gbRanker
+		preMin  float64
+	}
+	var fm [cvFolds]firstModels
+	for f := range cvFolds {
+		ss := gather(func(g int) bool { return g != f }, false)
 		rk := trainGB(ss, gbTrees, gbEta, gbLambda, gbMinH)
 		pre, preMin := trainPre(ss)
+		fm[f] = firstModels{rk, pre, preMin}
+		for _, d := range sets {
+			for i, p := range d.pairs {
+				if d.fold[i] == f {
+					d.wide[i] = collectWide(c, with(rk, pre, preMin, constRanker(0)), p)
+					if d.name == "odw" {
+						d.wide[i] = weighted(d.wide[i])
+					}
+				}
+			}
+		}
+	}
+	t.Logf("the wide look's candidates collected out of fold")
+	// 2. Per fold, the wide ranker of the other folds' candidates, and the
+	// grid of thresholds on this fold.
+	firsts, mores := []float64{0.5, 1, 1.5, 2}, []float64{-0.5}
+	if os.Getenv("PROOF_QUICK") != "" {
+		firsts = []float64{1}
+	}
+	wides := []float64{wideOff, wideOld, -2, -1, -0.5, 0, 0.5, 1, 2}
+	sum := map[string]map[cvKey]strict{}
+	for _, d := range sets {
+		sum[d.name] = map[cvKey]strict{}
+	}
+	for f := range cvFolds {
+		t.Logf("fold %d", f)
+		wk := trainGB(gather(func(g int) bool { return g != f }, true), wideTrees, gbEta, gbLambda, wideMinH)
 		for _, first := range firsts {
 			for _, more := range mores {
-				lp := defaultLMParams
-				lp.Rank, lp.First, lp.More, lp.Min = rk, first, more, more
-				lp.Pre, lp.PreMin = pre, preMin
-				cc := *c
-				cc.lmp = &lp
-				s := strictScore(&cc, folds[1-f])
-				a := sum[key{first, more}]
-				a.pred, a.gold, a.det, a.cor, a.fa, a.n = a.pred+s.pred, a.gold+s.gold, a.det+s.det, a.cor+s.cor, a.fa+s.fa, a.n+s.n
-				sum[key{first, more}] = a
+				for _, wide := range wides {
+					lp := with(fm[f].rk, fm[f].pre, fm[f].preMin, wk)
+					lp.First, lp.More, lp.Min, lp.Wide = first, more, more, wide
+					if wide == wideOld {
+						lp.WideRank, lp.Wide = oldWideRule{}, 2
+					}
+					cc := *c
+					cc.lmp = &lp
+					k := cvKey{first, more, wide}
+					for _, d := range sets {
+						var ps []pairRunes
+						for i, p := range d.pairs {
+							if d.fold[i] == f {
+								ps = append(ps, p)
+							}
+						}
+						s := strictScore(&cc, ps)
+						a := sum[d.name][k]
+						a.pred, a.gold, a.det, a.cor, a.fa, a.n = a.pred+s.pred, a.gold+s.gold, a.det+s.det, a.cor+s.cor, a.fa+s.fa, a.n+s.n
+						sum[d.name][k] = a
+					}
+				}
 			}
 		}
 	}
 	for _, first := range firsts {
 		for _, more := range mores {
-			t.Logf("cross-validated, First %4.1f More %4.1f: %v", first, more, sum[key{first, more}])
+			for _, wide := range wides {
+				k := cvKey{first, more, wide}
+				w := fmt.Sprintf("%4.1f", wide)
+				switch wide {
+				case wideOff:
+					w = " off"
+				case wideOld:
+					w = " old"
+				}
+				t.Logf("cross-validated, First %4.1f More %4.1f Wide %s: odw %v | law %v | med %v", first, more, w,
+					sum["odw"][k], sum["law"][k], sum["med"][k])
+			}
 		}
 	}
+	// The rule: the best odw correction F1 with at most 1 % of the correct
+	// odw and law sentences flagged; of equals, the one that flags fewer
+	// sentences, then the higher thresholds (the grid is walked from the
+	// highest).
+	best, bestF1 := cvKey{}, -1.0
+	for _, first := range slices.Backward(firsts) {
+		for _, more := range slices.Backward(mores) {
+			for _, wide := range slices.Backward(wides) {
+				k := cvKey{first, more, wide}
+				s, l := sum["odw"][k], sum["law"][k]
+				if wide == wideOld || s.fa*100 > s.n || l.fa*100 > l.n {
+					continue
+				}
+				if f1 := s.corF1(); f1 > bestF1+1e-9 || math.Abs(f1-bestF1) <= 1e-9 && s.fa < sum["odw"][best].fa {
+					best, bestF1 = k, f1
+				}
+			}
+		}
+	}
+	t.Logf("chosen by the cross-validation: First %.1f More %.1f Wide %.1f (odw %v)", best.first, best.more, best.wide, sum["odw"][best])
 
-	ss := append(weighted(collect(c, odw)), collect(c, others)...)
+	all := func(int) bool { return true }
+	ss := gather(all, false)
 	rk := trainGB(ss, gbTrees, gbEta, gbLambda, gbMinH)
 	pre, preMin := trainPre(ss)
+	wss := gather(all, true)
+	wk := trainGB(wss, wideTrees, gbEta, gbLambda, wideMinH)
+	pos := 0.0
+	for _, x := range wss {
+		pos += x.y
+	}
+	t.Logf("wide-look samples right: %.0f", pos)
+	t.Logf("%d first-look samples, %d wide-look samples (out of fold)", len(ss), len(wss))
+	n := 0
+	for _, d := range sets {
+		n += len(d.pairs)
+	}
 	var b bytes.Buffer
 	b.WriteString("// Code generated by TestTrainRanker (ranker_train_test.go); DO NOT EDIT.\n\npackage proofread\n\n")
-	fmt.Fprintf(&b, "// rankerModel and rankerPre were learnt from %d dev pairs of ECSpell's odw, law and med training sets.\n", len(odw)+len(others))
+	fmt.Fprintf(&b, "// rankerModel, rankerPre and rankerWide were learnt from %d dev pairs of ECSpell's odw, law and med training sets.\n", n)
 	writeGB(&b, "rankerModel", rk)
 	writeGB(&b, "rankerPre", pre)
+	writeGB(&b, "rankerWide", wk)
 	fmt.Fprintf(&b, "const rankerPreMin = %s\n", strconv.FormatFloat(preMin, 'g', -1, 64))
 	src := b.Bytes()
 	if bytes.Contains(src, []byte("math.Inf")) {
@@ -354,21 +526,44 @@ func TestTrainRanker(t *testing.T) {
 	if err := os.WriteFile("ranker_model.go", src, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("wrote ranker_model.go (%d + %d trees)", len(rk.trees), len(pre.trees))
-	// Which features the trees split on, and how often.
-	var used [nFeatures]int
-	for _, tr := range rk.trees {
-		for i, f := range tr.feat {
-			if !math.IsInf(tr.thr[i], 1) {
-				used[f]++
+	t.Logf("wrote ranker_model.go (%d + %d + %d trees)", len(rk.trees), len(pre.trees), len(wk.trees))
+	for name, m := range map[string]*gbRanker{"first look": rk, "wide look": wk} {
+		var used [nFeatures]int
+		for _, tr := range m.trees {
+			for i, f := range tr.feat {
+				if !math.IsInf(tr.thr[i], 1) {
+					used[f]++
+				}
+			}
+		}
+		for f, n := range used {
+			if n > 0 {
+				t.Logf("%s splits on %-24s %d", name, featureNames[f], n)
 			}
 		}
 	}
-	for f, n := range used {
-		if n > 0 {
-			t.Logf("splits on %-24s %d", featureNames[f], n)
+}
+
+// collectWide checks p with lp and returns the wide look's candidates
+// (none taken), labelled as collect labels them.
+func collectWide(c *Checker, lp lmParams, p pairRunes) []sample {
+	lp.Wide = noCandidates - 1 // the look is taken, none of its candidates
+	cc := *c
+	cc.lmp = &lp
+	var out []sample
+	cc.traceWide = func(props []proposal, xs [][nFeatures]float64) {
+		for i, q := range props {
+			y := 1.0
+			for j, r := range []rune(q.word) {
+				if k := q.start + j; r != p[0][k] && r != p[1][k] {
+					y = 0
+				}
+			}
+			out = append(out, sample{x: xs[i], y: y})
 		}
 	}
+	cc.Check(string(p[0]))
+	return out
 }
 
 // writeGB writes the Go declaration of a boosted-trees model.

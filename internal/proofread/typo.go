@@ -614,7 +614,7 @@ func (c *Checker) selectTypos(t *text, props []proposal, out *findings) {
 				taken = append(taken, pr)
 			}
 		}
-		if lp.Wide < noCandidates {
+		if lp.Wide < noCandidates && lp.WideRank != nil {
 			wide := c.widen(t, taken)
 			slices.SortFunc(wide, byGain)
 			for _, pr := range wide {
@@ -742,27 +742,53 @@ func (c *Checker) widen(t *text, taken []proposal) []proposal {
 		return nil
 	}
 	props = c.rescoreIn(fixed, lo, props)
-	// The ranker decides the confusable candidates. It never saw one of
-	// characters not known to be confusable, and scored the right ones no
-	// better than the wrong (灾害 and 灾难 for 灾舍); those are taken where
-	// both models clearly want that character and the character model no
-	// other there (通辻 → 通过, not 通常).
-	var out []proposal
-	for i, p := range props {
-		if !p.odd {
-			if p.gain >= lp.Wide {
-				out = append(out, p)
-			}
-			continue
+	// The wide ranker decides, from what the first-look ranker said and
+	// what only this look knows (see ranker.go, fFirstScore …): it was
+	// learnt on the wide look's own candidates, out of fold (TestTrainRanker).
+	xs := make([][nFeatures]float64, len(props))
+	for i := range props {
+		p := &props[i]
+		q := p.from(lo)
+		x := &xs[i]
+		*x = c.lm.features(fixed, &q)
+		x[fFirstScore] = clip(p.gain, -20, 20)
+		if p.odd {
+			x[fOdd] = 1
+		}
+		if p.again {
+			x[fAgain] = 1
+		}
+		if surprise != nil {
+			x[fSuspect] = clip(float64(surprise[p.pos-lo]), 0, 30)
 		}
 		rival := math.Inf(-1)
-		for j, q := range props {
-			if j != i && q.pos == p.pos && q.to != p.to {
-				rival = max(rival, q.cgain)
+		for j, r := range props {
+			if j != i && r.pos == p.pos && r.to != p.to {
+				rival = max(rival, r.cgain)
 			}
 		}
-		if p.lgain >= lp.OddLGain && p.cgain >= lp.OddCGain && p.cgain-rival >= lp.OddGap {
-			p.gain = lp.Wide
+		x[fCRivalGap] = clip(p.cgain-rival, -30, 30)
+		near, nearScore, fixes := 30, 0.0, 0
+		for _, q := range taken {
+			d := max(q.start-p.end, p.start-q.end, 0)
+			if d < near {
+				near, nearScore = d, q.gain
+			}
+			if d < 30 {
+				fixes++
+			}
+		}
+		x[fNearFix] = float64(near)
+		x[fFixes] = float64(min(fixes, 5))
+		x[fFixScore] = clip(nearScore, -20, 20)
+		p.gain = lp.WideRank.score(x)
+	}
+	if c.traceWide != nil {
+		c.traceWide(props, xs)
+	}
+	var out []proposal
+	for _, p := range props {
+		if p.gain >= lp.Wide {
 			out = append(out, p)
 		}
 	}
