@@ -26,11 +26,39 @@ type demoPool struct {
 	drivers  []request.Driver
 }
 
-var requestMaterials = []string{
-	"关于报送2026年度重点工作完成情况的报告", "关于申请老旧小区改造专项资金的请示", "区政府与云泽市农商银行战略合作协议",
-	"关于召开全区安全生产工作会议的通知", "清澜区优化营商环境若干措施（征求意见稿）", "干部人事档案专项审核结果的函",
-	"关于商请支持城关镇污水管网建设的函", "清澜区2027年民生实事项目清单", "关于表彰2026年度先进集体和先进个人的决定",
-	"关于同意设立区数据资源中心的批复", "招商引资项目合作框架协议", "关于报送防汛抗旱工作总结的报告",
+// sealUses are the papers an office stamps, each with the reason a clerk
+// would give and the seals that fit it, most fitting first: an agreement
+// takes the contract seal, a 请示 or 报告 the organ's own, a 函 or 通知 the
+// office's.
+type sealUse struct {
+	material, reason string
+	kinds            []request.SealKind
+}
+
+var sealUses = []sealUse{
+	{"关于报送2026年度重点工作完成情况的报告", "报送市级部门", []request.SealKind{request.GovSeal, request.PartySeal}},
+	{"关于申请老旧小区改造专项资金的请示", "报送市级部门", []request.SealKind{request.GovSeal, request.PartySeal}},
+	{"区政府与云泽市农商银行战略合作协议", "对外签约", []request.SealKind{request.ContractSeal, request.GovSeal}},
+	{"关于召开全区安全生产工作会议的通知", "按程序印发", []request.SealKind{request.OfficeSeal}},
+	{"清澜区优化营商环境若干措施（征求意见稿）", "征求意见", []request.SealKind{request.OfficeSeal}},
+	{"干部人事档案专项审核结果的函", "按程序印发", []request.SealKind{request.OfficeSeal}},
+	{"关于商请支持城关镇污水管网建设的函", "报送市级部门", []request.SealKind{request.OfficeSeal}},
+	{"清澜区2027年民生实事项目清单", "送审材料", []request.SealKind{request.GovSeal, request.PartySeal}},
+	{"关于表彰2026年度先进集体和先进个人的决定", "按程序印发", []request.SealKind{request.PartySeal, request.GovSeal}},
+	{"关于同意设立区数据资源中心的批复", "按程序印发", []request.SealKind{request.GovSeal, request.PartySeal}},
+	{"招商引资项目合作框架协议", "对外签约", []request.SealKind{request.ContractSeal, request.GovSeal}},
+	{"关于报送防汛抗旱工作总结的报告", "报送市级部门", []request.SealKind{request.GovSeal, request.PartySeal}},
+}
+
+// sealFor is the index of the pool's seal that fits a use: that of the first
+// kind the pool has; -1 when it has none (the use is not this office's).
+func sealFor(seals []request.Seal, kinds []request.SealKind) int {
+	for _, k := range kinds {
+		if i := slices.IndexFunc(seals, func(x request.Seal) bool { return x.Kind == k }); i >= 0 {
+			return i
+		}
+	}
+	return -1
 }
 
 var requestDestinations = []string{
@@ -38,8 +66,8 @@ var requestDestinations = []string{
 	"白沙街道社区服务中心", "东湖镇防汛指挥部", "清澜经济开发区管委会", "区人民医院", "云泽机场", "市委党校",
 }
 
-var requestReasons = []string{"报送市级部门", "对外签约", "按程序印发", "陪同领导调研", "参加市级会议", "检查指导防汛工作",
-	"送审材料", "接待来访客商", "走访慰问困难群众", "督查重点项目进度"}
+var carReasons = []string{"陪同领导调研", "参加市级会议", "检查指导防汛工作", "送审材料", "接待来访客商", "走访慰问困难群众",
+	"督查重点项目进度", "报送市级部门"}
 
 // SeedRequests gives the demo district a month of 用印 and 用车 up to now:
 // the 区委办's and 政府办's seals, cars and drivers, and requests from their
@@ -89,6 +117,7 @@ func SeedRequests(ctx context.Context, s *store.Store, d District, now time.Time
 	start := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, loc).AddDate(0, 0, -30)
 	total := 0
 	for _, pool := range pools {
+		uses := slices.DeleteFunc(slices.Clone(sealUses), func(u sealUse) bool { return sealFor(pool.seals, u.kinds) < 0 })
 		office, ok := byShort[pool.office]
 		if !ok {
 			return fmt.Errorf("演示用印用车：没有%s", pool.office)
@@ -167,10 +196,9 @@ func SeedRequests(ctx context.Context, s *store.Store, d District, now time.Time
 				if at.After(now) {
 					continue
 				}
+				use := uses[rng.IntN(len(uses))]
 				n := request.New{ID: id(fmt.Sprintf("req:%s:%d:seal:%d", pool.office, day, k)), Kind: request.SealUse, UnitID: req.UnitID, OfficeID: office.ID,
-					Reason: requestReasons[rng.IntN(len(requestReasons))],
-					Seal: &request.SealInfo{SealID: pool.seals[rng.IntN(len(pool.seals))].ID, Material: requestMaterials[rng.IntN(len(requestMaterials))],
-						Copies: 1 + rng.IntN(8)}}
+					Reason: use.reason, Seal: &request.SealInfo{SealID: pool.seals[sealFor(pool.seals, use.kinds)].ID, Material: use.material, Copies: 1 + rng.IntN(8)}}
 				if err := p.seal(person[req.PersonID], n, at, rng); err != nil {
 					return err
 				}
@@ -184,7 +212,7 @@ func SeedRequests(ctx context.Context, s *store.Store, d District, now time.Time
 				}
 				from := at.Add(time.Duration(1+rng.IntN(4)) * time.Hour).Truncate(30 * time.Minute)
 				n := request.New{ID: id(fmt.Sprintf("req:%s:%d:car:%d", pool.office, day, k)), Kind: request.CarUse, UnitID: req.UnitID, OfficeID: office.ID,
-					Reason: requestReasons[rng.IntN(len(requestReasons))],
+					Reason: carReasons[rng.IntN(len(carReasons))],
 					Car: &request.CarInfo{Start: from, End: from.Add(time.Duration(1+rng.IntN(6)) * time.Hour),
 						Destination: requestDestinations[rng.IntN(len(requestDestinations))], Passengers: 1 + rng.IntN(4)}}
 				if err := p.car(person[req.PersonID], n, at, rng); err != nil {
