@@ -15,9 +15,12 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/shuniu-oa/shuniu/internal/blob"
+	"github.com/shuniu-oa/shuniu/internal/gmcrypto"
 	"github.com/shuniu-oa/shuniu/internal/store"
 )
 
@@ -31,6 +34,20 @@ type manifest struct {
 	Database  string    `json:"database,omitempty"` // file name inside the archive
 	SHA256    string    `json:"sha256,omitempty"`
 	FileCount int       `json:"file_count"`
+	// Files of 秘密 and 机密 documents are copied as they are kept, SM4-GCM
+	// encrypted; the master keys (by ID) that open them are not in the
+	// archive and must be kept beside it, apart.
+	EncryptedFiles int      `json:"encrypted_files,omitempty"`
+	MasterKeys     []string `json:"master_keys,omitempty"`
+}
+
+// keyNote says which master keys a backup's encrypted files need.
+func (m manifest) keyNote() string {
+	if m.EncryptedFiles == 0 {
+		return ""
+	}
+	return fmt.Sprintf("其中 %d 个文件（秘密、机密公文的附件和正式文本）以 SM4-GCM 加密保存，原样备份；打开它们需要主密钥 %s（--master-key 指向的文件，不在备份中，请另行保管）。",
+		m.EncryptedFiles, strings.Join(m.MasterKeys, "、"))
 }
 
 func runBackup(ctx context.Context, c *cli) int {
@@ -50,12 +67,16 @@ func runBackup(ctx context.Context, c *cli) int {
 		return 1
 	}
 	defer s.Close()
-	if err := backup(ctx, s, &cfg, out); err != nil {
+	m, err := backup(ctx, s, &cfg, out)
+	if err != nil {
 		os.Remove(out)
 		fmt.Fprintln(c.stderr, "shuniu backup:", err)
 		return 1
 	}
 	fmt.Fprintf(c.stdout, "备份完成：%s\n", out)
+	if note := m.keyNote(); note != "" {
+		fmt.Fprintln(c.stdout, note)
+	}
 	// The key must not travel with the data it protects (docs/security.md).
 	fmt.Fprintln(c.stdout, "审计密钥与审计检查点不在备份中：请另行保管（恢复后校验审计链需要原来的密钥）。")
 	if s.Dialect() == store.Postgres {
@@ -66,7 +87,13 @@ func runBackup(ctx context.Context, c *cli) int {
 	return 0
 }
 
-func backup(ctx context.Context, s *store.Store, cfg *config, out string) error {
+func backup(ctx context.Context, s *store.Store, cfg *config, out string) (manifest, error) {
+	m := manifest{Version: versionString(), Created: time.Now().UTC(), Dialect: s.Dialect().String()}
+	err := m.write(ctx, s, cfg, out)
+	return m, err
+}
+
+func (m *manifest) write(ctx context.Context, s *store.Store, cfg *config, out string) error {
 	f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
@@ -74,7 +101,6 @@ func backup(ctx context.Context, s *store.Store, cfg *config, out string) error 
 	defer f.Close()
 	gz := gzip.NewWriter(f)
 	tw := tar.NewWriter(gz)
-	m := manifest{Version: versionString(), Created: time.Now().UTC(), Dialect: s.Dialect().String()}
 	if s.Dialect() == store.SQLite {
 		tmp, err := os.MkdirTemp(cfg.dataDir, ".backup-")
 		if err != nil {
@@ -104,6 +130,12 @@ func backup(ctx context.Context, s *store.Store, cfg *config, out string) error 
 			return err
 		}
 		m.FileCount++
+		if id, ok := blob.KeyID(p); ok {
+			m.EncryptedFiles++
+			if !slices.Contains(m.MasterKeys, id) {
+				m.MasterKeys = append(m.MasterKeys, id)
+			}
+		}
 		_, err = addFile(tw, p, filepath.ToSlash(rel))
 		return err
 	})
@@ -171,6 +203,12 @@ func runRestore(ctx context.Context, c *cli) int {
 	fmt.Fprintf(c.stdout, "已恢复（备份于 %s，附件 %d 个）到 %s。\n", m.Created.Local().Format("2006-01-02 15:04:05"), m.FileCount, cfg.dataDir)
 	if m.Dialect == "postgres" {
 		fmt.Fprintln(c.stdout, "该备份来自 PostgreSQL，只含附件；数据库请用 pg_restore 恢复。")
+	}
+	if note := m.keyNote(); note != "" {
+		fmt.Fprintln(c.stdout, note)
+		if mk, err := gmcrypto.LoadMasterKey(cfg.masterKey); err != nil || !slices.Contains(m.MasterKeys, mk.ID()) {
+			fmt.Fprintf(c.stdout, "注意：%s 不是所需的主密钥，请放回原来的主密钥文件后再启动，否则加密文件无法打开。\n", cfg.masterKey)
+		}
 	}
 	return 0
 }

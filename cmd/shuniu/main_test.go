@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/shuniu-oa/shuniu/internal/audit"
+	"github.com/shuniu-oa/shuniu/internal/gmcrypto"
 )
 
 func run(t *testing.T, env map[string]string, args ...string) (int, string, string) {
@@ -77,13 +78,30 @@ func TestOperatorCommands(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "files", "ab", "abcdef"), []byte("附件内容"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if code, out, errs := run(t, env, "backup", "-o", archive); code != 0 {
+	// A file of a 机密 document, kept encrypted: copied as it is, and the
+	// backup names the master key it needs (which it does not hold).
+	mk, _ := gmcrypto.MasterKeyFromHex(strings.Repeat("3c", 16))
+	var env1 bytes.Buffer
+	sealedSum := strings.Repeat("cd", 32)
+	if err := gmcrypto.EncryptFile(&env1, strings.NewReader("机密附件内容"), mk, []byte(sealedSum)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "files", "cd"), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "files", "cd", sealedSum), env1.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := run(t, env, "backup", "-o", archive); code != 0 || !strings.Contains(out, "1 个文件") || !strings.Contains(out, "主密钥 "+mk.ID()) {
 		t.Fatalf("backup: %d %q %q", code, out, errs)
 	}
 	dir2 := t.TempDir()
 	env2 := map[string]string{"SHUNIU_DATA_DIR": dir2}
-	if code, out, errs := run(t, env2, "restore", archive); code != 0 || !strings.Contains(out, "附件 1 个") {
+	if code, out, errs := run(t, env2, "restore", archive); code != 0 || !strings.Contains(out, "附件 2 个") || !strings.Contains(out, "不是所需的主密钥") {
 		t.Fatalf("restore: %d %q %q", code, out, errs)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir2, "files", "cd", sealedSum)); err != nil || !bytes.Equal(b, env1.Bytes()) {
+		t.Errorf("restored encrypted file differs: %v", err)
 	}
 	if code, _, errs := run(t, env2, "restore", archive); code != 1 || !strings.Contains(errs, "--force") {
 		t.Errorf("restore over existing: %d %q", code, errs)

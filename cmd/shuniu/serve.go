@@ -172,6 +172,26 @@ func serve(ctx context.Context, c *cli, cfg *config, isDemo bool) int {
 		_ = sched.Run(schedCtx, 30*time.Second)
 	}()
 	defer func() { stopSched(); <-schedDone }()
+	// Files of documents raised to (or lowered from) 秘密/机密 that a request
+	// did not finish converting, and those classified before encryption at
+	// rest existed, are converted in the background.
+	cryptDone := make(chan struct{})
+	go func() {
+		defer close(cryptDone)
+		t := time.NewTicker(30 * time.Second)
+		defer t.Stop()
+		for {
+			if n, err := srv.ReconcileFiles(schedCtx); err != nil && schedCtx.Err() == nil {
+				log.Warn("file encryption", "done", n, "err", err)
+			}
+			select {
+			case <-schedCtx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	defer func() { stopSched(); <-cryptDone }()
 	// Every server signs checkpoints of the audit chain's head, out of the
 	// database's reach; the last one as it stops.
 	cp, err := cfg.checkpointer(s, workerName(), log)

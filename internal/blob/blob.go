@@ -5,6 +5,7 @@
 package blob
 
 import (
+	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -21,6 +22,7 @@ import (
 	"time"
 
 	"github.com/shuniu-oa/shuniu/internal/document"
+	"github.com/shuniu-oa/shuniu/internal/gmcrypto"
 )
 
 // ErrNotFound is returned for a content address with no file.
@@ -30,6 +32,11 @@ var ErrNotFound = errors.New("文件不存在")
 type Store struct {
 	dir    string
 	policy document.AttachmentPolicy
+	// master opens encrypted files and makes new ones (nil: a server with no
+	// master key, which can neither).
+	master *gmcrypto.MasterKey
+	// encrypt makes Put encrypt what it stores (Encrypting).
+	encrypt bool
 }
 
 // Object describes a stored file.
@@ -52,6 +59,26 @@ func New(dataDir string, policy document.AttachmentPolicy) (*Store, error) {
 	return &Store{dir: dir, policy: policy}, nil
 }
 
+// WithMasterKey returns the store that opens encrypted files with m and
+// encrypts new files under it when asked (Encrypting).
+func (s *Store) WithMasterKey(m *gmcrypto.MasterKey) *Store {
+	c := *s
+	c.master = m
+	return &c
+}
+
+// Encrypting returns the store whose Put encrypts when on is true: files of
+// a 秘密 or 机密 document are written encrypted, never in clear first. A
+// store without a master key writes in clear (a server without one keeps
+// every file in clear, as it signs nothing); the documents stay queued for
+// encryption (store.FileCryptQueue) until a server with the key converts
+// them.
+func (s *Store) Encrypting(on bool) *Store {
+	c := *s
+	c.encrypt = on && s.master != nil
+	return &c
+}
+
 // Policy is the attachment policy in force.
 func (s *Store) Policy() document.AttachmentPolicy { return s.policy }
 
@@ -65,9 +92,18 @@ func (s *Store) path(sum string) (string, error) {
 // Put reads a file, checks it against the policy under the given name, and
 // stores it under its SHA-256. Reading stops one byte past the size limit, so
 // an oversized upload is never held in full.
+//
+// On an Encrypting store the file is first inspected (which needs a
+// seekable reader), then written as an SM4-GCM envelope under a new data
+// key bound to its address: its plaintext never reaches the store's disk. A
+// file already stored in clear (the same content in another document) is
+// replaced by its encrypted form.
 func (s *Store) Put(name string, r io.Reader) (Object, error) {
 	if err := document.ValidAttachmentName(name); err != nil {
 		return Object{}, err
+	}
+	if s.encrypt {
+		return s.putEncrypted(name, r)
 	}
 	tmp, err := os.CreateTemp(s.dir, ".upload-*")
 	if err != nil {
@@ -147,8 +183,9 @@ func (s *Store) Inspect(name string, r io.Reader) (Object, error) {
 	return Object{SHA256: hex.EncodeToString(h.Sum(nil)), Size: n, MediaType: sniffed}, nil
 }
 
-// Open opens a stored file for reading.
-func (s *Store) Open(sum string) (*os.File, error) {
+// Open opens a stored file for reading, decrypting an encrypted one as it
+// is read (after the caller's access check: the store knows no persons).
+func (s *Store) Open(sum string) (*Reader, error) {
 	p, err := s.path(sum)
 	if err != nil {
 		return nil, err
@@ -157,8 +194,52 @@ func (s *Store) Open(sum string) (*os.File, error) {
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, ErrNotFound
 	}
-	return f, err
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	br := bufio.NewReader(f)
+	head, _ := br.Peek(len(gmcrypto.EnvelopeMagic))
+	if !gmcrypto.IsEnvelope(head) {
+		return &Reader{Reader: br, f: f, size: st.Size()}, nil
+	}
+	h, err := gmcrypto.ReadEnvelopeHeader(br)
+	if err == nil {
+		var pr io.Reader
+		if pr, err = h.Open(br, s.master, []byte(sum)); err == nil {
+			size := h.PlainSize(st.Size())
+			if size < 0 {
+				err = gmcrypto.ErrEnvelope
+			} else {
+				return &Reader{Reader: pr, f: f, size: size, encrypted: true}, nil
+			}
+		}
+	}
+	f.Close()
+	return nil, fmt.Errorf("文件 %s…：%w", sum[:12], err)
 }
+
+// Reader is an open stored file: its plaintext, whether or not it is
+// encrypted on disk.
+type Reader struct {
+	io.Reader
+	f         *os.File
+	size      int64
+	encrypted bool
+}
+
+// Size is the file's plaintext size.
+func (r *Reader) Size() int64 { return r.size }
+
+// Encrypted reports whether the file is encrypted at rest.
+func (r *Reader) Encrypted() bool { return r.encrypted }
+
+// Close closes the file.
+func (r *Reader) Close() error { return r.f.Close() }
 
 // Serve sends a stored file. PDF and raster images may be shown inline; all
 // else (HTML, SVG, office files) is a download, and the browser is told not
@@ -169,10 +250,6 @@ func (s *Store) Serve(w http.ResponseWriter, r *http.Request, sum, name, mediaTy
 		return err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return err
-	}
 	h := w.Header()
 	disposition := "attachment"
 	if document.ServeInline(mediaType) {
@@ -190,7 +267,7 @@ func (s *Store) Serve(w http.ResponseWriter, r *http.Request, sum, name, mediaTy
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	h.Set("Cache-Control", "private, no-store")
-	h.Set("Content-Length", strconv.FormatInt(st.Size(), 10))
+	h.Set("Content-Length", strconv.FormatInt(f.Size(), 10))
 	if r.Method == http.MethodHead {
 		return nil
 	}
@@ -212,12 +289,17 @@ func (s *sniffBuffer) Write(p []byte) (int, error) {
 // the SHA-256 it is stored under (a receiver's 校验 of what was sent).
 func (s *Store) Verify(sum string) (bool, error) {
 	f, err := s.Open(sum)
+	if errors.Is(err, gmcrypto.ErrEnvelope) {
+		return false, nil // an encrypted file changed on disk
+	}
 	if err != nil {
 		return false, err
 	}
 	defer f.Close()
 	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
+	if _, err := io.Copy(h, f); errors.Is(err, gmcrypto.ErrEnvelope) {
+		return false, nil
+	} else if err != nil {
 		return false, fmt.Errorf("file store: %w", err)
 	}
 	return hex.EncodeToString(h.Sum(nil)) == sum, nil

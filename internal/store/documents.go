@@ -208,7 +208,17 @@ func (tx *Tx) putDocument(ctx context.Context, d DocRecord, insert bool, prev in
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			d.ID, d.Direction, d.UnitID, d.OrganID, d.SourceID, d.Doc.Title, string(d.Doc.Type), int64(d.Doc.Classification.Level), string(d.Doc.Urgency),
 			d.DocNumber, d.InNumber, d.Sender, d.Step, string(d.Status), d.Version, string(content), d.CreatedBy, ts(d.CreatedAt), ts(d.UpdatedAt), ts(d.ClosedAt))
+		if err == nil && d.Doc.Classification.Level != document.Unclassified {
+			err = tx.queueFileCrypt(ctx, d.ID)
+		}
 	} else {
+		// A changed 密级 changes how the document's files are kept at rest.
+		var was int64
+		if err := tx.queryRow(ctx, `SELECT level FROM documents WHERE id = ?`, d.ID).Scan(&was); err == nil && was != int64(d.Doc.Classification.Level) {
+			if err := tx.queueFileCrypt(ctx, d.ID); err != nil {
+				return err
+			}
+		}
 		var res sql.Result
 		res, err = tx.exec(ctx, `UPDATE documents SET title = ?, doc_type = ?, level = ?, urgency = ?, doc_number = ?, in_number = ?, step = ?, status = ?, version = ?, content = ?, updated_at = ?, closed_at = ? WHERE id = ? AND version = ?`,
 			d.Doc.Title, string(d.Doc.Type), int64(d.Doc.Classification.Level), string(d.Doc.Urgency), d.DocNumber, d.InNumber, d.Step, string(d.Status),
@@ -686,11 +696,17 @@ func (tx *Tx) AddFile(ctx context.Context, by org.Person, f DocFile) error {
 	if err := document.ValidAttachmentName(f.Name); err != nil {
 		return err
 	}
-	if _, err := tx.Document(ctx, f.DocID); err != nil {
+	rec, err := tx.Document(ctx, f.DocID)
+	if err != nil {
 		return err
 	}
 	if err := tx.refuseArchived(ctx, f.DocID, "添加文件"); err != nil {
 		return err
+	}
+	if rec.Level() != org.Unclassified {
+		if err := tx.queueFileCrypt(ctx, f.DocID); err != nil {
+			return err
+		}
 	}
 	if _, err := tx.exec(ctx, `INSERT INTO blobs (sha256, size, media_type, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
 		f.SHA256, f.Size, f.MediaType, ts(tx.now)); err != nil {

@@ -444,7 +444,7 @@ func (srv *Server) docFileAddAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	var atts []document.Attachment
 	if err == nil {
-		if atts, err = srv.uploads(r, "files"); err == nil && len(atts) == 0 {
+		if atts, err = srv.uploads(r, "files", od.rec.Level()); err == nil && len(atts) == 0 {
 			err = errors.New("请选择文件")
 		}
 	}

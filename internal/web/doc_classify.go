@@ -82,6 +82,11 @@ func (srv *Server) classify(w http.ResponseWriter, r *http.Request, od openedDoc
 		return od.rec, false, nil
 	}
 	rec, err := srv.store.Classify(r.Context(), viewerFrom(r.Context()).Person, od.rec.ID, base, to, basis)
+	if err == nil {
+		// Raised to 秘密/机密, the files are encrypted before the answer;
+		// lowered to 非密, decrypted (unless another such document names them).
+		srv.reconcileDoc(r.Context(), od.rec.ID)
+	}
 	return rec, true, err
 }
 

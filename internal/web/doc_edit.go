@@ -328,7 +328,7 @@ func (srv *Server) docFile(w http.ResponseWriter, r *http.Request) {
 		}
 		if errors.Is(err, blob.ErrNotFound) {
 			srv.docNotFound(w, r)
-		} else if err != nil {
+		} else if err != nil && !srv.fileUnreadable(w, r, err) {
 			srv.serverError(w, r, err)
 		}
 		return
@@ -349,7 +349,7 @@ func (srv *Server) docFileAdd(w http.ResponseWriter, r *http.Request) {
 	}
 	var atts []document.Attachment
 	if err == nil {
-		atts, err = srv.uploads(r, "files")
+		atts, err = srv.uploads(r, "files", od.rec.Level())
 		if err == nil && len(atts) == 0 {
 			err = errors.New("请选择文件")
 		}

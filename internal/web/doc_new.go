@@ -46,8 +46,13 @@ type pickUnit struct {
 	Disabled bool
 }
 
+// blobs is the file store, opening encrypted files with the master key.
 func (srv *Server) blobs() (*blob.Store, error) {
-	return blob.New(srv.opt.DataDir, document.DefaultAttachmentPolicy())
+	bs, err := blob.New(srv.opt.DataDir, document.DefaultAttachmentPolicy())
+	if err != nil {
+		return nil, err
+	}
+	return bs.WithMasterKey(srv.opt.MasterKey), nil
 }
 
 // creatableUnits are the units the viewer may start a document in: their
@@ -169,8 +174,9 @@ func docFromForm(f url.Values, units map[string]org.Unit) (document.Document, er
 }
 
 // uploads reads the files of a multipart field into the file store. A file
-// the policy refuses fails the whole form, before anything is created.
-func (srv *Server) uploads(r *http.Request, field string) ([]document.Attachment, error) {
+// the policy refuses fails the whole form, before anything is created. The
+// files of a 秘密 or 机密 document (level) are written encrypted.
+func (srv *Server) uploads(r *http.Request, field string, level org.Classification) ([]document.Attachment, error) {
 	if r.MultipartForm == nil {
 		return nil, nil
 	}
@@ -182,6 +188,7 @@ func (srv *Server) uploads(r *http.Request, field string) ([]document.Attachment
 	if err != nil {
 		return nil, err
 	}
+	bs = bs.Encrypting(level != org.Unclassified)
 	var out []document.Attachment
 	for _, fh := range fhs {
 		obj, err := putUpload(bs, fh)
@@ -313,7 +320,7 @@ func (srv *Server) docCreate(w http.ResponseWriter, r *http.Request) {
 		fail("文稿未通过校验，请按提示修改。")
 		return
 	}
-	atts, err := srv.uploads(r, "files")
+	atts, err := srv.uploads(r, "files", org.Classification(doc.Classification.Level))
 	if err != nil {
 		fail(userMessage(err))
 		return
@@ -383,7 +390,7 @@ func (srv *Server) incomingCreate(w http.ResponseWriter, r *http.Request) {
 		fail("请附上原件扫描件")
 		return
 	}
-	atts, err := srv.uploads(r, "scan")
+	atts, err := srv.uploads(r, "scan", org.Classification(doc.Classification.Level))
 	if err != nil {
 		fail(userMessage(err))
 		return

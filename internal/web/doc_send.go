@@ -54,6 +54,7 @@ func (srv *Server) issuedText(ctx context.Context, od openedDoc) (store.IssuedTe
 	if err != nil {
 		return out, err
 	}
+	bs = bs.Encrypting(od.rec.Level() != org.Unclassified)
 	name := od.rec.DocNumber
 	if name == "" {
 		name = "正式文本"
@@ -69,7 +70,7 @@ func (srv *Server) issuedText(ctx context.Context, od openedDoc) (store.IssuedTe
 		if err := srv.opt.Renderer.Render(ctx, &buf, f, layoutDoc(od.rec, st), opts); err != nil {
 			return out, fmt.Errorf("无法生成正式文本（%s）：%v", f, err)
 		}
-		obj, err := bs.Put(name+"."+string(f), &buf)
+		obj, err := bs.Put(name+"."+string(f), bytes.NewReader(buf.Bytes()))
 		if err != nil {
 			return out, fmt.Errorf("store issued text: %w", err)
 		}

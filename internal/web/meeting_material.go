@@ -384,11 +384,18 @@ func (srv *Server) materialFile(w http.ResponseWriter, r *http.Request) {
 		srv.serverError(w, r, err)
 		return
 	}
-	defer f.Close()
+	// The stamper seeks; a stored file is a stream (it may be decrypted as
+	// it is read), so the material is read whole, within the policy's size.
+	pdf, err := io.ReadAll(io.LimitReader(f, bs.Policy().MaxBytes+1))
+	f.Close()
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), 60*time.Second)
 	defer cancel()
 	var out bytes.Buffer
-	if err := srv.opt.Renderer.StampPDF(ctx, &out, f, wm); err != nil {
+	if err := srv.opt.Renderer.StampPDF(ctx, &out, bytes.NewReader(pdf), wm); err != nil {
 		if errors.Is(err, layout.ErrUnreadablePDF) {
 			srv.renderMaterial(w, r, om, http.StatusUnprocessableEntity, "", layout.ErrUnreadablePDF.Error())
 			return
