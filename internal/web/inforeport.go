@@ -648,7 +648,7 @@ func (srv *Server) infoPage(w http.ResponseWriter, r *http.Request) {
 // file the policy refuses is the person's error, the store's faults are the
 // server's.
 func (srv *Server) infoUploads(r *http.Request) ([]inforeport.Attachment, error) {
-	atts, err := srv.uploads(r, "files")
+	atts, err := srv.uploads(r, "files", org.Unclassified)
 	if err != nil && !strings.HasPrefix(err.Error(), "file store") && !strings.Contains(err.Error(), "数据目录") {
 		return nil, formError(err.Error())
 	}
