@@ -93,7 +93,7 @@ func runBuildModel(ctx context.Context, c *cli) int {
 	debug.SetMemoryLimit(3 << 30)
 	start := time.Now()
 	bar := newProgressBar(c.stderr)
-	rec := buildRecord{Format: "SNCLM01", Command: "shuniu proofread build-model " + strings.Join(c.args, " "),
+	rec := buildRecord{Format: "SNCLM02", Command: "shuniu proofread build-model " + strings.Join(c.args, " "),
 		Order: *order, MinCount: mins, HoldOut: *holdOut, Every: *every, Go: runtime.Version(), Arch: runtime.GOARCH}
 	files, err := charlm.CorpusFiles(*corpus)
 	if err != nil {

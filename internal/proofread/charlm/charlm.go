@@ -77,20 +77,29 @@ func hashRev(rs []rune) uint64 {
 	return h
 }
 
-// File layout (little-endian, sections 8-byte aligned):
+// File layout (little-endian, sections 8-byte aligned), format 2:
 //
-//	magic    [8]byte  "SNCLM01\n"
+//	magic    [8]byte  "SNCLM02\n"
 //	order    uint32
 //	unknown  float32  log10 probability of a character never seen
 //	then per order k = 1..order a table header:
 //	  n          uint64  entries
 //	  bucketBits uint32
 //	  pad        uint32
-//	  offsets, fps, probs, backoffs  uint64 byte offsets into the file
+//	  offsets, records, 0, 0  uint64 byte offsets into the file
 //	  qProb [256]float32, qBo [256]float32  quantization centres (log10)
-//	then the sections: offsets [2^bucketBits+1]uint32, fps [n]uint32,
-//	probs [n]uint8, backoffs [n]uint8 (none for the highest order).
-const magic = "SNCLM01\n"
+//	then the sections: offsets [2^bucketBits+1]uint32 and records [n], each
+//	fingerprint uint32, prob uint8 and (but for the highest order) backoff
+//	uint8 side by side, so that a lookup that finds its n-gram reads one
+//	place for all three (format 1 kept them in three arrays: a cache miss
+//	each on a 53 MB model).
+//
+// Format 1 ("SNCLM01\n": the sections offsets, fps [n]uint32, probs [n]uint8,
+// backoffs [n]uint8) is still read; Rewrite turns it into format 2.
+const (
+	magic   = "SNCLM02\n"
+	magicV1 = "SNCLM01\n"
+)
 
 const tableHeaderSize = 8 + 4 + 4 + 4*8 + 256*4*2
 
@@ -101,11 +110,39 @@ type table struct {
 	n          uint64
 	bucketBits uint32
 	offsets    []byte
-	fps        []byte
-	probs      []byte
-	bos        []byte
-	qProb      [256]float32
-	qBo        [256]float32
+	// Format 2: recs holds the records of rsize bytes (fingerprint, prob,
+	// backoff); format 1 (rsize 0): fps, probs and bos.
+	recs  []byte
+	rsize uint32
+	fps   []byte
+	probs []byte
+	bos   []byte
+	qProb [256]float32
+	qBo   [256]float32
+}
+
+// fp is the fingerprint of entry i.
+func (t *table) fp(i uint32) uint32 {
+	if t.rsize != 0 {
+		return binary.LittleEndian.Uint32(t.recs[i*t.rsize:])
+	}
+	return binary.LittleEndian.Uint32(t.fps[i*4:])
+}
+
+// prob is the log10 probability of entry i.
+func (t *table) prob(i int) float32 {
+	if t.rsize != 0 {
+		return t.qProb[t.recs[uint32(i)*t.rsize+4]]
+	}
+	return t.qProb[t.probs[i]]
+}
+
+// bo is the backoff weight (log10) of entry i.
+func (t *table) bo(i int) float32 {
+	if t.rsize != 0 {
+		return t.qBo[t.recs[uint32(i)*t.rsize+5]]
+	}
+	return t.qBo[t.bos[i]]
 }
 
 // find returns the index of hash h in t, -1 if absent.
@@ -119,7 +156,7 @@ func (t *table) find(h uint64) int {
 	hi := binary.LittleEndian.Uint32(t.offsets[b*4+4:])
 	for lo < hi {
 		mid := (lo + hi) / 2
-		v := binary.LittleEndian.Uint32(t.fps[mid*4:])
+		v := t.fp(mid)
 		switch {
 		case v == fp:
 			return int(mid)
@@ -176,9 +213,10 @@ var errFormat = errors.New("不是树纽字符语言模型文件")
 // FromBytes reads a model in place from data, which must stay unchanged
 // while the model is used.
 func FromBytes(data []byte) (*Model, error) {
-	if len(data) < 16 || string(data[:8]) != magic {
+	if len(data) < 16 || string(data[:8]) != magic && string(data[:8]) != magicV1 {
 		return nil, errFormat
 	}
+	v1 := string(data[:8]) == magicV1
 	m := &Model{data: data}
 	m.order = int(binary.LittleEndian.Uint32(data[8:]))
 	m.unknown = math.Float32frombits(binary.LittleEndian.Uint32(data[12:]))
@@ -211,15 +249,26 @@ func FromBytes(data []byte) (*Model, error) {
 		if t.offsets, err = section(offs[0], (uint64(1)<<t.bucketBits+1)*4); err != nil {
 			return nil, err
 		}
-		if t.fps, err = section(offs[1], t.n*4); err != nil {
-			return nil, err
-		}
-		if t.probs, err = section(offs[2], t.n); err != nil {
-			return nil, err
-		}
-		if k < m.order-1 {
-			if t.bos, err = section(offs[3], t.n); err != nil {
+		switch {
+		case !v1:
+			t.rsize = 6
+			if k == m.order-1 {
+				t.rsize = 5
+			}
+			if t.recs, err = section(offs[1], t.n*uint64(t.rsize)); err != nil {
 				return nil, err
+			}
+		default:
+			if t.fps, err = section(offs[1], t.n*4); err != nil {
+				return nil, err
+			}
+			if t.probs, err = section(offs[2], t.n); err != nil {
+				return nil, err
+			}
+			if k < m.order-1 {
+				if t.bos, err = section(offs[3], t.n); err != nil {
+					return nil, err
+				}
 			}
 		}
 		q := h[48:]
@@ -265,7 +314,97 @@ func (m *Model) checkOffsets() error {
 
 // LogProb is log10 p(w | ctx) where ctx holds the characters before w
 // (only the last Order()-1 count), all already passed through Norm.
+//
+// It is the model's hot path, and on a model of 53 MB each table read is
+// a cache miss. So the hashes of every n-gram ending in w and of every
+// context are computed first and their buckets' bounds read in one go
+// (independent loads the processor overlaps), then the buckets searched;
+// the result is that of the plain walk (logProbWalk): the longest n-gram
+// found with all its suffixes found, plus the backoffs of the longer
+// contexts up to the first one missing.
 func (m *Model) LogProb(ctx []rune, w rune) float32 {
+	if len(ctx) > m.order-1 {
+		ctx = ctx[len(ctx)-(m.order-1):]
+	}
+	n := len(ctx)
+	var gh, ch [MaxOrder]uint64 // n-grams w·(k chars before); contexts of k+1 chars
+	var glo, ghi, clo, chi [MaxOrder]uint32
+	h := mix(hashSeed, w)
+	gh[0] = h
+	c := uint64(hashSeed)
+	for k := 1; k <= n; k++ {
+		r := ctx[n-k]
+		h = mix(h, r)
+		c = mix(c, r)
+		gh[k], ch[k-1] = h, c
+	}
+	for k := 0; k <= n; k++ {
+		glo[k], ghi[k] = m.tables[k].bucket(gh[k])
+		if k < n {
+			clo[k], chi[k] = m.tables[k].bucket(ch[k])
+		}
+	}
+	i := m.tables[0].search(gh[0], glo[0], ghi[0])
+	var p float32
+	matched := 0
+	if i < 0 {
+		p = m.unknown
+	} else {
+		p = m.tables[0].prob(i)
+		for k := 1; k <= n; k++ {
+			t := &m.tables[k]
+			i := t.search(gh[k], glo[k], ghi[k])
+			if i < 0 {
+				break
+			}
+			p = t.prob(i)
+			matched++
+		}
+	}
+	// The backoffs of the contexts longer than matched (a context of a
+	// kept n-gram is kept too, see backoff), up to the first one missing.
+	var bo float32
+	for l := matched + 1; l <= n; l++ {
+		t := &m.tables[l-1]
+		i := t.search(ch[l-1], clo[l-1], chi[l-1])
+		if i < 0 {
+			break
+		}
+		bo += t.bo(i)
+	}
+	return p + bo
+}
+
+// bucket is the range of entries of t where hash h would be.
+func (t *table) bucket(h uint64) (lo, hi uint32) {
+	if t.n == 0 {
+		return 0, 0
+	}
+	b := h >> (64 - t.bucketBits)
+	return binary.LittleEndian.Uint32(t.offsets[b*4:]), binary.LittleEndian.Uint32(t.offsets[b*4+4:])
+}
+
+// search finds hash h among t's entries lo…hi (its bucket), -1 if absent.
+func (t *table) search(h uint64, lo, hi uint32) int {
+	fp := uint32(h << t.bucketBits >> 32)
+	for lo < hi {
+		mid := (lo + hi) / 2
+		v := t.fp(mid)
+		switch {
+		case v == fp:
+			return int(mid)
+		case v < fp:
+			lo = mid + 1
+		default:
+			hi = mid
+		}
+	}
+	return -1
+}
+
+// logProbWalk is LogProb as a plain walk from the unigram up, one table
+// read after another (the reference the tests compare LogProb with).
+func (m *Model) logProbWalk(ctx []rune, w rune) float32 {
 	if len(ctx) > m.order-1 {
 		ctx = ctx[len(ctx)-(m.order-1):]
 	}
@@ -275,7 +414,7 @@ func (m *Model) LogProb(ctx []rune, w rune) float32 {
 	if i < 0 {
 		return m.unknown + m.backoff(ctx, 0)
 	}
-	p := m.tables[0].qProb[m.tables[0].probs[i]]
+	p := m.tables[0].prob(i)
 	matched := 0 // characters of ctx in the matched n-gram
 	for j := len(ctx) - 1; j >= 0; j-- {
 		h = mix(h, ctx[j])
@@ -284,7 +423,7 @@ func (m *Model) LogProb(ctx []rune, w rune) float32 {
 		if i < 0 {
 			break
 		}
-		p = t.qProb[t.probs[i]]
+		p = t.prob(i)
 		matched++
 	}
 	return p + m.backoff(ctx, matched)
@@ -311,9 +450,7 @@ func (m *Model) backoff(ctx []rune, matched int) float32 {
 			// (the pruning keeps suffixes of what it keeps).
 			break
 		}
-		if l > matched {
-			s += t.qBo[t.bos[i]]
-		}
+		s += t.bo(i)
 	}
 	return s
 }

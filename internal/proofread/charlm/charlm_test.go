@@ -3,11 +3,15 @@ package charlm
 import (
 	"bytes"
 	"context"
+	"flag"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 const sample = `国务院关于加强地方政府性债务管理的意见
@@ -151,5 +155,137 @@ func TestHeldOutLines(t *testing.T) {
 	}
 	if held < 20 || held > 70 {
 		t.Errorf("%d of 2000 lines held out at 1 in 50", held)
+	}
+}
+
+// rewriteFlag converts a model file to the current format:
+//
+//	go test ./internal/proofread/charlm -run TestRewrite -rewrite IN,OUT
+var rewriteFlag = flag.String("rewrite", "", "IN,OUT: write model IN in the current format to OUT")
+
+// Rewriting a model of the current format gives the same bytes; with
+// -rewrite it converts a file, and checks that the converted model gives
+// the same probabilities.
+func TestRewrite(t *testing.T) {
+	_, data := buildSample(t, Options{Order: 5, MinCount: []uint32{1, 1, 2, 3, 3}})
+	m, err := FromBytes(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := Rewrite(&buf, m); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(buf.Bytes(), data) {
+		t.Errorf("rewritten: %d bytes differ from the built %d", buf.Len(), len(data))
+	}
+	if *rewriteFlag == "" {
+		return
+	}
+	in, out, _ := strings.Cut(*rewriteFlag, ",")
+	old, err := Open(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	buf.Reset()
+	if _, err := Rewrite(&buf, old); err != nil {
+		t.Fatal(err)
+	}
+	nm, err := FromBytes(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := []rune(strings.Repeat(sample, 2))
+	for i := range rs {
+		r := Norm(rs[i])
+		ctx := rs[max(0, i-4):i]
+		for j := range ctx {
+			ctx[j] = Norm(ctx[j])
+		}
+		if a, b, w := old.LogProb(ctx, r), nm.LogProb(ctx, r), nm.logProbWalk(ctx, r); a != b || a != w {
+			t.Fatalf("at %d: %v and %v (walk) against %v", i, b, w, a)
+		}
+	}
+	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %s: %d bytes", out, buf.Len())
+}
+
+// benchModel is the model BenchmarkLogProb reads (the shipped one if empty).
+var benchModel = flag.String("lm", "", "model file for BenchmarkLogProb")
+
+// BenchmarkLogProb looks up every character of the bench text in its
+// context, and the same with every fifth character replaced (the lookups
+// of a candidate correction, mostly unseen n-grams).
+func BenchmarkLogProb(b *testing.B) {
+	path := *benchModel
+	if path == "" {
+		path = "../data/shuniu/official.lm"
+	}
+	m, err := Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer m.Close()
+	raw, err := os.ReadFile("../testdata/bench.txt")
+	if err != nil {
+		b.Fatal(err)
+	}
+	rs := []rune(string(raw))
+	for i := range rs {
+		rs[i] = Norm(rs[i])
+	}
+	alt := slices.Clone(rs)
+	for i := 0; i < len(alt); i += 5 {
+		alt[i] = rs[(i*7919)%len(rs)]
+	}
+	b.SetBytes(int64(len(raw)))
+	b.ResetTimer()
+	cpu := func() time.Duration {
+		var ru syscall.Rusage
+		if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+			b.Fatal(err)
+		}
+		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	start := cpu()
+	defer func() { b.ReportMetric(float64(cpu()-start)/float64(b.N)/1e6, "cpu-ms/op") }()
+	var s float32
+	for b.Loop() {
+		for _, t := range [][]rune{rs, alt} {
+			for i := range t {
+				s += m.LogProb(t[max(0, i-4):i], t[i])
+			}
+		}
+	}
+	_ = s
+}
+
+// LogProb, which reads all the tables' buckets first, gives exactly what
+// the plain walk gives, in every context of the sample and of slips made
+// in it.
+func TestLogProbWalk(t *testing.T) {
+	m, _ := buildSample(t, Options{Order: 5, MinCount: []uint32{1, 1, 2, 3, 3}})
+	rs := []rune(sample)
+	for i := range rs {
+		rs[i] = Norm(rs[i])
+	}
+	for _, text := range [][]rune{rs, append([]rune("陌生的字"), rs[:20]...)} {
+		alt := slices.Clone(text)
+		for i := 0; i < len(alt); i += 3 {
+			alt[i] = text[(i*31)%len(text)]
+		}
+		for _, tx := range [][]rune{text, alt} {
+			for i := range tx {
+				for k := 0; k <= min(i, 6); k++ {
+					ctx := tx[i-k : i]
+					if a, b := m.LogProb(ctx, tx[i]), m.logProbWalk(ctx, tx[i]); a != b {
+						t.Errorf("%q + %q: %v, walk %v", string(ctx), string(tx[i]), a, b)
+					}
+				}
+			}
+		}
 	}
 }

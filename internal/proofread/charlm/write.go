@@ -155,22 +155,29 @@ func writeModel(w io.Writer, levels []*level, vocab []rune, order, load int, roo
 	for k := 1; k <= order; k++ {
 		tables[k-1] = buildTable(levels[k-1], vocab, k, load, k < order)
 	}
+	return writeTables(w, unknown, tables)
+}
+
+// writeTables writes a model of format 2 (see the layout in charlm.go);
+// tables[0] is order 1.
+func writeTables(w io.Writer, unknown float32, tables []outTable) (int64, error) {
+	order := len(tables)
 	align := func(x uint64) uint64 { return (x + 7) &^ 7 }
+	rsize := func(k int) uint64 {
+		if k < order-1 {
+			return 6
+		}
+		return 5
+	}
 	off := align(uint64(16 + order*tableHeaderSize))
-	type offs struct{ o, f, p, b uint64 }
+	type offs struct{ o, r uint64 }
 	os := make([]offs, order)
 	for k := range tables {
 		t := &tables[k]
 		os[k].o = off
 		off = align(off + uint64(len(t.offsets))*4)
-		os[k].f = off
-		off = align(off + t.n*4)
-		os[k].p = off
-		off = align(off + t.n)
-		if k < order-1 {
-			os[k].b = off
-			off = align(off + t.n)
-		}
+		os[k].r = off
+		off = align(off + t.n*rsize(k))
 	}
 	bw := bufio.NewWriterSize(w, 1<<20)
 	var written int64
@@ -193,7 +200,7 @@ func writeModel(w io.Writer, levels []*level, vocab []rune, order, load int, roo
 		h := make([]byte, tableHeaderSize)
 		binary.LittleEndian.PutUint64(h, t.n)
 		binary.LittleEndian.PutUint32(h[8:], t.bucketBits)
-		for i, v := range []uint64{os[k].o, os[k].f, os[k].p, os[k].b} {
+		for i, v := range []uint64{os[k].o, os[k].r, 0, 0} {
 			binary.LittleEndian.PutUint64(h[16+8*i:], v)
 		}
 		for i := range 256 {
@@ -214,21 +221,64 @@ func writeModel(w io.Writer, levels []*level, vocab []rune, order, load int, roo
 			vs = vs[n:]
 		}
 	}
+	rec := make([]byte, 0, 6*4096)
 	for k := range tables {
 		t := &tables[k]
 		u32(t.offsets)
 		pad()
-		u32(t.fps)
-		pad()
-		put(t.probs)
-		pad()
-		if k < order-1 {
-			put(t.bos)
-			pad()
+		for x := range t.fps {
+			rec = binary.LittleEndian.AppendUint32(rec, t.fps[x])
+			rec = append(rec, t.probs[x])
+			if k < order-1 {
+				rec = append(rec, t.bos[x])
+			}
+			if len(rec) >= 6*4000 {
+				put(rec)
+				rec = rec[:0]
+			}
 		}
+		put(rec)
+		rec = rec[:0]
+		pad()
 	}
 	if err := bw.Flush(); err != nil {
 		return written, err
 	}
 	return written, nil
+}
+
+// Rewrite writes m in the current format (format 2): the same n-grams,
+// buckets, fingerprints and quantized values, laid out anew. A model of
+// format 1 rewritten is what Build writes now from the same corpus.
+func Rewrite(w io.Writer, m *Model) (int64, error) {
+	tables := make([]outTable, m.order)
+	for k := range m.tables {
+		t := &m.tables[k]
+		o := &tables[k]
+		o.n, o.bucketBits, o.qProb, o.qBo = t.n, t.bucketBits, t.qProb, t.qBo
+		o.offsets = make([]uint32, len(t.offsets)/4)
+		for i := range o.offsets {
+			o.offsets[i] = binary.LittleEndian.Uint32(t.offsets[4*i:])
+		}
+		o.fps = make([]uint32, t.n)
+		o.probs = make([]uint8, t.n)
+		if k < m.order-1 {
+			o.bos = make([]uint8, t.n)
+		}
+		for i := range o.fps {
+			o.fps[i] = t.fp(uint32(i))
+			if t.rsize != 0 {
+				o.probs[i] = t.recs[uint32(i)*t.rsize+4]
+				if o.bos != nil {
+					o.bos[i] = t.recs[uint32(i)*t.rsize+5]
+				}
+			} else {
+				o.probs[i] = t.probs[i]
+				if o.bos != nil {
+					o.bos[i] = t.bos[i]
+				}
+			}
+		}
+	}
+	return writeTables(w, m.unknown, tables)
 }
