@@ -373,10 +373,12 @@ type lmParams struct {
 
 // The candidates are gathered widely (whole-word homophones of common
 // words too, and text that already fits its context) and the learnt ranker
-// decides. First and More are log-odds from the cross-validation on the odw
-// dev half (TestTrainRanker) with the shipped character model loaded:
-// First 1.0 and More −0.5 gave the best correction F1 there with no false
-// alarm (0.679; the level 标准 of Sensitivity); see docs/perf.md.
+// decides. First, More and Wide are log-odds chosen by the four-fold
+// cross-validation over the dev halves of odw, law and med
+// (TestTrainRanker) with the shipped character model loaded: First 1.0,
+// More −0.5 and Wide −1 gave the best odw correction F1 there with no false
+// alarm on odw (0.715, det P 0.894; the level 标准 of Sensitivity); see
+// docs/perf.md.
 var defaultLMParams = lmParams{Low: 0, LowHom: 0, LowReal: -3, MaxReal: 0, Aligned: true, Readings: 1, PerPos: 8, HomPerSpan: 4, FitsFreq: 1000,
 	Window: 3, Left: 4, Min: -0.5, First: 1, More: -0.5, Wide: -1, WideRank: &rankerWide, OddMinC: 8, Suspect: 2, Evidence: true,
 	KeepOwn: true, Rank: &rankerModel, Pre: &rankerPre, PreMin: rankerPreMin}

@@ -23,9 +23,13 @@ import (
 //
 //	go test ./internal/proofread -run TestTrainRanker -train ../../../shared/data/proofread/ecspell
 //
-// It reports a two-fold cross-validation on the odw dev half for a grid of
-// thresholds (how First and More were chosen), then fits on every dev pair
-// and writes ranker_model.go.
+// It reports a four-fold cross-validation over the dev halves of odw, law
+// and med for a grid of thresholds (how First, More and Wide were chosen;
+// the first-look, pre- and wide rankers are learnt anew for each fold),
+// then fits on every dev pair and writes ranker_model.go. PROOF_QUICK=1
+// walks only First 1; PROOF_WIDE_TREES and PROOF_WIDE_MINH try other
+// settings of the wide ranker (both for trying variants, not for the
+// shipped model).
 var trainDir = flag.String("train", "", "folder of ECSpell's *_train.tsv: learn the ranker and write ranker_model.go")
 
 type pairRunes [2][]rune
