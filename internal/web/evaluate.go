@@ -8,7 +8,6 @@ import (
 	"math"
 	"net/http"
 	"net/url"
-	"slices"
 	"time"
 
 	"github.com/shuniu-oa/shuniu/internal/access"
@@ -29,9 +28,10 @@ func (srv *Server) evalRoutes() {
 	m.HandleFunc("GET /evaluate/print", srv.requireLogin(srv.evalPrint))
 	m.HandleFunc("GET /api/v1/evaluate/board", srv.requireLogin(srv.evalBoardPage))
 	m.HandleFunc("GET /api/v1/evaluate/records", srv.requireLogin(srv.evalRecords))
-	m.HandleFunc("GET /api/v1/evaluate/rules", srv.requireLogin(srv.evalRules))
+	m.HandleFunc("GET /api/v1/evaluate/rules", srv.requireLogin(srv.evalRulesPage))
 	m.HandleFunc("GET /evaluate/live", srv.requireLogin(srv.evalLive))
 	m.HandleFunc("GET /api/v1/evaluate/live", srv.requireLogin(srv.evalLive))
+	srv.evalSettingsRoutes()
 }
 
 // evalTrendPeriods is how many periods 纵比 shows, the asked one last.
@@ -520,20 +520,6 @@ func (srv *Server) evalInfoRecord(ctx context.Context, v *Viewer, id string) (ev
 		return evalRecordView{}, false, nil
 	}
 	return evalRecordView{ID: id, Kind: "info_solicitation", Title: "约稿：" + sol.Topic, Link: "/info/solicitations"}, true, nil
-}
-
-// evalRules returns the rules' versions (GET /api/v1/evaluate/rules).
-func (srv *Server) evalRules(w http.ResponseWriter, r *http.Request) {
-	if !srv.authorize(w, r, access.ViewEvaluation, access.Object{}) {
-		return
-	}
-	rs, err := srv.store.EvalRules(r.Context())
-	if err != nil {
-		srv.serverError(w, r, err)
-		return
-	}
-	slices.SortFunc(rs, func(a, b evaluate.RuleSet) int { return a.Version - b.Version })
-	writeJSON(w, http.StatusOK, map[string]any{"rules": rs})
 }
 
 // viewerOffice is the office (a unit of kind office) the viewer works in as

@@ -80,6 +80,10 @@ var (
 	onItem   = entry{target: tItem}
 )
 
+// evalSettings: 考核评比's rules and unit changes are read by whoever sees
+// the scoreboard and by the system administrator who keeps them.
+var evalSettings = entry{target: tNone, anyOf: []access.Action{access.ViewEvaluation, access.ManageEvaluation}, strict: true}
+
 func needs(a access.Action) entry       { return entry{target: tNone, action: a} }
 func serves(a access.Action) entry      { return entry{target: tNone, action: a, strict: true} }
 func onPerson(a access.Action) entry    { return entry{target: tPerson, action: a} }
@@ -323,15 +327,26 @@ var matrix = map[string]entry{
 	"GET /info/scores":                  needs(access.ViewWorkbench),
 	"GET /api/v1/info/scores":           needs(access.ViewWorkbench),
 	// 考核评比
-	"GET /evaluate":                serves(access.ViewEvaluation),
-	"GET /api/v1/evaluate/board":   serves(access.ViewEvaluation),
-	"GET /evaluate/records":        needs(access.ViewEvaluation),
-	"GET /api/v1/evaluate/records": needs(access.ViewEvaluation),
-	"GET /evaluate/board.xlsx":     serves(access.ViewEvaluation),
-	"GET /evaluate/print":          serves(access.ViewEvaluation),
-	"GET /api/v1/evaluate/rules":   serves(access.ViewEvaluation),
-	"GET /evaluate/live":           needs(access.ViewEvaluation),
-	"GET /api/v1/evaluate/live":    needs(access.ViewEvaluation),
+	"GET /evaluate":                                           serves(access.ViewEvaluation),
+	"GET /api/v1/evaluate/board":                              serves(access.ViewEvaluation),
+	"GET /evaluate/records":                                   needs(access.ViewEvaluation),
+	"GET /api/v1/evaluate/records":                            needs(access.ViewEvaluation),
+	"GET /evaluate/board.xlsx":                                serves(access.ViewEvaluation),
+	"GET /evaluate/print":                                     serves(access.ViewEvaluation),
+	"GET /api/v1/evaluate/rules":                              evalSettings,
+	"GET /evaluate/rules":                                     evalSettings,
+	"GET /evaluate/units":                                     evalSettings,
+	"GET /api/v1/evaluate/unit-changes":                       evalSettings,
+	"POST /evaluate/rules":                                    needs(access.ManageEvaluation),
+	"POST /api/v1/evaluate/rules":                             needs(access.ManageEvaluation),
+	"POST /evaluate/rules/{version}/withdraw":                 needs(access.ManageEvaluation),
+	"DELETE /api/v1/evaluate/rules/{version}":                 needs(access.ManageEvaluation),
+	"POST /evaluate/units":                                    needs(access.ManageEvaluation),
+	"POST /evaluate/units/withdraw":                           needs(access.ManageEvaluation),
+	"POST /api/v1/evaluate/unit-changes":                      needs(access.ManageEvaluation),
+	"DELETE /api/v1/evaluate/unit-changes/{unit}/{kind}/{on}": needs(access.ManageEvaluation),
+	"GET /evaluate/live":                                      needs(access.ViewEvaluation),
+	"GET /api/v1/evaluate/live":                               needs(access.ViewEvaluation),
 
 	// 调研 and 学习培训
 	"GET /research":                          serves(access.ViewWorkbench),
