@@ -151,6 +151,10 @@ func serve(ctx context.Context, c *cli, cfg *config, isDemo bool) int {
 			fmt.Fprintln(c.stderr, "shuniu: 生成演示信息报送失败:", err)
 			return 1
 		}
+		if err := demo.SeedEvaluate(ctx, s, d, s.Now()); err != nil {
+			fmt.Fprintln(c.stderr, "shuniu: 生成演示考核规则失败:", err)
+			return 1
+		}
 		for _, l := range d.Logins {
 			opt.DemoLogins = append(opt.DemoLogins, web.DemoLogin{Login: l.Login, Password: l.Password, Name: l.Name, Role: l.Role.Label(), Unit: l.Unit})
 		}
