@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net/url"
 	"os"
@@ -162,47 +164,59 @@ func BenchmarkSearchIndex(b *testing.B) {
 			report(b, qc.name, ds)
 		}
 	}
-	b.Run("sqlite", func(b *testing.B) {
-		s, err := Open(context.Background(), filepath.Join(b.TempDir(), "s.db"), Options{})
+	for _, dialect := range []string{"sqlite", "postgres"} {
+		b.Run(dialect, func(b *testing.B) {
+			s := searchTestStore(b, dialect)
+			for b.Loop() {
+				run(b, s)
+			}
+		})
+	}
+}
+
+// searchTestStore opens an empty store of the dialect for a search test or
+// benchmark (this package's tests cannot use storetest); PostgreSQL in a
+// schema of its own, skipped when SHUNIU_TEST_POSTGRES is unset.
+func searchTestStore(tb testing.TB, dialect string) *Store {
+	tb.Helper()
+	opt := Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if dialect == "sqlite" {
+		s, err := Open(context.Background(), filepath.Join(tb.TempDir(), "s.db"), opt)
 		if err != nil {
-			b.Fatal(err)
+			tb.Fatal(err)
 		}
-		defer s.Close()
-		for b.Loop() {
-			run(b, s)
-		}
+		tb.Cleanup(func() { s.Close() })
+		return s
+	}
+	dsn := os.Getenv("SHUNIU_TEST_POSTGRES")
+	if dsn == "" {
+		tb.Skip("SHUNIU_TEST_POSTGRES is not set")
+	}
+	schema := fmt.Sprintf("search_%d", time.Now().UnixNano())
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		_, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+		admin.Close()
 	})
-	b.Run("postgres", func(b *testing.B) {
-		dsn := os.Getenv("SHUNIU_TEST_POSTGRES")
-		if dsn == "" {
-			b.Skip("SHUNIU_TEST_POSTGRES is not set")
-		}
-		schema := fmt.Sprintf("bench_search_%d", time.Now().UnixNano())
-		admin, err := sql.Open("pgx", dsn)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer admin.Close()
-		if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-			b.Fatal(err)
-		}
-		defer func() { _, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE") }()
-		u, err := url.Parse(dsn)
-		if err != nil {
-			b.Fatal(err)
-		}
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		s, err := Open(context.Background(), u.String(), Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer s.Close()
-		for b.Loop() {
-			run(b, s)
-		}
-	})
+	u, err := url.Parse(dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	s, err := Open(context.Background(), u.String(), opt)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	return s
 }
 
 func report(b *testing.B, name string, ds []time.Duration) {
