@@ -3,7 +3,6 @@ package search
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -388,7 +387,11 @@ func segment(run []rune, lex Lexicon) []string {
 	var out []string
 	var unknown []rune
 	flush := func() {
-		out = append(out, splitUnknown(unknown)...)
+		if len(unknown) == len(run) {
+			out = append(out, splitUnknown(unknown)...)
+		} else {
+			out = append(out, splitFragment(unknown)...)
+		}
 		unknown = nil
 	}
 	for i := 0; i < len(run); {
@@ -418,6 +421,26 @@ func splitUnknown(rs []rune) []string {
 	}
 	if len(rs) <= 4 {
 		return []string{string(rs)}
+	}
+	var out []string
+	for len(rs) > 0 {
+		n := 2
+		if len(rs) == 3 {
+			n = 3
+		}
+		out = append(out, string(rs[:n]))
+		rs = rs[n:]
+	}
+	return out
+}
+
+// splitFragment splits what lex left between known words: in consecutive
+// pairs (the last of three), since such a piece is seldom a word of its
+// own — 申请文明城市创建经费 asks 申请 文明 城市 创建 经费, not the phrase
+// 申请文明, and still finds 申请文明城市创建专项经费.
+func splitFragment(rs []rune) []string {
+	if len(rs) <= 3 {
+		return splitUnknown(rs)
 	}
 	var out []string
 	for len(rs) > 0 {
@@ -468,42 +491,6 @@ func (q Query) TSQuery() string {
 		parts = append(parts, "("+strings.Join(ts, " <-> ")+")")
 	}
 	return strings.Join(parts, " & ")
-}
-
-// TSVector renders tokens as a PostgreSQL tsvector literal: the grams with
-// their positions (so phrases match), the characters and marks without.
-func TSVector(t Tokens, marks []string) string {
-	pos := map[string][]int{}
-	var order []string
-	for i, g := range t.Grams {
-		if _, ok := pos[g]; !ok {
-			order = append(order, g)
-		}
-		p := min(i+1, 16383)
-		if ps := pos[g]; len(ps) < 256 && (len(ps) == 0 || ps[len(ps)-1] != p) {
-			pos[g] = append(ps, p)
-		}
-	}
-	var b strings.Builder
-	for _, g := range order {
-		b.WriteString(quoteLexeme(g))
-		b.WriteByte(':')
-		for i, p := range pos[g] {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(strconv.Itoa(p))
-		}
-		b.WriteByte(' ')
-	}
-	for _, s := range append(append([]string(nil), t.Chars...), marks...) {
-		if _, ok := pos[s]; ok {
-			continue
-		}
-		b.WriteString(quoteLexeme(s))
-		b.WriteByte(' ')
-	}
-	return strings.TrimSpace(b.String())
 }
 
 // FTS5Text renders tokens as the text of the FTS5 column: tokens separated

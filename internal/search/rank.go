@@ -12,18 +12,22 @@ import (
 // Hit is one candidate the index returned, already allowed to the searcher
 // (the store asks the access function before a hit reaches here).
 type Hit struct {
-	Kind      string
-	ID        string
-	Title     string
-	Number    string // 文号 (and, received, 来文字号), as shown
-	Body      string // the indexed text, for counting and snippets
-	UnitID    string
-	UnitName  string
-	DocType   string
-	State     string
-	Level     int
-	At        time.Time // last changed
-	Own       bool      // of one of the searcher's own units
+	Kind     string
+	ID       string
+	Title    string
+	Number   string // 文号 (and, received, 来文字号), as shown
+	Body     string // the indexed text, for counting and snippets
+	UnitID   string
+	UnitName string
+	DocType  string
+	State    string
+	Level    int
+	At       time.Time // last changed
+	Own      bool      // of one of the searcher's own units
+	// StoreRank is the database's own rank of a document for the query
+	// (FTS5 bm25, PostgreSQL ts_rank, weighted by field; higher is
+	// better); 0 for what the database did not rank (units, people).
+	StoreRank float64
 	Score     float64
 	Snippet   []Segment
 	Highlight []Segment // the title, marked
@@ -35,28 +39,31 @@ type Segment struct {
 	Mark bool   `json:"mark,omitempty"`
 }
 
-// Field weights: a word in the title or the number says more than one in
-// the body.
+// BM25's parameters, the usual ones, for what the database does not rank.
 const (
-	titleWeight  = 4.0
-	numberWeight = 4.0
-	bodyWeight   = 1.0
-	// BM25's parameters, the usual ones.
 	bm25K1 = 1.2
 	bm25B  = 0.75
 )
 
-// Rank scores every hit for q and sorts them best first. Every hit contains
-// every clause (the index asked for all of them), so each clause's rarity is
-// the same for every hit and BM25 reduces to its term-frequency part, with
-// the body's length against the candidates' mean. A hit of the searcher's
-// own units counts a fifth more; recency adds up to half for a new one,
-// fading over about half a year; the whole query as one phrase counts
-// double in the title, half again in the body.
+// storeScale maps the best document's StoreRank to about what a title
+// match scores here, so that units and people (ranked here by their names)
+// and documents (ranked by the database) sort in one list.
+const storeScale = 10.0
+
+// Rank scores every hit for q and sorts them best first. A document's base
+// is the database's rank (StoreRank: BM25 or cover density with the title
+// and number weighed above the body), scaled so that the window's best is
+// storeScale. Units and people, which the database does not rank, score
+// BM25's term-frequency part over their names here (every hit contains
+// every clause, so each clause's rarity is the same for all of them). On
+// both, the whole query as one phrase in the title counts double, a hit of
+// the searcher's own units a fifth more, and recency up to half again for
+// a new one, fading over about half a year.
 func Rank(hits []Hit, q Query, now time.Time) {
-	var total float64
+	var total, best float64
 	for _, h := range hits {
 		total += float64(utf8.RuneCountInString(h.Body))
+		best = max(best, h.StoreRank)
 	}
 	avg := 1.0
 	if len(hits) > 0 {
@@ -65,23 +72,27 @@ func Rank(hits []Hit, q Query, now time.Time) {
 	whole := wholeText(q)
 	for i := range hits {
 		h := &hits[i]
-		title, body := FoldString(h.Title), FoldString(h.Body)
-		blen := float64(utf8.RuneCountInString(body))
+		title := FoldString(h.Title)
 		var s float64
-		for _, c := range q.Clauses {
-			if c.Number != nil {
-				s += numberWeight * 2
-				continue
+		if h.Kind == KindDocument {
+			if best > 0 {
+				s = storeScale * h.StoreRank / best
 			}
-			s += titleWeight * tfPart(strings.Count(title, c.Text), 1)
-			s += numberWeight * tfPart(strings.Count(FoldString(h.Number), c.Text), 1)
-			s += bodyWeight * tfPart(strings.Count(body, c.Text), blen/avg)
+		} else {
+			body := FoldString(h.Body)
+			blen := float64(utf8.RuneCountInString(body))
+			for _, c := range q.Clauses {
+				if c.Number != nil {
+					s += NumberWeight * 2
+					continue
+				}
+				s += TitleWeight * tfPart(strings.Count(title, c.Text), 1)
+				s += NumberWeight * tfPart(strings.Count(FoldString(h.Number), c.Text), 1)
+				s += BodyWeight * tfPart(strings.Count(body, c.Text), blen/avg)
+			}
 		}
-		switch {
-		case whole != "" && strings.Contains(title, whole):
+		if whole != "" && strings.Contains(title, whole) {
 			s *= 2
-		case whole != "" && strings.Contains(body, whole):
-			s *= 1.5
 		}
 		if h.Own {
 			s *= 1.2

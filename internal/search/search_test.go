@@ -109,9 +109,19 @@ func TestRender(t *testing.T) {
 	if got := q.TSQuery(); got != `('安全' <-> '全生' <-> '生产') & ('nx2026n5')` {
 		t.Errorf("tsquery %s", got)
 	}
-	tv := TSVector(Analyze("安全生产，安全"), []string{"nx2026n5"})
-	if tv != `'安全':1,4 '全生':2 '生产':3 '安' '全' '生' '产' 'nx2026n5'` {
+	// Title A, number B, body D (unlabelled), a gap between fields.
+	tv := AnalyzeFields("安全生产", "", "安全，安全", []string{"nx2026n5"}).TSVector()
+	if tv != `'安全':1A,6,7 '全生':2A '生产':3A '安' '全' '生' '产' 'nx2026n5'` {
 		t.Errorf("tsvector %s", tv)
+	}
+	// What the lexicon leaves between its words is asked in pairs.
+	q, _ = Parse("申请文明城市创建经费", NewLexicon([]string{"城市"}))
+	var texts []string
+	for _, c := range q.Clauses {
+		texts = append(texts, c.Text)
+	}
+	if strings.Join(texts, " ") != "申请 文明 城市 创建 经费" {
+		t.Errorf("fragments %q", texts)
 	}
 }
 

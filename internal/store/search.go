@@ -27,6 +27,10 @@ import (
 // stored when it applies it.
 const searchMigration = "0037_search.sql"
 
+// searchFieldsMigration splits the index into fields the database ranks
+// with weights; Migrate re-indexes every entry when it applies it.
+const searchFieldsMigration = "0054_search_fields.sql"
+
 // searchEntry is one row of the index.
 type searchEntry struct {
 	kind, id, organID, unitID string
@@ -106,14 +110,14 @@ func (tx *Tx) indexDocumentState(ctx context.Context, d DocRecord) error {
 
 // putEntry inserts or replaces an entry and its tokens.
 func (tx *Tx) putEntry(ctx context.Context, e searchEntry) error {
-	toks := search.Analyze(e.title + "\n" + e.number + "\n" + e.body + "\n" + e.notes)
+	ft := search.AnalyzeFields(e.title, e.number, e.body+"\n"+e.notes, e.marks)
 	if tx.d == Postgres {
 		_, err := tx.exec(ctx, `INSERT INTO search_entries (kind, obj_id, organ_id, unit_id, level, doc_type, state, at, title, number, body, notes, tokens)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::tsvector)
 			ON CONFLICT (kind, obj_id) DO UPDATE SET organ_id = EXCLUDED.organ_id, unit_id = EXCLUDED.unit_id, level = EXCLUDED.level,
 				doc_type = EXCLUDED.doc_type, state = EXCLUDED.state, at = EXCLUDED.at, title = EXCLUDED.title, number = EXCLUDED.number,
 				body = EXCLUDED.body, notes = EXCLUDED.notes, tokens = EXCLUDED.tokens`,
-			e.kind, e.id, e.organID, e.unitID, e.level, e.docType, e.state, e.at, e.title, e.number, e.body, e.notes, search.TSVector(toks, e.marks))
+			e.kind, e.id, e.organID, e.unitID, e.level, e.docType, e.state, e.at, e.title, e.number, e.body, e.notes, ft.TSVector())
 		if err != nil {
 			return fmt.Errorf("index %s: %w", e.kind, err)
 		}
@@ -133,7 +137,8 @@ func (tx *Tx) putEntry(ctx context.Context, e searchEntry) error {
 		}
 	}
 	if err == nil {
-		_, err = tx.exec(ctx, `INSERT INTO search_fts (rowid, tokens) VALUES (?, ?)`, rid, search.FTS5Text(toks, e.marks))
+		title, number, body := ft.FTS5Columns()
+		_, err = tx.exec(ctx, `INSERT INTO search_fts (rowid, title, number, body) VALUES (?, ?, ?, ?)`, rid, title, number, body)
 	}
 	if err != nil {
 		return fmt.Errorf("index %s: %w", e.kind, err)
@@ -231,6 +236,9 @@ func (st *Store) Search(ctx context.Context, s access.Subject, q search.Query, l
 	if limit > 0 && len(hits) > limit {
 		hits = hits[:limit]
 	}
+	if err := c.searchBodies(ctx, hits); err != nil {
+		return res, err
+	}
 	texts := q.Texts()
 	for i := range hits {
 		hits[i].Highlight = search.Mark(hits[i].Title, texts)
@@ -257,14 +265,24 @@ func (c conn) searchDocuments(ctx context.Context, s access.Subject, q search.Qu
 	}
 	involved := `(EXISTS (SELECT 1 FROM participants p WHERE p.doc_id = e.obj_id AND p.person_id = ?) OR
 		EXISTS (SELECT 1 FROM grants g WHERE g.object_kind = 'document' AND g.object_id = e.obj_id AND g.person_id = ?))`
-	var from string
+	// The window is the newest matching entries the searcher may open; the
+	// database ranks them (bm25 / ts_rank, weighted by field) and returns
+	// no bodies: Search reads those for the page shown only.
+	var from, rank string
 	var args []any
 	if c.d == Postgres {
 		from = `FROM search_entries e WHERE e.tokens @@ ?::tsquery`
 		args = append(args, q.TSQuery())
+		// Normalisation 1: divided by 1 + the log of the entry's length.
+		// ts_rank (frequency) rather than ts_rank_cd (cover density): on the
+		// judged set the cover density put documents that repeat a phrase in
+		// their body above the one with it in its title (nDCG@10 0.899
+		// against 0.925, docs/search.md).
+		rank = `ts_rank(?::float4[], e.tokens, ?::tsquery, 1)`
 	} else {
 		from = `FROM search_fts f JOIN search_entries e ON e.rid = f.rowid WHERE search_fts MATCH ?`
 		args = append(args, q.FTS5())
+		rank = fmt.Sprintf(`-bm25(search_fts, %g, %g, %g)`, search.TitleWeight, search.NumberWeight, search.BodyWeight)
 	}
 	where := ` AND e.kind = 'document' AND e.level BETWEEN 0 AND ?`
 	args = append(args, int(s.Clearance))
@@ -312,19 +330,26 @@ func (c conn) searchDocuments(ctx context.Context, s access.Subject, q search.Qu
 		organID  string
 		involved bool
 	}
-	rows, err := queryAll(ctx, c, func(r scanner) (row, error) {
+	scan := func(r scanner) (row, error) {
 		var x row
 		var at, inv int64
-		var notes string
-		err := r.Scan(&x.hit.ID, &x.organID, &x.hit.UnitID, &x.hit.Level, &x.hit.DocType, &x.hit.State, &at, &x.hit.Title, &x.hit.Number, &x.hit.Body, &notes, &inv)
+		err := r.Scan(&x.hit.ID, &x.organID, &x.hit.UnitID, &x.hit.Level, &x.hit.DocType, &x.hit.State, &at, &x.hit.Title, &x.hit.Number, &inv, &x.hit.StoreRank)
 		x.hit.Kind, x.hit.At, x.involved = search.KindDocument, fromTS(at), inv > 0
-		if notes != "" {
-			x.hit.Body += "\n" + notes
-		}
 		return x, err
-	}, `SELECT e.obj_id, e.organ_id, e.unit_id, e.level, e.doc_type, e.state, e.at, e.title, e.number, e.body, e.notes,
-		CASE WHEN `+involved+` THEN 1 ELSE 0 END `+from+where+` ORDER BY e.at DESC LIMIT ?`,
-		append(append([]any{s.PersonID, s.PersonID}, args...), searchCandidates+1)...)
+	}
+	cols := `e.obj_id, e.organ_id, e.unit_id, e.level, e.doc_type, e.state, e.at, e.title, e.number, CASE WHEN ` + involved + ` THEN 1 ELSE 0 END`
+	var rows []row
+	var err error
+	if c.d == Postgres {
+		// The window first, then its rank: ts_rank reads each entry's
+		// tokens, which only the window's need.
+		rows, err = queryAll(ctx, c, scan, `SELECT w.obj_id, w.organ_id, w.unit_id, w.level, w.doc_type, w.state, w.at, w.title, w.number, w.inv, `+
+			strings.Replace(rank, "e.tokens", "w.tokens", 1)+` FROM (SELECT `+cols+` AS inv, e.tokens `+from+where+` ORDER BY e.at DESC LIMIT ?) w`,
+			append(append([]any{search.TSRankWeights, q.TSQuery(), s.PersonID, s.PersonID}, args...), searchCandidates+1)...)
+	} else {
+		rows, err = queryAll(ctx, c, scan, `SELECT `+cols+`, `+rank+` `+from+where+` ORDER BY e.at DESC LIMIT ?`,
+			append(append([]any{s.PersonID, s.PersonID}, args...), searchCandidates+1)...)
+	}
 	if err != nil {
 		return nil, false, fmt.Errorf("search documents: %w", err)
 	}
@@ -343,6 +368,40 @@ func (c conn) searchDocuments(ctx context.Context, s access.Subject, q search.Qu
 		}
 	}
 	return hits, capped, nil
+}
+
+// searchBodies reads the indexed text of the page's documents, for their
+// snippets (the window's other entries are ranked without it).
+func (c conn) searchBodies(ctx context.Context, hits []search.Hit) error {
+	var ids []any
+	at := map[string]int{}
+	for i, h := range hits {
+		if h.Kind == search.KindDocument {
+			ids = append(ids, h.ID)
+			at[h.ID] = i
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	type body struct{ id, text string }
+	bodies, err := queryAll(ctx, c, func(r scanner) (body, error) {
+		var b body
+		var notes string
+		err := r.Scan(&b.id, &b.text, &notes)
+		if notes != "" {
+			b.text += "\n" + notes
+		}
+		return b, err
+	}, `SELECT obj_id, body, notes FROM search_entries WHERE kind = ? AND obj_id IN (`+placeholders(len(ids))+`)`,
+		append([]any{search.KindDocument}, ids...)...)
+	if err != nil {
+		return fmt.Errorf("search bodies: %w", err)
+	}
+	for _, b := range bodies {
+		hits[at[b.id]].Body = b.text
+	}
+	return nil
 }
 
 // searchDirectory finds units and people whose names contain every word of

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"bufio"
+	"compress/gzip"
 	"context"
 	"database/sql"
 	"fmt"
@@ -15,6 +17,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/shuniu-oa/shuniu/internal/access"
 	"github.com/shuniu-oa/shuniu/internal/org"
@@ -44,14 +47,50 @@ var (
 	}
 )
 
-// benchDoc is the n-th generated document's entry.
-func benchDoc(r *rand.Rand, n int, organs []string, at time.Time) searchEntry {
+// benchCorpus is sentences of laws and government work reports read from
+// SHUNIU_SEARCH_SENTENCES (a gzip text file, one paragraph a line: the
+// proofreader's corpus of official documents, docs/perf.md), mixed into the
+// generated bodies so that they carry real vocabulary. Read at benchmark
+// time only; nothing of it is shipped.
+func benchCorpus(tb testing.TB) []string {
+	path := os.Getenv("SHUNIU_SEARCH_SENTENCES")
+	if path == "" {
+		return nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	z, err := gzip.NewReader(f)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out []string
+	sc := bufio.NewScanner(z)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() && len(out) < 50000 {
+		for _, s := range strings.SplitAfter(sc.Text(), "。") {
+			if n := utf8.RuneCountInString(s); n >= 12 && n <= 120 && strings.HasSuffix(s, "。") {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// benchDoc is the n-th generated document's entry; a third of its body's
+// sentences come from corpus when there is one.
+func benchDoc(r *rand.Rand, n int, organs []string, at time.Time, corpus ...string) searchEntry {
 	matter := benchMatters[r.IntN(len(benchMatters))]
 	title := benchActs[r.IntN(len(benchActs))] + matter + benchTails[r.IntN(len(benchTails))]
 	var b strings.Builder
 	b.WriteString("各镇人民政府、街道办事处，区政府各部门：\n")
 	for range 12 + r.IntN(30) {
 		s := benchSentences[r.IntN(len(benchSentences))]
+		if len(corpus) > 0 && r.IntN(3) == 0 {
+			s = corpus[r.IntN(len(corpus))]
+		}
 		if strings.Contains(s, "%s") {
 			if r.IntN(2) == 0 {
 				s = fmt.Sprintf(s, matter)
@@ -104,20 +143,35 @@ func BenchmarkSearchIndex(b *testing.B) {
 			b.Fatal(err)
 		}
 		r := rand.New(rand.NewPCG(1, 2))
+		corpus := benchCorpus(b)
 		start := time.Now()
 		base := time.Date(2020, 1, 1, 9, 0, 0, 0, time.UTC)
-		const batch = 500
-		for i := 0; i < n; i += batch {
-			err := s.Write(ctx, func(tx *Tx) error {
+		// Generating and tokenizing runs beside the writing, a batch ahead.
+		const batch = 5000
+		batches := make(chan []benchEntry, 1)
+		go func() {
+			defer close(batches)
+			for i := 0; i < n; i += batch {
+				es := make([]benchEntry, 0, batch)
 				for j := i; j < min(n, i+batch); j++ {
 					at := base.Add(time.Duration(j) * (7 * 365 * 24 * time.Hour / time.Duration(n)))
-					if err := tx.putEntry(ctx, benchDoc(r, j, organs, at)); err != nil {
-						return err
-					}
+					e := benchDoc(r, j, organs, at, corpus...)
+					es = append(es, benchEntry{e, search.AnalyzeFields(e.title, e.number, e.body+"\n"+e.notes, e.marks)})
 				}
-				return nil
-			})
-			if err != nil {
+				batches <- es
+			}
+		}()
+		done := 0
+		for es := range batches {
+			if err := s.Write(ctx, func(tx *Tx) error { return tx.bulkEntries(ctx, es) }); err != nil {
+				b.Fatal(err)
+			}
+			if done += len(es); done%100000 == 0 {
+				b.Logf("%d entries in %v", done, time.Since(start).Round(time.Second))
+			}
+		}
+		if s.dialect == Postgres {
+			if _, err := s.exec(ctx, `ANALYZE search_entries`); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -217,6 +271,55 @@ func searchTestStore(tb testing.TB, dialect string) *Store {
 	}
 	tb.Cleanup(func() { s.Close() })
 	return s
+}
+
+// benchEntry is a generated entry with its tokens.
+type benchEntry struct {
+	e  searchEntry
+	ft search.FieldTokens
+}
+
+// bulkEntries inserts new entries the way putEntry does, without looking
+// for an existing one, many rows a statement on PostgreSQL.
+func (tx *Tx) bulkEntries(ctx context.Context, es []benchEntry) error {
+	if tx.d == Postgres {
+		const per = 200
+		for i := 0; i < len(es); i += per {
+			part := es[i:min(len(es), i+per)]
+			var vals []string
+			var args []any
+			for _, x := range part {
+				e := x.e
+				vals = append(vals, `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::tsvector)`)
+				args = append(args, e.kind, e.id, e.organID, e.unitID, e.level, e.docType, e.state, e.at, e.title, e.number, e.body, e.notes, x.ft.TSVector())
+			}
+			if _, err := tx.exec(ctx, `INSERT INTO search_entries (kind, obj_id, organ_id, unit_id, level, doc_type, state, at, title, number, body, notes, tokens) VALUES `+
+				strings.Join(vals, ", "), args...); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	// The rows first, then their tokens: FTS5 writes out what it holds in
+	// memory at every statement savepoint, and an insert into a table with
+	// a unique index opens one, so interleaving the two would write a
+	// segment per entry.
+	rids := make([]int64, len(es))
+	for i, x := range es {
+		e := x.e
+		if err := tx.queryRow(ctx, `INSERT INTO search_entries (kind, obj_id, organ_id, unit_id, level, doc_type, state, at, title, number, body, notes)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING rid`,
+			e.kind, e.id, e.organID, e.unitID, e.level, e.docType, e.state, e.at, e.title, e.number, e.body, e.notes).Scan(&rids[i]); err != nil {
+			return err
+		}
+	}
+	for i, x := range es {
+		title, number, body := x.ft.FTS5Columns()
+		if _, err := tx.exec(ctx, `INSERT INTO search_fts (rowid, title, number, body) VALUES (?, ?, ?, ?)`, rids[i], title, number, body); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func report(b *testing.B, name string, ds []time.Duration) {
