@@ -147,6 +147,7 @@ func (srv *Server) evalCompute(ctx context.Context, q evalQuery) (evalResult, er
 
 // evalCell is one figure as the table shows it, with its drill-down links.
 type evalCell struct {
+	Indicator   evaluate.Indicator
 	Text, Score string
 	Empty       bool
 	NumLink     string
@@ -216,7 +217,7 @@ func (srv *Server) evalView(q evalQuery, res evalResult) evalBoardData {
 		v.Set("unit", r.Unit)
 		rv.Trend = "/evaluate?" + v.Encode()
 		for _, f := range r.Figures {
-			cell := evalCell{Text: f.Text(), Empty: f.Empty, Score: fmt.Sprintf("%.2f", f.Score)}
+			cell := evalCell{Indicator: f.Indicator, Text: f.Text(), Empty: f.Empty, Score: fmt.Sprintf("%.2f", f.Score)}
 			if !f.Empty {
 				cell.NumLink, cell.DenLink = link(r.Unit, f.Indicator, "num"), link(r.Unit, f.Indicator, "den")
 			}

@@ -17,7 +17,8 @@ import (
 // towns submit information, the 政府办's director adopts one, records its
 // adoption by the city and a leader's 批示, the 督查员 turns the 批示 into a
 // supervision item (linked both ways), and the director compiles it into
-// 《信息专报》, whose page shows it under its number.
+// 《信息专报》, whose page shows it under its number; the scoreboard ranks the
+// towns by it and its drill-down shows exactly the report behind the points.
 func TestBrowserInfo(t *testing.T) {
 	c := &clock{}
 	storetest.ForEach(t, store.Options{Now: c.now, Logger: slog.New(slog.DiscardHandler)}, func(t *testing.T, s *store.Store) {
@@ -109,6 +110,39 @@ func TestBrowserInfo(t *testing.T) {
 		w.do(chromedp.Navigate(e.srv.URL+"/info/"+ids[1]), chromedp.WaitVisible(`[data-testid=info-status]`))
 		if st := w.text(`[data-testid=info-status]`); st != "已报送" {
 			t.Fatalf("the second town's report: %q", st)
+		}
+
+		// 考核评比: the scoreboard ranks 白沙镇, whose report scored, above
+		// 石桥镇, and the drill-down from its 信息采用得分 lists exactly the
+		// report behind the points.
+		baisha, shiqiao := e.unit("白沙镇").ID, e.unit("石桥镇").ID
+		w.do(chromedp.Navigate(e.srv.URL+"/evaluate?period=2026-11&class=towns"), chromedp.WaitVisible(`[data-testid=eval-board]`))
+		row := func(unit string) string { return `[data-testid=eval-board] tr[data-unit="` + unit + `"]` }
+		if r := w.text(row(baisha) + ` [data-testid=eval-rank]`); r != "1" {
+			t.Fatalf("白沙镇 ranks %q", r)
+		}
+		ranks, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`[`+"`"+baisha+"`"+`, `+"`"+shiqiao+"`"+`].map(function(u){return +document.querySelector('[data-testid=eval-board] tr[data-unit="'+u+'"] [data-testid=eval-rank]').textContent})`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ranks) != 2 || ranks[1] <= ranks[0] {
+			t.Fatalf("ranks 白沙镇, 石桥镇: %v", ranks)
+		}
+		info := row(baisha) + ` td[data-indicator=info_score] a[data-testid=eval-figure]`
+		if f := w.text(info); f == "0 分" || !strings.HasSuffix(f, " 分") {
+			t.Fatalf("白沙镇's 信息采用得分: %q", f)
+		}
+		screenshot(t, ctx, "eval-board")
+		w.do(chromedp.Click(info), chromedp.WaitVisible(`[data-testid=eval-records]`))
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('[data-testid=eval-record]')).map(function(r){return r.dataset.id+' '+r.querySelector('a').textContent})`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0] != ids[0]+" "+titles[0] {
+			t.Fatalf("the records behind 白沙镇's points: %q", got)
+		}
+		if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid=eval-hidden]').length`)); err != nil || n != 0 {
+			t.Fatalf("records hidden from the director: %d %v", n, err)
 		}
 	})
 }
