@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shuniu-oa/shuniu/internal/document"
 	"github.com/shuniu-oa/shuniu/internal/org"
 	"github.com/shuniu-oa/shuniu/internal/textlimit"
 )
@@ -171,4 +172,46 @@ func chineseOrdinal(n int) string {
 		return digits[n/10] + "十" + digits[n%10]
 	}
 	return fmt.Sprint(n)
+}
+
+// Document is the issue as the document it is distributed as (分发 through
+// 办文): printed in the 纪要 format, as the issue is printed, whose 版头 is
+// the publication's name and whose number is the issue's (2026年第12期, set
+// by the store as the record's number); the compiling office signs it and
+// dates it the day of issue; it carries the items' files.
+func (is Issue) Document(items []Report, unitName func(string) string) document.Document {
+	d := document.Document{Type: document.Minutes, Title: is.Title, IssuerMark: is.Publication.Name(),
+		Body: document.ParseBody(is.Text(items, unitName)), Signatures: []string{is.Compiler}, Date: document.DateOf(is.IssuedAt),
+		Classification: document.Classification{Level: document.Level(is.Level)}}
+	var files []Attachment
+	for _, r := range items {
+		files = withFiles(files, r.Attachments...)
+	}
+	d.Attachments = files
+	return d
+}
+
+// Distribute records that the issue went out as document docID to the
+// units (each once, in the order given): an issue is distributed once.
+func Distribute(is Issue, docID string, units []string) (Issue, error) {
+	if is.DocumentID != "" {
+		return is, refuse("本期已分发")
+	}
+	var us []string
+	for _, u := range units {
+		if u = strings.TrimSpace(u); u != "" && !slices.Contains(us, u) {
+			us = append(us, u)
+		}
+	}
+	if len(us) == 0 {
+		return is, refuse("请选择分发单位")
+	}
+	if len(us) > MaxUnits {
+		return is, &textlimit.Error{Field: "units", Label: "分发单位", Max: MaxUnits, Got: len(us), Unit: "个"}
+	}
+	if docID == "" {
+		return is, refuse("分发缺少公文编号")
+	}
+	is.DocumentID, is.Recipients = docID, us
+	return is, nil
 }

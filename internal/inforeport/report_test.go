@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shuniu-oa/shuniu/internal/document"
 	"github.com/shuniu-oa/shuniu/internal/textlimit"
 )
 
@@ -337,5 +338,67 @@ func TestAttachments(t *testing.T) {
 	}
 	if len(item.Attachments) != 2 || item.Attachments[0] != a || item.Attachments[1] != b {
 		t.Fatalf("merged item files: %v", item.Attachments)
+	}
+}
+
+// TestIssueDocument: an issue goes out as a 纪要-format document whose 版头
+// is the publication, signed and dated by the compiling office, with the
+// items' text and every item's files once; it is distributed once, to the
+// units chosen (each once).
+func TestIssueDocument(t *testing.T) {
+	f1 := Attachment{Name: "表.xlsx", SHA256: strings.Repeat("c", 64)}
+	a, _ := Submit("a", "office", "town1", "p1", Draft{Title: "标题a", Body: "正文a", Category: Economy, Level: 1, Attachments: []Attachment{f1}}, nil, t0)
+	a, _ = Adopt(a, "ed", "《每日要情》", t0, t0)
+	b, _ := Submit("b", "office", "town2", "p2", Draft{Title: "标题b", Body: "正文b", Category: Economy, Attachments: []Attachment{f1}}, nil, t0)
+	b, _ = Adopt(b, "ed", "《每日要情》", t0, t0)
+	is, err := Compile("i", "office", "清澜区人民政府办公室", "ed", Daily, "要情", []Report{a, b}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	is.Year, is.Seq = 2026, 3
+	d := is.Document([]Report{a, b}, func(id string) string { return map[string]string{"town1": "清河镇", "town2": "柳塘镇"}[id] })
+	if d.Type != document.Minutes || d.IssuerMark != "每日要情" || d.Title != "要情" || len(d.Signatures) != 1 || d.Signatures[0] != "清澜区人民政府办公室" ||
+		d.Date != document.DateOf(t0) || d.Classification.Level != 1 {
+		t.Fatalf("document = %+v", d)
+	}
+	if text := d.Body.String(); !strings.Contains(text, "一、标题a") || !strings.Contains(text, "（柳塘镇报送）") {
+		t.Fatalf("body = %s", text)
+	}
+	if len(d.Attachments) != 1 || d.Attachments[0] != f1 {
+		t.Fatalf("files = %v", d.Attachments)
+	}
+	cases := []struct {
+		name  string
+		is    Issue
+		doc   string
+		units []string
+		want  []string
+	}{
+		{"units once", is, "d1", []string{"u1", " u2", "u1", ""}, []string{"u1", "u2"}},
+		{"no units", is, "d1", []string{" "}, nil},
+		{"no document", is, "", []string{"u1"}, nil},
+		{"twice", Issue{DocumentID: "d0"}, "d1", []string{"u1"}, nil},
+		{"too many", is, "d1", func() []string {
+			var us []string
+			for i := range MaxUnits + 1 {
+				us = append(us, fmt.Sprint("u", i))
+			}
+			return us
+		}(), nil},
+	}
+	for _, c := range cases {
+		got, err := Distribute(c.is, c.doc, c.units)
+		if (c.want != nil) != (err == nil) {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if err != nil {
+			if !refused(err) {
+				t.Fatalf("%s: not a refusal: %v", c.name, err)
+			}
+			continue
+		}
+		if got.DocumentID != c.doc || fmt.Sprint(got.Recipients) != fmt.Sprint(c.want) || is.DocumentID != "" {
+			t.Fatalf("%s: %+v", c.name, got)
+		}
 	}
 }

@@ -494,3 +494,41 @@ func TestOptionalStepPassedOver(t *testing.T) {
 		t.Errorf("an optional step with fixed assignees: %v", err)
 	}
 }
+
+// TestTemplateFrom: a template from a step on keeps that step and the ones
+// after it as they are, does not change the template it came from, and
+// refuses a step that is not there or whose actors the step before chooses.
+func TestTemplateFrom(t *testing.T) {
+	out := Outgoing()
+	cases := []struct {
+		key   string
+		first string
+		n     int
+		ok    bool
+	}{
+		{"distribute", "distribute", 2, true},
+		{"draft", "draft", len(out.Steps), true},
+		{"archive", "archive", 1, true},
+		{"countersign", "", 0, false},
+		{"nowhere", "", 0, false},
+	}
+	for _, c := range cases {
+		got, err := out.From(c.key)
+		if c.ok != (err == nil) {
+			t.Fatalf("From(%q): %v", c.key, err)
+		}
+		if !c.ok {
+			continue
+		}
+		if len(got.Steps) != c.n || got.Steps[0].Key != c.first || got.Kind != out.Kind || got.Validate() != nil {
+			t.Errorf("From(%q) = %d steps from %q (%v)", c.key, len(got.Steps), got.Steps[0].Key, got.Validate())
+		}
+		in, _, err := (Engine{}).Start(got, StartOptions{ID: "d1", Starter: "p1", Scope: map[string]string{ScopeOffice: "office"}}, time.Now())
+		if err != nil || len(in.OpenTasks()) != 1 || in.Template.Steps[in.OpenTasks()[0].Step].Key != c.first {
+			t.Errorf("From(%q) started at %v (%v)", c.key, in.OpenTasks(), err)
+		}
+	}
+	if len(out.Steps) != len(Outgoing().Steps) || out.Steps[0].Key != "draft" {
+		t.Error("From changed its template")
+	}
+}

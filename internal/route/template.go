@@ -12,6 +12,7 @@ package route
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/shuniu-oa/shuniu/internal/calendar"
@@ -287,6 +288,22 @@ func (t Template) Clone() Template {
 		out.Steps[i] = s
 	}
 	return out
+}
+
+// From is the template from step key on, for an item whose earlier steps
+// happened elsewhere: an information issue, compiled and approved by its
+// editors, goes out as a document starting at 分发. It is still the
+// office's template (its later steps, actors and limits unchanged).
+func (t Template) From(key string) (Template, error) {
+	i := t.StepIndex(key)
+	if i < 0 {
+		return Template{}, refuse("流程模板“%s”没有环节“%s”", t.Name, key)
+	}
+	t.Steps = slices.Clone(t.Steps[i:])
+	if t.Steps[0].Chosen {
+		return Template{}, refuse("环节“%s”的办理人由上一环节选择，不能从它开始", t.Steps[0].Name)
+	}
+	return t, nil
 }
 
 // StepIndex returns the index of the step with the key, or -1.

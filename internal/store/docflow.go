@@ -215,6 +215,12 @@ type NewOutgoing struct {
 	// CoIssuers are the organs issuing it jointly with IssuerID (联合发文),
 	// in order; each must countersign.
 	CoIssuers []string
+	// FromStep starts the route at that step of the office's template, for
+	// a document whose earlier steps happened elsewhere (an information
+	// issue, approved by its editors, starts at 分发); "" from the start.
+	FromStep string
+	// Number is the number it already carries (an issue's 2026年第3期).
+	Number string
 }
 
 // CreateOutgoing stores a new draft and starts its 发文 route, in one transaction.
@@ -299,6 +305,11 @@ func (tx *Tx) CreateOutgoing(ctx context.Context, by org.Person, n NewOutgoing) 
 		if err != nil {
 			return err
 		}
+		if n.FromStep != "" {
+			if tmpl, err = tmpl.From(n.FromStep); err != nil {
+				return err
+			}
+		}
 		// The drafting organ's office runs the route; the organ in whose
 		// name it goes signs it off, by the leader the rules name.
 		scope := map[string]string{route.ScopeUnit: unit.ID, route.ScopeOffice: organ.ID, route.ScopeOrgan: issuer.ID}
@@ -319,7 +330,7 @@ func (tx *Tx) CreateOutgoing(ctx context.Context, by org.Person, n NewOutgoing) 
 			return err
 		}
 		rec = DocRecord{ID: n.Doc.ID, Direction: Outgoing, UnitID: unit.ID, OrganID: organ.ID, Doc: n.Doc, Step: stepName(in),
-			Status: in.Status, Version: 1, CreatedBy: by.ID, CreatedAt: now, UpdatedAt: now}
+			Status: in.Status, Version: 1, CreatedBy: by.ID, CreatedAt: now, UpdatedAt: now, DocNumber: n.Number}
 		if err := tx.putDocument(ctx, rec, true, 0); err != nil {
 			return err
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/shuniu-oa/shuniu/internal/audit"
+	"github.com/shuniu-oa/shuniu/internal/document"
 	"github.com/shuniu-oa/shuniu/internal/inforeport"
 	"github.com/shuniu-oa/shuniu/internal/notify"
 	"github.com/shuniu-oa/shuniu/internal/org"
@@ -495,8 +496,16 @@ func (tx *Tx) UrgeInfoSolicitations(ctx context.Context, by org.Person, officeID
 
 // InfoIssue returns one issue.
 func (c conn) InfoIssue(ctx context.Context, id string) (inforeport.Issue, error) {
+	return c.infoIssue(ctx, id, false)
+}
+
+func (c conn) infoIssue(ctx context.Context, id string, lock bool) (inforeport.Issue, error) {
+	q := `SELECT content FROM info_issues WHERE id = ?`
+	if lock && c.d == Postgres {
+		q += ` FOR UPDATE`
+	}
 	var raw string
-	err := c.queryRow(ctx, `SELECT content FROM info_issues WHERE id = ?`, id).Scan(&raw)
+	err := c.queryRow(ctx, q, id).Scan(&raw)
 	if errors.Is(err, sql.ErrNoRows) {
 		return inforeport.Issue{}, fmt.Errorf("期刊 %s: %w", id, ErrNotFound)
 	}
@@ -573,6 +582,73 @@ func (tx *Tx) CompileInfoIssue(ctx context.Context, by org.Person, id, officeID 
 	}
 	return is, tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "info.issue", ObjectKind: "info_issue", ObjectID: is.ID,
 		Detail: jsonString(map[string]any{"publication": is.Publication, "number": is.Number(), "items": is.Items})})
+}
+
+// DistributeInfoIssue sends an issue out through 办文 (分发): it becomes an
+// outgoing document of its office — the publication's 版头, the issue's
+// number, the items' text and files, the units chosen as 主送 — started on
+// the office's 发文 route at 分发 (the editors compiled and approved it), so
+// that finishing 分发 sends it as every document is sent: the issued text
+// typeset, a copy with every file in each receiving office's 收文. The issue
+// records the document, in one transaction.
+func (s *Store) DistributeInfoIssue(ctx context.Context, by org.Person, issueID string, units []string) (inforeport.Issue, DocRecord, error) {
+	var is inforeport.Issue
+	var rec DocRecord
+	err := s.Write(ctx, func(tx *Tx) error {
+		cur, err := tx.infoIssue(ctx, issueID, true)
+		if err != nil {
+			return err
+		}
+		if cur.DocumentID != "" {
+			return &inforeport.Refusal{Msg: "本期已分发"}
+		}
+		um, err := tx.unitMap(ctx)
+		if err != nil {
+			return err
+		}
+		items := make([]inforeport.Report, 0, len(cur.Items))
+		for _, id := range cur.Items {
+			r, err := tx.infoReport(ctx, id, false)
+			if err != nil {
+				return err
+			}
+			items = append(items, r)
+		}
+		for _, u := range units {
+			if _, ok := um[u]; !ok && strings.TrimSpace(u) != "" {
+				return &inforeport.Refusal{Msg: "所选分发单位不存在"}
+			}
+		}
+		doc := cur.Document(items, func(id string) string { return um[id].Name })
+		// Checked before the document is made, so a refusal makes nothing.
+		if is, err = inforeport.Distribute(cur, "pending", units); err != nil {
+			return err
+		}
+		rec, err = tx.CreateOutgoing(ctx, by, NewOutgoing{UnitID: cur.OfficeID, Doc: doc, To: is.Recipients,
+			FromStep: document.StepDistribute, Number: cur.Number()})
+		if err != nil {
+			return err
+		}
+		for _, a := range doc.Attachments {
+			if err := tx.AddFile(ctx, by, DocFile{DocID: rec.ID, SHA256: a.SHA256, Name: a.Name, Role: string(document.FileAttachment),
+				Size: a.Size, MediaType: a.MediaType}); err != nil {
+				return err
+			}
+		}
+		if is, err = inforeport.Distribute(cur, rec.ID, units); err != nil {
+			return err
+		}
+		raw, err := json.Marshal(is)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE info_issues SET document_id = ?, content = ? WHERE id = ?`, is.DocumentID, string(raw), is.ID); err != nil {
+			return fmt.Errorf("save issue: %w", err)
+		}
+		return tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "info.distribute", ObjectKind: "info_issue", ObjectID: is.ID,
+			Detail: jsonString(map[string]any{"document": rec.ID, "number": is.Number(), "units": is.Recipients})})
+	})
+	return is, rec, err
 }
 
 // ---- scoring rules ----

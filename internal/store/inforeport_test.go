@@ -119,6 +119,34 @@ func TestInfoReportFlow(t *testing.T) {
 		if got, _ := s.InfoReport(ctx, r1.ID); len(got.Issues) != 3 {
 			t.Fatalf("issues on the report: %v", got.Issues)
 		}
+		// 分发: the issue becomes the office's document at 分发, once.
+		if _, _, err := s.DistributeInfoIssue(ctx, editor, is1.ID, nil); err == nil {
+			t.Fatal("distributed to no unit")
+		}
+		if got, _ := s.InfoIssue(ctx, is1.ID); got.DocumentID != "" {
+			t.Fatal("a refused 分发 recorded a document")
+		}
+		sent, drec, err := s.DistributeInfoIssue(ctx, editor, is1.ID, []string{t1.ID, t2.ID, t1.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.InfoIssue(ctx, is1.ID); got.DocumentID != drec.ID || len(got.Recipients) != 2 || sent.DocumentID != drec.ID {
+			t.Fatalf("issue after 分发: %+v", got)
+		}
+		doc, err := s.Document(ctx, drec.ID)
+		if err != nil || doc.Direction != store.Outgoing || doc.DocNumber != "2026年第1期" || doc.Doc.IssuerMark != "信息专报" ||
+			doc.UnitID != office || !strings.Contains(doc.Doc.Body.String(), "春耕面积") {
+			t.Fatalf("document: %v %+v", err, doc)
+		}
+		if in, err := s.Instance(ctx, drec.ID); err != nil || len(in.OpenTasks()) != 1 || in.Template.Steps[in.OpenTasks()[0].Step].Key != "distribute" {
+			t.Fatalf("route: %v", err)
+		}
+		if rs, _ := s.Recipients(ctx, drec.ID); len(rs) != 2 {
+			t.Fatalf("recipients: %v", rs)
+		}
+		if _, _, err := s.DistributeInfoIssue(ctx, editor, is1.ID, []string{t1.ID}); err == nil {
+			t.Fatal("distributed twice")
+		}
 		// Town 2 never answered the 约稿: once its date passed, urged once a day.
 		clk.add(24 * time.Hour)
 		if n, err := s.UrgeInfoSolicitations(ctx, editor, office); err != nil || n != 1 {

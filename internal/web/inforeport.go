@@ -21,6 +21,7 @@ import (
 	"github.com/shuniu-oa/shuniu/internal/layout"
 	"github.com/shuniu-oa/shuniu/internal/org"
 	"github.com/shuniu-oa/shuniu/internal/proofread"
+	"github.com/shuniu-oa/shuniu/internal/route"
 	"github.com/shuniu-oa/shuniu/internal/store"
 	"github.com/shuniu-oa/shuniu/internal/uid"
 )
@@ -43,6 +44,7 @@ func (srv *Server) infoRoutes() {
 	m.HandleFunc("POST /info/issues", srv.requireLogin(srv.infoIssueCreate))
 	m.HandleFunc("GET /info/issues/{id}", srv.requireLogin(srv.infoIssuePage))
 	m.HandleFunc("GET /info/issues/{id}/pdf", srv.requireLogin(srv.infoIssuePDF))
+	m.HandleFunc("POST /info/issues/{id}/distribute", srv.requireLogin(srv.infoIssueDistribute))
 	m.HandleFunc("GET /info/scores", srv.requireLogin(srv.infoScores))
 
 	m.HandleFunc("GET /api/v1/info", srv.requireLogin(srv.infoList))
@@ -56,6 +58,7 @@ func (srv *Server) infoRoutes() {
 	m.HandleFunc("GET /api/v1/info/issues", srv.requireLogin(srv.infoIssueList))
 	m.HandleFunc("POST /api/v1/info/issues", srv.requireLogin(srv.infoIssueCreate))
 	m.HandleFunc("GET /api/v1/info/issues/{id}", srv.requireLogin(srv.infoIssuePage))
+	m.HandleFunc("POST /api/v1/info/issues/{id}/distribute", srv.requireLogin(srv.infoIssueDistribute))
 	m.HandleFunc("GET /api/v1/info/scores", srv.requireLogin(srv.infoScores))
 }
 
@@ -361,6 +364,8 @@ func infoNotice(r *http.Request) string {
 		return "已催报"
 	case "issued":
 		return "本期已编发"
+	case "distributed":
+		return "本期已分发，收文单位已收到"
 	case "saved":
 		return "已保存"
 	}
@@ -1211,6 +1216,10 @@ type infoIssueData struct {
 	Masthead inforeport.Masthead
 	Items    []infoRow
 	Print    bool
+	// Edits: the viewer edits for the issue's office (may distribute it).
+	Edits      bool
+	Units      []option // the units it may be distributed to
+	Recipients string   // the units it went to, named
 }
 
 // loadIssue loads an issue for its office's editors, or for anyone
@@ -1275,12 +1284,124 @@ func (srv *Server) infoIssuePage(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"issue": is, "number": is.Number(), "items": items})
 		return
 	}
+	srv.renderIssue(w, r, http.StatusOK, is, items, c, "")
+}
+
+func (srv *Server) renderIssue(w http.ResponseWriter, r *http.Request, status int, is inforeport.Issue, items []inforeport.Report, c *infoCtx, msg string) {
+	v := viewerFrom(r.Context())
 	d := infoIssueData{Is: is, Masthead: is.Masthead()}
 	d.Masthead.Date = dateOf(is.IssuedAt)
 	for _, x := range items {
 		d.Items = append(d.Items, infoRow{Report: x, Unit: c.Credits(x)})
 	}
-	srv.render(w, r, http.StatusOK, "info_issue", pageData{Title: is.Publication.Label() + is.Number(), Nav: "info", Data: d, Notice: infoNotice(r)})
+	obj := c.officeObject(is.OfficeID)
+	obj.Level = is.Level
+	d.Edits = access.DecideInfo(v.Subject, access.EditInfo, obj).Allow
+	if d.Edits && is.DocumentID == "" {
+		for _, u := range c.units {
+			if u.Kind == org.KindTown || u.Kind == org.KindDepartment || u.Kind == org.KindLeadingBody {
+				d.Units = append(d.Units, option{u.ID, u.Name})
+			}
+		}
+		slices.SortFunc(d.Units, func(a, b option) int { return strings.Compare(a.Label, b.Label) })
+	}
+	var names []string
+	for _, u := range is.Recipients {
+		names = append(names, c.Unit(u))
+	}
+	d.Recipients = strings.Join(names, "、")
+	f, _ := formOf(r)
+	srv.render(w, r, status, "info_issue", pageData{Title: is.Publication.Label() + is.Number(), Nav: "info", Data: d, Form: f, Error: msg, Notice: infoNotice(r)})
+}
+
+// infoIssueDistribute sends an issue out as a document (分发 through 办文):
+// the office's editors choose the units; the store makes the document at
+// the 分发 step of the office's 发文 route, and when the viewer is the
+// office's clerk who holds that step it is finished here, through the one
+// path every document is sent by (srv.act: the issued text typeset, a copy
+// in each receiving office's 收文). Otherwise the clerk finishes it on the
+// document's page.
+func (srv *Server) infoIssueDistribute(w http.ResponseWriter, r *http.Request) {
+	is, items, c, ok := srv.loadIssue(w, r)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	v := viewerFrom(ctx)
+	obj := c.officeObject(is.OfficeID)
+	obj.Level = is.Level
+	if dec := access.DecideInfo(v.Subject, access.EditInfo, obj); !dec.Allow {
+		srv.auditRefusal(r, access.EditInfo, access.Object{Kind: "info_issue", ID: is.ID, UnitID: is.OfficeID, Level: is.Level}, dec.Reason, "distribute")
+		if isAPI(r) {
+			writeJSONError(w, http.StatusForbidden, dec.Reason)
+		} else {
+			srv.render(w, r, http.StatusForbidden, "error", pageData{Title: "无权操作", Error: dec.Reason})
+		}
+		return
+	}
+	f, err := formOf(r)
+	var rec store.DocRecord
+	if err == nil {
+		is, rec, err = srv.store.DistributeInfoIssue(ctx, v.Person, is.ID, f["unit"])
+	}
+	if err != nil {
+		status, ok := infoStatus(err)
+		if !ok && !userError(err) {
+			srv.serverError(w, r, err)
+			return
+		}
+		if !ok {
+			status = refusedStatus(err)
+		}
+		if isAPI(r) {
+			writeJSONError(w, status, userMessage(err))
+			return
+		}
+		srv.renderIssue(w, r, status, is, items, c, userMessage(err))
+		return
+	}
+	sent, err := srv.finishDistribute(ctx, v, rec)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
+	if isAPI(r) {
+		writeJSON(w, http.StatusOK, map[string]any{"issue": is, "document_id": rec.ID, "sent": sent})
+		return
+	}
+	if sent {
+		http.Redirect(w, r, "/info/issues/"+is.ID+"?notice=distributed", http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/docs/"+rec.ID, http.StatusSeeOther)
+}
+
+// finishDistribute finishes the 分发 task of a new document when the viewer
+// holds it (false, nil when they do not: the office's clerk will).
+func (srv *Server) finishDistribute(ctx context.Context, v *Viewer, rec store.DocRecord) (bool, error) {
+	now := srv.store.Now()
+	actor, err := srv.store.Actor(ctx, v.Person.ID, now)
+	if err != nil {
+		return false, err
+	}
+	in, err := srv.store.Instance(ctx, rec.ID)
+	if err != nil {
+		return false, err
+	}
+	od := openedDoc{rec: rec, in: in, actor: actor, involved: true}
+	for _, t := range in.OpenTasks() {
+		if !actor.Matches(t.Assignee) {
+			continue
+		}
+		if _, err := srv.act(ctx, v.Person, od, route.Request{Op: route.Approve, Task: t.ID}); err != nil {
+			if _, _, internal := actError(err); internal {
+				return false, err
+			}
+			return false, nil // the document's page says why when the clerk tries
+		}
+		return true, nil
+	}
+	return false, nil
 }
 
 // infoIssueLayout is an issue as the GB/T 9704 typesetter prints it: the

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -173,5 +174,101 @@ func TestInfoAttachments(t *testing.T) {
 	}
 	if code, _, _ := e.client().get(link[1]); code == http.StatusOK {
 		t.Error("served without login")
+	}
+}
+
+// TestInfoIssueDistribute: an issue of 《信息专报》 goes out through 办文: the
+// editor chooses the units, the issue becomes an outgoing document of the
+// office (版头 信息专报, its 期号, the item's file) at 分发, which the
+// office's clerk finishes as for any document; each town's office then has
+// it to sign for among its incoming documents. It goes out once; a town's
+// head cannot send it.
+func TestInfoIssueDistribute(t *testing.T) {
+	e := newEnv(t)
+	baisha, shiqiao := e.unit("白沙镇"), e.unit("石桥镇")
+	town := e.head(baisha.ID)
+	office := e.unit("政府办").ID
+	tc := e.client()
+	tc.login(town.Login, demo.Password)
+	tc.get("/info/new")
+	_, _, h := tc.post("/info", url.Values{"office_id": {office}, "title": {"白沙镇冬春水利建设进展"}, "body": {"已完成渠道清淤三十公里。"}, "category": {"economy"}, "urgency": {"normal"}, "level": {"非密"}})
+	id := infoIDRE.FindStringSubmatch(h.Get("Location"))[1]
+	ed := e.client()
+	ed.login("zhuren", demo.Password)
+	ed.get("/info/" + id)
+	if code, body, _ := ed.post("/info/"+id+"/adopt", url.Values{"outlet": {"《信息专报》"}}); code != http.StatusSeeOther {
+		t.Fatalf("adopt: %d %s", code, alert(body))
+	}
+	ed.get("/info/issues")
+	_, _, h = ed.post("/info/issues", url.Values{"publication": {"special"}, "item": {id}})
+	issue := h.Get("Location")
+	issue = issue[:strings.IndexByte(issue, '?')]
+	code, body, _ := ed.get(issue)
+	if code != http.StatusOK || !strings.Contains(body, `data-testid="info-distribute-form"`) {
+		t.Fatalf("issue page offers no 分发: %d", code)
+	}
+	if code, body, _ := ed.post(issue+"/distribute", url.Values{}); code != http.StatusUnprocessableEntity || !strings.Contains(body, "请选择分发单位") {
+		t.Fatalf("no units: %d %s", code, alert(body))
+	}
+	if code, _, _ := tc.post(issue+"/distribute", url.Values{"unit": {baisha.ID}}); code != http.StatusForbidden {
+		t.Fatalf("a town's head distributed it: %d", code)
+	}
+	code, body, h = ed.post(issue+"/distribute", url.Values{"unit": {baisha.ID, shiqiao.ID}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("distribute: %d %s", code, alert(body))
+	}
+	loc := h.Get("Location")
+	doc := loc
+	if !strings.HasPrefix(loc, "/docs/") {
+		// The editor was the clerk holding 分发: it went out at once.
+		_, body, _ = ed.get(issue)
+		m := regexp.MustCompile(`href="/docs/([^"]+)" data-testid="info-issue-doc"`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("issue page does not link its document: %s", loc)
+		}
+		doc = "/docs/" + m[1]
+	} else {
+		// The office's clerk finishes 分发 on the document's page.
+		var sent bool
+		for _, p := range e.officeClerks(e.unit("政府办")) {
+			cc := e.client()
+			cc.login(p.Login, demo.Password)
+			_, page, _ := cc.get(doc)
+			m := taskField.FindStringSubmatch(page)
+			if m == nil {
+				continue
+			}
+			if code, body, _ := cc.post(doc+"/act", url.Values{"task": {m[1]}, "op": {"approve"}}); code != http.StatusSeeOther {
+				t.Fatalf("clerk 分发: %d %s", code, alert(body))
+			}
+			sent = true
+			break
+		}
+		if !sent {
+			t.Fatal("no clerk of the office holds 分发")
+		}
+	}
+	code, body, _ = ed.get(doc)
+	if code != http.StatusOK || !strings.Contains(body, "2026年第1期") || !strings.Contains(body, "白沙镇冬春水利建设进展") {
+		t.Fatalf("document page: %d", code)
+	}
+	if rec, err := e.store.Document(context.Background(), strings.TrimPrefix(doc, "/docs/")); err != nil || rec.Doc.IssuerMark != "信息专报" || rec.Step != "已办结" && rec.Step != "归档" {
+		t.Fatalf("document: %v %q %q", err, rec.Doc.IssuerMark, rec.Step)
+	}
+	for _, u := range []string{"白沙镇", "石桥镇"} {
+		found := false
+		for _, p := range e.officeClerks(e.unit(u)) {
+			cc := e.client()
+			cc.login(p.Login, demo.Password)
+			if _, body, _ := cc.get("/workbench"); strings.Contains(body, "白沙镇冬春水利建设进展") {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%s's office did not receive it", u)
+		}
+	}
+	if code, body, _ := ed.post(issue+"/distribute", url.Values{"unit": {baisha.ID}}); code != http.StatusUnprocessableEntity || !strings.Contains(body, "本期已分发") {
+		t.Errorf("distributed twice: %d %s", code, alert(body))
 	}
 }
