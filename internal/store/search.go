@@ -95,7 +95,11 @@ func (tx *Tx) indexDocument(ctx context.Context, d DocRecord, notes *string) err
 			return fmt.Errorf("index document: %w", err)
 		}
 	}
-	return tx.putEntry(ctx, docEntry(d, n))
+	e := docEntry(d, n)
+	if err := tx.withAttachments(ctx, &e, d.Doc.Attachments); err != nil {
+		return err
+	}
+	return tx.putEntry(ctx, e)
 }
 
 // indexDocumentState follows a change of where a document stands (its

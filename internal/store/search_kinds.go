@@ -521,3 +521,104 @@ func searchKinds(kind string) []string {
 	}
 	return nil
 }
+
+// PutAttachmentText keeps the text read from an uploaded file, by its
+// SHA-256 (the same file has the same text, so a second upload keeps the
+// first).
+func (s *Store) PutAttachmentText(ctx context.Context, sha256, text string) error {
+	if sha256 == "" || strings.TrimSpace(text) == "" {
+		return nil
+	}
+	err := s.Write(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `INSERT INTO attachment_texts (sha256, text) VALUES (?, ?) ON CONFLICT (sha256) DO NOTHING`,
+			sha256, truncRunes(text, search.MaxIndexedRunes))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("attachment text: %w", err)
+	}
+	return nil
+}
+
+// HasAttachmentText reports whether a file's text is kept.
+func (c conn) HasAttachmentText(ctx context.Context, sha256 string) (bool, error) {
+	var n int
+	if err := c.queryRow(ctx, `SELECT COUNT(*) FROM attachment_texts WHERE sha256 = ?`, sha256).Scan(&n); err != nil {
+		return false, fmt.Errorf("attachment text: %w", err)
+	}
+	return n > 0, nil
+}
+
+// withAttachments adds the text of a document's attachments to its entry,
+// each under its file name, within the indexed length.
+func (tx *Tx) withAttachments(ctx context.Context, e *searchEntry, atts []document.Attachment) error {
+	var shas []any
+	for _, a := range atts {
+		if a.SHA256 != "" {
+			shas = append(shas, a.SHA256)
+		}
+	}
+	if len(shas) == 0 {
+		return nil
+	}
+	texts := map[string]string{}
+	rows, err := queryAll(ctx, tx.conn, func(r scanner) ([2]string, error) {
+		var x [2]string
+		err := r.Scan(&x[0], &x[1])
+		return x, err
+	}, `SELECT sha256, text FROM attachment_texts WHERE sha256 IN (`+placeholders(len(shas))+`)`, shas...)
+	if err != nil {
+		return fmt.Errorf("index attachments: %w", err)
+	}
+	for _, x := range rows {
+		texts[x[0]] = x[1]
+	}
+	var b strings.Builder
+	for _, a := range atts {
+		if t := texts[a.SHA256]; t != "" {
+			b.WriteString("\n" + a.Name + "\n" + t)
+		}
+	}
+	if b.Len() > 0 {
+		e.body = e.body + truncRunes(b.String(), search.MaxIndexedRunes)
+	}
+	return nil
+}
+
+// AttachmentsWithoutText lists the documents' attachments of a readable
+// kind (textextract.Supported decides) whose text is not kept: files
+// uploaded before texts were read, for `shuniu search reindex`.
+func (s *Store) AttachmentsWithoutText(ctx context.Context, supported func(name string) bool) ([]document.Attachment, error) {
+	kept, err := s.queryStrings(ctx, `SELECT sha256 FROM attachment_texts`)
+	if err != nil {
+		return nil, fmt.Errorf("attachments: %w", err)
+	}
+	have := map[string]bool{}
+	for _, k := range kept {
+		have[k] = true
+	}
+	var out []document.Attachment
+	after := ""
+	for {
+		ids, err := s.queryStrings(ctx, `SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT 200`, after)
+		if err != nil {
+			return nil, fmt.Errorf("attachments: %w", err)
+		}
+		if len(ids) == 0 {
+			return out, nil
+		}
+		recs, err := s.Documents(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range recs {
+			for _, a := range d.Doc.Attachments {
+				if a.SHA256 != "" && !have[a.SHA256] && supported(a.Name) {
+					have[a.SHA256] = true
+					out = append(out, a)
+				}
+			}
+		}
+		after = ids[len(ids)-1]
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shuniu-oa/shuniu/internal/document"
 	"github.com/shuniu-oa/shuniu/internal/inforeport"
 	"github.com/shuniu-oa/shuniu/internal/meeting"
 	"github.com/shuniu-oa/shuniu/internal/org"
@@ -185,5 +186,37 @@ func TestSearchKindsPermissions(t *testing.T) {
 		}
 		check(t, search.KindSupervision, "sup-s", "破损灯杆", []org.Person{c.sup}, outsider)
 		check(t, search.KindInfo, "info-m", "界桩坐标", []org.Person{p1}, colleague)
+	})
+}
+
+// TestSearchAttachmentText: the text read from a document's attachment is
+// found with the document, by those who may open the document only.
+func TestSearchAttachmentText(t *testing.T) {
+	storetest.ForEach(t, store.Options{}, func(t *testing.T, s *store.Store) {
+		x := seeded(t, s)
+		office := x.unit["政府办"]
+		clerk := x.byLogin["wenmi"]
+		sha := strings.Repeat("ab", 32)
+		if err := s.PutAttachmentText(ctx, sha, "附表：各镇防汛抢险队伍花名册"); err != nil {
+			t.Fatal(err)
+		}
+		if ok, err := s.HasAttachmentText(ctx, sha); err != nil || !ok {
+			t.Fatalf("kept: %v %v", ok, err)
+		}
+		rec, err := s.CreateOutgoing(ctx, clerk, store.NewOutgoing{UnitID: office.ID, Doc: document.Document{
+			Type: document.Notice, Title: "关于做好汛期准备的通知", Body: document.ParseBody("各镇人民政府：\n请做好准备。"),
+			Attachments: []document.Attachment{{Name: "附件1.docx", SHA256: sha}},
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := find(t, s, clerk.ID, "抢险队伍花名册")
+		if !hasDoc(res, rec.ID) || !strings.Contains(marked(res.Hits[0].Snippet), "花名册") {
+			t.Fatalf("the attachment's text is not found: %+v", res.Hits)
+		}
+		outsider := x.outsiderOf(t, office.ID, rec.OrganID)
+		if res := find(t, s, outsider.ID, "抢险队伍花名册"); leaks(res, rec.ID, "花名册") {
+			t.Errorf("another organ's person gets the attachment's text: %+v", res)
+		}
 	})
 }

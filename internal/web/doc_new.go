@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -17,6 +18,7 @@ import (
 	"github.com/shuniu-oa/shuniu/internal/document"
 	"github.com/shuniu-oa/shuniu/internal/org"
 	"github.com/shuniu-oa/shuniu/internal/store"
+	"github.com/shuniu-oa/shuniu/internal/textextract"
 )
 
 // docFormData feeds the draft form and the incoming registration form.
@@ -196,8 +198,39 @@ func (srv *Server) uploads(r *http.Request, field string, level org.Classificati
 			return nil, err
 		}
 		out = append(out, document.Attachment{Name: uploadName(fh), SHA256: obj.SHA256, Size: obj.Size, MediaType: obj.MediaType})
+		srv.keepUploadText(r.Context(), fh, obj.SHA256)
 	}
 	return out, nil
+}
+
+// keepUploadText reads the text of an uploaded .txt, .docx, .pdf or .ofd
+// for search (the document's entry takes it when the document is saved). A
+// file whose text cannot be read is kept all the same, unsearchable by its
+// content: that is logged, not refused.
+func (srv *Server) keepUploadText(ctx context.Context, fh *multipart.FileHeader, sha string) {
+	name := uploadName(fh)
+	if !textextract.Supported(name) {
+		return
+	}
+	if ok, err := srv.store.HasAttachmentText(ctx, sha); err != nil || ok {
+		return
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return
+	}
+	text, err := textextract.Text(ctx, name, data)
+	if err != nil {
+		srv.log.Warn("attachment text not read", "file", name, "err", err)
+	}
+	if err := srv.store.PutAttachmentText(ctx, sha, text); err != nil {
+		srv.log.Warn("attachment text not kept", "file", name, "err", err)
+	}
 }
 
 // inspectUpload is putUpload that stores nothing (blob.Store.Inspect).
