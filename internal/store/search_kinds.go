@@ -585,8 +585,8 @@ func (tx *Tx) withAttachments(ctx context.Context, e *searchEntry, atts []docume
 	return nil
 }
 
-// AttachmentsWithoutText lists the documents' attachments of a readable
-// kind (textextract.Supported decides) whose text is not kept: files
+// AttachmentsWithoutText lists the 非密 documents' attachments of a
+// readable kind (textextract.Supported decides) whose text is not kept: files
 // uploaded before texts were read, for `shuniu search reindex`.
 func (s *Store) AttachmentsWithoutText(ctx context.Context, supported func(name string) bool) ([]document.Attachment, error) {
 	kept, err := s.queryStrings(ctx, `SELECT sha256 FROM attachment_texts`)
@@ -612,6 +612,9 @@ func (s *Store) AttachmentsWithoutText(ctx context.Context, supported func(name 
 			return nil, err
 		}
 		for _, d := range recs {
+			if d.Level() != org.Unclassified {
+				continue // its files are encrypted at rest, and their text is not copied in clear
+			}
 			for _, a := range d.Doc.Attachments {
 				if a.SHA256 != "" && !have[a.SHA256] && supported(a.Name) {
 					have[a.SHA256] = true

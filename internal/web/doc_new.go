@@ -198,7 +198,11 @@ func (srv *Server) uploads(r *http.Request, field string, level org.Classificati
 			return nil, err
 		}
 		out = append(out, document.Attachment{Name: uploadName(fh), SHA256: obj.SHA256, Size: obj.Size, MediaType: obj.MediaType})
-		srv.keepUploadText(r.Context(), fh, obj.SHA256)
+		if level == org.Unclassified {
+			// A classified file is kept encrypted at rest; its text is not
+			// copied into the database in clear.
+			srv.keepUploadText(r.Context(), fh, obj.SHA256)
+		}
 	}
 	return out, nil
 }
