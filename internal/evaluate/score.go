@@ -156,23 +156,8 @@ func score(du *dues, o *Org, rec Records, rules Rules, p Period, c Class, asOf t
 	if err != nil {
 		return Board{}, err
 	}
-	members := o.Members(c, p.To)
-	tallies := map[Indicator]map[string]*tally{}
-	get := func(i Indicator, unit string) *tally {
-		owner := o.Owner(unit, p.To)
-		if owner == "" {
-			return nil
-		}
-		if tallies[i] == nil {
-			tallies[i] = map[string]*tally{}
-		}
-		t := tallies[i][owner]
-		if t == nil {
-			t = &tally{}
-			tallies[i][owner] = t
-		}
-		return t
-	}
+	tl := newTallies(o, p)
+	get := tl.get
 	timed := func(i Indicator, recs []Timed, due func(Timed) (time.Time, error)) error {
 		for _, r := range recs {
 			d, err := due(r)
@@ -247,14 +232,56 @@ func score(du *dues, o *Org, rec Records, rules Rules, p Period, c Class, asOf t
 			t.add(h.ID, b2f(hit), 1, hit)
 		}
 	}
-	for _, e := range rec.Points {
+	tl.points(rec.Points, p, asOf)
+	return finish(tl.m, o, rs, p, c, asOf), nil
+}
+
+// tallies are the figures' sums per indicator and owning unit.
+type tallies struct {
+	o *Org
+	p Period
+	m map[Indicator]map[string]*tally
+}
+
+func newTallies(o *Org, p Period) *tallies {
+	return &tallies{o: o, p: p, m: map[Indicator]map[string]*tally{}}
+}
+
+// get is the tally a record of unit counts in: its owner's at the period's
+// end; nil when no scored unit owns it.
+func (tl *tallies) get(i Indicator, unit string) *tally {
+	owner := tl.o.Owner(unit, tl.p.To)
+	if owner == "" {
+		return nil
+	}
+	if tl.m[i] == nil {
+		tl.m[i] = map[string]*tally{}
+	}
+	t := tl.m[i][owner]
+	if t == nil {
+		t = &tally{}
+		tl.m[i][owner] = t
+	}
+	return t
+}
+
+// points adds the 信息 point events, record by record in both paths, so
+// that their float sums come out the same.
+func (tl *tallies) points(events []PointEvent, p Period, asOf time.Time) {
+	for _, e := range events {
 		if !p.Contains(e.At) || e.At.After(asOf) {
 			continue
 		}
-		if t := get(InfoScore, e.Unit); t != nil {
+		if t := tl.get(InfoScore, e.Unit); t != nil {
 			t.add(e.Item, e.Points, 0, e.Points != 0)
 		}
 	}
+}
+
+// finish turns the tallies into the board: scores, totals, ranks and the
+// 先进单位 candidates.
+func finish(tallies map[Indicator]map[string]*tally, o *Org, rs RuleSet, p Period, c Class, asOf time.Time) Board {
+	members := o.Members(c, p.To)
 
 	counted := rs.Counted(c)
 	bestInfo := 0.0
@@ -272,7 +299,9 @@ func score(du *dues, o *Org, rec Records, rules Rules, p Period, c Class, asOf t
 			t := tallies[i][u.ID]
 			if t != nil {
 				f.Num, f.Den = round2(t.num), t.den
-				f.NumIDs, f.DenIDs = uniq(t.numIDs), uniq(t.denIDs)
+				if len(t.denIDs) > 0 { // sums (ScoreSums) carry none
+					f.NumIDs, f.DenIDs = uniq(t.numIDs), uniq(t.denIDs)
+				}
 			}
 			switch {
 			case i == InfoScore:
@@ -323,7 +352,7 @@ func score(du *dues, o *Org, rec Records, rules Rules, p Period, c Class, asOf t
 		}
 	}
 	board.Commended = commend(board)
-	return board, nil
+	return board
 }
 
 // commend picks the 先进单位 candidates and says why each qualifies.

@@ -189,3 +189,16 @@ func (p Period) Previous() Period {
 	f := p.From.AddDate(0, -1, 0)
 	return Month(f.Year(), f.Month(), f.Location())
 }
+
+// OwnedBy lists the units (scored or not) whose records count for owner in a
+// period ending at end: the owner, its sections, the units merged into it.
+func (o *Org) OwnedBy(owner string, end time.Time) []string {
+	var out []string
+	for id := range o.units {
+		if o.Owner(id, end) == owner {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
+}

@@ -167,8 +167,8 @@ func (s *Store) RefreshEvalFacts(ctx context.Context) (int, error) {
 	}
 	err = s.Write(ctx, func(tx *Tx) error {
 		for _, id := range gone {
-			if _, err := tx.exec(ctx, `DELETE FROM eval_facts WHERE kind = ? AND record_id = ?`, factMeeting, id); err != nil {
-				return fmt.Errorf("clear meeting facts: %w", err)
+			if err := tx.clearMeetingFacts(ctx, id); err != nil {
+				return err
 			}
 		}
 		if err := tx.putFacts(ctx, facts); err != nil {
@@ -264,13 +264,29 @@ func (s *Store) putFacts(ctx context.Context, facts []evalFact) error {
 }
 
 func (tx *Tx) putFacts(ctx context.Context, facts []evalFact) error {
+	if len(facts) == 0 {
+		return nil
+	}
+	if err := tx.lockEvalFacts(ctx); err != nil {
+		return err
+	}
+	// The facts as they were, for the sums (applySums) to take out.
+	var old, put []evalFact
 	for _, f := range facts {
+		o, err := scanFact(tx.queryRow(ctx, `SELECT `+factCols+` FROM eval_facts WHERE kind = ? AND record_id = ? AND sub = ?`, f.kind, f.recordID, f.sub))
+		switch {
+		case err == nil:
+			old = append(old, o)
+		case !errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("read fact: %w", err)
+		}
 		if f.drop {
 			if _, err := tx.exec(ctx, `DELETE FROM eval_facts WHERE kind = ? AND record_id = ? AND sub = ?`, f.kind, f.recordID, f.sub); err != nil {
 				return fmt.Errorf("drop fact: %w", err)
 			}
 			continue
 		}
+		put = append(put, f)
 		if _, err := tx.exec(ctx, `INSERT INTO eval_facts (kind, record_id, sub, unit_id, at, start_at, due_at, done_at, end_at, signed_at, chars, accepted, absent)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (kind, record_id, sub) DO UPDATE SET unit_id = excluded.unit_id, at = excluded.at, start_at = excluded.start_at,
@@ -280,7 +296,33 @@ func (tx *Tx) putFacts(ctx context.Context, facts []evalFact) error {
 			return fmt.Errorf("put fact: %w", err)
 		}
 	}
-	return nil
+	return tx.applySums(ctx, old, put)
+}
+
+// clearMeetingFacts deletes a meeting's invitee rows (before they are
+// written again), taking them out of the sums.
+func (tx *Tx) clearMeetingFacts(ctx context.Context, id string) error {
+	if err := tx.lockEvalFacts(ctx); err != nil {
+		return err
+	}
+	rows, err := tx.query(ctx, `DELETE FROM eval_facts WHERE kind = ? AND record_id = ? RETURNING `+factCols, factMeeting, id)
+	if err != nil {
+		return fmt.Errorf("clear meeting facts: %w", err)
+	}
+	var old []evalFact
+	for rows.Next() {
+		f, err := scanFact(rows)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		old = append(old, f)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("clear meeting facts: %w", err)
+	}
+	return tx.applySums(ctx, old, nil)
 }
 
 // evalLookBack is how far before a period an arrival may lie and still be
@@ -290,10 +332,32 @@ const evalLookBack = 100 * 24 * time.Hour
 // EvalRecords returns the records the indicators count for periods inside
 // [from, to): one indexed range per kind of record.
 func (c conn) EvalRecords(ctx context.Context, from, to time.Time) (evaluate.Records, error) {
+	return c.evalRecords(ctx, from, to, nil)
+}
+
+// EvalRecordsOf is EvalRecords for the records of some units only (those a
+// unit's figures count, evaluate.Org.OwnedBy): the drill-down scores them to
+// list the records behind one figure.
+func (c conn) EvalRecordsOf(ctx context.Context, from, to time.Time, units []string) (evaluate.Records, error) {
+	if len(units) == 0 {
+		return evaluate.Records{}, nil
+	}
+	return c.evalRecords(ctx, from, to, units)
+}
+
+func (c conn) evalRecords(ctx context.Context, from, to time.Time, units []string) (evaluate.Records, error) {
 	var rec evaluate.Records
 	q := `SELECT record_id, sub, unit_id, at, start_at, due_at, done_at, end_at, signed_at, chars, accepted, absent FROM eval_facts WHERE kind = ? AND at >= ? AND at < ?`
+	hq := `SELECT h.id, r.unit_id, h.handed_at, h.ack_at FROM duty_handovers h JOIN duty_rosters r ON r.id = h.roster_id
+		WHERE h.handed_at >= ? AND h.handed_at < ?`
+	var unitArgs []any
+	if units != nil {
+		q += ` AND unit_id IN (` + placeholders(len(units)) + `)`
+		hq += ` AND r.unit_id IN (` + placeholders(len(units)) + `)`
+		unitArgs = chunkArgs(units)
+	}
 	each := func(kind string, lo time.Time, fn func(evalFact)) error {
-		rows, err := c.query(ctx, q, kind, ts(lo), ts(to))
+		rows, err := c.query(ctx, q, append([]any{kind, ts(lo), ts(to)}, unitArgs...)...)
 		if err != nil {
 			return fmt.Errorf("eval %s: %w", kind, err)
 		}
@@ -332,8 +396,7 @@ func (c conn) EvalRecords(ctx context.Context, from, to time.Time) (evaluate.Rec
 	}); err != nil {
 		return rec, err
 	}
-	rows, err := c.query(ctx, `SELECT h.id, r.unit_id, h.handed_at, h.ack_at FROM duty_handovers h JOIN duty_rosters r ON r.id = h.roster_id
-		WHERE h.handed_at >= ? AND h.handed_at < ?`, ts(from), ts(to))
+	rows, err := c.query(ctx, hq, append([]any{ts(from), ts(to)}, unitArgs...)...)
 	if err != nil {
 		return rec, fmt.Errorf("eval handovers: %w", err)
 	}

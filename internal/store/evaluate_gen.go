@@ -13,7 +13,7 @@ import (
 // load tests: the mix of a district's year — mostly incoming documents
 // (签收 and 办结), then meetings' invitees, drafts and supervision items —
 // with about one record in eight late. It writes eval_facts directly, as the
-// refresh would; the records behind them do not exist.
+// refresh would, with their sums; the records behind them do not exist.
 func (s *Store) SeedEvalFacts(ctx context.Context, units []string, year int, perUnit int, seed uint64) (int, error) {
 	loc := s.Calendar().Location()
 	from := time.Date(year, 1, 1, 8, 30, 0, 0, loc)
@@ -34,8 +34,13 @@ func (s *Store) SeedEvalFacts(ctx context.Context, units []string, year int, per
 			for _, f := range rows {
 				args = append(args, f.kind, f.recordID, f.sub, f.unitID, f.at, f.startAt, f.dueAt, f.doneAt, f.endAt, f.signedAt, f.chars, f.accepted, b2i(f.absent))
 			}
-			_, err := tx.exec(ctx, q, args...)
-			return err
+			if err := tx.lockEvalFacts(ctx); err != nil {
+				return err
+			}
+			if _, err := tx.exec(ctx, q, args...); err != nil {
+				return err
+			}
+			return tx.applySums(ctx, nil, rows)
 		})
 		total += len(rows)
 		rows = rows[:0]

@@ -90,11 +90,17 @@ type evalResult struct {
 	Periods []evaluate.Period
 	Trend   []evaluate.TrendPoint
 	Org     *evaluate.Org
+	Rules   evaluate.Rules
+	Points  []evaluate.PointEvent
+	Now     time.Time
+	Summed  bool // from the kept sums: figures carry no record IDs (evalFigureIDs)
 	Took    time.Duration
 }
 
 // evalCompute refreshes the facts and scores the period, and the trend of
-// q.Unit (or the board's first unit) over the periods before it.
+// q.Unit (or the board's first unit) over the periods before it: from the
+// store's monthly sums (EvalSums), or from the records when a period is not
+// whole months.
 func (srv *Server) evalCompute(ctx context.Context, q evalQuery) (evalResult, error) {
 	start := time.Now()
 	var res evalResult
@@ -106,11 +112,8 @@ func (srv *Server) evalCompute(ctx context.Context, q evalQuery) (evalResult, er
 		periods = append([]evaluate.Period{periods[0].Previous()}, periods...)
 	}
 	res.Periods = periods
-	rec, err := srv.store.EvalRecords(ctx, periods[0].From, q.Period.To)
-	if err != nil {
-		return res, err
-	}
-	if rec.Points, err = srv.infoPoints(ctx, periods[0].From, q.Period.To); err != nil {
+	var err error
+	if res.Points, err = srv.infoPoints(ctx, periods[0].From, q.Period.To); err != nil {
 		return res, err
 	}
 	units, err := srv.store.EvalUnits(ctx)
@@ -120,13 +123,26 @@ func (srv *Server) evalCompute(ctx context.Context, q evalQuery) (evalResult, er
 	if res.Org, err = evaluate.NewOrg(units); err != nil {
 		return res, err
 	}
-	rules, err := srv.store.EvalRules(ctx)
-	if err != nil {
+	if res.Rules, err = srv.store.EvalRules(ctx); err != nil {
 		return res, err
 	}
 	cal := srv.store.Calendar()
-	now := srv.store.Now()
-	if res.Board, err = evaluate.Score(cal, res.Org, rec, rules, q.Period, q.Class, now); err != nil {
+	res.Now = srv.store.Now()
+	sums, ok, err := srv.store.EvalSums(ctx, res.Rules, periods, res.Now)
+	if err != nil {
+		return res, err
+	}
+	var rec evaluate.Records
+	if res.Summed = ok; ok {
+		res.Board, err = evaluate.ScoreSums(res.Org, sums[len(sums)-1], res.Points, res.Rules, q.Period, q.Class, res.Now)
+	} else {
+		if rec, err = srv.store.EvalRecords(ctx, periods[0].From, q.Period.To); err != nil {
+			return res, err
+		}
+		rec.Points = res.Points
+		res.Board, err = evaluate.Score(cal, res.Org, rec, res.Rules, q.Period, q.Class, res.Now)
+	}
+	if err != nil {
 		return res, err
 	}
 	unit := q.Unit
@@ -137,12 +153,39 @@ func (srv *Server) evalCompute(ctx context.Context, q evalQuery) (evalResult, er
 		}
 	}
 	if unit != "" {
-		if res.Trend, err = evaluate.Trend(cal, res.Org, rec, rules, periods, unit, now); err != nil {
+		if res.Summed {
+			res.Trend, err = evaluate.TrendSums(res.Org, sums, res.Points, res.Rules, periods, unit, res.Now)
+		} else {
+			res.Trend, err = evaluate.Trend(cal, res.Org, rec, res.Rules, periods, unit, res.Now)
+		}
+		if err != nil {
 			return res, err
 		}
 	}
 	res.Took = time.Since(start)
 	return res, nil
+}
+
+// evalFigureIDs gives a figure of a board computed from the sums its
+// record IDs: the records of the units it counts (the unit, its sections,
+// the units merged into it), scored as the board was.
+func (srv *Server) evalFigureIDs(ctx context.Context, q evalQuery, res evalResult, f evaluate.Figure) (evaluate.Figure, error) {
+	if !res.Summed {
+		return f, nil
+	}
+	rec, err := srv.store.EvalRecordsOf(ctx, q.Period.From, q.Period.To, res.Org.OwnedBy(q.Unit, q.Period.To))
+	if err != nil {
+		return f, err
+	}
+	rec.Points = res.Points
+	b, err := evaluate.Score(srv.store.Calendar(), res.Org, rec, res.Rules, q.Period, q.Class, res.Now)
+	if err != nil {
+		return f, err
+	}
+	row, _ := b.Row(q.Unit)
+	g, _ := row.Figure(f.Indicator)
+	f.NumIDs, f.DenIDs = g.NumIDs, g.DenIDs
+	return f, nil
 }
 
 // evalCell is one figure as the table shows it, with its drill-down links.
@@ -381,6 +424,10 @@ func (srv *Server) evalRecords(w http.ResponseWriter, r *http.Request) {
 	f, ok := row.Figure(ind)
 	if !ok {
 		srv.evalBadQuery(w, r, fmt.Errorf("本期%s不考核“%s”", q.Class.Label(), ind.Label()))
+		return
+	}
+	if f, err = srv.evalFigureIDs(ctx, q, res, f); err != nil {
+		srv.serverError(w, r, err)
 		return
 	}
 	ids := f.DenIDs
