@@ -597,11 +597,11 @@ func sumsQuery(need []sumSet, lo, hi int, from, to, closeFrom, asOf time.Time) (
 	q := `SELECT 0, indicator, unit_id, CAST(param AS BIGINT), CAST(month AS BIGINT), num, den, 0, 0, 0, 0, 0, 0, '', '' FROM eval_sums
 			WHERE (` + strings.Join(setConds, " OR ") + `) AND month >= ? AND month < ?
 		UNION ALL SELECT 1, indicator, '', CAST(param AS BIGINT), cal_rev, 0, 0, 0, 0, 0, 0, 0, 0, '', '' FROM eval_sum_sets
-		UNION ALL SELECT 2, kind, unit_id, 0, at, start_at, due_at, done_at, end_at, signed_at, chars, accepted, absent, record_id, sub FROM eval_facts
+		UNION ALL SELECT 2, kind, unit_id, 0, at, 0, at, done_at, 0, 0, 0, 0, 0, '', '' FROM eval_facts
 			WHERE kind IN (?, ?) AND at >= ? AND at >= ? AND at < ? AND (done_at = 0 OR done_at > ?)
 		UNION ALL SELECT 2, kind, unit_id, 0, at, start_at, due_at, done_at, end_at, signed_at, chars, accepted, absent, record_id, sub FROM eval_facts
 			WHERE kind = ? AND at >= ? AND at >= ? AND at < ?
-		UNION ALL SELECT 2, kind, unit_id, 0, at, start_at, due_at, done_at, end_at, signed_at, chars, accepted, absent, record_id, sub FROM eval_facts
+		UNION ALL SELECT 2, kind, unit_id, 0, at, at, 0, done_at, 0, 0, 0, 0, 0, '', '' FROM eval_facts
 			WHERE kind = ? AND at >= ? AND at < ? AND (done_at = 0 OR done_at > ?)
 		UNION ALL SELECT 2, kind, unit_id, 0, at, start_at, due_at, done_at, end_at, signed_at, chars, accepted, absent, record_id, sub FROM eval_facts
 			WHERE kind = ? AND at >= ? AND at >= ? AND at < ?
@@ -611,7 +611,10 @@ func sumsQuery(need []sumSet, lo, hi int, from, to, closeFrom, asOf time.Time) (
 	// reading every meeting since from by the index on at instead.
 	a, f, t, c := ts(asOf), ts(from), ts(to), ts(closeFrom)
 	// A record done by asOf whose limit is still to come already counts as
-	// it will (done in time): only those not done are read.
+	// it will (done in time): only those not done are read. Those of 签收,
+	// 督办 and 办结 come from the index alone (eval_facts_tail): their limit
+	// is at (签收, 督办) or computed from the arrival, which is at (办结 —
+	// the refresh never gives them a limit of their own).
 	args = append(args,
 		factSignFor, factSupervised, a, f, t, a, // limits still to come
 		factDraft, a, f, t, // sendings still to come
