@@ -124,6 +124,10 @@ func serve(ctx context.Context, c *cli, cfg *config, isDemo bool) int {
 			fmt.Fprintln(c.stderr, "shuniu: 生成演示用印用车失败:", err)
 			return 1
 		}
+		if err := demo.SeedESealUse(ctx, s, d, s.Now()); err != nil {
+			fmt.Fprintln(c.stderr, "shuniu: 关联演示电子印章失败:", err)
+			return 1
+		}
 		if err := demo.SeedDuty(ctx, s, d, s.Now()); err != nil {
 			fmt.Fprintln(c.stderr, "shuniu: 生成演示值班数据失败:", err)
 			return 1

@@ -95,4 +95,5 @@ func TestSeedDocuments(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = route.Done
+	checkESealUse(t, s, d, now) // on these documents, not a second year of them
 }

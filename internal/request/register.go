@@ -74,12 +74,20 @@ type RegisterNames interface {
 }
 
 // RegisterHeader is the register's column heads, for the page and the sheet.
-var RegisterHeader = []string{"序号", "用印时间", "印章", "用印单位", "经办人", "文件或材料", "份数", "事由", "批准人", "监印人"}
+var RegisterHeader = []string{"序号", "用印时间", "印章", "用印单位", "经办人", "文件或材料", "份数", "事由", "批准人", "监印人", "用印方式"}
+
+// Way is how the seal was applied, as the register says it.
+func (r RegisterRow) Way() string {
+	if r.ESeal {
+		return "电子印章"
+	}
+	return "实物印章"
+}
 
 // RegisterCells is a row as the page and the sheet show it.
 func RegisterCells(r RegisterRow, n RegisterNames) []string {
 	return []string{fmt.Sprint(r.No), r.UsedAt.In(calendar.Shanghai()).Format("2006-01-02 15:04"), n.Seal(r.SealID), n.Unit(r.UnitID),
-		n.Person(r.Requester), r.Material, fmt.Sprint(r.Copies), r.Reason, n.Person(r.Approver), n.Person(r.Keeper)}
+		n.Person(r.Requester), r.Material, fmt.Sprint(r.Copies), r.Reason, n.Person(r.Approver), n.Person(r.Keeper), r.Way()}
 }
 
 // WriteRegisterXLSX writes the 用印登记簿 as an .xlsx workbook: a title line,
@@ -126,7 +134,7 @@ func WriteRegisterXLSX(w io.Writer, title string, rows []RegisterRow, n Register
 			return err
 		}
 	}
-	for col, width := range []float64{6, 17, 24, 22, 10, 40, 6, 30, 10, 10} {
+	for col, width := range []float64{6, 17, 24, 22, 10, 40, 6, 30, 10, 10, 10} {
 		name, _ := excelize.ColumnNumberToName(col + 1)
 		if err := f.SetColWidth(sheet, name, name, width); err != nil {
 			return fmt.Errorf("register width: %w", err)

@@ -89,7 +89,8 @@ func (k SealKind) Valid() bool {
 
 // Seal is a physical seal in an office's keeping (the 用印登记簿 is per seal).
 // It is not the 国密 electronic seal (internal/seal); ESealID names the
-// organ's electronic seal of the same name when there is one.
+// electronic seal that stands for it, when the security officer has linked
+// one.
 type Seal struct {
 	ID     string   `json:"id"`
 	Name   string   `json:"name"` // the text on the seal: 中共清澜区委员会
@@ -98,6 +99,8 @@ type Seal struct {
 	// KeeperID is the seal keeper (监印人): the 用印 step goes to them.
 	KeeperID string `json:"keeper_id,omitempty"`
 	Active   bool   `json:"active"`
+	// ESealID is the linked electronic seal (seal.Seal), "" when none.
+	ESealID string `json:"eseal_id,omitempty"`
 }
 
 // Vehicle is a car in an office's pool.

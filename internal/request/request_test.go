@@ -420,7 +420,7 @@ func TestRegisterXLSX(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "序号 用印时间 印章 用印单位 经办人 文件或材料 份数 事由 批准人 监印人|1 2026-12-08 09:30 清澜区人民政府 秘书科 张三 请示 3 报送 李四 王五"
+	want := "序号 用印时间 印章 用印单位 经办人 文件或材料 份数 事由 批准人 监印人 用印方式|1 2026-12-08 09:30 清澜区人民政府 秘书科 张三 请示 3 报送 李四 王五 实物印章"
 	if len(got) != 3 || strings.Join(got[1], " ")+"|"+strings.Join(got[2], " ") != want || got[0][0] != "用印登记簿（2026年12月）" {
 		t.Fatalf("sheet: %q", got)
 	}

@@ -20,13 +20,13 @@ func (s *Store) ReqRules() request.Rules { return request.Rules{Calendar: s.Cale
 
 // ---- the office's pool: seals, vehicles, drivers ----
 
-const reqSealCols = `id, unit_id, name, kind, keeper_id, active`
+const reqSealCols = `id, unit_id, name, kind, keeper_id, active, eseal_id`
 
 func scanReqSeal(r scanner) (request.Seal, error) {
 	var x request.Seal
 	var kind string
 	var active int64
-	err := r.Scan(&x.ID, &x.UnitID, &x.Name, &kind, &x.KeeperID, &active)
+	err := r.Scan(&x.ID, &x.UnitID, &x.Name, &kind, &x.KeeperID, &active, &x.ESealID)
 	x.Kind, x.Active = request.SealKind(kind), active != 0
 	return x, err
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
+	"time"
 
 	"github.com/shuniu-oa/shuniu/internal/blob"
 	"github.com/shuniu-oa/shuniu/internal/document"
@@ -29,11 +31,20 @@ func (srv *Server) sendRoutes() {
 // act applies a route operation; finishing 分发 of an outgoing document
 // first typesets its issued text, so that the copies carry it. A server
 // without fonts distributes without it (the page says why printing fails).
+// A document whose issued text the seal keeper has already sealed (加盖电子
+// 印章 on a 用印 request, after 印发) is sent with that text as it is.
 func (srv *Server) act(ctx context.Context, by org.Person, od openedDoc, req route.Request) (store.DocRecord, error) {
 	if od.rec.Direction != store.Outgoing || srv.opt.Renderer == nil || (req.Op != route.Approve && req.Op != "") {
 		return srv.store.Act(ctx, by, od.rec.ID, req)
 	}
 	if t, ok := od.in.Task(req.Task); !ok || t.Step >= len(od.in.Template.Steps) || od.in.Template.Steps[t.Step].Key != document.StepDistribute {
+		return srv.store.Act(ctx, by, od.rec.ID, req)
+	}
+	files, err := srv.store.Files(ctx, od.rec.ID)
+	if err != nil {
+		return store.DocRecord{}, err
+	}
+	if slices.ContainsFunc(files, func(f store.DocFile) bool { return f.Role == string(document.FileIssued) }) {
 		return srv.store.Act(ctx, by, od.rec.ID, req)
 	}
 	issued, err := srv.issuedText(ctx, od)
@@ -43,9 +54,25 @@ func (srv *Server) act(ctx context.Context, by org.Person, od openedDoc, req rou
 	return srv.store.ActIssuing(ctx, by, od.rec.ID, req, issued)
 }
 
-// issuedText typesets the document as PDF and OFD and stores both.
+// issuedText typesets the document as PDF and OFD and stores both, with the
+// organs' electronic seals pressed where the office has them (issueSealer).
 func (srv *Server) issuedText(ctx context.Context, od openedDoc) (store.IssuedText, error) {
+	sealer, err := srv.issueSealer(ctx, od.rec.Doc)
+	if err != nil {
+		return store.IssuedText{Version: od.rec.Version}, err
+	}
+	return srv.typesetIssued(ctx, od, sealer)
+}
+
+// typesetIssued typesets the document's issued text (正式文本) as PDF and
+// OFD with sealer pressing its seals (nil: the seals' places left for paper)
+// and stores both files. 分发 and a 用印 request's 加盖电子印章 both make
+// the issued text here, so that a sealed file is the same whichever made it.
+func (srv *Server) typesetIssued(ctx context.Context, od openedDoc, sealer layout.Sealer) (store.IssuedText, error) {
 	out := store.IssuedText{Version: od.rec.Version}
+	if srv.opt.Renderer == nil {
+		return out, errors.New("服务器没有安装排版字体，不能生成正式文本")
+	}
 	st, err := srv.signerTitle(ctx, od)
 	if err != nil {
 		return out, err
@@ -59,10 +86,7 @@ func (srv *Server) issuedText(ctx context.Context, od openedDoc) (store.IssuedTe
 	if name == "" {
 		name = "正式文本"
 	}
-	var opts layout.Options
-	if opts.Sealer, err = srv.issueSealer(ctx, od.rec.Doc); err != nil {
-		return out, err
-	}
+	opts := layout.Options{Sealer: sealer}
 	ctx, cancel := context.WithTimeout(ctx, printTimeout)
 	defer cancel()
 	for _, f := range []layout.Output{layout.PDF, layout.OFD} {
@@ -102,6 +126,14 @@ func (srv *Server) issueSealer(ctx context.Context, d document.Document) (layout
 		return nil, nil
 	case len(missing) > 0:
 		return nil, seal.MissingError(missing)
+	}
+	return srv.sealSigner(chosen, now)
+}
+
+// sealSigner unwraps the chosen seals' keys for one sealing at now.
+func (srv *Server) sealSigner(chosen []seal.Seal, now time.Time) (layout.Sealer, error) {
+	if srv.opt.MasterKey == nil {
+		return nil, errors.New("服务器没有配置主密钥，不能加盖电子印章（见 docs/security.md）")
 	}
 	signer, err := seal.NewSigner(chosen, srv.opt.MasterKey, now)
 	if err != nil {

@@ -267,6 +267,8 @@ func noticeText(r *http.Request) string {
 		return "已办理"
 	case "saved":
 		return "已保存"
+	case "eseal":
+		return "已加盖电子印章，公文的正式文本已更新"
 	}
 	return ""
 }
@@ -490,6 +492,10 @@ type reqPageData struct {
 	Vehicle   string
 	Driver    string
 	Approved  string
+	// The document a 用印 request names, when the viewer may read it, and
+	// the electronic seal that stands for its seal (加盖电子印章).
+	DocTitle, DocNumber string
+	ESealName           string
 }
 
 func (srv *Server) reqPageData(ctx context.Context, v *Viewer, rq request.Request) (reqPageData, error) {
@@ -583,6 +589,9 @@ func (srv *Server) reqPage(w http.ResponseWriter, r *http.Request) {
 func (srv *Server) renderReqPage(w http.ResponseWriter, r *http.Request, status int, rq request.Request, errMsg, notice string) {
 	ctx := r.Context()
 	d, err := srv.reqPageData(ctx, viewerFrom(ctx), rq)
+	if err == nil {
+		err = srv.reqESealData(ctx, r, rq, &d)
+	}
 	if err != nil {
 		srv.serverError(w, r, err)
 		return

@@ -66,13 +66,16 @@ func reqPool(t *testing.T, e *env) org.Person {
 // 用印登记簿 then lists; a car request is approved, its 派车 with a vehicle
 // already out at that time is refused with the exact conflict, another
 // vehicle is dispatched and the car comes back with its mileage, which the
-// month's statistics count.
+// month's statistics count. Then the security officer links the seal to
+// the 区政府's electronic seal on the 电子印章 page and the keeper presses it
+// on the notice an approved request names (加盖电子印章): the request shows
+// 已加盖电子印章 and the register the use as 电子印章.
 func TestBrowserRequests(t *testing.T) {
 	c := &clock{}
 	storetest.ForEach(t, store.Options{Now: c.now, Logger: slog.New(slog.DiscardHandler)}, func(t *testing.T, s *store.Store) {
 		c.t = time.Date(2026, 11, 30, 1, 30, 0, 0, time.UTC) // 09:30 in Beijing, a Monday
-		e := newEnvOn(t, s, c)
-		keeper := reqPool(t, e)
+		x := newESealEnv(t, s, c)
+		e, keeper := x.env, x.keeper
 		wenmi, zhuren := e.byLogin("wenmi"), e.byLogin("zhuren")
 		ctx := browser(t)
 		w := &walker{t: t, ctx: ctx, e: e}
@@ -195,6 +198,34 @@ func TestBrowserRequests(t *testing.T) {
 		w.do(chromedp.Navigate(e.srv.URL+"/requests/stats?month=2026-12"), chromedp.WaitVisible(`[data-testid=req-car-stats]`))
 		if got := w.text(`[data-testid=req-car-stats] tbody tr`); !strings.Contains(got, "清澜区人民政府办公室秘书科\t2\t2\t1\t46") {
 			t.Fatalf("stats row: %q", got)
+		}
+
+		// 加盖电子印章 on an approved request naming the notice at 分发.
+		esealID := x.sealRequest(x.doc.ID, true).ID
+		open(keeper, esealID)
+		if got := w.text(`[data-testid=req-doc]`); !strings.Contains(got, "清澜区人民政府关于做好冬季防火工作的通知") {
+			t.Fatalf("the request's document: %q", got)
+		}
+		submit("req-eseal-apply")
+		if got := w.text(`.alert.err`); !strings.Contains(got, "没有对应的电子印章") {
+			t.Fatalf("unlinked: %q", got)
+		}
+		w.as(e.byLogin("secadmin"))
+		w.do(chromedp.Navigate(e.srv.URL+"/security/seals"), chromedp.WaitVisible(`[data-testid=seal-links]`),
+			chromedp.SetValue(`[data-testid=seal-link-row][data-id="seal-gov"] [data-testid=seal-link-select]`, x.eseal.ID),
+			chromedp.Click(`[data-testid=seal-link-row][data-id="seal-gov"] [data-testid=seal-link-save]`), chromedp.WaitVisible(`.alert`))
+		screenshot(t, ctx, "req-seal-links")
+		open(keeper, esealID)
+		if st := submit("req-eseal-apply"); st != "已用印" {
+			t.Fatalf("after 加盖电子印章: %q (%s)", st, w.text(`main`))
+		}
+		if got := w.text(`[data-testid=req-eseal]`); got != "已加盖电子印章" {
+			t.Fatalf("eseal shown as %q", got)
+		}
+		screenshot(t, ctx, "req-eseal-applied")
+		w.do(chromedp.Navigate(e.srv.URL+"/requests/register"), chromedp.WaitVisible(`[data-testid=req-register-table]`))
+		if row := w.text(`[data-testid=req-register-row]`); !strings.HasSuffix(row, keeper.Name+"\t电子印章") {
+			t.Fatalf("register row %q", row)
 		}
 	})
 }

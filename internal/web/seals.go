@@ -82,6 +82,9 @@ type sealsPageData struct {
 	Units []org.Unit
 	Kinds []seal.Kind
 	NoKey bool // no master key: registration is off
+	// Phys are the offices' physical seals, each with the electronic seal
+	// that stands for it (加盖电子印章 on a 用印 request).
+	Phys []physSealRow
 }
 
 func (srv *Server) sealsPage(w http.ResponseWriter, r *http.Request) {
@@ -91,6 +94,8 @@ func (srv *Server) sealsPage(w http.ResponseWriter, r *http.Request) {
 		notice = "印章已登记。"
 	case "revoked":
 		notice = "印章已停用。"
+	case "linked":
+		notice = "实物印章与电子印章的对应已保存。"
 	}
 	srv.renderSeals(w, r, http.StatusOK, notice, "")
 }
@@ -110,12 +115,17 @@ func (srv *Server) renderSeals(w http.ResponseWriter, r *http.Request, status in
 		srv.serverError(w, r, err)
 		return
 	}
+	phys, err := srv.physSeals(ctx)
+	if err != nil {
+		srv.serverError(w, r, err)
+		return
+	}
 	form := r.PostForm
 	if status == http.StatusOK {
 		form = nil
 	}
 	srv.render(w, r, status, "seals", pageData{Title: "电子印章", Nav: "seals", Notice: notice, Error: errMsg, Form: form,
-		Data: sealsPageData{Seals: list, Units: units, Kinds: seal.Kinds(), NoKey: srv.opt.MasterKey == nil}})
+		Data: sealsPageData{Seals: list, Units: units, Kinds: seal.Kinds(), NoKey: srv.opt.MasterKey == nil, Phys: phys}})
 }
 
 // registerSeal makes and stores a seal with its audit entry. Errors in

@@ -176,6 +176,7 @@ func (srv *Server) routes() {
 	srv.sealRoutes()
 	srv.dutyRoutes()
 	srv.requestRoutes()
+	srv.reqESealRoutes()
 	srv.evalRoutes()
 	srv.plannerRoutes()
 	srv.apiRoutes()
