@@ -183,6 +183,8 @@ type Topic struct {
 	CreatedAt time.Time  `json:"created_at"`
 	UpdatedAt time.Time  `json:"updated_at"`
 	History   []Event    `json:"history"`
+	// Urged records when each unit was last urged (unit ID → time).
+	Urged map[string]time.Time `json:"urged,omitempty"`
 	// Seq counts the topic's saves: the store's optimistic concurrency.
 	Seq int `json:"seq"`
 }
@@ -674,6 +676,102 @@ func (t Topic) Missing() []string {
 		}
 	}
 	return out
+}
+
+// Status is where a topic stands as people read it: its State says only
+// whether it was closed (结题); the reports and the deadline say the rest.
+type Status string
+
+const (
+	InProgress Status = "in_progress" // 调研中
+	Late       Status = "late"        // 已逾期: past the deadline, a unit still owing its report
+	Completed  Status = "completed"   // 已完成: every assigned unit's report accepted, none under review
+	Concluded  Status = "concluded"   // 已结题
+)
+
+// Label is the status's Chinese name.
+func (s Status) Label() string {
+	switch s {
+	case Late:
+		return "已逾期"
+	case Completed:
+		return "已完成"
+	case Concluded:
+		return "已结题"
+	}
+	return "调研中"
+}
+
+// Status gives the topic's status at now. A topic whose units have all had
+// a report accepted is 已完成 whatever the date (the deadline was met by
+// the reports, or the lateness is over); one still waiting on a unit is
+// 已逾期 past its deadline, else 调研中.
+func (t Topic) Status(now time.Time) Status {
+	switch {
+	case t.State == Closed:
+		return Concluded
+	case len(t.Missing()) == 0 && !slices.ContainsFunc(t.Reports, func(r Report) bool { return r.State == Submitted }):
+		return Completed
+	case now.After(t.Due):
+		return Late
+	}
+	return InProgress
+}
+
+// ToUrge lists the units to urge (催报) at now: the topic is open and past
+// its deadline, the unit has no accepted report and none under review, and
+// was not urged in the last day (a second click the same day urges no one).
+func (t Topic) ToUrge(now time.Time) []string {
+	if t.State == Closed || !now.After(t.Due) {
+		return nil
+	}
+	var out []string
+	for _, u := range t.Missing() {
+		if slices.ContainsFunc(t.Reports, func(r Report) bool { return r.UnitID == u && r.State == Submitted }) {
+			continue
+		}
+		if at, ok := t.Urged[u]; ok && now.Sub(at) < 24*time.Hour {
+			continue
+		}
+		out = append(out, u)
+	}
+	return out
+}
+
+// Urge records that units were urged at now.
+func Urge(t Topic, units []string, by string, now time.Time) (Topic, error) {
+	if len(units) == 0 {
+		return t, refuse("没有需要催报的单位")
+	}
+	t = clone(t)
+	m := make(map[string]time.Time, len(t.Urged)+len(units))
+	for k, v := range t.Urged {
+		m[k] = v
+	}
+	for _, u := range units {
+		m[u] = now
+	}
+	t.Urged = m
+	t.log(by, "urge", strings.Join(units, ","), now)
+	return t, nil
+}
+
+// UrgeText is the message a late unit receives.
+func UrgeText(t Topic, unitName string) (subject, body string) {
+	subject = "调研催报：" + t.Title
+	body = unitName + "：调研课题“" + t.Title + "”要求于" + t.Due.Format("2006年1月2日") + "前提交调研报告，贵单位尚未提交，请抓紧报送。"
+	return subject, body
+}
+
+// AssignText is the message an assigned unit (or person) receives when a
+// topic is set.
+func AssignText(t Topic, due string) (subject, body string) {
+	subject = "调研任务：" + t.Title
+	body = "请承担调研课题“" + t.Title + "”，于" + due + "前提交调研报告。"
+	if t.Brief != "" {
+		body += "调研要求：" + t.Brief
+	}
+	return subject, body
 }
 
 // Overdue reports whether the topic is open past its deadline with a unit

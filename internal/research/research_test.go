@@ -225,3 +225,104 @@ func FuzzParseSupervisionRef(f *testing.F) {
 		}
 	})
 }
+
+// TestStatus: a topic is 调研中 until its deadline, 已逾期 after it while a
+// unit owes a report, 已完成 once every unit's report is accepted (before or
+// after the deadline — the demo's topic with both reports accepted and its
+// date passed), not while a report is still under review, and 已结题 once
+// closed.
+func TestStatus(t *testing.T) {
+	before, after := t0.Add(24*time.Hour), t0.Add(40*24*time.Hour)
+	submitted := func(tp Topic, unit string) Topic {
+		tp, _, err := Submit(tp, unit, "p", "报告"+unit, "正文", t0.Add(time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tp
+	}
+	accepted := func(tp Topic, unit string) Topic {
+		tp = submitted(tp, unit)
+		tp, err := Accept(tp, len(tp.Reports), "clerk", t0.Add(2*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tp
+	}
+	returned := func(tp Topic, unit string) Topic {
+		tp = submitted(tp, unit)
+		tp, err := Return(tp, len(tp.Reports), "clerk", "请补充数据", t0.Add(2*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tp
+	}
+	closed := func(tp Topic) Topic {
+		tp, err := Close(tp, "clerk", t0.Add(3*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tp
+	}
+	base := topic(t)
+	cases := []struct {
+		name string
+		tp   Topic
+		now  time.Time
+		want Status
+	}{
+		{"new", base, before, InProgress},
+		{"new, past its date", base, after, Late},
+		{"one of two accepted", accepted(base, "u1"), before, InProgress},
+		{"one of two accepted, past its date", accepted(base, "u1"), after, Late},
+		{"both accepted", accepted(accepted(base, "u1"), "u2"), before, Completed},
+		{"both accepted, past its date", accepted(accepted(base, "u1"), "u2"), after, Completed},
+		{"both accepted, one more under review", submitted(accepted(accepted(base, "u1"), "u2"), "u1"), after, Late},
+		{"one returned, one accepted", accepted(returned(base, "u1"), "u2"), before, InProgress},
+		{"returned then accepted", accepted(accepted(returned(base, "u1"), "u1"), "u2"), after, Completed},
+		{"closed early", closed(base), before, Concluded},
+		{"closed complete", closed(accepted(accepted(base, "u1"), "u2")), after, Concluded},
+	}
+	for _, c := range cases {
+		if got := c.tp.Status(c.now); got != c.want {
+			t.Errorf("%s: %s (%s), want %s", c.name, got, got.Label(), c.want)
+		}
+	}
+	if Completed.Label() != "已完成" || Late.Label() != "已逾期" || InProgress.Label() != "调研中" || Concluded.Label() != "已结题" {
+		t.Error("labels")
+	}
+}
+
+// TestUrge: only past the deadline, only units with no accepted report and
+// none under review, each at most once a day; urging records when.
+func TestUrge(t *testing.T) {
+	tp := topic(t)
+	after := tp.Due.Add(time.Hour)
+	if got := tp.ToUrge(tp.Due.Add(-time.Hour)); got != nil {
+		t.Fatalf("before the deadline: %v", got)
+	}
+	tp, _, _ = Submit(tp, "u2", "p2", "报告", "正文", t0.Add(time.Hour))
+	if got := tp.ToUrge(after); len(got) != 1 || got[0] != "u1" {
+		t.Fatalf("to urge: %v (u2's report is under review)", got)
+	}
+	u, err := Urge(tp, []string{"u1"}, "clerk", after)
+	if err != nil || !u.Urged["u1"].Equal(after) || u.History[len(u.History)-1].Action != "urge" || tp.Urged != nil {
+		t.Fatalf("urge: %v %v", err, u.Urged)
+	}
+	if got := u.ToUrge(after.Add(23 * time.Hour)); len(got) != 0 {
+		t.Fatalf("urged again within the day: %v", got)
+	}
+	if got := u.ToUrge(after.Add(24 * time.Hour)); len(got) != 1 {
+		t.Fatalf("next day: %v", got)
+	}
+	if _, err := Urge(tp, nil, "clerk", after); !refused(err, "没有需要催报") {
+		t.Fatalf("urge nobody: %v", err)
+	}
+	c, _ := Return(u, 1, "clerk", "重写", after)
+	c, _ = Close(c, "clerk", after)
+	if got := c.ToUrge(after.Add(48 * time.Hour)); got != nil {
+		t.Fatalf("closed topic: %v", got)
+	}
+	if s, b := UrgeText(tp, "白沙镇"); !strings.Contains(s, tp.Title) || !strings.Contains(b, "白沙镇") {
+		t.Fatal(s, b)
+	}
+}

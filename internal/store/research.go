@@ -10,8 +10,10 @@ import (
 	"strings"
 
 	"github.com/shuniu-oa/shuniu/internal/audit"
+	"github.com/shuniu-oa/shuniu/internal/notify"
 	"github.com/shuniu-oa/shuniu/internal/org"
 	"github.com/shuniu-oa/shuniu/internal/research"
+	"github.com/shuniu-oa/shuniu/internal/route"
 	"github.com/shuniu-oa/shuniu/internal/supervise"
 )
 
@@ -214,10 +216,87 @@ func (s *Store) CreateResearchTopic(ctx context.Context, by org.Person, n resear
 		if err := tx.putResearchTopic(ctx, by, &t, nil); err != nil {
 			return err
 		}
+		due := t.Due.In(tx.s.Calendar().Location()).Format("2006年1月2日")
+		subject, body := research.AssignText(t, due)
+		if err := tx.tellResearch(ctx, t, t.Assignees, "research.assign", "assign", subject, func(string) string { return body }); err != nil {
+			return err
+		}
 		return tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "research.create", ObjectKind: "research_topic", ObjectID: t.ID,
 			Detail: jsonString(map[string]any{"title": t.Title, "units": t.Units()})})
 	})
 	return t, err
+}
+
+// tellResearch writes a message about a topic through the one inbox (and
+// the channels each person chose) to each assignee: the person named, or
+// the unit's clerks (文秘), or everyone in the unit when it has none.
+func (tx *Tx) tellResearch(ctx context.Context, t research.Topic, as []research.Assignee, kind, tag, subject string, body func(unit string) string) error {
+	tl := newTeller(tx)
+	for _, a := range as {
+		people := []string{a.PersonID}
+		if a.PersonID == "" {
+			var err error
+			if people, err = tx.assigneePeople(ctx, route.Assignee{Kind: route.Role, Role: route.RoleOfficeClerk, Unit: a.UnitID}); err != nil {
+				return err
+			}
+			if len(people) == 0 {
+				if people, err = tx.assigneePeople(ctx, route.Assignee{Kind: route.Unit, Unit: a.UnitID}); err != nil {
+					return err
+				}
+			}
+		}
+		for _, pid := range people {
+			key := fmt.Sprintf("research:%s:%s:%s:%d", t.ID, tag, pid, ts(tx.now))
+			if err := tl.send(ctx, notify.Message{Key: key, PersonID: pid, Kind: kind, Subject: subject, Body: body(a.UnitID), Link: "/research/" + t.ID}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// UrgeResearch urges (催报) the units late with their report on a topic —
+// past its deadline, nothing accepted nor under review, not urged in the
+// last day (research.Topic.ToUrge) — through the inbox, and records when,
+// in one transaction. It returns how many units were urged.
+func (s *Store) UrgeResearch(ctx context.Context, by org.Person, id string) (int, error) {
+	n := 0
+	err := s.Write(ctx, func(tx *Tx) error {
+		cur, err := tx.researchTopic(ctx, id, true)
+		if err != nil {
+			return err
+		}
+		units := cur.ToUrge(tx.now)
+		t, err := research.Urge(cur, units, by.ID, tx.now)
+		if err != nil {
+			return err
+		}
+		var as []research.Assignee
+		for _, a := range cur.Assignees {
+			if slices.Contains(units, a.UnitID) {
+				as = append(as, a)
+			}
+		}
+		subject, _ := research.UrgeText(cur, "")
+		err = tx.tellResearch(ctx, cur, as, "research.urge", "urge", subject, func(u string) string {
+			name := u
+			if x, err := tx.Unit(ctx, u); err == nil {
+				name = x.Name
+			}
+			_, body := research.UrgeText(cur, name)
+			return body
+		})
+		if err != nil {
+			return err
+		}
+		if err := tx.putResearchTopic(ctx, by, &t, &cur); err != nil {
+			return err
+		}
+		n = len(units)
+		return tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "research.urge", ObjectKind: "research_topic", ObjectID: t.ID,
+			Detail: jsonString(map[string]any{"units": units})})
+	})
+	return n, err
 }
 
 // ResearchOp is one operation of the research package, bound to its input.

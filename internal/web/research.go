@@ -362,8 +362,11 @@ func (srv *Server) renderResearchPage(w http.ResponseWriter, r *http.Request, t 
 		}
 	}
 	notice := ""
-	if r.URL.Query().Get("notice") == "done" {
+	switch r.URL.Query().Get("notice") {
+	case "done":
 		notice = "已办理"
+	case "urged":
+		notice = "已催报"
 	}
 	srv.render(w, r, status, "research_page", pageData{Title: t.Title, Nav: "research", Data: d, Form: form, Error: msg, Notice: notice})
 }
@@ -459,6 +462,18 @@ func (srv *Server) researchAction(w http.ResponseWriter, r *http.Request) {
 		detail["leader"] = f.Get("leader")
 	case "close":
 		fn = func(x research.Topic) (research.Topic, error) { return research.Close(x, me, srv.store.Now()) }
+	case "urge":
+		n, err := srv.store.UrgeResearch(ctx, v.Person, t.ID)
+		if err != nil {
+			srv.researchFail(w, r, err, again)
+			return
+		}
+		if isAPI(r) {
+			writeJSON(w, http.StatusOK, map[string]int{"urged": n})
+			return
+		}
+		http.Redirect(w, r, "/research/"+t.ID+"?notice=urged", http.StatusSeeOther)
+		return
 	case "supervise":
 		// The supervision rules decide who registers an item (the 督查室).
 		i, err := strconv.Atoi(f.Get("instruction"))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -143,5 +144,74 @@ func TestIssuedToModelLibrary(t *testing.T) {
 	}
 	if code, body, _ := c.post("/study/library", url.Values{"doc": {rec.ID}}); code != 422 || !strings.Contains(body, "已在范文库中") {
 		t.Fatalf("twice: %d", code)
+	}
+}
+
+// TestResearchAssignAndUrge: setting a topic tells the assigned unit in its
+// inbox; past the deadline the office urges the late unit in one click (a
+// second click the same day urges no one); the topic reads 已逾期 until its
+// report is accepted, then 已完成 though its date has passed.
+func TestResearchAssignAndUrge(t *testing.T) {
+	e := newEnv(t)
+	ndrc := e.unit("区发改局")
+	clerk := e.client()
+	clerk.login("wenmi", demo.Password)
+	clerk.get("/research")
+	due := e.clock.now().AddDate(0, 0, 3).Format("2006-01-02")
+	_, _, h := clerk.post("/research", url.Values{"title": {"关于夜间经济的调研"}, "source": {"office"}, "unit": {ndrc.ID}, "due": {due}})
+	page := h.Get("Location")
+	handler := e.client()
+	handler.login("chengban", demo.Password)
+	told := func(what string) bool {
+		for _, p := range e.officeClerks(ndrc) {
+			c := e.client()
+			c.login(p.Login, demo.Password)
+			if _, inbox, _ := c.get("/inbox"); strings.Contains(inbox, what) {
+				return true
+			}
+		}
+		return false
+	}
+	if len(e.officeClerks(ndrc)) == 0 {
+		t.Fatal("区发改局 has no clerk in the demo")
+	}
+	if !told("调研任务：关于夜间经济的调研") {
+		t.Fatal("the assigned unit's clerks were not told")
+	}
+	if _, body, _ := clerk.get(page); !strings.Contains(body, "调研中") || strings.Contains(body, `data-testid="research-urge"`) {
+		t.Fatal("before the deadline: not 调研中, or offers 催报")
+	}
+	e.clock.t = e.clock.t.AddDate(0, 0, 5)
+	clerk.login("wenmi", demo.Password) // five days on, the sessions have lapsed
+	handler.login("chengban", demo.Password)
+	_, body, _ := clerk.get(page)
+	if !strings.Contains(body, "已逾期") || !strings.Contains(body, `data-testid="research-urge"`) {
+		t.Fatalf("past the deadline: not 已逾期, or no 催报: %s %v", alert(body), regexp.MustCompile(`research-state">[^<]*`).FindString(body))
+	}
+	if code, _, _ := handler.post(page+"/urge", url.Values{}); code != http.StatusForbidden {
+		t.Fatalf("the unit urged itself: %d", code)
+	}
+	if code, body, _ := clerk.post(page+"/urge", url.Values{}); code != http.StatusSeeOther {
+		t.Fatalf("urge: %d %s", code, alert(body))
+	}
+	if !told("调研催报：关于夜间经济的调研") {
+		t.Fatal("the late unit was not urged")
+	}
+	if code, body, _ := clerk.post(page+"/urge", url.Values{}); code != http.StatusUnprocessableEntity || !strings.Contains(body, "没有需要催报的单位") {
+		t.Fatalf("urged twice the same day: %d", code)
+	}
+	handler.get(page)
+	if code, _, _ := handler.post(page+"/submit", url.Values{"unit": {ndrc.ID}, "title": {"夜间经济调研报告"}, "body": {"一、基本情况。"}}); code != http.StatusSeeOther {
+		t.Fatalf("submit: %d", code)
+	}
+	clerk.get(page)
+	if code, _, _ := clerk.post(page+"/accept", url.Values{"report": {"1"}}); code != http.StatusSeeOther {
+		t.Fatalf("accept: %d", code)
+	}
+	if _, body, _ := clerk.get(page); !strings.Contains(body, `data-testid="research-state">已完成`) {
+		t.Fatal("all reports accepted, past its date: not 已完成")
+	}
+	if _, body, _ := clerk.get("/research"); !strings.Contains(body, "已完成") {
+		t.Fatal("the list does not say 已完成")
 	}
 }
