@@ -178,8 +178,10 @@ func SeedInfo(ctx context.Context, s *store.Store, d District, now time.Time) er
 				if err != nil {
 					return fmt.Errorf("demo info %s: %w", title, err)
 				}
-				if now.Sub(t) < 96*time.Hour && rng.IntN(3) > 0 {
-					continue // the last days': still with the editors
+				if now.Sub(t) < 7*24*time.Hour {
+					// The last week's are all still with the editors, so a new
+					// editor finds a 待编辑 queue (a random share left it empty).
+					continue
 				}
 				t = afterWorking(cal, t, time.Duration(2+rng.IntN(10))*time.Hour)
 				if !t.Before(now) {
