@@ -351,7 +351,11 @@ func (c conn) searchDocuments(ctx context.Context, s access.Subject, q search.Qu
 			strings.Replace(rank, "e.tokens", "w.tokens", 1)+` FROM (SELECT `+cols+` AS inv, e.tokens `+from+where+` ORDER BY e.at DESC LIMIT ?) w`,
 			append(append([]any{search.TSRankWeights, q.TSQuery(), s.PersonID, s.PersonID}, args...), searchCandidates+1)...)
 	} else {
-		rows, err = queryAll(ctx, c, scan, `SELECT `+cols+`, `+rank+` `+from+where+` ORDER BY e.at DESC LIMIT ?`,
+		// Newest first by rowid, which FTS5 walks backwards and stops at the
+		// window: a query visits about window ÷ (the share of entries the
+		// searcher may open) entries, not every match. The rowid is the
+		// order entries were first indexed; an edit keeps it.
+		rows, err = queryAll(ctx, c, scan, `SELECT `+cols+`, `+rank+` `+from+where+` ORDER BY f.rowid DESC LIMIT ?`,
 			append(append([]any{s.PersonID, s.PersonID}, args...), searchCandidates+1)...)
 	}
 	if err != nil {
