@@ -16,6 +16,7 @@ import (
 	"github.com/shuniu-oa/shuniu/internal/access"
 	"github.com/shuniu-oa/shuniu/internal/blob"
 	"github.com/shuniu-oa/shuniu/internal/document"
+	"github.com/shuniu-oa/shuniu/internal/drafting"
 	"github.com/shuniu-oa/shuniu/internal/org"
 	"github.com/shuniu-oa/shuniu/internal/store"
 	"github.com/shuniu-oa/shuniu/internal/textextract"
@@ -31,6 +32,10 @@ type docFormData struct {
 	Levels     []org.Classification
 	MaxLevel   org.Classification
 	PolicyNote string
+	// Templates are the 文种 a draft may start from (起草助手); Template is
+	// the one it started from, its elements and notes shown as hints.
+	Templates []drafting.Template
+	Template  *drafting.Template
 }
 
 // issuerOption is an organ a draft may go out in the name of, with the
@@ -125,6 +130,14 @@ func (srv *Server) docNew(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		srv.serverError(w, r, err)
 		return
+	}
+	d.Templates = drafting.All()
+	// ?template=请示's type starts the draft from that 文种's template.
+	if tp, ok := drafting.For(document.DocType(r.URL.Query().Get("template"))); ok {
+		d.Template = &tp
+		f.Set("type", string(tp.Type))
+		f.Set("title", tp.Title)
+		f.Set("body", tp.Text())
 	}
 	if len(d.Drafting) > 0 {
 		f.Set("unit_id", d.Drafting[0].ID)
