@@ -59,6 +59,9 @@ func TestOperatorCommands(t *testing.T) {
 			t.Errorf("user %s: %d %q", sub, code, errs)
 		}
 	}
+	if code, _, errs := run(t, env, "user", "otp-reset", "--login", "sysadmin"); code != 1 || !strings.Contains(errs, "未启用动态口令") {
+		t.Errorf("otp-reset of an account without one: %d %q", code, errs)
+	}
 	if code, _, _ := run(t, env, "user", "lock", "--login", "nobody"); code != 1 {
 		t.Errorf("lock unknown: %d", code)
 	}

@@ -63,6 +63,7 @@ func runUser(ctx context.Context, c *cli) int {
   shuniu user passwd --login L [--password P]     重置密码（未给出则生成，首次登录须修改；会话结束、接口令牌撤销）
   shuniu user lock   --login L                    停用账户
   shuniu user unlock --login L                    启用账户并解除锁定
+  shuniu user otp-reset --login L                 停用本人的动态口令（手机丢失时；本人可重新启用）
 三员角色（sysadmin、security_officer、auditor）只能在这里设置；三员账户的密码也只能在这里重置、账户只能在这里停用和启用。`)
 		return 2
 	}
@@ -84,7 +85,7 @@ func runUser(ctx context.Context, c *cli) int {
 		fs.StringVar(&password, "password", "", "密码（不给出则生成一次性密码）")
 	}
 	switch sub {
-	case "add", "passwd", "lock", "unlock":
+	case "add", "passwd", "lock", "unlock", "otp-reset":
 	default:
 		return usage()
 	}
@@ -172,6 +173,8 @@ func runUser(ctx context.Context, c *cli) int {
 				err = tx.SetDisabled(ctx, p.ID, true)
 			case "unlock":
 				err = tx.SetDisabled(ctx, p.ID, false)
+			case "otp-reset":
+				err = tx.ResetOTP(ctx, p.ID)
 			}
 			if err != nil {
 				return err
@@ -192,6 +195,8 @@ func runUser(ctx context.Context, c *cli) int {
 		fmt.Fprintf(c.stdout, "已停用 %s。\n", login)
 	case "unlock":
 		fmt.Fprintf(c.stdout, "已启用 %s。\n", login)
+	case "otp-reset":
+		fmt.Fprintf(c.stdout, "已停用 %s 的动态口令；本人可在“动态口令”页重新启用。\n", login)
 	}
 	if generated {
 		fmt.Fprintf(c.stdout, "一次性密码：%s（首次登录须修改）\n", password)

@@ -31,6 +31,9 @@ func (tx *Tx) signOpinions(ctx context.Context, rec DocRecord, next route.Instan
 		return nil
 	}
 	for _, t := range opinionTasks(next, events) {
+		if err := tx.consumeUnlock(ctx, t.ActedBy); err != nil {
+			return err
+		}
 		pk, err := tx.personKey(ctx, t.ActedBy)
 		if err != nil {
 			return err

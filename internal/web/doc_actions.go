@@ -119,7 +119,7 @@ func (srv *Server) docAct(w http.ResponseWriter, r *http.Request) {
 	v := viewerFrom(ctx)
 	req, err := requestFromForm(r.PostForm, od.in)
 	if err == nil {
-		_, err = srv.act(ctx, v.Person, od, req)
+		_, err = srv.act(ctx, v.Person, od, req, r.PostForm.Get("otp"))
 	}
 	if err != nil {
 		msg, status, internal := actError(err)

@@ -336,12 +336,17 @@ func (srv *Server) apiDocAct(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var req route.Request
-	if !decodeJSON(w, r, &req) {
+	// otp: the 动态口令 that unlocks the signing key, for an opinion that is
+	// signed, when the person has enrolled one.
+	var body struct {
+		route.Request
+		OTP string `json:"otp"`
+	}
+	if !decodeJSON(w, r, &body) {
 		return
 	}
 	ctx := r.Context()
-	rec, err := srv.act(ctx, viewerFrom(ctx).Person, od, req)
+	rec, err := srv.act(ctx, viewerFrom(ctx).Person, od, body.Request, body.OTP)
 	if err != nil {
 		srv.apiFail(w, r, err)
 		return

@@ -56,6 +56,7 @@ type docPageData struct {
 	Joint        []string          // 联合发文: the co-issuing organs, by name, each owing its 会签
 	JointNext    []string          // at 核稿: the picker values of the co-issuers' offices, ticked for the 会签
 	Archive      *archivePanel     // at 归档: the 档号 each 保管期限 gives; once archived, its 档号
+	OTP          bool              // the viewer signs with a 动态口令 (enrolled, on a server that signs)
 }
 
 type trackRow struct {
@@ -231,6 +232,13 @@ func (srv *Server) docPageData(ctx context.Context, od openedDoc) (docPageData, 
 		Urgency: rec.Doc.Urgency.Label(), Watermark: srv.watermark(v, rec), Today: now.In(chinaTime).Format("2006-01-02"), Year: now.In(chinaTime).Year(), Route: in.Template.Name, Done: in.Status != route.Active}
 	if rec.Level() > org.Unclassified {
 		d.Level = rec.Doc.Classification.String()
+	}
+	if srv.opt.MasterKey != nil {
+		st, err := srv.store.OTPStatusOf(ctx, v.Person.ID)
+		if err != nil {
+			return d, err
+		}
+		d.OTP = st.Active
 	}
 	d.TypeName = typeName(rec.Doc.Type)
 	if id := store.IssuerOf(rec, in); id != rec.OrganID {

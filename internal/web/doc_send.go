@@ -33,7 +33,15 @@ func (srv *Server) sendRoutes() {
 // without fonts distributes without it (the page says why printing fails).
 // A document whose issued text the seal keeper has already sealed (加盖电子
 // 印章 on a 用印 request, after 印发) is sent with that text as it is.
-func (srv *Server) act(ctx context.Context, by org.Person, od openedDoc, req route.Request) (store.DocRecord, error) {
+//
+// An action that signs an opinion (签发意见, 拟办意见, 批示) needs the
+// person's 动态口令 (otp) first when they have enrolled one.
+func (srv *Server) act(ctx context.Context, by org.Person, od openedDoc, req route.Request, otp string) (store.DocRecord, error) {
+	if signsOpinion(od.in, req) {
+		if err := srv.store.UnlockSigning(ctx, by, otp); err != nil {
+			return store.DocRecord{}, err
+		}
+	}
 	if od.rec.Direction != store.Outgoing || srv.opt.Renderer == nil || (req.Op != route.Approve && req.Op != "") {
 		return srv.store.Act(ctx, by, od.rec.ID, req)
 	}
@@ -52,6 +60,17 @@ func (srv *Server) act(ctx context.Context, by org.Person, od openedDoc, req rou
 		return store.DocRecord{}, err
 	}
 	return srv.store.ActIssuing(ctx, by, od.rec.ID, req, issued)
+}
+
+// signsOpinion reports whether req finishes a task at a step whose opinion
+// is signed (store.opinionTasks: approve, disagree or return at a step that
+// requires an opinion).
+func signsOpinion(in route.Instance, req route.Request) bool {
+	if req.Op != route.Approve && req.Op != route.Disagree && req.Op != route.Return && req.Op != "" {
+		return false
+	}
+	t, ok := in.Task(req.Task)
+	return ok && t.Step < len(in.Template.Steps) && in.Template.Steps[t.Step].CommentRequired
 }
 
 // issuedText typesets the document as PDF and OFD and stores both, with the

@@ -187,6 +187,7 @@ func (srv *Server) routes() {
 	srv.searchRoutes()
 	srv.researchRoutes()
 	srv.studyRoutes()
+	srv.otpRoutes()
 }
 
 // routeMux is the server's ServeMux, remembering every pattern registered:
