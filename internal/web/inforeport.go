@@ -1393,7 +1393,7 @@ func (srv *Server) finishDistribute(ctx context.Context, v *Viewer, rec store.Do
 		if !actor.Matches(t.Assignee) {
 			continue
 		}
-		if _, err := srv.act(ctx, v.Person, od, route.Request{Op: route.Approve, Task: t.ID}); err != nil {
+		if _, err := srv.act(ctx, v.Person, od, route.Request{Op: route.Approve, Task: t.ID}, ""); err != nil {
 			if _, _, internal := actError(err); internal {
 				return false, err
 			}
