@@ -21,6 +21,7 @@ const requestsSeededKey = "demo_requests_seeded"
 // demoPool is what an office keeps: its seals, cars and drivers.
 type demoPool struct {
 	office   string // short name of the office
+	keeper   string // login of the 监印人, one of the printed logins, so a new user can press the seal
 	seals    []request.Seal
 	vehicles []request.Vehicle
 	drivers  []request.Driver
@@ -97,12 +98,12 @@ func SeedRequests(ctx context.Context, s *store.Store, d District, now time.Time
 		person[p.ID] = p
 	}
 	pools := []demoPool{
-		{office: "区委办",
+		{office: "区委办", keeper: "jiyao",
 			seals: []request.Seal{{Name: "中国共产党云泽市清澜区委员会", Kind: request.PartySeal}, {Name: "中共云泽市清澜区委办公室", Kind: request.OfficeSeal}},
 			vehicles: []request.Vehicle{{Plate: "云A·W0101", Model: "红旗H5", Seats: 5, Odometer: 61320}, {Plate: "云A·W0102", Model: "别克GL8", Seats: 7, Odometer: 88410},
 				{Plate: "云A·W0103", Model: "比亚迪汉EV", Seats: 5, Odometer: 23050}},
 			drivers: []request.Driver{{Name: "赵国强", Phone: "13908710101"}, {Name: "钱立新", Phone: "13908710102"}}},
-		{office: "政府办",
+		{office: "政府办", keeper: "wenmi",
 			seals: []request.Seal{{Name: "云泽市清澜区人民政府", Kind: request.GovSeal}, {Name: "云泽市清澜区人民政府办公室", Kind: request.OfficeSeal},
 				{Name: "云泽市清澜区人民政府合同专用章", Kind: request.ContractSeal}},
 			vehicles: []request.Vehicle{{Plate: "云A·Z0201", Model: "红旗H5", Seats: 5, Odometer: 74210}, {Plate: "云A·Z0202", Model: "别克GL8", Seats: 7, Odometer: 102530},
@@ -149,6 +150,9 @@ func SeedRequests(ctx context.Context, s *store.Store, d District, now time.Time
 			if r.Role == org.RoleOfficeDirector && director.ID == "" {
 				director = person[r.PersonID]
 			}
+		}
+		if p, ok := demoPerson(d, pool.keeper); ok && slices.ContainsFunc(staff, func(x org.Person) bool { return x.ID == p.ID }) {
+			keeper = p
 		}
 		if len(requesters) == 0 || keeper.ID == "" {
 			return fmt.Errorf("演示用印用车：%s缺少科室人员或文秘", pool.office)
