@@ -32,10 +32,11 @@ var demoSealLinks = []struct {
 
 // SeedESealUse links the 区委办's and 政府办's 党委, 政府 and 办公室 seals to
 // the electronic seals SeedSeals registered, as the 安全保密管理员 would on
-// the 电子印章 page, and leaves one 用印 request of the 区委办 approved and
-// waiting at 用印 for its keeper: it names the latest printed 区委 (or 区委办)
-// document carrying one seal, so that the keeper can press the electronic
-// seal on it. It runs after SeedSeals and SeedRequests; without electronic
+// the 电子印章 page, and leaves one 用印 request approved and waiting at 用印
+// for its keeper (jiyao at the 区委办, wenmi at the 政府办): it names the
+// latest printed document of the 区委 or 区委办 — else of the 区政府 or 政府办 —
+// that carries one seal and is not archived, so that the keeper can press the
+// electronic seal on it. It runs after SeedSeals and SeedRequests; without electronic
 // seals (no master key) it does nothing. Done once.
 func SeedESealUse(ctx context.Context, s *store.Store, d District, now time.Time) error {
 	var v string
@@ -109,26 +110,35 @@ func esealPerson(d District, id string) org.Person {
 	return org.Person{}
 }
 
-// seedESealRequest is the 区委办 request waiting for 加盖电子印章: from the
-// document's drafter if they work in one of the office's sections, else
-// from the first such person; approved by the section head and the office.
+// seedESealRequest is the request waiting for 加盖电子印章: of the 区委办 if it
+// has a printed document still open (not archived), else of the 政府办 —
+// from the document's drafter if they work in one of the office's sections,
+// else from the first such person; approved by the section head and the
+// office.
 func seedESealRequest(ctx context.Context, s *store.Store, d District, byShort map[string]org.Unit, physOf map[string]request.Seal, now time.Time) error {
-	office, organ := byShort["区委办"], byShort["区委"]
-	docs, err := s.SealableDocs(ctx, []string{organ.ID, office.ID}, 20)
-	if err != nil {
-		return err
-	}
+	var office org.Unit
 	var doc store.DocRecord
 	var phys request.Seal
-	for _, rec := range docs {
-		if rec.Level() != org.Unclassified {
-			continue
+	for _, o := range []struct{ office, organ string }{{"区委办", "区委"}, {"政府办", "区政府"}} {
+		office = byShort[o.office]
+		organs := map[string]org.Unit{o.organ: byShort[o.organ], o.office: office}
+		docs, err := s.SealableDocs(ctx, []string{organs[o.organ].ID, office.ID}, 20)
+		if err != nil {
+			return err
 		}
-		for short, u := range map[string]org.Unit{"区委": organ, "区委办": office} {
-			if rec.Doc.Seals[0] == u.Name {
-				if x, ok := physOf[id("eseal:"+short)]; ok && x.UnitID == office.ID {
-					doc, phys = rec, x
+		for _, rec := range docs {
+			if rec.Level() != org.Unclassified {
+				continue
+			}
+			for short, u := range organs {
+				if rec.Doc.Seals[0] == u.Name {
+					if x, ok := physOf[id("eseal:"+short)]; ok && x.UnitID == office.ID {
+						doc, phys = rec, x
+					}
 				}
+			}
+			if doc.ID != "" {
+				break
 			}
 		}
 		if doc.ID != "" {
@@ -160,7 +170,7 @@ func seedESealRequest(ctx context.Context, s *store.Store, d District, byShort m
 		return errors.New("区委办没有科室人员")
 	}
 	t := now.Add(-6 * time.Hour)
-	n := request.New{ID: id("req:区委办:eseal"), Kind: request.SealUse, UnitID: requester.UnitID, OfficeID: office.ID,
+	n := request.New{ID: id("req:eseal"), Kind: request.SealUse, UnitID: requester.UnitID, OfficeID: office.ID,
 		Reason: "按程序印发，加盖电子印章后分送", Seal: &request.SealInfo{SealID: phys.ID, Material: doc.Doc.Title, DocID: doc.ID, Copies: 1}}
 	r, err := s.At(func() time.Time { return t }).CreateRequest(ctx, esealPerson(d, requester.PersonID), n)
 	if err != nil {

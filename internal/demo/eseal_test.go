@@ -48,7 +48,7 @@ func checkESealUse(t *testing.T, s *store.Store, d District, now time.Time) {
 	if linked != 4 {
 		t.Fatalf("%d seals linked, want 4", linked)
 	}
-	r, err := s.Request(ctx, id("req:区委办:eseal"))
+	r, err := s.Request(ctx, id("req:eseal"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,6 +65,16 @@ func checkESealUse(t *testing.T, s *store.Store, d District, now time.Time) {
 	}
 	if err := s.ReqRules().CheckESeal(r, keeper, f.Phys, f.ESeal, f.Doc, now); err != nil {
 		t.Fatalf("the keeper may not seal 《%s》: %v", f.Rec.Doc.Title, err)
+	}
+	// The store refuses to seal an archived document: the demo's request must
+	// name one still open, or the walk ends in 已归档.
+	if _, archived, err := s.Archived(ctx, r.Seal.DocID); err != nil || archived {
+		t.Fatalf("the request names an archived document 《%s》 (%v)", f.Rec.Doc.Title, err)
+	}
+	jiyao, _ := demoPerson(d, "jiyao")
+	wenmi, _ := demoPerson(d, "wenmi")
+	if f.Phys.KeeperID != jiyao.ID && f.Phys.KeeperID != wenmi.ID {
+		t.Errorf("the seal is kept by %s, not by jiyao or wenmi (printed logins)", f.Phys.KeeperID)
 	}
 	t.Logf("%s waits for %s to seal 《%s》%s with %s", r.ID, f.Phys.KeeperID, f.Rec.Doc.Title, f.Rec.DocNumber, f.ESeal.Name)
 }

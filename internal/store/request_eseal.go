@@ -169,13 +169,14 @@ func ReqApplyESeal(sealed IssuedText) ReqOp {
 
 // SealableDocs are the latest outgoing documents of the organs (newest
 // first, at most limit) that are numbered and printed (印发 done) and carry
-// exactly one 印章 — those an electronic seal can be pressed on through a
-// 用印 request.
+// exactly one 印章 and are not archived — those an electronic seal can be
+// pressed on through a 用印 request.
 func (c conn) SealableDocs(ctx context.Context, organIDs []string, limit int) ([]DocRecord, error) {
 	if len(organIDs) == 0 {
 		return nil, nil
 	}
-	q := `SELECT ` + docCols + ` FROM documents WHERE direction = ? AND doc_number <> '' AND organ_id IN (?` +
+	q := `SELECT ` + docCols + ` FROM documents WHERE direction = ? AND doc_number <> ''
+		AND NOT EXISTS (SELECT 1 FROM doc_archive a WHERE a.doc_id = documents.id) AND organ_id IN (?` +
 		strings.Repeat(`, ?`, len(organIDs)-1) + `) ORDER BY created_at DESC, id LIMIT ?`
 	args := []any{Outgoing}
 	for _, id := range organIDs {
