@@ -280,6 +280,7 @@ type reqNewData struct {
 	Units   []option
 	Seals   []option
 	Offices []option // offices with cars
+	Docs    []option // printed documents of the viewer's organ a 用印 may name (for its electronic seal)
 }
 
 func (srv *Server) reqNewData(ctx context.Context, v *Viewer, kind request.Kind) (reqNewData, error) {
@@ -300,6 +301,29 @@ func (srv *Server) reqNewData(ctx context.Context, v *Viewer, kind request.Kind)
 	for _, s := range ss {
 		if s.Active {
 			d.Seals = append(d.Seals, option{s.ID, s.Name + "（" + s.Kind.Label() + "，" + n.Unit(s.UnitID) + "保管）"})
+		}
+	}
+	if kind == request.SealUse && len(v.Positions) > 0 {
+		organ := org.OrganOf(n.units, v.Positions[0].UnitID)
+		recs, err := srv.store.SealableDocs(ctx, []string{organ, org.OfficeOf(n.units, organ)}, 20)
+		if err != nil {
+			return d, err
+		}
+		var actor route.Actor
+		if len(recs) > 0 {
+			if actor, err = srv.store.Actor(ctx, v.Person.ID, srv.store.Now()); err != nil {
+				return d, err
+			}
+		}
+		for _, rec := range recs {
+			involved, err := srv.store.Involved(ctx, rec.ID, actor)
+			if err != nil {
+				return d, err
+			}
+			// A list offers only what the viewer may open; nothing else of it shows.
+			if access.Decide(v.Subject, access.ReadObject, docObject(rec, v.Person.ID, involved)).Allow {
+				d.Docs = append(d.Docs, option{rec.ID, "《" + rec.Doc.Title + "》" + rec.DocNumber})
+			}
 		}
 	}
 	vs, err := srv.store.ReqVehicles(ctx, "")
@@ -342,6 +366,33 @@ func (srv *Server) reqNew(w http.ResponseWriter, r *http.Request) {
 	form := url.Values{"kind": {string(kind)}, "copies": {"1"}, "passengers": {"1"},
 		"start": {now.Format("2006-01-02T15:04")}, "end": {now.Add(2 * time.Hour).Format("2006-01-02T15:04")}}
 	srv.render(w, r, http.StatusOK, "request_new", pageData{Title: "申请" + kind.Label(), Nav: "requests", Data: d, Form: form})
+}
+
+// reqCheckDoc refuses a 用印 request naming a document the requester may
+// not open (the request's page would otherwise carry its title), and fills
+// in the material from the document when left empty.
+func (srv *Server) reqCheckDoc(ctx context.Context, r *http.Request, n *request.New) error {
+	if n.Seal == nil || n.Seal.DocID == "" {
+		return nil
+	}
+	rec, err := srv.store.Document(ctx, n.Seal.DocID)
+	if errors.Is(err, store.ErrNotFound) {
+		return formError("所选关联公文不存在")
+	}
+	if err != nil {
+		return err
+	}
+	ok, err := srv.mayReadDoc(ctx, r, rec, "request")
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return formError("您无权查看所选关联公文，不能在用印申请中关联它")
+	}
+	if strings.TrimSpace(n.Seal.Material) == "" {
+		n.Seal.Material = rec.Doc.Title
+	}
+	return nil
 }
 
 // newRequestFrom reads the form (or JSON) of a new request.
@@ -408,7 +459,9 @@ func (srv *Server) reqCreate(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		var n request.New
 		if n, err = newRequestFrom(f, v); err == nil {
-			rq, err = srv.store.CreateRequest(ctx, v.Person, n)
+			if err = srv.reqCheckDoc(ctx, r, &n); err == nil {
+				rq, err = srv.store.CreateRequest(ctx, v.Person, n)
+			}
 		}
 	}
 	if err == nil {

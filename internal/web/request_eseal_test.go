@@ -121,6 +121,22 @@ func TestRequestESeal(t *testing.T) {
 		pending := x.sealRequest(x.doc.ID, false)
 		paper := x.sealRequest("", true)
 
+		// The form offers the printed document to its office's clerk; naming a
+		// document one may not open is refused, and nothing is created.
+		if _, page, _ := keeper.get("/requests/new?kind=seal_use"); !strings.Contains(page, `<option value="`+x.doc.ID+`"`) {
+			t.Errorf("the form does not offer 《%s》: %s", x.doc.Doc.Title, firstLines(page, `data-testid="req-doc-id"`, 6))
+		}
+		outsider := x.client()
+		outsider.login("chengban", demo.Password)
+		before, _ := s.Requests(ctx, store.ReqFilter{})
+		if code, out, _ := outsider.call("POST", "/api/v1/requests", map[string]any{"kind": "seal_use", "seal_id": "seal-gov", "doc_id": x.doc.ID, "copies": "1", "reason": "试"}); code < 400 ||
+			out["error"] != "您无权查看所选关联公文，不能在用印申请中关联它" {
+			t.Fatalf("an outsider names the document: %d %v", code, out)
+		}
+		if after, _ := s.Requests(ctx, store.ReqFilter{}); len(after) != len(before) {
+			t.Fatalf("a refused request was stored")
+		}
+
 		// Not linked yet.
 		refused(keeper, approved.ID, 422, "印章“清澜区人民政府”没有对应的电子印章，请安全保密管理员在“电子印章”页关联后再办理")
 		// Only the security officer links.
