@@ -296,39 +296,12 @@ func (c conn) searchDocuments(ctx context.Context, s access.Subject, q search.Qu
 	}
 	where += ` AND ((` + ownPred + `) OR ` + involved + `)`
 	args = append(append(args, own...), s.PersonID, s.PersonID)
-	f := q.Filters
-	if f.DocType != "" {
-		if r, ok := document.RuleFor(document.DocType(f.DocType)); ok {
-			f.DocType = r.Name // the API's code, notice, for 通知
-		}
-		where += ` AND e.doc_type = ?`
-		args = append(args, f.DocType)
+	fw, fargs, ok := filterSQL(q.Filters, units)
+	if !ok {
+		return nil, false, nil
 	}
-	if f.State != "" {
-		where += ` AND e.state = ?`
-		args = append(args, f.State)
-	}
-	if f.Level >= 0 {
-		where += ` AND e.level = ?`
-		args = append(args, f.Level)
-	}
-	if !f.From.IsZero() {
-		where += ` AND e.at >= ? AND e.at < ?`
-		args = append(args, ts(f.From), ts(f.Before))
-	}
-	if f.Unit != "" {
-		var ids []any
-		for _, u := range units {
-			if strings.Contains(u.Name, f.Unit) || strings.Contains(u.ShortName, f.Unit) {
-				ids = append(ids, u.ID)
-			}
-		}
-		if len(ids) == 0 {
-			return nil, false, nil
-		}
-		where += ` AND (e.unit_id IN (` + placeholders(len(ids)) + `) OR e.organ_id IN (` + placeholders(len(ids)) + `))`
-		args = append(append(args, ids...), ids...)
-	}
+	where += fw
+	args = append(args, fargs...)
 	type row struct {
 		hit      search.Hit
 		organID  string
@@ -531,4 +504,43 @@ func (s *Store) Reindex(ctx context.Context, progress func(done, total int)) err
 		}
 	}
 	return s.reindexThings(ctx, done, total, progress)
+}
+
+// filterSQL is the WHERE clauses (over search_entries e) and their arguments
+// of a query's filters, shared by every kind; ok is false when the unit
+// filter names no unit, so nothing can match.
+func filterSQL(f search.Filters, units []org.Unit) (where string, args []any, ok bool) {
+	if f.DocType != "" {
+		if r, ok := document.RuleFor(document.DocType(f.DocType)); ok {
+			f.DocType = r.Name // the API's code, notice, for 通知
+		}
+		where += ` AND e.doc_type = ?`
+		args = append(args, f.DocType)
+	}
+	if f.State != "" {
+		where += ` AND e.state = ?`
+		args = append(args, f.State)
+	}
+	if f.Level >= 0 {
+		where += ` AND e.level = ?`
+		args = append(args, f.Level)
+	}
+	if !f.From.IsZero() {
+		where += ` AND e.at >= ? AND e.at < ?`
+		args = append(args, ts(f.From), ts(f.Before))
+	}
+	if f.Unit != "" {
+		var ids []any
+		for _, u := range units {
+			if strings.Contains(u.Name, f.Unit) || strings.Contains(u.ShortName, f.Unit) {
+				ids = append(ids, u.ID)
+			}
+		}
+		if len(ids) == 0 {
+			return "", nil, false
+		}
+		where += ` AND (e.unit_id IN (` + placeholders(len(ids)) + `) OR e.organ_id IN (` + placeholders(len(ids)) + `))`
+		args = append(append(args, ids...), ids...)
+	}
+	return where, args, true
 }

@@ -296,39 +296,12 @@ func (c conn) searchThings(ctx context.Context, s access.Subject, q search.Query
 		args = append(args, k)
 	}
 	args = append(append(args, int(s.Clearance)), readers...)
-	f := q.Filters
-	if f.DocType != "" {
-		if r, ok := document.RuleFor(document.DocType(f.DocType)); ok {
-			f.DocType = r.Name
-		}
-		where += ` AND e.doc_type = ?`
-		args = append(args, f.DocType)
+	fw, fargs, ok := filterSQL(q.Filters, units)
+	if !ok {
+		return nil, false, nil
 	}
-	if f.State != "" {
-		where += ` AND e.state = ?`
-		args = append(args, f.State)
-	}
-	if f.Level >= 0 {
-		where += ` AND e.level = ?`
-		args = append(args, f.Level)
-	}
-	if !f.From.IsZero() {
-		where += ` AND e.at >= ? AND e.at < ?`
-		args = append(args, ts(f.From), ts(f.Before))
-	}
-	if f.Unit != "" {
-		var ids []any
-		for _, u := range units {
-			if strings.Contains(u.Name, f.Unit) || strings.Contains(u.ShortName, f.Unit) {
-				ids = append(ids, u.ID)
-			}
-		}
-		if len(ids) == 0 {
-			return nil, false, nil
-		}
-		where += ` AND (e.unit_id IN (` + placeholders(len(ids)) + `) OR e.organ_id IN (` + placeholders(len(ids)) + `))`
-		args = append(append(args, ids...), ids...)
-	}
+	where += fw
+	args = append(args, fargs...)
 	type row struct {
 		hit   search.Hit
 		facts string
