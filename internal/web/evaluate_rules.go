@@ -426,23 +426,7 @@ func (srv *Server) evalRulesWithdraw(w http.ResponseWriter, r *http.Request) {
 	} else {
 		err = errors.New("规则版本号无效")
 	}
-	if err != nil {
-		if isInternal(err) {
-			srv.serverError(w, r, err)
-			return
-		}
-		if isAPI(r) {
-			writeJSONError(w, http.StatusUnprocessableEntity, userMessage(err))
-			return
-		}
-		srv.renderEvalRules(w, r, http.StatusUnprocessableEntity, nil, userMessage(err))
-		return
-	}
-	if isAPI(r) {
-		w.WriteHeader(http.StatusNoContent)
-		return
-	}
-	http.Redirect(w, r, "/evaluate/rules?notice=deleted", http.StatusSeeOther)
+	srv.answerWithdrawal(w, r, err, srv.renderEvalRules, "/evaluate/rules")
 }
 
 // evalChangeView is a recorded rename or merge as the page lists it.
@@ -597,21 +581,23 @@ func (srv *Server) evalUnitsWithdraw(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = srv.store.WithdrawEvalUnitChange(r.Context(), viewerFrom(r.Context()).Person, unit, evaluate.ChangeKind(kind), t)
 	}
-	if err != nil {
-		if isInternal(err) {
-			srv.serverError(w, r, err)
-			return
-		}
-		if isAPI(r) {
-			writeJSONError(w, http.StatusUnprocessableEntity, userMessage(err))
-			return
-		}
-		srv.renderEvalUnits(w, r, http.StatusUnprocessableEntity, nil, userMessage(err))
-		return
-	}
-	if isAPI(r) {
+	srv.answerWithdrawal(w, r, err, srv.renderEvalUnits, "/evaluate/units")
+}
+
+// answerWithdrawal answers a withdrawal of a rules version or a unit change:
+// 204 or a redirect with a notice when done; a refusal in Chinese (JSON, or
+// the page again through render) when not.
+func (srv *Server) answerWithdrawal(w http.ResponseWriter, r *http.Request, err error, render func(http.ResponseWriter, *http.Request, int, url.Values, string), page string) {
+	switch {
+	case err == nil && isAPI(r):
 		w.WriteHeader(http.StatusNoContent)
-		return
+	case err == nil:
+		http.Redirect(w, r, page+"?notice=deleted", http.StatusSeeOther)
+	case isInternal(err):
+		srv.serverError(w, r, err)
+	case isAPI(r):
+		writeJSONError(w, http.StatusUnprocessableEntity, userMessage(err))
+	default:
+		render(w, r, http.StatusUnprocessableEntity, nil, userMessage(err))
 	}
-	http.Redirect(w, r, "/evaluate/units?notice=deleted", http.StatusSeeOther)
 }
