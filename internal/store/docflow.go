@@ -573,6 +573,18 @@ func (tx *Tx) setMarking(ctx context.Context, by org.Person, rec *DocRecord, to 
 	if source != "" {
 		note = "来文机关" + note
 	}
+	if to.Level != document.Unclassified {
+		// 定密 or a raise: the text of its files leaves the database, and
+		// the entry is rewritten without it, both wiped (search_kinds.go).
+		done, err := tx.wipeDeleted(ctx)
+		if err != nil {
+			return err
+		}
+		defer done()
+		if err := tx.forgetAttachmentTexts(ctx, rec.ID); err != nil {
+			return err
+		}
+	}
 	prev := rec.Version
 	rec.Doc.Classification, rec.Version, rec.UpdatedAt = to, rec.Version+1, tx.now
 	if err := tx.putDocument(ctx, *rec, false, prev); err != nil {

@@ -503,6 +503,11 @@ func (s *Store) PutAttachmentText(ctx context.Context, sha256, text string) erro
 		return nil
 	}
 	err := s.Write(ctx, func(tx *Tx) error {
+		// A file a 秘密 or 机密 document names is kept encrypted, whatever
+		// else names it, and so is not its text (forgetAttachmentTexts).
+		if classified, err := tx.FileClassified(ctx, sha256); err != nil || classified {
+			return err
+		}
 		_, err := tx.exec(ctx, `INSERT INTO attachment_texts (sha256, text) VALUES (?, ?) ON CONFLICT (sha256) DO NOTHING`,
 			sha256, truncRunes(text, search.MaxIndexedRunes))
 		return err
@@ -511,6 +516,75 @@ func (s *Store) PutAttachmentText(ctx context.Context, sha256, text string) erro
 		return fmt.Errorf("attachment text: %w", err)
 	}
 	return nil
+}
+
+// forgetAttachmentTexts is the search side of 定密 and of any raise of a
+// 密级, in the transaction that makes the document classified: the text read
+// from every file the document names (in any version) leaves
+// attachment_texts, and the entries of the documents that name those files
+// are written again without it — the document's own by setMarking, which
+// calls this first, the others (a 非密 document naming the same file) here.
+// The files themselves are encrypted at rest after the commit
+// (queueFileCrypt); their text is not kept encrypted beside them but
+// dropped, as for a file uploaded to a document already classified: a
+// classified document is found by its title, 文号 and text, not by its
+// attachments'. A 解密 brings the text back by `shuniu search reindex`,
+// which reads the files of 非密 documents whose text is not kept.
+// The caller wipes what it deletes (wipeDeleted), so that on SQLite the
+// text is not left in the free space of the database file either.
+func (tx *Tx) forgetAttachmentTexts(ctx context.Context, docID string) error {
+	sums, err := tx.DocFileSums(ctx, docID)
+	if err != nil || len(sums) == 0 {
+		return err
+	}
+	args := make([]any, len(sums))
+	for i, s := range sums {
+		args[i] = s
+	}
+	kept, err := tx.queryStrings(ctx, `SELECT sha256 FROM attachment_texts WHERE sha256 IN (`+placeholders(len(args))+`)`, args...)
+	if err != nil || len(kept) == 0 {
+		return err
+	}
+	var others []string
+	for _, sha := range kept {
+		if _, err := tx.exec(ctx, `DELETE FROM attachment_texts WHERE sha256 = ?`, sha); err != nil {
+			return fmt.Errorf("forget attachment texts: %w", err)
+		}
+		ids, err := tx.queryStrings(ctx, `SELECT doc_id FROM doc_files WHERE sha256 = ? UNION SELECT id FROM documents WHERE content LIKE ?`, sha, "%"+sha+"%")
+		if err != nil {
+			return fmt.Errorf("forget attachment texts: %w", err)
+		}
+		for _, id := range ids {
+			if id != docID && !slices.Contains(others, id) {
+				others = append(others, id)
+			}
+		}
+	}
+	for _, id := range others {
+		d, err := tx.Document(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.indexDocument(ctx, d, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// wipeDeleted makes SQLite overwrite with zeros what the transaction
+// deletes or rewrites from now until the returned func is called (PRAGMA
+// secure_delete; PostgreSQL leaves dead rows to VACUUM, docs/security.md).
+// Only for the step that needs it: the other writes of a batched commit do
+// not pay for it.
+func (tx *Tx) wipeDeleted(ctx context.Context) (func(), error) {
+	if tx.d != SQLite {
+		return func() {}, nil
+	}
+	if _, err := tx.exec(ctx, `PRAGMA secure_delete = ON`); err != nil {
+		return nil, fmt.Errorf("secure delete: %w", err)
+	}
+	return func() { _, _ = tx.exec(ctx, `PRAGMA secure_delete = OFF`) }, nil
 }
 
 // HasAttachmentText reports whether a file's text is kept.

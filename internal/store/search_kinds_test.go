@@ -1,7 +1,10 @@
 package store_test
 
 import (
+	"bytes"
+	"database/sql"
 	"encoding/json"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -217,6 +220,100 @@ func TestSearchAttachmentText(t *testing.T) {
 		outsider := x.outsiderOf(t, office.ID, rec.OrganID)
 		if res := find(t, s, outsider.ID, "抢险队伍花名册"); leaks(res, rec.ID, "花名册") {
 			t.Errorf("another organ's person gets the attachment's text: %+v", res)
+		}
+	})
+}
+
+// TestSearchAttachmentTextClassified: a document classified (定密) after its
+// attachments' text was read takes that text out of the database in the
+// same transaction — out of attachment_texts, out of its own entry and out
+// of the entry of a 非密 document naming the same file, and on SQLite out of
+// the database file itself — and a later upload of the same file does not
+// bring it back.
+func TestSearchAttachmentTextClassified(t *testing.T) {
+	storetest.ForEach(t, store.Options{}, func(t *testing.T, s *store.Store) {
+		x := seeded(t, s)
+		office := x.unit["政府办"]
+		clerk := x.byLogin["wenmi"]
+		director := x.withRole(t, org.RoleOfficeDirector, office.ID) // 秘密 clearance
+		const secret = "附表：青石岭水库除险加固工程清单"
+		sha := strings.Repeat("cd", 32)
+		if err := s.PutAttachmentText(ctx, sha, secret); err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, title := range []string{"关于水库除险加固的通知", "关于汛前检查的通知"} {
+			rec, err := s.CreateOutgoing(ctx, clerk, store.NewOutgoing{UnitID: office.ID, Doc: document.Document{
+				Type: document.Notice, Title: title, Body: document.ParseBody("各镇人民政府：\n请抓好落实。"),
+				Attachments: []document.Attachment{{Name: "附件1.docx", SHA256: sha}},
+			}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, rec.ID)
+		}
+		const word = "除险加固工程清单"
+		if res := find(t, s, director.ID, word); !hasDoc(res, ids[0]) || !hasDoc(res, ids[1]) {
+			t.Fatalf("before 定密 the text is not found: %+v", res.Hits)
+		}
+		onDisk := func() bool { return false }
+		if s.Dialect() == store.SQLite {
+			onDisk = func() bool {
+				t.Helper()
+				db, err := sql.Open("sqlite", s.Path())
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer db.Close()
+				if _, err := db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+					t.Fatal(err)
+				}
+				for _, f := range []string{s.Path(), s.Path() + "-wal"} {
+					b, err := os.ReadFile(f)
+					if err != nil && !os.IsNotExist(err) {
+						t.Fatal(err)
+					}
+					if bytes.Contains(b, []byte(word)) {
+						return true
+					}
+				}
+				return false
+			}
+			if !onDisk() {
+				t.Fatal("the test's text is not in the database file before 定密: the test proves nothing")
+			}
+		}
+
+		if _, err := s.Classify(ctx, director, ids[0], 1, document.Classification{Level: document.Confidential}, "涉及工程安全"); err != nil {
+			t.Fatal(err)
+		}
+		if ok, err := s.HasAttachmentText(ctx, sha); err != nil || ok {
+			t.Errorf("the text is still kept after 定密: %v %v", ok, err)
+		}
+		res := find(t, s, director.ID, word)
+		if hasDoc(res, ids[0]) || hasDoc(res, ids[1]) || len(res.Hits) > 0 {
+			t.Errorf("the text is still found after 定密: %+v", res.Hits)
+		}
+		if res := find(t, s, director.ID, "水库除险加固"); !hasDoc(res, ids[0]) {
+			t.Errorf("a cleared person no longer finds the document by its title: %+v", res.Hits)
+		}
+		if onDisk() {
+			t.Error("the text is still in the database file after 定密")
+		}
+		// The same file uploaded again (to any document) does not bring its
+		// text back while a classified document names it.
+		if err := s.PutAttachmentText(ctx, sha, secret); err != nil {
+			t.Fatal(err)
+		}
+		if ok, _ := s.HasAttachmentText(ctx, sha); ok {
+			t.Error("a second upload keeps the text of a classified document's file")
+		}
+		// Rebuilt, the index does not have it either.
+		if err := s.Reindex(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		if res := find(t, s, director.ID, word); len(res.Hits) > 0 {
+			t.Errorf("found after a rebuild: %+v", res.Hits)
 		}
 	})
 }
