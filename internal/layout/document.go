@@ -62,6 +62,9 @@ func ParseFormat(s string) (Format, bool) {
 type Paragraph struct {
 	Level int
 	Text  string
+	// Table, when set, makes the paragraph a table set across the 版心
+	// (Text and Level are not printed); see Table.
+	Table *Table
 }
 
 // Attachment is an attachment of the document, starting on a new page.
@@ -197,6 +200,11 @@ func (d *Document) Validate() error {
 		if p.Level < 0 || p.Level > 4 {
 			return fmt.Errorf("第%d段的层级 %d 超出 0–4", i+1, p.Level)
 		}
+		if p.Table != nil {
+			if err := p.Table.Validate(); err != nil {
+				return fmt.Errorf("第%d段：%w", i+1, err)
+			}
+		}
 	}
 	return nil
 }
@@ -247,6 +255,7 @@ func (d *Document) eachText(f func(string)) {
 	}
 	for _, p := range d.Body {
 		f(p.Text)
+		p.Table.eachText(f)
 	}
 	for _, a := range d.Attendance {
 		f(a.Label)

@@ -136,6 +136,10 @@ func (d *docx) blank() { d.para(dPara{}) }
 
 func (d *docx) bodyParas(ps []Paragraph) {
 	for _, p := range ps {
+		if p.Table != nil {
+			d.table(p.Table)
+			continue
+		}
 		var runs []dRun
 		for _, sp := range headingSpans(p) {
 			f := ""

@@ -561,6 +561,10 @@ func (ts *typesetter) body(ps []Paragraph) {
 				return
 			}
 		}
+		if p.Table != nil {
+			ts.table(p.Table)
+			continue
+		}
 		lines := ts.setLines(headingSpans(p), bodySpec, Black)
 		if p.Level > 0 && len(lines) == 1 && ts.line == ts.cap-1 {
 			ts.newPage() // keep a heading with the text it heads

@@ -32,6 +32,7 @@ func (srv *Server) evalRoutes() {
 	m.HandleFunc("GET /evaluate/live", srv.requireLogin(srv.evalLive))
 	m.HandleFunc("GET /api/v1/evaluate/live", srv.requireLogin(srv.evalLive))
 	srv.evalSettingsRoutes()
+	srv.evalNoticeRoutes()
 }
 
 // evalTrendPeriods is how many periods 纵比 shows, the asked one last.

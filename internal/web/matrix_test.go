@@ -342,6 +342,8 @@ var matrix = map[string]entry{
 	"GET /api/v1/evaluate/records":                            needs(access.ViewEvaluation),
 	"GET /evaluate/board.xlsx":                                serves(access.ViewEvaluation),
 	"GET /evaluate/print":                                     serves(access.ViewEvaluation),
+	"GET /evaluate/notice.pdf":                                needs(access.ViewEvaluation),
+	"GET /evaluate/notice.ofd":                                needs(access.ViewEvaluation),
 	"GET /api/v1/evaluate/rules":                              evalSettings,
 	"GET /evaluate/rules":                                     evalSettings,
 	"GET /evaluate/units":                                     evalSettings,
