@@ -48,7 +48,10 @@ type Precedent struct {
 	Date    string // 成文日期, or the day it last changed
 	Level   org.Classification
 	Snippet string
-	Score   float64
+	// SnippetN is the index of the snippet's paragraph (in
+	// drafting.Paragraphs of the 正文), which may be inserted; -1: none.
+	SnippetN int
+	Score    float64
 }
 
 // PrecedentParagraph is a paragraph of an earlier document like the
@@ -78,10 +81,11 @@ func (st *Store) Precedents(ctx context.Context, s access.Subject, q PrecedentQu
 		p.Score = sc.Score
 		// The snippet: the paragraph most like the draft's matter.
 		ask := drafting.TitleMatter(q.Title) + "\n" + q.Body
+		p.SnippetN = -1
 		if best := drafting.RankParagraphs(ask, texts[sc.Index:sc.Index+1], 1); len(best) > 0 {
-			p.Snippet = clip(best[0].Text, 80)
+			p.Snippet, p.SnippetN = clip(best[0].Text, 80), best[0].N
 		} else if ps := drafting.Paragraphs(texts[sc.Index].Body); len(ps) > 0 {
-			p.Snippet = clip(ps[0], 80)
+			p.Snippet, p.SnippetN = clip(ps[0], 80), 0
 		}
 		out = append(out, p)
 		if q.Limit > 0 && len(out) == q.Limit {

@@ -442,6 +442,12 @@ var matrix = map[string]entry{
 	"GET /search":         withQuery(serves(access.ViewDirectory), "?q=矩阵"),
 	"GET /search/suggest": withQuery(needs(access.ViewDirectory), "?q=矩阵"),
 	"GET /api/v1/search":  withQuery(serves(access.ViewDirectory), "?q=矩阵"),
+
+	// 起草助手: the precedents beside a draft (reading the draft is decided
+	// first), and inserting a paragraph of one into it.
+	"GET /precedents":                {target: tDoc, ref: true, query: "?doc={doc}&title=矩阵"},
+	"GET /api/v1/precedents":         {target: tDoc, ref: true, query: "?doc={doc}&para=矩阵"},
+	"POST /api/v1/precedents/insert": {target: tDoc, ref: true, body: `{"document":"{doc}","source":"{doc}","paragraph":0}`},
 }
 
 // fixture is an object of the matrix with what of it must not be shown to

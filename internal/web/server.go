@@ -188,6 +188,7 @@ func (srv *Server) routes() {
 	srv.researchRoutes()
 	srv.studyRoutes()
 	srv.otpRoutes()
+	srv.precedentRoutes()
 }
 
 // routeMux is the server's ServeMux, remembering every pattern registered:
