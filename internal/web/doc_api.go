@@ -95,6 +95,7 @@ func (srv *Server) apiDocList(w http.ResponseWriter, r *http.Request) {
 type apiNewOutgoing struct {
 	UnitID    string            `json:"unit_id"`
 	IssuerID  string            `json:"issuer_id,omitempty"`  // 以…名义: an organ the drafting unit's office serves
+	SealIDs   *[]string         `json:"seal_ids,omitempty"`   // 加盖印章: the issuing organs' seals, [] for none; absent: not chosen
 	CoIssuers []string          `json:"co_issuers,omitempty"` // 联合发文: the organs issuing it jointly, in order
 	Document  document.Document `json:"document"`
 	To        []string          `json:"to"`
@@ -140,7 +141,16 @@ func (srv *Server) apiDocCreate(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": "文稿未通过校验", "findings": fs})
 		return
 	}
-	rec, err := srv.store.CreateOutgoing(ctx, v.Person, store.NewOutgoing{UnitID: in.UnitID, IssuerID: in.IssuerID, CoIssuers: in.CoIssuers, Doc: doc, To: in.To, CC: in.CC})
+	var rec store.DocRecord
+	err = srv.store.Write(ctx, func(tx *store.Tx) (err error) {
+		rec, err = tx.CreateOutgoing(ctx, v.Person, store.NewOutgoing{UnitID: in.UnitID, IssuerID: in.IssuerID, CoIssuers: in.CoIssuers, Doc: doc, To: in.To, CC: in.CC})
+		if err == nil && in.SealIDs != nil {
+			if _, err = tx.ChooseSeals(ctx, v.Person, rec.ID, *in.SealIDs); err == nil {
+				rec, err = tx.Document(ctx, rec.ID)
+			}
+		}
+		return err
+	})
 	if err != nil {
 		srv.apiFail(w, r, err)
 		return

@@ -36,6 +36,10 @@ type docFormData struct {
 	// the one it started from, its elements and notes shown as hints.
 	Templates []drafting.Template
 	Template  *drafting.Template
+	// Seals are the seals in force of the organs the draft may go out in
+	// the name of (加盖印章), ticked as the form had them; NoSeal is 不加盖印章.
+	Seals  []sealOption
+	NoSeal bool
 }
 
 // issuerOption is an organ a draft may go out in the name of, with the
@@ -113,6 +117,14 @@ func (srv *Server) docFormData(r *http.Request, f url.Values, incoming bool) (do
 				d.Issuers = append(d.Issuers, issuerOption{Unit: byID[id], For: u.ID})
 			}
 		}
+		var organs []string
+		for _, u := range d.Drafting {
+			organs = append(organs, document.Issuers(byID, u.ID)...)
+		}
+		if d.Seals, err = srv.draftSealOptions(r.Context(), organs, f["seal"]); err != nil {
+			return d, err
+		}
+		d.NoSeal = slices.Contains(f["seal"], "none")
 	}
 	for _, u := range rows {
 		d.Units = append(d.Units, pickUnit{Unit: u.Unit, Depth: u.Depth, To: slices.Contains(f["to"], u.ID), CC: slices.Contains(f["cc"], u.ID),
@@ -376,8 +388,13 @@ func (srv *Server) docCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	doc.Attachments = atts
+	sealIDs, chooseSeals := sealIDsFromForm(f["seal"])
 	rec, err := srv.createWithFiles(ctx, v.Person, "attachment", atts, func(tx *store.Tx) (store.DocRecord, error) {
-		return tx.CreateOutgoing(ctx, v.Person, store.NewOutgoing{UnitID: unitID, IssuerID: issuer, CoIssuers: f["co_issuer"], Doc: doc, To: f["to"], CC: f["cc"]})
+		rec, err := tx.CreateOutgoing(ctx, v.Person, store.NewOutgoing{UnitID: unitID, IssuerID: issuer, CoIssuers: f["co_issuer"], Doc: doc, To: f["to"], CC: f["cc"]})
+		if err == nil && chooseSeals {
+			_, err = tx.ChooseSeals(ctx, v.Person, rec.ID, sealIDs)
+		}
+		return rec, err
 	})
 	if err != nil {
 		if isInternal(err) {

@@ -57,6 +57,7 @@ type docPageData struct {
 	JointNext    []string          // at 核稿: the picker values of the co-issuers' offices, ticked for the 会签
 	Archive      *archivePanel     // at 归档: the 档号 each 保管期限 gives; once archived, its 档号
 	OTP          bool              // the viewer signs with a 动态口令 (enrolled, on a server that signs)
+	SealChoice   *docSealPanel     // outgoing: 加盖印章, chosen by whoever holds it before 印发
 }
 
 type trackRow struct {
@@ -175,6 +176,8 @@ func (srv *Server) docPage(w http.ResponseWriter, r *http.Request) {
 		notice = "附件已添加。"
 	case "classify":
 		notice = "密级已变更，已记入新版本和审计日志。"
+	case "seals":
+		notice = "加盖印章已选定，印发时按此加盖。"
 	case string(route.Approve):
 		notice = "已办理。"
 	default:
@@ -205,6 +208,10 @@ func (srv *Server) renderDocPage(w http.ResponseWriter, r *http.Request, status 
 		for _, c := range checks {
 			d.Checks[c.SHA256] = c.Result
 		}
+	}
+	if d.SealChoice, err = srv.docSealPanelFor(r.Context(), od, len(d.Mine) > 0); err != nil {
+		srv.serverError(w, r, err)
+		return
 	}
 	if d.Proofread, err = srv.docPageProofread(r, od, d.Mine); err != nil {
 		srv.serverError(w, r, err)

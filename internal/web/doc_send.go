@@ -26,6 +26,7 @@ import (
 func (srv *Server) sendRoutes() {
 	m := srv.mux
 	m.HandleFunc("GET /api/v1/documents/{id}/files/verify", srv.requireLogin(srv.apiDocFilesVerify))
+	srv.docSealRoutes()
 }
 
 // act applies a route operation; finishing 分发 of an outgoing document
@@ -74,9 +75,11 @@ func signsOpinion(in route.Instance, req route.Request) bool {
 }
 
 // issuedText typesets the document as PDF and OFD and stores both, with the
-// organs' electronic seals pressed where the office has them (issueSealer).
+// electronic seals pressed that the drafter or signer chose (加盖印章), or
+// where nothing was chosen the 署名 organs' seals the office has
+// (issueSealer).
 func (srv *Server) issuedText(ctx context.Context, od openedDoc) (store.IssuedText, error) {
-	sealer, err := srv.issueSealer(ctx, od.rec.Doc)
+	sealer, err := srv.issueSealer(ctx, &od)
 	if err != nil {
 		return store.IssuedText{Version: od.rec.Version}, err
 	}
@@ -124,13 +127,25 @@ func (srv *Server) typesetIssued(ctx context.Context, od openedDoc, sealer layou
 }
 
 // issueSealer is what presses the electronic seals (电子印章) on a document
-// that carries 印章: each 署名 organ's seal in force (seal.ForOrgans), its key
-// unwrapped for this one rendering. An office that registered no electronic
-// seal for any of the organs, or a server without a master key, issues the
-// text with the seals' places left for seals pressed on paper (nil, nil); one
-// that registered seals for some of the organs only is refused, since a
-// joint document sealed by some of its issuers is neither.
-func (srv *Server) issueSealer(ctx context.Context, d document.Document) (layout.Sealer, error) {
+// at 分发. A document whose 加盖印章 was chosen carries exactly those seals
+// — none when so chosen — each of which must still be in force, and its 印章
+// element follows the choice (od's record is set so that the layout leaves
+// the seals' places, or none). Otherwise a document that carries 印章 gets
+// each 署名 organ's seal in force (seal.ForOrgans). An office that
+// registered no electronic seal for any of the organs, or a server without a
+// master key, issues the text with the seals' places left for seals pressed
+// on paper (nil, nil); one that registered seals for some of the organs only
+// is refused, since a joint document sealed by some of its issuers is
+// neither.
+func (srv *Server) issueSealer(ctx context.Context, od *openedDoc) (layout.Sealer, error) {
+	ch, chosen, err := srv.store.SealChoice(ctx, od.rec.ID)
+	if err != nil {
+		return nil, err
+	}
+	if chosen {
+		return srv.chosenSealer(ctx, od, ch)
+	}
+	d := od.rec.Doc
 	if len(d.Seals) == 0 || srv.opt.MasterKey == nil {
 		return nil, nil
 	}
@@ -139,14 +154,46 @@ func (srv *Server) issueSealer(ctx context.Context, d document.Document) (layout
 		return nil, err
 	}
 	now := srv.store.Now()
-	chosen, missing := seal.ForOrgans(all, d.Signatures, now)
+	chosenSeals, missing := seal.ForOrgans(all, d.Signatures, now)
 	switch {
-	case len(chosen) == 0:
+	case len(chosenSeals) == 0:
 		return nil, nil
 	case len(missing) > 0:
 		return nil, seal.MissingError(missing)
 	}
-	return srv.sealSigner(chosen, now)
+	return srv.sealSigner(chosenSeals, now)
+}
+
+// chosenSealer is issueSealer for a document whose seals were chosen.
+func (srv *Server) chosenSealer(ctx context.Context, od *openedDoc, ch store.SealChoice) (layout.Sealer, error) {
+	if ch.None() {
+		od.rec.Doc.Seals = nil
+		return nil, nil
+	}
+	all, err := srv.store.Seals(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := srv.store.Now()
+	var seals []seal.Seal
+	var organs []string
+	for _, id := range ch.SealIDs {
+		i := slices.IndexFunc(all, func(s seal.Seal) bool { return s.ID == id })
+		if i < 0 {
+			return nil, errors.New("所选印章已不存在，请重新选择加盖的印章")
+		}
+		if !all[i].Active(now) {
+			return nil, fmt.Errorf("所选印章“%s”已注销或不在有效期内，请重新选择加盖的印章", all[i].Name)
+		}
+		seals, organs = append(seals, all[i]), append(organs, all[i].Organ)
+	}
+	if len(od.rec.Doc.Seals) != len(seals) {
+		od.rec.Doc.Seals = organs
+	}
+	if srv.opt.MasterKey == nil {
+		return nil, nil
+	}
+	return srv.sealSigner(seals, now)
 }
 
 // sealSigner unwraps the chosen seals' keys for one sealing at now.

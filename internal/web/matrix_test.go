@@ -225,6 +225,9 @@ var matrix = map[string]entry{
 	"POST /api/v1/documents/{id}/files":                     onDoc,
 	"GET /api/v1/documents/{id}/files/{sha}":                readDoc,
 	"GET /api/v1/documents/{id}/files/verify":               readDoc,
+	"POST /docs/{id}/seals":                                 withBody(onDoc, "seal=none"),
+	"GET /api/v1/documents/{id}/seals":                      onDoc, // 422 for a 收文
+	"POST /api/v1/documents/{id}/seals":                     withBody(onDoc, `{"seal_ids":[]}`),
 	"GET /docs/{id}/proofread":                              onDoc,
 	"POST /docs/{id}/proofread":                             onDoc,
 	"GET /api/v1/documents/{id}/proofread":                  onDoc,
