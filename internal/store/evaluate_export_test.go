@@ -47,7 +47,13 @@ func EvalPlansForTest(ctx context.Context, s *Store) (map[string]string, error) 
 	lo, hi := 2026*12, 2027*12
 	from, to := monthStart(lo, loc), monthStart(hi, loc)
 	asOf := time.Date(2026, 12, 20, 9, 0, 0, 0, loc)
-	sq, sargs := sumsQuery(setsOf(evaluateDefaultRules()), lo, hi, from, to, asOf.AddDate(0, 0, -20), asOf)
+	cal := s.Calendar()
+	sq, sargs, err := sumsQuery(tailQuery{need: setsOf(evaluateDefaultRules()), lo: lo, hi: hi, from: from, to: to,
+		closeFrom: asOf.AddDate(0, 0, -20), asOf: asOf, du: evaluate.NewDues(cal), loc: loc,
+		open: int(cal.Hours()[0].Start), last: int(cal.Hours()[len(cal.Hours())-1].End)})
+	if err != nil {
+		return nil, err
+	}
 	hq, hargs := handoversQuery(lo, hi, asOf, loc)
 	dq := `SELECT record_id FROM eval_facts WHERE kind = ? AND at >= ? AND at < ? AND unit_id IN (?, ?)`
 	queries := map[string]struct {
@@ -55,7 +61,7 @@ func EvalPlansForTest(ctx context.Context, s *Store) (map[string]string, error) 
 		args []any
 	}{"sums": {sq, sargs}, "handovers": {hq, hargs}, "drill-down": {dq, []any{factClosing, ts(from), ts(to), "u1", "u2"}}}
 	out := map[string]string{}
-	err := s.Write(ctx, func(tx *Tx) error {
+	err = s.Write(ctx, func(tx *Tx) error {
 		prefix := `EXPLAIN QUERY PLAN `
 		if tx.d == Postgres {
 			prefix = `EXPLAIN `

@@ -506,7 +506,11 @@ func closeTailFrom(du *evaluate.Dues, loc *time.Location, asOf time.Time, n int)
 func (s *Store) readSums(ctx context.Context, need []sumSet, perSets [][]sumSet, periods []evaluate.Period, lo, hi int,
 	from, to, closeFrom, asOf time.Time, du *evaluate.Dues, rev int64) ([]evaluate.Sums, bool, error) {
 	loc := s.Calendar().Location()
-	q, args := sumsQuery(need, lo, hi, from, to, closeFrom, asOf)
+	q, args, err := sumsQuery(tailQuery{need: need, lo: lo, hi: hi, from: from, to: to, closeFrom: closeFrom, asOf: asOf,
+		du: du, loc: loc, open: int(s.Calendar().Hours()[0].Start), last: int(s.Calendar().Hours()[len(s.Calendar().Hours())-1].End)})
+	if err != nil {
+		return nil, false, err
+	}
 	rows, err := s.conn.query(ctx, q, args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("eval sums: %w", err)
@@ -548,6 +552,26 @@ func (s *Store) readSums(ctx context.Context, need []sumSet, perSets [][]sumSet,
 		case 2:
 			f.kind, f.unitID, f.absent = kind, unit, absent != 0
 			tail = append(tail, f)
+		case 3:
+			ind, month, num, den := evaluate.Indicator(kind), int(f.at), f.startAt, f.dueAt
+			if ind == evaluate.CloseOnTime { // summed by limit
+				due := fromTS(f.at)
+				if f.at == 0 {
+					return nil, false, fmt.Errorf("eval sums: an undecided 办结 record without a limit")
+				}
+				month = monthIndex(due, loc)
+				if asOf.After(due) {
+					den = 0 // passed, not done: counts as late already
+				}
+			}
+			if month == 0 {
+				return nil, false, fmt.Errorf("eval sums: an undecided %s record outside the months", kind)
+			}
+			for _, set := range need {
+				if set.ind == ind && (!calDependent(ind) || set.param == param) {
+					addTo(set, month, unit, num, den)
+				}
+			}
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -558,7 +582,7 @@ func (s *Store) readSums(ctx context.Context, need []sumSet, perSets [][]sumSet,
 			return nil, true, nil
 		}
 	}
-	// Each undecided record: take out what the sums hold for it, put in
+	// Each undecided record read one by one: take out what the sums hold for it, put in
 	// what it counts for at asOf (the same month: the period is chosen by
 	// the same date either way).
 	for _, f := range tail {
@@ -582,46 +606,224 @@ func (s *Store) readSums(ctx context.Context, need []sumSet, perSets [][]sumSet,
 	return out, false, nil
 }
 
+// tailQuery holds what sumsQuery needs beyond the sets and months.
+type tailQuery struct {
+	need                      []sumSet
+	lo, hi                    int
+	from, to, closeFrom, asOf time.Time
+	du                        *evaluate.Dues
+	loc                       *time.Location
+	open, last                int // minutes after midnight office opens, closes
+}
+
+// noticeWindow is how long before the range of the undecided meetings their
+// notices are summed in SQL; older notices are read one by one.
+const noticeWindow = 62
+
+// closeLead bounds how long before the periods' start an arrival's 办结
+// limit can fall inside them (60 working days and the longest holidays).
+const closeLead = 120
+
 // sumsQuery is readSums' statement: src 0 rows are sums (at = month, num
 // and den in start_at and due_at), src 1 the kept sets (at = calendar
-// revision), src 2 the facts not yet decided at asOf, each branch one
-// indexed range (TestEvalSumsPlans).
-func sumsQuery(need []sumSet, lo, hi int, from, to, closeFrom, asOf time.Time) (string, []any) {
+// revision), src 3 the corrections of the records not yet decided at asOf,
+// summed in SQL by unit and month (at = month, or for 办结 the limit; num
+// and den in start_at and due_at), src 2 the few undecided meeting
+// invitations noticed too long before to be summed so, read one by one.
+// Each branch reads one indexed range (TestEvalSumsPlans).
+//
+// A working-day limit is a step function of the instant it counts from —
+// the same on a day up to the opening of office and the same after
+// (evaluate.Dues) — so the statement computes it with a CASE over those
+// steps, a balanced tree of comparisons (stepCase).
+func sumsQuery(t tailQuery) (string, []any, error) {
 	var setConds []string
-	var args []any
-	for _, set := range need {
+	var args, setArgs []any
+	for _, set := range t.need {
 		setConds = append(setConds, `(indicator = ? AND param = ?)`)
-		args = append(args, string(set.ind), set.param)
+		setArgs = append(setArgs, string(set.ind), set.param)
 	}
-	args = append(args, lo, hi)
-	q := `SELECT 0, indicator, unit_id, CAST(param AS BIGINT), CAST(month AS BIGINT), num, den, 0, 0, 0, 0, 0, 0, '', '' FROM eval_sums
+	a, f, to, c := ts(t.asOf), ts(t.from), ts(t.to), ts(t.closeFrom)
+	ra := min(a, to) // meetings running at asOf started before it
+	// The months of the periods, for the records counted by the month of at.
+	var mb, mv []int64
+	for m := t.lo; m <= t.hi; m++ {
+		mb = append(mb, ts(monthStart(m, t.loc)))
+		mv = append(mv, int64(m))
+	}
+	mv = mv[:len(mv)-1]
+	nLo := dayStart(maxTime(minTime(t.asOf, t.to), t.from), t.loc).AddDate(0, 0, -noticeWindow)
+	nl, nh := ts(nLo), to
+	var b strings.Builder
+	// The undecided meetings whose notice lies in [nl, nh), each with the
+	// month of its start.
+	b.WriteString(`WITH mt AS (SELECT unit_id, at, start_at, done_at, end_at, signed_at, absent, `)
+	args = stepCase(&b, args, "at", mb, mv)
+	b.WriteString(` AS m FROM eval_facts WHERE kind = ? AND at >= ? AND at >= ? AND at < ? AND start_at >= ? AND start_at < ?
+		UNION ALL SELECT unit_id, at, start_at, done_at, end_at, signed_at, absent, `)
+	args = append(args, factMeeting, a, f, to, nl, nh)
+	args = stepCase(&b, args, "at", mb, mv)
+	b.WriteString(` AS m FROM eval_facts WHERE kind = ? AND end_at > ? AND +at < ? AND +at >= ? AND start_at >= ? AND start_at < ?)
+		SELECT 0, indicator, unit_id, CAST(param AS BIGINT), CAST(month AS BIGINT), num, den, 0, 0, 0, 0, 0, 0, '', '' FROM eval_sums
 			WHERE (` + strings.Join(setConds, " OR ") + `) AND month >= ? AND month < ?
-		UNION ALL SELECT 1, indicator, '', CAST(param AS BIGINT), cal_rev, 0, 0, 0, 0, 0, 0, 0, 0, '', '' FROM eval_sum_sets
-		UNION ALL SELECT 2, kind, unit_id, 0, at, 0, at, done_at, 0, 0, 0, 0, 0, '', '' FROM eval_facts
-			WHERE kind IN (?, ?) AND at >= ? AND at >= ? AND at < ? AND (done_at = 0 OR done_at > ?)
-		UNION ALL SELECT 2, kind, unit_id, 0, at, start_at, due_at, done_at, end_at, signed_at, chars, accepted, absent, record_id, sub FROM eval_facts
-			WHERE kind = ? AND at >= ? AND at >= ? AND at < ?
-		UNION ALL SELECT 2, kind, unit_id, 0, at, at, 0, done_at, 0, 0, 0, 0, 0, '', '' FROM eval_facts
-			WHERE kind = ? AND at >= ? AND at < ? AND (done_at = 0 OR done_at > ?)
-		UNION ALL SELECT 2, kind, unit_id, 0, at, start_at, due_at, done_at, end_at, signed_at, chars, accepted, absent, record_id, sub FROM eval_facts
-			WHERE kind = ? AND at >= ? AND at >= ? AND at < ?
-		UNION ALL SELECT 2, kind, unit_id, 0, at, start_at, due_at, done_at, end_at, signed_at, chars, accepted, absent, record_id, sub FROM eval_facts
-			WHERE kind = ? AND end_at > ? AND +at < ? AND +at >= ?`
+		UNION ALL SELECT 1, indicator, '', CAST(param AS BIGINT), cal_rev, 0, 0, 0, 0, 0, 0, 0, 0, '', '' FROM eval_sum_sets`)
 	// The running meetings' range is on end_at: "+at" keeps SQLite from
 	// reading every meeting since from by the index on at instead.
-	a, f, t, c := ts(asOf), ts(from), ts(to), ts(closeFrom)
-	// A record done by asOf whose limit is still to come already counts as
-	// it will (done in time): only those not done are read. Those of 签收,
-	// 督办 and 办结 come from the index alone (eval_facts_tail): their limit
-	// is at (签收, 督办) or computed from the arrival, which is at (办结 —
-	// the refresh never gives them a limit of their own).
-	args = append(args,
-		factSignFor, factSupervised, a, f, t, a, // limits still to come
-		factDraft, a, f, t, // sendings still to come
-		factClosing, c, t, a, // arrivals whose limit may still be to come
-		factMeeting, a, f, t, // meetings still to start
-		factMeeting, a, min(a, t), f) // meetings running at asOf
-	return q, args
+	args = append(args, factMeeting, a, ra, f, nl, nh)
+	args = append(append(args, setArgs...), t.lo, t.hi)
+	// 签收 and 督办: a limit (at) still to come, not done by asOf: nothing
+	// counts yet; take out what the sums hold. From the index alone
+	// (eval_facts_tail).
+	for _, k := range []struct {
+		kind string
+		ind  evaluate.Indicator
+	}{{factSignFor, evaluate.SignFor}, {factSupervised, evaluate.SupOnTime}} {
+		b.WriteString(`
+		UNION ALL SELECT 3, CAST(? AS TEXT), unit_id, 0, m, CAST(-SUM(CASE WHEN done_at <> 0 AND done_at <= at THEN 1 ELSE 0 END) AS BIGINT), CAST(-COUNT(*) AS BIGINT), 0, 0, 0, 0, 0, 0, '', ''
+			FROM (SELECT unit_id, at, done_at, `)
+		args = append(args, string(k.ind))
+		args = stepCase(&b, args, "at", mb, mv)
+		b.WriteString(` AS m FROM eval_facts WHERE kind = ? AND at >= ? AND at >= ? AND at < ? AND (done_at = 0 OR done_at > ?)) x GROUP BY unit_id, m`)
+		args = append(args, k.kind, a, f, to, a)
+	}
+	// Drafts sent after asOf: not counted yet.
+	b.WriteString(`
+		UNION ALL SELECT 3, CAST(? AS TEXT), unit_id, 0, m, CAST(-SUM(accepted) AS BIGINT), CAST(-SUM(chars) AS BIGINT), 0, 0, 0, 0, 0, 0, '', ''
+			FROM (SELECT unit_id, accepted, chars, `)
+	args = append(args, string(evaluate.DocErrors))
+	args = stepCase(&b, args, "at", mb, mv)
+	b.WriteString(` AS m FROM eval_facts WHERE kind = ? AND at > ? AND at >= ? AND at < ?) x GROUP BY unit_id, m`)
+	args = append(args, factDraft, a, f, to)
+	// Meetings not over at asOf: their sign-in not counted yet.
+	b.WriteString(`
+		UNION ALL SELECT 3, CAST(? AS TEXT), unit_id, 0, m, CAST(-SUM(CASE WHEN signed_at <> 0 THEN 1 ELSE 0 END) AS BIGINT), CAST(-COUNT(*) AS BIGINT), 0, 0, 0, 0, 0, 0, '', ''
+			FROM mt WHERE absent = 0 AND end_at > ? GROUP BY unit_id, m`)
+	args = append(args, string(evaluate.MeetingSignIn), a)
+	// 办结 arrivals since closeFrom not done by asOf, summed by unit and
+	// limit (at = the limit; Go gives it its month and decides whether it
+	// has passed); 会议回执 of the undecided meetings by unit and month.
+	cLo := maxTime(t.closeFrom, dayStart(t.from, t.loc).AddDate(0, 0, -closeLead))
+	for _, set := range t.need {
+		switch set.ind {
+		case evaluate.CloseOnTime:
+			bps, vals, err := t.steps(cLo, t.to, set.param)
+			if err != nil {
+				return "", nil, err
+			}
+			if len(vals) == 0 {
+				continue
+			}
+			b.WriteString(`
+		UNION ALL SELECT 3, CAST(? AS TEXT), unit_id, CAST(? AS BIGINT), d, CAST(-SUM(CASE WHEN done_at <> 0 AND done_at <= d THEN 1 ELSE 0 END) AS BIGINT), CAST(-COUNT(*) AS BIGINT), 0, 0, 0, 0, 0, 0, '', ''
+			FROM (SELECT unit_id, done_at, `)
+			args = append(args, string(set.ind), set.param)
+			args = stepCase(&b, args, "at", bps, vals)
+			b.WriteString(` AS d FROM eval_facts WHERE kind = ? AND at >= ? AND at >= ? AND at < ? AND (done_at = 0 OR done_at > ?)) x GROUP BY unit_id, d`)
+			args = append(args, factClosing, c, ts(cLo), to, a)
+		case evaluate.MeetingReply:
+			bps, vals, err := t.steps(nLo, t.to, set.param)
+			if err != nil {
+				return "", nil, err
+			}
+			if len(vals) == 0 {
+				continue
+			}
+			// The limit: n working days after the notice, never after the start.
+			b.WriteString(`
+		UNION ALL SELECT 3, CAST(? AS TEXT), unit_id, CAST(? AS BIGINT), m,
+				CAST(-SUM(CASE WHEN done_at <> 0 AND done_at > ? AND done_at <= due THEN 1 ELSE 0 END) AS BIGINT),
+				CAST(-SUM(CASE WHEN (done_at = 0 OR done_at > ?) AND due >= ? THEN 1 ELSE 0 END) AS BIGINT), 0, 0, 0, 0, 0, 0, '', ''
+			FROM (SELECT unit_id, m, done_at, CASE WHEN at < dn THEN at ELSE dn END AS due FROM (SELECT unit_id, m, done_at, at, `)
+			args = append(args, string(set.ind), set.param, a, a, a)
+			args = stepCase(&b, args, "start_at", bps, vals)
+			b.WriteString(` AS dn FROM mt) y) x GROUP BY unit_id, m`)
+		}
+	}
+	// The undecided meetings noticed outside [nl, nh): one by one.
+	b.WriteString(`
+		UNION ALL SELECT 2, kind, unit_id, 0, at, start_at, due_at, done_at, end_at, signed_at, chars, accepted, absent, record_id, sub FROM eval_facts
+			WHERE kind = ? AND at >= ? AND at >= ? AND at < ? AND (start_at < ? OR start_at >= ?)
+		UNION ALL SELECT 2, kind, unit_id, 0, at, start_at, due_at, done_at, end_at, signed_at, chars, accepted, absent, record_id, sub FROM eval_facts
+			WHERE kind = ? AND end_at > ? AND +at < ? AND +at >= ? AND (start_at < ? OR start_at >= ?)`)
+	args = append(args, factMeeting, a, f, to, nl, nh, factMeeting, a, ra, f, nl, nh)
+	return b.String(), args, nil
+}
+
+// steps gives the breakpoints and values of the working-day limit of n days
+// counted from an instant in [from, to): vals[i] holds on
+// [bps[i], bps[i+1]). On a day the limit changes once: after the opening of
+// office (n >= 1: an instant up to the opening counts that day) or at the
+// close (n = 0: the same day's close until then).
+func (t tailQuery) steps(from, to time.Time, n int) (bps, vals []int64, err error) {
+	cut := t.open
+	if n < 1 {
+		cut = t.last
+	}
+	m := dayStart(from, t.loc)
+	for m.Before(to) {
+		next := dayStart(m.AddDate(0, 0, 1), t.loc)
+		c := m.Add(time.Duration(cut) * time.Minute)
+		if n >= 1 {
+			c = c.Add(time.Microsecond) // the opening itself is early
+		}
+		early, err := t.du.Add(m, n)
+		if err != nil {
+			return nil, nil, err
+		}
+		late, err := t.du.Add(c, n)
+		if err != nil {
+			return nil, nil, err
+		}
+		bps = append(bps, ts(m), ts(c))
+		vals = append(vals, ts(early), ts(late))
+		m = next
+	}
+	if len(vals) > 0 {
+		bps = append(bps, ts(m))
+	}
+	return bps, vals, nil
+}
+
+// stepCase writes a CASE giving vals[i] for col in [bps[i], bps[i+1]) and 0
+// outside [bps[0], bps[len]): a balanced tree of comparisons, so that a
+// year of days costs a row ten comparisons, not hundreds.
+func stepCase(b *strings.Builder, args []any, col string, bps, vals []int64) []any {
+	if len(vals) == 0 {
+		b.WriteString(`0`)
+		return args
+	}
+	b.WriteString(`CASE WHEN ` + col + ` < ? OR ` + col + ` >= ? THEN 0 ELSE `)
+	args = append(args, bps[0], bps[len(vals)])
+	var node func(i, j int)
+	node = func(i, j int) {
+		if j-i == 1 {
+			b.WriteString(`CAST(? AS BIGINT)`)
+			args = append(args, vals[i])
+			return
+		}
+		mid := (i + j) / 2
+		b.WriteString(`CASE WHEN ` + col + ` < ? THEN `)
+		args = append(args, bps[mid])
+		node(i, mid)
+		b.WriteString(` ELSE `)
+		node(mid, j)
+		b.WriteString(` END`)
+	}
+	node(0, len(vals))
+	b.WriteString(` END`)
+	return args
+}
+
+func dayStart(t time.Time, loc *time.Location) time.Time {
+	lt := t.In(loc)
+	return time.Date(lt.Year(), lt.Month(), lt.Day(), 0, 0, 0, 0, loc)
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // sumHandovers adds the duty handovers, summed by unit and month by the
