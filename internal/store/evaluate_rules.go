@@ -123,6 +123,9 @@ func (s *Store) AddEvalUnitChange(ctx context.Context, by org.Person, ch evaluat
 		ch.Into = ""
 	}
 	err := s.Write(ctx, func(tx *Tx) error {
+		if err := tx.lockUnitChanges(ctx); err != nil {
+			return err
+		}
 		var before *org.Unit
 		if newName != "" {
 			u, err := tx.Unit(ctx, ch.Unit)
@@ -177,6 +180,9 @@ func (s *Store) AddEvalUnitChange(ctx context.Context, by org.Person, ch evaluat
 // in error); the org's name is left as it is. Audited with what it held.
 func (s *Store) WithdrawEvalUnitChange(ctx context.Context, by org.Person, unitID string, kind evaluate.ChangeKind, on time.Time) error {
 	return s.Write(ctx, func(tx *Tx) error {
+		if err := tx.lockUnitChanges(ctx); err != nil {
+			return err
+		}
 		var old, into string
 		err := tx.queryRow(ctx, `SELECT old_name, into_id FROM eval_unit_changes WHERE unit_id = ? AND kind = ? AND effective = ?`,
 			unitID, string(kind), ts(on)).Scan(&old, &into)
@@ -192,4 +198,19 @@ func (s *Store) WithdrawEvalUnitChange(ctx context.Context, by org.Person, unitI
 		return tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "evaluate.unit_change.withdraw", ObjectKind: "unit", ObjectID: unitID,
 			Detail: jsonString(evaluate.Change{Unit: unitID, Kind: kind, OldName: old, Into: into, On: on})})
 	})
+}
+
+// lockUnitChanges serialises the writers of eval_unit_changes on
+// PostgreSQL: a change is checked against all the others (a unit merged
+// once, no cycle — evaluate.CheckChange), which two transactions at READ
+// COMMITTED would each check without seeing the other's. SQLite has one
+// writer. TestEvalUnitChangesSerialized.
+func (tx *Tx) lockUnitChanges(ctx context.Context) error {
+	if tx.d != Postgres {
+		return nil
+	}
+	if _, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('eval_unit_changes'))`); err != nil {
+		return fmt.Errorf("lock unit changes: %w", err)
+	}
+	return nil
 }
