@@ -172,7 +172,7 @@ func serve(ctx context.Context, c *cli, cfg *config, isDemo bool) int {
 	// number of them from firing a timer twice.
 	sched := &schedule.Runner{Store: s, Worker: workerName(), Channels: chans, Log: log,
 		Sweeps: []schedule.Sweep{supervisionSweep(s.Now(), nil), docWatchSweep(s.Now()), signInSweep(s.Now()), digestSweep(s.Now()), schedule.TomorrowSweep(s.Now()),
-			schedule.ProofreadSweep(s.Now()), infoUrgeSweep(s)}}
+			schedule.ProofreadSweep(s.Now()), infoUrgeSweep(s), researchUrgeSweep(s)}}
 	schedCtx, stopSched := context.WithCancel(ctx)
 	schedDone := make(chan struct{})
 	go func() {
@@ -313,6 +313,20 @@ func infoUrgeSweep(s *store.Store) schedule.Sweep {
 			return nil
 		}
 		_, err := tx.UrgeInfoSolicitations(ctx, org.Person{}, "")
+		return err
+	}}
+}
+
+// researchUrgeSweep urges (催报) the units late with a research report in
+// office hours on working days, each unit at most once a day
+// (store.Tx.UrgeOverdueResearch).
+func researchUrgeSweep(s *store.Store) schedule.Sweep {
+	return schedule.Sweep{Name: store.ResearchUrgeSweepName, Start: s.Now(), Run: func(ctx context.Context, tx *store.Tx, from, to time.Time) error {
+		cal := s.Calendar()
+		if at := to.In(cal.Location()); !cal.IsWorkday(at) || at.Hour() < 9 || at.Hour() >= 17 {
+			return nil
+		}
+		_, err := tx.UrgeOverdueResearch(ctx)
 		return err
 	}}
 }

@@ -1157,7 +1157,7 @@ func (tx *Tx) distribute(ctx context.Context, by org.Person, rec *DocRecord, uni
 // recorded against the copy with their hashes).
 func (tx *Tx) makeCopies(ctx context.Context, by org.Person, src DocRecord, sender string, copies []document.Copy) error {
 	for _, c := range copies {
-		in, err := tx.startIncoming(ctx, by, src.Doc, c.OfficeID, src.ID, sender)
+		in, err := tx.startIncomingNumbered(ctx, by, src.Doc, c.OfficeID, src.ID, sender, src.DocNumber)
 		if err != nil {
 			return err
 		}
@@ -1180,6 +1180,13 @@ func domainFiles(fs []DocFile) []document.File {
 }
 
 func (tx *Tx) startIncoming(ctx context.Context, by org.Person, doc document.Document, unitID, sourceID, sender string) (DocRecord, error) {
+	return tx.startIncomingNumbered(ctx, by, doc, unitID, sourceID, sender, "")
+}
+
+// startIncomingNumbered starts an incoming item; number is its 来文字号
+// when the document carries none of its own (a copy of an information
+// issue: 《信息专报》2026年第12期).
+func (tx *Tx) startIncomingNumbered(ctx context.Context, by org.Person, doc document.Document, unitID, sourceID, sender, number string) (DocRecord, error) {
 	units, err := tx.unitMap(ctx)
 	if err != nil {
 		return DocRecord{}, err
@@ -1203,6 +1210,8 @@ func (tx *Tx) startIncoming(ctx context.Context, by org.Person, doc document.Doc
 		Sender: sender, Step: stepName(in), Status: in.Status, Version: 1, CreatedBy: by.ID, CreatedAt: tx.now, UpdatedAt: tx.now}
 	if doc.Number != nil {
 		rec.DocNumber = doc.Number.String() // the 来文字号, listed and searched beside the 收文编号
+	} else {
+		rec.DocNumber = number
 	}
 	if err := tx.putDocument(ctx, rec, true, 0); err != nil {
 		return rec, err

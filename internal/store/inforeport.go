@@ -625,7 +625,7 @@ func (s *Store) DistributeInfoIssue(ctx context.Context, by org.Person, issueID 
 			return err
 		}
 		rec, err = tx.CreateOutgoing(ctx, by, NewOutgoing{UnitID: cur.OfficeID, Doc: doc, To: is.Recipients,
-			FromStep: document.StepDistribute, Number: cur.Number()})
+			FromStep: document.StepDistribute, Number: issueDocNumber(cur)})
 		if err != nil {
 			return err
 		}
@@ -650,6 +650,12 @@ func (s *Store) DistributeInfoIssue(ctx context.Context, by org.Person, issueID 
 	})
 	return is, rec, err
 }
+
+// issueDocNumber is the number an issue distributed as a document carries,
+// on the office's outgoing document and on every copy its 分发 makes:
+// the publication and the issue's number, 《信息专报》2026年第12期 — the
+// issue's own number says nothing without the publication.
+func issueDocNumber(is inforeport.Issue) string { return is.Publication.Label() + is.Number() }
 
 // ---- scoring rules ----
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/shuniu-oa/shuniu/internal/inforeport"
+	"github.com/shuniu-oa/shuniu/internal/route"
 	"github.com/shuniu-oa/shuniu/internal/store"
 	"github.com/shuniu-oa/shuniu/internal/store/storetest"
 	"github.com/shuniu-oa/shuniu/internal/supervise"
@@ -134,7 +135,7 @@ func TestInfoReportFlow(t *testing.T) {
 			t.Fatalf("issue after 分发: %+v", got)
 		}
 		doc, err := s.Document(ctx, drec.ID)
-		if err != nil || doc.Direction != store.Outgoing || doc.DocNumber != "2026年第1期" || doc.Doc.IssuerMark != "信息专报" ||
+		if err != nil || doc.Direction != store.Outgoing || doc.DocNumber != "《信息专报》2026年第1期" || doc.Doc.IssuerMark != "信息专报" ||
 			doc.UnitID != office || !strings.Contains(doc.Doc.Body.String(), "春耕面积") {
 			t.Fatalf("document: %v %+v", err, doc)
 		}
@@ -143,6 +144,24 @@ func TestInfoReportFlow(t *testing.T) {
 		}
 		if rs, _ := s.Recipients(ctx, drec.ID); len(rs) != 2 {
 			t.Fatalf("recipients: %v", rs)
+		}
+		// Finishing 分发: each town's copy carries the issue's number as its
+		// 来文字号, listed and searched by it.
+		in, err := s.Instance(ctx, drec.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Act(ctx, x.byLogin["wenmi"], drec.ID, route.Request{Op: route.Approve, Task: in.OpenTasks()[0].ID}); err != nil {
+			t.Fatalf("finish 分发: %v", err)
+		}
+		copies, err := s.IncomingFrom(ctx, drec.ID)
+		if err != nil || len(copies) != 2 {
+			t.Fatalf("copies: %d %v", len(copies), err)
+		}
+		for _, c := range copies {
+			if c.DocNumber != "《信息专报》2026年第1期" {
+				t.Errorf("the copy in %s is numbered %q", c.UnitID, c.DocNumber)
+			}
 		}
 		if _, _, err := s.DistributeInfoIssue(ctx, editor, is1.ID, []string{t1.ID}); err == nil {
 			t.Fatal("distributed twice")

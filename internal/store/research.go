@@ -266,37 +266,83 @@ func (s *Store) UrgeResearch(ctx context.Context, by org.Person, id string) (int
 		if err != nil {
 			return err
 		}
-		units := cur.ToUrge(tx.now)
-		t, err := research.Urge(cur, units, by.ID, tx.now)
-		if err != nil {
-			return err
-		}
-		var as []research.Assignee
-		for _, a := range cur.Assignees {
-			if slices.Contains(units, a.UnitID) {
-				as = append(as, a)
-			}
-		}
-		subject, _ := research.UrgeText(cur, "")
-		err = tx.tellResearch(ctx, cur, as, "research.urge", "urge", subject, func(u string) string {
-			name := u
-			if x, err := tx.Unit(ctx, u); err == nil {
-				name = x.Name
-			}
-			_, body := research.UrgeText(cur, name)
-			return body
-		})
-		if err != nil {
-			return err
-		}
-		if err := tx.putResearchTopic(ctx, by, &t, &cur); err != nil {
-			return err
-		}
-		n = len(units)
-		return tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: by.Name, Action: "research.urge", ObjectKind: "research_topic", ObjectID: t.ID,
-			Detail: jsonString(map[string]any{"units": units})})
+		n, err = tx.urgeResearch(ctx, by, cur, cur.ToUrge(tx.now))
+		return err
 	})
 	return n, err
+}
+
+// urgeResearch tells the units they are late, records when (the topic's
+// Urged, which ToUrge reads: a unit is urged at most once a day by hand or
+// by the sweep) and audits it.
+func (tx *Tx) urgeResearch(ctx context.Context, by org.Person, cur research.Topic, units []string) (int, error) {
+	t, err := research.Urge(cur, units, by.ID, tx.now)
+	if err != nil {
+		return 0, err
+	}
+	var as []research.Assignee
+	for _, a := range cur.Assignees {
+		if slices.Contains(units, a.UnitID) {
+			as = append(as, a)
+		}
+	}
+	subject, _ := research.UrgeText(cur, "")
+	err = tx.tellResearch(ctx, cur, as, "research.urge", "urge", subject, func(u string) string {
+		name := u
+		if x, err := tx.Unit(ctx, u); err == nil {
+			name = x.Name
+		}
+		_, body := research.UrgeText(cur, name)
+		return body
+	})
+	if err != nil {
+		return 0, err
+	}
+	if err := tx.putResearchTopic(ctx, by, &t, &cur); err != nil {
+		return 0, err
+	}
+	name := by.Name
+	if by.ID == "" {
+		name = "定时催报"
+	}
+	return len(units), tx.Audit(ctx, audit.Event{ActorID: by.ID, ActorName: name, Action: "research.urge", ObjectKind: "research_topic", ObjectID: t.ID,
+		Detail: jsonString(map[string]any{"units": units})})
+}
+
+// ResearchUrgeSweepName is the scheduler's cursor of the timed urging.
+const ResearchUrgeSweepName = "research.urge"
+
+// UrgeOverdueResearch is the timed urging (定时催报) of research topics:
+// every open topic past its deadline urges the units still owing their
+// report (research.Topic.ToUrge: none under review, not urged in the last
+// day), as UrgeResearch does by hand. Run it inside the transaction that
+// advances its sweep cursor (Store.Sweep), which one server at a time
+// holds; each topic is locked and its Urged saved with the messages, so a
+// second run — on this server or another, a minute or an hour later —
+// urges no one again that day. It returns how many units were urged.
+func (tx *Tx) UrgeOverdueResearch(ctx context.Context) (int, error) {
+	ids, err := tx.queryStrings(ctx, `SELECT id FROM research_topics WHERE state = ? AND due_at < ? ORDER BY due_at, id`,
+		string(research.Open), ts(tx.now))
+	if err != nil {
+		return 0, fmt.Errorf("overdue research topics: %w", err)
+	}
+	n := 0
+	for _, id := range ids {
+		cur, err := tx.researchTopic(ctx, id, true)
+		if err != nil {
+			return n, err
+		}
+		units := cur.ToUrge(tx.now)
+		if len(units) == 0 {
+			continue
+		}
+		k, err := tx.urgeResearch(ctx, org.Person{}, cur, units)
+		if err != nil {
+			return n, fmt.Errorf("urge research topic %s: %w", id, err)
+		}
+		n += k
+	}
+	return n, nil
 }
 
 // ResearchOp is one operation of the research package, bound to its input.

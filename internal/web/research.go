@@ -155,10 +155,11 @@ func (srv *Server) renderResearchList(w http.ResponseWriter, r *http.Request, st
 	})
 	slices.SortStableFunc(ts, func(a, b research.Topic) int { return b.CreatedAt.Compare(a.CreatedAt) })
 	if isAPI(r) && status == http.StatusOK {
-		if ts == nil {
-			ts = []research.Topic{}
+		out := make([]researchTopicJSON, len(ts))
+		for i, t := range ts {
+			out[i] = srv.researchJSON(t)
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"topics": ts})
+		writeJSON(w, http.StatusOK, map[string]any{"topics": out})
 		return
 	}
 	n, err := srv.names(ctx)
@@ -262,7 +263,7 @@ func (srv *Server) researchCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if isAPI(r) {
-		writeJSON(w, http.StatusCreated, t)
+		writeJSON(w, http.StatusCreated, srv.researchJSON(t))
 		return
 	}
 	http.Redirect(w, r, "/research/"+t.ID, http.StatusSeeOther)
@@ -310,7 +311,7 @@ func (srv *Server) researchPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if isAPI(r) {
-		writeJSON(w, http.StatusOK, t)
+		writeJSON(w, http.StatusOK, srv.researchJSON(t))
 		return
 	}
 	srv.renderResearchPage(w, r, t, http.StatusOK, nil, "")
@@ -492,7 +493,7 @@ func (srv *Server) researchAction(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if isAPI(r) {
-			writeJSON(w, http.StatusOK, map[string]any{"topic": t2, "supervision_item": it})
+			writeJSON(w, http.StatusOK, map[string]any{"topic": srv.researchJSON(t2), "supervision_item": it})
 			return
 		}
 		http.Redirect(w, r, "/research/"+t.ID+"?notice=done", http.StatusSeeOther)
@@ -511,7 +512,7 @@ func (srv *Server) researchAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if isAPI(r) {
-		writeJSON(w, http.StatusOK, t2)
+		writeJSON(w, http.StatusOK, srv.researchJSON(t2))
 		return
 	}
 	http.Redirect(w, r, "/research/"+t.ID+"?notice=done", http.StatusSeeOther)
@@ -561,4 +562,21 @@ func (srv *Server) researchLibrary(w http.ResponseWriter, r *http.Request) {
 	}
 	srv.render(w, r, http.StatusOK, "research_library", pageData{Title: "调研成果库", Nav: "research",
 		Data: researchLibraryData{Entries: es, Names: researchNames{n}, Units: units, Q: q.Get("q"), Unit: q.Get("unit")}})
+}
+
+// researchTopicJSON is a topic as the JSON API gives it: with the status
+// the pages show (research.Topic.Status at the server's now), its Chinese
+// label and whether it is overdue (a unit still owing its report past the
+// deadline: what the timed urging acts on).
+type researchTopicJSON struct {
+	research.Topic
+	Status      research.Status `json:"status"`
+	StatusLabel string          `json:"status_label"`
+	Overdue     bool            `json:"overdue"`
+}
+
+func (srv *Server) researchJSON(t research.Topic) researchTopicJSON {
+	now := srv.store.Now()
+	st := t.Status(now)
+	return researchTopicJSON{Topic: t, Status: st, StatusLabel: st.Label(), Overdue: t.Overdue(now)}
 }
