@@ -31,7 +31,7 @@ type ngramModel struct {
 	lm   *kenlmTrie
 	// keys holds the words of up to maxLMWordRunes BMP runes, packed
 	// (packWord), and marks their prefixes with lmPrefixBit.
-	keys map[uint64]wordID
+	keys flatTable // the word ID (with lmPrefixBit) in a
 	// unk is the log10 probability of a character the model does not know.
 	unk float32
 	// buffers holds the scratch space of the search, with its probability
@@ -40,7 +40,10 @@ type ngramModel struct {
 }
 
 func newNgramModel(path string, lm *kenlmTrie, keys map[uint64]wordID, unk float32) *ngramModel {
-	m := &ngramModel{path: path, lm: lm, keys: keys, unk: unk}
+	m := &ngramModel{path: path, lm: lm, keys: newFlatTable(len(keys)), unk: unk}
+	for k, v := range keys {
+		m.keys.put(k, int32(v), 0)
+	}
 	m.buffers.New = func() any { return &lmBuffers{cache: make([]lmCacheSlot, lmCacheSize)} }
 	return m
 }
@@ -74,7 +77,7 @@ func (m *ngramModel) wordAt(rs []rune, i, j, dir int) wordID {
 		if !ok {
 			continue
 		}
-		if id := m.keys[k] &^ lmPrefixBit; id != 0 {
+		if id := m.key(k) &^ lmPrefixBit; id != 0 {
 			return id
 		}
 	}
@@ -105,7 +108,13 @@ func (m *ngramModel) lookup(w string) wordID {
 	if !ok {
 		return 0
 	}
-	return m.keys[k] &^ lmPrefixBit
+	return m.key(k) &^ lmPrefixBit
+}
+
+// key is the packed word k's entry (ID and lmPrefixBit), 0 if none.
+func (m *ngramModel) key(k uint64) uint32 {
+	v, _, _ := m.keys.get(k)
+	return uint32(v)
 }
 
 // loadNgramModel reads a KenLM binary model. An absent file is reported
@@ -218,10 +227,11 @@ func (m *ngramModel) addEdges(l *lattice, at func(int) rune, i, limit int, keep 
 			break
 		}
 		k = k<<16 | uint64(r)
-		v, ok := m.keys[k]
+		a, _, ok := m.keys.get(k)
 		if !ok {
 			break
 		}
+		v := uint32(a)
 		if id := v &^ lmPrefixBit; id != 0 {
 			single = single || j == i
 			if keep(j + 1) {

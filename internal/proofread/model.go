@@ -75,12 +75,16 @@ type model struct {
 	freq   map[string]int32 // word -> frequency; 0 marks a prefix of a longer word
 	// freq4 is freq for the words of up to four BMP runes, packed 16 bits
 	// a rune: integer keys hash much faster in the scorer's hot loops.
-	freq4 map[uint64]int32
+	freq4 flatTable // frequency in a
 	// freq4F and wildF filter the lookups of freq4 and wild.
 	freq4F, wildF keyFilter
 	pos           map[string]string
 	logN          float64
-	wild          map[wildKey][]wildCand // sorted by frequency, most frequent first
+	wild          map[wildKey][]wildCand // sorted by frequency, most frequent first (while loading)
+	// wildT and wildC are wild flattened for the scorer: a key's
+	// candidates are wildC[a:b].
+	wildT flatTable
+	wildC []wildCand
 	// chars holds, for every BMP character, what it can be confused with;
 	// a dense table because the scorer asks for every candidate.
 	chars  []charInfo
@@ -98,7 +102,11 @@ type model struct {
 	// homophones holds the common words of 2–3 characters by their toneless
 	// pinyin (homKey), most frequent first: an IME slip often replaces a
 	// whole word by another of the same sound (单位 → 淡味).
-	homophones map[uint64][]homCand
+	homophones map[uint64][]homCand // while loading
+	// homT and homC are homophones flattened for the scorer: a key's
+	// words are homC[a:b].
+	homT flatTable
+	homC []homCand
 	// ngram is the word trigram model read from the system, nil if absent.
 	ngram *ngramModel
 	// char is the character n-gram model of official writing, nil if none.
@@ -186,20 +194,35 @@ func loadModel(ngramPath, charPath string) (*model, error) {
 		// it, all readings found more on the dev split.
 		m.candReadings = homReadings
 	}
-	m.freq4 = make(map[uint64]int32, len(m.freq))
+	m.freq4 = newFlatTable(len(m.freq))
 	m.freq4F, m.wildF = newKeyFilter(), newKeyFilter()
 	for w, f := range m.freq {
 		if k, ok := packWord([]byte(w)); ok {
-			m.freq4[k] = f
+			m.freq4.put(k, f, 0)
 			m.freq4F.add(k)
 		}
 	}
-	for k := range m.wild {
-		m.wildF.add(uint64(k))
+	m.wildT = newFlatTable(len(m.wild))
+	n := 0
+	for _, list := range m.wild {
+		n += len(list)
 	}
+	m.wildC = make([]wildCand, 0, n)
+	for k, list := range m.wild {
+		m.wildF.add(uint64(k))
+		m.wildT.put(uint64(k), int32(len(m.wildC)), int32(len(m.wildC)+len(list)))
+		m.wildC = append(m.wildC, list...)
+	}
+	m.wild = nil
 	if m.ngram != nil {
 		m.addModelHomophones() // after freq4, which it reads
 	}
+	m.homT = newFlatTable(len(m.homophones))
+	for k, list := range m.homophones {
+		m.homT.put(k, int32(len(m.homC)), int32(len(m.homC)+len(list)))
+		m.homC = append(m.homC, list...)
+	}
+	m.homophones = nil
 	var b [4]byte
 	for r := range m.chars {
 		if utf8.ValidRune(rune(r)) {
@@ -377,7 +400,8 @@ func (m *model) freqRunes(rs []rune) int32 {
 			}
 			k = k<<16 | uint64(r)
 		}
-		return m.freq4[k]
+		f, _, _ := m.freq4.get(k)
+		return f
 	}
 	return m.freq[string(rs)]
 }
@@ -385,7 +409,8 @@ func (m *model) freqRunes(rs []rune) int32 {
 // freqWord is freqRunes for a word given as a string.
 func (m *model) freqWord(w string) int32 {
 	if k, ok := packWord([]byte(w)); ok {
-		return m.freq4[k]
+		f, _, _ := m.freq4.get(k)
+		return f
 	}
 	return m.freq[w]
 }
@@ -680,25 +705,25 @@ func (m *model) addModelHomophones() {
 	g := m.ngram
 	changed := map[uint64]bool{}
 	var rs []rune
-	for key, v := range g.keys {
-		id := v &^ lmPrefixBit
+	g.keys.each(func(key uint64, v, _ int32) {
+		id := uint32(v) &^ lmPrefixBit
 		if id == 0 {
-			continue
+			return
 		}
 		rs = rs[:0]
 		for k := key; k != 0; k >>= 16 {
 			rs = append(rs, rune(k&0xFFFF))
 		}
 		if len(rs) < 2 || len(rs) > 3 {
-			continue
+			return
 		}
 		slices.Reverse(rs)
 		if f := m.freqRunes(rs); f <= 0 || f >= homMinFreq {
-			continue // unknown to the segmenter (or a known misspelling), or indexed already
+			return // unknown to the segmenter (or a known misspelling), or indexed already
 		}
 		lp := float64(g.logProb(nil, id)) * ln10 // natural log of its probability in the model
 		if lp < math.Log(homMinFreq)-m.logN {
-			continue
+			return
 		}
 		c := homCand{word: string(rs), lp: float32(lp)}
 		var keys [8]uint64
@@ -706,7 +731,7 @@ func (m *model) addModelHomophones() {
 			m.homophones[k] = append(m.homophones[k], c)
 			changed[k] = true
 		}
-	}
+	})
 	for k := range changed {
 		// The model's words came in map order: ties go by the word, so
 		// that every start-up builds the same lists.

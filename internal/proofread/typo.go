@@ -352,7 +352,7 @@ func (c *Checker) reading(rs []rune) *unigramReading {
 				// hot loop of the scorer.
 				key = key<<16 | uint64(r)
 				if m.freq4F.mayHave(key) {
-					f, ok = m.freq4[key]
+					f, _, ok = m.freq4.get(key)
 				}
 			} else {
 				key = packFail
@@ -477,7 +477,8 @@ func (c *Checker) charProposals(rs []rune, u *unigramReading, wide bool, props [
 				if !ok || !m.wildF.mayHave(uint64(key)) {
 					continue
 				}
-				wcs := m.wild[key]
+				lo, hi, _ := m.wildT.get(uint64(key))
+				wcs := m.wildC[lo:hi]
 				var buf [4]rune
 				copy(buf[:], rs[st:st+wl])
 				var wb [16]byte // the candidate word in UTF-8, for an allocation-free lookup
@@ -886,7 +887,8 @@ func (c *Checker) homophoneProposals(rs []rune, alpha, beta []float64, wordFreqA
 			var seen [8]string
 			ns, taken := 0, 0
 			for _, k := range keys[:nk] {
-				list := m.homophones[k]
+				lo, hi, _ := m.homT.get(k)
+				list := m.homC[lo:hi]
 				for _, hc := range list {
 					if base+float64(hc.lp) <= low || lp.HomPerSpan > 0 && taken >= lp.HomPerSpan {
 						break
