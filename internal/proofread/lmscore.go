@@ -387,7 +387,8 @@ type lmParams struct {
 // cross-validation over the dev halves of odw, law and med
 // (TestTrainRanker) with the shipped character model loaded: First 1.0,
 // More −0.5 and Wide −1 gave the best odw correction F1 there with no false
-// alarm on odw (0.715, det P 0.894; the level 标准 of Sensitivity); see
+// alarm on odw (0.722, det P 0.903 with the wide ranker learnt also from
+// synthetic slips; the level 标准 of Sensitivity); see
 // docs/perf.md.
 var defaultLMParams = lmParams{Low: 0, LowHom: 0, LowReal: -3, MaxReal: 0, Aligned: true, Readings: 1, PerPos: 8, HomPerSpan: 4, FitsFreq: 1000,
 	Window: 3, Left: 4, Min: -0.5, First: 1, More: -0.5, Wide: -1, WideRank: &rankerWide, OddMinC: 8, Suspect: 2, Evidence: true,
