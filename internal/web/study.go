@@ -135,7 +135,11 @@ func (srv *Server) renderStudyHome(w http.ResponseWriter, r *http.Request, statu
 			d.People = append(d.People, option{p.ID, p.Name})
 		}
 	}
-	srv.render(w, r, status, "study_home", pageData{Title: "学习培训", Nav: "study", Data: d, Form: form, Error: msg})
+	notice := ""
+	if r.URL.Query().Get("notice") == "done" && msg == "" {
+		notice = "已办理" // the plan or its item was saved, or the study marked done
+	}
+	srv.render(w, r, status, "study_home", pageData{Title: "学习培训", Nav: "study", Data: d, Form: form, Error: msg, Notice: notice})
 }
 
 func nonNil[T any](s []T) []T {
