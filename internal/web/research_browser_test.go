@@ -51,6 +51,9 @@ func TestBrowserResearch(t *testing.T) {
 		const topic = "关于优化营商环境的专题调研"
 		confirm := func(sel string) {
 			w.t.Helper()
+			if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelectorAll(".alert").forEach(function(a){a.remove()}) || true`)); err != nil {
+				t.Fatal(err)
+			}
 			w.do(chromedp.Click(sel), chromedp.WaitVisible(`.alert`))
 			if msg := w.text(`.alert`); strings.Contains(msg, "错误") || strings.Contains(msg, "请") {
 				t.Fatalf("%s: %q", sel, msg)
@@ -127,8 +130,10 @@ func TestBrowserResearch(t *testing.T) {
 		w.as(ducha)
 		w.do(chromedp.Navigate(page), chromedp.WaitVisible(`[data-testid=research-supervise]`))
 		confirm(`[data-testid=research-supervise]`)
-		w.do(chromedp.Click(`[data-testid=research-sup-link]`), chromedp.WaitVisible(`h1`))
-		if h := w.text(`main`); !strings.Contains(h, "抓好建议落实") && !strings.Contains(h, topic) {
+		w.do(chromedp.Click(`[data-testid=research-sup-link]`))
+		w.waitURL("/supervise/items/")
+		w.do(chromedp.WaitVisible(`h1`))
+		if h := w.text(`main`); !strings.Contains(h, "抓好建议落实") || !strings.Contains(h, ndrc.ShortName) {
 			t.Fatalf("the supervision item's page: %q", h)
 		}
 

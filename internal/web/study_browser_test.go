@@ -14,6 +14,22 @@ import (
 	"github.com/shuniu-oa/shuniu/internal/study"
 )
 
+// waitURL waits until the page's address contains part.
+func (w *walker) waitURL(part string) {
+	w.t.Helper()
+	for range 100 {
+		loc, err := chromedp.Run(w.ctx, chromedp.Location())
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		if strings.Contains(loc, part) {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	w.t.Fatalf("the page never reached an address with %q", part)
+}
+
 // TestBrowserStudy is issue 15's 学习培训 in a browser, on both stores: the
 // 政府办's clerk sets a study plan with an assignment, which the handler sees
 // among their tasks and marks learnt; a training session is set, one invitee
@@ -30,6 +46,9 @@ func TestBrowserStudy(t *testing.T) {
 		clerk, handler, other := e.byLogin("wenmi"), e.byLogin("chengban"), e.byLogin("zhuren")
 		ok := func(sel string) {
 			w.t.Helper()
+			if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelectorAll(".alert").forEach(function(a){a.remove()}) || true`)); err != nil {
+				t.Fatal(err)
+			}
 			w.do(chromedp.Click(sel), chromedp.WaitVisible(`.alert`))
 			if msg := w.text(`.alert`); msg != "已办理" {
 				t.Fatalf("%s: %q", sel, msg)
@@ -132,20 +151,25 @@ func TestBrowserStudy(t *testing.T) {
 				chromedp.SetValue(lib+`input[name=title]`, en[0]),
 				chromedp.SetValue(lib+`textarea[name=body]`, en[1]),
 				chromedp.SetValue(lib+`input[name=summary]`, "结构清晰，可资借鉴"),
-				chromedp.Click(lib+`button`), chromedp.WaitVisible(`h1`))
-			if h := w.text(`h1`); !strings.Contains(h, en[0]) {
+				chromedp.Click(lib+`button`), chromedp.WaitVisible(`article.panel h1`))
+			if h := w.text(`article.panel h1`); !strings.Contains(h, en[0]) {
 				t.Fatalf("the entry's page: %q", h)
 			}
 		}
 		w.as(handler)
 		w.do(chromedp.Navigate(e.srv.URL+"/study/library"), chromedp.WaitVisible(`[data-testid=study-library-q]`),
 			chromedp.SetValue(`[data-testid=study-library-q]`, "安全生产"),
-			chromedp.Click(`[data-testid=study-library-search] button`), chromedp.WaitVisible(`[data-testid=study-library-table]`))
+			chromedp.Click(`[data-testid=study-library-search] button`))
+		w.waitURL("q=")
+		w.do(chromedp.WaitVisible(`[data-testid=study-library-table]`))
 		found, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('[data-testid=study-library-row]')).map(function(r){return r.cells[0].textContent})`))
 		if err != nil || len(found) != 1 || !strings.Contains(found[0], "冬季安全生产") {
 			t.Fatalf("search 安全生产: %q %v", found, err)
 		}
 		w.do(chromedp.SetValue(`[data-testid=study-library-q]`, "不存在的标题"),
 			chromedp.Click(`[data-testid=study-library-search] button`), chromedp.WaitVisible(`p.empty`))
+		if m := w.text(`main`); !strings.Contains(m, "没有符合条件的文稿") {
+			t.Fatalf("a search for a missing title: %q", m)
+		}
 	})
 }
