@@ -202,10 +202,7 @@ func (tx *Tx) writeSums(ctx context.Context, d sumDelta) error {
 // PostgreSQL, so that a fact's old value read before its change is the one
 // the sums hold (SQLite has one writer).
 func (tx *Tx) lockEvalFacts(ctx context.Context) error {
-	if tx.d != Postgres {
-		return nil
-	}
-	if _, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('eval_facts'))`); err != nil {
+	if err := tx.advisoryLock(ctx, "eval_facts"); err != nil {
 		return fmt.Errorf("lock eval facts: %w", err)
 	}
 	return nil

@@ -203,11 +203,9 @@ func (s *Store) ActOnProgramme(ctx context.Context, by org.Person, organID strin
 		if err != nil {
 			return err
 		}
-		if tx.d == Postgres {
-			// Serialise writers of one programme (the row may not exist yet).
-			if _, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(hashtext(?))`, "week_programme:"+organID+":"+week); err != nil {
-				return err
-			}
+		// Serialise writers of one programme (the row may not exist yet).
+		if err := tx.advisoryLock(ctx, "week_programme:"+organID+":"+week); err != nil {
+			return err
 		}
 		p, err := tx.WeekProgramme(ctx, organID, week)
 		if err != nil {

@@ -124,10 +124,7 @@ func (tx *Tx) PutRouteTemplate(ctx context.Context, by org.Person, organID strin
 // the default could then update the row another had just inserted and
 // committed; a reset deletes the row.
 func (tx *Tx) lockRouteTemplate(ctx context.Context, organID, kind string) error {
-	if tx.d != Postgres {
-		return nil
-	}
-	if _, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(hashtext(?))`, "route_template:"+organID+":"+kind); err != nil {
+	if err := tx.advisoryLock(ctx, "route_template:"+organID+":"+kind); err != nil {
 		return fmt.Errorf("lock route template: %w", err)
 	}
 	return nil

@@ -133,4 +133,4 @@ INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '');
 CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$;
 CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
-FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+FOR EACH ROW EXECUTE PROCEDURE audit_log_append_only();

@@ -18,7 +18,7 @@ BEGIN
 	RETURN NEW;
 END $$;
 CREATE TRIGGER open_tasks_level BEFORE INSERT ON open_tasks
-FOR EACH ROW EXECUTE FUNCTION open_tasks_level();
+FOR EACH ROW EXECUTE PROCEDURE open_tasks_level();
 
 CREATE FUNCTION participants_level() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -29,7 +29,7 @@ BEGIN
 	RETURN NEW;
 END $$;
 CREATE TRIGGER participants_level BEFORE INSERT ON participants
-FOR EACH ROW EXECUTE FUNCTION participants_level();
+FOR EACH ROW EXECUTE PROCEDURE participants_level();
 
 CREATE FUNCTION documents_lists() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -38,7 +38,7 @@ BEGIN
 	RETURN NULL;
 END $$;
 CREATE TRIGGER documents_lists AFTER UPDATE OF level, status ON documents
-FOR EACH ROW WHEN (OLD.level <> NEW.level OR OLD.status <> NEW.status) EXECUTE FUNCTION documents_lists();
+FOR EACH ROW WHEN (OLD.level <> NEW.level OR OLD.status <> NEW.status) EXECUTE PROCEDURE documents_lists();
 
 -- One index per way of holding a task serves both the page (newest first
 -- within 待办 or 待阅) and the count (kind and level read from the index).
