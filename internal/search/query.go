@@ -25,11 +25,15 @@ const (
 	KindInfo        = "info_report"    // 信息报送
 	KindResearch    = "research_topic" // 调研 topics and their reports
 	KindModelText   = "study_entry"    // the 范文 library
+	KindDutyLog     = "duty_log"       // 值班日志: a shift's log
+	KindRequest     = "request"        // 用印, 用车 and the other 办事 requests
+	KindStudyPlan   = "study_plan"     // 学习计划
 )
 
 // Kinds are every kind, in the order the page offers them.
 func Kinds() []string {
-	return []string{KindDocument, KindSupervision, KindMeeting, KindInfo, KindResearch, KindModelText, KindPerson, KindUnit}
+	return []string{KindDocument, KindSupervision, KindMeeting, KindInfo, KindResearch, KindModelText, KindDutyLog, KindRequest, KindStudyPlan,
+		KindPerson, KindUnit}
 }
 
 // KindLabel names a kind for the page.
@@ -51,6 +55,12 @@ func KindLabel(k string) string {
 		return "调研"
 	case KindModelText:
 		return "范文"
+	case KindDutyLog:
+		return "值班日志"
+	case KindRequest:
+		return "用印用车"
+	case KindStudyPlan:
+		return "学习计划"
 	}
 	return k
 }
@@ -249,8 +259,14 @@ func (f *Filters) set(key, val string) error {
 			f.Kind = KindResearch
 		case KindModelText, "范文", "范文库":
 			f.Kind = KindModelText
+		case KindDutyLog, "值班", "值班日志":
+			f.Kind = KindDutyLog
+		case KindRequest, "用印", "用车", "用印用车", "办事":
+			f.Kind = KindRequest
+		case KindStudyPlan, "学习", "学习计划":
+			f.Kind = KindStudyPlan
 		default:
-			return queryErr("类型只能是公文、督办、会议、信息、调研、范文、人员或单位，而不是“%s”", val)
+			return queryErr("类型只能是公文、督办、会议、信息、调研、范文、值班、用印用车、学习计划、人员或单位，而不是“%s”", val)
 		}
 	case "type", "文种":
 		if utf8.RuneCountInString(val) > 10 {

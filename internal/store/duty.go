@@ -114,7 +114,11 @@ func (tx *Tx) putRoster(ctx context.Context, ro duty.Roster, was int) error {
 			return fmt.Errorf("insert shift: %w", err)
 		}
 	}
-	return nil
+	if was == 0 {
+		return nil
+	}
+	// Who is on the roster decides who reads its logs.
+	return tx.reindexDutyLogs(ctx, ro)
 }
 
 func (tx *Tx) auditDuty(ctx context.Context, by org.Person, action, kind, id string, detail any) error {

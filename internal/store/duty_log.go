@@ -95,6 +95,9 @@ func (tx *Tx) AddDutyEntry(ctx context.Context, by org.Person, rosterID, date st
 		int(e.Level), esc, e.ByID, ts(e.Created)); err != nil {
 		return e, fmt.Errorf("insert duty entry: %w", err)
 	}
+	if err := tx.indexDutyLog(ctx, ro, date); err != nil {
+		return e, err
+	}
 	return e, tx.auditDuty(ctx, by, "duty.log."+string(e.Kind), "duty_roster", rosterID,
 		map[string]any{"date": date, "kind": e.Kind.Label(), "escalated": e.Escalated})
 }
@@ -128,6 +131,9 @@ func (tx *Tx) SubmitDutyLog(ctx context.Context, by org.Person, rosterID, date, 
 			return l, &duty.Refusal{Msg: date + " 的值班日志已经提交"}
 		}
 		return l, fmt.Errorf("insert duty log: %w", err)
+	}
+	if err := tx.indexDutyLog(ctx, ro, date); err != nil {
+		return l, err
 	}
 	return l, tx.auditDuty(ctx, by, "duty.log.submit", "duty_roster", rosterID, map[string]any{"date": date, "entries": len(l.Entries)})
 }
@@ -432,6 +438,9 @@ func (tx *Tx) FollowUpDutyEntry(ctx context.Context, by org.Person, rosterID, en
 			"突发事件续报："+e.Title, by.Name+"续报："+strings.TrimSpace(text))); err != nil {
 			return e, err
 		}
+	}
+	if err := tx.indexDutyLog(ctx, ro, date); err != nil {
+		return e, err
 	}
 	return e, tx.auditDuty(ctx, by, "duty.log.followup", "duty_roster", rosterID, map[string]any{"date": date, "entry": e.Title})
 }

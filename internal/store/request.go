@@ -348,6 +348,9 @@ func (tx *Tx) putRequest(ctx context.Context, r request.Request, prevSeq int) er
 			return fmt.Errorf("index request tasks: %w", err)
 		}
 	}
+	if err := tx.indexRequest(ctx, r); err != nil {
+		return err
+	}
 	if r.Status == request.Cancelled {
 		return nil
 	}

@@ -10,9 +10,11 @@ import (
 
 	"github.com/shuniu-oa/shuniu/internal/access"
 	"github.com/shuniu-oa/shuniu/internal/document"
+	"github.com/shuniu-oa/shuniu/internal/duty"
 	"github.com/shuniu-oa/shuniu/internal/inforeport"
 	"github.com/shuniu-oa/shuniu/internal/meeting"
 	"github.com/shuniu-oa/shuniu/internal/org"
+	"github.com/shuniu-oa/shuniu/internal/request"
 	"github.com/shuniu-oa/shuniu/internal/research"
 	"github.com/shuniu-oa/shuniu/internal/search"
 	"github.com/shuniu-oa/shuniu/internal/study"
@@ -35,8 +37,13 @@ import (
 // when it applies it.
 const searchKindsMigration = "0046_search_kinds.sql"
 
+// searchMoreKindsMigration marks the indexing of duty logs, requests and
+// study plans; Migrate reindexes everything when it applies it.
+const searchMoreKindsMigration = "0061_search_more_kinds.sql"
+
 // thingKinds are the kinds indexed here, in the order Reindex takes them.
-var thingKinds = []string{search.KindSupervision, search.KindMeeting, search.KindInfo, search.KindResearch, search.KindModelText}
+var thingKinds = []string{search.KindSupervision, search.KindMeeting, search.KindInfo, search.KindResearch, search.KindModelText,
+	search.KindDutyLog, search.KindRequest, search.KindStudyPlan}
 
 // putThingEntry writes an entry with its facts and readers.
 func (tx *Tx) putThingEntry(ctx context.Context, e searchEntry, facts any, readers []string) error {
@@ -218,6 +225,97 @@ func (tx *Tx) indexLibraryEntry(ctx context.Context, le *study.Entry) error {
 	return tx.putThingEntry(ctx, e, access.StudyObject{OfficeID: le.OfficeID, Library: true}, []string{"all"})
 }
 
+// dutyFacts is a roster as access.DecideDuty sees it, but for the
+// office's sections, which are read from the unit tree at search time as
+// the 值班 pages do.
+type dutyFacts struct {
+	UnitID string   `json:"unit_id"`
+	People []string `json:"people,omitempty"`
+}
+
+// dutyLogID is a shift's log as the index names it: the roster and the
+// date (a log has no ID of its own).
+func dutyLogID(rosterID, date string) string { return rosterID + "/" + date }
+
+// indexDutyLog: a shift's 值班日志 — each entry's caller or reporter with
+// their unit, its title, content and handling (with the follow-ups), and
+// the filed summary; found by whoever may read the roster
+// (access.DecideDuty: the office and its sections, and those on the
+// roster). Written by each change of the log and by each change of the
+// roster (reindexDutyLogs), in their transaction.
+func (tx *Tx) indexDutyLog(ctx context.Context, ro duty.Roster, date string) error {
+	l, err := tx.DutyLog(ctx, ro.ID, date)
+	if err != nil {
+		return err
+	}
+	var body []string
+	at := l.SubmittedAt
+	for _, e := range l.Entries {
+		body = append(body, strings.TrimSpace(e.Party+" "+e.PartyUnit), e.Title, e.Content, e.Handling)
+		if e.Created.After(at) {
+			at = e.Created
+		}
+	}
+	body = append(body, l.Summary)
+	f := dutyFacts{UnitID: ro.UnitID, People: ro.People()}
+	e := searchEntry{kind: search.KindDutyLog, id: dutyLogID(ro.ID, date), organID: ro.UnitID, unitID: ro.UnitID, state: stateOf(l.Submitted()),
+		at: ts(at), title: ro.Title + " " + date + " 值班日志", body: truncRunes(lines(body...), search.MaxIndexedRunes)}
+	return tx.putThingEntry(ctx, e, f, append(unitKeys(f.UnitID), personKeys(f.People...)...))
+}
+
+// reindexDutyLogs rewrites the entries of a roster's logs after the roster
+// changed (its title, or who is on it, which decides who reads them).
+func (tx *Tx) reindexDutyLogs(ctx context.Context, ro duty.Roster) error {
+	dates, err := tx.queryStrings(ctx, `SELECT date FROM duty_entries WHERE roster_id = ? UNION SELECT date FROM duty_logs WHERE roster_id = ?`, ro.ID, ro.ID)
+	if err != nil {
+		return fmt.Errorf("index duty logs: %w", err)
+	}
+	for _, d := range dates {
+		if err := tx.indexDutyLog(ctx, ro, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// indexRequest: a 用印 or 用车 request — what it is for (title, reason,
+// the material to be sealed, or the destination and who rides), with the
+// route's comments as notes; found by its requester, those who acted on it
+// and the people its steps named, and the office handling it
+// (access.DecideRequest). A step assigned to a role, not yet taken, finds
+// it in the assignee's 待办 but not by search.
+func (tx *Tx) indexRequest(ctx context.Context, r request.Request) error {
+	body := []string{r.Kind.Label(), r.Reason}
+	if r.Seal != nil {
+		body = append(body, r.Seal.Material)
+	}
+	if r.Car != nil {
+		body = append(body, r.Car.Destination, r.Car.Names)
+	}
+	state := search.StateActive
+	if r.Status == request.Finished || r.Status == request.Cancelled {
+		state = search.StateDone
+	}
+	f := access.RequestObject{OfficeID: r.OfficeID, Participants: r.Participants()}
+	e := searchEntry{kind: search.KindRequest, id: r.ID, organID: r.OfficeID, unitID: r.UnitID, state: state, at: ts(r.UpdatedAt),
+		title: r.Title(), body: truncRunes(lines(body...), search.MaxIndexedRunes), notes: truncRunes(routeNotes(r.Route), search.MaxIndexedRunes/4)}
+	return tx.putThingEntry(ctx, e, f, append(unitKeys(f.OfficeID), personKeys(f.Participants...)...))
+}
+
+// indexStudyPlan: a 学习计划 — its title and each item's topic and
+// material; found by the office's director and 文秘 and by the people it
+// names (access.DecideStudy).
+func (tx *Tx) indexStudyPlan(ctx context.Context, p *study.Plan) error {
+	var body []string
+	for _, it := range p.Items {
+		body = append(body, it.Topic, it.Material)
+	}
+	f := access.StudyObject{OfficeID: p.OfficeID, People: p.People()}
+	e := searchEntry{kind: search.KindStudyPlan, id: p.ID, organID: p.OfficeID, unitID: p.OfficeID, at: ts(p.UpdatedAt),
+		title: p.Title, body: truncRunes(lines(body...), search.MaxIndexedRunes)}
+	return tx.putThingEntry(ctx, e, f, append(unitKeys(f.OfficeID), personKeys(f.People...)...))
+}
+
 // subjectReaders are the reader keys the subject holds: themselves, the
 // units they hold a business role in with those units' sections and
 // parents (rules that own a thing by its organ, or let an office's sections
@@ -387,6 +485,32 @@ func decideThing(s access.Subject, kind, id, facts string, tree map[string]org.U
 			return bad(err)
 		}
 		return access.DecideStudy(s, access.ReadStudy, f).Allow, nil
+	case search.KindDutyLog:
+		var f dutyFacts
+		if err := json.Unmarshal([]byte(facts), &f); err != nil {
+			return bad(err)
+		}
+		o := access.DutyObject{UnitID: f.UnitID, Participants: f.People}
+		for _, u := range tree {
+			if u.ParentID == f.UnitID && u.Kind == org.KindSection {
+				o.Sections = append(o.Sections, u.ID)
+			}
+		}
+		slices.Sort(o.Sections)
+		return access.DecideDuty(s, access.ReadDuty, o).Allow, nil
+	case search.KindRequest:
+		var f access.RequestObject
+		if err := json.Unmarshal([]byte(facts), &f); err != nil {
+			return bad(err)
+		}
+		return access.DecideRequest(s, access.ReadRequest, f).Allow, nil
+	case search.KindStudyPlan:
+		var f access.StudyObject
+		if err := json.Unmarshal([]byte(facts), &f); err != nil {
+			return bad(err)
+		}
+		f.Library = false // a plan is never the library, whatever the facts say
+		return access.DecideStudy(s, access.ReadStudy, f).Allow, nil
 	}
 	return false, nil
 }
@@ -398,6 +522,8 @@ func (s *Store) reindexThings(ctx context.Context, done, total int, progress fun
 		table string
 		index func(tx *Tx, id string) error
 	}
+	// A shift's log is the rows of its roster and date: its key is made of
+	// them (dutyLogID), in a "table" of its own.
 	sources := []source{
 		{"sup_items", func(tx *Tx, id string) error {
 			it, err := tx.SupItem(ctx, id)
@@ -438,6 +564,28 @@ func (s *Store) reindexThings(ctx context.Context, done, total int, progress fun
 			}
 			return tx.indexLibraryEntry(ctx, &e)
 		}},
+		{dutyLogKeys, func(tx *Tx, id string) error {
+			rosterID, date, _ := strings.Cut(id, "/")
+			ro, err := tx.DutyRoster(ctx, rosterID)
+			if err != nil {
+				return err
+			}
+			return tx.indexDutyLog(ctx, ro, date)
+		}},
+		{"requests", func(tx *Tx, id string) error {
+			r, err := tx.Request(ctx, id)
+			if err != nil {
+				return err
+			}
+			return tx.indexRequest(ctx, r)
+		}},
+		{"study_plans", func(tx *Tx, id string) error {
+			p, err := tx.StudyPlan(ctx, id)
+			if err != nil {
+				return err
+			}
+			return tx.indexStudyPlan(ctx, &p)
+		}},
 	}
 	const batch = 200
 	for _, src := range sources {
@@ -471,10 +619,13 @@ func (s *Store) reindexThings(ctx context.Context, done, total int, progress fun
 	return nil
 }
 
+// dutyLogKeys is every shift's log, as a table of IDs (dutyLogID).
+const dutyLogKeys = `(SELECT roster_id || '/' || date AS id FROM duty_entries UNION SELECT roster_id || '/' || date FROM duty_logs) k`
+
 // countThings counts what reindexThings goes through.
 func (s *Store) countThings(ctx context.Context) (int, error) {
 	var total int
-	for _, t := range []string{"sup_items", "meetings", "info_reports", "research_topics", "study_library"} {
+	for _, t := range []string{"sup_items", "meetings", "info_reports", "research_topics", "study_library", dutyLogKeys, "requests", "study_plans"} {
 		var n int
 		if err := s.queryRow(ctx, `SELECT COUNT(*) FROM `+t).Scan(&n); err != nil {
 			return 0, fmt.Errorf("reindex: %w", err)

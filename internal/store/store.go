@@ -331,7 +331,8 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 			s.log.Info("migration applied", "name", m.name, "dialect", s.dialect.String())
 		}
 	}
-	if slices.Contains(applied, searchMigration) || slices.Contains(applied, searchKindsMigration) || slices.Contains(applied, searchFieldsMigration) {
+	if slices.Contains(applied, searchMigration) || slices.Contains(applied, searchKindsMigration) || slices.Contains(applied, searchFieldsMigration) ||
+		slices.Contains(applied, searchMoreKindsMigration) {
 		// The documents stored before the index existed are indexed once,
 		// here, so that an upgrade needs no separate step.
 		if err := s.Reindex(ctx, nil); err != nil {

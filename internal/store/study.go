@@ -93,7 +93,7 @@ func (tx *Tx) putStudyPlan(ctx context.Context, p *study.Plan, prevSeq int) erro
 			return fmt.Errorf("save study plan people: %w", err)
 		}
 	}
-	return nil
+	return tx.indexStudyPlan(ctx, p)
 }
 
 // CreateStudyPlan saves a new plan (with any items) and its audit entry.

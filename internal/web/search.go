@@ -159,6 +159,18 @@ func hitView(h search.Hit) searchHit {
 		v.URL = "/study/library/" + url.PathEscape(h.ID)
 		v.DocType = h.DocType
 		v.At = h.At
+	case search.KindDutyLog:
+		roster, date, _ := strings.Cut(h.ID, "/")
+		v.URL = "/duty/rosters/" + url.PathEscape(roster) + "/shifts/" + url.PathEscape(date)
+		v.State = map[string]string{search.StateActive: "值班中", search.StateDone: "已提交"}[h.State]
+		v.At = h.At
+	case search.KindRequest:
+		v.URL = "/requests/" + url.PathEscape(h.ID)
+		v.State = map[string]string{search.StateActive: "办理中", search.StateDone: "办结"}[h.State]
+		v.At = h.At
+	case search.KindStudyPlan:
+		v.URL = "/study" // plans are shown on the study page
+		v.At = h.At
 	case search.KindPerson:
 		v.URL = "/people/" + h.ID
 	case search.KindUnit:
