@@ -35,8 +35,11 @@ const benchUsage = `用法:
       然后按 --factor 倍的高峰时段操作量持续 --duration；按操作报告 p50/p95/p99、错误和服务的常驻内存`
 
 func runBench(ctx context.Context, c *cli) int {
+	if len(c.args) > 0 && c.args[0] == "search-corpus" {
+		return runBenchSearch(ctx, c)
+	}
 	if len(c.args) == 0 || c.args[0] != "load" {
-		fmt.Fprintln(c.stderr, benchUsage)
+		fmt.Fprintln(c.stderr, benchUsage+"\n"+benchSearchUsage)
 		return 2
 	}
 	var cfg loadgen.Config

@@ -302,11 +302,7 @@ func (c conn) searchDocuments(ctx context.Context, s access.Subject, q search.Qu
 	}
 	where += fw
 	args = append(args, fargs...)
-	type row struct {
-		hit      search.Hit
-		organID  string
-		involved bool
-	}
+	type row = searchRow
 	scan := func(r scanner) (row, error) {
 		var x row
 		var at, inv int64
@@ -318,11 +314,7 @@ func (c conn) searchDocuments(ctx context.Context, s access.Subject, q search.Qu
 	var rows []row
 	var err error
 	if c.d == Postgres {
-		// The window first, then its rank: ts_rank reads each entry's
-		// tokens, which only the window's need.
-		rows, err = queryAll(ctx, c, scan, `SELECT w.obj_id, w.organ_id, w.unit_id, w.level, w.doc_type, w.state, w.at, w.title, w.number, w.inv, `+
-			strings.Replace(rank, "e.tokens", "w.tokens", 1)+` FROM (SELECT `+cols+` AS inv, e.tokens `+from+where+` ORDER BY e.at DESC LIMIT ?) w`,
-			append(append([]any{search.TSRankWeights, q.TSQuery(), s.PersonID, s.PersonID}, args...), searchCandidates+1)...)
+		rows, err = c.searchDocumentsPG(ctx, s, q, own, involved, cols, fw, fargs, scan)
 	} else {
 		// Newest first by rowid, which FTS5 walks backwards and stops at the
 		// window: a query visits about window ÷ (the share of entries the
@@ -349,6 +341,48 @@ func (c conn) searchDocuments(ctx context.Context, s access.Subject, q search.Qu
 		}
 	}
 	return hits, capped, nil
+}
+
+// searchDocumentsPG takes the window on PostgreSQL in two parts, each
+// newest first with the access predicate inside its scan, then ranks it:
+// the 非密 entries of the searcher's own organs (the partial index on
+// (organ_id, at) gives them newest first, so a word in most entries stops
+// after about the window's rows instead of sorting every match; a rare word
+// is read through the GIN index instead, whichever the planner finds
+// cheaper), and the entries they took part in or were granted (few,
+// found through participants and grants). ts_rank reads each entry's
+// tokens, which only the window's need.
+func (c conn) searchDocumentsPG(ctx context.Context, s access.Subject, q search.Query, own []any, involved, cols, fw string, fargs []any,
+	scan func(scanner) (searchRow, error)) ([]searchRow, error) {
+	base := `SELECT ` + cols + ` AS inv, e.at AS at_, e.tokens FROM search_entries e WHERE e.tokens @@ ?::tsquery AND e.kind = 'document' AND e.level BETWEEN 0 AND ?` + fw
+	baseArgs := func() []any {
+		return append([]any{s.PersonID, s.PersonID, q.TSQuery(), int(s.Clearance)}, fargs...)
+	}
+	limit := searchCandidates + 1
+	var parts []string
+	var args []any
+	ownPred := `0 = 1`
+	if len(own) > 0 {
+		ownPred = `e.level = 0 AND e.organ_id IN (` + placeholders(len(own)) + `)`
+		parts = append(parts, `(`+base+` AND `+ownPred+` ORDER BY e.at DESC LIMIT ?)`)
+		args = append(append(append(args, baseArgs()...), own...), limit)
+	}
+	mine := `e.obj_id IN (SELECT p.doc_id FROM participants p WHERE p.person_id = ? UNION
+		SELECT g.object_id FROM grants g WHERE g.person_id = ? AND g.object_kind = 'document')`
+	parts = append(parts, `(`+base+` AND `+mine+` AND NOT (`+ownPred+`) ORDER BY e.at DESC LIMIT ?)`)
+	args = append(append(append(args, baseArgs()...), s.PersonID, s.PersonID), own...)
+	args = append(args, limit)
+	rank := `ts_rank(?::float4[], w.tokens, ?::tsquery, 1)`
+	return queryAll(ctx, c, scan, `SELECT w.obj_id, w.organ_id, w.unit_id, w.level, w.doc_type, w.state, w.at, w.title, w.number, w.inv, `+rank+
+		` FROM (SELECT * FROM (`+strings.Join(parts, ` UNION ALL `)+`) u ORDER BY u.at_ DESC LIMIT ?) w`,
+		append(append([]any{search.TSRankWeights, q.TSQuery()}, args...), limit)...)
+}
+
+// searchRow is a candidate of the window as the database returns it.
+type searchRow struct {
+	hit      search.Hit
+	organID  string
+	involved bool
 }
 
 // searchBodies reads the indexed text of the page's documents, for their

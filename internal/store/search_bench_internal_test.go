@@ -143,27 +143,24 @@ func BenchmarkSearchIndex(b *testing.B) {
 			b.Fatal(err)
 		}
 		r := rand.New(rand.NewPCG(1, 2))
-		corpus := benchCorpus(b)
+		corpus := search.Corpus{Docs: n, Organs: organs, Sentences: benchCorpus(b), Start: time.Date(2020, 1, 1, 9, 0, 0, 0, time.UTC)}
 		start := time.Now()
-		base := time.Date(2020, 1, 1, 9, 0, 0, 0, time.UTC)
 		// Generating and tokenizing runs beside the writing, a batch ahead.
 		const batch = 5000
-		batches := make(chan []benchEntry, 1)
+		batches := make(chan []CorpusEntry, 1)
 		go func() {
 			defer close(batches)
 			for i := 0; i < n; i += batch {
-				es := make([]benchEntry, 0, batch)
+				es := make([]CorpusEntry, 0, batch)
 				for j := i; j < min(n, i+batch); j++ {
-					at := base.Add(time.Duration(j) * (7 * 365 * 24 * time.Hour / time.Duration(n)))
-					e := benchDoc(r, j, organs, at, corpus...)
-					es = append(es, benchEntry{e, search.AnalyzeFields(e.title, e.number, e.body+"\n"+e.notes, e.marks)})
+					es = append(es, NewCorpusEntry(corpus.Doc(j)))
 				}
 				batches <- es
 			}
 		}()
 		done := 0
 		for es := range batches {
-			if err := s.Write(ctx, func(tx *Tx) error { return tx.bulkEntries(ctx, es) }); err != nil {
+			if err := s.BulkIndex(ctx, es); err != nil {
 				b.Fatal(err)
 			}
 			if done += len(es); done%100000 == 0 {
@@ -271,55 +268,6 @@ func searchTestStore(tb testing.TB, dialect string) *Store {
 	}
 	tb.Cleanup(func() { s.Close() })
 	return s
-}
-
-// benchEntry is a generated entry with its tokens.
-type benchEntry struct {
-	e  searchEntry
-	ft search.FieldTokens
-}
-
-// bulkEntries inserts new entries the way putEntry does, without looking
-// for an existing one, many rows a statement on PostgreSQL.
-func (tx *Tx) bulkEntries(ctx context.Context, es []benchEntry) error {
-	if tx.d == Postgres {
-		const per = 200
-		for i := 0; i < len(es); i += per {
-			part := es[i:min(len(es), i+per)]
-			var vals []string
-			var args []any
-			for _, x := range part {
-				e := x.e
-				vals = append(vals, `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::tsvector)`)
-				args = append(args, e.kind, e.id, e.organID, e.unitID, e.level, e.docType, e.state, e.at, e.title, e.number, e.body, e.notes, x.ft.TSVector())
-			}
-			if _, err := tx.exec(ctx, `INSERT INTO search_entries (kind, obj_id, organ_id, unit_id, level, doc_type, state, at, title, number, body, notes, tokens) VALUES `+
-				strings.Join(vals, ", "), args...); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	// The rows first, then their tokens: FTS5 writes out what it holds in
-	// memory at every statement savepoint, and an insert into a table with
-	// a unique index opens one, so interleaving the two would write a
-	// segment per entry.
-	rids := make([]int64, len(es))
-	for i, x := range es {
-		e := x.e
-		if err := tx.queryRow(ctx, `INSERT INTO search_entries (kind, obj_id, organ_id, unit_id, level, doc_type, state, at, title, number, body, notes)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING rid`,
-			e.kind, e.id, e.organID, e.unitID, e.level, e.docType, e.state, e.at, e.title, e.number, e.body, e.notes).Scan(&rids[i]); err != nil {
-			return err
-		}
-	}
-	for i, x := range es {
-		title, number, body := x.ft.FTS5Columns()
-		if _, err := tx.exec(ctx, `INSERT INTO search_fts (rowid, title, number, body) VALUES (?, ?, ?, ?)`, rids[i], title, number, body); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func report(b *testing.B, name string, ds []time.Duration) {
