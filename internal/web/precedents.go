@@ -61,6 +61,7 @@ type precedentParagraphView struct {
 type precedentData struct {
 	DocID      string // the draft the panel is beside ("" while a draft is new)
 	Asked      bool   // a paragraph was asked about
+	NoTitle    bool   // nothing to ask yet: a new draft with no title
 	Documents  []precedentView
 	Paragraphs []precedentParagraphView
 }
@@ -135,7 +136,8 @@ func (srv *Server) precedents(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	if q.OrganID != "" && (q.Title != "" || para != "") {
+	d.NoTitle = q.Title == "" && para == ""
+	if q.OrganID != "" && !d.NoTitle {
 		var err error
 		if para != "" {
 			var ps []store.PrecedentParagraph
