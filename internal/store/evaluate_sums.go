@@ -649,24 +649,34 @@ func sumsQuery(t tailQuery) (string, []any, error) {
 		mv = append(mv, int64(m))
 	}
 	mv = mv[:len(mv)-1]
+	// 签收, 督办 and drafts still to come lie in the months from asOf on.
+	var tb, tv []int64
+	for m := monthIndex(maxTime(t.asOf, t.from), t.loc); m < t.hi; m++ {
+		tb, tv = append(tb, ts(monthStart(m, t.loc))), append(tv, int64(m))
+	}
+	if len(tv) > 0 {
+		tb = append(tb, ts(monthStart(t.hi, t.loc)))
+	}
 	nLo := dayStart(maxTime(minTime(t.asOf, t.to), t.from), t.loc).AddDate(0, 0, -noticeWindow)
 	nl, nh := ts(nLo), to
 	var b strings.Builder
-	// The undecided meetings whose notice lies in [nl, nh), each with the
-	// month of its start.
-	b.WriteString(`WITH mt AS (SELECT unit_id, at, start_at, done_at, end_at, signed_at, absent, `)
+	// The undecided meetings (still to start, or running at asOf), each with
+	// the month of its start and w = 1 when its notice lies in [nl, nh).
+	const mcols = `unit_id, at, start_at, due_at, done_at, end_at, signed_at, chars, accepted, absent, record_id, sub, CASE WHEN start_at >= ? AND start_at < ? THEN 1 ELSE 0 END AS w, `
+	b.WriteString(`WITH mt AS (SELECT ` + mcols)
+	args = append(args, nl, nh)
 	args = stepCase(&b, args, "at", mb, mv)
-	b.WriteString(` AS m FROM eval_facts WHERE kind = ? AND at >= ? AND at >= ? AND at < ? AND start_at >= ? AND start_at < ?
-		UNION ALL SELECT unit_id, at, start_at, done_at, end_at, signed_at, absent, `)
+	b.WriteString(` AS m FROM eval_facts WHERE kind = ? AND at >= ? AND at >= ? AND at < ?
+		UNION ALL SELECT ` + mcols)
 	args = append(args, factMeeting, a, f, to, nl, nh)
 	args = stepCase(&b, args, "at", mb, mv)
-	b.WriteString(` AS m FROM eval_facts WHERE kind = ? AND end_at > ? AND +at < ? AND +at >= ? AND start_at >= ? AND start_at < ?)
+	b.WriteString(` AS m FROM eval_facts WHERE kind = ? AND end_at > ? AND +at < ? AND +at >= ?)
 		SELECT 0, indicator, unit_id, CAST(param AS BIGINT), CAST(month AS BIGINT), num, den, 0, 0, 0, 0, 0, 0, '', '' FROM eval_sums
 			WHERE (` + strings.Join(setConds, " OR ") + `) AND month >= ? AND month < ?
 		UNION ALL SELECT 1, indicator, '', CAST(param AS BIGINT), cal_rev, 0, 0, 0, 0, 0, 0, 0, 0, '', '' FROM eval_sum_sets`)
 	// The running meetings' range is on end_at: "+at" keeps SQLite from
 	// reading every meeting since from by the index on at instead.
-	args = append(args, factMeeting, a, ra, f, nl, nh)
+	args = append(args, factMeeting, a, ra, f)
 	args = append(append(args, setArgs...), t.lo, t.hi)
 	// 签收 and 督办: a limit (at) still to come, not done by asOf: nothing
 	// counts yet; take out what the sums hold. From the index alone
@@ -679,7 +689,7 @@ func sumsQuery(t tailQuery) (string, []any, error) {
 		UNION ALL SELECT 3, CAST(? AS TEXT), unit_id, 0, m, CAST(-SUM(CASE WHEN done_at <> 0 AND done_at <= at THEN 1 ELSE 0 END) AS BIGINT), CAST(-COUNT(*) AS BIGINT), 0, 0, 0, 0, 0, 0, '', ''
 			FROM (SELECT unit_id, at, done_at, `)
 		args = append(args, string(k.ind))
-		args = stepCase(&b, args, "at", mb, mv)
+		args = stepCase(&b, args, "at", tb, tv)
 		b.WriteString(` AS m FROM eval_facts WHERE kind = ? AND at >= ? AND at >= ? AND at < ? AND (done_at = 0 OR done_at > ?)) x GROUP BY unit_id, m`)
 		args = append(args, k.kind, a, f, to, a)
 	}
@@ -688,13 +698,13 @@ func sumsQuery(t tailQuery) (string, []any, error) {
 		UNION ALL SELECT 3, CAST(? AS TEXT), unit_id, 0, m, CAST(-SUM(accepted) AS BIGINT), CAST(-SUM(chars) AS BIGINT), 0, 0, 0, 0, 0, 0, '', ''
 			FROM (SELECT unit_id, accepted, chars, `)
 	args = append(args, string(evaluate.DocErrors))
-	args = stepCase(&b, args, "at", mb, mv)
+	args = stepCase(&b, args, "at", tb, tv)
 	b.WriteString(` AS m FROM eval_facts WHERE kind = ? AND at > ? AND at >= ? AND at < ?) x GROUP BY unit_id, m`)
 	args = append(args, factDraft, a, f, to)
 	// Meetings not over at asOf: their sign-in not counted yet.
 	b.WriteString(`
 		UNION ALL SELECT 3, CAST(? AS TEXT), unit_id, 0, m, CAST(-SUM(CASE WHEN signed_at <> 0 THEN 1 ELSE 0 END) AS BIGINT), CAST(-COUNT(*) AS BIGINT), 0, 0, 0, 0, 0, 0, '', ''
-			FROM mt WHERE absent = 0 AND end_at > ? GROUP BY unit_id, m`)
+			FROM mt WHERE w = 1 AND absent = 0 AND end_at > ? GROUP BY unit_id, m`)
 	args = append(args, string(evaluate.MeetingSignIn), a)
 	// 办结 arrivals since closeFrom not done by asOf, summed by unit and
 	// limit (at = the limit; Go gives it its month and decides whether it
@@ -733,16 +743,14 @@ func sumsQuery(t tailQuery) (string, []any, error) {
 			FROM (SELECT unit_id, m, done_at, CASE WHEN at < dn THEN at ELSE dn END AS due FROM (SELECT unit_id, m, done_at, at, `)
 			args = append(args, string(set.ind), set.param, a, a, a)
 			args = stepCase(&b, args, "start_at", bps, vals)
-			b.WriteString(` AS dn FROM mt) y) x GROUP BY unit_id, m`)
+			b.WriteString(` AS dn FROM mt WHERE w = 1) y) x GROUP BY unit_id, m`)
 		}
 	}
 	// The undecided meetings noticed outside [nl, nh): one by one.
 	b.WriteString(`
-		UNION ALL SELECT 2, kind, unit_id, 0, at, start_at, due_at, done_at, end_at, signed_at, chars, accepted, absent, record_id, sub FROM eval_facts
-			WHERE kind = ? AND at >= ? AND at >= ? AND at < ? AND (start_at < ? OR start_at >= ?)
-		UNION ALL SELECT 2, kind, unit_id, 0, at, start_at, due_at, done_at, end_at, signed_at, chars, accepted, absent, record_id, sub FROM eval_facts
-			WHERE kind = ? AND end_at > ? AND +at < ? AND +at >= ? AND (start_at < ? OR start_at >= ?)`)
-	args = append(args, factMeeting, a, f, to, nl, nh, factMeeting, a, ra, f, nl, nh)
+		UNION ALL SELECT 2, CAST(? AS TEXT), unit_id, 0, at, start_at, due_at, done_at, end_at, signed_at, chars, accepted, absent, record_id, sub FROM mt
+			WHERE w = 0`)
+	args = append(args, factMeeting)
 	return b.String(), args, nil
 }
 
