@@ -21,10 +21,12 @@ func browser(t *testing.T) context.Context {
 	return browserWithin(t, 90*time.Second)
 }
 
-// browserWithin is browser for a test whose whole walk takes up to d.
+// browserWithin is browser for a test whose whole walk takes up to d: a
+// walk of many sign-ins on the demo district, which CI runs beside the
+// store's tests on two cores.
 func browserWithin(t *testing.T, d time.Duration) context.Context {
 	t.Helper()
-	return browserFor(t, 90*time.Second)
+	return browserFor(t, d)
 }
 
 // browserFor is browser for a walk that may take up to limit.

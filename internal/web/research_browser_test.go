@@ -44,7 +44,7 @@ func TestBrowserResearch(t *testing.T) {
 	storetest.ForEach(t, store.Options{Now: c.now, Logger: slog.New(slog.DiscardHandler)}, func(t *testing.T, s *store.Store) {
 		c.t = time.Date(2026, 11, 30, 1, 30, 0, 0, time.UTC) // 09:30 in Beijing, a Monday
 		e := newEnvOn(t, s, c)
-		ctx := browser(t)
+		ctx := browserWithin(t, 4*time.Minute)
 		w := &walker{t: t, ctx: ctx, e: e}
 		ndrc, town := e.unit("区发改局"), e.unit("白沙镇")
 		clerk, handler, ducha := e.byLogin("wenmi"), e.byLogin("chengban"), e.byLogin("ducha")

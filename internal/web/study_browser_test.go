@@ -41,7 +41,7 @@ func TestBrowserStudy(t *testing.T) {
 	storetest.ForEach(t, store.Options{Now: c.now, Logger: slog.New(slog.DiscardHandler)}, func(t *testing.T, s *store.Store) {
 		c.t = time.Date(2026, 11, 30, 1, 30, 0, 0, time.UTC) // 09:30 in Beijing, a Monday
 		e := newEnvOn(t, s, c)
-		ctx := browser(t)
+		ctx := browserWithin(t, 4*time.Minute)
 		w := &walker{t: t, ctx: ctx, e: e}
 		clerk, handler, other := e.byLogin("wenmi"), e.byLogin("chengban"), e.byLogin("zhuren")
 		ok := func(sel string) {
