@@ -14,10 +14,30 @@ import (
 // (签收 and 办结), then meetings' invitees, drafts and supervision items —
 // with about one record in eight late. It writes eval_facts directly, as the
 // refresh would, with their sums; the records behind them do not exist.
-func (s *Store) SeedEvalFacts(ctx context.Context, units []string, year int, perUnit int, seed uint64) (int, error) {
+//
+// A year still running at now (a zero now: the year is over) is seeded as it
+// stands at that moment: the records start before now, and what would be
+// done, replied or signed after it is not yet (a limit or a meeting may still
+// lie ahead), so that the board of a running year reads what it would read
+// then, not a future already written.
+func (s *Store) SeedEvalFacts(ctx context.Context, units []string, year int, perUnit int, seed uint64, now time.Time) (int, error) {
 	loc := s.Calendar().Location()
 	from := time.Date(year, 1, 1, 8, 30, 0, 0, loc)
-	span := time.Date(year+1, 1, 1, 0, 0, 0, 0, loc).Sub(from)
+	end := time.Date(year+1, 1, 1, 0, 0, 0, 0, loc)
+	if !now.IsZero() && now.Before(end) {
+		end = now
+	}
+	span := end.Sub(from)
+	cut := int64(0)
+	if !now.IsZero() {
+		cut = ts(now)
+	}
+	notYet := func(v int64) int64 {
+		if cut != 0 && v > cut {
+			return 0
+		}
+		return v
+	}
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	const batch = 400 // rows per INSERT: well under both stores' parameter limits
 	cols := `(kind, record_id, sub, unit_id, at, start_at, due_at, done_at, end_at, signed_at, chars, accepted, absent)`
@@ -76,6 +96,7 @@ func (s *Store) SeedEvalFacts(ctx context.Context, units []string, year int, per
 			due := start.Add(30 * 24 * time.Hour)
 			f.kind, f.at, f.dueAt, f.doneAt = factSupervised, ts(due), ts(due), done(due)
 		}
+		f.doneAt, f.signedAt = notYet(f.doneAt), notYet(f.signedAt)
 		rows = append(rows, f)
 		if len(rows) == batch {
 			if err := flush(); err != nil {
