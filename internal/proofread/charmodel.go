@@ -69,13 +69,22 @@ func (m *model) charGain(local *charlm.Counts, norm []rune, normLP []float32, s 
 	for i, r := range word {
 		buf[s-lo+i] = charlm.Norm(r)
 	}
+	// The text's own characters not yet scored, a stretch at a time.
+	for i := s; i < hi; {
+		if v := normLP[i]; v == v { // not NaN
+			i++
+			continue
+		}
+		j := i + 1
+		for j < hi && normLP[j] != normLP[j] {
+			j++
+		}
+		m.charLogProbs(local, norm, i, j, normLP[i:j])
+		i = j
+	}
 	var orig, own float64
 	for i := s; i < hi; i++ {
 		v := normLP[i]
-		if v != v { // NaN
-			v = m.charLogProb(local, norm[max(0, i-(cm.Order()-1)):i], norm[i])
-			normLP[i] = v
-		}
 		orig += float64(v)
 		if i < e {
 			own += float64(v)
@@ -90,14 +99,26 @@ func (m *model) charGain(local *charlm.Counts, norm []rune, normLP []float32, s 
 			first, last = min(first, s+i), s+i
 		}
 	}
+	// The changed stretch, scored in one pass over buf (the same contexts
+	// as one LogProb a character: buf starts order−1 before s).
+	ca, cb := max(first, s), min(hi, last+cm.Order())
+	var changed [2*contextReach + 8]float32
+	var lps []float32
+	if cb > ca {
+		if cb-ca <= len(changed) {
+			lps = changed[:cb-ca]
+		} else {
+			lps = make([]float32, cb-ca)
+		}
+		m.charLogProbs(local, buf, ca-lo, cb-lo, lps)
+	}
 	var cand float64
 	for i := s; i < hi; i++ {
 		if i < first || i >= last+cm.Order() {
 			cand += float64(normLP[i])
 			continue
 		}
-		j := i - lo
-		cand += float64(m.charLogProb(local, buf[max(0, j-(cm.Order()-1)):j], buf[j]))
+		cand += float64(lps[i-ca])
 	}
 	return (cand - orig) * ln10, -own * ln10 / float64(len(word)), buf
 }
@@ -123,6 +144,24 @@ func (m *model) charLogProb(local *charlm.Counts, ctx []rune, w rune) float32 {
 	if local == nil {
 		return p
 	}
+	return localMix(local, ctx, w, p)
+}
+
+// charLogProbs sets out[i-from] to charLogProb of rs[i] after what precedes
+// it in rs, for every i in [from, to), in one pass (charlm.Model.LogProbs).
+func (m *model) charLogProbs(local *charlm.Counts, rs []rune, from, to int, out []float32) {
+	m.char.LogProbs(rs, from, to, out)
+	if local == nil {
+		return
+	}
+	for i := from; i < to; i++ {
+		out[i-from] = localMix(local, rs[max(0, i-(m.char.Order()-1)):i], rs[i], out[i-from])
+	}
+}
+
+// localMix is p, the shipped model's log10 p(w | ctx), adapted to the
+// deployment's own text (see charLogProb).
+func localMix(local *charlm.Counts, ctx []rune, w rune, p float32) float32 {
 	ch, chw, k := local.Context(ctx, w, localMinContext)
 	if k == 0 {
 		return p

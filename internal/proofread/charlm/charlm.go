@@ -375,6 +375,80 @@ func (m *Model) LogProb(ctx []rune, w rune) float32 {
 	return p + bo
 }
 
+// LogProbs sets out[i-from] to LogProb(rs[max(0, i-(Order()-1)):i], rs[i])
+// for every i in [from, to), with the same result, at about half the
+// table reads: the context of i's n-gram of k+1 characters is the n-gram
+// of k characters ending at i−1, the same hash in the same table, so the
+// backoffs i needs were mostly looked up for i−1 already. rs must be
+// through Norm.
+func (m *Model) LogProbs(rs []rune, from, to int, out []float32) {
+	// prev[k]: the entry of the n-gram ending at i−1 with k characters of
+	// context, -1 absent, -2 not looked up.
+	var prev, cur [MaxOrder]int
+	for k := range prev {
+		prev[k] = -2
+	}
+	for i := from; i < to; i++ {
+		ctx := rs[max(0, i-(m.order-1)):i]
+		n := len(ctx)
+		var gh [MaxOrder]uint64
+		var glo, ghi [MaxOrder]uint32
+		h := mix(hashSeed, rs[i])
+		gh[0] = h
+		for k := 1; k <= n; k++ {
+			h = mix(h, ctx[n-k])
+			gh[k] = h
+		}
+		for k := 0; k <= n; k++ {
+			glo[k], ghi[k] = m.tables[k].bucket(gh[k])
+		}
+		for k := range cur {
+			cur[k] = -2
+		}
+		var p float32
+		matched := 0
+		j := m.tables[0].search(gh[0], glo[0], ghi[0])
+		cur[0] = j
+		if j < 0 {
+			p = m.unknown
+		} else {
+			p = m.tables[0].prob(j)
+			for k := 1; k <= n; k++ {
+				t := &m.tables[k]
+				j := t.search(gh[k], glo[k], ghi[k])
+				cur[k] = j
+				if j < 0 {
+					break
+				}
+				p = t.prob(j)
+				matched++
+			}
+		}
+		var bo float32
+		for l := matched + 1; l <= n; l++ {
+			t := &m.tables[l-1]
+			j := -2
+			if i > from {
+				j = prev[l-1]
+			}
+			if j == -2 {
+				c := uint64(hashSeed)
+				for d := 1; d <= l; d++ {
+					c = mix(c, ctx[n-d])
+				}
+				lo, hi := t.bucket(c)
+				j = t.search(c, lo, hi)
+			}
+			if j < 0 {
+				break
+			}
+			bo += t.bo(j)
+		}
+		out[i-from] = p + bo
+		prev = cur
+	}
+}
+
 // bucket is the range of entries of t where hash h would be.
 func (t *table) bucket(h uint64) (lo, hi uint32) {
 	if t.n == 0 {

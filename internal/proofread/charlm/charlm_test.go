@@ -286,6 +286,18 @@ func TestLogProbWalk(t *testing.T) {
 					}
 				}
 			}
+			// LogProbs over every stretch gives what LogProb gives.
+			out := make([]float32, len(tx))
+			for from := 0; from < min(len(tx), 9); from++ {
+				for to := from; to <= len(tx); to += 1 + to%5 {
+					m.LogProbs(tx, from, to, out)
+					for i := from; i < to; i++ {
+						if want := m.LogProb(tx[max(0, i-4):i], tx[i]); out[i-from] != want {
+							t.Fatalf("LogProbs %d…%d at %d: %v, LogProb %v", from, to, i, out[i-from], want)
+						}
+					}
+				}
+			}
 		}
 	}
 }
