@@ -11,6 +11,7 @@ import "math/bits"
 type flatTable struct {
 	slots []flatSlot
 	shift uint8
+	n     int // keys held
 }
 
 type flatSlot struct {
@@ -26,14 +27,32 @@ func newFlatTable(n int) flatTable {
 
 func (t *flatTable) slot(k uint64) uint64 { return (k * 0x9E3779B97F4A7C15) >> t.shift }
 
-// put sets k's values (k must not be 0).
+// put sets k's values (k must not be 0). The table doubles when it
+// would be more than half full, so it may be filled without knowing the
+// number of keys first.
 func (t *flatTable) put(k uint64, a, b int32) {
+	if 2*(t.n+1) > len(t.slots) {
+		t.grow()
+	}
 	mask := uint64(len(t.slots) - 1)
 	for i := t.slot(k); ; i = (i + 1) & mask {
 		s := &t.slots[i]
 		if s.k == k || s.k == 0 {
+			if s.k == 0 {
+				t.n++
+			}
 			s.k, s.a, s.b = k, a, b
 			return
+		}
+	}
+}
+
+func (t *flatTable) grow() {
+	old := t.slots
+	*t = newFlatTable(max(len(old)/2, 4)) // twice the slots
+	for _, s := range old {
+		if s.k != 0 {
+			t.put(s.k, s.a, s.b)
 		}
 	}
 }

@@ -5,8 +5,11 @@ import "testing"
 // TestFlatTable checks the open-addressing table against a map, with keys
 // that collide in their slot (the table is filled to its load limit).
 func TestFlatTable(t *testing.T) {
-	for _, n := range []int{0, 1, 7, 1000, 50_000} {
+	for _, n := range []int{0, 1, 7, 1000, 50_000, 50_001} {
 		tab := newFlatTable(n)
+		if n%2 == 1 {
+			tab = flatTable{} // grows as it is filled
+		}
 		want := map[uint64][2]int32{}
 		for i := range n {
 			k := uint64(i)*0x10001 + 1 // packed-word-like keys, never 0

@@ -77,26 +77,26 @@ var errKenLMFormat = errors.New("not a KenLM binary model this reader understand
 
 // parseKenLM reads a KenLM binary model and returns it with its
 // vocabulary as packed keys (see packWord).
-func parseKenLM(data []byte) (*kenlmTrie, map[uint64]wordID, error) {
+func parseKenLM(data []byte) (*kenlmTrie, flatTable, error) {
 	le := binary.LittleEndian
 	magicLen := align8(len(kenlmMagic) + 1)
 	sanity := magicLen + 3*4 + 3*4 + 8 // floats 0, 1, -0.5; word index 1, max, padding; uint64 1
 	if len(data) < sanity+20 || !bytes.HasPrefix(data, []byte(kenlmMagic)) {
-		return nil, nil, errKenLMFormat
+		return nil, flatTable{}, errKenLMFormat
 	}
 	if math.Float32frombits(le.Uint32(data[magicLen+4:])) != 1 || le.Uint64(data[magicLen+24:]) != 1 {
-		return nil, nil, fmt.Errorf("%w: byte order or word size differ", errKenLMFormat)
+		return nil, flatTable{}, fmt.Errorf("%w: byte order or word size differ", errKenLMFormat)
 	}
 	p := sanity
 	order := int(data[p])
 	modelType := le.Uint32(data[p+8:])
 	hasVocab := data[p+12] != 0
 	if order < 2 || order > 6 || modelType != kenlmQuantArrayTrie || !hasVocab {
-		return nil, nil, fmt.Errorf("%w: order %d, model type %d, vocabulary %v", errKenLMFormat, order, modelType, hasVocab)
+		return nil, flatTable{}, fmt.Errorf("%w: order %d, model type %d, vocabulary %v", errKenLMFormat, order, modelType, hasVocab)
 	}
 	p += 20
 	if len(data) < p+8*order {
-		return nil, nil, errKenLMFormat
+		return nil, flatTable{}, errKenLMFormat
 	}
 	m := &kenlmTrie{data: data, order: order, counts: make([]uint64, order)}
 	for i := range order {
@@ -107,11 +107,11 @@ func parseKenLM(data []byte) (*kenlmTrie, map[uint64]wordID, error) {
 	// Vocabulary hashes.
 	nv := m.counts[0]
 	if nv == 0 || nv > 1<<26 || uint64(len(data)) < uint64(p)+8+8*nv {
-		return nil, nil, fmt.Errorf("%w: vocabulary of %d words", errKenLMFormat, nv)
+		return nil, flatTable{}, fmt.Errorf("%w: vocabulary of %d words", errKenLMFormat, nv)
 	}
 	stored := le.Uint64(data[p:])
 	if stored > nv {
-		return nil, nil, errKenLMFormat
+		return nil, flatTable{}, errKenLMFormat
 	}
 	hashes := make([]uint64, stored)
 	for i := range hashes {
@@ -121,11 +121,11 @@ func parseKenLM(data []byte) (*kenlmTrie, map[uint64]wordID, error) {
 
 	// Quantisation tables.
 	if len(data) < p+8 || data[p] != 2 {
-		return nil, nil, fmt.Errorf("%w: quantisation header", errKenLMFormat)
+		return nil, flatTable{}, fmt.Errorf("%w: quantisation header", errKenLMFormat)
 	}
 	probBits, boBits := uint(data[p+1]), uint(data[p+2])
 	if probBits == 0 || probBits > 25 || boBits == 0 || boBits > 25 {
-		return nil, nil, errKenLMFormat
+		return nil, flatTable{}, errKenLMFormat
 	}
 	q := p + 8
 	readTable := func(n uint) ([]float32, error) {
@@ -143,18 +143,18 @@ func parseKenLM(data []byte) (*kenlmTrie, map[uint64]wordID, error) {
 	for range order - 2 {
 		pt, err := readTable(probBits)
 		if err != nil {
-			return nil, nil, err
+			return nil, flatTable{}, err
 		}
 		bt, err := readTable(boBits)
 		if err != nil {
-			return nil, nil, err
+			return nil, flatTable{}, err
 		}
 		m.probBins = append(m.probBins, pt)
 		m.boBins = append(m.boBins, bt)
 	}
 	lt, err := readTable(probBits)
 	if err != nil {
-		return nil, nil, err
+		return nil, flatTable{}, err
 	}
 	m.probBins = append(m.probBins, lt)
 	p += (order-2)*(4<<probBits+4<<boBits) + 4<<probBits + 8
@@ -163,7 +163,7 @@ func parseKenLM(data []byte) (*kenlmTrie, map[uint64]wordID, error) {
 	m.unigrams = p
 	p += int(nv+2) * 16
 	if len(data) < p {
-		return nil, nil, errKenLMFormat
+		return nil, flatTable{}, errKenLMFormat
 	}
 
 	// Middle orders.
@@ -171,7 +171,7 @@ func parseKenLM(data []byte) (*kenlmTrie, map[uint64]wordID, error) {
 	for o := 2; o < order; o++ {
 		entries, maxNext := m.counts[o-1], m.counts[o]
 		if len(data) < p+2 || data[p] != 0 {
-			return nil, nil, fmt.Errorf("%w: pointer compression header", errKenLMFormat)
+			return nil, flatTable{}, fmt.Errorf("%w: pointer compression header", errKenLMFormat)
 		}
 		configured := uint(data[p+1])
 		required := uint(bits.Len64(maxNext))
@@ -180,7 +180,7 @@ func parseKenLM(data []byte) (*kenlmTrie, map[uint64]wordID, error) {
 		start := align8(p) + 8
 		size := 8*(1+arrayCount) + 7
 		if len(data) < start+8*arrayCount || len(data) < p+size {
-			return nil, nil, errKenLMFormat
+			return nil, flatTable{}, errKenLMFormat
 		}
 		lv := bitPackedLevel{wordBits: wordBits, wordMask: 1<<wordBits - 1, boBits: boBits, probBits: probBits,
 			quantBits: boBits + probBits, inlineBits: required - chop, entries: entries}
@@ -193,7 +193,7 @@ func parseKenLM(data []byte) (*kenlmTrie, map[uint64]wordID, error) {
 		lv.base = p
 		p += int(((1+entries)*uint64(lv.totalBits)+7)/8) + 8
 		if len(data) < p {
-			return nil, nil, errKenLMFormat
+			return nil, flatTable{}, errKenLMFormat
 		}
 		m.middles = append(m.middles, lv)
 	}
@@ -202,13 +202,13 @@ func parseKenLM(data []byte) (*kenlmTrie, map[uint64]wordID, error) {
 		quantBits: probBits, totalBits: wordBits + probBits, entries: lc}
 	p += int(((1+lc)*uint64(m.longest.totalBits)+7)/8) + 8
 	if len(data) < p+6 || string(data[p:p+6]) != "<unk>\x00" {
-		return nil, nil, fmt.Errorf("%w: vocabulary strings not where expected", errKenLMFormat)
+		return nil, flatTable{}, fmt.Errorf("%w: vocabulary strings not where expected", errKenLMFormat)
 	}
 
 	// Words: map each string to its ID through its hash. Only words of up
 	// to maxLMWordRunes BMP runes are kept, packed into integers (longer
 	// ones are rare and the lattice never asks for them).
-	keys := make(map[uint64]wordID, 2*nv)
+	keys := newFlatTable(int(nv)) // grown if need be
 	matched := 0
 	rest := data[p+6:]
 	for len(rest) > 0 {
@@ -227,19 +227,22 @@ func parseKenLM(data []byte) (*kenlmTrie, map[uint64]wordID, error) {
 		if !ok {
 			continue
 		}
-		addKey(keys, key, wordID(k+1))
+		addKey(&keys, key, wordID(k+1))
 	}
 	if matched != int(stored) {
-		return nil, nil, fmt.Errorf("%w: %d of %d words match their hashes (a truncated file?)", errKenLMFormat, matched, stored)
+		return nil, flatTable{}, fmt.Errorf("%w: %d of %d words match their hashes (a truncated file?)", errKenLMFormat, matched, stored)
 	}
 	return m, keys, nil
 }
 
-// addKey files a word's packed key and marks its prefixes.
-func addKey(keys map[uint64]wordID, key uint64, id wordID) {
-	keys[key] = keys[key]&lmPrefixBit | id
+// addKey files a word's packed key (its ID in a) and marks its prefixes
+// with lmPrefixBit.
+func addKey(keys *flatTable, key uint64, id wordID) {
+	a, _, _ := keys.get(key)
+	keys.put(key, int32(uint32(a)&lmPrefixBit|id), 0)
 	for key >>= 16; key != 0; key >>= 16 {
-		keys[key] |= lmPrefixBit
+		a, _, _ := keys.get(key)
+		keys.put(key, int32(uint32(a)|lmPrefixBit), 0)
 	}
 }
 

@@ -39,11 +39,8 @@ type ngramModel struct {
 	buffers sync.Pool
 }
 
-func newNgramModel(path string, lm *kenlmTrie, keys map[uint64]wordID, unk float32) *ngramModel {
-	m := &ngramModel{path: path, lm: lm, keys: newFlatTable(len(keys)), unk: unk}
-	for k, v := range keys {
-		m.keys.put(k, int32(v), 0)
-	}
+func newNgramModel(path string, lm *kenlmTrie, keys flatTable, unk float32) *ngramModel {
+	m := &ngramModel{path: path, lm: lm, keys: keys, unk: unk}
 	m.buffers.New = func() any { return &lmBuffers{cache: make([]lmCacheSlot, lmCacheSize)} }
 	return m
 }

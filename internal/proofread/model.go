@@ -72,10 +72,14 @@ type model struct {
 	// places are the administrative divisions and their short names
 	// (places.go).
 	places placeIndex
-	freq   map[string]int32 // word -> frequency; 0 marks a prefix of a longer word
-	// freq4 is freq for the words of up to four BMP runes, packed 16 bits
-	// a rune: integer keys hash much faster in the scorer's hot loops.
+	// freq4 holds the dictionary's words of up to four BMP runes (packed
+	// 16 bits a rune, packWord) with their frequencies, 0 marking a prefix
+	// of a longer word; long the others (longer words and their prefixes,
+	// words with other runes). Built straight into the flat table: a Go
+	// map of 600,000 strings cost a third of the start-up and stayed for
+	// the collector to scan. freqOf reads both.
 	freq4 flatTable // frequency in a
+	long  map[string]int32
 	// freq4F and wildF filter the lookups of freq4 and wild.
 	freq4F, wildF keyFilter
 	pos           map[string]string
@@ -147,7 +151,8 @@ func loadModel(ngramPath, charPath string) (*model, error) {
 	// placesDone).
 	placesDone := make(chan error, 1)
 	m := &model{
-		freq:     make(map[string]int32, 600_000),
+		freq4:    newFlatTable(480_000), // 487,000 keys: 2^20 slots, grown if need be
+		long:     make(map[string]int32, 40_000),
 		pos:      make(map[string]string, 16_000),
 		wild:     make(map[wildKey][]wildCand, 300_000),
 		chars:    make([]charInfo, 0x10000),
@@ -194,14 +199,8 @@ func loadModel(ngramPath, charPath string) (*model, error) {
 		// it, all readings found more on the dev split.
 		m.candReadings = homReadings
 	}
-	m.freq4 = newFlatTable(len(m.freq))
 	m.freq4F, m.wildF = newKeyFilter(), newKeyFilter()
-	for w, f := range m.freq {
-		if k, ok := packWord([]byte(w)); ok {
-			m.freq4.put(k, f, 0)
-			m.freq4F.add(k)
-		}
-	}
+	m.freq4.each(func(k uint64, _, _ int32) { m.freq4F.add(k) })
 	m.wildT = newFlatTable(len(m.wild))
 	n := 0
 	for _, list := range m.wild {
@@ -226,7 +225,7 @@ func loadModel(ngramPath, charPath string) (*model, error) {
 	var b [4]byte
 	for r := range m.chars {
 		if utf8.ValidRune(rune(r)) {
-			m.chars[r].freq = m.freq[string(b[:utf8.EncodeRune(b[:], rune(r))])]
+			m.chars[r].freq, _ = m.freqOf(string(b[:utf8.EncodeRune(b[:], rune(r))]))
 		}
 	}
 	for _, list := range []map[string]string{m.misspelt, m.variants} {
@@ -374,17 +373,51 @@ func (m *model) loadWords() error {
 }
 
 func (m *model) addWord(word string, n int32) {
-	m.freq[word] = n
+	m.setFreq(word, n)
 	// Prefixes let the segmenter stop early.
 	for i := len(word) - 1; i > 0; i-- {
 		if !isRuneBoundary(word, i) {
 			continue
 		}
-		if _, ok := m.freq[word[:i]]; ok {
+		if _, ok := m.freqOf(word[:i]); ok {
 			break // shorter prefixes were added with it
 		}
-		m.freq[word[:i]] = 0
+		m.setFreq(word[:i], 0)
 	}
+}
+
+// setFreq files w's frequency (0: a prefix) in freq4 or long.
+func (m *model) setFreq(w string, f int32) {
+	if k, ok := packString(w); ok {
+		m.freq4.put(k, f, 0)
+		return
+	}
+	m.long[w] = f
+}
+
+// freqOf is w's frequency, 0 for a prefix of a longer word; ok is false
+// when w is neither word nor prefix.
+func (m *model) freqOf(w string) (int32, bool) {
+	if k, ok := packString(w); ok {
+		f, _, ok := m.freq4.get(k)
+		return f, ok
+	}
+	f, ok := m.long[w]
+	return f, ok
+}
+
+// packString is packWord for a string, without converting it.
+func packString(w string) (uint64, bool) {
+	var k uint64
+	n := 0
+	for _, r := range w {
+		if r <= 0 || r > 0xFFFF || n == maxLMWordRunes {
+			return 0, false
+		}
+		k = k<<16 | uint64(r)
+		n++
+	}
+	return k, n > 0
 }
 
 // packFail marks a key that cannot be packed (see freq4).
@@ -396,14 +429,14 @@ func (m *model) freqRunes(rs []rune) int32 {
 		var k uint64
 		for _, r := range rs {
 			if r <= 0 || r > 0xFFFF {
-				return m.freq[string(rs)]
+				return m.long[string(rs)]
 			}
 			k = k<<16 | uint64(r)
 		}
 		f, _, _ := m.freq4.get(k)
 		return f
 	}
-	return m.freq[string(rs)]
+	return m.long[string(rs)]
 }
 
 // freqWord is freqRunes for a word given as a string.
@@ -412,7 +445,7 @@ func (m *model) freqWord(w string) int32 {
 		f, _, _ := m.freq4.get(k)
 		return f
 	}
-	return m.freq[w]
+	return m.long[w]
 }
 
 func isRuneBoundary(s string, i int) bool { return i == 0 || i == len(s) || s[i]&0xC0 != 0x80 }
@@ -444,17 +477,16 @@ func (m *model) loadMacroCorrect() error {
 		if len(wr) != len(rr) || len(wr) < 2 || !allHan(wr) || !allHan(rr) {
 			continue
 		}
-		rf := m.freq[right]
+		rf, _ := m.freqOf(right)
 		if rf < 50 && !m.idioms[right] {
 			continue
 		}
-		if wf := m.freq[wrong]; wf > 0 && wf*50 > rf {
+		if wf, _ := m.freqOf(wrong); wf > 0 && wf*50 > rf {
 			continue
 		}
 		if _, ok := m.misspelt[wrong]; !ok {
 			m.misspelt[wrong] = right
-			delete(m.freq, wrong) // a prefix marker, if any, is recreated below
-			m.freq[wrong] = 0
+			m.setFreq(wrong, 0) // no longer a word; still a prefix
 		}
 	}
 	return nil
@@ -685,7 +717,7 @@ func (m *model) confusion(a, c rune) int {
 // logProb is the unigram log probability of a dictionary word, or of a
 // single character that is not in the dictionary.
 func (m *model) logProb(w string, runes int) (float64, bool) {
-	f := m.freq[w]
+	f, _ := m.freqOf(w)
 	if f > 0 {
 		return math.Log(float64(f)) - m.logN, true
 	}

@@ -51,13 +51,13 @@ func (c *Checker) checkRepetition(t *text, p span, out *findings) {
 				continue
 			}
 			w := string(t.r[i : i+2*n])
-			if reduplication[w] || c.isAABB(t, i, p.end) || c.lm.freq[w] > 0 || c.lm.idioms[w] {
+			if reduplication[w] || c.isAABB(t, i, p.end) || c.lm.freqWord(w) > 0 || c.lm.idioms[w] {
 				continue
 			}
 			// Only a real word doubled is a slip; 哈哈哈哈 and names are not;
 			// and the text must read better without the copy (PPP项目项目经理
 			// is 项目 + 项目经理).
-			if c.lm.freq[string(a)] <= 0 || !c.dropRangeImproves(t, i+n, i+2*n, p) {
+			if c.lm.freqRunes(a) <= 0 || !c.dropRangeImproves(t, i+n, i+2*n, p) {
 				continue
 			}
 			out.add(Finding{Start: i + n, End: i + 2*n, Category: CategoryRepetition, Severity: SeverityWarning, Rule: "P09",
@@ -93,7 +93,7 @@ func (c *Checker) checkRepetition(t *text, p span, out *findings) {
 		}
 		// 关税税则 is 关税 + 税则; 管理科科长 and 姜曹村村民 end a unit's or
 		// place's name with the character the next word starts with.
-		if c.partOfWord(t, i, p) || unitSuffix[t.r[i]] && c.lm.freq[string(t.r[i+1:min(p.end, i+3)])] > 0 {
+		if c.partOfWord(t, i, p) || unitSuffix[t.r[i]] && c.lm.freqRunes(t.r[i+1:min(p.end, i+3)]) > 0 {
 			continue
 		}
 		if t.r[i] == t.at(i+2) { // 哈哈哈: an interjection
@@ -115,7 +115,7 @@ func (c *Checker) isAABB(t *text, i, end int) bool {
 	if r[0] != r[1] || r[2] != r[3] || r[0] == r[2] {
 		return false
 	}
-	return c.lm.freq[string([]rune{r[0], r[2]})] > 0
+	return c.lm.freqRunes([]rune{r[0], r[2]}) > 0
 }
 
 // unitSuffix are last characters of the names of places and units.
@@ -188,7 +188,7 @@ func (m *model) bestScore(rs []rune) float64 {
 	for i := 0; i < n; i++ {
 		for j := i + 1; j <= min(n, i+maxWordRunes); j++ {
 			w := string(rs[i:j])
-			f, ok := m.freq[w]
+			f, ok := m.freqOf(w)
 			if !ok && j > i+1 {
 				break
 			}
@@ -205,14 +205,14 @@ func (m *model) bestScore(rs []rune) float64 {
 func (c *Checker) partOfWord(t *text, i int, p span) bool {
 	left := false
 	for n := 2; n <= 4 && i+1-n >= p.start; n++ {
-		if c.lm.freq[string(t.r[i+1-n:i+1])] > 0 {
+		if c.lm.freqRunes(t.r[i+1-n:i+1]) > 0 {
 			left = true
 			break
 		}
 	}
 	right := false
 	for n := 2; n <= 4 && i+1+n <= p.end; n++ {
-		if c.lm.freq[string(t.r[i+1:i+1+n])] > 0 {
+		if c.lm.freqRunes(t.r[i+1:i+1+n]) > 0 {
 			right = true
 			break
 		}

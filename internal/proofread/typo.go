@@ -356,7 +356,7 @@ func (c *Checker) reading(rs []rune) *unigramReading {
 				}
 			} else {
 				key = packFail
-				f, ok = m.freq[s[off[i]:off[j]]]
+				f, ok = m.long[s[off[i]:off[j]]] // what freq4 cannot hold (see setFreq)
 			}
 			if !ok && j > i+1 {
 				break
