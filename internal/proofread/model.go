@@ -91,7 +91,14 @@ type model struct {
 	wildC []wildCand
 	// chars holds, for every BMP character, what it can be confused with;
 	// a dense table because the scorer asks for every candidate.
-	chars  []charInfo
+	chars []charInfo
+	// conf is chars' readings packed 16 bytes a character for confusion,
+	// which the scorer asks for every candidate: one read where charInfo's
+	// three slices were three cache misses.
+	conf []charConf
+	// cfreq is each BMP character's frequency as a word (charInfo.freq),
+	// dense: the segmenter asks it at every character.
+	cfreq  []int32
 	idioms map[string]bool
 	// terms are the project's contemporary 公文 terms (gongwen_terms.txt)
 	// of up to maxTermRunes runes.
@@ -134,6 +141,18 @@ type charInfo struct {
 	prone []rune   // characters listed as often confused with this one
 	freq  int32    // the character's frequency as a word
 }
+
+// charConf is a character's readings for confusion: toneless syllable,
+// fuzzy syllable and tone of each, as in charInfo.
+type charConf struct {
+	sound, fuzzy [confReadings]uint16
+	tones        [confReadings]byte
+	n            uint8 // readings; more than confReadings: read charInfo
+}
+
+// confReadings is how many readings charConf holds; the few characters
+// with more (up to 11) are read from charInfo.
+const confReadings = 3
 
 // Model loading is separated so that Checker.With can share one model.
 func loadModel(ngramPath, charPath string) (*model, error) {
@@ -222,11 +241,23 @@ func loadModel(ngramPath, charPath string) (*model, error) {
 		m.homC = append(m.homC, list...)
 	}
 	m.homophones = nil
+	m.conf = make([]charConf, len(m.chars))
+	for r := range m.chars {
+		ci, cc := &m.chars[r], &m.conf[r]
+		cc.n = uint8(min(len(ci.sound), confReadings+1))
+		for i := range min(len(ci.sound), confReadings) {
+			cc.sound[i], cc.fuzzy[i], cc.tones[i] = ci.sound[i], ci.fuzzy[i], ci.tones[i]
+		}
+	}
 	var b [4]byte
 	for r := range m.chars {
 		if utf8.ValidRune(rune(r)) {
 			m.chars[r].freq, _ = m.freqOf(string(b[:utf8.EncodeRune(b[:], rune(r))]))
 		}
+	}
+	m.cfreq = make([]int32, len(m.chars))
+	for r := range m.chars {
+		m.cfreq[r] = m.chars[r].freq
 	}
 	for _, list := range []map[string]string{m.misspelt, m.variants} {
 		for w := range list {
@@ -677,6 +708,53 @@ func (m *model) confusion(a, c rune) int {
 	if a >= 0x10000 || c >= 0x10000 {
 		return confNone
 	}
+	ca, cc := &m.conf[a], &m.conf[c]
+	if ca.n > confReadings || cc.n > confReadings {
+		return m.confusionAll(a, c)
+	}
+	// As confusionAll, from the packed readings.
+	best := confNone
+	nc := int(cc.n)
+	if m.candReadings > 0 && nc > m.candReadings {
+		nc = m.candReadings
+	}
+	for i := range int(ca.n) {
+		x := ca.sound[i]
+		for j := range nc {
+			y := cc.sound[j]
+			switch {
+			case x == y && ca.tones[i] == cc.tones[j]:
+				return confSameSound
+			case x == y:
+				best = confSameSoundOtherTone
+			case best == confNone && ca.fuzzy[i] == cc.fuzzy[j]:
+				best = confNearSound
+			}
+		}
+	}
+	if best == confSameSoundOtherTone {
+		return best
+	}
+	ia := &m.chars[a]
+	for _, r := range ia.prone {
+		if r == c {
+			return confListed
+		}
+	}
+	if best != confNone {
+		return best
+	}
+	for _, r := range ia.shape {
+		if r == c {
+			return confShape
+		}
+	}
+	return confNone
+}
+
+// confusionAll is confusion read from charInfo, for characters of more
+// readings than charConf holds.
+func (m *model) confusionAll(a, c rune) int {
 	ia, ic := &m.chars[a], &m.chars[c]
 	best := confNone
 	cs := ic.sound

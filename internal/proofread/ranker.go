@@ -74,10 +74,10 @@ var featureNames = [nFeatures]string{"bias", "lgain", "lgain>9", "ugain", "cost"
 
 // charFreq is a character's frequency as a word.
 func (m *model) charFreq(r rune) int32 {
-	if r < 0 || r >= rune(len(m.chars)) {
+	if r < 0 || r >= rune(len(m.cfreq)) {
 		return 0
 	}
-	return m.chars[r].freq
+	return m.cfreq[r]
 }
 
 func clip(x, lo, hi float64) float64 { return max(lo, min(hi, x)) }

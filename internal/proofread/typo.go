@@ -351,7 +351,9 @@ func (c *Checker) reading(rs []rune) *unigramReading {
 				// Words of up to four runes are looked up packed: the
 				// hot loop of the scorer.
 				key = key<<16 | uint64(r)
-				if m.freq4F.mayHave(key) {
+				if j == i+1 {
+					f = m.cfreq[r] // the same as freq4 has, from 256 KB (ok is not asked)
+				} else if m.freq4F.mayHave(key) {
 					f, _, ok = m.freq4.get(key)
 				}
 			} else {
