@@ -31,16 +31,23 @@ func (t *flatTable) slot(k uint64) uint64 { return (k * 0x9E3779B97F4A7C15) >> t
 // would be more than half full, so it may be filled without knowing the
 // number of keys first.
 func (t *flatTable) put(k uint64, a, b int32) {
-	if 2*(t.n+1) > len(t.slots) {
+	if len(t.slots) == 0 {
 		t.grow()
 	}
 	mask := uint64(len(t.slots) - 1)
 	for i := t.slot(k); ; i = (i + 1) & mask {
 		s := &t.slots[i]
-		if s.k == k || s.k == 0 {
-			if s.k == 0 {
-				t.n++
+		if s.k == k {
+			s.a, s.b = a, b
+			return
+		}
+		if s.k == 0 {
+			if 2*(t.n+1) > len(t.slots) {
+				t.grow()
+				t.put(k, a, b)
+				return
 			}
+			t.n++
 			s.k, s.a, s.b = k, a, b
 			return
 		}

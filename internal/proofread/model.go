@@ -84,9 +84,8 @@ type model struct {
 	freq4F, wildF keyFilter
 	pos           map[string]string
 	logN          float64
-	wild          map[wildKey][]wildCand // sorted by frequency, most frequent first (while loading)
-	// wildT and wildC are wild flattened for the scorer: a key's
-	// candidates are wildC[a:b].
+	// wildT and wildC are the index of words with one character blanked
+	// (wildKey): a key's candidates are wildC[a:b], most frequent first.
 	wildT flatTable
 	wildC []wildCand
 	// chars holds, for every BMP character, what it can be confused with;
@@ -173,7 +172,6 @@ func loadModel(ngramPath, charPath string) (*model, error) {
 		freq4:    newFlatTable(480_000), // 487,000 keys: 2^20 slots, grown if need be
 		long:     make(map[string]int32, 40_000),
 		pos:      make(map[string]string, 16_000),
-		wild:     make(map[wildKey][]wildCand, 300_000),
 		chars:    make([]charInfo, 0x10000),
 		starts:   make([]bool, 0x10000),
 		idioms:   map[string]bool{},
@@ -220,18 +218,7 @@ func loadModel(ngramPath, charPath string) (*model, error) {
 	}
 	m.freq4F, m.wildF = newKeyFilter(), newKeyFilter()
 	m.freq4.each(func(k uint64, _, _ int32) { m.freq4F.add(k) })
-	m.wildT = newFlatTable(len(m.wild))
-	n := 0
-	for _, list := range m.wild {
-		n += len(list)
-	}
-	m.wildC = make([]wildCand, 0, n)
-	for k, list := range m.wild {
-		m.wildF.add(uint64(k))
-		m.wildT.put(uint64(k), int32(len(m.wildC)), int32(len(m.wildC)+len(list)))
-		m.wildC = append(m.wildC, list...)
-	}
-	m.wild = nil
+	m.wildT.each(func(k uint64, _, _ int32) { m.wildF.add(k) })
 	if m.ngram != nil {
 		m.addModelHomophones() // after freq4, which it reads
 	}
@@ -396,19 +383,7 @@ func (m *model) loadWords() error {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		for _, e := range entries {
-			if e.n < minCandidateFreq || len(e.rs) < 2 || len(e.rs) > 4 {
-				continue
-			}
-			for p := range e.rs {
-				if k, ok := makeWildKey(e.rs, p); ok {
-					m.wild[k] = append(m.wild[k], wildCand{r: e.rs[p], f: e.n, lp: float32(math.Log(float64(e.n)) - m.logN)})
-				}
-			}
-		}
-		for _, list := range m.wild {
-			slices.SortFunc(list, func(a, b wildCand) int { return int(b.f - a.f) })
-		}
+		m.indexWild(entries)
 		m.loadPinyin(entries)
 		m.indexHomophones(entries)
 	}()
@@ -420,6 +395,51 @@ func (m *model) loadWords() error {
 	}
 	<-done
 	return nil
+}
+
+// indexWild builds the index of words with one character blanked (wildT,
+// wildC) straight into its flat arrays: the keys counted, each given its
+// place, then filled in the dictionary's order and sorted by frequency —
+// the lists a map of 80,000 growing slices made before, in the same order.
+func (m *model) indexWild(entries []entry) {
+	each := func(f func(k uint64, c wildCand)) {
+		for _, e := range entries {
+			if e.n < minCandidateFreq || len(e.rs) < 2 || len(e.rs) > 4 {
+				continue
+			}
+			for p := range e.rs {
+				if k, ok := makeWildKey(e.rs, p); ok {
+					f(uint64(k), wildCand{r: e.rs[p], f: e.n, lp: float32(math.Log(float64(e.n)) - m.logN)})
+				}
+			}
+		}
+	}
+	t := newFlatTable(80_000) // 81,000 keys: 2^18 slots, grown if need be
+	n := 0
+	each(func(k uint64, _ wildCand) {
+		a, _, _ := t.get(k)
+		t.put(k, a+1, 0)
+		n++
+	})
+	// a: where a key's candidates start; b: where the next one goes.
+	at := int32(0)
+	for i := range t.slots {
+		if s := &t.slots[i]; s.k != 0 {
+			s.a, s.b, at = at, at, at+s.a
+		}
+	}
+	m.wildC = make([]wildCand, n)
+	each(func(k uint64, c wildCand) {
+		a, b, _ := t.get(k)
+		m.wildC[b] = c
+		t.put(k, a, b+1)
+	})
+	for _, s := range t.slots {
+		if s.k != 0 {
+			slices.SortFunc(m.wildC[s.a:s.b], func(a, b wildCand) int { return int(b.f - a.f) })
+		}
+	}
+	m.wildT = t
 }
 
 func (m *model) addWord(word string, n int32) {
