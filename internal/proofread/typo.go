@@ -296,7 +296,7 @@ func (c *Checker) scoreRun(t *text, a, b int, all []proposal) []proposal {
 	m := c.lm
 	rs := t.r[a:b]
 	u := c.reading(rs)
-	props := c.charProposals(rs, u, false, nil)
+	props := c.charProposals(rs, u, false, nil, nil)
 	if m.ngram != nil {
 		props = c.homophoneProposals(rs, u.alpha, u.beta, u.wordFreqAt, u.inWord, u.wordFreq, u.wordSpan, props)
 	}
@@ -437,7 +437,9 @@ type unigramReading struct {
 // selectTypos): there a slip is likely, so characters inside a word of the
 // reading are questioned too, and any character that makes a dictionary
 // word is a candidate, confusable or not (玉有资产 → 国有, 去院 → 法院).
-func (c *Checker) charProposals(rs []rune, u *unigramReading, wide bool, props []proposal) []proposal {
+// skip, when set, names positions whose candidates would all be dropped
+// (widen's unsuspected characters): they are not gathered at all.
+func (c *Checker) charProposals(rs []rune, u *unigramReading, wide bool, skip func(k int) bool, props []proposal) []proposal {
 	m := c.lm
 	n := len(rs)
 	alpha, beta, inWord, wordFreq, wordSpan := u.alpha, u.beta, u.inWord, u.wordFreq, u.wordSpan
@@ -454,6 +456,9 @@ func (c *Checker) charProposals(rs []rune, u *unigramReading, wide bool, props [
 	}
 
 	for k := 0; k < n; k++ {
+		if skip != nil && skip(k) {
+			continue
+		}
 		var cands []proposal
 		orig := rs[k]
 		origFreq := m.charFreq(orig)
@@ -725,7 +730,10 @@ func (c *Checker) widen(t *text, taken []proposal) []proposal {
 			}
 			if j-i >= 2 {
 				rs := fixed[i-lo : j-lo]
-				for _, p := range c.charProposals(rs, c.reading(rs), true, nil) {
+				// A candidate at a character the model does not find
+				// unlikely is dropped below whatever it is: not gathered.
+				unsuspected := func(k int) bool { return !suspect(k + i - lo) }
+				for _, p := range c.charProposals(rs, c.reading(rs), true, unsuspected, nil) {
 					if p.again && !slices.ContainsFunc(taken, func(q proposal) bool {
 						return q.start-i < p.end+contextReach && p.start < q.end-i+contextReach
 					}) || !suspect(p.pos+i-lo) {
