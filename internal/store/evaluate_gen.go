@@ -109,3 +109,23 @@ func (s *Store) SeedEvalFacts(ctx context.Context, units []string, year int, per
 	}
 	return total, nil
 }
+
+// SettleEvalFacts leaves the records' tables as the database's own upkeep
+// would some minutes after a bulk seed: on PostgreSQL what autovacuum does
+// (the planner's statistics, and the visibility map that lets the board's
+// undecided records be read from eval_facts_tail alone — right after a
+// seed of two million rows every one of them was a heap page read, and the
+// planner expected one row where there were fifteen thousand); on SQLite
+// what Open does (PRAGMA optimize).
+func (s *Store) SettleEvalFacts(ctx context.Context) error {
+	return s.onWriter(ctx, func(q querier) error {
+		stmt := `VACUUM (ANALYZE) eval_facts, eval_sums`
+		if s.dialect == SQLite {
+			stmt = `PRAGMA analysis_limit=1000; PRAGMA optimize=0x10002`
+		}
+		if _, err := q.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("settle eval facts: %w", err)
+		}
+		return nil
+	})
+}
