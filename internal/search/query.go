@@ -28,12 +28,16 @@ const (
 	KindDutyLog     = "duty_log"       // 值班日志: a shift's log
 	KindRequest     = "request"        // 用印, 用车 and the other 办事 requests
 	KindStudyPlan   = "study_plan"     // 学习计划
+	// KindMaterial is a 议题's 会议材料 (one entry per agenda item with
+	// material), read by fewer people than its meeting.
+	KindMaterial = "meeting_material"
+	KindTraining = "training" // 培训 sessions
 )
 
 // Kinds are every kind, in the order the page offers them.
 func Kinds() []string {
 	return []string{KindDocument, KindSupervision, KindMeeting, KindInfo, KindResearch, KindModelText, KindDutyLog, KindRequest, KindStudyPlan,
-		KindPerson, KindUnit}
+		KindMaterial, KindTraining, KindPerson, KindUnit}
 }
 
 // KindLabel names a kind for the page.
@@ -61,6 +65,10 @@ func KindLabel(k string) string {
 		return "用印用车"
 	case KindStudyPlan:
 		return "学习计划"
+	case KindMaterial:
+		return "会议材料"
+	case KindTraining:
+		return "培训"
 	}
 	return k
 }
@@ -265,8 +273,12 @@ func (f *Filters) set(key, val string) error {
 			f.Kind = KindRequest
 		case KindStudyPlan, "学习", "学习计划":
 			f.Kind = KindStudyPlan
+		case KindMaterial, "会议材料", "材料":
+			f.Kind = KindMaterial
+		case KindTraining, "培训":
+			f.Kind = KindTraining
 		default:
-			return queryErr("类型只能是公文、督办、会议、信息、调研、范文、值班、用印用车、学习计划、人员或单位，而不是“%s”", val)
+			return queryErr("类型只能是公文、督办、会议、会议材料、信息、调研、范文、值班、用印用车、学习计划、培训、人员或单位，而不是“%s”", val)
 		}
 	case "type", "文种":
 		if utf8.RuneCountInString(val) > 10 {

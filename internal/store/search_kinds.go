@@ -43,7 +43,7 @@ const searchMoreKindsMigration = "0061_search_more_kinds.sql"
 
 // thingKinds are the kinds indexed here, in the order Reindex takes them.
 var thingKinds = []string{search.KindSupervision, search.KindMeeting, search.KindInfo, search.KindResearch, search.KindModelText,
-	search.KindDutyLog, search.KindRequest, search.KindStudyPlan}
+	search.KindDutyLog, search.KindRequest, search.KindStudyPlan, search.KindMaterial, search.KindTraining}
 
 // putThingEntry writes an entry with its facts and readers.
 func (tx *Tx) putThingEntry(ctx context.Context, e searchEntry, facts any, readers []string) error {
@@ -128,6 +128,18 @@ func (tx *Tx) indexSupItem(ctx context.Context, it *supervise.Item) error {
 	if n := it.Number.String(); n != "" {
 		numbers = append(numbers, n)
 	}
+	// The text of the files attached to progress reports and to the
+	// evidence of applications to close (supervision items are not
+	// classified).
+	var files []document.Attachment
+	for _, a := range it.Files() {
+		files = append(files, document.Attachment{Name: a.Name, SHA256: a.SHA256})
+	}
+	text, err := tx.fileTexts(ctx, files)
+	if err != nil {
+		return err
+	}
+	body = append(body, text)
 	f := SupervisionFacts(it)
 	e := searchEntry{kind: search.KindSupervision, id: it.ID, organID: it.Office, unitID: it.LeadUnit(), state: stateOf(it.State == supervise.Closed),
 		at: ts(tx.now), title: it.Title, number: strings.Join(numbers, " "), body: truncRunes(lines(body...), search.MaxIndexedRunes),
@@ -150,8 +162,11 @@ func (tx *Tx) indexMeeting(ctx context.Context, m *meeting.Meeting, room meeting
 	e := searchEntry{kind: search.KindMeeting, id: m.ID, organID: m.OfficeID, unitID: m.OfficeID, level: int(m.Level),
 		at: ts(m.Start), title: m.Title,
 		body: truncRunes(lines(body...), search.MaxIndexedRunes)}
-	return tx.putThingEntry(ctx, e, meetingFacts{UnitID: o.UnitID, Level: int(o.Level), People: o.Participants},
-		append(unitKeys(o.UnitID), personKeys(o.Participants...)...))
+	if err := tx.putThingEntry(ctx, e, meetingFacts{UnitID: o.UnitID, Level: int(o.Level), People: o.Participants},
+		append(unitKeys(o.UnitID), personKeys(o.Participants...)...)); err != nil {
+		return err
+	}
+	return tx.indexMaterials(ctx, m)
 }
 
 // meetingFacts is MeetingObject as stored beside the entry.
@@ -181,8 +196,18 @@ func (tx *Tx) indexInfoReport(ctx context.Context, r *inforeport.Report) error {
 	for _, s := range r.Sources {
 		f.Persons = append(f.Persons, s.PersonID)
 	}
+	body := r.Body
+	if r.Level == org.Unclassified {
+		// A classified report's files are not read at upload, and a text
+		// kept for the same file elsewhere is not added to it either.
+		text, err := tx.fileTexts(ctx, r.Attachments)
+		if err != nil {
+			return err
+		}
+		body += text
+	}
 	e := searchEntry{kind: search.KindInfo, id: r.ID, organID: r.OfficeID, unitID: r.UnitID, level: int(r.Level), at: ts(r.UpdatedAt),
-		title: r.Title, body: truncRunes(r.Body, search.MaxIndexedRunes), notes: truncRunes(lines(notes...), search.MaxIndexedRunes/4)}
+		title: r.Title, body: truncRunes(body, search.MaxIndexedRunes), notes: truncRunes(lines(notes...), search.MaxIndexedRunes/4)}
 	return tx.putThingEntry(ctx, e, f, append(append(unitKeys(f.OfficeID), unitKeys(f.Units...)...), personKeys(f.Persons...)...))
 }
 
@@ -428,9 +453,10 @@ func (c conn) searchThings(ctx context.Context, s access.Subject, q search.Query
 	for _, u := range units {
 		tree[u.ID] = u
 	}
+	named := func(unitID, name string) ([]string, error) { return c.peopleNamed(ctx, unitID, name) }
 	hits := make([]search.Hit, 0, len(rows))
 	for _, x := range rows {
-		ok, err := decideThing(s, x.hit.Kind, x.hit.ID, x.facts, tree, oversight)
+		ok, err := decideThing(s, x.hit.Kind, x.hit.ID, x.facts, tree, oversight, named)
 		if err != nil {
 			return nil, false, err
 		}
@@ -443,8 +469,10 @@ func (c conn) searchThings(ctx context.Context, s access.Subject, q search.Query
 
 // decideThing decides a hit of a kind exactly as opening it would: the
 // read rule of internal/access over the facts stored with the entry and
-// the unit tree and 分管 of now. A kind it does not know is refused.
-func decideThing(s access.Subject, kind, id, facts string, tree map[string]org.Unit, oversight []org.Oversight) (bool, error) {
+// the unit tree and 分管 of now (and, for a material, its substitutes'
+// people of now, by named). A kind it does not know is refused.
+func decideThing(s access.Subject, kind, id, facts string, tree map[string]org.Unit, oversight []org.Oversight,
+	named func(unitID, name string) ([]string, error)) (bool, error) {
 	bad := func(err error) (bool, error) { return false, fmt.Errorf("search facts of %s %s: %w", kind, id, err) }
 	switch kind {
 	case search.KindSupervision:
@@ -511,6 +539,27 @@ func decideThing(s access.Subject, kind, id, facts string, tree map[string]org.U
 		}
 		f.Library = false // a plan is never the library, whatever the facts say
 		return access.DecideStudy(s, access.ReadStudy, f).Allow, nil
+	case search.KindTraining:
+		var f access.StudyObject
+		if err := json.Unmarshal([]byte(facts), &f); err != nil {
+			return bad(err)
+		}
+		f.Library = false
+		return access.DecideStudy(s, access.ReadStudy, f).Allow, nil
+	case search.KindMaterial:
+		var f materialFacts
+		if err := json.Unmarshal([]byte(facts), &f); err != nil {
+			return bad(err)
+		}
+		units := make([]org.Unit, 0, len(tree))
+		for _, u := range tree {
+			units = append(units, u)
+		}
+		o, err := f.object(units, named)
+		if err != nil {
+			return false, err
+		}
+		return access.DecideMaterial(s, access.ReadMaterial, o).Allow, nil
 	}
 	return false, nil
 }
@@ -586,6 +635,13 @@ func (s *Store) reindexThings(ctx context.Context, done, total int, progress fun
 			}
 			return tx.indexStudyPlan(ctx, &p)
 		}},
+		{"trainings", func(tx *Tx, id string) error {
+			t, err := tx.Training(ctx, id)
+			if err != nil {
+				return err
+			}
+			return tx.indexTraining(ctx, &t)
+		}},
 	}
 	const batch = 200
 	for _, src := range sources {
@@ -625,7 +681,7 @@ const dutyLogKeys = `(SELECT roster_id || '/' || date AS id FROM duty_entries UN
 // countThings counts what reindexThings goes through.
 func (s *Store) countThings(ctx context.Context) (int, error) {
 	var total int
-	for _, t := range []string{"sup_items", "meetings", "info_reports", "research_topics", "study_library", dutyLogKeys, "requests", "study_plans"} {
+	for _, t := range []string{"sup_items", "meetings", "info_reports", "research_topics", "study_library", dutyLogKeys, "requests", "study_plans", "trainings"} {
 		var n int
 		if err := s.queryRow(ctx, `SELECT COUNT(*) FROM `+t).Scan(&n); err != nil {
 			return 0, fmt.Errorf("reindex: %w", err)
@@ -750,42 +806,20 @@ func (c conn) HasAttachmentText(ctx context.Context, sha256 string) (bool, error
 // withAttachments adds the text of a document's attachments to its entry,
 // each under its file name, within the indexed length.
 func (tx *Tx) withAttachments(ctx context.Context, e *searchEntry, atts []document.Attachment) error {
-	var shas []any
-	for _, a := range atts {
-		if a.SHA256 != "" {
-			shas = append(shas, a.SHA256)
-		}
-	}
-	if len(shas) == 0 {
-		return nil
-	}
-	texts := map[string]string{}
-	rows, err := queryAll(ctx, tx.conn, func(r scanner) ([2]string, error) {
-		var x [2]string
-		err := r.Scan(&x[0], &x[1])
-		return x, err
-	}, `SELECT sha256, text FROM attachment_texts WHERE sha256 IN (`+placeholders(len(shas))+`)`, shas...)
+	text, err := tx.fileTexts(ctx, atts)
 	if err != nil {
-		return fmt.Errorf("index attachments: %w", err)
+		return err
 	}
-	for _, x := range rows {
-		texts[x[0]] = x[1]
-	}
-	var b strings.Builder
-	for _, a := range atts {
-		if t := texts[a.SHA256]; t != "" {
-			b.WriteString("\n" + a.Name + "\n" + t)
-		}
-	}
-	if b.Len() > 0 {
-		e.body = e.body + truncRunes(b.String(), search.MaxIndexedRunes)
-	}
+	e.body += text
 	return nil
 }
 
-// AttachmentsWithoutText lists the 非密 documents' attachments of a
-// readable kind (textextract.Supported decides) whose text is not kept: files
-// uploaded before texts were read, for `shuniu search reindex`.
+// AttachmentsWithoutText lists the files of a readable kind
+// (textextract.Supported decides) whose text is not kept — files uploaded
+// before texts were read, for `shuniu search reindex`: the attachments of
+// 非密 documents and information reports, the files of supervision items'
+// progress reports and evidence, and the newest material of each 议题 of a
+// 非密 meeting.
 func (s *Store) AttachmentsWithoutText(ctx context.Context, supported func(name string) bool) ([]document.Attachment, error) {
 	kept, err := s.queryStrings(ctx, `SELECT sha256 FROM attachment_texts`)
 	if err != nil {
@@ -796,30 +830,92 @@ func (s *Store) AttachmentsWithoutText(ctx context.Context, supported func(name 
 		have[k] = true
 	}
 	var out []document.Attachment
-	after := ""
-	for {
-		ids, err := s.queryStrings(ctx, `SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT 200`, after)
-		if err != nil {
-			return nil, fmt.Errorf("attachments: %w", err)
+	add := func(a document.Attachment) {
+		if a.SHA256 != "" && !have[a.SHA256] && supported(a.Name) {
+			have[a.SHA256] = true
+			out = append(out, a)
 		}
-		if len(ids) == 0 {
-			return out, nil
-		}
-		recs, err := s.Documents(ctx, ids)
-		if err != nil {
-			return nil, err
-		}
-		for _, d := range recs {
-			if d.Level() != org.Unclassified {
-				continue // its files are encrypted at rest, and their text is not copied in clear
+	}
+	// Each source is read 200 at a time; the classified are left out by
+	// their table's level, or by the record's.
+	sources := []struct {
+		table string
+		files func(ids []string) error
+	}{
+		{"documents", func(ids []string) error {
+			recs, err := s.Documents(ctx, ids)
+			if err != nil {
+				return err
 			}
-			for _, a := range d.Doc.Attachments {
-				if a.SHA256 != "" && !have[a.SHA256] && supported(a.Name) {
-					have[a.SHA256] = true
-					out = append(out, a)
+			for _, d := range recs {
+				if d.Level() != org.Unclassified {
+					continue // its files are encrypted at rest, and their text is not copied in clear
+				}
+				for _, a := range d.Doc.Attachments {
+					add(a)
 				}
 			}
-		}
-		after = ids[len(ids)-1]
+			return nil
+		}},
+		{"sup_items", func(ids []string) error {
+			for _, id := range ids {
+				it, err := s.SupItem(ctx, id)
+				if err != nil {
+					return err
+				}
+				for _, a := range it.Files() {
+					add(document.Attachment{Name: a.Name, SHA256: a.SHA256})
+				}
+			}
+			return nil
+		}},
+		{"info_reports", func(ids []string) error {
+			for _, id := range ids {
+				r, err := s.InfoReport(ctx, id)
+				if err != nil {
+					return err
+				}
+				if r.Level == org.Unclassified {
+					for _, a := range r.Attachments {
+						add(a)
+					}
+				}
+			}
+			return nil
+		}},
+		{"meetings", func(ids []string) error {
+			for _, id := range ids {
+				m, err := s.Meeting(ctx, id)
+				if err != nil {
+					return err
+				}
+				if m.Level != org.Unclassified {
+					continue
+				}
+				for _, it := range m.Agenda {
+					if mat, ok := it.Latest(); ok {
+						add(document.Attachment{Name: mat.Name, SHA256: mat.SHA256})
+					}
+				}
+			}
+			return nil
+		}},
 	}
+	for _, src := range sources {
+		after := ""
+		for {
+			ids, err := s.queryStrings(ctx, `SELECT id FROM `+src.table+` WHERE id > ? ORDER BY id LIMIT 200`, after)
+			if err != nil {
+				return nil, fmt.Errorf("attachments: %w", err)
+			}
+			if len(ids) == 0 {
+				break
+			}
+			if err := src.files(ids); err != nil {
+				return nil, fmt.Errorf("attachments: %w", err)
+			}
+			after = ids[len(ids)-1]
+		}
+	}
+	return out, nil
 }

@@ -332,7 +332,7 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 		}
 	}
 	if slices.Contains(applied, searchMigration) || slices.Contains(applied, searchKindsMigration) || slices.Contains(applied, searchFieldsMigration) ||
-		slices.Contains(applied, searchMoreKindsMigration) {
+		slices.Contains(applied, searchMoreKindsMigration) || slices.Contains(applied, searchMaterialsMigration) {
 		// The documents stored before the index existed are indexed once,
 		// here, so that an upgrade needs no separate step.
 		if err := s.Reindex(ctx, nil); err != nil {

@@ -172,7 +172,7 @@ func (tx *Tx) putTraining(ctx context.Context, t *study.Training, prevSeq int) e
 				return fmt.Errorf("save training people: %w", err)
 			}
 		}
-		return nil
+		return tx.indexTraining(ctx, t)
 	}
 	// The invitees are fixed when the session is set, so only the row changes.
 	res, err := tx.exec(ctx, `UPDATE trainings SET seq = ?, content = ? WHERE id = ? AND seq = ?`, t.Seq, string(raw), t.ID, prevSeq)
@@ -182,7 +182,7 @@ func (tx *Tx) putTraining(ctx context.Context, t *study.Training, prevSeq int) e
 	if n, _ := res.RowsAffected(); n == 0 {
 		return ErrStale
 	}
-	return nil
+	return tx.indexTraining(ctx, t)
 }
 
 // CreateTraining saves a new session (checked by study.NewTraining) with its audit entry.
