@@ -51,13 +51,14 @@ func runSearch(ctx context.Context, c *cli) int {
 		fmt.Fprintln(c.stderr, "shuniu search reindex:", err)
 		return 1
 	}
-	fmt.Fprintf(c.stdout, "已重建 %d 项（公文、督办事项、会议、信息、调研、范文）的检索索引，新提取 %d 个附件的文字，用时 %s\n", n, read,
+	fmt.Fprintf(c.stdout, "已重建 %d 项（公文、督办事项、会议及会议材料、信息、调研、范文、值班日志、用印用车、学习计划、培训）的检索索引，新提取 %d 个附件的文字，用时 %s\n", n, read,
 		time.Since(start).Round(time.Millisecond))
 	return 0
 }
 
-// readAttachmentTexts reads the text of the documents' attachments that
-// were uploaded before texts were read (or whose reading failed), so that
+// readAttachmentTexts reads the text of the files (documents', information
+// reports' and progress reports' attachments, meeting materials) that were
+// uploaded before texts were read (or whose reading failed), so that
 // the rebuilt entries include them. A file missing from the file store or
 // unreadable is skipped.
 func readAttachmentTexts(ctx context.Context, s *store.Store, dataDir string, bar *progressBar) (int, error) {

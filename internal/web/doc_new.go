@@ -204,6 +204,13 @@ func docFromForm(f url.Values, units map[string]org.Unit) (document.Document, er
 // the policy refuses fails the whole form, before anything is created. The
 // files of a 秘密 or 机密 document (level) are written encrypted.
 func (srv *Server) uploads(r *http.Request, field string, level org.Classification) ([]document.Attachment, error) {
+	return srv.uploadFiles(r, field, level != org.Unclassified, level == org.Unclassified)
+}
+
+// uploadFiles is uploads with the two choices apart: whether the files are
+// written encrypted, and whether their text is read for search (never for
+// a classified thing's files).
+func (srv *Server) uploadFiles(r *http.Request, field string, encrypt, keepText bool) ([]document.Attachment, error) {
 	if r.MultipartForm == nil {
 		return nil, nil
 	}
@@ -215,7 +222,7 @@ func (srv *Server) uploads(r *http.Request, field string, level org.Classificati
 	if err != nil {
 		return nil, err
 	}
-	bs = bs.Encrypting(level != org.Unclassified)
+	bs = bs.Encrypting(encrypt)
 	var out []document.Attachment
 	for _, fh := range fhs {
 		obj, err := putUpload(bs, fh)
@@ -223,9 +230,9 @@ func (srv *Server) uploads(r *http.Request, field string, level org.Classificati
 			return nil, err
 		}
 		out = append(out, document.Attachment{Name: uploadName(fh), SHA256: obj.SHA256, Size: obj.Size, MediaType: obj.MediaType})
-		if level == org.Unclassified {
-			// A classified file is kept encrypted at rest; its text is not
-			// copied into the database in clear.
+		if keepText {
+			// A classified file's text is not copied into the database in
+			// clear.
 			srv.keepUploadText(r.Context(), fh, obj.SHA256)
 		}
 	}

@@ -436,7 +436,7 @@ func (srv *Server) infoSubmit(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		var d inforeport.Draft
 		if d, err = draftFrom(f); err == nil {
-			d.Attachments, err = srv.infoUploads(r)
+			d.Attachments, err = srv.infoUploads(r, d.Level)
 		}
 		if err == nil {
 			unit, office := f.Get("unit_id"), f.Get("office_id")
@@ -651,9 +651,10 @@ func (srv *Server) infoPage(w http.ResponseWriter, r *http.Request) {
 // infoUploads reads the files a report comes with through the documents'
 // upload path (the attachment policy, the content-addressed file store); a
 // file the policy refuses is the person's error, the store's faults are the
-// server's.
-func (srv *Server) infoUploads(r *http.Request) ([]inforeport.Attachment, error) {
-	atts, err := srv.uploads(r, "files", org.Unclassified)
+// server's. The files of a classified report (level) are stored as any
+// report's, but their text is not read for search.
+func (srv *Server) infoUploads(r *http.Request, level org.Classification) ([]inforeport.Attachment, error) {
+	atts, err := srv.uploadFiles(r, "files", false, level == org.Unclassified)
 	if err != nil && !strings.HasPrefix(err.Error(), "file store") && !strings.Contains(err.Error(), "数据目录") {
 		return nil, formError(err.Error())
 	}
@@ -767,7 +768,7 @@ func (srv *Server) infoAction(w http.ResponseWriter, r *http.Request) {
 			srv.infoFail(w, r, rep, c, formError("只有报送单位可以修改后再报"))
 			return
 		}
-		files, err := srv.infoUploads(r)
+		files, err := srv.infoUploads(r, rep.Level)
 		if err != nil {
 			srv.infoFail(w, r, rep, c, err)
 			return

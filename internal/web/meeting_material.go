@@ -45,44 +45,12 @@ type openedMaterial struct {
 	object access.MeetingMaterial
 }
 
-// materialObject is the 议题's material as access.DecideMaterial sees it:
-// the attendees are the invitees, the chair, and each substitute named in a
-// 回执 — the person of that name in the invitee's unit.
+// materialObject is the 议题's material as access.DecideMaterial sees it
+// (store.MaterialObject, which search decides on too): the attendees are the
+// invitees, the chair, and each substitute named in a 回执 — the person of
+// that name in the invitee's unit.
 func (srv *Server) materialObject(ctx context.Context, m *meeting.Meeting, it *meeting.AgendaItem) (access.MeetingMaterial, error) {
-	o := access.MeetingMaterial{Office: access.MeetingOffice{UnitID: m.OfficeID, Level: int(m.Level)}, Organizer: m.Organizer,
-		UnitID: it.UnitID, Presenter: it.Presenter}
-	units, err := srv.units(ctx)
-	if err != nil {
-		return o, err
-	}
-	for _, u := range units {
-		if m.OfficeID != "" && u.ParentID == m.OfficeID {
-			o.Office.Sections = append(o.Office.Sections, u.ID)
-		}
-	}
-	if m.Convener != "" {
-		o.Attendees = append(o.Attendees, m.Convener)
-	}
-	for _, iv := range m.Invitees {
-		o.Attendees = append(o.Attendees, iv.PersonID)
-		if iv.Reply == nil || iv.Reply.Answer != meeting.Substitute || iv.Reply.SubName == "" || iv.UnitID == "" {
-			continue
-		}
-		ps, err := srv.store.UnitPositions(ctx, iv.UnitID)
-		if err != nil {
-			return o, err
-		}
-		for _, p := range ps {
-			person, err := srv.store.Person(ctx, p.PersonID)
-			if err != nil {
-				return o, err
-			}
-			if person.Name == iv.Reply.SubName {
-				o.Attendees = append(o.Attendees, person.ID)
-			}
-		}
-	}
-	return o, nil
+	return srv.store.MaterialObject(ctx, m, it)
 }
 
 // loadMaterial reads the meeting and 议题 named in the path and asks
@@ -334,6 +302,11 @@ func (srv *Server) addMaterial(r *http.Request, om openedMaterial) (meeting.Meet
 	obj, err := putUpload(bs, fh)
 	if err != nil {
 		return meeting.Meeting{}, err
+	}
+	if om.m.Level == org.Unclassified {
+		// For search, as a document's attachment: a classified meeting's
+		// material (PDF) is not read into the database.
+		srv.keepUploadText(r.Context(), fh, obj.SHA256)
 	}
 	v := viewerFrom(r.Context())
 	mat := meeting.Material{Name: name, SHA256: obj.SHA256, Size: obj.Size, MediaType: obj.MediaType}

@@ -171,6 +171,15 @@ func hitView(h search.Hit) searchHit {
 	case search.KindStudyPlan:
 		v.URL = "/study" // plans are shown on the study page
 		v.At = h.At
+	case search.KindMaterial:
+		meetingID, seq, _ := strings.Cut(h.ID, "/")
+		v.URL = "/meetings/" + url.PathEscape(meetingID) + "/agenda/" + url.PathEscape(seq)
+		v.Level = org.Classification(h.Level).Label()
+		v.At = h.At
+	case search.KindTraining:
+		v.URL = "/study/trainings/" + url.PathEscape(h.ID)
+		v.State = map[string]string{search.StateDone: "已取消"}[h.State]
+		v.At = h.At
 	case search.KindPerson:
 		v.URL = "/people/" + h.ID
 	case search.KindUnit:

@@ -78,3 +78,29 @@ func TestBrowserSearch(t *testing.T) {
 		t.Errorf("snippet mark %q", got)
 	}
 }
+
+// TestBrowserSearchMaterial: a 会议材料 is found from the search box by the
+// words of its file, and its hit opens the 议题's material page.
+func TestBrowserSearchMaterial(t *testing.T) {
+	e := newDocEnv(t)
+	path, devHead, _ := materialFixture(t, e)
+	w := &walker{t: t, ctx: browser(t), e: e}
+	w.as(devHead)
+	w.do(chromedp.Navigate(e.srv.URL+"/workbench"), chromedp.WaitVisible(`[data-testid=top-search]`),
+		chromedp.SendKeys(`[data-testid=top-search]`, "污水处理厂二期\n"),
+		chromedp.WaitVisible(`[data-testid=search-hit]`))
+	if got := w.text(`[data-testid=search-hit-link]`); got != "项目推进情况" {
+		t.Errorf("hit %q", got)
+	}
+	w.do(chromedp.Click(`[data-testid=search-hit-link]`), chromedp.WaitVisible(`[data-testid=material-title]`))
+	loc, err := chromedp.Run(w.ctx, chromedp.Location())
+	if err != nil || !strings.HasSuffix(loc, path) {
+		t.Errorf("the hit leads to %s (%v), not %s", loc, err, path)
+	}
+	if got := w.text(`[data-testid=material-title]`); got != "项目推进情况" {
+		t.Errorf("the material page's title %q", got)
+	}
+	if got := w.text(`[data-testid=material-link]`); got != "汇报.txt" {
+		t.Errorf("the material page's version %q", got)
+	}
+}

@@ -970,6 +970,7 @@ func (srv *Server) supFiles(r *http.Request, it *supervise.Item, f url.Values) (
 			if obj.SHA256 != sums[i] {
 				return fmt.Errorf("upload %s changed while it was read", fh.Filename)
 			}
+			srv.keepUploadText(r.Context(), fh, obj.SHA256) // for search: the item's entry reads it when saved
 		}
 		return nil
 	}
