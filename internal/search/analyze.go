@@ -132,3 +132,80 @@ func isFolded(s string) bool {
 	}
 	return true
 }
+
+// A SentenceCache tokenizes text made of pieces that repeat — a generated
+// corpus's sentences — once per distinct piece; not safe for concurrent use.
+type SentenceCache struct {
+	pieces map[string]Tokens
+	intern map[string]string
+}
+
+// Analyze is Analyze(strings.Join(parts, "")): runs never cross a piece's
+// boundary when the characters either side of it are of different kinds, so
+// each piece's grams are its own and only the characters are deduplicated
+// across pieces. Otherwise (or past MaxIndexedRunes) it analyzes the whole.
+func (c *SentenceCache) Analyze(parts []string) Tokens {
+	if c.pieces == nil {
+		c.pieces, c.intern = map[string]Tokens{}, map[string]string{}
+	}
+	n := 0
+	for i, p := range parts {
+		n += utf8.RuneCountInString(p)
+		if n > MaxIndexedRunes || (i > 0 && joins(parts[i-1], p)) {
+			return Analyze(strings.Join(parts, ""))
+		}
+	}
+	var t Tokens
+	seen := make(map[string]bool, 256)
+	for _, p := range parts {
+		pt, ok := c.pieces[p]
+		if !ok {
+			pt = Analyze(p)
+			for i, g := range pt.Grams {
+				pt.Grams[i] = c.interned(g)
+			}
+			for i, ch := range pt.Chars {
+				pt.Chars[i] = c.interned(ch)
+			}
+			c.pieces[p] = pt
+		}
+		t.Grams = append(t.Grams, pt.Grams...)
+		for _, ch := range pt.Chars {
+			if !seen[ch] {
+				seen[ch] = true
+				t.Chars = append(t.Chars, ch)
+			}
+		}
+	}
+	return t
+}
+
+func (c *SentenceCache) interned(s string) string {
+	if x, ok := c.intern[s]; ok {
+		return x
+	}
+	c.intern[s] = s
+	return s
+}
+
+// joins reports whether a run of forRuns would go on from a's last
+// character into b's first: both Chinese, or both letters or digits.
+func joins(a, b string) bool {
+	if a == "" || b == "" {
+		return true // an empty piece: analyze the whole, to be safe
+	}
+	x, _ := utf8.DecodeLastRuneInString(a)
+	y, _ := utf8.DecodeRuneInString(b)
+	kind := func(r rune) int {
+		r = Fold(r)
+		switch {
+		case unicode.Is(unicode.Han, r):
+			return 1
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			return 2
+		}
+		return 0
+	}
+	kx, ky := kind(x), kind(y)
+	return kx != 0 && kx == ky
+}

@@ -34,6 +34,10 @@ type CorpusDoc struct {
 	At            time.Time
 	Title, Number string
 	Body          string
+	// Parts are Body's pieces in order (its sentences): Body is their
+	// concatenation. A bulk load tokenizes each distinct piece once
+	// (SentenceCache).
+	Parts []string
 }
 
 // Pieces a Corpus composes 公文 from.
@@ -68,8 +72,12 @@ func (c Corpus) Doc(n int) CorpusDoc {
 	matter := corpusMatters[r.IntN(len(corpusMatters))]
 	title := corpusActs[r.IntN(len(corpusActs))] + matter + corpusTails[r.IntN(len(corpusTails))]
 	var b strings.Builder
-	b.WriteString("各镇人民政府、街道办事处，区政府各部门：\n")
-	for range 12 + r.IntN(30) {
+	const salutation = "各镇人民政府、街道办事处，区政府各部门：\n"
+	b.WriteString(salutation)
+	k := 12 + r.IntN(30)
+	parts := make([]string, 0, k+1)
+	parts = append(parts, salutation)
+	for range k {
 		s := corpusSentences[r.IntN(len(corpusSentences))]
 		if len(c.Sentences) > 0 && r.IntN(3) == 0 {
 			s = c.Sentences[r.IntN(len(c.Sentences))]
@@ -82,6 +90,7 @@ func (c Corpus) Doc(n int) CorpusDoc {
 			}
 		}
 		b.WriteString(s)
+		parts = append(parts, s)
 	}
 	organ := c.Organs[r.IntN(len(c.Organs))]
 	level := 0
@@ -93,7 +102,7 @@ func (c Corpus) Doc(n int) CorpusDoc {
 		state = "done"
 	}
 	return CorpusDoc{ID: CorpusID(n), OrganID: organ, Level: level, DocType: "通知", State: state, At: at, Title: title,
-		Number: "清政办发〔" + strconv.Itoa(at.Year()) + "〕" + strconv.Itoa(n%900+1) + "号", Body: b.String()}
+		Number: "清政办发〔" + strconv.Itoa(at.Year()) + "〕" + strconv.Itoa(n%900+1) + "号", Body: b.String(), Parts: parts}
 }
 
 // CorpusID is the n-th generated document's id.
