@@ -28,12 +28,13 @@ const benchSearchUsage = `用法:
 func runBenchSearch(ctx context.Context, c *cli) int {
 	fs := flag.NewFlagSet("bench search-corpus", flag.ContinueOnError)
 	var db, sentences, cpuProfile string
-	var docs, runs int
+	var docs, runs, batch int
 	var noMeasure bool
 	fs.StringVar(&db, "db", "", "SQLite 文件路径或 postgres:// 地址")
 	fs.IntVar(&docs, "docs", 1_000_000, "公文篇数")
 	fs.StringVar(&sentences, "sentences", "", "正文中混入的真实句子来源（gzip 文本，一行一段，逗号分隔；如校对语料的法规和政府工作报告）")
 	fs.IntVar(&runs, "runs", 40, "每种查询测量的次数")
+	fs.IntVar(&batch, "batch", 0, "每个事务写入的篇数（0：SQLite 25000，PostgreSQL 5000）")
 	fs.BoolVar(&noMeasure, "no-measure", false, "只写入，不测量")
 	fs.StringVar(&cpuProfile, "cpuprofile", "", "把写入阶段的 CPU 剖析写到此文件（go tool pprof）")
 	if !parse(fs, c.args[1:], c.stderr) {
@@ -87,7 +88,7 @@ func runBenchSearch(ctx context.Context, c *cli) int {
 				return fail(err)
 			}
 		}
-		err := buildCorpus(ctx, c, s, corpus, done)
+		err := buildCorpus(ctx, c, s, corpus, done, batch)
 		if cpuProfile != "" {
 			pprof.StopCPUProfile()
 		}
@@ -110,14 +111,16 @@ func runBenchSearch(ctx context.Context, c *cli) int {
 // buildCorpus writes documents from..Docs, 25,000 a transaction on SQLite
 // (each writes one FTS5 segment) and 5,000 a COPY on PostgreSQL, the next
 // batch generated and tokenized while one is written.
-func buildCorpus(ctx context.Context, c *cli, s *store.Store, corpus search.Corpus, from int) error {
+func buildCorpus(ctx context.Context, c *cli, s *store.Store, corpus search.Corpus, from, batch int) error {
 	start := time.Now()
 	if err := s.CorpusStart(ctx); err != nil {
 		return err
 	}
-	batch := 5000
-	if s.Dialect() == store.SQLite {
-		batch = 25000
+	if batch <= 0 {
+		batch = 5000
+		if s.Dialect() == store.SQLite {
+			batch = 25000
+		}
 	}
 	batches := make(chan []store.CorpusEntry, 1)
 	go func() {

@@ -156,19 +156,28 @@ func (c *SentenceCache) Analyze(parts []string) Tokens {
 		}
 	}
 	var t Tokens
-	seen := make(map[string]bool, 256)
-	for _, p := range parts {
+	seen := make(map[string]bool, 512)
+	pts := make([]Tokens, len(parts))
+	grams := 0
+	for i, p := range parts {
 		pt, ok := c.pieces[p]
 		if !ok {
 			pt = Analyze(p)
-			for i, g := range pt.Grams {
-				pt.Grams[i] = c.interned(g)
+			for j, g := range pt.Grams {
+				pt.Grams[j] = c.interned(g)
 			}
-			for i, ch := range pt.Chars {
-				pt.Chars[i] = c.interned(ch)
+			for j, ch := range pt.Chars {
+				pt.Chars[j] = c.interned(ch)
 			}
 			c.pieces[p] = pt
 		}
+		pts[i] = pt
+		grams += len(pt.Grams)
+	}
+	if grams > 0 {
+		t.Grams = make([]string, 0, grams)
+	}
+	for _, pt := range pts {
 		t.Grams = append(t.Grams, pt.Grams...)
 		for _, ch := range pt.Chars {
 			if !seen[ch] {

@@ -52,8 +52,9 @@ func (f FieldTokens) TSVector() string {
 		p     int
 		label string
 	}
-	pos := map[string][]place{}
-	var order []string
+	n := len(f.Title.Grams) + len(f.Number.Grams) + len(f.Body.Grams)
+	pos := make(map[string][]place, n) // sized once: growing it was most of a bulk load's rendering
+	order := make([]string, 0, n)
 	next := 1
 	for _, fl := range []struct {
 		t     Tokens
@@ -72,6 +73,7 @@ func (f FieldTokens) TSVector() string {
 		next++ // the gap
 	}
 	var b strings.Builder
+	b.Grow(12 * n)
 	for _, g := range order {
 		b.WriteString(quoteLexeme(g))
 		b.WriteByte(':')
@@ -84,7 +86,7 @@ func (f FieldTokens) TSVector() string {
 		}
 		b.WriteByte(' ')
 	}
-	seen := map[string]bool{}
+	seen := make(map[string]bool, len(f.Title.Chars)+len(f.Number.Chars)+len(f.Body.Chars)+len(f.Marks))
 	for _, t := range []Tokens{f.Title, f.Number, f.Body} {
 		for _, s := range t.Chars {
 			if _, ok := pos[s]; !ok && !seen[s] {
