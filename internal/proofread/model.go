@@ -109,14 +109,14 @@ type model struct {
 	// starts marks the first characters of misspellings and variants, so
 	// that most positions need no lookup at all.
 	starts []bool
-	// homophones holds the common words of 2–3 characters by their toneless
-	// pinyin (homKey), most frequent first: an IME slip often replaces a
-	// whole word by another of the same sound (单位 → 淡味).
-	homophones map[uint64][]homCand // while loading
-	// homT and homC are homophones flattened for the scorer: a key's
-	// words are homC[a:b].
-	homT flatTable
-	homC []homCand
+	// homT and homC index the common words of 2–3 characters by their
+	// toneless pinyin (homKeys): a key's words are homC[a:b], most
+	// frequent first. An IME slip often replaces a whole word by another
+	// of the same sound (单位 → 淡味). homDict holds the dictionary's part
+	// while loading (indexHomophones, addModelHomophones).
+	homT    flatTable
+	homC    []homCand
+	homDict homIndex
 	// ngram is the word trigram model read from the system, nil if absent.
 	ngram *ngramModel
 	// char is the character n-gram model of official writing, nil if none.
@@ -219,15 +219,12 @@ func loadModel(ngramPath, charPath string) (*model, error) {
 	m.freq4F, m.wildF = newKeyFilter(), newKeyFilter()
 	m.freq4.each(func(k uint64, _, _ int32) { m.freq4F.add(k) })
 	m.wildT.each(func(k uint64, _, _ int32) { m.wildF.add(k) })
+	var adds []homAdd
 	if m.ngram != nil {
-		m.addModelHomophones() // after freq4, which it reads
+		adds = m.addModelHomophones() // after freq4, which it reads
 	}
-	m.homT = newFlatTable(len(m.homophones))
-	for k, list := range m.homophones {
-		m.homT.put(k, int32(len(m.homC)), int32(len(m.homC)+len(list)))
-		m.homC = append(m.homC, list...)
-	}
-	m.homophones = nil
+	m.homT, m.homC = m.homDict.with(adds)
+	m.homDict = homIndex{}
 	m.conf = make([]charConf, len(m.chars))
 	for r := range m.chars {
 		ci, cc := &m.chars[r], &m.conf[r]
@@ -850,9 +847,9 @@ func (m *model) logProb(w string, runes int) (float64, bool) {
 // (the dictionary gives 拐卖 34, 售后 27 and 征收 3); such a word enters
 // with the model's probability. (Doing the same for the one-character
 // index, below minCandidateFreq, gained nothing on the dev split.)
-func (m *model) addModelHomophones() {
+func (m *model) addModelHomophones() []homAdd {
 	g := m.ngram
-	changed := map[uint64]bool{}
+	var adds []homAdd
 	var rs []rune
 	g.keys.each(func(key uint64, v, _ int32) {
 		id := uint32(v) &^ lmPrefixBit
@@ -877,17 +874,63 @@ func (m *model) addModelHomophones() {
 		c := homCand{word: string(rs), lp: float32(lp)}
 		var keys [8]uint64
 		for _, k := range keys[:m.homKeys(rs, keys[:], homReadings)] {
-			m.homophones[k] = append(m.homophones[k], c)
-			changed[k] = true
+			adds = append(adds, homAdd{k, c})
 		}
 	})
-	for k := range changed {
-		// The model's words came in map order: ties go by the word, so
-		// that every start-up builds the same lists.
-		slices.SortStableFunc(m.homophones[k], func(a, b homCand) int {
+	return adds
+}
+
+// homAdd is a word the trigram model adds to the homophone index under key k.
+type homAdd struct {
+	k uint64
+	c homCand
+}
+
+// homIndex is the dictionary's homophone index while loading: a key's
+// words are c[a:b] of t, most frequent first.
+type homIndex struct {
+	t flatTable
+	c []homCand
+}
+
+// with is the index with the trigram model's words added: a key that
+// gets some has its words sorted by probability, ties by the word (the
+// model's words come in table order), so that every start-up builds the
+// same lists; the other keys keep the dictionary's order.
+func (x homIndex) with(adds []homAdd) (flatTable, []homCand) {
+	extra := newFlatTable(len(adds))
+	for _, a := range adds {
+		n, _, _ := extra.get(a.k)
+		extra.put(a.k, n+1, 0)
+	}
+	t := newFlatTable(x.t.n + extra.n)
+	c := make([]homCand, 0, len(x.c)+len(adds))
+	x.t.each(func(k uint64, a, b int32) {
+		n, _, _ := extra.get(k)
+		t.put(k, int32(len(c)), int32(len(c))+b-a+n)
+		c = append(c, x.c[a:b]...)
+		c = c[:len(c)+int(n)] // room for the model's words
+	})
+	extra.each(func(k uint64, n, _ int32) {
+		if _, _, ok := t.get(k); !ok {
+			t.put(k, int32(len(c)), int32(len(c))+n)
+			c = c[:len(c)+int(n)]
+		}
+	})
+	// The model's words go at the end of their key's list, from the back.
+	for _, a := range adds {
+		n, _, _ := extra.get(a.k)
+		_, b, _ := t.get(a.k)
+		c[b-n] = a.c
+		extra.put(a.k, n-1, 0)
+	}
+	extra.each(func(k uint64, _, _ int32) {
+		lo, hi, _ := t.get(k)
+		slices.SortStableFunc(c[lo:hi], func(a, b homCand) int {
 			return cmp.Or(cmp.Compare(b.lp, a.lp), strings.Compare(a.word, b.word))
 		})
-	}
+	})
+	return t, c
 }
 
 // homReadings is how many readings of each character of a word index it
@@ -949,29 +992,54 @@ func (m *model) homKeys(rs []rune, keys []uint64, maxReadings int) int {
 }
 
 // indexHomophones builds the homophone index; it runs after loadPinyin.
+// Like indexWild, it is built straight into flat arrays: the keys
+// counted, given their places, filled in the dictionary's order and each
+// key's words sorted by frequency as a map of slices had them.
 func (m *model) indexHomophones(entries []entry) {
-	m.homophones = make(map[uint64][]homCand, 200_000)
 	type hf struct {
 		c homCand
 		f int32
 	}
-	tmp := map[uint64][]hf{}
-	for _, e := range entries {
-		if e.n < homMinFreq || len(e.rs) < 2 || len(e.rs) > 3 {
-			continue
-		}
-		c := hf{homCand{word: e.word, lp: float32(math.Log(float64(e.n)) - m.logN)}, e.n}
-		var keys [8]uint64
-		for _, k := range keys[:m.homKeys(e.rs, keys[:], homReadings)] {
-			tmp[k] = append(tmp[k], c) // the keys of one word are distinct
+	each := func(f func(k uint64, c hf)) {
+		for _, e := range entries {
+			if e.n < homMinFreq || len(e.rs) < 2 || len(e.rs) > 3 {
+				continue
+			}
+			c := hf{homCand{word: e.word, lp: float32(math.Log(float64(e.n)) - m.logN)}, e.n}
+			var keys [8]uint64
+			for _, k := range keys[:m.homKeys(e.rs, keys[:], homReadings)] {
+				f(k, c) // the keys of one word are distinct
+			}
 		}
 	}
-	for k, list := range tmp {
-		slices.SortFunc(list, func(a, b hf) int { return int(b.f - a.f) })
-		out := make([]homCand, len(list))
-		for i, x := range list {
-			out[i] = x.c
+	t := newFlatTable(64_000)
+	n := 0
+	each(func(k uint64, _ hf) {
+		a, _, _ := t.get(k)
+		t.put(k, a+1, 0)
+		n++
+	})
+	at := int32(0)
+	for i := range t.slots {
+		if s := &t.slots[i]; s.k != 0 {
+			s.a, s.b, at = at, at, at+s.a
 		}
-		m.homophones[k] = out
 	}
+	tmp := make([]hf, n)
+	each(func(k uint64, c hf) {
+		a, b, _ := t.get(k)
+		tmp[b] = c
+		t.put(k, a, b+1)
+	})
+	c := make([]homCand, n)
+	for _, s := range t.slots {
+		if s.k != 0 {
+			list := tmp[s.a:s.b]
+			slices.SortFunc(list, func(a, b hf) int { return int(b.f - a.f) })
+			for i, x := range list {
+				c[int(s.a)+i] = x.c
+			}
+		}
+	}
+	m.homDict = homIndex{t, c}
 }
