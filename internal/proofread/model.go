@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -366,7 +367,11 @@ func (m *model) loadWords() error {
 		entries = append(entries, e)
 		total += int64(n)
 	}
-	for w, n := range extra {
+	// In a fixed order: the word lists sort by frequency only, and these
+	// words (the idioms at 20, the 公文 terms at 300) tie with others, so
+	// map order made the order of tied candidates differ between runs.
+	for _, w := range slices.Sorted(maps.Keys(extra)) {
+		n := extra[w]
 		rs := []rune(w)
 		if _, bad := m.misspelt[w]; bad || len(rs) > maxWordRunes || !allHan(rs) {
 			continue
