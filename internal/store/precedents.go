@@ -198,6 +198,55 @@ func precedentQueryTerms(title, body string) []string {
 // that s may open — the access predicate of Search in the query, then
 // access.Decide on each — the index's best precedentWindow, best first.
 func (st *Store) precedentCandidates(ctx context.Context, s access.Subject, organID, docType, excludeID string, terms []string) ([]DocRecord, error) {
+	rows, err := st.precedentRows(ctx, s, organID, docType, excludeID, terms)
+	if err != nil || len(rows) == 0 {
+		return nil, err
+	}
+	c := st.conn
+	var ids []string
+	for _, x := range rows {
+		o := access.Object{Kind: "document", ID: x.id, UnitID: x.organID, Level: org.Classification(x.level)}
+		if x.involved {
+			o.Participants = []string{s.PersonID}
+		}
+		if access.Decide(s, access.ReadObject, o).Allow {
+			ids = append(ids, x.id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	docs, err := c.Documents(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("precedents: %w", err)
+	}
+	// The index's level is the document's; a document reclassified since
+	// is decided again on what it is now.
+	out := docs[:0]
+	for _, d := range docs {
+		o := access.Object{Kind: "document", ID: d.ID, UnitID: d.OrganID, Level: d.Level()}
+		for _, x := range rows {
+			if x.id == d.ID && x.involved {
+				o.Participants = []string{s.PersonID}
+			}
+		}
+		if access.Decide(s, access.ReadObject, o).Allow {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// precedentRow is a candidate as the index returns it.
+type precedentRow struct {
+	id, organID string
+	level       int
+	involved    bool
+}
+
+// precedentRows are the index's best precedentWindow entries of the organ
+// sharing any of terms that pass the access predicate, best first.
+func (st *Store) precedentRows(ctx context.Context, s access.Subject, organID, docType, excludeID string, terms []string) ([]precedentRow, error) {
 	if len(terms) == 0 || organID == "" {
 		return nil, nil
 	}
@@ -246,11 +295,6 @@ func (st *Store) precedentCandidates(ctx context.Context, s access.Subject, orga
 	}
 	where += ` AND ((` + ownPred + `) OR ` + involved + `)`
 	wargs = append(append(wargs, own...), s.PersonID, s.PersonID)
-	type row struct {
-		id, organID string
-		level       int
-		involved    bool
-	}
 	sqlText := `SELECT e.obj_id, e.organ_id, e.level, CASE WHEN ` + involved + ` THEN 1 ELSE 0 END ` + from + where + ` ORDER BY ` + order + ` LIMIT ?`
 	var all []any
 	if c.d == Postgres {
@@ -259,8 +303,8 @@ func (st *Store) precedentCandidates(ctx context.Context, s access.Subject, orga
 	} else {
 		all = append(append(append([]any{s.PersonID, s.PersonID}, args...), wargs...), precedentWindow)
 	}
-	rows, err := queryAll(ctx, c, func(r scanner) (row, error) {
-		var x row
+	rows, err := queryAll(ctx, c, func(r scanner) (precedentRow, error) {
+		var x precedentRow
 		var inv int64
 		err := r.Scan(&x.id, &x.organID, &x.level, &inv)
 		x.involved = inv > 0
@@ -269,36 +313,5 @@ func (st *Store) precedentCandidates(ctx context.Context, s access.Subject, orga
 	if err != nil {
 		return nil, fmt.Errorf("precedents: %w", err)
 	}
-	var ids []string
-	for _, x := range rows {
-		o := access.Object{Kind: "document", ID: x.id, UnitID: x.organID, Level: org.Classification(x.level)}
-		if x.involved {
-			o.Participants = []string{s.PersonID}
-		}
-		if access.Decide(s, access.ReadObject, o).Allow {
-			ids = append(ids, x.id)
-		}
-	}
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	docs, err := c.Documents(ctx, ids)
-	if err != nil {
-		return nil, fmt.Errorf("precedents: %w", err)
-	}
-	// The index's level is the document's; a document reclassified since
-	// is decided again on what it is now.
-	out := docs[:0]
-	for _, d := range docs {
-		o := access.Object{Kind: "document", ID: d.ID, UnitID: d.OrganID, Level: d.Level()}
-		for _, x := range rows {
-			if x.id == d.ID && x.involved {
-				o.Participants = []string{s.PersonID}
-			}
-		}
-		if access.Decide(s, access.ReadObject, o).Allow {
-			out = append(out, d)
-		}
-	}
-	return out, nil
+	return rows, nil
 }
