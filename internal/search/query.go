@@ -521,6 +521,37 @@ func (q Query) TSQuery() string {
 	return strings.Join(parts, " & ")
 }
 
+// Ordered reports whether a clause asks for more than one token in order
+// (a phrase): TSQueryAll does not check the order, TSQuery does.
+func (q Query) Ordered() bool {
+	for _, c := range q.Clauses {
+		if len(c.Terms) > 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// TSQueryAll renders every token of every clause as required, in no order:
+// what PostgreSQL's GIN index answers exactly, without reading an entry's
+// tsvector (a phrase, <->, has to be checked on each entry's positions).
+// Every entry TSQuery matches matches it too, so the newest entries that
+// match TSQuery are found by checking TSQuery on the newest that match
+// this, in order, until enough are found.
+func (q Query) TSQueryAll() string {
+	var parts []string
+	seen := map[string]bool{}
+	for _, c := range q.Clauses {
+		for _, t := range c.Terms {
+			if !seen[t] {
+				seen[t] = true
+				parts = append(parts, quoteLexeme(t))
+			}
+		}
+	}
+	return strings.Join(parts, " & ")
+}
+
 // FTS5Text renders tokens as the text of the FTS5 column: tokens separated
 // by spaces, grams first in order so that phrases match.
 func FTS5Text(t Tokens, marks []string) string {
