@@ -1,8 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -26,8 +31,19 @@ import (
 // scored against the draft.
 const precedentWindow = 30
 
-// precedentTerms bounds the words one question asks the index for.
+// precedentTerms bounds the draft's words looked up in the index.
 const precedentTerms = 40
+
+// precedentTermBudget bounds the candidates one question asks for: the
+// draft's words are taken rarest first while the entries holding them add
+// up to no more than this (and at least the four rarest). The words every
+// 公文 shares match nearly every entry and say little of the matter; on a
+// small index every word fits (docs/search.md).
+const precedentTermBudget = 2000
+
+// precedentScan bounds the entries one question ranks: the newest that
+// hold one of its words.
+const precedentScan = 500
 
 // PrecedentQuery is what a drafter is writing.
 type PrecedentQuery struct {
@@ -257,28 +273,12 @@ func (st *Store) precedentRows(ctx context.Context, s access.Subject, organID, d
 			own = append(own, a.UnitID)
 		}
 	}
+	terms, err := c.rarestTerms(ctx, terms, precedentTermBudget)
+	if err != nil || len(terms) == 0 {
+		return nil, err
+	}
 	involved := `(EXISTS (SELECT 1 FROM participants p WHERE p.doc_id = e.obj_id AND p.person_id = ?) OR
 		EXISTS (SELECT 1 FROM grants g WHERE g.object_kind = 'document' AND g.object_id = e.obj_id AND g.person_id = ?))`
-	var from, order string
-	var args []any
-	if c.d == Postgres {
-		ts := make([]string, len(terms))
-		for i, t := range terms {
-			ts[i] = "'" + strings.ReplaceAll(strings.ReplaceAll(t, `\`, `\\`), "'", "''") + "'"
-		}
-		tsq := strings.Join(ts, " | ")
-		from = `FROM search_entries e WHERE e.tokens @@ ?::tsquery`
-		order = `ts_rank(?::float4[], e.tokens, ?::tsquery, 1) DESC, e.at DESC`
-		args = append(args, search.TSRankWeights, tsq, tsq)
-	} else {
-		qs := make([]string, len(terms))
-		for i, t := range terms {
-			qs[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
-		}
-		from = `FROM search_fts f JOIN search_entries e ON e.rid = f.rowid WHERE search_fts MATCH ?`
-		order = fmt.Sprintf(`bm25(search_fts, %g, %g, %g), f.rowid DESC`, search.TitleWeight, search.NumberWeight, search.BodyWeight)
-		args = append(args, strings.Join(qs, " OR "))
-	}
 	where := ` AND e.kind = 'document' AND e.organ_id = ? AND e.obj_id <> ? AND e.level BETWEEN 0 AND ?`
 	wargs := []any{organID, excludeID, int(s.Clearance)}
 	if docType != "" {
@@ -295,13 +295,30 @@ func (st *Store) precedentRows(ctx context.Context, s access.Subject, organID, d
 	}
 	where += ` AND ((` + ownPred + `) OR ` + involved + `)`
 	wargs = append(append(wargs, own...), s.PersonID, s.PersonID)
-	sqlText := `SELECT e.obj_id, e.organ_id, e.level, CASE WHEN ` + involved + ` THEN 1 ELSE 0 END ` + from + where + ` ORDER BY ` + order + ` LIMIT ?`
+	cols := `e.obj_id, e.organ_id, e.level, CASE WHEN ` + involved + ` THEN 1 ELSE 0 END AS inv`
+	// The newest precedentScan entries holding one of the words are ranked,
+	// not every one: the index's own order bounds the work, as for Search.
+	var sqlText string
 	var all []any
 	if c.d == Postgres {
-		// The select list's involved, the MATCH, the filters, then ORDER BY's rank.
-		all = append(append(append(append([]any{s.PersonID, s.PersonID}, args[1]), wargs...), args[0], args[2]), precedentWindow)
+		ts := make([]string, len(terms))
+		for i, t := range terms {
+			ts[i] = "'" + strings.ReplaceAll(strings.ReplaceAll(t, `\`, `\\`), "'", "''") + "'"
+		}
+		tsq := strings.Join(ts, " | ")
+		sqlText = `SELECT w.obj_id, w.organ_id, w.level, w.inv FROM (SELECT ` + cols + `, e.at, e.tokens FROM search_entries e WHERE e.tokens @@ ?::tsquery` +
+			where + ` ORDER BY e.at DESC LIMIT ?) w ORDER BY ts_rank(?::float4[], w.tokens, ?::tsquery, 1) DESC, w.at DESC LIMIT ?`
+		all = append(append(append([]any{s.PersonID, s.PersonID, tsq}, wargs...), precedentScan, search.TSRankWeights, tsq), precedentWindow)
 	} else {
-		all = append(append(append([]any{s.PersonID, s.PersonID}, args...), wargs...), precedentWindow)
+		qs := make([]string, len(terms))
+		for i, t := range terms {
+			qs[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
+		}
+		sqlText = `SELECT w.obj_id, w.organ_id, w.level, w.inv FROM (SELECT ` + cols + `, ` +
+			fmt.Sprintf(`bm25(search_fts, %g, %g, %g)`, search.TitleWeight, search.NumberWeight, search.BodyWeight) + ` AS b, f.rowid AS r
+			FROM search_fts f JOIN search_entries e INDEXED BY search_entries_window ON e.rid = f.rowid WHERE search_fts MATCH ?` + where +
+			` ORDER BY f.rowid DESC LIMIT ?) w ORDER BY w.b, w.r DESC LIMIT ?`
+		all = append(append([]any{s.PersonID, s.PersonID, strings.Join(qs, " OR ")}, wargs...), precedentScan, precedentWindow)
 	}
 	rows, err := queryAll(ctx, c, func(r scanner) (precedentRow, error) {
 		var x precedentRow
@@ -314,4 +331,98 @@ func (st *Store) precedentRows(ctx context.Context, s access.Subject, organID, d
 		return nil, fmt.Errorf("precedents: %w", err)
 	}
 	return rows, nil
+}
+
+// rarestTerms are terms, the rarest in the index first, taken while the
+// entries holding them add up to no more than budget (at least four): on
+// SQLite counted by FTS5's vocabulary (search_fts_rows, 0067; a term no
+// entry holds is left out), on PostgreSQL estimated from the statistics
+// ANALYZE keeps of the commonest lexemes (a term not among them counts as
+// none, being rarer than those that are). Ties keep the draft's order (the
+// title's matter first).
+func (c conn) rarestTerms(ctx context.Context, terms []string, budget float64) ([]string, error) {
+	df := map[string]float64{}
+	if c.d == Postgres {
+		var elems, freqs sql.NullString
+		err := c.queryRow(ctx, `SELECT most_common_elems::text, most_common_elem_freqs::text FROM pg_stats
+			WHERE schemaname = current_schema() AND tablename = 'search_entries' AND attname = 'tokens'`).Scan(&elems, &freqs)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("precedents: term frequency: %w", err)
+		}
+		var rows float64
+		if err := c.queryRow(ctx, `SELECT GREATEST(reltuples, 0) FROM pg_class WHERE oid = 'search_entries'::regclass`).Scan(&rows); err != nil {
+			return nil, fmt.Errorf("precedents: term frequency: %w", err)
+		}
+		es, fs := pgArray(elems.String), pgArray(freqs.String)
+		for i, e := range es {
+			if i < len(fs) {
+				f, _ := strconv.ParseFloat(fs[i], 64)
+				df[e] = f * rows
+			}
+		}
+	} else {
+		args := make([]any, len(terms))
+		for i, t := range terms {
+			args[i] = t
+		}
+		type count struct {
+			term string
+			n    float64
+		}
+		counts, err := queryAll(ctx, c, func(r scanner) (count, error) {
+			var x count
+			return x, r.Scan(&x.term, &x.n)
+		}, `SELECT term, doc FROM search_fts_rows WHERE term IN (`+placeholders(len(terms))+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("precedents: term frequency: %w", err)
+		}
+		held := make([]string, 0, len(terms))
+		for _, x := range counts {
+			df[x.term] = x.n
+		}
+		for _, t := range terms {
+			if _, ok := df[t]; ok {
+				held = append(held, t)
+			}
+		}
+		terms = held
+	}
+	out := slices.Clone(terms)
+	slices.SortStableFunc(out, func(a, b string) int { return cmp.Compare(df[a], df[b]) })
+	var sum float64
+	for i, t := range out {
+		if sum += df[t]; i >= 4 && sum > budget {
+			return out[:i], nil
+		}
+	}
+	return out, nil
+}
+
+// pgArray splits a PostgreSQL array's text form ({a,"b c"}) into its
+// elements; quoted elements are unquoted.
+func pgArray(s string) []string {
+	s = strings.TrimSuffix(strings.TrimPrefix(s, "{"), "}")
+	if s == "" {
+		return nil
+	}
+	var out []string
+	var cur strings.Builder
+	quoted, esc := false, false
+	for _, r := range s {
+		switch {
+		case esc:
+			cur.WriteRune(r)
+			esc = false
+		case r == '\\':
+			esc = true
+		case r == '"':
+			quoted = !quoted
+		case r == ',' && !quoted:
+			out = append(out, cur.String())
+			cur.Reset()
+		default:
+			cur.WriteRune(r)
+		}
+	}
+	return append(out, cur.String())
 }
