@@ -109,6 +109,13 @@ func TestRender(t *testing.T) {
 	if got := q.TSQuery(); got != `('安全' <-> '全生' <-> '生产') & ('nx2026n5')` {
 		t.Errorf("tsquery %s", got)
 	}
+	// The candidates' form: every token required, in no order, once.
+	if got := q.TSQueryAll(); got != `'安全' & '全生' & '生产' & 'nx2026n5'` || !q.Ordered() {
+		t.Errorf("tsquery, all tokens %s", got)
+	}
+	if w, _ := Parse("防火 2026年5号", Lexicon{}); w.Ordered() {
+		t.Error("a word of one pair and a 文号 are ordered")
+	}
 	// Title A, number B, body D (unlabelled), a gap between fields.
 	tv := AnalyzeFields("安全生产", "", "安全，安全", []string{"nx2026n5"}).TSVector()
 	if tv != `'安全':1A,6,7 '全生':2A '生产':3A '安' '全' '生' '产' 'nx2026n5'` {
