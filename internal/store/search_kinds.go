@@ -404,13 +404,23 @@ func (c conn) searchThings(ctx context.Context, s access.Subject, q search.Query
 		return nil, false, err
 	}
 	readers := subjectReaders(s, units, oversight)
+	// Most entries are documents: the kind is checked before anything is
+	// read of an entry — on SQLite through search_entries_window (0066),
+	// not the wide row; on PostgreSQL a phrase is checked (on the
+	// tsvector) only on the entries of these kinds that hold all its
+	// pairs, which the GIN index answers exactly (as searchDocumentsPG).
 	var from string
 	var args []any
+	ordered := c.d == Postgres && q.Ordered()
 	if c.d == Postgres {
 		from = `FROM search_entries e WHERE e.tokens @@ ?::tsquery`
-		args = append(args, q.TSQuery())
+		if ordered {
+			args = append(args, q.TSQueryAll())
+		} else {
+			args = append(args, q.TSQuery())
+		}
 	} else {
-		from = `FROM search_fts f JOIN search_entries e ON e.rid = f.rowid WHERE search_fts MATCH ?`
+		from = `FROM search_fts f JOIN search_entries e INDEXED BY search_entries_window ON e.rid = f.rowid WHERE search_fts MATCH ?`
 		args = append(args, q.FTS5())
 	}
 	where := ` AND e.kind IN (` + placeholders(len(kinds)) + `) AND e.level BETWEEN 0 AND ?
@@ -425,6 +435,14 @@ func (c conn) searchThings(ctx context.Context, s access.Subject, q search.Query
 	}
 	where += fw
 	args = append(args, fargs...)
+	cols := `e.kind, e.obj_id, e.unit_id, e.level, e.doc_type, e.state, e.at, e.title, e.number, e.body, e.notes, e.facts`
+	sqlText := `SELECT ` + cols + ` ` + from + where + ` ORDER BY e.at DESC LIMIT ?`
+	if ordered {
+		// OFFSET 0: the phrase is checked above the sort, not in the scan.
+		sqlText = `SELECT c.kind, c.obj_id, c.unit_id, c.level, c.doc_type, c.state, c.at, c.title, c.number, c.body, c.notes, c.facts
+			FROM (SELECT ` + cols + `, e.tokens ` + from + where + ` ORDER BY e.at DESC OFFSET 0) c WHERE c.tokens @@ ?::tsquery LIMIT ?`
+		args = append(args, q.TSQuery())
+	}
 	type row struct {
 		hit   search.Hit
 		facts string
@@ -440,8 +458,7 @@ func (c conn) searchThings(ctx context.Context, s access.Subject, q search.Query
 			x.hit.Body += "\n" + notes
 		}
 		return x, err
-	}, `SELECT e.kind, e.obj_id, e.unit_id, e.level, e.doc_type, e.state, e.at, e.title, e.number, e.body, e.notes, e.facts `+from+where+
-		` ORDER BY e.at DESC LIMIT ?`, append(args, searchCandidates+1)...)
+	}, sqlText, append(args, searchCandidates+1)...)
 	if err != nil {
 		return nil, false, fmt.Errorf("search: %w", err)
 	}
