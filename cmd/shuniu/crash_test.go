@@ -9,7 +9,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -233,7 +232,7 @@ var startedRE = regexp.MustCompile(`枢纽已启动：(http://[^/\s]+)/`)
 func startCrashServer(t *testing.T, args []string) (string, func()) {
 	t.Helper()
 	raw, _ := json.Marshal(args)
-	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashServeChild$", "-test.count=1")
+	cmd := storetest.Self("-test.run=^TestCrashServeChild$", "-test.count=1")
 	// The proofreader's word model takes seconds to load and plays no part
 	// in the writes under test.
 	cmd.Env = append(os.Environ(), crashServeEnv+"="+string(raw), "SHUNIU_PROOFREAD_LM=none")

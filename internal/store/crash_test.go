@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -60,7 +59,7 @@ func TestCrashChild(t *testing.T) {
 // chain verifies.
 func TestCrashLosesNoCommittedWrite(t *testing.T) {
 	run := func(t *testing.T, dsn string) {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
+		cmd := storetest.Self("-test.run=^TestCrashChild$", "-test.count=1")
 		cmd.Env = append(os.Environ(), crashChildEnv+"="+dsn)
 		out, err := cmd.StdoutPipe()
 		if err != nil {
@@ -68,9 +67,7 @@ func TestCrashLosesNoCommittedWrite(t *testing.T) {
 		}
 		if err := cmd.Start(); err != nil {
 			if errors.Is(err, syscall.ENOEXEC) {
-				// Under qemu-user (scripts/test-qemu.sh) the test binary is
-				// another CPU's and the host cannot start it again itself.
-				t.Skip("the test binary cannot be re-executed here (emulated):", err)
+				t.Fatalf("%v: another CPU's test binary; set %s to its emulator (scripts/test-qemu.sh does)", err, storetest.EnvExec)
 			}
 			t.Fatal(err)
 		}

@@ -50,7 +50,10 @@ func TestRandomOperationsThroughTheStore(t *testing.T) {
 		eng := route.Engine{Calendar: s.Calendar()}
 		steps := 400
 		if testing.Short() {
-			steps = 80
+			// Under emulation (scripts/test-qemu.sh): with this seed the walk
+			// first numbers a document at step 68 and first takes a number
+			// back at step 120; 80 steps left voiding untested.
+			steps = 150
 		}
 		for i := range steps {
 			mu.Lock()

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -19,6 +20,21 @@ import (
 
 // EnvPostgres names the variable holding the test PostgreSQL DSN.
 const EnvPostgres = "SHUNIU_TEST_POSTGRES"
+
+// EnvExec names the emulator the tests run under, set by scripts/test-qemu.sh
+// (e.g. qemu-aarch64-static); empty on a native run.
+const EnvExec = "SHUNIU_TEST_EXEC"
+
+// Self returns a command running this test binary again with args. Under
+// qemu-user it runs through the same emulator: the host cannot start another
+// CPU's binary itself (no binfmt_misc in a container), and the child's
+// writes, crash and recovery are then the emulated CPU's too.
+func Self(args ...string) *exec.Cmd {
+	if emu := os.Getenv(EnvExec); emu != "" {
+		return exec.Command(emu, append([]string{os.Args[0]}, args...)...)
+	}
+	return exec.Command(os.Args[0], args...)
+}
 
 func quiet(opt store.Options) store.Options {
 	if opt.Logger == nil {
