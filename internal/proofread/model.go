@@ -773,24 +773,7 @@ func (m *model) confusion(a, c rune) int {
 			}
 		}
 	}
-	if best == confSameSoundOtherTone {
-		return best
-	}
-	ia := &m.chars[a]
-	for _, r := range ia.prone {
-		if r == c {
-			return confListed
-		}
-	}
-	if best != confNone {
-		return best
-	}
-	for _, r := range ia.shape {
-		if r == c {
-			return confShape
-		}
-	}
-	return confNone
+	return m.confusionRest(a, c, best)
 }
 
 // confusionAll is confusion read from charInfo, for characters of more
@@ -814,9 +797,17 @@ func (m *model) confusionAll(a, c rune) int {
 			}
 		}
 	}
+	return m.confusionRest(a, c, best)
+}
+
+// confusionRest finishes confusion and confusionAll from the best relation
+// of sound found: a listed confusable outranks all but the other tone, a
+// look-alike counts only when no sound relates the two.
+func (m *model) confusionRest(a, c rune, best int) int {
 	if best == confSameSoundOtherTone {
 		return best
 	}
+	ia := &m.chars[a]
 	for _, r := range ia.prone {
 		if r == c {
 			return confListed
